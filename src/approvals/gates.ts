@@ -1,0 +1,82 @@
+import type { HumanInterrupt, HumanResponse } from "@langchain/langgraph/prebuilt";
+import { z } from "zod";
+import type { PendingItem } from "../threads/meta.js";
+
+// Gates speak the Agent Inbox wire format (HumanInterrupt out, HumanResponse back), so standard
+// inbox UIs can answer them; our own fields ride in action_request.args.
+
+export const GateArgs = z.object({
+  thread: z.string(),
+  kind: z.enum(["decision", "action", "canvas", "stage"]),
+  node: z.string(),
+  stage: z.string(),
+  question: z.string(),
+  impact: z.number().nullable(),
+  action_id: z.string().optional(),
+  /** The draft file, relative to the workspace. */
+  draft: z.string(),
+  /** The values an `edit` answer may change. */
+  values: z.record(z.string(), z.unknown()),
+  /** Keys an `edit` answer may not touch (set by policy). */
+  locked: z.array(z.string()).default([]),
+});
+export type GateArgs = z.infer<typeof GateArgs>;
+
+export interface GatePayload extends HumanInterrupt {
+  action_request: { action: string; args: GateArgs };
+}
+
+/** What a person answered, with who and when; `args` follows HumanResponse. */
+export const GateResponse = z.object({
+  type: z.enum(["accept", "edit", "response", "ignore"]),
+  args: z.union([z.null(), z.string(), z.object({ action: z.string(), args: z.record(z.string(), z.unknown()) })]),
+  by: z.string().min(1),
+  at: z.string().min(1),
+});
+export type GateResponse = z.infer<typeof GateResponse> & HumanResponse;
+
+export function gatePayload(args: GateArgs, allow: { edit: boolean; respond: boolean }, description: string): GatePayload {
+  return {
+    action_request: { action: args.kind === "action" ? "approve_action" : args.kind === "decision" ? "approve_decision" : "approve_stage", args },
+    config: { allow_accept: true, allow_edit: allow.edit, allow_respond: allow.respond, allow_ignore: true },
+    description,
+  };
+}
+
+export function pendingItem(payload: GatePayload): PendingItem {
+  const args = payload.action_request.args;
+  const allowed: PendingItem["allowed"] = ["accept"];
+  if (payload.config.allow_edit) allowed.push("edit");
+  if (payload.config.allow_respond) allowed.push("respond");
+  if (payload.config.allow_ignore) allowed.push("reject");
+  return {
+    thread: args.thread,
+    kind: args.kind,
+    node: args.node,
+    question: args.question,
+    impact: args.impact,
+    allowed,
+    ...(args.action_id ? { action_id: args.action_id } : {}),
+    draft: args.draft,
+  };
+}
+
+/** The review recorded in the thread for a response. */
+export function reviewOf(response: GateResponse): { answer: "accept" | "edit" | "respond" | "reject"; by: string; at: string; reason?: string; feedback?: string } {
+  const base = { by: response.by, at: response.at };
+  switch (response.type) {
+    case "accept":
+      return { answer: "accept", ...base };
+    case "edit":
+      return { answer: "edit", ...base };
+    case "response":
+      return { answer: "respond", ...base, feedback: typeof response.args === "string" ? response.args : "" };
+    case "ignore":
+      return { answer: "reject", ...base, reason: typeof response.args === "string" && response.args.length > 0 ? response.args : "no reason given" };
+  }
+}
+
+/** The edited values of an `edit` response. */
+export function editedValues(response: GateResponse): Record<string, unknown> {
+  return response.args !== null && typeof response.args === "object" ? response.args.args : {};
+}

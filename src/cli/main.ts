@@ -1,0 +1,271 @@
+import { Command, CommanderError, Option } from "commander";
+import pc from "picocolors";
+import { RuntimeFailure, UsageError } from "../errors.js";
+import { Runtime, type RuntimeOptions, type ThreadResult } from "../runtime/engine.js";
+import { ThreadType } from "../stages/schemas.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import { runDemo } from "./demo.js";
+import { progressPrinter } from "./progress.js";
+import { readEvent } from "./readEvent.js";
+
+interface GlobalOptions {
+  workspace?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const out = (text: string): void => {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+};
+
+function printJson(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+function formatPending(items: PendingItem[]): string {
+  if (items.length === 0) return "Nothing waits for a human.";
+  return items
+    .map((item) => {
+      const answers = item.allowed.join(" | ");
+      return [
+        `${pc.bold(item.thread)}  ${item.kind}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
+        `  ${item.question}`,
+        item.draft ? `  draft: ${item.draft}` : "",
+        `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
+      ]
+        .filter((line) => line.length > 0)
+        .join("\n");
+    })
+    .join("\n\n");
+}
+
+function formatResult(result: ThreadResult): string {
+  const lines = [`Thread ${pc.bold(result.thread)}: ${result.state}`, `  folder: ${result.dir}`];
+  if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending));
+  return lines.join("\n");
+}
+
+function resultJson(result: ThreadResult): Record<string, unknown> {
+  return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files };
+}
+
+function statusRow(meta: ThreadMeta, next: string): Record<string, unknown> {
+  return { thread: meta.thread, type: meta.type, state: meta.state, stage: meta.stage, next, impact: meta.impact, title: meta.title, updated_at: meta.updated_at };
+}
+
+function who(): string {
+  return process.env.LEANOS_USER ?? process.env.USER ?? "human";
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("leanos")
+    .description("Runs the LeanOS causal flow: business events drafted through six stages against the canvas, with human approval gates.")
+    .option("-w, --workspace <dir>", "the workspace folder (default: LEANOS_WORKSPACE or the current folder)")
+    .option("--json", "print one JSON document on stdout (progress stays on stderr)")
+    .option("-q, --quiet", "no progress output on stderr")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .addHelpText("after", "\nExample:\n  leanos --workspace ./my-company event \"ElsaAI deal closed: $1.1M ARR\"\n  leanos pending\n  leanos approve sales/elsaai-deal-closed");
+
+  const open = async (command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> => {
+    const global = command.optsWithGlobals() as GlobalOptions;
+    const options: RuntimeOptions = { ...extra };
+    if (global.workspace) options.workspace = global.workspace;
+    if (!global.quiet) options.onProgress = progressPrinter();
+    return Runtime.open(options);
+  };
+  const jsonWanted = (command: Command): boolean => Boolean((command.optsWithGlobals() as GlobalOptions).json);
+
+  program
+    .command("event")
+    .description("start a thread from a raw event; runs until done or a gate")
+    .argument("[text]", "the event text, or - to read it from stdin")
+    .option("-f, --file <file>", "read the event from a markdown file (front-matter date/source are used)")
+    .addOption(new Option("-t, --type <type>", "thread type instead of the classifier's").choices(ThreadType.options))
+    .option("-s, --source <source>", "where the event comes from (contract, CRM note...)")
+    .option("-d, --date <date>", "when it happened, YYYY-MM-DD (default: the file's date, else today)")
+    .option("-p, --provider <provider>", "offline | anthropic | provider:model (default: anthropic when ANTHROPIC_API_KEY is set, else offline)")
+    .option("-m, --model <model>", "the model name for the provider")
+    .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
+    .action(async (text: string | undefined, options: { file?: string; type?: string; source?: string; date?: string; provider?: string; model?: string }, command: Command) => {
+      const runtime = await open(command, { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) });
+      try {
+        const event = await readEvent({
+          ...(text !== undefined ? { text } : {}),
+          ...(options.file ? { file: options.file } : {}),
+          ...(options.date ? { date: options.date } : {}),
+          ...(options.source ? { source: options.source } : {}),
+          today: new Date().toISOString().slice(0, 10),
+        });
+        const result = await runtime.startEvent(event, options.type as ThreadType | undefined);
+        if (jsonWanted(command)) printJson(resultJson(result));
+        else out(formatResult(result));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("pending")
+    .description("what waits for a human: thread, stage or action, impact, question")
+    .argument("[thread]", "only this thread (slug or unique prefix)")
+    .addHelpText("after", "\nExample:\n  leanos pending --json")
+    .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const runtime = await open(command);
+      try {
+        const items = await runtime.pending(thread);
+        if (jsonWanted(command)) printJson(items);
+        else out(formatPending(items));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("approve")
+    .description("accept the waiting gate (optionally with edited values) and resume")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
+    .addHelpText("after", "\nExamples:\n  leanos approve sales/elsaai-deal-closed\n  leanos approve elsaai --edit '{\"title\":\"Publish the case study in January\"}'")
+    .action(async (thread: string, options: { edit?: string }, command: Command) => {
+      let edits: Record<string, unknown> | undefined;
+      if (options.edit !== undefined) {
+        try {
+          edits = JSON.parse(options.edit) as Record<string, unknown>;
+        } catch {
+          throw new UsageError(`--edit: not valid JSON: ${options.edit}`);
+        }
+        if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
+      }
+      const runtime = await open(command);
+      try {
+        const result = await runtime.answer(thread, edits ? { type: "edit", args: { action: "edit", args: edits }, by: who() } : { type: "accept", args: null, by: who() });
+        if (jsonWanted(command)) printJson(resultJson(result));
+        else out(formatResult(result));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("respond")
+    .description("give feedback; the stage is redrafted and asked again")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .argument("<text>", "the feedback")
+    .addHelpText("after", '\nExample:\n  leanos respond elsaai "defer until the customer agrees to be named"')
+    .action(async (thread: string, text: string, _options: unknown, command: Command) => {
+      const runtime = await open(command);
+      try {
+        const result = await runtime.answer(thread, { type: "response", args: text, by: who() });
+        if (jsonWanted(command)) printJson(resultJson(result));
+        else out(formatResult(result));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("reject")
+    .description("refuse the waiting gate; the thread records why and moves on")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .option("-r, --reason <text>", "why", "no reason given")
+    .addHelpText("after", '\nExample:\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"')
+    .action(async (thread: string, options: { reason: string }, command: Command) => {
+      const runtime = await open(command);
+      try {
+        const result = await runtime.answer(thread, { type: "ignore", args: options.reason, by: who() });
+        if (jsonWanted(command)) printJson(resultJson(result));
+        else out(formatResult(result));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("resume")
+    .description("run a failed thread on from its last checkpoint (completed stages are not redone)")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .action(async (thread: string, _options: unknown, command: Command) => {
+      const runtime = await open(command);
+      try {
+        const result = await runtime.resume(thread);
+        if (jsonWanted(command)) printJson(resultJson(result));
+        else out(formatResult(result));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("status")
+    .description("threads with stage, state, next step; one thread in detail")
+    .argument("[thread]", "one thread (slug or unique prefix)")
+    .addHelpText("after", "\nExamples:\n  leanos status\n  leanos status elsaai --json")
+    .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const runtime = await open(command);
+      try {
+        if (thread) {
+          const { meta } = await runtime.resolve(thread);
+          const next = await runtime.nextStep(meta);
+          if (jsonWanted(command)) printJson({ ...meta, next });
+          else {
+            out(
+              [
+                `${pc.bold(meta.thread)}  ${meta.title}`,
+                `  state: ${meta.state}   stage: ${meta.stage ?? "-"}   impact: ${meta.impact ?? "-"}`,
+                `  drafted by: ${meta.provider} (${meta.model})   event: ${meta.event.date}, ${meta.event.source}`,
+                `  next: ${next}`,
+                `  files:`,
+                ...meta.files.map((file) => `    ${meta.thread}/${file}`),
+              ].join("\n"),
+            );
+          }
+          return;
+        }
+        const rows = [];
+        for (const meta of await runtime.threads()) rows.push(statusRow(meta, await runtime.nextStep(meta)));
+        if (jsonWanted(command)) printJson(rows);
+        else if (rows.length === 0) out("No threads yet: start one with leanos event.");
+        else out(rows.map((row) => `${String(row.thread).padEnd(48)} ${String(row.state).padEnd(8)} ${String(row.stage ?? "-").padEnd(12)} ${String(row.next)}`).join("\n"));
+      } finally {
+        runtime.close();
+      }
+    });
+
+  program
+    .command("demo")
+    .description("copy the sample workspace to a temp folder and run an event through it")
+    .addHelpText("after", "\nExample:\n  leanos demo")
+    .action(async (_options: unknown, command: Command) => {
+      await runDemo({ json: jsonWanted(command) });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 done, 1 runtime failure, 2 bad input or usage). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here too, with code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`leanos: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof RuntimeFailure) {
+      process.stderr.write(`leanos: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`leanos: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

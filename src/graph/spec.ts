@@ -1,0 +1,129 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LineCounter, parseDocument, isNode } from "yaml";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import type { Skill, SkillSet } from "../skills/loader.js";
+import type { StageSkillMetadata } from "../skills/schema.js";
+
+// A graph file lists the stage nodes by skill name, in order, with their gates:
+//   impact  - waits for a human when the thread's impact score reaches the approval threshold
+//   actions - each planned action whose template is human_required waits for a human
+//   always  - always waits for a human
+// `next` sends a node somewhere other than the following one (a skill name, or `end`).
+
+export const GateKind = z.enum(["impact", "actions", "always"]);
+export type GateKind = z.infer<typeof GateKind>;
+
+export const GraphFile = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/),
+    description: z.string().optional(),
+    nodes: z
+      .array(
+        z
+          .object({
+            skill: z.string().min(1),
+            gate: GateKind.optional(),
+            next: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export interface GraphNode {
+  skill: Skill & { stage: StageSkillMetadata };
+  gate?: GateKind;
+  /** The next node's skill name, or undefined for the end. */
+  next?: string;
+  line: number;
+}
+
+export interface GraphSpec {
+  name: string;
+  file: string;
+  /** Nodes in the order a thread runs through them. */
+  nodes: GraphNode[];
+}
+
+export function graphFileFor(name: string, toolGraphsDir: string, workspaceGraphsDir: string): string {
+  const own = join(workspaceGraphsDir, `${name}.yaml`);
+  if (existsSync(own)) return own;
+  const tool = join(toolGraphsDir, `${name}.yaml`);
+  if (existsSync(tool)) return tool;
+  throw new UsageError(`no graph named ${name}: looked for ${own} and ${tool}`);
+}
+
+export async function loadGraphSpec(file: string, skills: SkillSet): Promise<GraphSpec> {
+  const text = await readFile(file, "utf8");
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line ?? 1;
+    throw new UsageError(`${file}:${line}: not valid YAML (${first.message.split("\n")[0]})`);
+  }
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node = doc.getIn(path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
+  const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
+    throw new UsageError(`${file}:${lineOf(path)}: ${message}`);
+  };
+
+  const parsed = GraphFile.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  }
+  const spec = parsed.data!;
+
+  const byName = new Map<string, GraphNode>();
+  const stageKeys = new Map<string, string>();
+  const nodes: GraphNode[] = spec.nodes.map((entry, index) => {
+    const line = lineOf(["nodes", index]);
+    const skill = skills.get(entry.skill);
+    if (!skill) fail(["nodes", index, "skill"], `unknown skill "${entry.skill}" (no SKILL.md with that name)`);
+    if (!skill!.stage) fail(["nodes", index, "skill"], `skill "${entry.skill}" is not a stage skill (no metadata.stage)`);
+    if (byName.has(entry.skill)) fail(["nodes", index, "skill"], `duplicate node "${entry.skill}" (first on line ${byName.get(entry.skill)!.line})`);
+    const stageKey = skill!.stage!.stage;
+    if (stageKeys.has(stageKey)) fail(["nodes", index, "skill"], `stage "${stageKey}" of "${entry.skill}" is already produced by "${stageKeys.get(stageKey)}"`);
+    stageKeys.set(stageKey, entry.skill);
+    const node: GraphNode = { skill: skill as GraphNode["skill"], line };
+    if (entry.gate) node.gate = entry.gate;
+    byName.set(entry.skill, node);
+    return node;
+  });
+
+  spec.nodes.forEach((entry, index) => {
+    const target = entry.next ?? spec.nodes[index + 1]?.skill ?? "end";
+    if (target !== "end" && !byName.has(target)) fail(["nodes", index, "next"], `next: "${target}" is not a node of this graph`);
+    if (target !== "end") nodes[index]!.next = target;
+  });
+
+  // Walk from the first node: a revisit is a cycle, a node never reached is a mistake.
+  const seen = new Set<string>();
+  let cursor: GraphNode | undefined = nodes[0];
+  while (cursor) {
+    const name = cursor.skill.name;
+    if (seen.has(name)) {
+      const index = spec.nodes.findIndex((entry) => entry.skill === name);
+      fail(["nodes", index], `cycle: "${name}" is reached again (${[...seen, name].join(" -> ")})`);
+    }
+    seen.add(name);
+    cursor = cursor.next ? byName.get(cursor.next) : undefined;
+  }
+  const ordered = [...seen].map((name) => byName.get(name)!);
+  const unreached = nodes.find((node) => !seen.has(node.skill.name));
+  if (unreached) {
+    const index = spec.nodes.findIndex((entry) => entry.skill === unreached.skill.name);
+    fail(["nodes", index], `node "${unreached.skill.name}" is never reached from the first node`);
+  }
+  return { name: spec.name, file, nodes: ordered };
+}

@@ -1,0 +1,40 @@
+import { registry } from "@langchain/langgraph/zod";
+import { z } from "zod";
+import { IsoDate, ThreadType } from "../stages/schemas.js";
+
+const merge = <T>() => ({
+  reducer: { fn: (current: Record<string, T>, update: Record<string, T>) => ({ ...current, ...update }) },
+  default: () => ({}) as Record<string, T>,
+});
+
+export const ReviewSchema = z.object({
+  answer: z.enum(["accept", "edit", "respond", "reject"]),
+  by: z.string(),
+  at: z.string(),
+  reason: z.string().optional(),
+  feedback: z.string().optional(),
+});
+
+export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
+
+/** The state a thread carries through the graph; checkpointed after every node. */
+export const ThreadStateSchema = z.object({
+  thread: z.string(),
+  type: ThreadType,
+  today: IsoDate,
+  event: z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional() }),
+  /** Stage outputs by stage key. */
+  outputs: z.record(z.string(), z.unknown()).register(registry, merge<unknown>()),
+  /** Human (or policy) answers at stage gates, by stage key. */
+  reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
+  /** Human answers at action gates, by action id. */
+  action_reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
+  /** Reviewer feedback waiting to be used by a stage's redraft, by stage key; null once used. */
+  feedback: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
+  action_log: z.array(LogEntrySchema).register(registry, {
+    reducer: { fn: (current: Array<z.infer<typeof LogEntrySchema>>, update: Array<z.infer<typeof LogEntrySchema>>) => current.concat(update) },
+    default: () => [],
+  }),
+  impact: z.number().nullable().default(null),
+});
+export type ThreadGraphState = z.infer<typeof ThreadStateSchema>;

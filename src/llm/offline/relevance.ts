@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import MiniSearch from "minisearch";
+import { parse as parseYaml } from "yaml";
+import type { Assumption } from "../../canvas/assumptions.js";
+
+// Text similarity for the offline drafter: BM25 ranking (minisearch) of canvas assumptions and ICP
+// segments against the words of an event.
+
+const STOP_WORDS = new Set(
+  "a an and are as at be by for from has have in is it its of on or our that the their this to was we were will with after before than vs per into over under out about more most".split(
+    " ",
+  ),
+);
+
+function processTerm(term: string): string | null {
+  const lower = term.toLowerCase();
+  if (lower.length < 3 || STOP_WORDS.has(lower) || /^\d+$/.test(lower)) return null;
+  // A light stem so "returns"/"return" and "brands"/"brand" meet.
+  return lower.replace(/(ies)$/, "y").replace(/(?<=[a-z]{3})(es|s)$/, "");
+}
+
+// Hyphenated words (white-label, try-on) stay one term.
+const tokenize = (text: string): string[] => text.split(/[^\p{L}\p{N}-]+/u).map((token) => token.replace(/^-+|-+$/g, ""));
+
+export interface RankedAssumption {
+  assumption: Assumption;
+  score: number;
+  terms: string[];
+}
+
+export function rankAssumptions(assumptions: readonly Assumption[], eventText: string): RankedAssumption[] {
+  const index = new MiniSearch<{ id: string; title: string; hypothesis: string }>({
+    fields: ["title", "hypothesis"],
+    processTerm,
+    tokenize,
+    searchOptions: { boost: { title: 2 }, combineWith: "OR", prefix: false, fuzzy: false },
+  });
+  index.addAll(assumptions.map((assumption) => ({ id: assumption.id, title: assumption.title, hypothesis: assumption.hypothesis })));
+  const byId = new Map(assumptions.map((assumption) => [assumption.id, assumption]));
+  const results = index.search(eventText);
+  const best = results[0]?.score ?? 1;
+  const eventTerms = termsOf(eventText);
+  // BM25 alone favours long hypotheses that share many generic words with a long event; the
+  // share of the title's words found in the event keeps the claim itself in front.
+  return results
+    .map((result) => {
+      const assumption = byId.get(String(result.id))!;
+      const titleTerms = [...termsOf(assumption.title)];
+      const coverage = titleTerms.length > 0 ? titleTerms.filter((term) => eventTerms.has(term)).length / titleTerms.length : 0;
+      return { assumption, score: Math.round((result.score / best + coverage) * 1000) / 1000, terms: result.terms };
+    })
+    .sort((a, b) => b.score - a.score || a.assumption.id.localeCompare(b.assumption.id));
+}
+
+interface IcpFile {
+  segment: string;
+  description?: string;
+  typical_acv_usd?: number;
+  criteria?: Array<{ name?: string; signals?: string[] }>;
+}
+
+export interface SegmentMatch {
+  segment: string;
+  acv: number | null;
+  score: number;
+}
+
+/** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped. */
+export function readIcps(workspaceRoot: string): IcpFile[] {
+  const dir = join(workspaceRoot, "research", "customer", "icp");
+  if (!existsSync(dir)) return [];
+  const icps: IcpFile[] = [];
+  for (const name of readdirSync(dir).filter((file) => file.endsWith("-icp.yaml")).sort()) {
+    const data = parseYaml(readFileSync(join(dir, name), "utf8")) as Partial<IcpFile> | null;
+    if (data && typeof data.segment === "string") icps.push(data as IcpFile);
+  }
+  return icps;
+}
+
+export function matchSegment(workspaceRoot: string, eventText: string): SegmentMatch | null {
+  const icps = readIcps(workspaceRoot);
+  if (icps.length === 0) return null;
+  const index = new MiniSearch<{ id: string; name: string; text: string }>({
+    fields: ["name", "text"],
+    processTerm,
+    tokenize,
+    searchOptions: { boost: { name: 3 }, combineWith: "OR" },
+  });
+  index.addAll(
+    icps.map((icp) => ({
+      id: icp.segment,
+      name: icp.segment.replace(/-/g, " "),
+      text: [icp.description ?? "", ...(icp.criteria ?? []).flatMap((criterion) => [criterion.name ?? "", ...(criterion.signals ?? [])])].join(" "),
+    })),
+  );
+  const best = index.search(eventText)[0];
+  if (!best) return null;
+  const icp = icps.find((candidate) => candidate.segment === best.id)!;
+  return { segment: icp.segment, acv: typeof icp.typical_acv_usd === "number" ? icp.typical_acv_usd : null, score: best.score };
+}
+
+export function termsOf(text: string): Set<string> {
+  return new Set(tokenize(text).map(processTerm).filter((term): term is string => term !== null));
+}

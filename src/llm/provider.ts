@@ -1,0 +1,35 @@
+import type { ZodType } from "zod";
+import type { Canvas } from "../canvas/canvas.js";
+import type { RawEvent, StageContext } from "../stages/context.js";
+import type { OutputSchemaName, ThreadType } from "../stages/schemas.js";
+import type { PromptMessages } from "./prompt.js";
+
+export interface ModelUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  latency_ms: number;
+}
+
+export interface DraftRequest {
+  context: StageContext;
+  schemaName: OutputSchemaName;
+  /** The stage's output schema, refined with what this workspace allows (assumption ids, action types). */
+  schema: ZodType;
+  messages: PromptMessages;
+  /** Set when a previous answer failed validation and the model is asked to repair it. */
+  repair?: { previous: unknown; problems: string };
+}
+
+export interface Classification {
+  type: ThreadType;
+  title: string;
+}
+
+/** A source of stage drafts: a rule-based offline drafter or a LangChain chat model. */
+export interface StageDrafter {
+  readonly provider: string;
+  readonly model: string;
+  classify(event: RawEvent, canvas: Canvas): Promise<Classification>;
+  draft(request: DraftRequest): Promise<{ output: unknown; usage?: ModelUsage }>;
+}

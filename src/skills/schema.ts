@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { ActionTypeName, OutputSchemaName } from "../stages/schemas.js";
+
+// Front-matter of a SKILL.md. The top-level keys follow the Agent Skills format so the same folders
+// work as skills for a coding assistant; this project's own keys live under `metadata`.
+
+export const SkillName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be 1-64 characters of a-z, 0-9 and single hyphens");
+
+const commaList = z
+  .string()
+  .transform((text) => text.split(",").map((part) => part.trim()).filter((part) => part.length > 0));
+
+export const StageSkillMetadata = z.object({
+  stage: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a lower-case identifier such as hypothesis"),
+  output: OutputSchemaName,
+  file: z
+    .string()
+    .regex(/^\d+-[a-z0-9-]+(\.md|\/)$/, "must be a file such as 2-hypothesis.md or a folder such as 5-actions/"),
+  // Canvas sections (file stems such as 10-assumptions) given to the model with this stage.
+  canvas: commaList.optional(),
+  // Section headings a `sections` stage must fill.
+  sections: commaList.optional(),
+});
+export type StageSkillMetadata = z.infer<typeof StageSkillMetadata>;
+
+export const ActionSkillMetadata = z.object({
+  type: ActionTypeName,
+  owner: z.enum(["ai", "human"]),
+  human_required: z.boolean(),
+  duration_days: z.number().int().min(0).max(365),
+  // outcome -> next action type, `learning`, or a closing state; routed by the action engine.
+  outcomes: z.record(z.string(), z.string()).optional(),
+});
+export type ActionSkillMetadata = z.infer<typeof ActionSkillMetadata>;
+
+export const SkillFrontMatter = z
+  .object({
+    name: SkillName,
+    description: z.string().min(1).max(1024),
+    license: z.string().optional(),
+    compatibility: z.string().max(500).optional(),
+    "allowed-tools": z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type SkillFrontMatter = z.infer<typeof SkillFrontMatter>;

@@ -1,0 +1,42 @@
+import type { Canvas } from "../canvas/canvas.js";
+import type { Skill, SkillSet } from "../skills/loader.js";
+import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.js";
+import type { StageOutputs, ThreadType } from "./schemas.js";
+
+export interface RawEvent {
+  text: string;
+  date: string;
+  source: string;
+  file?: string;
+}
+
+export interface Review {
+  answer: "accept" | "edit" | "respond" | "reject";
+  by: string;
+  at: string;
+  reason?: string;
+  feedback?: string;
+}
+
+export type ActionTemplate = Skill & { action: ActionSkillMetadata };
+
+/** Everything a drafter may use for one stage of one thread. */
+export interface StageContext {
+  thread: string;
+  type: ThreadType;
+  /** The thread's working date (YYYY-MM-DD): due dates count from it. */
+  today: string;
+  event: RawEvent;
+  canvas: Canvas;
+  workspaceRoot: string;
+  skill: Skill & { stage: StageSkillMetadata };
+  /** Earlier stages' outputs, by output schema name. */
+  outputs: Partial<StageOutputs>;
+  /** Human answers given so far, by stage key. */
+  reviews: Record<string, Review>;
+  actionTemplates: Map<string, ActionTemplate>;
+  skills: SkillSet;
+  approvalThreshold: number;
+  /** Free-text feedback from a reviewer asking for a redraft of this stage. */
+  feedback?: string;
+}

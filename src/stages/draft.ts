@@ -1,0 +1,41 @@
+import { RuntimeFailure, describeZodIssues } from "../errors.js";
+import { buildStageMessages } from "../llm/prompt.js";
+import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import type { StageContext } from "./context.js";
+import type { StageOutputs } from "./schemas.js";
+import { enforcePolicy, schemaFor } from "./validate.js";
+
+export const MAX_REPAIRS = 2;
+
+export interface DraftedStage {
+  output: StageOutputs[keyof StageOutputs];
+  usage: ModelUsage[];
+  attempts: number;
+}
+
+/**
+ * Asks the drafter for a stage's output and validates it; an invalid answer is sent back with the
+ * problems (up to MAX_REPAIRS times) before the stage fails with a clear message.
+ */
+export async function draftStage(drafter: StageDrafter, context: StageContext): Promise<DraftedStage> {
+  const schemaName = context.skill.stage.output;
+  const schema = schemaFor(schemaName, context);
+  const messages = buildStageMessages(context);
+  const usage: ModelUsage[] = [];
+  let repair: { previous: unknown; problems: string } | undefined;
+  for (let attempt = 1; attempt <= MAX_REPAIRS + 1; attempt += 1) {
+    const answer = await drafter.draft({ context, schemaName, schema, messages, ...(repair ? { repair } : {}) });
+    if (answer.usage) usage.push(answer.usage);
+    const parsed = schema.safeParse(answer.output);
+    if (parsed.success) {
+      const output = enforcePolicy(schemaName, parsed.data as StageOutputs[typeof schemaName], context);
+      return { output, usage, attempts: attempt };
+    }
+    repair = { previous: answer.output, problems: describeZodIssues(parsed.error.issues) };
+    // The offline drafter is deterministic: asking again would give the same answer.
+    if (drafter.provider === "offline") break;
+  }
+  throw new RuntimeFailure(
+    `stage ${context.skill.stage.stage} of ${context.thread}: the ${drafter.provider} draft is still invalid after repair (${repair?.problems}); the thread is kept and can be resumed with "leanos resume ${context.thread}"`,
+  );
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+// Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
+// parsed with it before anything is written, whichever provider drafted it.
+
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD");
+export const ThreadType = z.enum(["sales", "marketing", "business"]);
+export type ThreadType = z.infer<typeof ThreadType>;
+export const BusinessMode = z.enum(["VENTURE", "BOOTSTRAP", "HYBRID"]);
+export type BusinessMode = z.infer<typeof BusinessMode>;
+export const AssumptionId = z.string().regex(/^[AH]\d+$/, "expected an assumption id such as A4 or H1");
+export const ActionTypeName = z
+  .string()
+  .regex(/^[a-z]+:[a-z][a-z0-9-]*$/, "expected an action type such as sales:qualify");
+const Score = z.number().min(0).max(1);
+const Percent = z.number().int().min(0).max(100);
+
+export const Fact = z.object({
+  kind: z.enum(["money", "percent", "number", "date", "duration"]),
+  text: z.string().min(1),
+  value: z.number().optional(),
+});
+
+export const InputOutput = z.object({
+  title: z.string().min(3).max(120),
+  summary: z.string().min(1),
+  type: ThreadType,
+  occurred_on: IsoDate,
+  source: z.string().min(1),
+  facts: z.array(Fact),
+  organizations: z.array(z.string()),
+  people: z.array(z.string()),
+  segment: z.string().nullable(),
+});
+
+export const Direction = z.enum(["validates", "challenges", "invalidates", "new"]);
+export const AssumptionTest = z.object({
+  // "NEW" when the event suggests an assumption the canvas does not have yet.
+  assumption_id: z.union([AssumptionId, z.literal("NEW")]),
+  title: z.string().min(1),
+  direction: Direction,
+  previous_confidence: Percent.nullable(),
+  proposed_confidence: Percent,
+  evidence: z.string().min(1),
+});
+export const HypothesisOutput = z.object({
+  tests: z.array(AssumptionTest).min(1),
+  summary: z.string().min(1),
+});
+
+export const ImpactFactor = z.object({
+  name: z.string().min(1),
+  score: Score,
+  rationale: z.string().min(1),
+});
+export const ImplicationOutput = z.object({
+  mode: BusinessMode,
+  factors: z.array(ImpactFactor).length(3),
+  impact_score: Score,
+  quantified: z.array(z.object({ metric: z.string().min(1), value: z.string().min(1), basis: z.string().min(1) })),
+  risks: z.array(z.string().min(1)).min(1),
+  dependencies: z.array(z.string().min(1)),
+  timeline: z.string().min(1),
+});
+
+export const Verdict = z.enum(["PROCEED", "DEFER", "REJECT", "INVESTIGATE"]);
+export const DecisionOutput = z.object({
+  verdict: Verdict,
+  statement: z.string().min(1),
+  alternatives: z.array(z.object({ option: z.string().min(1), reason: z.string().min(1) })).min(2),
+  rationale: z.string().min(1),
+  actions: z.array(z.object({ type: ActionTypeName, title: z.string().min(1) })),
+});
+
+export const ActionStatus = z.enum(["pending", "in_progress", "blocked", "completed", "archived"]);
+export const PlannedAction = z.object({
+  id: z.string().regex(/^act-\d+$/, "expected an action id such as act-1"),
+  type: ActionTypeName,
+  title: z.string().min(1),
+  owner: z.enum(["ai", "human"]),
+  human_required: z.boolean(),
+  due: IsoDate,
+  status: ActionStatus,
+  note: z.string().optional(),
+});
+export type PlannedAction = z.infer<typeof PlannedAction>;
+export const ActionsOutput = z.object({
+  actions: z.array(PlannedAction),
+  summary: z.string().min(1),
+});
+
+export const LearningOutput = z.object({
+  outcome: z.string().min(1),
+  metrics: z.array(z.object({ name: z.string().min(1), value: z.string().min(1), source: z.string().min(1) })),
+  validations: z.array(
+    z.object({
+      assumption_id: z.union([AssumptionId, z.literal("NEW")]),
+      result: z.enum(["success", "partial", "failure", "pending"]),
+      confidence_before: Percent.nullable(),
+      confidence_after: Percent,
+      reasoning: z.string().min(1),
+    }),
+  ),
+  // Proposals only: a canvas change always waits for a human before it is applied.
+  canvas_updates: z.array(
+    z.object({ assumption_id: AssumptionId, field: z.enum(["confidence", "status"]), from: z.string(), to: z.string() }),
+  ),
+  opportunities: z.array(z.object({ title: z.string().min(1), priority: Score, rationale: z.string().min(1) })),
+});
+
+// For stages added by a workspace without TypeScript: a summary and the headed sections its skill lists.
+export const SectionsOutput = z.object({
+  summary: z.string().min(1),
+  sections: z.array(z.object({ heading: z.string().min(1), content: z.string().min(1) })).min(1),
+});
+
+export const stageOutputSchemas = {
+  input: InputOutput,
+  hypothesis: HypothesisOutput,
+  implication: ImplicationOutput,
+  decision: DecisionOutput,
+  actions: ActionsOutput,
+  learning: LearningOutput,
+  sections: SectionsOutput,
+} as const;
+export type OutputSchemaName = keyof typeof stageOutputSchemas;
+export const OutputSchemaName = z.enum(Object.keys(stageOutputSchemas) as [OutputSchemaName, ...OutputSchemaName[]]);
+
+export type InputOutput = z.infer<typeof InputOutput>;
+export type HypothesisOutput = z.infer<typeof HypothesisOutput>;
+export type ImplicationOutput = z.infer<typeof ImplicationOutput>;
+export type DecisionOutput = z.infer<typeof DecisionOutput>;
+export type ActionsOutput = z.infer<typeof ActionsOutput>;
+export type LearningOutput = z.infer<typeof LearningOutput>;
+export type SectionsOutput = z.infer<typeof SectionsOutput>;
+export type StageOutputs = {
+  input: InputOutput;
+  hypothesis: HypothesisOutput;
+  implication: ImplicationOutput;
+  decision: DecisionOutput;
+  actions: ActionsOutput;
+  learning: LearningOutput;
+  sections: SectionsOutput;
+};

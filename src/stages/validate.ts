@@ -1,0 +1,89 @@
+import { z, type ZodType } from "zod";
+import type { StageContext } from "./context.js";
+import { impactFactorNames, impactScore } from "./impact.js";
+import { stageOutputSchemas, type OutputSchemaName, type StageOutputs } from "./schemas.js";
+
+/**
+ * A stage's output schema refined with what this workspace allows: assumption ids that exist in the
+ * canvas, action types that have a template, the impact factors of the business mode, the sections
+ * a `sections` stage must fill.
+ */
+export function schemaFor(name: OutputSchemaName, context: StageContext): ZodType {
+  const ids = new Set(context.canvas.assumptions.map((assumption) => assumption.id));
+  const types = new Set(context.actionTemplates.keys());
+  const knownId = (id: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
+    if (id !== "NEW" && !ids.has(id)) {
+      ctx.addIssue({ code: "custom", path, message: `assumption ${id} is not in strategy/canvas/10-assumptions.md (known: ${[...ids].join(", ")})` });
+    }
+  };
+  const knownType = (type: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
+    if (!types.has(type)) ctx.addIssue({ code: "custom", path, message: `action type ${type} has no template (known: ${[...types].join(", ")})` });
+  };
+  switch (name) {
+    case "hypothesis":
+      return stageOutputSchemas.hypothesis.superRefine((output, ctx) => {
+        output.tests.forEach((test, index) => {
+          knownId(test.assumption_id, ctx, ["tests", index, "assumption_id"]);
+          if ((test.assumption_id === "NEW") !== (test.direction === "new")) {
+            ctx.addIssue({ code: "custom", path: ["tests", index, "direction"], message: 'direction "new" goes with assumption_id "NEW" and only with it' });
+          }
+        });
+      });
+    case "implication": {
+      const expected = impactFactorNames(context.canvas.mode, context.canvas.profitableOrFunded);
+      return stageOutputSchemas.implication.superRefine((output, ctx) => {
+        if (output.mode !== context.canvas.mode) ctx.addIssue({ code: "custom", path: ["mode"], message: `the canvas's mode is ${context.canvas.mode}` });
+        const names = output.factors.map((factor) => factor.name.toLowerCase());
+        if (expected.some((factor, index) => names[index] !== factor)) {
+          ctx.addIssue({ code: "custom", path: ["factors"], message: `factors must be, in order: ${expected.join(", ")}` });
+        }
+      });
+    }
+    case "decision":
+      return stageOutputSchemas.decision.superRefine((output, ctx) => {
+        output.actions.forEach((action, index) => knownType(action.type, ctx, ["actions", index, "type"]));
+      });
+    case "actions":
+      return stageOutputSchemas.actions.superRefine((output, ctx) => {
+        output.actions.forEach((action, index) => knownType(action.type, ctx, ["actions", index, "type"]));
+      });
+    case "learning":
+      return stageOutputSchemas.learning.superRefine((output, ctx) => {
+        output.validations.forEach((validation, index) => knownId(validation.assumption_id, ctx, ["validations", index, "assumption_id"]));
+        output.canvas_updates.forEach((update, index) => knownId(update.assumption_id, ctx, ["canvas_updates", index, "assumption_id"]));
+      });
+    case "sections": {
+      const wanted = context.skill.stage.sections ?? [];
+      return stageOutputSchemas.sections.superRefine((output, ctx) => {
+        const headings = new Set(output.sections.map((section) => section.heading));
+        for (const heading of wanted) {
+          if (!headings.has(heading)) ctx.addIssue({ code: "custom", path: ["sections"], message: `section "${heading}" is missing` });
+        }
+      });
+    }
+    default:
+      return stageOutputSchemas[name];
+  }
+}
+
+/**
+ * The approval policy lives here, not in the model's hands: the impact score is recomputed as the
+ * mean of the factors, and each action's owner and human_required come from its template.
+ */
+export function enforcePolicy<K extends OutputSchemaName>(name: K, output: StageOutputs[K], context: StageContext): StageOutputs[K] {
+  if (name === "implication") {
+    const implication = output as StageOutputs["implication"];
+    return { ...implication, impact_score: impactScore(implication.factors.map((factor) => factor.score)) } as StageOutputs[K];
+  }
+  if (name === "actions") {
+    const actions = output as StageOutputs["actions"];
+    return {
+      ...actions,
+      actions: actions.actions.map((action, index) => {
+        const template = context.actionTemplates.get(action.type)!;
+        return { ...action, id: `act-${index + 1}`, owner: template.action.owner, human_required: template.action.human_required, status: "pending" as const };
+      }),
+    } as StageOutputs[K];
+  }
+  return output;
+}

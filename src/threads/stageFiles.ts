@@ -1,0 +1,87 @@
+import { join } from "node:path";
+import Mustache from "mustache";
+import { stringify as toYaml } from "yaml";
+import type { Review, StageContext } from "../stages/context.js";
+import type { PlannedAction } from "../stages/schemas.js";
+import { writeMarkdown } from "./store.js";
+
+// Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
+// the front-matter carries the structured output so programs can read the file back.
+
+// Markdown, not HTML: nothing should be entity-escaped.
+Mustache.escape = (text: string): string => text;
+
+export interface StageFileMeta {
+  thread: string;
+  stage: string;
+  title: string;
+  drafted_by: string;
+  model: string;
+  drafted_at: string;
+}
+
+export interface GateView {
+  impact: number | null;
+  threshold: number;
+  required: boolean;
+}
+
+export interface LogEntry {
+  at: string;
+  action_id: string;
+  event: string;
+}
+
+function fallbackBody(meta: StageFileMeta, output: unknown): string {
+  return `# ${meta.title}: ${meta.stage}\n\n\`\`\`yaml\n${toYaml(output).trim()}\n\`\`\`\n`;
+}
+
+export function actionFileName(action: PlannedAction, all: readonly PlannedAction[]): string {
+  const base = action.type.replace(":", "-");
+  const sameType = all.filter((other) => other.type === action.type).length > 1;
+  return `${sameType ? `${base}-${action.id}` : base}.md`;
+}
+
+/** Writes a stage's file(s) and returns their paths relative to the thread folder. */
+export async function writeStageFiles(args: {
+  threadDir: string;
+  context: StageContext;
+  meta: StageFileMeta;
+  output: unknown;
+  gate: GateView;
+  review?: Review;
+  log?: LogEntry[];
+  actionReviews?: Record<string, Review>;
+}): Promise<string[]> {
+  const { threadDir, context, meta, output, gate, review } = args;
+  const skill = context.skill;
+  const front = { thread: meta.thread, stage: meta.stage, skill: skill.name, drafted_by: meta.drafted_by, model: meta.model, drafted_at: meta.drafted_at, review, output };
+  const view = { ...(output as object), meta, gate, review, log: args.log ?? [] };
+  const body = skill.templates.output ? Mustache.render(skill.templates.output, view) : fallbackBody(meta, output);
+  if (!skill.stage.file.endsWith("/")) {
+    await writeMarkdown(join(threadDir, skill.stage.file), front, body);
+    return [skill.stage.file];
+  }
+  // A folder stage (5-actions/): the plan and its log, then one file per action.
+  const folder = skill.stage.file;
+  const written = [`${folder}execution-log.md`];
+  await writeMarkdown(join(threadDir, written[0]!), front, body);
+  const actions = ((output as { actions?: PlannedAction[] }).actions ?? []) as PlannedAction[];
+  for (const action of actions) {
+    const template = context.actionTemplates.get(action.type);
+    const actionView = {
+      action,
+      template: template
+        ? { name: template.name, description: template.description, owner: template.action.owner, duration_days: template.action.duration_days, human_required: template.action.human_required }
+        : {},
+      meta,
+      log: (args.log ?? []).filter((entry) => entry.action_id === action.id),
+      review: args.actionReviews?.[action.id],
+    };
+    const actionBody = skill.templates.action ? Mustache.render(skill.templates.action, actionView) : fallbackBody(meta, action);
+    const file = `${folder}${actionFileName(action, actions)}`;
+    await writeMarkdown(join(threadDir, file), { thread: meta.thread, action: action.id, type: action.type, owner: action.owner, human_required: action.human_required, due: action.due, status: action.status, drafted_by: meta.drafted_by, review: args.actionReviews?.[action.id] }, actionBody);
+    written.push(file);
+  }
+  return written;
+}

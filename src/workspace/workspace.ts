@@ -1,0 +1,46 @@
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { loadWorkspaceConfig, type WorkspaceConfig } from "./config.js";
+
+export interface Workspace {
+  root: string;
+  canvasDir: string;
+  threadsDir: string;
+  stateDir: string;
+  checkpointsPath: string;
+  auditPath: string;
+  skillsDir: string;
+  graphsDir: string;
+  config: WorkspaceConfig;
+}
+
+export function workspacePaths(root: string): Omit<Workspace, "config"> {
+  const stateDir = join(root, ".leanos");
+  return {
+    root,
+    canvasDir: join(root, "strategy", "canvas"),
+    threadsDir: join(root, "threads"),
+    stateDir,
+    checkpointsPath: join(stateDir, "checkpoints.sqlite"),
+    auditPath: join(stateDir, "audit.jsonl"),
+    skillsDir: join(root, "skills"),
+    graphsDir: join(root, "graphs"),
+  };
+}
+
+/** Opens a workspace folder: it must exist and hold a canvas (strategy/canvas/). */
+export async function openWorkspace(dir: string | undefined): Promise<Workspace> {
+  const root = resolve(dir ?? process.env.LEANOS_WORKSPACE ?? process.cwd());
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new UsageError(`workspace ${root} does not exist (set --workspace DIR or LEANOS_WORKSPACE)`);
+  }
+  const paths = workspacePaths(root);
+  if (!existsSync(paths.canvasDir)) {
+    throw new UsageError(
+      `workspace ${root} has no canvas: expected strategy/canvas/ with 00-business-model-mode.md and 01-context.md .. 15-gtm.md`,
+    );
+  }
+  const config = await loadWorkspaceConfig(join(paths.stateDir, "config.yaml"));
+  return { ...paths, config };
+}
