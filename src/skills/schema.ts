@@ -19,7 +19,7 @@ export const StageSkillMetadata = z.object({
   output: OutputSchemaName,
   file: z
     .string()
-    .regex(/^\d+-[a-z0-9-]+(\.md|\/)$/, "must be a file such as 2-hypothesis.md or a folder such as 5-actions/"),
+    .regex(/^\d+[a-z]?-[a-z0-9-]+(\.md|\/)$/, "must be a file such as 2-hypothesis.md (or 3b-review.md) or a folder such as 5-actions/"),
   // Canvas sections (file stems such as 10-assumptions) given to the model with this stage.
   canvas: commaList.optional(),
   // Section headings a `sections` stage must fill.

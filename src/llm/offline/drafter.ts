@@ -76,8 +76,9 @@ export class OfflineDrafter implements StageDrafter {
     const { text, date, source } = context.event;
     const reference = new Date(`${date}T12:00:00Z`);
     const names = extractNames(text, ownCompanyName(context.canvas));
+    const instructions = offlineRules().instruction_cues;
     const summary = sentences(text)
-      .filter((sentence) => !/^note to the ai\b/i.test(sentence))
+      .filter((sentence) => countCues(sentence, instructions) === 0)
       .slice(0, 4)
       .join(" ")
       .replace(/^[-*]\s+/, "");

@@ -27,6 +27,7 @@ const OfflineRules = z.object({
   negative_cues: z.array(z.string()),
   moat_cues: z.array(z.string()),
   margin_cues: z.array(z.string()),
+  instruction_cues: z.array(z.string()),
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
 

@@ -1,0 +1,113 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readCanvas } from "../src/canvas/canvas.js";
+import { AnthropicDrafter } from "../src/llm/anthropic.js";
+import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
+import type { StageContext } from "../src/stages/context.js";
+import { draftStage } from "../src/stages/draft.js";
+import { repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
+import { serverError, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
+
+const stages = ["input", "hypothesis", "implication", "decision", "actions", "learning"] as const;
+
+async function example(stage: string): Promise<Record<string, unknown>> {
+  const text = await readFile(join(repoRoot, "skills", "causal-flow", "stages", `causal-flow-${stage}`, "SKILL.md"), "utf8");
+  return JSON.parse(/```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf("## Example")))![1]!) as Record<string, unknown>;
+}
+
+let server: FakeAnthropic;
+let skills: SkillSet;
+
+beforeAll(async () => {
+  server = await startFakeAnthropic();
+  skills = await loadSkills([{ dir: join(repoRoot, "skills"), origin: "tool" }]);
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+async function hypothesisContext(): Promise<StageContext> {
+  return {
+    thread: "sales/elsaai-deal-closed",
+    type: "sales",
+    today: "2026-11-25",
+    event: { text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.", date: "2026-11-18", source: "contract" },
+    canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
+    workspaceRoot: sampleWorkspace,
+    skill: skills.get("causal-flow-hypothesis") as StageContext["skill"],
+    outputs: { input: (await example("input")) as never },
+    reviews: {},
+    actionTemplates: actionTemplates(skills),
+    skills,
+    approvalThreshold: 0.8,
+  };
+}
+
+const drafter = (): AnthropicDrafter => new AnthropicDrafter({ model: "claude-sonnet-4-5", apiKey: "test-key", apiUrl: server.url, maxRetries: 2 });
+
+describe("the anthropic provider against a local Messages API", () => {
+  it("asks for the stage through a forced tool call, caches the canvas prefix and records usage", async () => {
+    server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
+    const drafted = await draftStage(drafter(), await hypothesisContext());
+    expect(drafted.output).toEqual(await example("hypothesis"));
+    // LangChain counts the cache reads into input_tokens (1500 fresh + 1200 read).
+    expect(drafted.usage).toEqual([expect.objectContaining({ input_tokens: 2700, output_tokens: 320, cache_read_tokens: 1200 })]);
+    const request = server.requests[0]!;
+    expect(request.headers["x-api-key"]).toBe("test-key");
+    expect(request.body.tool_choice).toEqual({ type: "tool", name: "hypothesis_stage_output" });
+    expect(request.body.tools![0]!.name).toBe("hypothesis_stage_output");
+    expect(JSON.stringify(request.body.tools![0]!.input_schema)).toContain("proposed_confidence");
+    expect(request.body.system![0]!.cache_control).toEqual({ type: "ephemeral" });
+    expect(request.body.system![0]!.text).toContain("### A4: Luxury brands prefer a white-label SDK");
+    expect(JSON.stringify(request.body.messages)).toContain("ElsaAI deal closed");
+  });
+
+  it("retries a 500 and then succeeds", async () => {
+    server.script.set("hypothesis_stage_output", [serverError, { tool: await example("hypothesis") }]);
+    const drafted = await draftStage(drafter(), await hypothesisContext());
+    expect(drafted.output).toEqual(await example("hypothesis"));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("sends an invalid answer back with the problems and uses the repaired one", async () => {
+    const wrong = { ...(await example("hypothesis")) };
+    wrong.tests = [{ ...(wrong.tests as Array<Record<string, unknown>>)[0], assumption_id: "A99" }];
+    server.script.set("hypothesis_stage_output", [{ tool: wrong }, { tool: await example("hypothesis") }]);
+    const drafted = await draftStage(drafter(), await hypothesisContext());
+    expect(drafted.attempts).toBe(2);
+    const repair = JSON.stringify(server.requests[1]!.body.messages);
+    expect(repair).toContain("did not pass validation");
+    expect(repair).toContain("A99 is not in strategy/canvas/10-assumptions.md");
+  });
+
+  it("fails clearly when the answer stays invalid", async () => {
+    server.script.set("hypothesis_stage_output", [{ tool: { tests: "none" } }]);
+    await expect(draftStage(drafter(), await hypothesisContext())).rejects.toThrow(/still invalid after repair .*tests/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("drafts a whole thread from the CLI (--provider anthropic) and stops at the gate", async () => {
+    server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
+    for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
+    const workspace = await sampleCopy();
+    const result = await runCli(["--workspace", workspace, "--json", "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], {
+      env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const started = JSON.parse(result.stdout) as { thread: string; state: string; pending: Array<{ kind: string }> };
+    expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
+    const implication = await example("implication");
+    expect((implication.impact_score as number) >= 0.8).toBe(true);
+    expect(started.pending[0]!.kind).toBe("decision");
+    const decision = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "4-decision.md"), "utf8");
+    expect(decision).toContain("drafted_by: anthropic");
+    expect(decision).toContain("model: claude-sonnet-4-5");
+  });
+
+  it("is refused without an API key", async () => {
+    const workspace = await sampleCopy();
+    const result = await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "x"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/ANTHROPIC_API_KEY/);
+  });
+});

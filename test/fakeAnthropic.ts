@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A local HTTP server that speaks enough of the Anthropic Messages API for the provider tests:
+// it answers each forced tool call with the answer the test scripted for that tool.
+
+export interface RecordedRequest {
+  body: {
+    model: string;
+    system?: Array<{ type: string; text: string; cache_control?: { type: string } }>;
+    messages: Array<{ role: string; content: unknown }>;
+    tools?: Array<{ name: string; input_schema: unknown }>;
+    tool_choice?: { type: string; name?: string };
+  };
+  headers: IncomingMessage["headers"];
+}
+
+export type Reply = { status: number; body: unknown } | { tool: unknown };
+
+export interface FakeAnthropic {
+  url: string;
+  requests: RecordedRequest[];
+  /** Scripted replies by tool name; each request takes the next one, the last one repeats. */
+  script: Map<string, Reply[]>;
+  /** Forgets requests, script and how far each script was served. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+  const requests: RecordedRequest[] = [];
+  const script = new Map<string, Reply[]>();
+  const served = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
+      requests.push({ body, headers: request.headers });
+      const tool = body.tool_choice?.name ?? body.tools?.[0]?.name ?? "";
+      const replies = script.get(tool) ?? [];
+      const index = served.get(tool) ?? 0;
+      served.set(tool, index + 1);
+      const reply = replies[Math.min(index, replies.length - 1)];
+      response.setHeader("content-type", "application/json");
+      if (!reply) {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: `no scripted reply for tool ${tool}` } }));
+        return;
+      }
+      if ("status" in reply) {
+        response.statusCode = reply.status;
+        response.end(JSON.stringify(reply.body));
+        return;
+      }
+      response.end(
+        JSON.stringify({
+          id: `msg_${requests.length}`,
+          type: "message",
+          role: "assistant",
+          model: body.model,
+          content: [{ type: "tool_use", id: `toolu_${requests.length}`, name: tool, input: reply.tool }],
+          stop_reason: "tool_use",
+          stop_sequence: null,
+          usage: { input_tokens: 1500, output_tokens: 320, cache_read_input_tokens: 1200, cache_creation_input_tokens: 0 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script,
+    reset: () => {
+      requests.length = 0;
+      script.clear();
+      served.clear();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const serverError = { status: 500, body: { type: "error", error: { type: "api_error", message: "Internal server error" } } };

@@ -1,0 +1,51 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
+import { afterAll } from "vitest";
+
+export const repoRoot = resolve(import.meta.dirname, "..");
+export const sampleWorkspace = join(repoRoot, "examples", "workspace");
+export const cliPath = join(repoRoot, "bin", "leanos.js");
+
+const created: string[] = [];
+afterAll(async () => {
+  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+export async function tempDir(prefix = "leanos-test-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** A fresh copy of the sample workspace (no threads, no runtime state). */
+export async function sampleCopy(): Promise<string> {
+  const dir = await tempDir("leanos-ws-");
+  await cp(sampleWorkspace, dir, {
+    recursive: true,
+    filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(sampleWorkspace.length)),
+  });
+  return dir;
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process, offline, with no API key in its environment. */
+export async function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [cliPath, ...args], {
+    reject: false,
+    input: options.input ?? "",
+    env: { ANTHROPIC_API_KEY: "", LEANOS_WORKSPACE: "", NO_COLOR: "1", ...options.env },
+    extendEnv: true,
+  });
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export function eventFile(name: string): string {
+  return join(sampleWorkspace, "events", name);
+}

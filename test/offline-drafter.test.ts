@@ -1,0 +1,129 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import matter from "gray-matter";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvent } from "../src/cli/readEvent.js";
+import { Runtime, type ThreadResult } from "../src/runtime/engine.js";
+import type { StageOutputs } from "../src/stages/schemas.js";
+import { sampleCopy } from "./helpers.js";
+
+type Drafted = { result: ThreadResult; files: Record<string, string> } & Pick<StageOutputs, "input" | "hypothesis" | "implication" | "decision">;
+
+async function stageOutput<T>(dir: string, file: string): Promise<T> {
+  const parsed = matter(await readFile(join(dir, file), "utf8"), {});
+  expect(parsed.data.drafted_by).toBe("offline");
+  return parsed.data.output as T;
+}
+
+let workspace: string;
+let runtime: Runtime;
+const drafts = new Map<string, Drafted>();
+
+async function draft(eventName: string): Promise<Drafted> {
+  const known = drafts.get(eventName);
+  if (known) return known;
+  const event = await readEvent({ file: join(workspace, "events", eventName), today: "2026-11-25" });
+  const result = await runtime.startEvent(event);
+  const drafted: Drafted = {
+    result,
+    files: {},
+    input: await stageOutput(result.dir, "1-input.md"),
+    hypothesis: await stageOutput(result.dir, "2-hypothesis.md"),
+    implication: await stageOutput(result.dir, "3-implication.md"),
+    decision: await stageOutput(result.dir, "4-decision.md"),
+  };
+  drafts.set(eventName, drafted);
+  return drafted;
+}
+
+const test = (drafted: Drafted, id: string) => drafted.hypothesis.tests.find((entry) => entry.assumption_id === id);
+
+beforeAll(async () => {
+  workspace = await sampleCopy();
+  runtime = await Runtime.open({ workspace, provider: "offline" });
+});
+afterAll(() => runtime.close());
+
+describe("the offline drafter", () => {
+  it("drafts a closed deal as a sales win that validates the white-label assumption and waits at the decision gate", async () => {
+    const elsa = await draft("01-elsaai-deal-closed.md");
+    expect(elsa.result.thread).toBe("sales/elsaai-deal-closed");
+    expect(elsa.input.organizations[0]).toBe("ElsaAI");
+    expect(elsa.input.segment).toBe("luxury-fashion");
+    expect(elsa.input.facts).toContainEqual(expect.objectContaining({ kind: "money", value: 1_100_000 }));
+    expect(elsa.input.facts).toContainEqual(expect.objectContaining({ kind: "percent", value: 38 }));
+    expect(elsa.input.facts).toContainEqual(expect.objectContaining({ kind: "duration", text: "46 days" }));
+    expect(test(elsa, "A4")).toMatchObject({ direction: "validates", previous_confidence: 60 });
+    expect(test(elsa, "A4")!.proposed_confidence).toBeGreaterThan(80);
+    expect(elsa.implication.factors.map((factor) => factor.name)).toEqual(["strategic value", "market size", "defensibility"]);
+    expect(elsa.implication.impact_score).toBeGreaterThanOrEqual(0.8);
+    expect(elsa.decision.verdict).toBe("PROCEED");
+    expect(elsa.decision.actions.map((action) => action.type)).toContain("marketing:create");
+    expect(elsa.result.pending).toEqual([expect.objectContaining({ kind: "decision", thread: "sales/elsaai-deal-closed" })]);
+  });
+
+  it("drafts a lost deal as a challenge to the price assumption, investigated without a decision gate", async () => {
+    const lost = await draft("02-lost-deal-nordstil.md");
+    expect(lost.result.thread.startsWith("sales/")).toBe(true);
+    expect(lost.input.organizations.slice(0, 2)).toEqual(["Nordstil", "Vestio"]);
+    expect(test(lost, "A11")).toMatchObject({ direction: "challenges" });
+    expect(test(lost, "A11")!.proposed_confidence).toBeLessThan(55);
+    expect(lost.implication.impact_score).toBeLessThan(0.8);
+    expect(lost.decision.verdict).toBe("INVESTIGATE");
+    expect(lost.decision.actions[0]!.title).toContain("Nordstil");
+    // Below the threshold the decision passes by policy; the human-required initiative still waits.
+    expect(lost.result.pending.map((item) => item.kind)).toEqual(["action"]);
+  });
+
+  it("drafts a metric drop as a business thread that runs to the end with no human needed", async () => {
+    const drop = await draft("04-metric-drop-demo-conversion.md");
+    expect(drop.result.thread.startsWith("business/")).toBe(true);
+    expect(drop.hypothesis.tests.every((entry) => entry.direction !== "validates")).toBe(true);
+    expect(drop.decision.verdict).toBe("INVESTIGATE");
+    expect(drop.result.state).toBe("done");
+  });
+
+  it("reads a pilot that missed its 25% target as challenging the returns assumption", async () => {
+    const pilot = await draft("07-pilot-result-kaori.md");
+    expect(test(pilot, "A2")).toMatchObject({ direction: "challenges", previous_confidence: 55 });
+    expect(pilot.decision.verdict).toBe("INVESTIGATE");
+    expect(pilot.decision.statement).toContain("Kaori");
+  });
+
+  it("reads a campaign result as a marketing thread that validates the case-study hypothesis", async () => {
+    const campaign = await draft("08-campaign-result-case-study.md");
+    expect(campaign.result.thread.startsWith("marketing/")).toBe(true);
+    expect(test(campaign, "H1")).toMatchObject({ direction: "validates" });
+    expect(campaign.decision.verdict).toBe("PROCEED");
+  });
+
+  it("gives different drafts for different events", async () => {
+    const all = await Promise.all(["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "04-metric-drop-demo-conversion.md", "07-pilot-result-kaori.md", "08-campaign-result-case-study.md"].map(draft));
+    expect(new Set(all.map((drafted) => drafted.decision.statement)).size).toBe(all.length);
+    expect(new Set(all.map((drafted) => drafted.implication.impact_score)).size).toBeGreaterThan(3);
+  });
+
+  it("is deterministic: the same event gives the same draft", async () => {
+    const again = await runtime.startEvent(await readEvent({ file: join(workspace, "events", "02-lost-deal-nordstil.md"), today: "2026-11-25" }));
+    const first = drafts.get("02-lost-deal-nordstil.md")!;
+    expect(await stageOutput(again.dir, "3-implication.md")).toEqual(first.implication);
+    expect(await stageOutput(again.dir, "4-decision.md")).toEqual(first.decision);
+  });
+
+  it("scores impact with the bootstrap factors when the canvas says BOOTSTRAP", async () => {
+    const bootstrap = await sampleCopy();
+    const modeFile = join(bootstrap, "strategy", "canvas", "00-business-model-mode.md");
+    await writeFile(modeFile, (await readFile(modeFile, "utf8")).replace("**Mode:** VENTURE", "**Mode:** BOOTSTRAP"));
+    const other = await Runtime.open({ workspace: bootstrap, provider: "offline" });
+    try {
+      const result = await other.startEvent(await readEvent({ file: join(bootstrap, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }));
+      const implication = await stageOutput<StageOutputs["implication"]>(result.dir, "3-implication.md");
+      expect(implication.mode).toBe("BOOTSTRAP");
+      expect(implication.factors.map((factor) => factor.name)).toEqual(["revenue impact", "time to cash", "margin"]);
+      const mean = implication.factors.reduce((sum, factor) => sum + factor.score, 0) / 3;
+      expect(implication.impact_score).toBeCloseTo(mean, 2);
+    } finally {
+      other.close();
+    }
+  });
+});
