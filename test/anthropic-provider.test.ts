@@ -104,6 +104,30 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(decision).toContain("model: claude-sonnet-4-5");
   });
 
+  it("leaves a thread whose model call failed resumable, and resume does not redo finished stages", async () => {
+    server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
+    for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
+    const badRequest = { status: 400, body: { type: "error", error: { type: "invalid_request_error", message: "prompt is too long" } } };
+    server.script.set("decision_stage_output", [badRequest, { tool: await example("decision") }]);
+    const workspace = await sampleCopy();
+    const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
+    const failed = await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toMatch(/prompt is too long/);
+    const metaPath = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
+    const meta = JSON.parse(await readFile(metaPath, "utf8")) as { state: string; stage: string; usage: { calls: number } };
+    expect(meta).toMatchObject({ state: "failed", stage: "implication" });
+    expect(meta.usage.calls).toBe(3);
+
+    const before = server.requests.length;
+    const resumed = await runCli(["--workspace", workspace, "--json", "resume", "elsaai"], { env });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "decision" })] });
+    const asked = server.requests.slice(before).map((request) => request.body.tool_choice?.name);
+    expect(asked).toEqual(["decision_stage_output"]);
+    expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 4 } });
+  });
+
   it("is refused without an API key", async () => {
     const workspace = await sampleCopy();
     const result = await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "x"]);

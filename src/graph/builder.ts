@@ -7,7 +7,7 @@ import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { Review, StageContext } from "../stages/context.js";
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput, PlannedAction, StageOutputs } from "../stages/schemas.js";
-import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
+import { actionFileName, writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
 import { threadDir } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { GraphNode, GraphSpec } from "./spec.js";
@@ -185,7 +185,7 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer: BaseCheckp
     const plan = state.outputs[stage] as ActionsOutput;
     const waiting = plan.actions.find((action) => action.human_required && action.status === "pending" && !state.action_reviews[action.id]);
     if (!waiting) return new Command({ goto: next });
-    const file = `${node.skill.stage.file}${waiting.type.replace(":", "-")}.md`;
+    const file = `${node.skill.stage.file}${actionFileName(waiting, plan.actions)}`;
     const args: GateArgs = {
       thread: state.thread,
       kind: "action",

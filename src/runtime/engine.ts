@@ -71,19 +71,33 @@ export class Runtime {
       spec: this.spec,
       drafter,
       now: () => this.now(),
-      onStageWritten: async (thread, stage, files) => {
-        const dir = threadDir(this.workspace.threadsDir, thread);
-        const meta = await readThreadMeta(dir);
-        await writeThreadMeta(dir, {
-          ...meta,
-          stage,
-          files: [...new Set([...meta.files, ...files])],
-          updated_at: this.now().toISOString(),
-        });
-      },
+      onStageWritten: (thread, stage, files) =>
+        this.updateMeta(thread, (meta) => ({ ...meta, stage, files: [...new Set([...meta.files, ...files])] })),
+      onModelUsage: (thread, _stage, calls) =>
+        calls.length === 0
+          ? Promise.resolve()
+          : this.updateMeta(thread, (meta) => ({
+              ...meta,
+              usage: calls.reduce<ThreadMeta["usage"]>(
+                (sum, call) => ({
+                  calls: sum.calls + 1,
+                  input_tokens: sum.input_tokens + call.input_tokens,
+                  output_tokens: sum.output_tokens + call.output_tokens,
+                  cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
+                  latency_ms: sum.latency_ms + call.latency_ms,
+                }),
+                meta.usage,
+              ),
+            })),
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
     };
     return buildThreadGraph(env, this.checkpointer);
+  }
+
+  private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta): Promise<void> {
+    const dir = threadDir(this.workspace.threadsDir, thread);
+    const meta = await readThreadMeta(dir);
+    await writeThreadMeta(dir, { ...change(meta), updated_at: this.now().toISOString() });
   }
 
   private drafterFor(meta?: ThreadMeta): StageDrafter {
@@ -116,6 +130,7 @@ export class Runtime {
       impact: null,
       pending: [],
       files: [],
+      usage: { calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 },
     };
     await writeThreadMeta(dir, meta);
     const initial: Partial<ThreadGraphState> = { thread, type, today: created.slice(0, 10), event, impact: null };

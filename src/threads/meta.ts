@@ -16,6 +16,15 @@ export const PendingItem = z.object({
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 
+export const ThreadUsage = z.object({
+  calls: z.number().int().min(0),
+  input_tokens: z.number().int().min(0),
+  output_tokens: z.number().int().min(0),
+  cache_read_tokens: z.number().int().min(0),
+  latency_ms: z.number().min(0),
+});
+export type ThreadUsage = z.infer<typeof ThreadUsage>;
+
 export const ThreadState = z.enum(["running", "waiting", "done", "failed"]);
 export type ThreadState = z.infer<typeof ThreadState>;
 
@@ -36,6 +45,8 @@ export const ThreadMeta = z.object({
   impact: z.number().min(0).max(1).nullable(),
   pending: z.array(PendingItem),
   files: z.array(z.string()),
+  /** Model calls made for this thread (none for the offline drafter). */
+  usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 }),
   error: z.string().optional(),
 });
 export type ThreadMeta = z.infer<typeof ThreadMeta>;
