@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import pc from "picocolors";
 import { RuntimeFailure, UsageError } from "../errors.js";
-import { Runtime, type RuntimeOptions, type ThreadResult } from "../runtime/engine.js";
+import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
 import { ThreadType } from "../stages/schemas.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
-import { runDemo } from "./demo.js";
 import { progressPrinter } from "./progress.js";
 import { readEvent } from "./readEvent.js";
 
@@ -75,6 +74,8 @@ export function buildProgram(): Command {
     const options: RuntimeOptions = { ...extra };
     if (global.workspace) options.workspace = global.workspace;
     if (!global.quiet) options.onProgress = progressPrinter();
+    // Loaded on demand so --help and usage errors answer without loading LangGraph.
+    const { Runtime } = await import("../runtime/engine.js");
     return Runtime.open(options);
   };
   const jsonWanted = (command: Command): boolean => Boolean((command.optsWithGlobals() as GlobalOptions).json);
@@ -240,6 +241,7 @@ export function buildProgram(): Command {
     .description("copy the sample workspace to a temp folder and run an event through it")
     .addHelpText("after", "\nExample:\n  leanos demo")
     .action(async (_options: unknown, command: Command) => {
+      const { runDemo } = await import("./demo.js");
       await runDemo({ json: jsonWanted(command) });
     });
 

@@ -1,5 +1,4 @@
 import { UsageError } from "../errors.js";
-import { AnthropicDrafter } from "./anthropic.js";
 import { OfflineDrafter } from "./offline/drafter.js";
 import type { StageDrafter } from "./provider.js";
 
@@ -17,7 +16,7 @@ export interface ProviderChoice {
  * Picks the drafter: an explicit provider (flag or workspace config) wins; otherwise anthropic when
  * ANTHROPIC_API_KEY is set, and the offline drafter when it is not.
  */
-export function selectDrafter(choice: ProviderChoice): StageDrafter {
+export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafter> {
   const env = choice.env ?? process.env;
   let provider = choice.provider;
   let model = choice.model;
@@ -31,6 +30,8 @@ export function selectDrafter(choice: ProviderChoice): StageDrafter {
       const apiKey = env.ANTHROPIC_API_KEY;
       if (!apiKey) throw new UsageError("--provider anthropic needs ANTHROPIC_API_KEY in the environment");
       const apiUrl = env.LEANOS_ANTHROPIC_URL ?? env.ANTHROPIC_BASE_URL;
+      // Loaded on demand: the Anthropic SDK is not needed for offline work.
+      const { AnthropicDrafter } = await import("./anthropic.js");
       return new AnthropicDrafter({ model: model ?? DEFAULT_ANTHROPIC_MODEL, apiKey, ...(apiUrl ? { apiUrl } : {}) });
     }
     default:

@@ -100,7 +100,7 @@ export class Runtime {
     await writeThreadMeta(dir, { ...change(meta), updated_at: this.now().toISOString() });
   }
 
-  private drafterFor(meta?: ThreadMeta): StageDrafter {
+  private drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
     const provider = this.options.provider ?? meta?.provider ?? this.workspace.config.provider;
     const model = this.options.model ?? (meta && meta.provider === provider ? meta.model : undefined) ?? this.workspace.config.model;
     return selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}) });
@@ -109,7 +109,7 @@ export class Runtime {
   /** Starts a thread from a raw event and runs it until it is done or waits at a gate. */
   async startEvent(event: RawEvent, typeOverride?: ThreadType): Promise<ThreadResult> {
     if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
-    const drafter = this.drafterFor();
+    const drafter = await this.drafterFor();
     const classification = await drafter.classify(event, this.canvas);
     const type = typeOverride ?? classification.type;
     const { thread, dir } = await claimThreadFolder(this.workspace.threadsDir, type, slugify(classification.title));
@@ -190,7 +190,7 @@ export class Runtime {
     for (const thread of threads) {
       const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
       if (meta.state !== "waiting") continue;
-      const snapshot = await this.graphFor(this.drafterFor(meta)).getState(this.config(thread));
+      const snapshot = await this.graphFor(await this.drafterFor(meta)).getState(this.config(thread));
       items.push(...this.pendingOf(snapshot));
     }
     return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
@@ -199,7 +199,7 @@ export class Runtime {
   /** Answers the gate a thread waits at and runs on to the next gate or the end. */
   async answer(name: string, response: Omit<GateResponse, "at"> & { at?: string }): Promise<ThreadResult> {
     const { thread, meta } = await this.resolve(name);
-    const drafter = this.drafterFor(meta);
+    const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
     const snapshot = await graph.getState(this.config(thread));
     const payload = this.payloadsOf(snapshot)[0];
@@ -240,7 +240,7 @@ export class Runtime {
   /** Runs a failed (or interrupted) thread on from its last checkpoint; completed stages are not redone. */
   async resume(name: string): Promise<ThreadResult> {
     const { thread, meta } = await this.resolve(name);
-    const drafter = this.drafterFor(meta);
+    const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
     const snapshot = await graph.getState(this.config(thread));
     if (this.payloadsOf(snapshot).length > 0) throw new UsageError(`thread ${thread} waits for a human: answer it with leanos approve / reject`);
@@ -258,7 +258,7 @@ export class Runtime {
     if (meta.state === "done") return "nothing: the thread is complete";
     if (meta.state === "waiting") return meta.pending.map((item) => `${item.kind} gate: ${item.question}`).join("; ") || "a human answer";
     if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
-    const snapshot = await this.graphFor(this.drafterFor(meta)).getState(this.config(meta.thread));
+    const snapshot = await this.graphFor(await this.drafterFor(meta)).getState(this.config(meta.thread));
     return snapshot.next.join(", ") || "nothing";
   }
 
