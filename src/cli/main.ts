@@ -48,8 +48,26 @@ function resultJson(result: ThreadResult): Record<string, unknown> {
   return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files };
 }
 
-function statusRow(meta: ThreadMeta, next: string): Record<string, unknown> {
+type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & { next: string };
+
+function statusRow(meta: ThreadMeta, next: string): StatusRow {
   return { thread: meta.thread, type: meta.type, state: meta.state, stage: meta.stage, next, impact: meta.impact, title: meta.title, updated_at: meta.updated_at };
+}
+
+function formatStatus(rows: StatusRow[]): string {
+  if (rows.length === 0) return "No threads yet: start one with leanos event.";
+  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(8)} ${(row.stage ?? "-").padEnd(12)} ${row.next}`).join("\n");
+}
+
+function formatThread(meta: ThreadMeta & { next: string }): string {
+  return [
+    `${pc.bold(meta.thread)}  ${meta.title}`,
+    `  state: ${meta.state}   stage: ${meta.stage ?? "-"}   impact: ${meta.impact ?? "-"}`,
+    `  drafted by: ${meta.provider} (${meta.model})   event: ${meta.event.date}, ${meta.event.source}`,
+    `  next: ${meta.next}`,
+    "  files:",
+    ...meta.files.map((file) => `    ${meta.thread}/${file}`),
+  ].join("\n");
 }
 
 function who(): string {
@@ -79,6 +97,19 @@ export function buildProgram(): Command {
     return Runtime.open(options);
   };
   const jsonWanted = (command: Command): boolean => Boolean((command.optsWithGlobals() as GlobalOptions).json);
+  /** Opens the workspace, does the work, prints the result as JSON or text, and always closes. */
+  const withRuntime = async <T>(command: Command, work: (runtime: Runtime) => Promise<T>, text: (value: T) => string, extra: Partial<RuntimeOptions> = {}, json: (value: T) => unknown = (value) => value): Promise<void> => {
+    const runtime = await open(command, extra);
+    try {
+      const value = await work(runtime);
+      if (jsonWanted(command)) printJson(json(value));
+      else out(text(value));
+    } finally {
+      runtime.close();
+    }
+  };
+  const threadCommand = (command: Command, work: (runtime: Runtime) => Promise<ThreadResult>, extra: Partial<RuntimeOptions> = {}): Promise<void> =>
+    withRuntime(command, work, formatResult, extra, resultJson);
 
   program
     .command("event")
@@ -92,21 +123,15 @@ export function buildProgram(): Command {
     .option("-m, --model <model>", "the model name for the provider")
     .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
     .action(async (text: string | undefined, options: { file?: string; type?: string; source?: string; date?: string; provider?: string; model?: string }, command: Command) => {
-      const runtime = await open(command, { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) });
-      try {
-        const event = await readEvent({
-          ...(text !== undefined ? { text } : {}),
-          ...(options.file ? { file: options.file } : {}),
-          ...(options.date ? { date: options.date } : {}),
-          ...(options.source ? { source: options.source } : {}),
-          today: new Date().toISOString().slice(0, 10),
-        });
-        const result = await runtime.startEvent(event, options.type as ThreadType | undefined);
-        if (jsonWanted(command)) printJson(resultJson(result));
-        else out(formatResult(result));
-      } finally {
-        runtime.close();
-      }
+      const event = await readEvent({
+        ...(text !== undefined ? { text } : {}),
+        ...(options.file ? { file: options.file } : {}),
+        ...(options.date ? { date: options.date } : {}),
+        ...(options.source ? { source: options.source } : {}),
+        today: new Date().toISOString().slice(0, 10),
+      });
+      const models = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+      await threadCommand(command, (runtime) => runtime.startEvent(event, options.type as ThreadType | undefined), models);
     });
 
   program
@@ -115,14 +140,7 @@ export function buildProgram(): Command {
     .argument("[thread]", "only this thread (slug or unique prefix)")
     .addHelpText("after", "\nExample:\n  leanos pending --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
-      const runtime = await open(command);
-      try {
-        const items = await runtime.pending(thread);
-        if (jsonWanted(command)) printJson(items);
-        else out(formatPending(items));
-      } finally {
-        runtime.close();
-      }
+      await withRuntime(command, (runtime) => runtime.pending(thread), formatPending);
     });
 
   program
@@ -141,14 +159,8 @@ export function buildProgram(): Command {
         }
         if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
       }
-      const runtime = await open(command);
-      try {
-        const result = await runtime.answer(thread, edits ? { type: "edit", args: { action: "edit", args: edits }, by: who() } : { type: "accept", args: null, by: who() });
-        if (jsonWanted(command)) printJson(resultJson(result));
-        else out(formatResult(result));
-      } finally {
-        runtime.close();
-      }
+      const answer = edits ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() } : { type: "accept" as const, args: null, by: who() };
+      await threadCommand(command, (runtime) => runtime.answer(thread, answer));
     });
 
   program
@@ -158,14 +170,7 @@ export function buildProgram(): Command {
     .argument("<text>", "the feedback")
     .addHelpText("after", '\nExample:\n  leanos respond elsaai "defer until the customer agrees to be named"')
     .action(async (thread: string, text: string, _options: unknown, command: Command) => {
-      const runtime = await open(command);
-      try {
-        const result = await runtime.answer(thread, { type: "response", args: text, by: who() });
-        if (jsonWanted(command)) printJson(resultJson(result));
-        else out(formatResult(result));
-      } finally {
-        runtime.close();
-      }
+      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "response", args: text, by: who() }));
     });
 
   program
@@ -175,14 +180,7 @@ export function buildProgram(): Command {
     .option("-r, --reason <text>", "why", "no reason given")
     .addHelpText("after", '\nExample:\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"')
     .action(async (thread: string, options: { reason: string }, command: Command) => {
-      const runtime = await open(command);
-      try {
-        const result = await runtime.answer(thread, { type: "ignore", args: options.reason, by: who() });
-        if (jsonWanted(command)) printJson(resultJson(result));
-        else out(formatResult(result));
-      } finally {
-        runtime.close();
-      }
+      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "ignore", args: options.reason, by: who() }));
     });
 
   program
@@ -190,14 +188,7 @@ export function buildProgram(): Command {
     .description("run a failed thread on from its last checkpoint (completed stages are not redone)")
     .argument("<thread>", "the thread (slug or unique prefix)")
     .action(async (thread: string, _options: unknown, command: Command) => {
-      const runtime = await open(command);
-      try {
-        const result = await runtime.resume(thread);
-        if (jsonWanted(command)) printJson(resultJson(result));
-        else out(formatResult(result));
-      } finally {
-        runtime.close();
-      }
+      await threadCommand(command, (runtime) => runtime.resume(thread));
     });
 
   program
@@ -206,34 +197,26 @@ export function buildProgram(): Command {
     .argument("[thread]", "one thread (slug or unique prefix)")
     .addHelpText("after", "\nExamples:\n  leanos status\n  leanos status elsaai --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
-      const runtime = await open(command);
-      try {
-        if (thread) {
-          const { meta } = await runtime.resolve(thread);
-          const next = await runtime.nextStep(meta);
-          if (jsonWanted(command)) printJson({ ...meta, next });
-          else {
-            out(
-              [
-                `${pc.bold(meta.thread)}  ${meta.title}`,
-                `  state: ${meta.state}   stage: ${meta.stage ?? "-"}   impact: ${meta.impact ?? "-"}`,
-                `  drafted by: ${meta.provider} (${meta.model})   event: ${meta.event.date}, ${meta.event.source}`,
-                `  next: ${next}`,
-                `  files:`,
-                ...meta.files.map((file) => `    ${meta.thread}/${file}`),
-              ].join("\n"),
-            );
-          }
-          return;
-        }
-        const rows = [];
-        for (const meta of await runtime.threads()) rows.push(statusRow(meta, await runtime.nextStep(meta)));
-        if (jsonWanted(command)) printJson(rows);
-        else if (rows.length === 0) out("No threads yet: start one with leanos event.");
-        else out(rows.map((row) => `${String(row.thread).padEnd(48)} ${String(row.state).padEnd(8)} ${String(row.stage ?? "-").padEnd(12)} ${String(row.next)}`).join("\n"));
-      } finally {
-        runtime.close();
+      if (thread) {
+        await withRuntime(
+          command,
+          async (runtime) => {
+            const { meta } = await runtime.resolve(thread);
+            return { ...meta, next: await runtime.nextStep(meta) };
+          },
+          formatThread,
+        );
+        return;
       }
+      await withRuntime(
+        command,
+        async (runtime) => {
+          const rows: StatusRow[] = [];
+          for (const meta of await runtime.threads()) rows.push(statusRow(meta, await runtime.nextStep(meta)));
+          return rows;
+        },
+        formatStatus,
+      );
     });
 
   program
