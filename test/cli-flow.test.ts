@@ -149,6 +149,26 @@ describe("leanos event -> gate -> approve across processes", () => {
   });
 });
 
+describe("the approval threshold", () => {
+  it("comes from the workspace config: lowered to 0.5, a 0.61-impact lost deal waits at the decision", async () => {
+    const workspace = await sampleCopy();
+    await writeFile(join(workspace, ".leanos", "config.yaml"), "approval_threshold: 0.5\n");
+    const result = await runCli(["--workspace", workspace, "--json", "event", "--file", join(workspace, "events", "02-lost-deal-nordstil.md")]);
+    const started = JSON.parse(result.stdout) as EventJson;
+    expect(started.pending[0]).toMatchObject({ kind: "decision" });
+    expect(started.pending[0]!.impact).toBeGreaterThanOrEqual(0.5);
+    expect(started.pending[0]!.impact).toBeLessThan(0.8);
+  });
+
+  it("refuses a config value out of range, naming the file and field", async () => {
+    const workspace = await sampleCopy();
+    await writeFile(join(workspace, ".leanos", "config.yaml"), "approval_threshold: 1.4\n");
+    const result = await runCli(["--workspace", workspace, "pending"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/config\.yaml: approval_threshold/);
+  });
+});
+
 describe("bad input exits 2 with a clear message", () => {
   it("refuses an empty event", async () => {
     const workspace = await sampleCopy();
