@@ -49,7 +49,14 @@ describe("leanos event -> gate -> approve across processes", () => {
 
     const action = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect(action.exitCode, action.stderr).toBe(0);
-    expect(JSON.parse(action.stdout)).toMatchObject({ state: "done", pending: [] });
+    const afterAction = JSON.parse(action.stdout) as EventJson;
+    expect(afterAction.pending).toEqual([expect.objectContaining({ kind: "canvas", stage: "learning" })]);
+
+    const canvas = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
+    expect(canvas.exitCode, canvas.stderr).toBe(0);
+    expect(JSON.parse(canvas.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "opportunity", opportunity_id: "opp-1" })] });
+    const declined = await runCli(["--workspace", workspace, "--json", "reject", started.thread, "--reason", "after the rollout"], { env: { LEANOS_USER: "bella" } });
+    expect(JSON.parse(declined.stdout)).toMatchObject({ state: "done", pending: [], started: [] });
 
     const dir = join(workspace, "threads", "sales", "elsaai-deal-closed");
     for (const file of ["1-input.md", "2-hypothesis.md", "3-implication.md", "4-decision.md", "5-actions/execution-log.md", "5-actions/marketing-publish.md", "6-learning.md"]) {
@@ -73,7 +80,8 @@ describe("leanos event -> gate -> approve across processes", () => {
     const started = await startClosedDeal(workspace);
     const rejected = await runCli(["--workspace", workspace, "--json", "reject", started.thread, "--reason", "ElsaAI has not agreed to publicity"]);
     expect(rejected.exitCode, rejected.stderr).toBe(0);
-    expect(JSON.parse(rejected.stdout)).toMatchObject({ state: "done", pending: [] });
+    // What the deal taught still reaches the canvas gate: the decision was about the follow-up work.
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "canvas" })] });
     expect(await frontMatter(workspace, started.thread, "4-decision.md")).toMatchObject({ review: { answer: "reject", reason: "ElsaAI has not agreed to publicity" } });
     const decisionText = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "4-decision.md"), "utf8");
     expect(decisionText).toContain("Reason: ElsaAI has not agreed to publicity");
@@ -213,7 +221,7 @@ describe("bad input exits 2 with a clear message", () => {
 
   it("refuses approve where nothing waits, and changes nothing", async () => {
     const workspace = await sampleCopy();
-    const started = JSON.parse((await runCli(["--workspace", workspace, "--json", "event", "--file", join(workspace, "events", "04-metric-drop-demo-conversion.md")])).stdout) as EventJson;
+    const started = JSON.parse((await runCli(["--workspace", workspace, "--json", "event", "--file", join(workspace, "events", "06-competitor-launch-fitmirror.md")])).stdout) as EventJson;
     expect(started.state).toBe("done");
     const metaPath = join(workspace, "threads", ...started.thread.split("/"), "meta.json");
     const before = await readFile(metaPath, "utf8");

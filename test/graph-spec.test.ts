@@ -18,7 +18,8 @@ describe("graph from YAML", () => {
   it("lists the causal-flow stages in order, with their gates", async () => {
     const spec = await loadGraphSpec(join(repoRoot, "graphs", "causal-flow.yaml"), await skills());
     expect(spec.nodes.map((node) => node.skill.stage.stage)).toEqual(["input", "hypothesis", "implication", "decision", "actions", "learning"]);
-    expect(spec.nodes.map((node) => node.gate ?? null)).toEqual([null, null, null, "impact", "actions", null]);
+    expect(spec.nodes.map((node) => node.gates)).toEqual([[], [], [], ["impact"], ["actions"], ["canvas", "opportunities"]]);
+    expect(spec.nodes.map((node) => node.slaDays ?? null)).toEqual([1, 2, 3, 7, null, null]);
   });
 
   it("follows `next` to change the order", async () => {
@@ -33,6 +34,7 @@ describe("graph from YAML", () => {
     ["a cycle", "name: g\nnodes:\n  - skill: causal-flow-input\n  - skill: causal-flow-hypothesis\n    next: causal-flow-input\n", 3, /cycle: "causal-flow-input" is reached again/],
     ["a node that is not a stage", "name: g\nnodes:\n  - skill: sales-qualify\n", 3, /not a stage skill/],
     ["an unknown gate", "name: g\nnodes:\n  - skill: causal-flow-input\n    gate: sometimes\n", 4, /gate/],
+    ["a gate listed twice", "name: g\nnodes:\n  - skill: causal-flow-input\n    gate: [always, always]\n", 4, /listed twice/],
     ["a next that is not a node", "name: g\nnodes:\n  - skill: causal-flow-input\n    next: nowhere\n", 4, /next: "nowhere" is not a node/],
   ])("refuses %s with the file and line", async (_case, text, line, message) => {
     const file = await graphFile(text);

@@ -1,18 +1,20 @@
 import type { HumanInterrupt, HumanResponse } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
-import type { PendingItem } from "../threads/meta.js";
+import { GateKindName, type PendingItem } from "../threads/meta.js";
 
 // Gates speak the Agent Inbox wire format (HumanInterrupt out, HumanResponse back), so standard
 // inbox UIs can answer them; our own fields ride in action_request.args.
 
 export const GateArgs = z.object({
   thread: z.string(),
-  kind: z.enum(["decision", "action", "canvas", "stage"]),
+  kind: GateKindName,
   node: z.string(),
   stage: z.string(),
   question: z.string(),
   impact: z.number().nullable(),
   action_id: z.string().optional(),
+  opportunity_id: z.string().optional(),
+  diff: z.string().optional(),
   /** The draft file, relative to the workspace. */
   draft: z.string(),
   /** The values an `edit` answer may change. */
@@ -37,7 +39,7 @@ export type GateResponse = z.infer<typeof GateResponse> & HumanResponse;
 
 export function gatePayload(args: GateArgs, allow: { edit: boolean; respond: boolean }, description: string): GatePayload {
   return {
-    action_request: { action: args.kind === "action" ? "approve_action" : args.kind === "decision" ? "approve_decision" : "approve_stage", args },
+    action_request: { action: `approve_${args.kind}`, args },
     config: { allow_accept: true, allow_edit: allow.edit, allow_respond: allow.respond, allow_ignore: true },
     description,
   };
@@ -53,11 +55,14 @@ export function pendingItem(payload: GatePayload): PendingItem {
     thread: args.thread,
     kind: args.kind,
     node: args.node,
+    stage: args.stage,
     question: args.question,
     impact: args.impact,
     allowed,
     ...(args.action_id ? { action_id: args.action_id } : {}),
+    ...(args.opportunity_id ? { opportunity_id: args.opportunity_id } : {}),
     draft: args.draft,
+    ...(args.diff ? { diff: args.diff } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { BusinessMode } from "../stages/schemas.js";
-import { parseAssumptions, type Assumption, type AssumptionProblem } from "./assumptions.js";
+import { parseAssumptionsDocument, type Assumption, type AssumptionProblem } from "./assumptions.js";
 
 export interface CanvasSection {
   /** File stem such as `10-assumptions`. */
@@ -45,7 +45,7 @@ export async function readCanvas(dir: string): Promise<Canvas> {
   }
   const assumptionsSection = sections.get(ASSUMPTIONS_FILE);
   if (!assumptionsSection) throw new UsageError(`${join(dir, `${ASSUMPTIONS_FILE}.md`)} is missing: the flow tests events against it`);
-  const { assumptions, problems } = parseAssumptions(assumptionsSection.text);
+  const { assumptions, problems } = parseAssumptionsDocument(assumptionsSection.text);
   return {
     dir,
     mode: mode.data,
@@ -63,4 +63,13 @@ export function canvasExcerpt(canvas: Canvas, ids: readonly string[]): string {
     .filter((section): section is CanvasSection => section !== undefined)
     .map((section) => `<canvas-section id="${section.id}">\n${section.text.trim()}\n</canvas-section>`)
     .join("\n\n");
+}
+
+/** A canvas whose assumptions file has problems cannot be updated safely: every problem, with its line. */
+export function assertCanvasSound(canvas: Canvas): void {
+  if (canvas.assumptionProblems.length === 0) return;
+  const file = canvas.sections.get(ASSUMPTIONS_FILE)!.path;
+  throw new UsageError(
+    `${file} has ${canvas.assumptionProblems.length} problem(s); fix them before running events:\n${canvas.assumptionProblems.map((problem) => `  ${file}:${problem.line}: ${problem.message}`).join("\n")}`,
+  );
 }

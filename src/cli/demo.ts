@@ -33,6 +33,9 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   const started = Date.now();
   const workspace = await copySampleWorkspace();
   say(pc.bold(`leanos demo: sample workspace (GlamYouUp) copied to ${workspace}`));
+  // A git repository, so the approved canvas change shows up as a commit.
+  const git = (...args: string[]) => spawnSync("git", ["-C", workspace, "-c", "user.name=leanos demo", "-c", "user.email=demo@localhost", ...args], { encoding: "utf8" });
+  const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "GlamYouUp sample workspace").status === 0;
   say(`Event: ${SAMPLE_EVENT}, drafted by the offline provider\n`);
   const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter() });
   let result;
@@ -46,6 +49,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   while (result.state === "waiting") {
     const item = result.pending[0]!;
     say(`\n${pc.yellow("Waiting:")} ${item.question}\n  draft: ${item.draft}`);
+    if (item.diff) say(pc.dim(item.diff.trimEnd()));
     say(pc.dim(`$ leanos approve ${result.thread}   (a new process resumes the thread from its checkpoint)`));
     const child = spawnSync(process.execPath, [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", "approve", result.thread], {
       encoding: "utf8",
@@ -58,7 +62,8 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
     result = { ...result, state: answered.state, pending: answered.pending };
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const summary = { workspace, thread: result.thread, state: result.state, approvals, folder: join(workspace, "threads", ...result.thread.split("/")), seconds: Number(seconds) };
+  const lastCommit = isRepo ? git("log", "-1", "--format=%h %s").stdout.trim() : "";
+  const summary = { workspace, thread: result.thread, state: result.state, approvals, folder: join(workspace, "threads", ...result.thread.split("/")), canvas_commit: lastCommit, seconds: Number(seconds) };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -68,6 +73,8 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
       "",
       pc.bold(`Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s), in ${seconds}s`),
       `Files:       ${summary.folder}`,
+      ...(lastCommit ? [`Canvas:      git commit ${lastCommit}`] : []),
+      `Morning page: node ${toolPath("bin", "leanos.js")} --workspace ${workspace} today`,
       `Look at it:  node ${toolPath("bin", "leanos.js")} --workspace ${workspace} status ${result.thread}`,
       "",
     ].join("\n"),

@@ -11,6 +11,14 @@ interface GlobalOptions {
   workspace?: string;
   json?: boolean;
   quiet?: boolean;
+  now?: string;
+}
+
+function clockFrom(now: string | undefined): (() => Date) | undefined {
+  if (now === undefined) return undefined;
+  const at = new Date(now);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--now ${now}: expected a date or time such as 2026-12-01 or 2026-12-01T08:00:00Z`);
+  return () => at;
 }
 
 const out = (text: string): void => {
@@ -30,6 +38,7 @@ function formatPending(items: PendingItem[]): string {
         `${pc.bold(item.thread)}  ${item.kind}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
         `  ${item.question}`,
         item.draft ? `  draft: ${item.draft}` : "",
+        item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",
         `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
       ]
         .filter((line) => line.length > 0)
@@ -41,11 +50,12 @@ function formatPending(items: PendingItem[]): string {
 function formatResult(result: ThreadResult): string {
   const lines = [`Thread ${pc.bold(result.thread)}: ${result.state}`, `  folder: ${result.dir}`];
   if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending));
+  for (const started of result.started) lines.push("", `Started from an approved opportunity:`, formatResult(started));
   return lines.join("\n");
 }
 
 function resultJson(result: ThreadResult): Record<string, unknown> {
-  return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files };
+  return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files, started: result.started.map(resultJson) };
 }
 
 type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & { next: string };
@@ -82,6 +92,7 @@ export function buildProgram(): Command {
     .option("-w, --workspace <dir>", "the workspace folder (default: LEANOS_WORKSPACE or the current folder)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
     .option("-q, --quiet", "no progress output on stderr")
+    .option("--now <time>", "the time to act as if it were (ISO date or time); for due dates, SLAs and replays")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
@@ -91,6 +102,8 @@ export function buildProgram(): Command {
     const global = command.optsWithGlobals() as GlobalOptions;
     const options: RuntimeOptions = { ...extra };
     if (global.workspace) options.workspace = global.workspace;
+    const clock = clockFrom(global.now);
+    if (clock) options.now = clock;
     if (!global.quiet) options.onProgress = progressPrinter();
     // Loaded on demand so --help and usage errors answer without loading LangGraph.
     const { Runtime } = await import("../runtime/engine.js");
@@ -216,6 +229,39 @@ export function buildProgram(): Command {
           return rows;
         },
         formatStatus,
+      );
+    });
+
+  program
+    .command("canvas")
+    .description("the canvas assumptions with status, confidence, last validation and evidence")
+    .option("--history <id>", "how one assumption's confidence moved, thread by thread")
+    .addHelpText("after", "\nExamples:\n  leanos canvas\n  leanos canvas --history A4\n  leanos canvas --json")
+    .action(async (options: { history?: string }, command: Command) => {
+      const { showCanvas } = await import("./canvasCommand.js");
+      await showCanvas({ workspace: (command.optsWithGlobals() as GlobalOptions).workspace, json: jsonWanted(command), ...(options.history ? { history: options.history } : {}) });
+    });
+
+  program
+    .command("today")
+    .description("rebuild ops/today.md (what waits, AI decisions, canvas changes, opportunities, snapshot, alerts) and print it")
+    .addHelpText("after", "\nExamples:\n  leanos today\n  leanos today --now 2026-12-01T08:00:00Z --json")
+    .action(async (_options: unknown, command: Command) => {
+      const { writeToday } = await import("../ops/todayFile.js");
+      await withRuntime(command, writeToday, (result) => result.markdown);
+    });
+
+  program
+    .command("usage")
+    .description("model calls, tokens, cache reads and cost, from the audit log")
+    .argument("[thread]", "only this thread (slug or unique prefix)")
+    .addHelpText("after", "\nExamples:\n  leanos usage\n  leanos usage sales/elsaai-deal-closed --json")
+    .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const { summariseUsage, formatUsage } = await import("../ops/usage.js");
+      await withRuntime(
+        command,
+        async (runtime) => summariseUsage(await runtime.audit.read(), thread ? (await runtime.resolve(thread)).thread : undefined),
+        formatUsage,
       );
     });
 

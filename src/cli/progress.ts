@@ -15,7 +15,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         stream.write(`  ${pc.cyan("→")} ${event.stage} gate: ${event.detail}\n`);
         break;
       case "answered":
-        stream.write(`  ${pc.cyan("→")} ${event.stage}${event.action_id ? ` ${event.action_id}` : ""}: ${event.answer}\n`);
+        stream.write(`  ${pc.cyan("→")} ${event.stage}${event.item ? ` ${event.item}` : ""}: ${event.answer}\n`);
         break;
     }
   };

@@ -7,13 +7,17 @@ import { UsageError } from "../errors.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
 
-// A graph file lists the stage nodes by skill name, in order, with their gates:
-//   impact  - waits for a human when the thread's impact score reaches the approval threshold
-//   actions - each planned action whose template is human_required waits for a human
-//   always  - always waits for a human
+// A graph file lists the stage nodes by skill name, in order, with their gates (one, or a list run
+// in order):
+//   impact        - waits for a human when the thread's impact score reaches the approval threshold
+//   actions       - each planned action whose template is human_required waits for a human
+//   canvas        - a learning's proposed canvas changes wait for a human, shown as a diff
+//   opportunities - each follow-up a learning proposes waits for a human; approved ones start threads
+//   always        - always waits for a human
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
+// `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
 
-export const GateKind = z.enum(["impact", "actions", "always"]);
+export const GateKind = z.enum(["impact", "actions", "canvas", "opportunities", "always"]);
 export type GateKind = z.infer<typeof GateKind>;
 
 export const GraphFile = z
@@ -25,8 +29,9 @@ export const GraphFile = z
         z
           .object({
             skill: z.string().min(1),
-            gate: GateKind.optional(),
+            gate: z.union([GateKind, z.array(GateKind).min(1)]).optional(),
             next: z.string().min(1).optional(),
+            sla_days: z.number().positive().optional(),
           })
           .strict(),
       )
@@ -36,7 +41,9 @@ export const GraphFile = z
 
 export interface GraphNode {
   skill: Skill & { stage: StageSkillMetadata };
-  gate?: GateKind;
+  /** The node's gates, run in order after the stage is drafted. */
+  gates: GateKind[];
+  slaDays?: number;
   /** The next node's skill name, or undefined for the end. */
   next?: string;
   line: number;
@@ -95,8 +102,10 @@ export async function loadGraphSpec(file: string, skills: SkillSet): Promise<Gra
     const stageKey = skill!.stage!.stage;
     if (stageKeys.has(stageKey)) fail(["nodes", index, "skill"], `stage "${stageKey}" of "${entry.skill}" is already produced by "${stageKeys.get(stageKey)}"`);
     stageKeys.set(stageKey, entry.skill);
-    const node: GraphNode = { skill: skill as GraphNode["skill"], line };
-    if (entry.gate) node.gate = entry.gate;
+    const gates = entry.gate === undefined ? [] : Array.isArray(entry.gate) ? entry.gate : [entry.gate];
+    if (new Set(gates).size !== gates.length) fail(["nodes", index, "gate"], `gate: a gate is listed twice`);
+    const node: GraphNode = { skill: skill as GraphNode["skill"], line, gates };
+    if (entry.sla_days !== undefined) node.slaDays = entry.sla_days;
     byName.set(entry.skill, node);
     return node;
   });

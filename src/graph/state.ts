@@ -13,6 +13,8 @@ export const ReviewSchema = z.object({
   at: z.string(),
   reason: z.string().optional(),
   feedback: z.string().optional(),
+  /** The git commit a canvas change was recorded in. */
+  commit: z.string().optional(),
 });
 
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
@@ -29,6 +31,8 @@ export const ThreadStateSchema = z.object({
   reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
   /** Human answers at action gates, by action id. */
   action_reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
+  /** Human answers at opportunity gates, by opportunity id (opp-1, opp-2...). */
+  opportunity_reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
   /** Reviewer feedback waiting to be used by a stage's redraft, by stage key; null once used. */
   feedback: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
   action_log: z.array(LogEntrySchema).register(registry, {

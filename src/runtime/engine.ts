@@ -1,20 +1,25 @@
 import { mkdir } from "node:fs/promises";
 import { Command } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { z } from "zod";
 import { editedValues, GateArgs, pendingItem, type GatePayload, type GateResponse } from "../approvals/gates.js";
-import { readCanvas, type Canvas } from "../canvas/canvas.js";
+import { AuditLog, type AuditEntry } from "../audit/log.js";
+import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
+import { checkCanvasValues, type CanvasValues } from "../canvas/update.js";
 import { RuntimeFailure, UsageError, describeZodIssues } from "../errors.js";
 import { toolPath } from "../files/toolRoot.js";
-import { buildThreadGraph, type GraphEnvironment, type ProgressEvent, type ThreadGraph } from "../graph/builder.js";
+import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
+import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
 import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
-import { selectDrafter } from "../llm/select.js";
+import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
+import { selectDrafter } from "../llm/select.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
-import { PlannedAction, type ThreadType } from "../stages/schemas.js";
+import { PlannedAction, ThreadType, type LearningOutput } from "../stages/schemas.js";
 import { schemaFor } from "../stages/validate.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder, listThreadNames, readThreadMeta, resolveThreadName, threadDir, writeThreadMeta } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
@@ -24,6 +29,7 @@ export interface RuntimeOptions {
   provider?: string;
   model?: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** The clock; tests and `--now` fix it. */
   now?: () => Date;
 }
 
@@ -33,10 +39,18 @@ export interface ThreadResult {
   pending: PendingItem[];
   dir: string;
   files: string[];
+  /** Threads started from opportunities approved in this run. */
+  started: ThreadResult[];
 }
 
-/** One workspace opened for work: canvas, skills, graph spec and checkpoints. */
+type Snapshot = Awaited<ReturnType<ThreadGraph["getState"]>>;
+
+const OpportunityEdit = z.object({ title: z.string().min(1), priority: z.number(), rationale: z.string().min(1), type: ThreadType });
+
+/** One workspace opened for work: canvas, skills, graph spec, checkpoints and the audit log. */
 export class Runtime {
+  readonly audit: AuditLog;
+
   private constructor(
     readonly workspace: Workspace,
     readonly canvas: Canvas,
@@ -44,11 +58,15 @@ export class Runtime {
     readonly spec: GraphSpec,
     private readonly checkpointer: SqliteSaver,
     private readonly options: RuntimeOptions,
-  ) {}
+  ) {
+    this.audit = new AuditLog(workspace.auditPath);
+  }
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const workspace = await openWorkspace(options.workspace);
     const canvas = await readCanvas(workspace.canvasDir);
+    // A canvas the runtime might write to must parse cleanly first: nothing is written otherwise.
+    assertCanvasSound(canvas);
     const skills = await loadSkills([
       { dir: toolPath("skills"), origin: "tool" },
       { dir: workspace.skillsDir, origin: "workspace" },
@@ -59,8 +77,12 @@ export class Runtime {
     return new Runtime(workspace, canvas, skills, spec, checkpointer, options);
   }
 
-  private now(): Date {
+  now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
   }
 
   private graphFor(drafter: StageDrafter): ThreadGraph {
@@ -71,33 +93,63 @@ export class Runtime {
       spec: this.spec,
       drafter,
       now: () => this.now(),
-      onStageWritten: (thread, stage, files) =>
-        this.updateMeta(thread, (meta) => ({ ...meta, stage, files: [...new Set([...meta.files, ...files])] })),
-      onModelUsage: (thread, _stage, calls) =>
-        calls.length === 0
-          ? Promise.resolve()
-          : this.updateMeta(thread, (meta) => ({
-              ...meta,
-              usage: calls.reduce<ThreadMeta["usage"]>(
-                (sum, call) => ({
-                  calls: sum.calls + 1,
-                  input_tokens: sum.input_tokens + call.input_tokens,
-                  output_tokens: sum.output_tokens + call.output_tokens,
-                  cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
-                  latency_ms: sum.latency_ms + call.latency_ms,
-                }),
-                meta.usage,
-              ),
-            })),
+      onStageWritten: async (thread, stage, files) => {
+        await this.updateMeta(thread, (meta) => ({ ...meta, stage, files: [...new Set([...meta.files, ...files])] }));
+        await this.audit.append(...files.map((file): AuditEntry => ({ kind: "file-written", at: this.stamp(), thread, path: `threads/${thread}/${file}` })));
+      },
+      onModelUsage: async (thread, stage, calls) => {
+        if (calls.length === 0) return;
+        await this.updateMeta(thread, (meta) => ({
+          ...meta,
+          usage: calls.reduce<ThreadMeta["usage"]>(
+            (sum, call) => ({
+              calls: sum.calls + 1,
+              input_tokens: sum.input_tokens + call.input_tokens,
+              output_tokens: sum.output_tokens + call.output_tokens,
+              cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
+              latency_ms: sum.latency_ms + call.latency_ms,
+            }),
+            meta.usage,
+          ),
+        }));
+        await this.audit.append(
+          ...calls.map((call): AuditEntry => ({
+            kind: "model-call",
+            at: this.stamp(),
+            thread,
+            stage,
+            provider: drafter.provider,
+            model: drafter.model,
+            ...call,
+            cost_usd: callCost(drafter.provider, drafter.model, call),
+          })),
+        );
+      },
+      onGateAnswered: (thread, answered) =>
+        this.audit.append({
+          kind: "gate-answered",
+          at: answered.review.at,
+          thread,
+          gate: answered.gate,
+          stage: answered.stage,
+          answer: answered.review.answer,
+          by: answered.review.by,
+          summary: answered.summary,
+          ...(answered.review.reason ? { reason: answered.review.reason } : {}),
+          ...(answered.action_id ? { action_id: answered.action_id } : {}),
+        }),
+      onCanvasChanged: (thread, changes) =>
+        this.audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: this.stamp(), thread, ...change }))),
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
     };
     return buildThreadGraph(env, this.checkpointer);
   }
 
-  private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta): Promise<void> {
+  private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta): Promise<ThreadMeta> {
     const dir = threadDir(this.workspace.threadsDir, thread);
-    const meta = await readThreadMeta(dir);
-    await writeThreadMeta(dir, { ...change(meta), updated_at: this.now().toISOString() });
+    const updated = { ...change(await readThreadMeta(dir)), updated_at: this.stamp() };
+    await writeThreadMeta(dir, updated);
+    return updated;
   }
 
   private drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
@@ -107,13 +159,13 @@ export class Runtime {
   }
 
   /** Starts a thread from a raw event and runs it until it is done or waits at a gate. */
-  async startEvent(event: RawEvent, typeOverride?: ThreadType): Promise<ThreadResult> {
+  async startEvent(event: RawEvent, typeOverride?: ThreadType, origin?: string): Promise<ThreadResult> {
     if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
     const drafter = await this.drafterFor();
     const classification = await drafter.classify(event, this.canvas);
     const type = typeOverride ?? classification.type;
     const { thread, dir } = await claimThreadFolder(this.workspace.threadsDir, type, slugify(classification.title));
-    const created = this.now().toISOString();
+    const created = this.stamp();
     const meta: ThreadMeta = {
       thread,
       type,
@@ -130,9 +182,12 @@ export class Runtime {
       impact: null,
       pending: [],
       files: [],
+      opportunities: [],
+      ...(origin ? { origin } : {}),
       usage: { calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 },
     };
     await writeThreadMeta(dir, meta);
+    await this.audit.append({ kind: "thread-started", at: created, thread, type, title: classification.title, provider: drafter.provider, source: event.source });
     const initial: Partial<ThreadGraphState> = { thread, type, today: created.slice(0, 10), event, impact: null };
     return this.run(thread, drafter, initial);
   }
@@ -143,39 +198,89 @@ export class Runtime {
 
   private async run(thread: string, drafter: StageDrafter, input: unknown): Promise<ThreadResult> {
     const graph = this.graphFor(drafter);
-    const dir = threadDir(this.workspace.threadsDir, thread);
     try {
       await graph.invoke(input as never, this.config(thread));
     } catch (error) {
-      const meta = await readThreadMeta(dir);
       const message = (error as Error).message;
-      await writeThreadMeta(dir, { ...meta, state: "failed", error: message, updated_at: this.now().toISOString() });
+      await this.updateMeta(thread, (meta) => ({ ...meta, state: "failed", error: message }));
       if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;
       throw new RuntimeFailure(`thread ${thread} failed: ${message}`, { cause: error });
     }
-    return this.settle(thread, graph);
+    const result = await this.settle(thread, graph);
+    return { ...result, started: await this.startApprovedOpportunities(thread) };
   }
 
-  /** Writes the thread's state (waiting, done) into meta.json from its checkpoint. */
-  private async settle(thread: string, graph: ThreadGraph): Promise<ThreadResult> {
-    const dir = threadDir(this.workspace.threadsDir, thread);
+  /** Writes the thread's state (waiting, done), pending gates and opportunities into meta.json. */
+  private async settle(thread: string, graph: ThreadGraph): Promise<Omit<ThreadResult, "started">> {
     const snapshot = await graph.getState(this.config(thread));
     const pending = this.pendingOf(snapshot);
     const values = snapshot.values as Partial<ThreadGraphState>;
-    const meta = await readThreadMeta(dir);
     const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : snapshot.next.length === 0 ? "done" : "running";
-    const { error: _cleared, ...rest } = meta;
-    const updated: ThreadMeta = { ...rest, state, pending, impact: values.impact ?? null, updated_at: this.now().toISOString() };
-    await writeThreadMeta(dir, updated);
-    return { thread, state, pending, dir, files: updated.files };
+    let asked: PendingItem[] = [];
+    const updated = await this.updateMeta(thread, (meta) => {
+      const { error: _cleared, ...rest } = meta;
+      const seen = new Set(meta.pending.map((item) => `${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
+      asked = pending.filter((item) => !seen.has(`${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
+      return { ...rest, state, pending, impact: values.impact ?? null, opportunities: this.opportunitiesOf(values, meta.opportunities) };
+    });
+    await this.audit.append(
+      ...asked.map((item): AuditEntry => ({
+        kind: "gate-asked",
+        at: this.stamp(),
+        thread,
+        gate: item.kind,
+        node: item.node,
+        question: item.question,
+        impact: item.impact,
+        ...(item.action_id ? { action_id: item.action_id } : {}),
+      })),
+    );
+    return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
   }
 
-  private pendingOf(snapshot: Awaited<ReturnType<ThreadGraph["getState"]>>): PendingItem[] {
-    return snapshot.tasks.flatMap((task) => task.interrupts.map((entry) => pendingItem(entry.value as GatePayload)));
+  /** The opportunities a learning stage proposed, with what people answered. */
+  private opportunitiesOf(values: Partial<ThreadGraphState>, known: Opportunity[]): Opportunity[] {
+    const learning = Object.values(values.outputs ?? {}).find(
+      (output): output is LearningOutput => typeof output === "object" && output !== null && "opportunities" in output && "validations" in output,
+    );
+    if (!learning) return known;
+    return learning.opportunities.map((opportunity, index) => {
+      const id = `opp-${index + 1}`;
+      const review = values.opportunity_reviews?.[id];
+      const before = known.find((entry) => entry.id === id);
+      const status: Opportunity["status"] = before?.thread ? "started" : !review ? "proposed" : review.answer === "reject" ? "declined" : "approved";
+      return { id, title: opportunity.title, priority: opportunity.priority, rationale: opportunity.rationale, type: opportunity.type, status, ...(before?.thread ? { thread: before.thread } : {}) };
+    });
   }
 
-  private payloadsOf(snapshot: Awaited<ReturnType<ThreadGraph["getState"]>>): GatePayload[] {
+  /** Each approved opportunity becomes a new thread, once: the source's meta.json records it. */
+  private async startApprovedOpportunities(thread: string): Promise<ThreadResult[]> {
+    const started: ThreadResult[] = [];
+    for (;;) {
+      const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
+      const opportunity = meta.opportunities.find((entry) => entry.status === "approved" && !entry.thread);
+      if (!opportunity) return started;
+      const event: RawEvent = {
+        text: `${opportunity.title}. ${opportunity.rationale} Follow-up of threads/${thread}.`,
+        date: this.stamp().slice(0, 10),
+        source: `threads/${thread}/6-learning.md (${opportunity.id})`,
+      };
+      const result = await this.startEvent(event, opportunity.type, thread);
+      await this.updateMeta(thread, (current) => ({
+        ...current,
+        opportunities: current.opportunities.map((entry) => (entry.id === opportunity.id ? { ...entry, status: "started", thread: result.thread } : entry)),
+      }));
+      await this.audit.append({ kind: "opportunity-started", at: this.stamp(), thread, opportunity: opportunity.id, started: result.thread });
+      started.push(result);
+    }
+  }
+
+  private payloadsOf(snapshot: Snapshot): GatePayload[] {
     return snapshot.tasks.flatMap((task) => task.interrupts.map((entry) => entry.value as GatePayload));
+  }
+
+  private pendingOf(snapshot: Snapshot): PendingItem[] {
+    return this.payloadsOf(snapshot).map(pendingItem);
   }
 
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
@@ -187,11 +292,11 @@ export class Runtime {
   async pending(name?: string): Promise<PendingItem[]> {
     const threads = name ? [(await this.resolve(name)).thread] : await listThreadNames(this.workspace.threadsDir);
     const items: PendingItem[] = [];
+    const graph = this.graphFor(await this.drafterFor());
     for (const thread of threads) {
       const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
       if (meta.state !== "waiting") continue;
-      const snapshot = await this.graphFor(await this.drafterFor(meta)).getState(this.config(thread));
-      items.push(...this.pendingOf(snapshot));
+      items.push(...this.pendingOf(await graph.getState(this.config(thread))));
     }
     return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
   }
@@ -201,39 +306,46 @@ export class Runtime {
     const { thread, meta } = await this.resolve(name);
     const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
-    const snapshot = await graph.getState(this.config(thread));
-    const payload = this.payloadsOf(snapshot)[0];
+    const payload = this.payloadsOf(await graph.getState(this.config(thread)))[0];
     if (!payload) throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state}); leanos pending lists what waits`);
     const args = GateArgs.parse(payload.action_request.args);
     const allowed = pendingItem(payload).allowed;
     const answerName = response.type === "response" ? "respond" : response.type === "ignore" ? "reject" : response.type;
     if (!allowed.includes(answerName)) {
-      throw new UsageError(`"${answerName}" is not allowed at this gate of ${thread} (allowed: ${allowed.join(", ")})`);
+      throw new UsageError(`"${answerName}" is not allowed at this ${args.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`);
     }
     if (response.type === "edit") this.checkEdit(args, editedValues(response as GateResponse));
     if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0)) {
       throw new UsageError("respond needs the feedback text");
     }
-    const full: GateResponse = { ...response, at: response.at ?? this.now().toISOString() } as GateResponse;
+    const full = { ...response, at: response.at ?? this.stamp() } as GateResponse;
     return this.run(thread, drafter, new Command({ resume: full }));
   }
 
-  /** Refuses an edit that touches a locked key or that the stage's schema would not accept; nothing is resumed. */
+  /** Refuses an edit that touches a locked key or that the gate's schema would not accept; nothing is resumed. */
   private checkEdit(args: GateArgs, edits: Record<string, unknown>): void {
     if (Object.keys(edits).length === 0) throw new UsageError("--edit needs a JSON object of the values to change");
+    if (args.kind === "canvas") {
+      const problems = checkCanvasValues(edits as CanvasValues, Object.keys(args.values));
+      if (problems.length > 0) throw new UsageError(`--edit: ${problems.join("; ")}`);
+      return;
+    }
     for (const key of Object.keys(edits)) {
       if (!(key in args.values)) throw new UsageError(`--edit: "${key}" is not a field of this draft (fields: ${Object.keys(args.values).join(", ")})`);
       if (args.locked.includes(key)) throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
     }
     const merged = { ...args.values, ...edits };
-    if (args.kind === "action") {
-      const parsed = PlannedAction.safeParse(merged);
-      if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
-      return;
-    }
-    const node = this.spec.nodes.find((candidate) => candidate.skill.stage.stage === args.stage)!;
-    const context = { canvas: this.canvas, actionTemplates: actionTemplates(this.skills), skill: node.skill } as StageContext;
-    const parsed = schemaFor(node.skill.stage.output, context).safeParse(merged);
+    const schema =
+      args.kind === "action"
+        ? PlannedAction
+        : args.kind === "opportunity"
+          ? OpportunityEdit
+          : (() => {
+              const node = this.spec.nodes.find((candidate) => candidate.skill.stage.stage === args.stage)!;
+              const context = { canvas: this.canvas, actionTemplates: actionTemplates(this.skills), skill: node.skill } as StageContext;
+              return schemaFor(node.skill.stage.output, context);
+            })();
+    const parsed = schema.safeParse(merged);
     if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
   }
 
@@ -253,13 +365,12 @@ export class Runtime {
     return Promise.all(names.map((thread) => readThreadMeta(threadDir(this.workspace.threadsDir, thread))));
   }
 
-  /** The graph's next node for a thread, for status output. */
-  async nextStep(meta: ThreadMeta): Promise<string> {
+  /** What a thread does next, for status output. */
+  nextStep(meta: ThreadMeta): string {
     if (meta.state === "done") return "nothing: the thread is complete";
     if (meta.state === "waiting") return meta.pending.map((item) => `${item.kind} gate: ${item.question}`).join("; ") || "a human answer";
     if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
-    const snapshot = await this.graphFor(await this.drafterFor(meta)).getState(this.config(meta.thread));
-    return snapshot.next.join(", ") || "nothing";
+    return `leanos resume ${meta.thread} (interrupted after ${meta.stage ?? "its start"})`;
   }
 
   close(): void {

@@ -16,6 +16,7 @@ export interface Review {
   at: string;
   reason?: string;
   feedback?: string;
+  commit?: string;
 }
 
 export type ActionTemplate = Skill & { action: ActionSkillMetadata };

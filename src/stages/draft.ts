@@ -24,8 +24,10 @@ export async function draftStage(drafter: StageDrafter, context: StageContext): 
   const usage: ModelUsage[] = [];
   let repair: { previous: unknown; problems: string } | undefined;
   for (let attempt = 1; attempt <= MAX_REPAIRS + 1; attempt += 1) {
+    const started = Date.now();
     const answer = await drafter.draft({ context, schemaName, schema, messages, ...(repair ? { repair } : {}) });
-    if (answer.usage) usage.push(answer.usage);
+    // A drafter without token counts (offline) is still a call, with its time.
+    usage.push(answer.usage ?? { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: Date.now() - started });
     const parsed = schema.safeParse(answer.output);
     if (parsed.success) {
       const output = enforcePolicy(schemaName, parsed.data as StageOutputs[typeof schemaName], context);

@@ -105,7 +105,17 @@ export const LearningOutput = z.object({
   canvas_updates: z.array(
     z.object({ assumption_id: AssumptionId, field: z.enum(["confidence", "status"]), from: z.string(), to: z.string() }),
   ),
-  opportunities: z.array(z.object({ title: z.string().min(1), priority: Score, rationale: z.string().min(1) })),
+  // Rows of the 13-metrics.md table whose Current value the outcome changes.
+  metric_updates: z.array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) })).default([]),
+  opportunities: z.array(
+    z.object({
+      title: z.string().min(1),
+      priority: Score,
+      rationale: z.string().min(1),
+      // The kind of thread that would take the opportunity up when a person approves it.
+      type: ThreadType.default("business"),
+    }),
+  ),
 });
 
 // For stages added by a workspace without TypeScript: a summary and the headed sections its skill lists.

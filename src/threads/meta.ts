@@ -4,15 +4,22 @@ import { IsoDate, ThreadType } from "../stages/schemas.js";
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
 
+export const GateKindName = z.enum(["decision", "action", "canvas", "opportunity", "stage"]);
+export type GateKindName = z.infer<typeof GateKindName>;
+
 export const PendingItem = z.object({
   thread: z.string(),
-  kind: z.enum(["decision", "action", "canvas", "stage"]),
+  kind: GateKindName,
   node: z.string(),
+  stage: z.string(),
   question: z.string(),
   impact: z.number().min(0).max(1).nullable(),
   allowed: z.array(GateAnswer),
   action_id: z.string().optional(),
+  opportunity_id: z.string().optional(),
   draft: z.string().optional(),
+  /** For canvas gates: the unified diff of the canvas files. */
+  diff: z.string().optional(),
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 
@@ -24,6 +31,17 @@ export const ThreadUsage = z.object({
   latency_ms: z.number().min(0),
 });
 export type ThreadUsage = z.infer<typeof ThreadUsage>;
+
+export const Opportunity = z.object({
+  id: z.string(),
+  title: z.string(),
+  priority: z.number().min(0).max(1),
+  rationale: z.string(),
+  type: ThreadType,
+  status: z.enum(["proposed", "approved", "declined", "started"]),
+  thread: z.string().optional(),
+});
+export type Opportunity = z.infer<typeof Opportunity>;
 
 export const ThreadState = z.enum(["running", "waiting", "done", "failed"]);
 export type ThreadState = z.infer<typeof ThreadState>;
@@ -45,6 +63,10 @@ export const ThreadMeta = z.object({
   impact: z.number().min(0).max(1).nullable(),
   pending: z.array(PendingItem),
   files: z.array(z.string()),
+  /** Follow-up work its learning proposed, and what became of it. */
+  opportunities: z.array(Opportunity).default([]),
+  /** The thread this one was started from, when it took up an opportunity. */
+  origin: z.string().optional(),
   /** Model calls made for this thread (none for the offline drafter). */
   usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 }),
   error: z.string().optional(),

@@ -52,11 +52,29 @@ export async function writeStageFiles(args: {
   review?: Review;
   log?: LogEntry[];
   actionReviews?: Record<string, Review>;
+  opportunityReviews?: Record<string, Review>;
+  canvasReview?: Review & { commit?: string };
 }): Promise<string[]> {
-  const { threadDir, context, meta, output, gate, review } = args;
+  const { threadDir, context, meta, output, gate, review, canvasReview } = args;
   const skill = context.skill;
-  const front = { thread: meta.thread, stage: meta.stage, skill: skill.name, drafted_by: meta.drafted_by, model: meta.model, drafted_at: meta.drafted_at, review, output };
-  const view = { ...(output as object), meta, gate, review, log: args.log ?? [] };
+  const opportunities = (output as { opportunities?: object[] }).opportunities?.map((opportunity, index) => ({
+    ...opportunity,
+    id: `opp-${index + 1}`,
+    review: args.opportunityReviews?.[`opp-${index + 1}`],
+  }));
+  const front = {
+    thread: meta.thread,
+    stage: meta.stage,
+    skill: skill.name,
+    drafted_by: meta.drafted_by,
+    model: meta.model,
+    drafted_at: meta.drafted_at,
+    review,
+    canvas_review: canvasReview,
+    opportunity_reviews: opportunities ? args.opportunityReviews : undefined,
+    output,
+  };
+  const view = { ...(output as object), ...(opportunities ? { opportunities } : {}), meta, gate, review, canvas_review: canvasReview, log: args.log ?? [] };
   const body = skill.templates.output ? Mustache.render(skill.templates.output, view) : fallbackBody(meta, output);
   if (!skill.stage.file.endsWith("/")) {
     await writeMarkdown(join(threadDir, skill.stage.file), front, body);

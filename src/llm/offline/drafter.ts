@@ -14,6 +14,7 @@ import type {
 } from "../../stages/schemas.js";
 import type { Classification, DraftRequest, StageDrafter } from "../provider.js";
 import { extractFacts, extractNames, headline, sentences } from "./extract.js";
+import { formatMoney, parseMoney, readMetric } from "../../canvas/metrics.js";
 import { matchSegment, rankAssumptions, termsOf } from "./relevance.js";
 import { countCues, detectKind, offlineRules, type EventKind } from "./rules.js";
 
@@ -335,25 +336,47 @@ export class OfflineDrafter implements StageDrafter {
       const assumption = context.canvas.assumptions.find((candidate) => candidate.id === validation.assumption_id);
       if (!assumption) continue;
       if (validation.confidence_after !== assumption.confidence) {
-        canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: `${assumption.confidence}%`, to: `${validation.confidence_after}%` });
+        canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
       }
       const status =
         validation.result === "failure" ? "INVALIDATED" : validation.result === "partial" ? "CHALLENGED" : validation.confidence_after >= 80 ? "VALIDATED" : assumption.status;
       if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
     }
     const impact = context.outputs.implication?.impact_score ?? 0.5;
+    // One follow-up per direction: the strongest validated belief becomes a story to tell, the
+    // weakest challenged one a business thread to rethink it.
+    const titleOf = (id: string): string => hypothesis?.tests.find((test) => test.assumption_id === id)?.title ?? id;
     const opportunities: LearningOutput["opportunities"] = [];
-    for (const validation of validations) {
-      const title = hypothesis?.tests.find((test) => test.assumption_id === validation.assumption_id)?.title ?? validation.assumption_id;
-      if (validation.result === "success" && validation.confidence_after >= 80) {
-        opportunities.push({ title: `Case study: ${title}`, priority: round2(impact), rationale: `${validation.assumption_id} reached ${validation.confidence_after}% on this thread's evidence; a named story helps the next buyers.` });
-      } else if (validation.result === "partial" || validation.result === "failure") {
-        opportunities.push({ title: `Rethink ${validation.assumption_id}: ${title}`, priority: round2(clamp(impact + 0.1)), rationale: `The event went against ${validation.assumption_id}; a business thread should decide what the canvas says now.` });
-      }
+    const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
+    const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= 80).sort((a, b) => gain(b) - gain(a))[0];
+    if (validated) {
+      opportunities.push({
+        title: `Case study: ${titleOf(validated.assumption_id)}`,
+        priority: round2(impact),
+        rationale: `${validated.assumption_id} reached ${validated.confidence_after}% on this thread's evidence; a named customer story helps the next buyers in the segment.`,
+        type: "marketing",
+      });
+    }
+    const challenged = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").sort((a, b) => a.confidence_after - b.confidence_after)[0];
+    if (challenged) {
+      opportunities.push({
+        title: `Rethink ${challenged.assumption_id}: ${titleOf(challenged.assumption_id)}`,
+        priority: round2(clamp(impact + 0.1)),
+        rationale: `The event went against ${challenged.assumption_id} (now ${challenged.confidence_after}%); a business thread should decide what the canvas says instead.`,
+        type: "business",
+      });
+    }
+    const metricUpdates: LearningOutput["metric_updates"] = [];
+    const arr = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
+    const metricsText = context.canvas.sections.get("13-metrics")?.text ?? "";
+    const currentArr = readMetric(metricsText, "ARR");
+    const currentValue = currentArr ? parseMoney(currentArr) : null;
+    if (kind.kind === "deal-won" && arr?.value && currentArr && currentValue !== null) {
+      metricUpdates.push({ metric: "ARR", from: currentArr, to: formatMoney(currentValue + arr.value) });
     }
     const done = actions.filter((action) => action.status === "completed").length;
     const outcome = `${headline(text)}. ${kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s) planned, ${done} completed.`;
-    return { outcome, metrics, validations, canvas_updates: canvasUpdates, opportunities };
+    return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities };
   }
 
   private sections(context: StageContext): SectionsOutput {

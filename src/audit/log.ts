@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { z } from "zod";
+
+// .leanos/audit.jsonl: one JSON object a line, only ever appended to. ops/today.md and
+// `leanos usage` are rebuilt from it.
+
+const base = { at: z.string(), thread: z.string() };
+
+export const AuditEntry = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("thread-started"), ...base, type: z.string(), title: z.string(), provider: z.string(), source: z.string() }),
+  z.object({
+    kind: z.literal("model-call"),
+    ...base,
+    stage: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    input_tokens: z.number(),
+    output_tokens: z.number(),
+    cache_read_tokens: z.number(),
+    latency_ms: z.number(),
+    cost_usd: z.number(),
+  }),
+  z.object({ kind: z.literal("gate-asked"), ...base, gate: z.string(), node: z.string(), question: z.string(), impact: z.number().nullable(), action_id: z.string().optional() }),
+  z.object({
+    kind: z.literal("gate-answered"),
+    ...base,
+    gate: z.string(),
+    stage: z.string(),
+    answer: z.string(),
+    by: z.string(),
+    summary: z.string(),
+    reason: z.string().optional(),
+    action_id: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("file-written"), ...base, path: z.string() }),
+  z.object({
+    kind: z.literal("canvas-change"),
+    ...base,
+    file: z.string(),
+    assumption: z.string().optional(),
+    metric: z.string().optional(),
+    field: z.string(),
+    from: z.string(),
+    to: z.string(),
+    by: z.string(),
+    commit: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("opportunity-started"), ...base, opportunity: z.string(), started: z.string() }),
+]);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;
+
+export class AuditLog {
+  constructor(readonly path: string) {}
+
+  /** Appends entries in one write, so lines from concurrent processes never interleave mid-line. */
+  async append(...entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""), "utf8");
+  }
+
+  /** Every readable entry; a torn or foreign line is skipped rather than failing the reader. */
+  async read(): Promise<AuditEntry[]> {
+    if (!existsSync(this.path)) return [];
+    const entries: AuditEntry[] = [];
+    for (const line of (await readFile(this.path, "utf8")).split("\n")) {
+      if (line.trim().length === 0) continue;
+      try {
+        const parsed = AuditEntry.safeParse(JSON.parse(line));
+        if (parsed.success) entries.push(parsed.data);
+      } catch {
+        // A line cut short by a crash: skip it.
+      }
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,164 @@
+import { execFile } from "node:child_process";
+import { readFile, realpath } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { createTwoFilesPatch } from "diff";
+import { z } from "zod";
+import { writeFileAtomically } from "../files/atomic.js";
+import type { LearningOutput } from "../stages/schemas.js";
+import { applyAssumptionChanges, AssumptionStatus, parseAssumptionsDocument, type AssumptionChange } from "./assumptions.js";
+import { readMetric, setMetric } from "./metrics.js";
+
+// A canvas update proposed by a learning stage: what it changes, the unified diff a person approves,
+// and the atomic write (plus a git commit when the workspace is a repository).
+
+export const ASSUMPTIONS_PATH = join("strategy", "canvas", "10-assumptions.md");
+export const METRICS_PATH = join("strategy", "canvas", "13-metrics.md");
+
+/** The editable values of a canvas gate, flattened: `A4.confidence`, `A4.status`, `metric.ARR`. */
+export type CanvasValues = Record<string, string | number>;
+
+export const CanvasValueSchema = z.union([z.number().int().min(0).max(100), AssumptionStatus, z.string().min(1)]);
+
+export function canvasValuesFrom(learning: LearningOutput): CanvasValues {
+  const values: CanvasValues = {};
+  for (const update of learning.canvas_updates) {
+    if (update.field === "confidence") {
+      const to = Number.parseInt(update.to, 10);
+      if (Number.isFinite(to)) values[`${update.assumption_id}.confidence`] = to;
+    } else {
+      const status = AssumptionStatus.safeParse(update.to.trim().toUpperCase());
+      if (status.success) values[`${update.assumption_id}.status`] = status.data;
+    }
+  }
+  for (const metric of learning.metric_updates) values[`metric.${metric.metric}`] = metric.to;
+  return values;
+}
+
+/** Checks edited values: confidences are whole percents, statuses are known, keys are known. */
+export function checkCanvasValues(values: CanvasValues, allowedKeys: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (!allowedKeys.includes(key)) problems.push(`"${key}" is not part of this canvas update (fields: ${allowedKeys.join(", ")})`);
+    else if (key.endsWith(".confidence") && !z.number().int().min(0).max(100).safeParse(value).success) problems.push(`${key}: confidence must be a whole number from 0 to 100, not ${JSON.stringify(value)}`);
+    else if (key.endsWith(".status") && !AssumptionStatus.safeParse(value).success) problems.push(`${key}: status must be one of ${AssumptionStatus.options.join(", ")}`);
+    else if (key.startsWith("metric.") && (typeof value !== "string" || value.trim().length === 0)) problems.push(`${key}: a metric value is text such as "$4.76M"`);
+  }
+  return problems;
+}
+
+export interface CanvasFileChange {
+  /** Relative to the workspace. */
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface CanvasPlan {
+  assumptionChanges: AssumptionChange[];
+  metricChanges: Array<{ metric: string; from: string; to: string }>;
+  files: CanvasFileChange[];
+  diff: string;
+}
+
+/**
+ * What the values would change in the files as they are now. Every changed assumption also gets the
+ * thread as evidence and today as its last validation.
+ */
+export async function planCanvasUpdate(workspaceRoot: string, thread: string, values: CanvasValues, today: string): Promise<CanvasPlan> {
+  const evidence = `threads/${thread}`;
+  const byId = new Map<string, AssumptionChange>();
+  const metricValues: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (key.startsWith("metric.")) {
+      metricValues.push([key.slice("metric.".length), String(value)]);
+      continue;
+    }
+    const [id, field] = key.split(".") as [string, string];
+    const change = byId.get(id) ?? { id, addEvidence: evidence, lastValidated: today };
+    if (field === "confidence") change.confidence = Number(value);
+    if (field === "status") change.status = value as AssumptionChange["status"];
+    byId.set(id, change);
+  }
+  const files: CanvasFileChange[] = [];
+  const assumptionChanges = [...byId.values()];
+  if (assumptionChanges.length > 0) {
+    const before = await readFile(join(workspaceRoot, ASSUMPTIONS_PATH), "utf8");
+    const after = applyAssumptionChanges(before, assumptionChanges);
+    if (after !== before) files.push({ path: ASSUMPTIONS_PATH, before, after });
+  }
+  const metricChanges: CanvasPlan["metricChanges"] = [];
+  if (metricValues.length > 0) {
+    const before = await readFile(join(workspaceRoot, METRICS_PATH), "utf8");
+    let after = before;
+    for (const [metric, to] of metricValues) {
+      const from = readMetric(after, metric);
+      if (from === null || from === to) continue;
+      after = setMetric(after, metric, to);
+      metricChanges.push({ metric, from, to });
+    }
+    if (after !== before) files.push({ path: METRICS_PATH, before, after });
+  }
+  const diff = files.map((file) => createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, "", "", { context: 2 })).join("\n");
+  return { assumptionChanges, metricChanges, files, diff };
+}
+
+/** The audit lines of a plan: one per changed field, with its old and new value. */
+export function describePlan(before: string, plan: CanvasPlan): Array<{ assumption?: string; metric?: string; field: string; from: string; to: string }> {
+  const current = parseAssumptionsDocument(before).assumptions;
+  const lines: Array<{ assumption?: string; metric?: string; field: string; from: string; to: string }> = [];
+  for (const change of plan.assumptionChanges) {
+    const was = current.find((assumption) => assumption.id === change.id);
+    if (!was) continue;
+    if (change.confidence !== undefined && change.confidence !== was.confidence) lines.push({ assumption: change.id, field: "confidence", from: `${was.confidence}%`, to: `${change.confidence}%` });
+    if (change.status !== undefined && change.status !== was.status) lines.push({ assumption: change.id, field: "status", from: was.status, to: change.status });
+    if (change.addEvidence && !was.evidence.includes(change.addEvidence)) lines.push({ assumption: change.id, field: "evidence", from: String(was.evidence.length), to: `+ ${change.addEvidence}` });
+  }
+  for (const metric of plan.metricChanges) lines.push({ metric: metric.metric, field: "current", from: metric.from, to: metric.to });
+  return lines;
+}
+
+export async function writeCanvasPlan(workspaceRoot: string, plan: CanvasPlan): Promise<void> {
+  for (const file of plan.files) await writeFileAtomically(join(workspaceRoot, file.path), file.after);
+}
+
+/** The commit message: `Canvas: validated A4, challenged A2 via threads/sales/x`. */
+export function commitMessage(plan: CanvasPlan, before: string, thread: string): string {
+  const current = parseAssumptionsDocument(before).assumptions;
+  const verbs = plan.assumptionChanges.map((change) => {
+    const was = current.find((assumption) => assumption.id === change.id);
+    const status = change.status ?? was?.status;
+    const verb =
+      status === "VALIDATED" ? "validated" : status === "INVALIDATED" ? "invalidated" : status === "CHALLENGED" ? "challenged" : (change.confidence ?? 0) >= (was?.confidence ?? 0) ? "strengthened" : "weakened";
+    return `${verb} ${change.id}`;
+  });
+  if (plan.metricChanges.length > 0) verbs.push(`updated ${plan.metricChanges.map((metric) => metric.metric).join(", ")}`);
+  return `Canvas: ${verbs.join(", ")} via threads/${thread}`;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Commits the changed canvas files when the workspace is a git repository; returns the commit id,
+ * or undefined when it is not a repository. Only the canvas files are committed, whatever else is staged.
+ */
+export async function commitCanvas(workspaceRoot: string, paths: readonly string[], message: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel"]);
+    const top = stdout.trim();
+    // Only a workspace that is a repository of its own: never commit into a repository around it.
+    if ((await realpath(top)) !== (await realpath(workspaceRoot))) return undefined;
+    const inRepo = paths.map((path) => relative(top, join(workspaceRoot, path)));
+    const identity = await run("git", ["-C", top, "config", "user.email"]).then(
+      () => [] as string[],
+      () => ["-c", "user.name=leanos", "-c", "user.email=leanos@localhost"],
+    );
+    await run("git", ["-C", top, "add", "--", ...inRepo]);
+    await run("git", ["-C", top, ...identity, "commit", "--quiet", "-m", message, "--", ...inRepo]);
+    return (await run("git", ["-C", top, "rev-parse", "HEAD"])).stdout.trim();
+  } catch (error) {
+    const text = String((error as { stderr?: string }).stderr ?? (error as Error).message);
+    if (/not a git repository/i.test(text)) return undefined;
+    throw new Error(`git commit of the canvas failed: ${text.trim()}`);
+  }
+}

@@ -1,0 +1,148 @@
+import { END } from "@langchain/langgraph";
+import { join, relative } from "node:path";
+import type { Canvas } from "../canvas/canvas.js";
+import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import { actionTemplates, type SkillSet } from "../skills/loader.js";
+import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
+import type { StageOutputs } from "../stages/schemas.js";
+import type { GateKindName } from "../threads/meta.js";
+import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
+import { threadDir } from "../threads/store.js";
+import type { Workspace } from "../workspace/workspace.js";
+import type { GateKind, GraphNode, GraphSpec } from "./spec.js";
+import type { ThreadGraphState } from "./state.js";
+
+export type ProgressEvent =
+  | { kind: "stage-start"; thread: string; stage: string }
+  | { kind: "stage-done"; thread: string; stage: string; files: string[]; attempts: number }
+  | { kind: "gate"; thread: string; stage: string; required: boolean; detail: string }
+  | { kind: "answered"; thread: string; stage: string; answer: string; item?: string };
+
+export interface GateAnswered {
+  gate: GateKindName;
+  stage: string;
+  review: Review;
+  /** One line saying what was decided, for ops/today.md. */
+  summary: string;
+  action_id?: string;
+}
+
+export interface CanvasChangeRecord {
+  file: string;
+  assumption?: string;
+  metric?: string;
+  field: string;
+  from: string;
+  to: string;
+  by: string;
+  commit?: string;
+}
+
+/** What the graph needs from the world; the runtime provides it. */
+export interface GraphEnvironment {
+  workspace: Workspace;
+  canvas: Canvas;
+  skills: SkillSet;
+  spec: GraphSpec;
+  drafter: StageDrafter;
+  onStageWritten?: (thread: string, stage: string, files: string[]) => Promise<void>;
+  onModelUsage?: (thread: string, stage: string, usage: ModelUsage[]) => Promise<void>;
+  onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
+  onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
+  onProgress?: (event: ProgressEvent) => void;
+  now?: () => Date;
+}
+
+export const stageNodeName = (node: GraphNode): string => `stage_${node.skill.stage.stage}`;
+export const gateNodeName = (node: GraphNode, gate: GateKind): string =>
+  node.gates.length === 1 ? `gate_${node.skill.stage.stage}` : `gate_${node.skill.stage.stage}_${gate}`;
+
+/** Shared helpers for the stage and gate nodes of one graph. */
+export class GraphKit {
+  readonly templates: Map<string, ActionTemplate>;
+  private readonly byStage: Map<string, GraphNode>;
+
+  constructor(readonly env: GraphEnvironment) {
+    this.templates = actionTemplates(env.skills);
+    this.byStage = new Map(env.spec.nodes.map((node) => [node.skill.stage.stage, node]));
+  }
+
+  now(): Date {
+    return this.env.now?.() ?? new Date();
+  }
+
+  /** The node a gate or stage hands over to: the node's next gate, else the next stage, else the end. */
+  after(node: GraphNode, gate?: GateKind): string {
+    const index = gate === undefined ? -1 : node.gates.indexOf(gate);
+    const nextGate = node.gates[index + 1];
+    if (nextGate) return gateNodeName(node, nextGate);
+    if (!node.next) return END;
+    return stageNodeName(this.env.spec.nodes.find((candidate) => candidate.skill.name === node.next)!);
+  }
+
+  contextFor(state: ThreadGraphState, node: GraphNode): StageContext {
+    const outputs: Partial<StageOutputs> = {};
+    for (const [stage, output] of Object.entries(state.outputs)) {
+      const producer = this.byStage.get(stage);
+      if (producer) (outputs as Record<string, unknown>)[producer.skill.stage.output] = output;
+    }
+    const feedback = state.feedback[node.skill.stage.stage];
+    return {
+      thread: state.thread,
+      type: state.type,
+      today: state.today,
+      event: state.event,
+      canvas: this.env.canvas,
+      workspaceRoot: this.env.workspace.root,
+      skill: node.skill,
+      outputs,
+      reviews: state.reviews,
+      actionTemplates: this.templates,
+      skills: this.env.skills,
+      approvalThreshold: this.env.workspace.config.approval_threshold,
+      ...(feedback ? { feedback } : {}),
+    };
+  }
+
+  gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {
+    const threshold = this.env.workspace.config.approval_threshold;
+    const required = node.gates.includes("always") || (node.gates.includes("impact") && state.impact !== null && state.impact >= threshold);
+    return { impact: state.impact, threshold, required };
+  }
+
+  /** Writes a stage's files from the given state; the review shown is the stage's own unless one is given. */
+  async writeFiles(state: ThreadGraphState, node: GraphNode, extra: { review?: Review; log?: LogEntry[] } = {}): Promise<string[]> {
+    const stage = node.skill.stage.stage;
+    const review = extra.review ?? state.reviews[stage];
+    const files = await writeStageFiles({
+      threadDir: threadDir(this.env.workspace.threadsDir, state.thread),
+      context: this.contextFor(state, node),
+      meta: {
+        thread: state.thread,
+        stage,
+        title: (state.outputs.input as { title?: string } | undefined)?.title ?? state.thread,
+        drafted_by: this.env.drafter.provider,
+        model: this.env.drafter.model,
+        drafted_at: this.now().toISOString(),
+      },
+      output: state.outputs[stage],
+      gate: this.gateView(state, node),
+      ...(review ? { review } : {}),
+      log: extra.log ?? state.action_log,
+      actionReviews: state.action_reviews,
+      opportunityReviews: state.opportunity_reviews,
+      ...(state.reviews[`${stage}:canvas`] ? { canvasReview: state.reviews[`${stage}:canvas`] } : {}),
+    });
+    await this.env.onStageWritten?.(state.thread, stage, files);
+    return files;
+  }
+
+  /** A path relative to the workspace, as shown to people. */
+  draftPath(state: ThreadGraphState, file: string): string {
+    return relative(this.env.workspace.root, join(threadDir(this.env.workspace.threadsDir, state.thread), file));
+  }
+
+  stageFile(node: GraphNode): string {
+    return node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
+  }
+}
