@@ -1,0 +1,103 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readEvent } from "../src/cli/readEvent.js";
+import { buildToday, stuckThreads } from "../src/ops/today.js";
+import { Runtime } from "../src/runtime/engine.js";
+import { runCli, sampleCopy } from "./helpers.js";
+
+// A workspace prepared on 2026-11-20 at 08:00 with a fixed clock: four events, one canvas change approved.
+const PREPARED = new Date("2026-11-20T08:00:00Z");
+let workspace: string;
+
+async function withRuntime<T>(now: Date, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await Runtime.open({ workspace, provider: "offline", now: () => now });
+  try {
+    return await work(runtime);
+  } finally {
+    runtime.close();
+  }
+}
+
+const hoursLater = (hours: number): Date => new Date(PREPARED.getTime() + hours * 3_600_000);
+
+async function todayAt(now: Date): Promise<string> {
+  return withRuntime(now, async (runtime) =>
+    buildToday({ now, threads: await runtime.threads(), pending: await runtime.pending(), audit: await runtime.audit.read(), spec: runtime.spec }),
+  );
+}
+
+beforeAll(async () => {
+  workspace = await sampleCopy();
+  await withRuntime(PREPARED, async (runtime) => {
+    for (const name of ["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "04-metric-drop-demo-conversion.md", "06-competitor-launch-fitmirror.md"]) {
+      await runtime.startEvent(await readEvent({ file: join(workspace, "events", name), today: "2026-11-20" }));
+    }
+    const drop = (await runtime.threads()).find((meta) => meta.type === "business" && meta.state === "waiting")!;
+    await runtime.answer(drop.thread, { type: "accept", args: null, by: "bella" });
+  });
+});
+
+describe("ops/today.md", () => {
+  it("lists every pending gate, highest impact first, with the command that answers it", async () => {
+    const page = await todayAt(hoursLater(1));
+    const attention = page.slice(page.indexOf("## Needs your attention"), page.indexOf("## Decisions made by AI"));
+    expect(attention).toContain("## Needs your attention (3)");
+    const order = ["sales/elsaai-deal-closed", "sales/lost-deal-nordstil-chose-vestio", "business/site-demo-conversion-fell-1-2"].map((thread) => attention.indexOf(`\`${thread}\``));
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(attention).toContain("**[0.97] decision**");
+    expect(attention).toContain("`leanos approve sales/elsaai-deal-closed`");
+    expect(attention).toContain('`leanos reject sales/lost-deal-nordstil-chose-vestio --reason "..."`');
+    expect(attention).toMatch(/\*\*\[0\.\d+\] opportunity\*\* `business\/site-demo-conversion-fell-1-2`: Start a business thread for "Rethink/);
+  });
+
+  it("lists the decisions the policy took in the last 24 hours, and drops them after", async () => {
+    const page = await todayAt(hoursLater(1));
+    const decisions = page.slice(page.indexOf("## Decisions made by AI"), page.indexOf("## Canvas changes"));
+    expect(decisions).toContain("`business/competitor-launch-fitmirror-released-fitmirror-free`: decision");
+    expect(decisions).toContain("taken by policy");
+    expect(decisions).toContain("below the approval threshold 0.8");
+    expect(decisions).not.toContain("sales/elsaai-deal-closed");
+    const later = await todayAt(hoursLater(30));
+    expect(later.slice(later.indexOf("## Decisions made by AI"), later.indexOf("## Canvas changes"))).toContain("_None in the last 24 hours._");
+  });
+
+  it("shows the approved canvas change and the opportunity it raised", async () => {
+    const page = await todayAt(hoursLater(1));
+    const canvas = page.slice(page.indexOf("## Canvas changes"), page.indexOf("## Opportunities"));
+    expect(canvas).toMatch(/\*\*A9\*\* confidence 55% → 34%, status TESTING → CHALLENGED, evidence \+ threads\/business\/site-demo-conversion-fell-1-2 via `threads\/business\/site-demo-conversion-fell-1-2` \(approved by bella\)/);
+    const opportunities = page.slice(page.indexOf("## Opportunities"), page.indexOf("## Snapshot"));
+    expect(opportunities).toMatch(/Rethink [AH]\d+: .* \(business\) from `business\/site-demo-conversion-fell-1-2`: waits for approval/);
+  });
+
+  it("counts threads by type and stage", async () => {
+    const page = await todayAt(hoursLater(1));
+    expect(page).toContain("| Type | input | hypothesis | implication | decision | actions | learning | done | total |");
+    expect(page).toContain("| sales | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 2 |");
+    expect(page).toContain("| business | 0 | 0 | 0 | 0 | 0 | 1 | 1 | 2 |");
+  });
+
+  it("raises an alert for a thread past its stage's SLA, and only then", async () => {
+    await withRuntime(hoursLater(6 * 24), async (runtime) => {
+      expect(stuckThreads(await runtime.threads(), runtime.spec, runtime.now())).toEqual([]);
+    });
+    const page = await todayAt(hoursLater(8 * 24));
+    const alerts = page.slice(page.indexOf("## Alerts"));
+    expect(alerts).toContain("`sales/elsaai-deal-closed` has been in **decision** for 8 days (SLA 7 days): it waits for an answer");
+    // The actions and learning stages have no SLA in the graph file.
+    expect(alerts).not.toContain("nordstil");
+  });
+
+  it("is written by leanos today, with --now", async () => {
+    const result = await runCli(["--workspace", workspace, "--now", "2026-11-28T08:30:00Z", "today"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const file = await readFile(join(workspace, "ops", "today.md"), "utf8");
+    // execa drops the final newline of stdout.
+    expect(result.stdout).toBe(file.replace(/\n$/, ""));
+    expect(file).toContain("# Today: 2026-11-28");
+    expect(file).toContain("`sales/elsaai-deal-closed` has been in **decision** for 8 days (SLA 7 days)");
+    const bad = await runCli(["--workspace", workspace, "--now", "yesterday-ish", "today"]);
+    expect(bad.exitCode).toBe(2);
+  });
+});
