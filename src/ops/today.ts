@@ -120,6 +120,8 @@ function alerts(threads: readonly ThreadMeta[], spec: GraphSpec, now: Date): str
   return lines.length > 0 ? lines : ["_No alerts._"];
 }
 
+const section = (title: string, lines: string[]): string[] => [`## ${title}`, "", ...lines, ""];
+
 export function buildToday(input: TodayInput): string {
   const { now, threads, pending, audit, spec } = input;
   return [
@@ -127,29 +129,11 @@ export function buildToday(input: TodayInput): string {
     "",
     `_Rebuilt by \`leanos today\` at ${minute(now.toISOString())} UTC from ${threads.length} thread(s), the checkpoints and the audit log. Edits here are overwritten._`,
     "",
-    `## Needs your attention (${pending.length})`,
-    "",
-    ...attention(pending),
-    "",
-    "## Decisions made by AI (last 24 h)",
-    "",
-    ...aiDecisions(audit, now),
-    "",
-    "## Canvas changes (last 24 h)",
-    "",
-    ...canvasChanges(audit, now),
-    "",
-    "## Opportunities",
-    "",
-    ...opportunities(threads),
-    "",
-    "## Snapshot",
-    "",
-    ...snapshot(threads, spec),
-    "",
-    "## Alerts",
-    "",
-    ...alerts(threads, spec, now),
-    "",
+    ...section(`Needs your attention (${pending.length})`, attention(pending)),
+    ...section("Decisions made by AI (last 24 h)", aiDecisions(audit, now)),
+    ...section("Canvas changes (last 24 h)", canvasChanges(audit, now)),
+    ...section("Opportunities", opportunities(threads)),
+    ...section("Snapshot", snapshot(threads, spec)),
+    ...section("Alerts", alerts(threads, spec, now)),
   ].join("\n");
 }
