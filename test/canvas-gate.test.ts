@@ -84,6 +84,12 @@ describe("the canvas gate", () => {
     expect(history.history).toEqual([expect.objectContaining({ thread: THREAD, from: "60%", to: "95%", by: "bella" })]);
     const table = JSON.parse((await runCli(["--workspace", workspace, "--json", "canvas"])).stdout) as Array<Record<string, unknown>>;
     expect(table.find((row) => row.id === "A4")).toMatchObject({ status: "VALIDATED", confidence: 95, evidence: ["threads/sales/maison-verre-pilot", "threads/sales/elsaai-deal-closed"] });
+
+    // The learning's case-study opportunity now waits for approval and shows on the morning page.
+    await runCli(["--workspace", workspace, "--now", "2026-11-26T09:30:00Z", "today"]);
+    const today = await read(workspace, join("ops", "today.md"));
+    expect(today).toMatch(/## Opportunities\n\n- \*\*\[0\.97\]\*\* Case study: Luxury brands prefer a white-label SDK \(marketing\) from `sales\/elsaai-deal-closed`: waits for approval/);
+    expect(today).toContain("**A4** confidence 60% → 95%");
   });
 
   it("on reject leaves the canvas untouched and records why in 6-learning.md", async () => {
