@@ -13,7 +13,7 @@ const ASSUMPTIONS = join("strategy", "canvas", "10-assumptions.md");
 const METRICS = join("strategy", "canvas", "13-metrics.md");
 const THREAD = "sales/elsaai-deal-closed";
 
-/** Runs the closed deal up to its canvas gate in this process (decision and action approved). */
+/** Runs the closed deal up to its canvas gate in this process (the decision, publish and promote approved). */
 async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   const workspace = await sampleCopy();
   if (options.git) {
@@ -25,6 +25,7 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   const runtime = await Runtime.open({ workspace, provider: "offline" });
   try {
     await runtime.startEvent(await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }));
+    await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     const result = await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     expect(result.pending.map((item) => item.kind)).toEqual(["canvas"]);
@@ -85,11 +86,8 @@ describe("the canvas gate", () => {
     const table = JSON.parse((await runCli(["--workspace", workspace, "--json", "canvas"])).stdout) as Array<Record<string, unknown>>;
     expect(table.find((row) => row.id === "A4")).toMatchObject({ status: "VALIDATED", confidence: 95, evidence: ["threads/sales/maison-verre-pilot", "threads/sales/elsaai-deal-closed"] });
 
-    // The learning's case-study opportunity now waits for approval and shows on the morning page.
     await runCli(["--workspace", workspace, "--now", "2026-11-26T09:30:00Z", "today"]);
-    const today = await read(workspace, join("ops", "today.md"));
-    expect(today).toMatch(/## Opportunities\n\n- \*\*\[0\.97\]\*\* Case study: Luxury brands prefer a white-label SDK \(marketing\) from `sales\/elsaai-deal-closed`: waits for approval/);
-    expect(today).toContain("**A4** confidence 60% → 95%");
+    expect(await read(workspace, join("ops", "today.md"))).toContain("**A4** confidence 60% → 95%");
   });
 
   it("on reject leaves the canvas untouched and records why in 6-learning.md", async () => {
@@ -129,9 +127,10 @@ describe("the audit log and leanos usage", () => {
     const kinds = (kind: AuditEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
     expect(kinds("thread-started")).toHaveLength(1);
     expect(kinds("model-call").map((entry) => (entry as { stage: string }).stage)).toEqual(["input", "hypothesis", "implication", "decision", "actions", "learning"]);
-    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual(["decision", "action", "canvas", "opportunity"]);
+    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual(["decision", "action", "action", "canvas"]);
     expect(kinds("gate-answered").map((entry) => [(entry as { gate: string }).gate, (entry as { by: string }).by])).toEqual([
       ["decision", "bella"],
+      ["action", "bella"],
       ["action", "bella"],
       ["canvas", "bella"],
     ]);

@@ -21,6 +21,8 @@ export const GateArgs = z.object({
   values: z.record(z.string(), z.unknown()),
   /** Keys an `edit` answer may not touch (set by policy). */
   locked: z.array(z.string()).default([]),
+  /** For an action a person carries out: the outcomes they may report. */
+  outcomes: z.array(z.string()).optional(),
 });
 export type GateArgs = z.infer<typeof GateArgs>;
 

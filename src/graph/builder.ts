@@ -2,24 +2,30 @@ import { START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgrap
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../stages/schemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
-import { actionsGate } from "./gates/actionsGate.js";
+import { actionNodes } from "./gates/actionsGate.js";
 import { canvasGate } from "./gates/canvasGate.js";
 import { opportunitiesGate } from "./gates/opportunitiesGate.js";
 import { stageGate } from "./gates/stageGate.js";
-import { GraphKit, gateNodeName, stageNodeName, type GraphEnvironment } from "./kit.js";
+import { GraphKit, gateEntryName, gateNodeName, stageNodeName, type GraphEnvironment } from "./kit.js";
 import type { GateKind, GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 
 export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent } from "./kit.js";
 
-type GateFactory = (kit: GraphKit, node: GraphNode, gate: GateKind) => (state: ThreadGraphState) => Promise<unknown>;
+type GateNodes = Array<{ name: string; fn: (state: ThreadGraphState) => Promise<unknown>; ends: string[] }>;
+type GateFactory = (kit: GraphKit, node: GraphNode, gate: GateKind) => GateNodes;
+
+/** A gate that is one node: it may send the thread back to its stage (respond), to itself (one item at a time), or on. */
+const single =
+  (factory: (kit: GraphKit, node: GraphNode, gate: GateKind) => (state: ThreadGraphState) => Promise<unknown>): GateFactory =>
+  (kit, node, gate) => [{ name: gateNodeName(node, gate), fn: factory(kit, node, gate), ends: [stageNodeName(node), gateNodeName(node, gate), kit.after(node, gate)] }];
 
 const GATES: Record<GateKind, GateFactory> = {
-  impact: stageGate,
-  always: stageGate,
-  actions: actionsGate,
-  canvas: canvasGate,
-  opportunities: opportunitiesGate,
+  impact: single(stageGate),
+  always: single(stageGate),
+  actions: actionNodes,
+  canvas: single(canvasGate),
+  opportunities: single(opportunitiesGate),
 };
 
 /** The stage node: draft (model calls happen here, never in a gate), validate, write the files. */
@@ -62,11 +68,9 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer: BaseCheckp
   for (const node of env.spec.nodes) {
     builder.addNode(stageNodeName(node), stageNode(kit, node));
     const first = node.gates[0];
-    builder.addEdge(stageNodeName(node), first ? gateNodeName(node, first) : kit.after(node));
+    builder.addEdge(stageNodeName(node), first ? gateEntryName(node, first) : kit.after(node));
     for (const gate of node.gates) {
-      // A gate may send the thread back to its stage (respond), to itself (one item at a time), or on.
-      const ends = [stageNodeName(node), gateNodeName(node, gate), kit.after(node, gate)];
-      builder.addNode(gateNodeName(node, gate), GATES[gate](kit, node, gate), { ends: [...new Set(ends)] });
+      for (const gateNode of GATES[gate](kit, node, gate)) builder.addNode(gateNode.name, gateNode.fn, { ends: [...new Set(gateNode.ends)] });
     }
   }
   builder.addEdge(START, stageNodeName(env.spec.nodes[0]!));

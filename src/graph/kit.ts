@@ -56,6 +56,9 @@ export interface GraphEnvironment {
 export const stageNodeName = (node: GraphNode): string => `stage_${node.skill.stage.stage}`;
 export const gateNodeName = (node: GraphNode, gate: GateKind): string =>
   node.gates.length === 1 ? `gate_${node.skill.stage.stage}` : `gate_${node.skill.stage.stage}_${gate}`;
+/** The node a gate starts at: the action engine starts by running, the others by asking. */
+export const gateEntryName = (node: GraphNode, gate: GateKind): string =>
+  gate === "actions" ? `run_${node.skill.stage.stage}` : gateNodeName(node, gate);
 
 /** Shared helpers for the stage and gate nodes of one graph. */
 export class GraphKit {
@@ -75,7 +78,7 @@ export class GraphKit {
   after(node: GraphNode, gate?: GateKind): string {
     const index = gate === undefined ? -1 : node.gates.indexOf(gate);
     const nextGate = node.gates[index + 1];
-    if (nextGate) return gateNodeName(node, nextGate);
+    if (nextGate) return gateEntryName(node, nextGate);
     if (!node.next) return END;
     return stageNodeName(this.env.spec.nodes.find((candidate) => candidate.skill.name === node.next)!);
   }

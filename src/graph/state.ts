@@ -15,6 +15,8 @@ export const ReviewSchema = z.object({
   feedback: z.string().optional(),
   /** The git commit a canvas change was recorded in. */
   commit: z.string().optional(),
+  /** The outcome a person reported for an action they carried out. */
+  outcome: z.string().optional(),
 });
 
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });

@@ -3,6 +3,7 @@ import { Command } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { z } from "zod";
 import { editedValues, GateArgs, pendingItem, type GatePayload, type GateResponse } from "../approvals/gates.js";
+import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
 import { checkCanvasValues, type CanvasValues } from "../canvas/update.js";
@@ -17,7 +18,7 @@ import type { StageDrafter } from "../llm/provider.js";
 import { selectDrafter } from "../llm/select.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
-import { PlannedAction, ThreadType, type LearningOutput } from "../stages/schemas.js";
+import { IsoDate, ThreadType, type ActionsOutput, type LearningOutput } from "../stages/schemas.js";
 import { schemaFor } from "../stages/validate.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
@@ -45,6 +46,7 @@ export interface ThreadResult {
 
 type Snapshot = Awaited<ReturnType<ThreadGraph["getState"]>>;
 
+const ActionEdit = z.object({ title: z.string().min(1), due: IsoDate, note: z.string(), outcome: z.string().optional() });
 const OpportunityEdit = z.object({ title: z.string().min(1), priority: z.number(), rationale: z.string().min(1), type: ThreadType });
 
 /** One workspace opened for work: canvas, skills, graph spec, checkpoints and the audit log. */
@@ -71,6 +73,7 @@ export class Runtime {
       { dir: toolPath("skills"), origin: "tool" },
       { dir: workspace.skillsDir, origin: "workspace" },
     ]);
+    checkRouting(actionTemplates(skills));
     const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills);
     await mkdir(workspace.stateDir, { recursive: true });
     const checkpointer = SqliteSaver.fromConnString(workspace.checkpointsPath);
@@ -183,6 +186,7 @@ export class Runtime {
       pending: [],
       files: [],
       opportunities: [],
+      current_action: null,
       ...(origin ? { origin } : {}),
       usage: { calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 },
     };
@@ -221,7 +225,14 @@ export class Runtime {
       const { error: _cleared, ...rest } = meta;
       const seen = new Set(meta.pending.map((item) => `${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
       asked = pending.filter((item) => !seen.has(`${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
-      return { ...rest, state, pending, impact: values.impact ?? null, opportunities: this.opportunitiesOf(values, meta.opportunities) };
+      return {
+        ...rest,
+        state,
+        pending,
+        impact: values.impact ?? null,
+        opportunities: this.opportunitiesOf(values, meta.opportunities),
+        current_action: this.currentAction(values),
+      };
     });
     await this.audit.append(
       ...asked.map((item): AuditEntry => ({
@@ -236,6 +247,15 @@ export class Runtime {
       })),
     );
     return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
+  }
+
+  /** The first action of the plan that is not finished, for meta.json. */
+  private currentAction(values: Partial<ThreadGraphState>): ThreadMeta["current_action"] {
+    const plan = Object.values(values.outputs ?? {}).find(
+      (output): output is ActionsOutput => typeof output === "object" && output !== null && "actions" in output && "summary" in output,
+    );
+    const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress");
+    return open ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due } : null;
   }
 
   /** The opportunities a learning stage proposed, with what people answered. */
@@ -315,6 +335,12 @@ export class Runtime {
       throw new UsageError(`"${answerName}" is not allowed at this ${args.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`);
     }
     if (response.type === "edit") this.checkEdit(args, editedValues(response as GateResponse));
+    const reported = response.type === "edit" ? editedValues(response as GateResponse).outcome : undefined;
+    if (response.type !== "ignore" && args.outcomes && args.outcomes.length > 1 && !reported) {
+      throw new UsageError(
+        `${args.question}\nreport what happened: leanos approve ${thread} --edit '{"outcome":"${args.outcomes[0]}"}' (one of ${args.outcomes.join(", ")})`,
+      );
+    }
     if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0)) {
       throw new UsageError("respond needs the feedback text");
     }
@@ -337,7 +363,11 @@ export class Runtime {
     const merged = { ...args.values, ...edits };
     const schema =
       args.kind === "action"
-        ? PlannedAction
+        ? ActionEdit.superRefine((value, ctx) => {
+            if (args.outcomes && value.outcome !== undefined && !args.outcomes.includes(value.outcome)) {
+              ctx.addIssue({ code: "custom", path: ["outcome"], message: `"${value.outcome}" is not an outcome of this action (its outcomes: ${args.outcomes.join(", ")})` });
+            }
+          })
         : args.kind === "opportunity"
           ? OpportunityEdit
           : (() => {

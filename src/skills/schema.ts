@@ -33,7 +33,16 @@ export const ActionSkillMetadata = z.object({
   human_required: z.boolean(),
   duration_days: z.number().int().min(0).max(365),
   // outcome -> next action type, `learning`, or a closing state; routed by the action engine.
-  outcomes: z.record(z.string(), z.string()).optional(),
+  outcomes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "outcome names are lower-case words such as qualified"), z.string()).refine(
+    (outcomes) => Object.keys(outcomes).length > 0,
+    "an action needs at least one outcome",
+  ),
+  // A built-in capability beyond rendering the assets: icp-score, metrics, send.
+  executor: z.enum(["render", "icp-score", "metrics", "send"]).default("render"),
+  // The outcome an AI action reports when it runs without a capability that decides one.
+  default_outcome: z.string().optional(),
+  // Mustache title for an action created by a routed outcome, e.g. "Demo for {{org}}".
+  title: z.string().optional(),
 });
 export type ActionSkillMetadata = z.infer<typeof ActionSkillMetadata>;
 

@@ -17,6 +17,7 @@ export interface Review {
   reason?: string;
   feedback?: string;
   commit?: string;
+  outcome?: string;
 }
 
 export type ActionTemplate = Skill & { action: ActionSkillMetadata };

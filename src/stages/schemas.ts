@@ -82,6 +82,14 @@ export const PlannedAction = z.object({
   due: IsoDate,
   status: ActionStatus,
   note: z.string().optional(),
+  /** Set by the action engine: what the action came to, and where that led. */
+  outcome: z.string().optional(),
+  closing: z.string().optional(),
+  artifacts: z.array(z.string()).optional(),
+  /** The action whose outcome created this one. */
+  follows: z.string().optional(),
+  /** Guards against doing the same action twice (resume, retry, a second process). */
+  key: z.string().optional(),
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 export const ActionsOutput = z.object({

@@ -1,5 +1,6 @@
 import { z, type ZodType } from "zod";
 import type { StageContext } from "./context.js";
+import { idempotencyKey, needsHuman } from "../actions/executor.js";
 import { impactFactorNames, impactScore } from "./impact.js";
 import { stageOutputSchemas, type OutputSchemaName, type StageOutputs } from "./schemas.js";
 
@@ -81,7 +82,8 @@ export function enforcePolicy<K extends OutputSchemaName>(name: K, output: Stage
       ...actions,
       actions: actions.actions.map((action, index) => {
         const template = context.actionTemplates.get(action.type)!;
-        return { ...action, id: `act-${index + 1}`, owner: template.action.owner, human_required: template.action.human_required, status: "pending" as const };
+        const id = `act-${index + 1}`;
+        return { ...action, id, owner: template.action.owner, human_required: needsHuman(template), status: "pending" as const, key: idempotencyKey(context.thread, { ...action, id }) };
       }),
     } as StageOutputs[K];
   }

@@ -65,6 +65,11 @@ export const ThreadMeta = z.object({
   files: z.array(z.string()),
   /** Follow-up work its learning proposed, and what became of it. */
   opportunities: z.array(Opportunity).default([]),
+  /** The action the thread is on, if its plan has one open. */
+  current_action: z
+    .object({ id: z.string(), type: z.string(), title: z.string(), status: z.string(), owner: z.string(), due: z.string() })
+    .nullable()
+    .default(null),
   /** The thread this one was started from, when it took up an opportunity. */
   origin: z.string().optional(),
   /** Model calls made for this thread (none for the offline drafter). */

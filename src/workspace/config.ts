@@ -10,8 +10,24 @@ export const WorkspaceConfig = z
     provider: z.string().optional(),
     model: z.string().optional(),
     graph: z.string().default("causal-flow"),
+    // The public site that published pieces link to (tracked with UTM parameters).
+    site_url: z.string().url().default("https://example.com"),
+    // Where anything that leaves the machine goes: a dry-run outbox folder, or a webhook.
+    connector: z.enum(["outbox", "webhook"]).default("outbox"),
+    webhook: z
+      .object({
+        url: z.string().url(),
+        retries: z.number().int().min(1).max(10).default(3),
+        timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.connector !== "webhook" || config.webhook !== undefined, {
+    path: ["webhook"],
+    message: "connector: webhook needs webhook.url",
+  });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
 
 export async function loadWorkspaceConfig(path: string): Promise<WorkspaceConfig> {

@@ -1,52 +1,165 @@
 import { Command, interrupt } from "@langchain/langgraph";
+import Mustache from "mustache";
+import { connectorFor } from "../../actions/connectors.js";
+import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../../actions/executor.js";
+import { routeOutcome } from "../../actions/routing.js";
+import { actionView } from "../../actions/view.js";
 import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import type { ActionTemplate } from "../../stages/context.js";
 import type { ActionsOutput, PlannedAction } from "../../stages/schemas.js";
-import { actionFileName, type LogEntry } from "../../threads/stageFiles.js";
-import { gateNodeName, type GraphKit } from "../kit.js";
+import { threadDir } from "../../threads/store.js";
+import type { LogEntry } from "../../threads/stageFiles.js";
+import { gateEntryName, gateNodeName, type GraphKit } from "../kit.js";
 import type { GateKind, GraphNode } from "../spec.js";
 import type { ThreadGraphState } from "../state.js";
 
-/** One human-required action at a time; the node loops on itself until none waits. */
-export function actionsGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
-  const self = gateNodeName(node, gate);
-  return async (state: ThreadGraphState) => {
-    const stage = node.skill.stage.stage;
+// The action engine: one node runs the plan an action at a time (AI actions execute and produce
+// artifacts; each outcome routes to the next action as its template says), and one node asks a
+// person wherever an action needs one. Each step is its own checkpoint.
+
+const addDays = (date: string, days: number): string => {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+};
+
+const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress";
+
+export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
+  const stage = node.skill.stage.stage;
+  const run = gateEntryName(node, gate);
+  const ask = gateNodeName(node, gate);
+
+  const envFor = (state: ThreadGraphState): ExecutionEnv => ({
+    context: kit.contextFor(state, node),
+    threadDir: threadDir(kit.env.workspace.threadsDir, state.thread),
+    connector: connectorFor(kit.env.workspace.config, kit.env.workspace.root),
+    siteUrl: kit.env.workspace.config.site_url,
+    now: kit.now(),
+  });
+  const templateOf = (action: PlannedAction): ActionTemplate => kit.templates.get(action.type)!;
+
+  /** Saves the plan, its files and log, and goes on to `goto`. */
+  const commit = async (state: ThreadGraphState, plan: ActionsOutput, entries: LogEntry[], goto: string, extra: Record<string, unknown> = {}) => {
+    await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: plan }, action_log: [...state.action_log, ...entries] }, node, { log: [...state.action_log, ...entries] });
+    return new Command({ update: { outputs: { [stage]: plan }, action_log: entries, ...extra }, goto });
+  };
+
+  /** Applies an outcome: the action completes (or is archived) and its route may add the next action. */
+  const finish = (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, outcome: string | undefined, changes: Partial<PlannedAction>, status: PlannedAction["status"]) => {
+    const at = kit.now().toISOString();
+    const entries: LogEntry[] = [];
+    const done: PlannedAction = { ...action, ...changes, status, ...(outcome ? { outcome } : {}) };
+    let added: PlannedAction | undefined;
+    if (outcome) {
+      const route = routeOutcome(templateOf(action), outcome);
+      if (route.kind === "closed") done.closing = route.state;
+      if (route.kind === "action") {
+        const nextTemplate = kit.templates.get(route.type)!;
+        const id = `act-${plan.actions.length + 1}`;
+        const view = actionView(kit.contextFor(state, node), action, nextTemplate, plan.actions);
+        added = {
+          id,
+          type: route.type,
+          title: Mustache.render(nextTemplate.action.title ?? "{{title}}", view),
+          owner: nextTemplate.action.owner,
+          human_required: needsHuman(nextTemplate),
+          due: addDays(at.slice(0, 10), nextTemplate.action.duration_days),
+          status: "pending",
+          follows: action.id,
+        };
+        added.key = idempotencyKey(state.thread, added);
+      }
+      entries.push({ at, action_id: action.id, event: `${status === "archived" ? "archived" : "completed"} with outcome "${outcome}" -> ${route.kind === "action" ? `${route.type} (${added!.id})` : route.kind === "closed" ? route.state : "learning"}` });
+    } else {
+      entries.push({ at, action_id: action.id, event: "archived without an outcome" });
+    }
+    if (added) entries.push({ at, action_id: added.id, event: `planned after ${action.id}; ${added.human_required ? "waits for a human" : "queued for the AI executor"}` });
+    const actions = plan.actions.map((candidate) => (candidate.id === action.id ? done : candidate));
+    return { plan: { ...plan, actions: added ? [...actions, added] : actions }, entries };
+  };
+
+  const runNode = async (state: ThreadGraphState) => {
     const plan = state.outputs[stage] as ActionsOutput;
-    const waiting = plan.actions.find((action) => action.human_required && action.status === "pending" && !state.action_reviews[action.id]);
-    if (!waiting) return new Command({ goto: kit.after(node, gate) });
+    const action = plan.actions.find(isOpen);
+    if (!action) return new Command({ goto: kit.after(node, gate) });
+    const template = templateOf(action);
+    const keyed = action.key ? action : { ...action, key: idempotencyKey(state.thread, action) };
+    const review = state.action_reviews[action.id];
+    const env = envFor(state);
+    const at = kit.now().toISOString();
+
+    if (needsHuman(template) && !review) {
+      // Prepare what the person needs before asking; the question itself is the next node.
+      const artifacts = await prepareAction(env, keyed, template, plan.actions);
+      const prepared = { ...keyed, status: "in_progress" as const, artifacts };
+      const entries: LogEntry[] = action.artifacts ? [] : [{ at, action_id: action.id, event: `material prepared (${artifacts.length} file(s)); waits for a human` }];
+      return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? prepared : candidate)) }, entries, ask);
+    }
+    if (review?.answer === "reject") {
+      const outcome = "rejected" in template.action.outcomes ? "rejected" : undefined;
+      const { plan: next, entries } = finish(state, plan, keyed, outcome, { note: `rejected by ${review.by}: ${review.reason}` }, "archived");
+      return commit(state, next, entries, run);
+    }
+    if (template.action.owner === "human") {
+      // The person reported the outcome with their answer (checked against the template then).
+      const outcome = review!.outcome ?? Object.keys(template.action.outcomes)[0]!;
+      const { plan: next, entries } = finish(state, plan, keyed, outcome, {}, "completed");
+      return commit(state, next, entries, run);
+    }
+    kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type}` });
+    const result = await runAction(env, keyed, template, plan.actions, review);
+    kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type}`, files: result.artifacts, attempts: 1 });
+    const sent = result.receipts.length > 0 ? `; ${result.receipts.length} send(s) via ${result.receipts[0]!.connector}${result.receipts[0]!.status === "dry-run" ? " (dry run)" : ""}` : "";
+    const { plan: next, entries } = finish(state, plan, keyed, result.outcome, { artifacts: result.artifacts }, "completed");
+    entries.unshift({ at, action_id: action.id, event: `ran: ${result.artifacts.length} artifact(s)${sent}` });
+    return commit(state, next, entries, run);
+  };
+
+  const askNode = async (state: ThreadGraphState) => {
+    const plan = state.outputs[stage] as ActionsOutput;
+    const action = plan.actions.find(isOpen);
+    if (!action || state.action_reviews[action.id]) return new Command({ goto: run });
+    const template = templateOf(action);
+    const outcomes = Object.keys(template.action.outcomes);
+    const reportsOutcome = template.action.owner === "human";
+    const question = reportsOutcome
+      ? `Do ${action.id} ${action.type} "${action.title}" (due ${action.due}) and report its outcome: ${outcomes.join(" | ")}`
+      : `Approve ${action.id} ${action.type} "${action.title}"? ${template.action.executor === "send" ? "It sends to customers." : "Its template needs a person's approval."}`;
     const args: GateArgs = {
       thread: state.thread,
       kind: "action",
-      node: self,
+      node: ask,
       stage,
-      question: `Approve action ${waiting.id} ${waiting.type}: "${waiting.title}" (owner ${waiting.owner}, due ${waiting.due})?`,
+      question,
       impact: state.impact,
-      action_id: waiting.id,
-      draft: kit.draftPath(state, `${node.skill.stage.file}${actionFileName(waiting, plan.actions)}`),
-      values: { ...waiting },
-      locked: ["id", "type", "owner", "human_required", "status"],
+      action_id: action.id,
+      draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
+      values: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
+      locked: [],
+      ...(reportsOutcome ? { outcomes } : {}),
     };
-    const description = `### ${args.question}\n\nThe template marks \`${waiting.type}\` as human-required, so it waits for a person whatever the impact score.`;
+    const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
+    const description = `### ${question}\n\n${material ? `Prepared for you:\n${material}\n\n` : ""}${reportsOutcome ? `Report with \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : ""}`;
     const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: false }, description)));
-    const review = reviewOf(response);
-    kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: waiting.id });
-    const edited = response.type === "edit" ? (editedValues(response) as Partial<PlannedAction>) : {};
-    const updated: PlannedAction = { ...waiting, ...edited, status: review.answer === "reject" ? "archived" : "in_progress" };
+    const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
+    const outcome = edits.outcome || (reportsOutcome && outcomes.length === 1 ? outcomes[0] : undefined);
+    const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };
+    kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: action.id });
+    const { outcome: _reported, ...fields } = edits;
+    const updated: PlannedAction = { ...action, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")) };
     const entry: LogEntry = {
       at: review.at,
-      action_id: waiting.id,
-      event:
-        review.answer === "reject"
-          ? `rejected by ${review.by}: ${review.reason}`
-          : `${review.answer === "edit" ? "edited and approved" : "approved"} by ${review.by}; ${waiting.owner === "human" ? "handed to its owner" : "cleared to run"}`,
+      action_id: action.id,
+      event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : reportsOutcome ? `reported "${outcome}" by ${review.by}` : `approved by ${review.by}; cleared to run`,
     };
-    const newPlan = { ...plan, actions: plan.actions.map((action) => (action.id === waiting.id ? updated : action)) };
-    await kit.env.onGateAnswered?.(state.thread, { gate: "action", stage, review, action_id: waiting.id, summary: `${waiting.type} "${updated.title}" ${entry.event}` });
-    await kit.writeFiles(
-      { ...state, outputs: { ...state.outputs, [stage]: newPlan }, action_reviews: { ...state.action_reviews, [waiting.id]: review } },
-      node,
-      { log: [...state.action_log, entry] },
-    );
-    return new Command({ update: { outputs: { [stage]: newPlan }, action_reviews: { [waiting.id]: review }, action_log: [entry] }, goto: self });
+    await kit.env.onGateAnswered?.(state.thread, { gate: "action", stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
+    const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };
+    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
   };
+
+  return [
+    { name: run, fn: runNode, ends: [run, ask, kit.after(node, gate)] },
+    { name: ask, fn: askNode, ends: [run] },
+  ];
 }

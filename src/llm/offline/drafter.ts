@@ -310,15 +310,22 @@ export class OfflineDrafter implements StageDrafter {
       .filter((fact) => fact.kind !== "date")
       .slice(0, 8)
       .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source }));
+    // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
+    const closing = actions.map((action) => action.closing).find((state) => state !== undefined);
+    const outcomeKnown = kind.outcome_known || closing !== undefined;
+    const lostChain = closing !== undefined && closing !== "closed-won";
     const validations = (hypothesis?.tests ?? []).map((test) => {
-      const result = !kind.outcome_known || test.direction === "new"
+      const direction = lostChain && test.direction === "validates" ? "challenges" : test.direction;
+      const result = !outcomeKnown || direction === "new"
         ? ("pending" as const)
-        : test.direction === "validates"
+        : direction === "validates"
           ? ("success" as const)
-          : test.direction === "challenges"
+          : direction === "challenges"
             ? ("partial" as const)
             : ("failure" as const);
-      const after = result === "pending" ? (test.previous_confidence ?? test.proposed_confidence) : test.proposed_confidence;
+      const before = test.previous_confidence ?? test.proposed_confidence;
+      const after =
+        result === "pending" ? before : direction === test.direction ? test.proposed_confidence : Math.max(5, before - 15);
       return {
         assumption_id: test.assumption_id,
         result,
@@ -327,7 +334,9 @@ export class OfflineDrafter implements StageDrafter {
         reasoning:
           result === "pending"
             ? "The event does not report an outcome yet; the actions will."
-            : `The event ${test.direction} the assumption: ${test.evidence.slice(0, 200)}`,
+            : closing
+              ? `The chain ended ${closing}; the event ${test.direction} the assumption: ${test.evidence.slice(0, 160)}`
+              : `The event ${test.direction} the assumption: ${test.evidence.slice(0, 200)}`,
       };
     });
     const canvasUpdates: LearningOutput["canvas_updates"] = [];
@@ -349,7 +358,9 @@ export class OfflineDrafter implements StageDrafter {
     const opportunities: LearningOutput["opportunities"] = [];
     const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
     const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= 80).sort((a, b) => gain(b) - gain(a))[0];
-    if (validated) {
+    // A thread whose own actions produced the story needs no separate case-study thread.
+    const toldAlready = actions.some((action) => action.type === "marketing:create" && action.status === "completed");
+    if (validated && !toldAlready) {
       opportunities.push({
         title: `Case study: ${titleOf(validated.assumption_id)}`,
         priority: round2(impact),
@@ -375,7 +386,7 @@ export class OfflineDrafter implements StageDrafter {
       metricUpdates.push({ metric: "ARR", from: currentArr, to: formatMoney(currentValue + arr.value) });
     }
     const done = actions.filter((action) => action.status === "completed").length;
-    const outcome = `${headline(text)}. ${kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s) planned, ${done} completed.`;
+    const outcome = `${headline(text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;
     return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities };
   }
 

@@ -1,0 +1,199 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import Mustache from "mustache";
+import { stringify as toYaml } from "yaml";
+import { z } from "zod";
+import { RuntimeFailure } from "../errors.js";
+import { writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
+import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
+import type { PlannedAction } from "../stages/schemas.js";
+import type { Connector, SendReceipt } from "./connectors.js";
+import { scoreLead } from "./icp.js";
+import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
+import { actionView } from "./view.js";
+
+// Runs one action: renders the template's assets into the thread's artifact folder, applies the
+// template's capability (ICP scoring, reading metrics, sending through a connector) and reports an
+// outcome. A ledger entry per action makes a second run return the first run's result.
+
+export interface ExecutionEnv {
+  context: StageContext;
+  threadDir: string;
+  connector: Connector;
+  siteUrl: string;
+  now: Date;
+}
+
+export const ActionRun = z.object({
+  key: z.string(),
+  outcome: z.string(),
+  artifacts: z.array(z.string()),
+  receipts: z.array(z.object({ connector: z.string(), channel: z.string(), status: z.enum(["dry-run", "sent"]), ref: z.string() })),
+  at: z.string(),
+});
+export type ActionRun = z.infer<typeof ActionRun>;
+
+export function idempotencyKey(thread: string, action: PlannedAction): string {
+  return createHash("sha256").update(`${thread}\n${action.id}\n${action.type}`).digest("hex").slice(0, 20);
+}
+
+/** A person must act before this action runs: its owner is human, its template says so, or it sends. */
+export function needsHuman(template: ActionTemplate): boolean {
+  return template.action.owner === "human" || template.action.human_required || template.action.executor === "send";
+}
+
+export function artifactDir(thread: string, type: string): string {
+  const [kind, slug] = thread.split("/") as [string, string];
+  const family = type.split(":")[0]!;
+  if (family === "marketing") return join("artifacts", "marketing", "campaigns", slug);
+  return join("artifacts", family === "sales" || family === "business" ? family : family || kind, slug);
+}
+
+async function assetNames(template: ActionTemplate): Promise<string[]> {
+  const dir = join(template.dir, "assets");
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir)).filter((name) => name.endsWith(".md")).sort();
+}
+
+/** Renders the template's assets; a second action of the same type in the thread gets its own file names. */
+async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, view: Record<string, unknown>, plan: readonly PlannedAction[]): Promise<string[]> {
+  const root = env.context.workspaceRoot;
+  const dir = artifactDir(env.context.thread, action.type);
+  const takenByOthers = new Set(plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []));
+  const written: string[] = [];
+  for (const name of await assetNames(template)) {
+    const text = await readFile(join(template.dir, "assets", name), "utf8");
+    let path = join(dir, name);
+    if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}.md`));
+    await writeFileAtomically(join(root, path), Mustache.render(text, view));
+    written.push(path);
+  }
+  return written;
+}
+
+function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names: readonly string[]): Array<{ name: string; url: string; utm: string }> {
+  const campaign = String(view.campaign_slug);
+  return names.map((name) => {
+    const medium = name === "newsletter" || name === "email" ? "email" : name === "blog" ? "organic" : "social";
+    const utm = `utm_source=${name}&utm_medium=${medium}&utm_campaign=${campaign}`;
+    return { name, url: `${env.siteUrl.replace(/\/$/, "")}/stories/${campaign}?${utm}`, utm };
+  });
+}
+
+const addDays = (date: string, days: number): string => {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+};
+
+/** The view with what the template's capability adds (ICP score, metrics, tracked channels). */
+async function capabilityView(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<Record<string, unknown>> {
+  const view = actionView(env.context, action, template, plan);
+  const assets = (await assetNames(template)).map((name) => name.replace(/\.md$/, ""));
+  switch (template.action.executor) {
+    case "icp-score": {
+      const segment = env.context.outputs.input?.segment;
+      view.icp = segment
+        ? scoreLead(env.context.workspaceRoot, segment, env.context.event.text)
+        : { segment: "", score: 0, fit: false, threshold: 0, breakdown: [], disqualifiers_hit: ["no segment of the canvas matches this lead"] };
+      break;
+    }
+    case "metrics": {
+      const rows = await readMetricsRows(env.context.workspaceRoot);
+      const today = env.now.toISOString().slice(0, 10);
+      view.metrics = campaignMetrics(rows, String(view.campaign_slug), env.context.today, today > env.context.today ? today : env.context.today);
+      break;
+    }
+    case "send":
+      view.channels = trackedChannels(env, view, assets.filter((name) => name !== "promotion-posts"));
+      if (assets.includes("promotion-posts")) view.channels = trackedChannels(env, view, ["linkedin"]);
+      break;
+    default:
+      break;
+  }
+  return view;
+}
+
+/** For an action a person must act on first: the material they need (call script, drafts to approve...). */
+export async function prepareAction(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<string[]> {
+  return renderAssets(env, action, template, await capabilityView(env, action, template, plan), plan);
+}
+
+function ledgerPath(env: ExecutionEnv, action: PlannedAction): string {
+  return join(env.threadDir, "5-actions", "ledger", `${action.id}.json`);
+}
+
+/** What an earlier run of this very action recorded, if any. */
+export async function recordedRun(env: ExecutionEnv, action: PlannedAction): Promise<ActionRun | undefined> {
+  const path = ledgerPath(env, action);
+  if (!existsSync(path)) return undefined;
+  const run = ActionRun.parse(JSON.parse(await readFile(path, "utf8")));
+  return run.key === action.key ? run : undefined;
+}
+
+/**
+ * Runs an AI action (approved first where it needs a person). `approval` is the person's answer for
+ * actions that send: without an accepted one, nothing leaves the machine.
+ */
+export async function runAction(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[], approval: Review | undefined): Promise<ActionRun> {
+  const earlier = await recordedRun(env, action);
+  if (earlier) return earlier;
+  const view = await capabilityView(env, action, template, plan);
+  const artifacts = await renderAssets(env, action, template, view, plan);
+  const root = env.context.workspaceRoot;
+  const dir = artifactDir(env.context.thread, action.type);
+  const receipts: SendReceipt[] = [];
+  let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;
+  if (template.action.executor === "icp-score") {
+    outcome = (view.icp as { fit: boolean }).fit ? "fit" : "poor-fit";
+  }
+  if (template.action.executor === "send") {
+    if (!approval || approval.answer === "reject") {
+      throw new RuntimeFailure(`policy: ${action.type} ${action.id} of ${env.context.thread} sends to customers and has no approval`);
+    }
+    const channels = view.channels as Array<{ name: string; url: string; utm: string }>;
+    const key = action.key ?? idempotencyKey(env.context.thread, action);
+    const isPromotion = artifacts.some((path) => path.includes("promotion-posts"));
+    const messages = isPromotion
+      ? [2, 9, 16].map((day) => ({ channel: "linkedin", day, path: artifacts[0]!, scheduled_for: addDays(env.context.today, day) }))
+      : artifacts.map((path) => ({ channel: path.replace(/^.*\//, "").replace(/(-act-\d+)?\.md$/, ""), day: 0, path, scheduled_for: undefined }));
+    for (const message of messages) {
+      const body = await readFile(join(root, message.path), "utf8");
+      const channel = channels.find((candidate) => candidate.name === message.channel);
+      receipts.push(
+        await env.connector.send({
+          idempotency_key: `${key}-${message.channel}${message.day ? `-day${message.day}` : ""}`,
+          thread: env.context.thread,
+          action_id: action.id,
+          action_type: action.type,
+          channel: message.channel,
+          title: action.title,
+          body,
+          ...(channel ? { url: channel.url } : {}),
+          ...(message.scheduled_for ? { scheduled_for: message.scheduled_for } : {}),
+          approved_by: approval.by,
+        }),
+      );
+    }
+    const record = join(dir, isPromotion ? "promotion-schedule.yaml" : "distribution-record.yaml");
+    await writeFileAtomically(
+      join(root, record),
+      toYaml({
+        thread: env.context.thread,
+        action: action.id,
+        approved_by: approval.by,
+        approved_at: approval.at,
+        channels,
+        sends: receipts.map((receipt, index) => ({ ...receipt, ...(messages[index]?.scheduled_for ? { scheduled_for: messages[index]!.scheduled_for } : {}) })),
+      }),
+    );
+    artifacts.push(record);
+  }
+  const run: ActionRun = { key: action.key ?? idempotencyKey(env.context.thread, action), outcome, artifacts, receipts, at: env.now.toISOString() };
+  await writeJsonAtomically(ledgerPath(env, action), run);
+  // A test hook: die right after the side effects, before the checkpoint records them.
+  if (process.env.LEANOS_FAULT === `crash-after:${action.type}`) process.kill(process.pid, "SIGKILL");
+  return run;
+}

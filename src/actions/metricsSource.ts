@@ -1,0 +1,64 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { UsageError, describeZodIssues } from "../errors.js";
+
+// ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
+//   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }
+
+export const MetricsRow = z.object({
+  date: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date().transform((date) => date.toISOString().slice(0, 10))]),
+  piece: z.string().min(1),
+  channel: z.string().default("unknown"),
+  sessions: z.number().int().min(0).default(0),
+  demos: z.number().int().min(0).default(0),
+  conversions: z.number().int().min(0).default(0),
+});
+export type MetricsRow = z.infer<typeof MetricsRow>;
+
+export interface CampaignMetrics {
+  from: string;
+  to: string;
+  sessions: number;
+  demos: number;
+  conversions: number;
+  conversion_rate: string;
+  rows: MetricsRow[];
+  has_data: boolean;
+}
+
+export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow[]> {
+  const dir = join(workspaceRoot, "ops", "metrics");
+  if (!existsSync(dir)) return [];
+  const rows: MetricsRow[] = [];
+  for (const name of (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort()) {
+    const path = join(dir, name);
+    const data = parseYaml(await readFile(path, "utf8")) as unknown;
+    const list = z.array(MetricsRow).safeParse(data ?? []);
+    if (!list.success) throw new UsageError(`${path}: ${describeZodIssues(list.error.issues)}`);
+    rows.push(...list.data);
+  }
+  return rows;
+}
+
+/** The rows of one campaign (pieces named `{campaign}` or `{campaign}/...`) between two dates. */
+export function campaignMetrics(rows: readonly MetricsRow[], campaign: string, from: string, to: string): CampaignMetrics {
+  const mine = rows
+    .filter((row) => (row.piece === campaign || row.piece.startsWith(`${campaign}/`)) && row.date >= from && row.date <= to)
+    .sort((a, b) => a.date.localeCompare(b.date) || a.piece.localeCompare(b.piece));
+  const sum = (key: "sessions" | "demos" | "conversions") => mine.reduce((total, row) => total + row[key], 0);
+  const sessions = sum("sessions");
+  const demos = sum("demos");
+  return {
+    from,
+    to,
+    sessions,
+    demos,
+    conversions: sum("conversions"),
+    conversion_rate: sessions > 0 ? `${((demos / sessions) * 100).toFixed(2)}%` : "n/a",
+    rows: mine,
+    has_data: mine.length > 0,
+  };
+}
