@@ -23,12 +23,16 @@ export interface IcpScore {
 
 export const FIT_THRESHOLD = 0.5;
 
-/** A signal counts as present when at least half of its content words appear in the lead's text. */
-function present(signal: string, words: Set<string>): boolean {
+/** The share of a signal's content words that appear in the lead's text. */
+function overlap(signal: string, words: Set<string>): number {
   const terms = [...termsOf(signal)];
-  if (terms.length === 0) return false;
-  return terms.filter((term) => words.has(term)).length / terms.length >= 0.5;
+  if (terms.length === 0) return 0;
+  return terms.filter((term) => words.has(term)).length / terms.length;
 }
+
+// A signal whose words are a third present is evidence; a disqualifier needs most of its words.
+const SIGNAL_OVERLAP = 0.3;
+const DISQUALIFIER_OVERLAP = 0.6;
 
 /** Scores a lead against research/customer/icp/{segment}-icp.yaml: weighted share of each criterion's signals found. */
 export function scoreLead(workspaceRoot: string, segment: string, text: string): IcpScore {
@@ -39,12 +43,14 @@ export function scoreLead(workspaceRoot: string, segment: string, text: string):
   const words = termsOf(text);
   const weights = parsed.data.criteria.reduce((sum, criterion) => sum + criterion.weight, 0) || 1;
   const breakdown = parsed.data.criteria.map((criterion) => {
-    const matched = criterion.signals.filter((signal) => present(signal, words));
-    // One matched signal is already real evidence for a criterion; each further one adds less.
-    const score = matched.length === 0 ? 0 : Math.min(1, 0.6 + (0.4 * (matched.length - 1)) / Math.max(1, criterion.signals.length - 1));
-    return { name: criterion.name, weight: criterion.weight, score: Math.round(score * 100) / 100, matched };
+    const overlaps = criterion.signals.map((signal) => ({ signal, share: overlap(signal, words) }));
+    const matched = overlaps.filter((entry) => entry.share >= SIGNAL_OVERLAP);
+    // The best-supported signal decides: most of its words present counts as fully met.
+    const best = Math.max(0, ...matched.map((entry) => entry.share));
+    const score = Math.min(1, best * 1.6);
+    return { name: criterion.name, weight: criterion.weight, score: Math.round(score * 100) / 100, matched: matched.map((entry) => entry.signal) };
   });
   const score = Math.round((breakdown.reduce((sum, entry) => sum + entry.weight * entry.score, 0) / weights) * 100) / 100;
-  const disqualifiersHit = parsed.data.disqualifiers.filter((disqualifier) => present(disqualifier, words));
+  const disqualifiersHit = parsed.data.disqualifiers.filter((disqualifier) => overlap(disqualifier, words) >= DISQUALIFIER_OVERLAP);
   return { segment, score, fit: score >= FIT_THRESHOLD && disqualifiersHit.length === 0, threshold: FIT_THRESHOLD, breakdown, disqualifiers_hit: disqualifiersHit };
 }

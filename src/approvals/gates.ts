@@ -65,6 +65,7 @@ export function pendingItem(payload: GatePayload): PendingItem {
     ...(args.opportunity_id ? { opportunity_id: args.opportunity_id } : {}),
     draft: args.draft,
     ...(args.diff ? { diff: args.diff } : {}),
+    ...(args.outcomes ? { outcomes: args.outcomes } : {}),
   };
 }
 

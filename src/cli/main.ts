@@ -39,7 +39,9 @@ function formatPending(items: PendingItem[]): string {
         `  ${item.question}`,
         item.draft ? `  draft: ${item.draft}` : "",
         item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",
-        `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
+        item.outcomes
+          ? `  report: leanos approve ${item.thread} --edit '{"outcome":"${item.outcomes[0]}"}'  (outcomes: ${item.outcomes.join(" | ")})`
+          : `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
       ]
         .filter((line) => line.length > 0)
         .join("\n");

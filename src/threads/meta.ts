@@ -20,6 +20,8 @@ export const PendingItem = z.object({
   draft: z.string().optional(),
   /** For canvas gates: the unified diff of the canvas files. */
   diff: z.string().optional(),
+  /** For an action a person carries out: the outcomes to report. */
+  outcomes: z.array(z.string()).optional(),
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 
