@@ -128,6 +128,29 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 4 } });
   });
 
+  it("has the model finish each action's artifact from the filled template, and records the calls", async () => {
+    server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
+    for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
+    server.script.set("text", [{ text: "# Finished by the model\n\nEvery fact kept.\n" }]);
+    const workspace = await sampleCopy();
+    const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
+    await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
+    const approved = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env });
+    expect(approved.exitCode, approved.stderr).toBe(0);
+    const plan = (await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "5-actions", "execution-log.md"), "utf8"));
+    expect(plan).toContain("marketing:create");
+    const caseStudy = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"), "utf8");
+    expect(caseStudy).toBe("# Finished by the model\n\nEvery fact kept.\n");
+    const textRequests = server.requests.filter((request) => !request.body.tools);
+    expect(textRequests.length).toBeGreaterThanOrEqual(3);
+    // The filled template travels with the request, so the model works from the thread's facts.
+    expect(JSON.stringify(textRequests.map((request) => request.body.messages))).toContain("ElsaAI");
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { kind: string; stage?: string; cost_usd?: number });
+    const artifactCalls = audit.filter((entry) => entry.kind === "model-call" && /case-study\.md$/.test(entry.stage ?? ""));
+    expect(artifactCalls).toHaveLength(1);
+    expect(artifactCalls[0]!.cost_usd).toBeGreaterThan(0);
+  });
+
   it("is refused without an API key", async () => {
     const workspace = await sampleCopy();
     const result = await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "x"]);

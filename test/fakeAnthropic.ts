@@ -15,7 +15,7 @@ export interface RecordedRequest {
   headers: IncomingMessage["headers"];
 }
 
-export type Reply = { status: number; body: unknown } | { tool: unknown };
+export type Reply = { status: number; body: unknown } | { tool: unknown } | { text: string };
 
 export interface FakeAnthropic {
   url: string;
@@ -37,7 +37,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     request.on("end", () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
       requests.push({ body, headers: request.headers });
-      const tool = body.tool_choice?.name ?? body.tools?.[0]?.name ?? "";
+      // A request without tools is a plain text answer, scripted under "text".
+      const tool = body.tool_choice?.name ?? body.tools?.[0]?.name ?? "text";
       const replies = script.get(tool) ?? [];
       const index = served.get(tool) ?? 0;
       served.set(tool, index + 1);
@@ -59,8 +60,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
           type: "message",
           role: "assistant",
           model: body.model,
-          content: [{ type: "tool_use", id: `toolu_${requests.length}`, name: tool, input: reply.tool }],
-          stop_reason: "tool_use",
+          content: "text" in reply ? [{ type: "text", text: reply.text }] : [{ type: "tool_use", id: `toolu_${requests.length}`, name: tool, input: reply.tool }],
+          stop_reason: "text" in reply ? "end_turn" : "tool_use",
           stop_sequence: null,
           usage: { input_tokens: 1500, output_tokens: 320, cache_read_input_tokens: 1200, cache_creation_input_tokens: 0 },
         }),

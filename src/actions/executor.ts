@@ -7,6 +7,7 @@ import { stringify as toYaml } from "yaml";
 import { z } from "zod";
 import { RuntimeFailure } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
+import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
 import type { Connector, SendReceipt } from "./connectors.js";
@@ -20,6 +21,9 @@ import { actionView } from "./view.js";
 
 export interface ExecutionEnv {
   context: StageContext;
+  /** When the provider can write documents, it finishes each filled template. */
+  drafter?: StageDrafter;
+  onUsage?: (label: string, usage: ModelUsage) => Promise<void>;
   threadDir: string;
   connector: Connector;
   siteUrl: string;
@@ -67,7 +71,20 @@ async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: 
     const text = await readFile(join(template.dir, "assets", name), "utf8");
     let path = join(dir, name);
     if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}.md`));
-    await writeFileAtomically(join(root, path), Mustache.render(text, view));
+    let content = Mustache.render(text, view);
+    if (env.drafter?.writeArtifact) {
+      const written_ = await env.drafter.writeArtifact({
+        company: String(view.company),
+        thread: env.context.thread,
+        type: action.type,
+        name,
+        instructions: template.body,
+        skeleton: content,
+      });
+      content = written_.text;
+      await env.onUsage?.(`${action.id} ${action.type} ${name}`, written_.usage);
+    }
+    await writeFileAtomically(join(root, path), content);
     written.push(path);
   }
   return written;
@@ -141,8 +158,10 @@ export async function runAction(env: ExecutionEnv, action: PlannedAction, templa
   const earlier = await recordedRun(env, action);
   if (earlier) return earlier;
   const view = await capabilityView(env, action, template, plan);
-  const artifacts = await renderAssets(env, action, template, view, plan);
   const root = env.context.workspaceRoot;
+  // What a person approved is what runs: prepared material is used as it is, never redrafted.
+  const prepared = (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
+  const artifacts = prepared.length > 0 ? prepared : await renderAssets(env, action, template, view, plan);
   const dir = artifactDir(env.context.thread, action.type);
   const receipts: SendReceipt[] = [];
   let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;

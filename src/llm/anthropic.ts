@@ -6,7 +6,7 @@ import { RuntimeFailure } from "../errors.js";
 import type { RawEvent } from "../stages/context.js";
 import { stageOutputSchemas, ThreadType } from "../stages/schemas.js";
 import { companyName, render } from "./prompt.js";
-import type { Classification, DraftRequest, ModelUsage, StageDrafter } from "./provider.js";
+import type { ArtifactRequest, Classification, DraftRequest, ModelUsage, StageDrafter } from "./provider.js";
 
 export interface AnthropicOptions {
   model: string;
@@ -65,6 +65,27 @@ export class AnthropicDrafter implements StageDrafter {
     }
     const { args, usage } = await this.callTool(`${request.schemaName}_stage_output`, stageOutputSchemas[request.schemaName], messages);
     return { output: args, usage };
+  }
+
+  async writeArtifact(request: ArtifactRequest): Promise<{ text: string; usage: ModelUsage }> {
+    const started = Date.now();
+    let reply: AIMessage;
+    try {
+      reply = (await this.chat.invoke([new HumanMessage(render("artifact", request))])) as AIMessage;
+    } catch (error) {
+      throw new RuntimeFailure(`the anthropic model call for ${request.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+    const text = typeof reply.content === "string" ? reply.content : reply.content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
+    if (text.trim().length === 0) throw new RuntimeFailure(`the anthropic model wrote an empty ${request.name}`);
+    return {
+      text: text.endsWith("\n") ? text : `${text}\n`,
+      usage: {
+        input_tokens: reply.usage_metadata?.input_tokens ?? 0,
+        output_tokens: reply.usage_metadata?.output_tokens ?? 0,
+        cache_read_tokens: reply.usage_metadata?.input_token_details?.cache_read ?? 0,
+        latency_ms: Date.now() - started,
+      },
+    };
   }
 
   private async callTool(name: string, schema: ZodType, messages: BaseMessage[]): Promise<{ args: unknown; usage: ModelUsage }> {

@@ -26,10 +26,23 @@ export interface Classification {
   title: string;
 }
 
+export interface ArtifactRequest {
+  company: string;
+  thread: string;
+  type: string;
+  name: string;
+  /** The action skill's body. */
+  instructions: string;
+  /** The asset template rendered with the thread's facts. */
+  skeleton: string;
+}
+
 /** A source of stage drafts: a rule-based offline drafter or a LangChain chat model. */
 export interface StageDrafter {
   readonly provider: string;
   readonly model: string;
   classify(event: RawEvent, canvas: Canvas): Promise<Classification>;
   draft(request: DraftRequest): Promise<{ output: unknown; usage?: ModelUsage }>;
+  /** A model turns a filled template into a finished document; without it the filled template is the artifact. */
+  writeArtifact?(request: ArtifactRequest): Promise<{ text: string; usage: ModelUsage }>;
 }

@@ -36,6 +36,8 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     connector: connectorFor(kit.env.workspace.config, kit.env.workspace.root),
     siteUrl: kit.env.workspace.config.site_url,
     now: kit.now(),
+    drafter: kit.env.drafter,
+    onUsage: async (label, usage) => kit.env.onModelUsage?.(state.thread, label, [usage]),
   });
   const templateOf = (action: PlannedAction): ActionTemplate => kit.templates.get(action.type)!;
 
