@@ -23,3 +23,11 @@ export function describeZodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Pr
     .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)"}: ${issue.message}`)
     .join("; ");
 }
+
+/** The question was answered by another session or process first; nothing was changed. */
+export class AlreadyAnswered extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AlreadyAnswered";
+  }
+}

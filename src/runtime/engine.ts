@@ -7,7 +7,8 @@ import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
 import { checkCanvasValues, type CanvasValues } from "../canvas/update.js";
-import { RuntimeFailure, UsageError, describeZodIssues } from "../errors.js";
+import { AlreadyAnswered, RuntimeFailure, UsageError, describeZodIssues } from "../errors.js";
+import { withThreadLock } from "../threads/lock.js";
 import { toolPath } from "../files/toolRoot.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
@@ -300,7 +301,7 @@ export class Runtime {
   }
 
   private pendingOf(snapshot: Snapshot): PendingItem[] {
-    return this.payloadsOf(snapshot).map(pendingItem);
+    return snapshot.tasks.flatMap((task) => task.interrupts.map((entry) => ({ ...pendingItem(entry.value as GatePayload), ...(entry.id ? { id: entry.id } : {}) })));
   }
 
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
@@ -321,12 +322,25 @@ export class Runtime {
     return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
   }
 
-  /** Answers the gate a thread waits at and runs on to the next gate or the end. */
-  async answer(name: string, response: Omit<GateResponse, "at"> & { at?: string }): Promise<ThreadResult> {
-    const { thread, meta } = await this.resolve(name);
+  /**
+   * Answers the gate a thread waits at and runs on to the next gate or the end. With `expected` (the
+   * pending item's id) the answer is only given if that very question still waits: a question
+   * answered meanwhile elsewhere is reported, and nothing changes.
+   */
+  async answer(name: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
+    const { thread } = await this.resolve(name);
+    return withThreadLock(threadDir(this.workspace.threadsDir, thread), () => this.answerLocked(thread, response, expected));
+  }
+
+  private async answerLocked(thread: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
+    const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
     const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
-    const payload = this.payloadsOf(await graph.getState(this.config(thread)))[0];
+    const snapshot = await graph.getState(this.config(thread));
+    const payload = this.payloadsOf(snapshot)[0];
+    if (expected !== undefined && this.pendingOf(snapshot)[0]?.id !== expected) {
+      throw new AlreadyAnswered(`this question on ${thread} was answered elsewhere in the meantime; nothing was changed`);
+    }
     if (!payload) throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state}); leanos pending lists what waits`);
     const args = GateArgs.parse(payload.action_request.args);
     const allowed = pendingItem(payload).allowed;
@@ -381,7 +395,12 @@ export class Runtime {
 
   /** Runs a failed (or interrupted) thread on from its last checkpoint; completed stages are not redone. */
   async resume(name: string): Promise<ThreadResult> {
-    const { thread, meta } = await this.resolve(name);
+    const { thread } = await this.resolve(name);
+    return withThreadLock(threadDir(this.workspace.threadsDir, thread), () => this.resumeLocked(thread));
+  }
+
+  private async resumeLocked(thread: string): Promise<ThreadResult> {
+    const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
     const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
     const snapshot = await graph.getState(this.config(thread));

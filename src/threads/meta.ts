@@ -9,6 +9,8 @@ export type GateKindName = z.infer<typeof GateKindName>;
 
 export const PendingItem = z.object({
   thread: z.string(),
+  /** LangGraph's id of the interrupt: names this very question, so an answer meant for it never lands on the next one. */
+  id: z.string().optional(),
   kind: GateKindName,
   node: z.string(),
   stage: z.string(),
