@@ -66,6 +66,7 @@ export function pendingItem(payload: GatePayload): PendingItem {
     draft: args.draft,
     ...(args.diff ? { diff: args.diff } : {}),
     ...(args.outcomes ? { outcomes: args.outcomes } : {}),
+    ...(payload.config.allow_edit ? { fields: Object.keys(args.values).filter((key) => !args.locked.includes(key)) } : {}),
   };
 }
 

@@ -268,6 +268,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("chat")
+    .description("interactive approvals: walk through what waits, answer each item, hand over new events")
+    .addHelpText(
+      "after",
+      '\nAnswers: accept · edit FIELD VALUE · edit ($EDITOR) · respond TEXT · reject REASON · skip · list · event: TEXT · help · quit\n\nExamples:\n  leanos chat\n  printf "accept\\nedit confidence 85\\nquit\\n" | leanos chat --json',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const { runChatCommand } = await import("./chatCommand.js");
+      const global = command.optsWithGlobals() as GlobalOptions;
+      await runChatCommand({
+        json: jsonWanted(command),
+        by: who(),
+        open: async (extra) => {
+          const options: RuntimeOptions = { ...extra };
+          if (global.workspace) options.workspace = global.workspace;
+          const clock = clockFrom(global.now);
+          if (clock) options.now = clock;
+          const { Runtime } = await import("../runtime/engine.js");
+          return Runtime.open(options);
+        },
+      });
+    });
+
+  program
     .command("demo")
     .description("copy the sample workspace to a temp folder and run an event through it")
     .addHelpText("after", "\nExample:\n  leanos demo")

@@ -6,7 +6,8 @@ import { RuntimeFailure } from "../errors.js";
 import type { RawEvent } from "../stages/context.js";
 import { stageOutputSchemas, ThreadType } from "../stages/schemas.js";
 import { companyName, render } from "./prompt.js";
-import type { ArtifactRequest, Classification, DraftRequest, ModelUsage, StageDrafter } from "./provider.js";
+import { ModelIntent } from "../approvals/intent.js";
+import type { ArtifactRequest, Classification, DraftRequest, IntentRequest, ModelUsage, StageDrafter } from "./provider.js";
 
 export interface AnthropicOptions {
   model: string;
@@ -65,6 +66,13 @@ export class AnthropicDrafter implements StageDrafter {
     }
     const { args, usage } = await this.callTool(`${request.schemaName}_stage_output`, stageOutputSchemas[request.schemaName], messages);
     return { output: args, usage };
+  }
+
+  async readIntent(request: IntentRequest): Promise<ModelIntent> {
+    const { args } = await this.callTool("read_reply", ModelIntent, [new HumanMessage(render("chat-intent", request))]);
+    const parsed = ModelIntent.safeParse(args);
+    // An answer that does not parse is no reading at all: the session asks back.
+    return parsed.success ? parsed.data : { intent: "unclear", certain: false };
   }
 
   async writeArtifact(request: ArtifactRequest): Promise<{ text: string; usage: ModelUsage }> {

@@ -2,6 +2,7 @@ import type { ZodType } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
 import type { OutputSchemaName, ThreadType } from "../stages/schemas.js";
+import type { ModelIntent } from "../approvals/intent.js";
 import type { PromptMessages } from "./prompt.js";
 
 export interface ModelUsage {
@@ -37,6 +38,14 @@ export interface ArtifactRequest {
   skeleton: string;
 }
 
+export interface IntentRequest {
+  question: string;
+  allowed: string;
+  outcomes?: string;
+  fields: string;
+  line: string;
+}
+
 /** A source of stage drafts: a rule-based offline drafter or a LangChain chat model. */
 export interface StageDrafter {
   readonly provider: string;
@@ -45,4 +54,6 @@ export interface StageDrafter {
   draft(request: DraftRequest): Promise<{ output: unknown; usage?: ModelUsage }>;
   /** A model turns a filled template into a finished document; without it the filled template is the artifact. */
   writeArtifact?(request: ArtifactRequest): Promise<{ text: string; usage: ModelUsage }>;
+  /** A model reads a free-text chat reply; without it only the command words are understood. */
+  readIntent?(request: IntentRequest): Promise<ModelIntent>;
 }

@@ -1,4 +1,7 @@
-import { mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import matter from "gray-matter";
 import { Command } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { z } from "zod";
@@ -407,6 +410,31 @@ export class Runtime {
     if (this.payloadsOf(snapshot).length > 0) throw new UsageError(`thread ${thread} waits for a human: answer it with leanos approve / reject`);
     if (snapshot.next.length === 0) throw new UsageError(`thread ${thread} has nothing left to run (state: ${meta.state})`);
     return this.run(thread, drafter, null);
+  }
+
+  /** The gate payload a thread waits at, if any. */
+  async pendingPayload(name: string): Promise<GatePayload | undefined> {
+    const { thread, meta } = await this.resolve(name);
+    const graph = this.graphFor(await this.drafterFor(meta));
+    return this.payloadsOf(await graph.getState(this.config(thread)))[0];
+  }
+
+  /** The drafter new work in this workspace uses (for reading chat replies, among others). */
+  defaultDrafter(): Promise<StageDrafter> {
+    return this.drafterFor();
+  }
+
+  /** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
+  async stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>> {
+    const outputs: Partial<Record<string, unknown>> = {};
+    const dir = threadDir(this.workspace.threadsDir, thread);
+    for (const node of this.spec.nodes) {
+      const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
+      const path = join(dir, file);
+      if (!existsSync(path)) continue;
+      outputs[node.skill.stage.output] = (matter(await readFile(path, "utf8"), {}).data as { output?: unknown }).output;
+    }
+    return outputs;
   }
 
   async threads(): Promise<ThreadMeta[]> {

@@ -24,6 +24,8 @@ export const PendingItem = z.object({
   diff: z.string().optional(),
   /** For an action a person carries out: the outcomes to report. */
   outcomes: z.array(z.string()).optional(),
+  /** The fields an `edit` answer may change. */
+  fields: z.array(z.string()).optional(),
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 

@@ -311,7 +311,8 @@ export class OfflineDrafter implements StageDrafter {
       .slice(0, 8)
       .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source }));
     // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
-    const closing = actions.map((action) => action.closing).find((state) => state !== undefined);
+    // (A disqualified lead says nothing about the beliefs the thread tested.)
+    const closing = actions.map((action) => action.closing).find((state) => state === "closed-won" || state === "closed-lost");
     const outcomeKnown = kind.outcome_known || closing !== undefined;
     const lostChain = closing !== undefined && closing !== "closed-won";
     const validations = (hypothesis?.tests ?? []).map((test) => {
@@ -347,8 +348,15 @@ export class OfflineDrafter implements StageDrafter {
       if (validation.confidence_after !== assumption.confidence) {
         canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
       }
+      // A challenge never lifts an invalidated belief back to "challenged".
       const status =
-        validation.result === "failure" ? "INVALIDATED" : validation.result === "partial" ? "CHALLENGED" : validation.confidence_after >= 80 ? "VALIDATED" : assumption.status;
+        validation.result === "failure" || (validation.result === "partial" && assumption.status === "INVALIDATED")
+          ? "INVALIDATED"
+          : validation.result === "partial"
+            ? "CHALLENGED"
+            : validation.confidence_after >= 80
+              ? "VALIDATED"
+              : assumption.status;
       if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
     }
     const impact = context.outputs.implication?.impact_score ?? 0.5;

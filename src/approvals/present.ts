@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import matter from "gray-matter";
+import pc from "picocolors";
+import type { HypothesisOutput, ImplicationOutput } from "../stages/schemas.js";
+import type { PendingItem } from "../threads/meta.js";
+
+// How a waiting item reads in a terminal: what is asked, why, and the material to judge it by.
+
+export const MATERIAL_LINES = 40;
+
+export function answersLine(item: PendingItem): string {
+  const answers = [
+    item.outcomes ? `accept OUTCOME (${item.outcomes.join(" | ")})` : "accept",
+    ...(item.allowed.includes("edit") ? ["edit FIELD VALUE", "edit (opens $EDITOR)"] : []),
+    ...(item.allowed.includes("respond") ? ["respond TEXT"] : []),
+    "reject [REASON]",
+    "skip",
+    "help",
+    "quit",
+  ];
+  return `Answers: ${answers.join(" · ")}`;
+}
+
+/** A file's body without its front-matter, cut to `limit` lines. */
+export async function materialOf(workspaceRoot: string, path: string, limit = MATERIAL_LINES): Promise<string> {
+  const full = join(workspaceRoot, path);
+  if (!existsSync(full)) return `  (${path} is not there)`;
+  const body = matter(await readFile(full, "utf8"), {}).content.trim().split("\n");
+  const shown = body.slice(0, limit).map((line) => `  ${line}`);
+  if (body.length > limit) shown.push(pc.dim(`  … ${body.length - limit} more line(s) in ${path}`));
+  return shown.join("\n");
+}
+
+export function whyLines(item: PendingItem, outputs: Partial<Record<string, unknown>>): string[] {
+  const lines: string[] = [];
+  const implication = outputs.implication as ImplicationOutput | undefined;
+  if (implication) {
+    lines.push(`  impact ${implication.impact_score} (${implication.mode}) = mean of ${implication.factors.map((factor) => `${factor.name} ${factor.score}`).join(", ")}`);
+    for (const factor of implication.factors) lines.push(pc.dim(`    ${factor.name}: ${factor.rationale}`));
+  }
+  const hypothesis = outputs.hypothesis as HypothesisOutput | undefined;
+  if (hypothesis) {
+    lines.push(
+      `  assumptions: ${hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}${test.previous_confidence !== null ? ` ${test.previous_confidence}% → ${test.proposed_confidence}%` : ""}`).join("; ")}`,
+    );
+  }
+  if (item.kind === "action" && item.outcomes) lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
+  return lines.length > 0 ? lines : ["  (no impact or assumptions recorded yet)"];
+}
+
+/** The whole presentation of one item. */
+export async function presentItem(workspaceRoot: string, item: PendingItem, outputs: Partial<Record<string, unknown>>, position: string): Promise<string> {
+  const header = `── ${position}  ${item.thread} · ${item.kind}${item.action_id ? ` ${item.action_id}` : ""}${item.opportunity_id ? ` ${item.opportunity_id}` : ""} · impact ${item.impact ?? "-"} `;
+  const parts = [pc.bold(header.padEnd(78, "─")), item.question, "", pc.bold("Why"), ...whyLines(item, outputs), ""];
+  if (item.diff) {
+    parts.push(pc.bold("Canvas diff"));
+    for (const line of item.diff.trimEnd().split("\n")) {
+      parts.push(line.startsWith("+") && !line.startsWith("+++") ? pc.green(`  ${line}`) : line.startsWith("-") && !line.startsWith("---") ? pc.red(`  ${line}`) : `  ${line}`);
+    }
+  } else if (item.draft) {
+    parts.push(pc.bold(`Material: ${item.draft}`), await materialOf(workspaceRoot, item.draft));
+  }
+  parts.push("", pc.dim(answersLine(item)));
+  return parts.join("\n");
+}
+
+export const HELP = [
+  "accept (or yes)            approve as it is; for your own action: accept OUTCOME, or just the outcome",
+  "edit FIELD VALUE           change one value, e.g. edit confidence 85, edit verdict DEFER, edit due 2026-12-01",
+  "edit                       open the values in $EDITOR and use what you save",
+  "respond TEXT               send feedback; the stage is redrafted and asked again, with what changed",
+  "reject REASON              refuse; the thread records why and moves on",
+  "skip                       leave it waiting and go to the next",
+  "list                       what waits now",
+  "event: TEXT                hand over a new business event; it is drafted to its first gate",
+  "quit                       end the session (everything unanswered keeps waiting)",
+].join("\n");
