@@ -6,7 +6,7 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, sampleCopy, type CliResult } from "./helpers.js";
+import { passAt, runCli, sampleCopy, type CliResult } from "./helpers.js";
 
 interface ThreadJson {
   thread: string;
@@ -163,17 +163,25 @@ describe("the marketing chain", () => {
     expect(record.approved_by).toBe("bella");
     expect(record.sends.map((send) => send.status)).toEqual(["dry-run", "dry-run", "dry-run"]);
 
-    const measured = await step(workspace, ["--now", "2026-11-30T08:00:00Z", "approve", CAMPAIGN]);
-    expect(measured.pending.map((item) => item.kind)).not.toContain("action");
+    const measuring = await step(workspace, ["--now", "2026-11-30T08:00:00Z", "approve", CAMPAIGN]);
+    expect(measuring).toMatchObject({ state: "scheduled", pending: [] });
     const scheduled = (await files(outbox)).filter((name) => !afterPublish.includes(name));
     expect(scheduled).toHaveLength(3);
     const schedule = parseYaml(await readFile(join(dir, "promotion-schedule.yaml"), "utf8")) as { sends: Array<{ scheduled_for: string }> };
     expect(schedule.sends.map((send) => send.scheduled_for)).toEqual(["2026-11-28", "2026-12-05", "2026-12-12"]);
-    const measurement = await readFile(join(dir, "measurement.md"), "utf8");
+    // The measure action runs at its day-7 and day-30 checks (passes with a fake clock), then the thread learns.
+    expect(JSON.parse((await passAt(workspace, "2026-12-06T08:00:00Z")).stdout)).toMatchObject({ advanced: [] });
+    expect(JSON.parse((await passAt(workspace, "2026-12-07T08:00:00Z")).stdout)).toMatchObject({ advanced: [{ thread: CAMPAIGN, state: "scheduled", next_due: "2026-12-30" }] });
+    const measurement = await readFile(join(dir, "measurement-day7.md"), "utf8");
     // Only this campaign's rows, from ops/metrics: 1,200 sessions and 10 demos.
     expect(measurement).toMatch(/1,?200/);
     expect(measurement).toContain("0.83%");
     expect(measurement).not.toContain("some-other-campaign");
+    expect(existsSync(join(dir, "measurement-day30.md"))).toBe(false);
+    expect(JSON.parse((await passAt(workspace, "2026-12-30T08:00:00Z")).stdout)).toMatchObject({ advanced: [{ thread: CAMPAIGN, state: "done" }] });
+    expect(existsSync(join(dir, "measurement-day30.md"))).toBe(true);
+    const learned = JSON.parse((await cli(workspace, ["status", CAMPAIGN])).stdout) as { stage: string; state: string };
+    expect(learned).toMatchObject({ stage: "learning", state: "done" });
     expect((await plan(workspace, CAMPAIGN)).map((action) => [action.type, action.outcome])).toEqual([
       ["marketing:research", "brief-ready"],
       ["marketing:create", "draft-ready"],

@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest";
 import { AuditLog, type AuditEntry } from "../src/audit/log.js";
 import { readEvent } from "../src/cli/readEvent.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { runCli, sampleCopy } from "./helpers.js";
+import { daysAfter, passAt, runCli, sampleCopy } from "./helpers.js";
 
 const ASSUMPTIONS = join("strategy", "canvas", "10-assumptions.md");
 const METRICS = join("strategy", "canvas", "13-metrics.md");
 const THREAD = "sales/elsaai-deal-closed";
 
-/** Runs the closed deal up to its canvas gate in this process (the decision, publish and promote approved). */
+/** Runs the closed deal up to its canvas gate: the decision, publish and promote approved, then the day-7 and day-30 passes. */
 async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   const workspace = await sampleCopy();
   if (options.git) {
@@ -27,11 +27,17 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
     await runtime.startEvent(await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }));
     await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
-    const result = await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
-    expect(result.pending.map((item) => item.kind)).toEqual(["canvas"]);
+    const scheduled = await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
+    // The campaign is measured on day 7 and day 30; then the thread learns.
+    expect(scheduled.state).toBe("scheduled");
   } finally {
     runtime.close();
   }
+  const today = new Date().toISOString().slice(0, 10);
+  await passAt(workspace, daysAfter(today, 7));
+  await passAt(workspace, daysAfter(today, 30));
+  const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{ kind: string }>;
+  expect(pending.map((item) => item.kind)).toEqual(["canvas"]);
   return workspace;
 }
 

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
-import { runCli, sampleCopy, tempDir } from "./helpers.js";
+import { daysAfter, passAt, runCli, sampleCopy, tempDir } from "./helpers.js";
 
 interface EventJson {
   thread: string;
@@ -47,11 +47,16 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(decision.stderr).toContain("actions");
     expect(decision.stderr).not.toContain("hypothesis");
 
-    for (const expected of [{ kind: "action", action_id: "act-4" }, { kind: "canvas" }]) {
-      const next = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
-      expect(next.exitCode, next.stderr).toBe(0);
-      expect((JSON.parse(next.stdout) as EventJson).pending).toEqual([expect.objectContaining(expected)]);
-    }
+    const promote = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
+    expect((JSON.parse(promote.stdout) as EventJson).pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-4" })]);
+    const promoted = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ state: "scheduled", pending: [] });
+    // Passes measure the campaign on day 7 and day 30; then the thread learns and asks about the canvas.
+    const today = new Date().toISOString().slice(0, 10);
+    await passAt(workspace, daysAfter(today, 7));
+    await passAt(workspace, daysAfter(today, 30));
+    const atCanvas = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as EventJson["pending"];
+    expect(atCanvas).toEqual([expect.objectContaining({ kind: "canvas" })]);
     const canvas = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect(JSON.parse(canvas.stdout)).toMatchObject({ state: "done", pending: [], started: [] });
 

@@ -49,3 +49,17 @@ export async function runCli(args: string[], options: { input?: string; env?: Re
 export function eventFile(name: string): string {
   return join(sampleWorkspace, "events", name);
 }
+
+/** Runs `leanos pass` as if it were `now` (ISO date or time). */
+export async function passAt(workspace: string, now: string): Promise<CliResult> {
+  const result = await runCli(["--workspace", workspace, "--json", "--now", now, "pass"]);
+  if (result.exitCode !== 0) throw new Error(`leanos pass --now ${now} failed: ${result.stderr}`);
+  return result;
+}
+
+/** The date `days` after `date` (YYYY-MM-DD). */
+export function daysAfter(date: string, days: number): string {
+  const next = new Date(`${date}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}

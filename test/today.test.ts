@@ -6,8 +6,10 @@ import { buildToday, stuckThreads } from "../src/ops/today.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { runCli, sampleCopy } from "./helpers.js";
 
-// A workspace prepared on 2026-11-20 at 08:00 with a fixed clock: four events, one canvas change approved.
+// A workspace prepared with a fixed clock: a metric drop from 2026-10-21, measured on day 7 and day 30,
+// whose canvas change is approved on 2026-11-20 at 08:00, when three more events come in.
 const PREPARED = new Date("2026-11-20T08:00:00Z");
+const EARLIER = ["2026-10-21T08:00:00Z", "2026-10-28T08:00:00Z", "2026-11-20T07:00:00Z"].map((at) => new Date(at));
 let workspace: string;
 
 async function withRuntime<T>(now: Date, work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -27,14 +29,18 @@ async function todayAt(now: Date): Promise<string> {
   );
 }
 
+const DROP = "business/site-demo-conversion-fell-1-2";
+
 beforeAll(async () => {
   workspace = await sampleCopy();
+  await withRuntime(EARLIER[0]!, async (runtime) => runtime.startEvent(await readEvent({ file: join(workspace, "events", "04-metric-drop-demo-conversion.md"), today: "2026-10-21" })));
+  expect(await withRuntime(EARLIER[1]!, (runtime) => runtime.advance(DROP))).toMatchObject({ state: "scheduled" });
+  expect(await withRuntime(EARLIER[2]!, (runtime) => runtime.advance(DROP))).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "canvas" })] });
   await withRuntime(PREPARED, async (runtime) => {
-    for (const name of ["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "04-metric-drop-demo-conversion.md", "06-competitor-launch-fitmirror.md"]) {
+    for (const name of ["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "06-competitor-launch-fitmirror.md"]) {
       await runtime.startEvent(await readEvent({ file: join(workspace, "events", name), today: "2026-11-20" }));
     }
-    const drop = (await runtime.threads()).find((meta) => meta.type === "business" && meta.state === "waiting")!;
-    await runtime.answer(drop.thread, { type: "accept", args: null, by: "bella" });
+    await runtime.answer(DROP, { type: "accept", args: null, by: "bella" });
   });
 });
 

@@ -62,15 +62,15 @@ async function assetNames(template: ActionTemplate): Promise<string[]> {
 }
 
 /** Renders the template's assets; a second action of the same type in the thread gets its own file names. */
-async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, view: Record<string, unknown>, plan: readonly PlannedAction[]): Promise<string[]> {
+async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, view: Record<string, unknown>, plan: readonly PlannedAction[], suffix = ""): Promise<string[]> {
   const root = env.context.workspaceRoot;
   const dir = artifactDir(env.context.thread, action.type);
   const takenByOthers = new Set(plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []));
   const written: string[] = [];
   for (const name of await assetNames(template)) {
     const text = await readFile(join(template.dir, "assets", name), "utf8");
-    let path = join(dir, name);
-    if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}.md`));
+    let path = join(dir, suffix ? name.replace(/\.md$/, `-${suffix}.md`) : name);
+    if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}${suffix ? `-${suffix}` : ""}.md`));
     let content = Mustache.render(text, view);
     if (env.drafter?.writeArtifact) {
       const written_ = await env.drafter.writeArtifact({
@@ -138,13 +138,13 @@ export async function prepareAction(env: ExecutionEnv, action: PlannedAction, te
   return renderAssets(env, action, template, await capabilityView(env, action, template, plan), plan);
 }
 
-function ledgerPath(env: ExecutionEnv, action: PlannedAction): string {
-  return join(env.threadDir, "5-actions", "ledger", `${action.id}.json`);
+function ledgerPath(env: ExecutionEnv, action: PlannedAction, check?: number): string {
+  return join(env.threadDir, "5-actions", "ledger", `${action.id}${check ? `-day${check}` : ""}.json`);
 }
 
-/** What an earlier run of this very action recorded, if any. */
-export async function recordedRun(env: ExecutionEnv, action: PlannedAction): Promise<ActionRun | undefined> {
-  const path = ledgerPath(env, action);
+/** What an earlier run of this very action (or check of it) recorded, if any. */
+export async function recordedRun(env: ExecutionEnv, action: PlannedAction, check?: number): Promise<ActionRun | undefined> {
+  const path = ledgerPath(env, action, check);
   if (!existsSync(path)) return undefined;
   const run = ActionRun.parse(JSON.parse(await readFile(path, "utf8")));
   return run.key === action.key ? run : undefined;
@@ -154,14 +154,22 @@ export async function recordedRun(env: ExecutionEnv, action: PlannedAction): Pro
  * Runs an AI action (approved first where it needs a person). `approval` is the person's answer for
  * actions that send: without an accepted one, nothing leaves the machine.
  */
-export async function runAction(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[], approval: Review | undefined): Promise<ActionRun> {
-  const earlier = await recordedRun(env, action);
+export async function runAction(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+  plan: readonly PlannedAction[],
+  approval: Review | undefined,
+  check?: number,
+): Promise<ActionRun> {
+  const earlier = await recordedRun(env, action, check);
   if (earlier) return earlier;
   const view = await capabilityView(env, action, template, plan);
+  if (check) view.check_day = check;
   const root = env.context.workspaceRoot;
   // What a person approved is what runs: prepared material is used as it is, never redrafted.
-  const prepared = (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
-  const artifacts = prepared.length > 0 ? prepared : await renderAssets(env, action, template, view, plan);
+  const prepared = check ? [] : (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
+  const artifacts = prepared.length > 0 ? prepared : await renderAssets(env, action, template, view, plan, check ? `day${check}` : "");
   const dir = artifactDir(env.context.thread, action.type);
   const receipts: SendReceipt[] = [];
   let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;
@@ -211,7 +219,7 @@ export async function runAction(env: ExecutionEnv, action: PlannedAction, templa
     artifacts.push(record);
   }
   const run: ActionRun = { key: action.key ?? idempotencyKey(env.context.thread, action), outcome, artifacts, receipts, at: env.now.toISOString() };
-  await writeJsonAtomically(ledgerPath(env, action), run);
+  await writeJsonAtomically(ledgerPath(env, action, check), run);
   // A test hook: die right after the side effects, before the checkpoint records them.
   if (process.env.LEANOS_FAULT === `crash-after:${action.type}`) process.kill(process.pid, "SIGKILL");
   return run;

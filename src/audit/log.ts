@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 
@@ -62,19 +62,60 @@ export class AuditLog {
     await appendFile(this.path, entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""), "utf8");
   }
 
+  /**
+   * The entries at or after `since`, read from the end of the file backwards, so the cost follows the
+   * recent window and not the length of the history.
+   */
+  async readSince(since: Date): Promise<AuditEntry[]> {
+    if (!existsSync(this.path)) return [];
+    const handle = await open(this.path, "r");
+    try {
+      const size = (await handle.stat()).size;
+      const chunk = 64 * 1024;
+      let position = size;
+      let carry = "";
+      const newest: AuditEntry[] = [];
+      while (position > 0) {
+        const length = Math.min(chunk, position);
+        position -= length;
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, position);
+        const text = buffer.toString("utf8") + carry;
+        const lines = text.split("\n");
+        // The first piece may be the tail of a line that started in the previous chunk.
+        carry = position > 0 ? lines.shift()! : "";
+        for (const line of lines.reverse()) {
+          const entry = parseLine(line);
+          if (!entry) continue;
+          if (Date.parse(entry.at) < since.getTime()) return newest.reverse();
+          newest.push(entry);
+        }
+      }
+      const first = parseLine(carry);
+      if (first && Date.parse(first.at) >= since.getTime()) newest.push(first);
+      return newest.reverse();
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Every readable entry; a torn or foreign line is skipped rather than failing the reader. */
   async read(): Promise<AuditEntry[]> {
     if (!existsSync(this.path)) return [];
-    const entries: AuditEntry[] = [];
-    for (const line of (await readFile(this.path, "utf8")).split("\n")) {
-      if (line.trim().length === 0) continue;
-      try {
-        const parsed = AuditEntry.safeParse(JSON.parse(line));
-        if (parsed.success) entries.push(parsed.data);
-      } catch {
-        // A line cut short by a crash: skip it.
-      }
-    }
-    return entries;
+    return (await readFile(this.path, "utf8"))
+      .split("\n")
+      .map(parseLine)
+      .filter((entry): entry is AuditEntry => entry !== undefined);
+  }
+}
+
+/** One line of the log; a torn or foreign line (a crash mid-write) is skipped. */
+function parseLine(line: string): AuditEntry | undefined {
+  if (line.trim().length === 0) return undefined;
+  try {
+    const parsed = AuditEntry.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }

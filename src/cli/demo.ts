@@ -38,7 +38,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "GlamYouUp sample workspace").status === 0;
   say(`Event: ${SAMPLE_EVENT}, drafted by the offline provider\n`);
   const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter() });
-  let result;
+  let result: { thread: string; state: string; pending: Array<{ question: string; draft?: string; diff?: string }> };
   try {
     const event = await readEvent({ file: join(workspace, SAMPLE_EVENT), today: new Date().toISOString().slice(0, 10) });
     result = await runtime.startEvent(event);
@@ -46,24 +46,42 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
     runtime.close();
   }
   const approvals: string[] = [];
-  while (result.state === "waiting") {
-    const item = result.pending[0]!;
-    say(`\n${pc.yellow("Waiting:")} ${item.question}\n  draft: ${item.draft}`);
-    if (item.diff) say(pc.dim(item.diff.trimEnd()));
-    say(pc.dim(`$ leanos approve ${result.thread}   (a new process resumes the thread from its checkpoint)`));
-    const child = spawnSync(process.execPath, [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", "approve", result.thread], {
+  const passes: string[] = [];
+  const leanos = (...args: string[]): { state: typeof result.state; pending: typeof result.pending; next_due?: string | null } => {
+    const child = spawnSync(process.execPath, [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", ...args], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, LEANOS_USER: "demo" },
     });
-    if (child.status !== 0) throw new Error(`leanos approve exited with ${child.status}`);
-    const answered = JSON.parse(child.stdout) as { state: typeof result.state; pending: typeof result.pending };
+    if (child.status !== 0) throw new Error(`leanos ${args.join(" ")} exited with ${child.status}`);
+    return JSON.parse(child.stdout) as { state: typeof result.state; pending: typeof result.pending; next_due?: string | null };
+  };
+  // Approvals come from new processes, each resuming the thread from its checkpoint; when the thread
+  // is scheduled (the campaign is measured on day 7 and day 30), a pass with a clock set to that day runs it.
+  while (result.state === "waiting" || result.state === "scheduled") {
+    if (result.state === "scheduled") {
+      const status = leanos("status", result.thread);
+      const due = `${status.next_due}T08:00:00Z`;
+      say(`\n${pc.yellow("Scheduled:")} the next step is due ${status.next_due}`);
+      say(pc.dim(`$ leanos pass --now ${due}   (what cron or leanos schedule would run that morning)`));
+      leanos("--now", due, "pass");
+      passes.push(due);
+      const after = leanos("status", result.thread);
+      result = { ...result, state: after.state, pending: after.pending };
+      continue;
+    }
+    const item = result.pending[0]!;
+    say(`\n${pc.yellow("Waiting:")} ${item.question}\n  draft: ${item.draft}`);
+    if (item.diff) say(pc.dim(item.diff.trimEnd()));
+    say(pc.dim(`$ leanos approve ${result.thread}   (a new process resumes the thread from its checkpoint)`));
+    const last = passes.at(-1);
+    const answered = leanos(...(last ? ["--now", last] : []), "approve", result.thread);
     approvals.push(item.question);
     result = { ...result, state: answered.state, pending: answered.pending };
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lastCommit = isRepo ? git("log", "-1", "--format=%h %s").stdout.trim() : "";
-  const summary = { workspace, thread: result.thread, state: result.state, approvals, folder: join(workspace, "threads", ...result.thread.split("/")), canvas_commit: lastCommit, seconds: Number(seconds) };
+  const summary = { workspace, thread: result.thread, state: result.state, approvals, passes, folder: join(workspace, "threads", ...result.thread.split("/")), canvas_commit: lastCommit, seconds: Number(seconds) };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -71,7 +89,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   process.stdout.write(
     [
       "",
-      pc.bold(`Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s), in ${seconds}s`),
+      pc.bold(`Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s) and ${passes.length} pass(es), in ${seconds}s`),
       `Files:       ${summary.folder}`,
       ...(lastCommit ? [`Canvas:      git commit ${lastCommit}`] : []),
       `Morning page: node ${toolPath("bin", "leanos.js")} --workspace ${workspace} today`,

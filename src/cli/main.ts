@@ -292,6 +292,48 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("pass")
+    .description("one autonomous pass: run due steps, never cross a gate, spot patterns, flag what is stuck, rewrite ops/today.md")
+    .addHelpText("after", "\nExamples:\n  leanos pass\n  leanos pass --now 2026-12-03T08:00:00Z --json\n\nFrom cron instead of leanos schedule:\n  0 8 * * *  cd /srv/glamyouup && leanos pass >> .leanos/pass.log 2>&1")
+    .action(async (_options: unknown, command: Command) => {
+      const { runPass, formatPass } = await import("../ops/pass.js");
+      const control = { stopping: false, log: (line: string) => process.stderr.write(`  ${line}\n`) };
+      // A signal lets the step in hand finish; every write is atomic, so nothing is left half-written.
+      const stop = (): void => {
+        control.stopping = true;
+      };
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+      try {
+        await withRuntime(command, (runtime) => runPass(runtime, control), formatPass);
+      } finally {
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+      }
+    });
+
+  program
+    .command("schedule")
+    .description("run passes on a cron schedule in the foreground until SIGINT or SIGTERM")
+    .requiredOption("--cron <expr>", 'cron expression (5 fields, or 6 with seconds), e.g. "0 8 * * *"')
+    .option("--timezone <tz>", "time zone of the expression (default: the machine's)")
+    .addHelpText("after", '\nExample:\n  leanos schedule --cron "0 8 * * *"     # a pass every morning at 8:00')
+    .action(async (options: { cron: string; timezone?: string }, command: Command) => {
+      const { runSchedule } = await import("../ops/schedule.js");
+      const global = command.optsWithGlobals() as GlobalOptions;
+      await runSchedule({
+        cron: options.cron,
+        ...(options.timezone ? { timezone: options.timezone } : {}),
+        json: jsonWanted(command),
+        open: async () => {
+          const { Runtime } = await import("../runtime/engine.js");
+          const clock = clockFrom(global.now);
+          return Runtime.open({ ...(global.workspace ? { workspace: global.workspace } : {}), ...(clock ? { now: clock } : {}) });
+        },
+      });
+    });
+
+  program
     .command("demo")
     .description("copy the sample workspace to a temp folder and run an event through it")
     .addHelpText("after", "\nExample:\n  leanos demo")

@@ -1,17 +1,11 @@
 import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 
 // ops/today.md, the founder's morning page. It is rebuilt from scratch each time from the threads'
-// meta.json, the checkpoints (what waits) and the audit log, so it never drifts from the truth.
-
-export interface TodayInput {
-  now: Date;
-  threads: ThreadMeta[];
-  pending: PendingItem[];
-  audit: AuditEntry[];
-  spec: GraphSpec;
-}
+// meta.json and the last day of the audit log, so it never drifts from the truth. Threads stream
+// through a collector one at a time: the work and the memory follow what is open now, not the
+// length of the history.
 
 export interface StuckThread {
   thread: string;
@@ -21,31 +15,82 @@ export interface StuckThread {
   state: ThreadMeta["state"];
 }
 
+export interface StalledAction {
+  thread: string;
+  action_id: string;
+  type: string;
+  owner: string;
+  due: string;
+  days_late: number;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const sinceDay = (now: Date, at: string): boolean => now.getTime() - Date.parse(at) <= DAY_MS && Date.parse(at) <= now.getTime();
 const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
+// Opportunities already taken up or declined stay on the page for a week.
+const SETTLED_OPPORTUNITY_DAYS = 7;
 
 /** The stage a thread sits in: the gate it waits at, or the stage after the last one drafted. */
 export function currentStage(meta: ThreadMeta, spec: GraphSpec): string | null {
   if (meta.state === "done") return null;
   if (meta.state === "waiting" && meta.pending[0]) return meta.pending[0].stage;
+  if (meta.state === "scheduled" && meta.current_action) return spec.nodes.find((node) => node.skill.stage.output === "actions")?.skill.stage.stage ?? meta.stage;
   const stages = spec.nodes.map((node) => node.skill.stage.stage);
   if (meta.stage === null) return stages[0] ?? null;
   return stages[stages.indexOf(meta.stage) + 1] ?? meta.stage;
 }
 
+/** Gathers what the page needs from each thread as it streams past. */
+export class TodayCollector {
+  readonly pending: PendingItem[] = [];
+  readonly stuck: StuckThread[] = [];
+  readonly stalled: StalledAction[] = [];
+  readonly failed: Array<{ thread: string; error: string }> = [];
+  readonly opportunities: Array<{ thread: string; opportunity: Opportunity }> = [];
+  readonly counts = new Map<string, Map<string, number>>();
+  threads = 0;
+  private readonly sla: Map<string, number>;
+  private readonly today: string;
+
+  constructor(
+    readonly spec: GraphSpec,
+    readonly now: Date,
+  ) {
+    this.sla = new Map(spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]));
+    this.today = now.toISOString().slice(0, 10);
+  }
+
+  add(meta: ThreadMeta): void {
+    this.threads += 1;
+    const stage = currentStage(meta, this.spec);
+    const column = meta.state === "done" ? "done" : (stage ?? "done");
+    const row = this.counts.get(meta.type) ?? new Map<string, number>();
+    row.set(column, (row.get(column) ?? 0) + 1);
+    this.counts.set(meta.type, row);
+    if (meta.state === "waiting") this.pending.push(...meta.pending);
+    if (meta.state === "failed") this.failed.push({ thread: meta.thread, error: meta.error ?? "unknown error" });
+    const limit = stage ? this.sla.get(stage) : undefined;
+    if (stage && limit !== undefined) {
+      const days = (this.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS;
+      if (days > limit) this.stuck.push({ thread: meta.thread, stage, days: Math.floor(days * 10) / 10, sla_days: limit, state: meta.state });
+    }
+    const action = meta.current_action;
+    if (action && action.due < this.today && meta.state !== "done") {
+      const late = Math.floor((Date.parse(this.today) - Date.parse(action.due)) / DAY_MS);
+      this.stalled.push({ thread: meta.thread, action_id: action.id, type: action.type, owner: action.owner, due: action.due, days_late: late });
+    }
+    const recent = this.now.getTime() - Date.parse(meta.updated_at) <= SETTLED_OPPORTUNITY_DAYS * DAY_MS;
+    for (const opportunity of meta.opportunities) {
+      if (opportunity.status === "proposed" || opportunity.status === "approved" || recent) this.opportunities.push({ thread: meta.thread, opportunity });
+    }
+  }
+}
+
 /** Threads that have sat in a stage longer than its `sla_days` in the graph file. */
 export function stuckThreads(threads: readonly ThreadMeta[], spec: GraphSpec, now: Date): StuckThread[] {
-  const sla = new Map(spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]));
-  const stuck: StuckThread[] = [];
-  for (const meta of threads) {
-    const stage = currentStage(meta, spec);
-    const limit = stage ? sla.get(stage) : undefined;
-    if (!stage || limit === undefined) continue;
-    const days = (now.getTime() - Date.parse(meta.updated_at)) / DAY_MS;
-    if (days > limit) stuck.push({ thread: meta.thread, stage, days: Math.floor(days * 10) / 10, sla_days: limit, state: meta.state });
-  }
-  return stuck.sort((a, b) => b.days - b.sla_days - (a.days - a.sla_days));
+  const collector = new TodayCollector(spec, now);
+  for (const meta of threads) collector.add(meta);
+  return collector.stuck.sort((a, b) => b.days - b.sla_days - (a.days - a.sla_days));
 }
 
 function attention(pending: readonly PendingItem[]): string[] {
@@ -79,61 +124,70 @@ function canvasChanges(audit: readonly AuditEntry[], now: Date): string[] {
   return lines.length > 0 ? lines : ["_No canvas changes in the last 24 hours._"];
 }
 
-function opportunities(threads: readonly ThreadMeta[]): string[] {
-  const rows = threads
-    .flatMap((meta) => meta.opportunities.map((opportunity) => ({ meta, opportunity })))
-    .sort((a, b) => b.opportunity.priority - a.opportunity.priority);
-  if (rows.length === 0) return ["_No opportunities proposed yet._"];
-  return rows.map(({ meta, opportunity }) => {
-    const status =
-      opportunity.status === "started"
-        ? `started as \`${opportunity.thread}\``
-        : opportunity.status === "proposed"
-          ? `waits for approval: \`leanos approve ${meta.thread}\` when it is asked`
-          : opportunity.status;
-    return `- **[${opportunity.priority}]** ${opportunity.title} (${opportunity.type}) from \`${meta.thread}\`: ${status}. ${opportunity.rationale}`;
-  });
+function opportunities(collected: TodayCollector["opportunities"]): string[] {
+  if (collected.length === 0) return ["_No opportunities proposed yet._"];
+  return [...collected]
+    .sort((a, b) => b.opportunity.priority - a.opportunity.priority)
+    .map(({ thread, opportunity }) => {
+      const status =
+        opportunity.status === "started"
+          ? `started as \`${opportunity.thread}\``
+          : opportunity.status === "proposed"
+            ? `waits for approval: \`leanos approve ${thread}\` when it is asked`
+            : opportunity.status;
+      return `- **[${opportunity.priority}]** ${opportunity.title} (${opportunity.type}) from \`${thread}\`: ${status}. ${opportunity.rationale}`;
+    });
 }
 
-function snapshot(threads: readonly ThreadMeta[], spec: GraphSpec): string[] {
-  const stages = spec.nodes.map((node) => node.skill.stage.stage);
+function snapshot(collector: TodayCollector): string[] {
+  const stages = collector.spec.nodes.map((node) => node.skill.stage.stage);
   const columns = [...stages, "done"];
-  const types = ["sales", "marketing", "business"] as const;
   const lines = [`| Type | ${columns.join(" | ")} | total |`, `|---|${columns.map(() => "---:").join("|")}|---:|`];
-  for (const type of types) {
-    const ofType = threads.filter((meta) => meta.type === type);
-    const counts = columns.map((column) => ofType.filter((meta) => (column === "done" ? meta.state === "done" : currentStage(meta, spec) === column)).length);
-    lines.push(`| ${type} | ${counts.join(" | ")} | ${ofType.length} |`);
+  for (const type of ["sales", "marketing", "business"]) {
+    const row = collector.counts.get(type) ?? new Map<string, number>();
+    const counts = columns.map((column) => row.get(column) ?? 0);
+    lines.push(`| ${type} | ${counts.join(" | ")} | ${counts.reduce((sum, count) => sum + count, 0)} |`);
   }
-  const failed = threads.filter((meta) => meta.state === "failed").length;
-  if (failed > 0) lines.push("", `${failed} thread(s) failed and wait for \`leanos resume\`.`);
+  if (collector.failed.length > 0) lines.push("", `${collector.failed.length} thread(s) failed and wait for \`leanos resume\`.`);
   return lines;
 }
 
-function alerts(threads: readonly ThreadMeta[], spec: GraphSpec, now: Date): string[] {
-  const lines = stuckThreads(threads, spec, now).map(
-    (stuck) => `- \`${stuck.thread}\` has been in **${stuck.stage}** for ${stuck.days} days (SLA ${stuck.sla_days} days)${stuck.state === "waiting" ? ": it waits for an answer" : stuck.state === "failed" ? `: failed, run \`leanos resume ${stuck.thread}\`` : ""}`,
+function alerts(collector: TodayCollector): string[] {
+  const stuck = [...collector.stuck].sort((a, b) => b.days - b.sla_days - (a.days - a.sla_days));
+  const lines = stuck.map(
+    (entry) => `- \`${entry.thread}\` has been in **${entry.stage}** for ${entry.days} days (SLA ${entry.sla_days} days)${entry.state === "waiting" ? ": it waits for an answer" : entry.state === "failed" ? `: failed, run \`leanos resume ${entry.thread}\`` : ""}`,
   );
-  for (const meta of threads.filter((candidate) => candidate.state === "failed")) {
-    if (!lines.some((line) => line.includes(`\`${meta.thread}\``))) lines.push(`- \`${meta.thread}\` failed: ${meta.error ?? "unknown error"}; run \`leanos resume ${meta.thread}\``);
+  for (const action of collector.stalled) {
+    lines.push(`- \`${action.thread}\` ${action.action_id} \`${action.type}\` (owner ${action.owner}) was due ${action.due}: ${action.days_late} day(s) late`);
+  }
+  for (const failed of collector.failed) {
+    if (!lines.some((line) => line.includes(`\`${failed.thread}\``))) lines.push(`- \`${failed.thread}\` failed: ${failed.error}; run \`leanos resume ${failed.thread}\``);
   }
   return lines.length > 0 ? lines : ["_No alerts._"];
 }
 
 const section = (title: string, lines: string[]): string[] => [`## ${title}`, "", ...lines, ""];
 
-export function buildToday(input: TodayInput): string {
-  const { now, threads, pending, audit, spec } = input;
+/** The page, from the collected threads and the audit entries of the last 24 hours. */
+export function renderToday(collector: TodayCollector, audit: readonly AuditEntry[]): string {
+  const now = collector.now;
+  const pending = [...collector.pending].sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
   return [
     `# Today: ${now.toISOString().slice(0, 10)}`,
     "",
-    `_Rebuilt by \`leanos today\` at ${minute(now.toISOString())} UTC from ${threads.length} thread(s), the checkpoints and the audit log. Edits here are overwritten._`,
+    `_Rebuilt by \`leanos today\` at ${minute(now.toISOString())} UTC from ${collector.threads} thread(s) and the audit log. Edits here are overwritten._`,
     "",
     ...section(`Needs your attention (${pending.length})`, attention(pending)),
     ...section("Decisions made by AI (last 24 h)", aiDecisions(audit, now)),
     ...section("Canvas changes (last 24 h)", canvasChanges(audit, now)),
-    ...section("Opportunities", opportunities(threads)),
-    ...section("Snapshot", snapshot(threads, spec)),
-    ...section("Alerts", alerts(threads, spec, now)),
+    ...section("Opportunities", opportunities(collector.opportunities)),
+    ...section("Snapshot", snapshot(collector)),
+    ...section("Alerts", alerts(collector)),
   ].join("\n");
+}
+
+export function buildToday(input: { now: Date; threads: readonly ThreadMeta[]; audit: readonly AuditEntry[]; spec: GraphSpec }): string {
+  const collector = new TodayCollector(input.spec, input.now);
+  for (const meta of input.threads) collector.add(meta);
+  return renderToday(collector, input.audit);
 }

@@ -1,22 +1,28 @@
 import { join } from "node:path";
 import { writeFileAtomically } from "../files/atomic.js";
 import type { Runtime } from "../runtime/engine.js";
-import { buildToday, stuckThreads, type StuckThread } from "./today.js";
+import { renderToday, TodayCollector } from "./today.js";
 
 export interface TodayResult {
   path: string;
   markdown: string;
   pending: number;
-  alerts: StuckThread[];
+  alerts: number;
 }
 
-/** Rebuilds ops/today.md from the workspace as it is now. */
-export async function writeToday(runtime: Runtime): Promise<TodayResult> {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Rebuilds ops/today.md from the workspace as it is now; `collector` may come already filled (a pass fills it as it goes). */
+export async function writeToday(runtime: Runtime, collector?: TodayCollector): Promise<TodayResult> {
   const now = runtime.now();
-  const threads = await runtime.threads();
-  const pending = await runtime.pending();
-  const markdown = buildToday({ now, threads, pending, audit: await runtime.audit.read(), spec: runtime.spec });
+  let filled = collector;
+  if (!filled) {
+    filled = new TodayCollector(runtime.spec, now);
+    for await (const meta of runtime.eachThread()) filled.add(meta);
+  }
+  const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
+  const markdown = renderToday(filled, audit);
   const path = join(runtime.workspace.root, "ops", "today.md");
   await writeFileAtomically(path, markdown);
-  return { path, markdown, pending: pending.length, alerts: stuckThreads(threads, runtime.spec, now) };
+  return { path, markdown, pending: filled.pending.length, alerts: filled.stuck.length + filled.stalled.length + filled.failed.length };
 }

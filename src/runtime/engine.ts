@@ -24,7 +24,7 @@ import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js"
 import type { RawEvent, StageContext } from "../stages/context.js";
 import { IsoDate, ThreadType, type ActionsOutput, type LearningOutput } from "../stages/schemas.js";
 import { schemaFor } from "../stages/validate.js";
-import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
+import { ThreadMeta, type Opportunity, type PendingItem } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder, listThreadNames, readThreadMeta, resolveThreadName, threadDir, writeThreadMeta } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
@@ -49,6 +49,9 @@ export interface ThreadResult {
 }
 
 type Snapshot = Awaited<ReturnType<ThreadGraph["getState"]>>;
+
+const TimerInterrupt = z.object({ timer: z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional() }) });
+type Timer = z.infer<typeof TimerInterrupt>["timer"];
 
 const ActionEdit = z.object({ title: z.string().min(1), due: IsoDate, note: z.string(), outcome: z.string().optional() });
 const OpportunityEdit = z.object({ title: z.string().min(1), priority: z.number(), rationale: z.string().min(1), type: ThreadType });
@@ -152,9 +155,11 @@ export class Runtime {
     return buildThreadGraph(env, this.checkpointer);
   }
 
-  private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta): Promise<ThreadMeta> {
+  /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
+  private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta, options: { touch?: boolean } = {}): Promise<ThreadMeta> {
     const dir = threadDir(this.workspace.threadsDir, thread);
-    const updated = { ...change(await readThreadMeta(dir)), updated_at: this.stamp() };
+    const before = await readThreadMeta(dir);
+    const updated = { ...change(before), updated_at: options.touch === false ? before.updated_at : this.stamp() };
     await writeThreadMeta(dir, updated);
     return updated;
   }
@@ -166,21 +171,21 @@ export class Runtime {
   }
 
   /** Starts a thread from a raw event and runs it until it is done or waits at a gate. */
-  async startEvent(event: RawEvent, typeOverride?: ThreadType, origin?: string): Promise<ThreadResult> {
+  async startEvent(event: RawEvent, typeOverride?: ThreadType, origin?: string, pattern?: ThreadMeta["pattern"]): Promise<ThreadResult> {
     if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
     const drafter = await this.drafterFor();
     const classification = await drafter.classify(event, this.canvas);
     const type = typeOverride ?? classification.type;
     const { thread, dir } = await claimThreadFolder(this.workspace.threadsDir, type, slugify(classification.title));
     const created = this.stamp();
-    const meta: ThreadMeta = {
+    const meta: ThreadMeta = ThreadMeta.parse({
       thread,
       type,
       slug: thread.split("/")[1]!,
       title: classification.title,
       created_at: created,
       updated_at: created,
-      event: { date: event.date, source: event.source, ...(event.file ? { file: event.file } : {}) },
+      event: { date: event.date, source: event.source, text: event.text, ...(event.file ? { file: event.file } : {}) },
       graph: this.spec.name,
       provider: drafter.provider,
       model: drafter.model,
@@ -189,11 +194,9 @@ export class Runtime {
       impact: null,
       pending: [],
       files: [],
-      opportunities: [],
-      current_action: null,
       ...(origin ? { origin } : {}),
-      usage: { calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 },
-    };
+      ...(pattern ? { pattern } : {}),
+    });
     await writeThreadMeta(dir, meta);
     await this.audit.append({ kind: "thread-started", at: created, thread, type, title: classification.title, provider: drafter.provider, source: event.source });
     const initial: Partial<ThreadGraphState> = { thread, type, today: created.slice(0, 10), event, impact: null };
@@ -223,7 +226,8 @@ export class Runtime {
     const snapshot = await graph.getState(this.config(thread));
     const pending = this.pendingOf(snapshot);
     const values = snapshot.values as Partial<ThreadGraphState>;
-    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : snapshot.next.length === 0 ? "done" : "running";
+    const timer = this.timerOf(snapshot);
+    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : snapshot.next.length === 0 ? "done" : "running";
     let asked: PendingItem[] = [];
     const updated = await this.updateMeta(thread, (meta) => {
       const { error: _cleared, ...rest } = meta;
@@ -236,6 +240,8 @@ export class Runtime {
         impact: values.impact ?? null,
         opportunities: this.opportunitiesOf(values, meta.opportunities),
         current_action: this.currentAction(values),
+        next_due: timer?.due ?? null,
+        validated: this.validatedBy(values),
       };
     });
     await this.audit.append(
@@ -251,6 +257,14 @@ export class Runtime {
       })),
     );
     return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
+  }
+
+  /** The assumptions the thread's learning found validated. */
+  private validatedBy(values: Partial<ThreadGraphState>): string[] {
+    const learning = Object.values(values.outputs ?? {}).find(
+      (output): output is LearningOutput => typeof output === "object" && output !== null && "validations" in output,
+    );
+    return (learning?.validations ?? []).filter((validation) => validation.result === "success" && validation.assumption_id !== "NEW").map((validation) => validation.assumption_id);
   }
 
   /** The first action of the plan that is not finished, for meta.json. */
@@ -299,12 +313,57 @@ export class Runtime {
     }
   }
 
+  /** The interrupts that ask a person (gates), leaving out timers. */
+  private gatesOf(snapshot: Snapshot): Array<{ id?: string; payload: GatePayload }> {
+    return snapshot.tasks.flatMap((task) =>
+      task.interrupts
+        .filter((entry) => typeof entry.value === "object" && entry.value !== null && "action_request" in entry.value)
+        .map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
+    );
+  }
+
+  /** The timer a scheduled thread waits on, if any. */
+  private timerOf(snapshot: Snapshot): Timer | undefined {
+    for (const task of snapshot.tasks) {
+      for (const entry of task.interrupts) {
+        const parsed = TimerInterrupt.safeParse(entry.value);
+        if (parsed.success) return parsed.data.timer;
+      }
+    }
+    return undefined;
+  }
+
   private payloadsOf(snapshot: Snapshot): GatePayload[] {
-    return snapshot.tasks.flatMap((task) => task.interrupts.map((entry) => entry.value as GatePayload));
+    return this.gatesOf(snapshot).map((gate) => gate.payload);
   }
 
   private pendingOf(snapshot: Snapshot): PendingItem[] {
-    return snapshot.tasks.flatMap((task) => task.interrupts.map((entry) => ({ ...pendingItem(entry.value as GatePayload), ...(entry.id ? { id: entry.id } : {}) })));
+    return this.gatesOf(snapshot).map((gate) => ({ ...pendingItem(gate.payload), ...(gate.id ? { id: gate.id } : {}) }));
+  }
+
+  /**
+   * Runs a scheduled thread's next step if it is due now (a pass does this). Returns undefined when
+   * nothing was due, so a second pass finds nothing to do.
+   */
+  async advance(name: string): Promise<ThreadResult | undefined> {
+    const { thread } = await this.resolve(name);
+    return withThreadLock(
+      threadDir(this.workspace.threadsDir, thread),
+      async () => {
+        const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
+        const drafter = await this.drafterFor(meta);
+        const snapshot = await this.graphFor(drafter).getState(this.config(thread));
+        const timer = this.timerOf(snapshot);
+        if (timer) {
+          if (timer.due > this.stamp().slice(0, 10)) return undefined;
+          return this.run(thread, drafter, new Command({ resume: { type: "timer", at: this.stamp() } }));
+        }
+        // A run cut short by a crash: its next step is due now.
+        if (this.gatesOf(snapshot).length === 0 && snapshot.next.length > 0 && meta.state !== "failed") return this.run(thread, drafter, null);
+        return undefined;
+      },
+      { wait: false },
+    );
   }
 
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
@@ -312,17 +371,20 @@ export class Runtime {
     return { thread, meta: await readThreadMeta(threadDir(this.workspace.threadsDir, thread)) };
   }
 
-  /** What waits for a human, highest impact first; from the checkpoints, so it is always current. */
+  /**
+   * What waits for a human, highest impact first, from each thread's meta.json (written from the
+   * checkpoint after every run; an answer is checked against the checkpoint itself).
+   */
   async pending(name?: string): Promise<PendingItem[]> {
-    const threads = name ? [(await this.resolve(name)).thread] : await listThreadNames(this.workspace.threadsDir);
     const items: PendingItem[] = [];
-    const graph = this.graphFor(await this.drafterFor());
-    for (const thread of threads) {
-      const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
-      if (meta.state !== "waiting") continue;
-      items.push(...this.pendingOf(await graph.getState(this.config(thread))));
-    }
+    if (name) items.push(...(await this.resolve(name)).meta.pending);
+    else for await (const meta of this.eachThread()) if (meta.state === "waiting") items.push(...meta.pending);
     return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+  }
+
+  /** Every thread's meta.json, one at a time, so a large workspace is never all in memory. */
+  async *eachThread(): AsyncGenerator<ThreadMeta> {
+    for (const thread of await listThreadNames(this.workspace.threadsDir)) yield await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
   }
 
   /**
@@ -410,6 +472,16 @@ export class Runtime {
     if (this.payloadsOf(snapshot).length > 0) throw new UsageError(`thread ${thread} waits for a human: answer it with leanos approve / reject`);
     if (snapshot.next.length === 0) throw new UsageError(`thread ${thread} has nothing left to run (state: ${meta.state})`);
     return this.run(thread, drafter, null);
+  }
+
+  /** Links a sales thread to the marketing thread whose piece brought it in, on both sides. */
+  async attribute(lead: string, campaign: string): Promise<void> {
+    await withThreadLock(threadDir(this.workspace.threadsDir, lead), () =>
+      this.updateMeta(lead, (meta) => ({ ...meta, attribution: { campaign, via: "the event names the campaign" } }), { touch: false }),
+    );
+    await withThreadLock(threadDir(this.workspace.threadsDir, campaign), () =>
+      this.updateMeta(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
+    );
   }
 
   /** The gate payload a thread waits at, if any. */

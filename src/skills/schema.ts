@@ -43,6 +43,8 @@ export const ActionSkillMetadata = z.object({
   default_outcome: z.string().optional(),
   // Mustache title for an action created by a routed outcome, e.g. "Demo for {{org}}".
   title: z.string().optional(),
+  // Days after the action starts at which it runs again (measure: 7 and 30); it completes after the last.
+  checks_days: z.array(z.number().int().positive()).min(1).optional(),
 });
 export type ActionSkillMetadata = z.infer<typeof ActionSkillMetadata>;
 

@@ -90,6 +90,10 @@ export const PlannedAction = z.object({
   follows: z.string().optional(),
   /** Guards against doing the same action twice (resume, retry, a second process). */
   key: z.string().optional(),
+  /** The day the action started; checks count from it. */
+  started: IsoDate.optional(),
+  /** The check days (see checks_days in the template) already run. */
+  checks_done: z.array(z.number().int()).optional(),
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 export const ActionsOutput = z.object({

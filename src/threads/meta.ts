@@ -49,7 +49,8 @@ export const Opportunity = z.object({
 });
 export type Opportunity = z.infer<typeof Opportunity>;
 
-export const ThreadState = z.enum(["running", "waiting", "done", "failed"]);
+// scheduled: nothing waits for a person; the next step is due on `next_due` (a pass runs it).
+export const ThreadState = z.enum(["running", "waiting", "scheduled", "done", "failed"]);
 export type ThreadState = z.infer<typeof ThreadState>;
 
 export const ThreadMeta = z.object({
@@ -59,7 +60,8 @@ export const ThreadMeta = z.object({
   title: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
-  event: z.object({ date: IsoDate, source: z.string(), file: z.string().optional() }),
+  // The event's text is kept (events are short) so a pass can link a lead to the campaign it names.
+  event: z.object({ date: IsoDate, source: z.string(), file: z.string().optional(), text: z.string().default("") }),
   graph: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -71,6 +73,16 @@ export const ThreadMeta = z.object({
   files: z.array(z.string()),
   /** Follow-up work its learning proposed, and what became of it. */
   opportunities: z.array(Opportunity).default([]),
+  /** When a scheduled thread's next step is due (YYYY-MM-DD). */
+  next_due: z.string().nullable().default(null),
+  /** Assumptions whose validation this thread's learning recorded on the canvas (patterns read it). */
+  validated: z.array(z.string()).default([]),
+  /** For a sales thread: the marketing thread whose piece brought it in. */
+  attribution: z.object({ campaign: z.string(), via: z.string() }).optional(),
+  /** For a marketing thread: the sales threads its pieces brought in. */
+  attributed: z.array(z.string()).default([]),
+  /** For a thread a pass started from a pattern: the pattern and the threads behind it. */
+  pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
   /** The action the thread is on, if its plan has one open. */
   current_action: z
     .object({ id: z.string(), type: z.string(), title: z.string(), status: z.string(), owner: z.string(), due: z.string() })

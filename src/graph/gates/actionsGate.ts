@@ -24,11 +24,13 @@ const addDays = (date: string, days: number): string => {
 };
 
 const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress";
+const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));
 
 export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
   const stage = node.skill.stage.stage;
   const run = gateEntryName(node, gate);
   const ask = gateNodeName(node, gate);
+  const wait = `wait_${stage}`;
 
   const envFor = (state: ThreadGraphState): ExecutionEnv => ({
     context: kit.contextFor(state, node),
@@ -69,6 +71,7 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
           due: addDays(at.slice(0, 10), nextTemplate.action.duration_days),
           status: "pending",
           follows: action.id,
+          started: at.slice(0, 10),
         };
         added.key = idempotencyKey(state.thread, added);
       }
@@ -86,10 +89,10 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const action = plan.actions.find(isOpen);
     if (!action) return new Command({ goto: kit.after(node, gate) });
     const template = templateOf(action);
-    const keyed = action.key ? action : { ...action, key: idempotencyKey(state.thread, action) };
+    const at = kit.now().toISOString();
+    const keyed: PlannedAction = { ...action, key: action.key ?? idempotencyKey(state.thread, action), started: action.started ?? at.slice(0, 10) };
     const review = state.action_reviews[action.id];
     const env = envFor(state);
-    const at = kit.now().toISOString();
 
     if (needsHuman(template) && !review) {
       // Prepare what the person needs before asking; the question itself is the next node.
@@ -109,6 +112,27 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
       const { plan: next, entries } = finish(state, plan, keyed, outcome, {}, "completed");
       return commit(state, next, entries, run);
     }
+    const checks = template.action.checks_days;
+    if (checks) {
+      // An action with checks runs on each check day, and completes after the last.
+      const check = nextCheck(keyed, checks)!;
+      const due = addDays(keyed.started!, check);
+      if (at.slice(0, 10) < due) {
+        const scheduled = { ...keyed, status: "in_progress" as const };
+        const entries: LogEntry[] = (action.checks_done ?? []).length === 0 && !action.started ? [{ at, action_id: action.id, event: `scheduled: day-${checks.join(", day-")} checks from ${keyed.started}` }] : [];
+        return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? scheduled : candidate)) }, entries, wait);
+      }
+      kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type} day ${check}` });
+      const result = await runAction(env, keyed, template, plan.actions, review, check);
+      kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type} day ${check}`, files: result.artifacts, attempts: 1 });
+      const checked: PlannedAction = { ...keyed, status: "in_progress", checks_done: [...(keyed.checks_done ?? []), check], artifacts: [...(keyed.artifacts ?? []), ...result.artifacts] };
+      const ran: LogEntry = { at, action_id: action.id, event: `day-${check} check ran: ${result.artifacts.join(", ")}` };
+      if (nextCheck(checked, checks) !== undefined) {
+        return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? checked : candidate)) }, [ran], run);
+      }
+      const { plan: next, entries } = finish(state, plan, checked, result.outcome, {}, "completed");
+      return commit(state, next, [ran, ...entries], run);
+    }
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type}` });
     const result = await runAction(env, keyed, template, plan.actions, review);
     kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type}`, files: result.artifacts, attempts: 1 });
@@ -116,6 +140,19 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const { plan: next, entries } = finish(state, plan, keyed, result.outcome, { artifacts: result.artifacts }, "completed");
     entries.unshift({ at, action_id: action.id, event: `ran: ${result.artifacts.length} artifact(s)${sent}` });
     return commit(state, next, entries, run);
+  };
+
+  /** Waits, durably, for the day an action's next check is due; a pass resumes it then. */
+  const waitNode = async (state: ThreadGraphState) => {
+    const plan = state.outputs[stage] as ActionsOutput;
+    const action = plan.actions.find(isOpen);
+    const checks = action ? templateOf(action).action.checks_days : undefined;
+    const check = action && checks ? nextCheck(action, checks) : undefined;
+    if (!action || check === undefined || !action.started) return new Command({ goto: run });
+    const due = addDays(action.started, check);
+    if (kit.now().toISOString().slice(0, 10) >= due) return new Command({ goto: run });
+    interrupt({ timer: { due, action_id: action.id, reason: `${action.type} day-${check} check` } });
+    return new Command({ goto: run });
   };
 
   const askNode = async (state: ThreadGraphState) => {
@@ -161,7 +198,8 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
   };
 
   return [
-    { name: run, fn: runNode, ends: [run, ask, kit.after(node, gate)] },
+    { name: run, fn: runNode, ends: [run, ask, wait, kit.after(node, gate)] },
     { name: ask, fn: askNode, ends: [run] },
+    { name: wait, fn: waitNode, ends: [run] },
   ];
 }

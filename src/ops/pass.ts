@@ -1,0 +1,148 @@
+import { RuntimeFailure } from "../errors.js";
+import type { Runtime, ThreadResult } from "../runtime/engine.js";
+import { PassLock } from "./passLock.js";
+import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
+import { writeToday } from "./todayFile.js";
+
+// One autonomous pass over a workspace: run every step that is due, never cross a gate, look across
+// threads for patterns, flag what is stuck, and rewrite ops/today.md. Passes are idempotent (a
+// second finds nothing due) and exclusive (a lock row in the checkpoint database).
+
+/** How many sales learnings must validate one assumption before a campaign is proposed. */
+export const PATTERN_THRESHOLD = 3;
+
+export interface PassSummary {
+  at: string;
+  threads: number;
+  advanced: Array<{ thread: string; state: ThreadResult["state"]; pending: number; next_due: string | null }>;
+  busy: string[];
+  proposed: Array<{ pattern: string; thread: string; sources: string[] }>;
+  attributed: Array<{ thread: string; campaign: string }>;
+  waiting: number;
+  stuck: StuckThread[];
+  stalled: StalledAction[];
+  failed: Array<{ thread: string; error: string }>;
+  today: string;
+  stopped_early: boolean;
+  ms: number;
+  max_rss_mb: number;
+}
+
+export interface PassControl {
+  /** Set by a signal handler: the pass stops after the step in hand. */
+  stopping: boolean;
+  log?: (line: string) => void;
+}
+
+/** The campaigns a lead's event names: by slug, or as utm_campaign. */
+function campaignNamedIn(text: string, campaigns: ReadonlyMap<string, string>): string | undefined {
+  const lower = text.toLowerCase();
+  const utm = /utm_campaign=([a-z0-9-]+)/.exec(lower)?.[1];
+  if (utm && campaigns.has(utm)) return campaigns.get(utm);
+  for (const [slug, thread] of campaigns) if (lower.includes(slug)) return thread;
+  return undefined;
+}
+
+export async function runPass(runtime: Runtime, control: PassControl = { stopping: false }): Promise<PassSummary> {
+  const started = Date.now();
+  const lock = PassLock.acquire(runtime.workspace.checkpointsPath);
+  if (!(lock instanceof PassLock)) {
+    throw new RuntimeFailure(`another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); nothing was done`);
+  }
+  const log = control.log ?? (() => undefined);
+  try {
+    const now = runtime.now();
+    const today = now.toISOString().slice(0, 10);
+    const due: Array<{ thread: string; when: string }> = [];
+    const campaigns = new Map<string, string>();
+    const leads: string[] = [];
+    const validations = new Map<string, string[]>();
+    const patternsTaken = new Set<string>();
+    // First look: what is due, and what the patterns need. Only small lists are kept.
+    for await (const meta of runtime.eachThread()) {
+      if (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) due.push({ thread: meta.thread, when: meta.next_due });
+      if (meta.state === "running") due.push({ thread: meta.thread, when: "" });
+      if (meta.type === "marketing") campaigns.set(meta.slug, meta.thread);
+      if (meta.type === "sales" && !meta.attribution) leads.push(meta.thread);
+      if (meta.type === "sales") for (const id of meta.validated) validations.set(id, [...(validations.get(id) ?? []), meta.thread]);
+      if (meta.pattern) patternsTaken.add(meta.pattern.key);
+    }
+
+    const advanced: PassSummary["advanced"] = [];
+    const busy: string[] = [];
+    for (const entry of due.sort((a, b) => a.when.localeCompare(b.when) || a.thread.localeCompare(b.thread))) {
+      if (control.stopping) break;
+      log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
+      const result = await runtime.advance(entry.thread);
+      if (result === undefined) {
+        busy.push(entry.thread);
+        continue;
+      }
+      const meta = (await runtime.resolve(entry.thread)).meta;
+      advanced.push({ thread: entry.thread, state: result.state, pending: result.pending.length, next_due: meta.next_due });
+    }
+
+    const proposed: PassSummary["proposed"] = [];
+    for (const [id, threads] of [...validations].sort(([a], [b]) => a.localeCompare(b))) {
+      const key = `validated:${id}`;
+      if (control.stopping || threads.length < PATTERN_THRESHOLD || patternsTaken.has(key)) continue;
+      const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
+      const sources = [...threads].sort();
+      const text = [
+        `Campaign proposal: ${sources.length} sales learnings validated ${id}${assumption ? ` (${assumption.title})` : ""}.`,
+        `Source threads: ${sources.map((thread) => `threads/${thread}`).join(", ")}.`,
+        "Pattern across threads: a campaign can tell this story with the customers' numbers.",
+      ].join(" ");
+      log(`pattern ${key}: proposing a campaign from ${sources.join(", ")}`);
+      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})` }, "marketing", undefined, { key, sources });
+      proposed.push({ pattern: key, thread: result.thread, sources });
+    }
+
+    const attributed: PassSummary["attributed"] = [];
+    for (const lead of leads) {
+      if (control.stopping) break;
+      const meta = (await runtime.resolve(lead)).meta;
+      const campaign = campaignNamedIn(meta.event.text, campaigns);
+      if (!campaign) continue;
+      await runtime.attribute(lead, campaign);
+      attributed.push({ thread: lead, campaign });
+      log(`attributed ${lead} to ${campaign}`);
+    }
+
+    // Second look, after the work: the page and the flags describe the workspace as it now is.
+    const collector = new TodayCollector(runtime.spec, now);
+    for await (const meta of runtime.eachThread()) collector.add(meta);
+    const page = await writeToday(runtime, collector);
+    return {
+      at: now.toISOString(),
+      threads: collector.threads,
+      advanced,
+      busy,
+      proposed,
+      attributed,
+      waiting: collector.pending.length,
+      stuck: collector.stuck,
+      stalled: collector.stalled,
+      failed: collector.failed,
+      today: page.path,
+      stopped_early: control.stopping,
+      ms: Date.now() - started,
+      max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    lock.release();
+  }
+}
+
+export function formatPass(summary: PassSummary): string {
+  const lines = [
+    `Pass at ${summary.at.slice(0, 16).replace("T", " ")} UTC over ${summary.threads} thread(s) in ${summary.ms} ms${summary.stopped_early ? " (stopped early by a signal)" : ""}:`,
+    `  advanced ${summary.advanced.length}: ${summary.advanced.map((entry) => `${entry.thread} -> ${entry.state}${entry.next_due ? ` (next ${entry.next_due})` : ""}`).join(", ") || "nothing was due"}`,
+  ];
+  if (summary.busy.length > 0) lines.push(`  busy elsewhere, left for the next pass: ${summary.busy.join(", ")}`);
+  for (const proposal of summary.proposed) lines.push(`  proposed ${proposal.thread} from pattern ${proposal.pattern} (${proposal.sources.join(", ")})`);
+  for (const link of summary.attributed) lines.push(`  attributed ${link.thread} to ${link.campaign}`);
+  lines.push(`  waiting for a human: ${summary.waiting}; stuck past SLA: ${summary.stuck.length}; stalled actions: ${summary.stalled.length}; failed: ${summary.failed.length}`);
+  lines.push(`  wrote ${summary.today}`);
+  return lines.join("\n");
+}
