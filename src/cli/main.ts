@@ -302,8 +302,9 @@ export function buildProgram(): Command {
       const stop = (): void => {
         control.stopping = true;
       };
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
+      // `on`, not `once`: a library's exit hook re-raises a signal nobody else listens to any more.
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
       try {
         await withRuntime(command, (runtime) => runPass(runtime, control), formatPass);
       } finally {

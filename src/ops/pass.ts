@@ -1,4 +1,3 @@
-import { RuntimeFailure } from "../errors.js";
 import type { Runtime, ThreadResult } from "../runtime/engine.js";
 import { PassLock } from "./passLock.js";
 import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
@@ -13,6 +12,8 @@ export const PATTERN_THRESHOLD = 3;
 
 export interface PassSummary {
   at: string;
+  /** Set when another pass held the lock: this one did nothing. */
+  skipped?: string;
   threads: number;
   advanced: Array<{ thread: string; state: ThreadResult["state"]; pending: number; next_due: string | null }>;
   busy: string[];
@@ -47,7 +48,8 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
   const started = Date.now();
   const lock = PassLock.acquire(runtime.workspace.checkpointsPath);
   if (!(lock instanceof PassLock)) {
-    throw new RuntimeFailure(`another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); nothing was done`);
+    // Overlapping passes (a slow pass and the next cron tick) are normal: the later one steps aside.
+    return emptySummary(runtime, started, `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`);
   }
   const log = control.log ?? (() => undefined);
   try {
@@ -134,7 +136,28 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
   }
 }
 
+function emptySummary(runtime: Runtime, started: number, skipped: string): PassSummary {
+  return {
+    at: runtime.now().toISOString(),
+    skipped,
+    threads: 0,
+    advanced: [],
+    busy: [],
+    proposed: [],
+    attributed: [],
+    waiting: 0,
+    stuck: [],
+    stalled: [],
+    failed: [],
+    today: "",
+    stopped_early: false,
+    ms: Date.now() - started,
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
 export function formatPass(summary: PassSummary): string {
+  if (summary.skipped) return `Pass skipped: ${summary.skipped}`;
   const lines = [
     `Pass at ${summary.at.slice(0, 16).replace("T", " ")} UTC over ${summary.threads} thread(s) in ${summary.ms} ms${summary.stopped_early ? " (stopped early by a signal)" : ""}:`,
     `  advanced ${summary.advanced.length}: ${summary.advanced.map((entry) => `${entry.thread} -> ${entry.state}${entry.next_due ? ` (next ${entry.next_due})` : ""}`).join(", ") || "nothing was due"}`,

@@ -45,8 +45,9 @@ export async function runSchedule(options: { cron: string; timezone?: string; js
         resolve();
       });
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    // `on`, not `once`: a library's exit hook re-raises a signal nobody else listens to any more.
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
     job.schedule(() => {
       if (control.stopping) return;
       running = passOnce();
