@@ -9,6 +9,8 @@ import { writeToday } from "./todayFile.js";
 
 /** How many sales learnings must validate one assumption before a campaign is proposed. */
 export const PATTERN_THRESHOLD = 3;
+/** How many source threads a proposal links (the count behind it may be larger). */
+const MAX_PATTERN_SOURCES = 10;
 
 export interface PassSummary {
   at: string;
@@ -27,6 +29,8 @@ export interface PassSummary {
   stopped_early: boolean;
   ms: number;
   max_rss_mb: number;
+  /** The JavaScript heap in use at the end of the pass (what the pass keeps, not what the allocator holds). */
+  heap_mb: number;
 }
 
 export interface PassControl {
@@ -57,63 +61,71 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     const today = now.toISOString().slice(0, 10);
     const due: Array<{ thread: string; when: string }> = [];
     const campaigns = new Map<string, string>();
-    const leads: string[] = [];
-    const validations = new Map<string, string[]>();
+    const validations = new Map<string, { count: number; sources: string[] }>();
     const patternsTaken = new Set<string>();
-    // First look: what is due, and what the patterns need. Only small lists are kept.
+    const leads: Array<{ thread: string; text: string }> = [];
+    const collector = new TodayCollector(runtime.spec, now);
+    // One look at every thread: what is due, what the patterns and the page need. What is kept is
+    // bounded: names of due threads, campaigns, and the leads that arrived since the last pass.
     for await (const meta of runtime.eachThread()) {
-      if (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) due.push({ thread: meta.thread, when: meta.next_due });
-      if (meta.state === "running") due.push({ thread: meta.thread, when: "" });
+      const isDue = (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
+      if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
+      else collector.add(meta);
       if (meta.type === "marketing") campaigns.set(meta.slug, meta.thread);
-      if (meta.type === "sales" && !meta.attribution) leads.push(meta.thread);
-      if (meta.type === "sales") for (const id of meta.validated) validations.set(id, [...(validations.get(id) ?? []), meta.thread]);
+      if (meta.type === "sales") {
+        for (const id of meta.validated) {
+          const entry = validations.get(id) ?? { count: 0, sources: [] };
+          entry.count += 1;
+          if (entry.sources.length < MAX_PATTERN_SOURCES) entry.sources.push(meta.thread);
+          validations.set(id, entry);
+        }
+        if (!meta.attribution && !meta.attribution_checked) leads.push({ thread: meta.thread, text: meta.event.text });
+      }
       if (meta.pattern) patternsTaken.add(meta.pattern.key);
     }
 
     const advanced: PassSummary["advanced"] = [];
     const busy: string[] = [];
     for (const entry of due.sort((a, b) => a.when.localeCompare(b.when) || a.thread.localeCompare(b.thread))) {
-      if (control.stopping) break;
-      log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
-      const result = await runtime.advance(entry.thread);
-      if (result === undefined) {
-        busy.push(entry.thread);
-        continue;
+      if (!control.stopping) {
+        log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
+        const result = await runtime.advance(entry.thread);
+        if (result === undefined) busy.push(entry.thread);
+        else {
+          const meta = (await runtime.resolve(entry.thread)).meta;
+          advanced.push({ thread: entry.thread, state: result.state, pending: result.pending.length, next_due: meta.next_due });
+        }
       }
-      const meta = (await runtime.resolve(entry.thread)).meta;
-      advanced.push({ thread: entry.thread, state: result.state, pending: result.pending.length, next_due: meta.next_due });
+      collector.add((await runtime.resolve(entry.thread)).meta);
     }
 
     const proposed: PassSummary["proposed"] = [];
-    for (const [id, threads] of [...validations].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [id, { count, sources }] of [...validations].sort(([a], [b]) => a.localeCompare(b))) {
       const key = `validated:${id}`;
-      if (control.stopping || threads.length < PATTERN_THRESHOLD || patternsTaken.has(key)) continue;
+      if (control.stopping || count < PATTERN_THRESHOLD || patternsTaken.has(key)) continue;
       const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
-      const sources = [...threads].sort();
+      const linked = [...sources].sort();
       const text = [
-        `Campaign proposal: ${sources.length} sales learnings validated ${id}${assumption ? ` (${assumption.title})` : ""}.`,
-        `Source threads: ${sources.map((thread) => `threads/${thread}`).join(", ")}.`,
+        `Campaign proposal: ${count} sales learnings validated ${id}${assumption ? ` (${assumption.title})` : ""}.`,
+        `Source threads: ${linked.map((thread) => `threads/${thread}`).join(", ")}.`,
         "Pattern across threads: a campaign can tell this story with the customers' numbers.",
       ].join(" ");
-      log(`pattern ${key}: proposing a campaign from ${sources.join(", ")}`);
-      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})` }, "marketing", undefined, { key, sources });
-      proposed.push({ pattern: key, thread: result.thread, sources });
+      log(`pattern ${key}: proposing a campaign from ${linked.join(", ")}`);
+      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})` }, "marketing", undefined, { key, sources: linked });
+      proposed.push({ pattern: key, thread: result.thread, sources: linked });
+      collector.add((await runtime.resolve(result.thread)).meta);
     }
 
+    // Links each new lead to the campaign it names, once.
     const attributed: PassSummary["attributed"] = [];
     for (const lead of leads) {
       if (control.stopping) break;
-      const meta = (await runtime.resolve(lead)).meta;
-      const campaign = campaignNamedIn(meta.event.text, campaigns);
+      const campaign = campaignNamedIn(lead.text, campaigns);
+      await runtime.attribute(lead.thread, campaign);
       if (!campaign) continue;
-      await runtime.attribute(lead, campaign);
-      attributed.push({ thread: lead, campaign });
-      log(`attributed ${lead} to ${campaign}`);
+      attributed.push({ thread: lead.thread, campaign });
+      log(`attributed ${lead.thread} to ${campaign}`);
     }
-
-    // Second look, after the work: the page and the flags describe the workspace as it now is.
-    const collector = new TodayCollector(runtime.spec, now);
-    for await (const meta of runtime.eachThread()) collector.add(meta);
     const page = await writeToday(runtime, collector);
     return {
       at: now.toISOString(),
@@ -130,6 +142,7 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
       stopped_early: control.stopping,
       ms: Date.now() - started,
       max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      heap_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
     };
   } finally {
     lock.release();
@@ -153,6 +166,7 @@ function emptySummary(runtime: Runtime, started: number, skipped: string): PassS
     stopped_early: false,
     ms: Date.now() - started,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heap_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
   };
 }
 

@@ -474,11 +474,19 @@ export class Runtime {
     return this.run(thread, drafter, null);
   }
 
-  /** Links a sales thread to the marketing thread whose piece brought it in, on both sides. */
-  async attribute(lead: string, campaign: string): Promise<void> {
+  /**
+   * Links a sales thread to the marketing thread whose piece brought it in, on both sides (full
+   * thread names); without a campaign, records that the lead was checked, so no pass looks again.
+   */
+  async attribute(lead: string, campaign: string | undefined): Promise<void> {
     await withThreadLock(threadDir(this.workspace.threadsDir, lead), () =>
-      this.updateMeta(lead, (meta) => ({ ...meta, attribution: { campaign, via: "the event names the campaign" } }), { touch: false }),
+      this.updateMeta(
+        lead,
+        (meta) => ({ ...meta, attribution_checked: true, ...(campaign ? { attribution: { campaign, via: "the event names the campaign" } } : {}) }),
+        { touch: false },
+      ),
     );
+    if (!campaign) return;
     await withThreadLock(threadDir(this.workspace.threadsDir, campaign), () =>
       this.updateMeta(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
     );

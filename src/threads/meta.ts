@@ -79,6 +79,8 @@ export const ThreadMeta = z.object({
   validated: z.array(z.string()).default([]),
   /** For a sales thread: the marketing thread whose piece brought it in. */
   attribution: z.object({ campaign: z.string(), via: z.string() }).optional(),
+  /** A pass looked for the campaign this lead names (once is enough). */
+  attribution_checked: z.boolean().default(false),
   /** For a marketing thread: the sales threads its pieces brought in. */
   attributed: z.array(z.string()).default([]),
   /** For a thread a pass started from a pattern: the pattern and the threads behind it. */

@@ -66,8 +66,10 @@ export async function listThreadNames(threadsDir: string): Promise<string[]> {
 
 /** A thread named by its full name, its slug, or a unique prefix of either. */
 export async function resolveThreadName(threadsDir: string, name: string): Promise<string> {
-  const all = await listThreadNames(threadsDir);
   const wanted = name.replace(/^threads\//, "").replace(/\/+$/, "");
+  // A full name needs no listing of the workspace (passes name thousands of threads this way).
+  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(threadDir(threadsDir, wanted), "meta.json"))) return wanted;
+  const all = await listThreadNames(threadsDir);
   const exact = all.filter((thread) => thread === wanted || thread.split("/")[1] === wanted);
   if (exact.length === 1) return exact[0]!;
   const matches = exact.length > 1 ? exact : all.filter((thread) => thread.startsWith(wanted) || thread.split("/")[1]!.startsWith(wanted));
