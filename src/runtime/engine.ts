@@ -527,6 +527,7 @@ export class Runtime {
     if (meta.state === "done") return "nothing: the thread is complete";
     if (meta.state === "waiting") return meta.pending.map((item) => `${item.kind} gate: ${item.question}`).join("; ") || "a human answer";
     if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
+    if (meta.state === "scheduled") return `${meta.current_action ? `${meta.current_action.id} ${meta.current_action.type}` : "the next step"} is due ${meta.next_due} (a pass runs it)`;
     return `leanos resume ${meta.thread} (interrupted after ${meta.stage ?? "its start"})`;
   }
 
