@@ -159,6 +159,25 @@ describe("leanos event -> gate -> approve across processes", () => {
   });
 });
 
+describe("leanos init", () => {
+  it("lays out a workspace an event can run in, and never lays out over an existing canvas", async () => {
+    const dir = join(await tempDir(), "acme");
+    const made = await runCli(["--json", "init", dir, "--company", "Acme", "--mode", "VENTURE", "--git"]);
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect((JSON.parse(made.stdout) as { files: string[] }).files).toEqual(expect.arrayContaining(["strategy/canvas/00-business-model-mode.md", "strategy/canvas/15-gtm.md", ".leanos/config.yaml"]));
+    expect(await readFile(join(dir, "strategy", "canvas", "00-business-model-mode.md"), "utf8")).toContain("**Mode:** VENTURE");
+    expect(await readFile(join(dir, "strategy", "canvas", "01-context.md"), "utf8")).toContain("**Company:** Acme");
+    expect(existsSync(join(dir, ".git"))).toBe(true);
+    const event = await runCli(["--workspace", dir, "--json", "event", "Acme deal closed with Zeta Corp: $200K ARR, signed 2026-11-20"]);
+    expect(event.exitCode, event.stderr).toBe(0);
+    const canvas = JSON.parse((await runCli(["--workspace", dir, "--json", "canvas"])).stdout) as Array<{ id: string }>;
+    expect(canvas.map((row) => row.id)).toEqual(["A1"]);
+    const again = await runCli(["init", dir]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain("already holds a canvas");
+  });
+});
+
 describe("the approval threshold", () => {
   it("comes from the workspace config: lowered to 0.5, a 0.61-impact lost deal waits at the decision", async () => {
     const workspace = await sampleCopy();

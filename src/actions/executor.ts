@@ -14,6 +14,7 @@ import type { Connector, SendReceipt } from "./connectors.js";
 import { scoreLead } from "./icp.js";
 import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
 import { actionView } from "./view.js";
+import { addDays } from "../files/dates.js";
 
 // Runs one action: renders the template's assets into the thread's artifact folder, applies the
 // template's capability (ICP scoring, reading metrics, sending through a connector) and reports an
@@ -98,12 +99,6 @@ function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names
     return { name, url: `${env.siteUrl.replace(/\/$/, "")}/stories/${campaign}?${utm}`, utm };
   });
 }
-
-const addDays = (date: string, days: number): string => {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + days);
-  return next.toISOString().slice(0, 10);
-};
 
 /** The view with what the template's capability adds (ICP score, metrics, tracked channels). */
 async function capabilityView(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 import type { HumanInterrupt, HumanResponse } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
 import { GateKindName, type PendingItem } from "../threads/meta.js";
+import type { Review } from "./review.js";
 
 // Gates speak the Agent Inbox wire format (HumanInterrupt out, HumanResponse back), so standard
 // inbox UIs can answer them; our own fields ride in action_request.args.
@@ -71,7 +72,7 @@ export function pendingItem(payload: GatePayload): PendingItem {
 }
 
 /** The review recorded in the thread for a response. */
-export function reviewOf(response: GateResponse): { answer: "accept" | "edit" | "respond" | "reject"; by: string; at: string; reason?: string; feedback?: string } {
+export function reviewOf(response: GateResponse): Review {
   const base = { by: response.by, at: response.at };
   switch (response.type) {
     case "accept":

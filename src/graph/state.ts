@@ -1,23 +1,13 @@
 import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
-import { IsoDate, ThreadType } from "../stages/schemas.js";
+import { ReviewSchema } from "../approvals/review.js";
+import { IsoDate, RawEvent, ThreadType } from "../stages/schemas.js";
 
 const merge = <T>() => ({
   reducer: { fn: (current: Record<string, T>, update: Record<string, T>) => ({ ...current, ...update }) },
   default: () => ({}) as Record<string, T>,
 });
 
-export const ReviewSchema = z.object({
-  answer: z.enum(["accept", "edit", "respond", "reject"]),
-  by: z.string(),
-  at: z.string(),
-  reason: z.string().optional(),
-  feedback: z.string().optional(),
-  /** The git commit a canvas change was recorded in. */
-  commit: z.string().optional(),
-  /** The outcome a person reported for an action they carried out. */
-  outcome: z.string().optional(),
-});
 
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
 
@@ -26,7 +16,7 @@ export const ThreadStateSchema = z.object({
   thread: z.string(),
   type: ThreadType,
   today: IsoDate,
-  event: z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional() }),
+  event: RawEvent,
   /** Stage outputs by stage key. */
   outputs: z.record(z.string(), z.unknown()).register(registry, merge<unknown>()),
   /** Human (or policy) answers at stage gates, by stage key. */

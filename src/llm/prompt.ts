@@ -26,9 +26,10 @@ export function render(name: string, view: object): string {
   return Mustache.render(promptTemplate(name), view);
 }
 
+/** The company's name: a `**Company:**` line in 01-context.md, else its first CamelCase brand word. */
 export function companyName(canvas: Canvas): string {
   const context = canvas.sections.get("01-context")?.text ?? "";
-  return /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1] ?? "the company";
+  return /\*\*Company:\*\*\s*(.+?)\s*$/m.exec(context)?.[1] ?? /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1] ?? "the company";
 }
 
 /** Every canvas section goes into the cached prefix; a stage's own sections are named in its instructions. */

@@ -1,24 +1,14 @@
+import type { Review } from "../approvals/review.js";
 import type { Canvas } from "../canvas/canvas.js";
+
+export type { Review };
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.js";
-import type { StageOutputs, ThreadType } from "./schemas.js";
+import type { RawEvent, StageOutputs, ThreadType } from "./schemas.js";
 
-export interface RawEvent {
-  text: string;
-  date: string;
-  source: string;
-  file?: string;
-}
+export type { RawEvent };
 
-export interface Review {
-  answer: "accept" | "edit" | "respond" | "reject";
-  by: string;
-  at: string;
-  reason?: string;
-  feedback?: string;
-  commit?: string;
-  outcome?: string;
-}
+
 
 export type ActionTemplate = Skill & { action: ActionSkillMetadata };
 

@@ -15,6 +15,10 @@ export const ActionTypeName = z
 const Score = z.number().min(0).max(1);
 const Percent = z.number().int().min(0).max(100);
 
+/** A raw business event as it is handed over. */
+export const RawEvent = z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional() });
+export type RawEvent = z.infer<typeof RawEvent>;
+
 export const Fact = z.object({
   kind: z.enum(["money", "percent", "number", "date", "duration"]),
   text: z.string().min(1),

@@ -12,16 +12,11 @@ import type { LogEntry } from "../../threads/stageFiles.js";
 import { gateEntryName, gateNodeName, type GraphKit } from "../kit.js";
 import type { GateKind, GraphNode } from "../spec.js";
 import type { ThreadGraphState } from "../state.js";
+import { addDays } from "../../files/dates.js";
 
 // The action engine: one node runs the plan an action at a time (AI actions execute and produce
 // artifacts; each outcome routes to the next action as its template says), and one node asks a
 // person wherever an action needs one. Each step is its own checkpoint.
-
-const addDays = (date: string, days: number): string => {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + days);
-  return next.toISOString().slice(0, 10);
-};
 
 const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress";
 const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));

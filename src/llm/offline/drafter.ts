@@ -12,28 +12,20 @@ import type {
   SectionsOutput,
   StageOutputs,
 } from "../../stages/schemas.js";
+import { companyName } from "../prompt.js";
 import type { Classification, DraftRequest, StageDrafter } from "../provider.js";
 import { extractFacts, extractNames, headline, sentences } from "./extract.js";
 import { formatMoney, parseMoney, readMetric } from "../../canvas/metrics.js";
 import { matchSegment, rankAssumptions, termsOf } from "./relevance.js";
 import { countCues, detectKind, offlineRules, type EventKind } from "./rules.js";
+import { addDays } from "../../files/dates.js";
 
 // The offline provider: a deterministic drafter that does each stage's work by rules from the event
 // text and the canvas. No network; the same input always gives the same draft.
 
 const clamp = (value: number, low = 0, high = 1): number => Math.min(high, Math.max(low, value));
 const round2 = (value: number): number => Math.round(value * 100) / 100;
-const addDays = (date: string, days: number): string => {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + days);
-  return next.toISOString().slice(0, 10);
-};
 const percentOf = /(\d+(?:\.\d+)?)\s?%/;
-
-function ownCompanyName(canvas: Canvas): string | undefined {
-  const context = canvas.sections.get("01-context")?.text ?? "";
-  return /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1];
-}
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
   const names = input ?? { organizations: [] as string[], segment: null as string | null, title: headline(context.event.text) };
@@ -76,7 +68,7 @@ export class OfflineDrafter implements StageDrafter {
   private input(context: StageContext): InputOutput {
     const { text, date, source } = context.event;
     const reference = new Date(`${date}T12:00:00Z`);
-    const names = extractNames(text, ownCompanyName(context.canvas));
+    const names = extractNames(text, companyName(context.canvas));
     const instructions = offlineRules().instruction_cues;
     const summary = sentences(text)
       .filter((sentence) => countCues(sentence, instructions) === 0)
