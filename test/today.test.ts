@@ -25,7 +25,7 @@ const hoursLater = (hours: number): Date => new Date(PREPARED.getTime() + hours 
 
 async function todayAt(now: Date): Promise<string> {
   return withRuntime(now, async (runtime) =>
-    buildToday({ now, threads: await runtime.threads(), pending: await runtime.pending(), audit: await runtime.audit.read(), spec: runtime.spec }),
+    buildToday({ now, threads: await runtime.threads(), audit: await runtime.audit.read(), spec: runtime.spec }),
   );
 }
 
