@@ -1,5 +1,4 @@
 import { UsageError } from "../errors.js";
-import { OfflineDrafter } from "./offline/drafter.js";
 import type { StageDrafter } from "./provider.js";
 
 export const PROVIDERS = ["offline", "anthropic"] as const;
@@ -24,8 +23,12 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
   if (!provider && model?.includes(":")) [provider, model] = [model.slice(0, model.indexOf(":")), model.slice(model.indexOf(":") + 1)];
   provider ??= env.ANTHROPIC_API_KEY ? "anthropic" : "offline";
   switch (provider) {
-    case "offline":
+    case "offline": {
+      // Loaded on demand too: its text tools (compromise, chrono) take half a second to load,
+      // which commands that draft nothing (pending, status, a pass with nothing due) never pay.
+      const { OfflineDrafter } = await import("./offline/drafter.js");
       return new OfflineDrafter();
+    }
     case "anthropic": {
       const apiKey = env.ANTHROPIC_API_KEY;
       if (!apiKey) throw new UsageError("--provider anthropic needs ANTHROPIC_API_KEY in the environment");
