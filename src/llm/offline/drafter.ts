@@ -25,7 +25,26 @@ import { addDays } from "../../files/dates.js";
 
 const clamp = (value: number, low = 0, high = 1): number => Math.min(high, Math.max(low, value));
 const round2 = (value: number): number => Math.round(value * 100) / 100;
-const percentOf = /(\d+(?:\.\d+)?)\s?%/;
+const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
+
+/** Each percentage in a text with the content words on either side of it (what it is a figure of). */
+function percentsIn(text: string): Array<{ value: number; context: Set<string> }> {
+  return [...text.matchAll(PERCENT)].map((match) => {
+    const before = text.slice(Math.max(0, match.index! - 60), match.index!);
+    const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 60);
+    return { value: Number(match[1]), context: termsOf(`${before.split(/[.;:]/).at(-1) ?? ""} ${after.split(/[.;:]/)[0] ?? ""}`) };
+  });
+}
+
+// A bar such as "30% better than" is a relative claim: only a figure of a change can meet it, not a rate.
+const COMPARATIVE_WORDS = new Set(["better", "more", "higher", "lower", "fewer", "faster", "cheaper", "than"]);
+const CHANGE_WORDS = new Set(["better", "lift", "more", "higher", "lower", "fewer", "up", "down", "reduction", "reduced", "reduce", "improvement", "increase", "decrease", "drop", "than", "vs"]);
+const isComparative = (context: Set<string>): boolean => [...context].some((term) => COMPARATIVE_WORDS.has(term));
+
+/** The first percentage of an assumption: the bar an event clears or misses. */
+function percentNear(text: string): { value: number; context: Set<string> } | undefined {
+  return percentsIn(text)[0];
+}
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
   const names = input ?? { organizations: [] as string[], segment: null as string | null, title: headline(context.event.text) };
@@ -102,11 +121,16 @@ export class OfflineDrafter implements StageDrafter {
       const related = eventSentences.filter((sentence) => [...termsOf(sentence)].some((term) => assumptionTerms.has(term)));
       const evidenceText = (related.length > 0 ? related : eventSentences.slice(0, 1)).join(" ");
       // A number in the assumption is a bar the event either clears or misses.
-      const bar = percentOf.exec(`${assumption.title} ${assumption.hypothesis}`)?.[1];
-      const measured = bar ? percentOf.exec(evidenceText)?.[1] : undefined;
+      const bar = percentNear(`${assumption.title} ${assumption.hypothesis}`);
+      // Only a figure about the same thing counts: "29% returns" says nothing of a "30% better conversion" bar.
+      const measured = bar
+        ? percentsIn(evidenceText).find(
+            (figure) => [...figure.context].some((term) => bar.context.has(term)) && (!isComparative(bar.context) || [...figure.context].some((term) => CHANGE_WORDS.has(term))),
+          )?.value
+        : undefined;
       let direction: "validates" | "challenges" | "invalidates";
       if (bar && measured) {
-        direction = Number(measured) >= Number(bar) ? "validates" : Number(measured) < Number(bar) / 2 ? "invalidates" : "challenges";
+        direction = measured >= bar.value ? "validates" : measured < bar.value / 2 ? "invalidates" : "challenges";
       } else {
         const lean = countCues(evidenceText, rules.positive_cues) - countCues(evidenceText, rules.negative_cues);
         const polarity = lean !== 0 ? Math.sign(lean) : kind.polarity === "positive" ? 1 : kind.polarity === "negative" ? -1 : 0;
