@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { execa } from "execa";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
 import type { PassSummary } from "../src/ops/pass.js";
 import { Runtime } from "../src/runtime/engine.js";
 import type { ThreadMeta } from "../src/threads/meta.js";

@@ -171,8 +171,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       io.say(listing(await waiting()));
       continue;
     }
-    const outputs = await withRuntime(options, io, (runtime) => runtime.stageOutputs(item.thread));
-    const root = await withRuntime(options, io, async (runtime) => runtime.workspace.root);
+    const { outputs, root } = await withRuntime(options, io, async (runtime) => ({ outputs: await runtime.stageOutputs(item.thread), root: runtime.workspace.root }));
     io.say(await presentItem(root, item, outputs, `${items.length} waiting`));
     // Ask until this item is answered, skipped, or the session ends.
     for (;;) {

@@ -18,8 +18,6 @@ export const METRICS_PATH = join("strategy", "canvas", "13-metrics.md");
 /** The editable values of a canvas gate, flattened: `A4.confidence`, `A4.status`, `metric.ARR`. */
 export type CanvasValues = Record<string, string | number>;
 
-export const CanvasValueSchema = z.union([z.number().int().min(0).max(100), AssumptionStatus, z.string().min(1)]);
-
 export function canvasValuesFrom(learning: LearningOutput): CanvasValues {
   const values: CanvasValues = {};
   for (const update of learning.canvas_updates) {

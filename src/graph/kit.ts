@@ -4,12 +4,11 @@ import type { Canvas } from "../canvas/canvas.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
-import type { StageOutputs } from "../stages/schemas.js";
 import type { GateKindName } from "../threads/meta.js";
 import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
 import { threadDir } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
-import type { GateKind, GraphNode, GraphSpec } from "./spec.js";
+import { outputsBySchema, type GateKind, type GraphNode, type GraphSpec } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";
 
 export type ProgressEvent =
@@ -63,11 +62,9 @@ export const gateEntryName = (node: GraphNode, gate: GateKind): string =>
 /** Shared helpers for the stage and gate nodes of one graph. */
 export class GraphKit {
   readonly templates: Map<string, ActionTemplate>;
-  private readonly byStage: Map<string, GraphNode>;
 
   constructor(readonly env: GraphEnvironment) {
     this.templates = actionTemplates(env.skills);
-    this.byStage = new Map(env.spec.nodes.map((node) => [node.skill.stage.stage, node]));
   }
 
   now(): Date {
@@ -84,11 +81,7 @@ export class GraphKit {
   }
 
   contextFor(state: ThreadGraphState, node: GraphNode): StageContext {
-    const outputs: Partial<StageOutputs> = {};
-    for (const [stage, output] of Object.entries(state.outputs)) {
-      const producer = this.byStage.get(stage);
-      if (producer) (outputs as Record<string, unknown>)[producer.skill.stage.output] = output;
-    }
+    const outputs = outputsBySchema(this.env.spec, state.outputs);
     const feedback = state.feedback[node.skill.stage.stage];
     return {
       thread: state.thread,

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
+import type { StageOutputs } from "../stages/schemas.js";
 
 // A graph file lists the stage nodes by skill name, in order, with their gates (one, or a list run
 // in order):
@@ -135,4 +136,14 @@ export async function loadGraphSpec(file: string, skills: SkillSet): Promise<Gra
     fail(["nodes", index], `node "${unreached.skill.name}" is never reached from the first node`);
   }
   return { name: spec.name, file, nodes: ordered };
+}
+
+/** A thread's stage outputs (keyed by stage) regrouped by their schema name, as drafters and policy read them. */
+export function outputsBySchema(spec: GraphSpec, outputs: Readonly<Record<string, unknown>>): Partial<StageOutputs> {
+  const bySchema: Partial<Record<keyof StageOutputs, unknown>> = {};
+  for (const node of spec.nodes) {
+    const output = outputs[node.skill.stage.stage];
+    if (output !== undefined) bySchema[node.skill.stage.output] = output;
+  }
+  return bySchema as Partial<StageOutputs>;
 }

@@ -15,14 +15,14 @@ import { withThreadLock } from "../threads/lock.js";
 import { toolPath } from "../files/toolRoot.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
-import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
+import { graphFileFor, loadGraphSpec, outputsBySchema, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
 import { selectDrafter } from "../llm/select.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
-import { IsoDate, ThreadType, type ActionsOutput, type LearningOutput } from "../stages/schemas.js";
+import { IsoDate, ThreadType } from "../stages/schemas.js";
 import { schemaFor } from "../stages/validate.js";
 import { ThreadMeta, type Opportunity, type PendingItem } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
@@ -261,26 +261,20 @@ export class Runtime {
 
   /** The assumptions the thread's learning found validated. */
   private validatedBy(values: Partial<ThreadGraphState>): string[] {
-    const learning = Object.values(values.outputs ?? {}).find(
-      (output): output is LearningOutput => typeof output === "object" && output !== null && "validations" in output,
-    );
+    const learning = outputsBySchema(this.spec, values.outputs ?? {}).learning;
     return (learning?.validations ?? []).filter((validation) => validation.result === "success" && validation.assumption_id !== "NEW").map((validation) => validation.assumption_id);
   }
 
   /** The first action of the plan that is not finished, for meta.json. */
   private currentAction(values: Partial<ThreadGraphState>): ThreadMeta["current_action"] {
-    const plan = Object.values(values.outputs ?? {}).find(
-      (output): output is ActionsOutput => typeof output === "object" && output !== null && "actions" in output && "summary" in output,
-    );
+    const plan = outputsBySchema(this.spec, values.outputs ?? {}).actions;
     const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress");
     return open ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due } : null;
   }
 
   /** The opportunities a learning stage proposed, with what people answered. */
   private opportunitiesOf(values: Partial<ThreadGraphState>, known: Opportunity[]): Opportunity[] {
-    const learning = Object.values(values.outputs ?? {}).find(
-      (output): output is LearningOutput => typeof output === "object" && output !== null && "opportunities" in output && "validations" in output,
-    );
+    const learning = outputsBySchema(this.spec, values.outputs ?? {}).learning;
     if (!learning) return known;
     return learning.opportunities.map((opportunity, index) => {
       const id = `opp-${index + 1}`;

@@ -1,9 +1,8 @@
 import { Command, interrupt } from "@langchain/langgraph";
 import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import type { Review } from "../../stages/context.js";
-import type { StageOutputs } from "../../stages/schemas.js";
 import { gateNodeName, stageNodeName, type GraphKit } from "../kit.js";
-import type { GateKind, GraphNode } from "../spec.js";
+import { outputsBySchema, type GateKind, type GraphNode } from "../spec.js";
 import type { ThreadGraphState } from "../state.js";
 
 /** A gate on a whole stage (impact or always): accept, edit, respond (redraft) or reject. */
@@ -42,9 +41,7 @@ export function stageGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
       values: output,
       locked: [],
     };
-    const implication = Object.values(state.outputs).find(
-      (value): value is StageOutputs["implication"] => typeof value === "object" && value !== null && "factors" in value,
-    );
+    const implication = outputsBySchema(kit.env.spec, state.outputs).implication;
     const factors = implication ? implication.factors.map((factor) => `- ${factor.name}: ${factor.score} (${factor.rationale})`).join("\n") : "";
     const description = `### ${args.question}\n\nDraft: \`${args.draft}\`\n\n${factors ? `Impact factors:\n${factors}\n` : ""}`;
     const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: true }, description)));
