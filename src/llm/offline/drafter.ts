@@ -116,7 +116,7 @@ export class OfflineDrafter implements StageDrafter {
     // Keep the best match and any close second: an event often tests two related beliefs.
     const chosen = top && top.score >= 0.75 ? ranked.filter((entry, index) => index === 0 || (index < 3 && entry.score >= top.score * 0.6)) : [];
     const eventSentences = sentences(text);
-    const tests = chosen.map(({ assumption }) => {
+    const tests: HypothesisOutput["tests"] = chosen.map(({ assumption }) => {
       const assumptionTerms = termsOf(`${assumption.title} ${assumption.hypothesis}`);
       const related = eventSentences.filter((sentence) => [...termsOf(sentence)].some((term) => assumptionTerms.has(term)));
       const evidenceText = (related.length > 0 ? related : eventSentences.slice(0, 1)).join(" ");
@@ -162,7 +162,7 @@ export class OfflineDrafter implements StageDrafter {
         previous_confidence: null,
         proposed_confidence: 30,
         evidence: eventSentences.slice(0, 2).join(" ") || text.slice(0, 300),
-      } as (typeof tests)[number] & { assumption_id: string; direction: "new" } as never);
+      });
     }
     const summary = tests
       .map((test) =>
