@@ -31,3 +31,23 @@ export class AlreadyAnswered extends UsageError {
     this.name = "AlreadyAnswered";
   }
 }
+
+/** A file leanos reads cannot be used as it is: the message names the file and, where there is one, the line. */
+export class FileProblem extends UsageError {
+  constructor(
+    readonly file: string,
+    problem: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ""}: ${problem}`);
+    this.name = "FileProblem";
+  }
+}
+
+/** The machine refused (a read-only folder, no permission, a full disk, a broken database): exit 1, with the path and what to do. */
+export class EnvironmentFault extends RuntimeFailure {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EnvironmentFault";
+  }
+}

@@ -129,7 +129,7 @@ describe("the audit log and leanos usage", () => {
   it("records model calls, gates asked and answered, files written and canvas changes", async () => {
     const workspace = await atCanvasGate();
     await runCli(["--workspace", workspace, "approve", THREAD], { env: { LEANOS_USER: "bella" } });
-    const entries = await new AuditLog(join(workspace, ".leanos", "audit.jsonl")).read();
+    const entries = await new AuditLog(workspace, join(workspace, ".leanos", "audit.jsonl")).read();
     const kinds = (kind: AuditEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
     expect(kinds("thread-started")).toHaveLength(1);
     expect(kinds("model-call").map((entry) => (entry as { stage: string }).stage)).toEqual(["input", "hypothesis", "implication", "decision", "actions", "learning"]);

@@ -41,7 +41,7 @@ export class OutboxConnector implements Connector {
     const relative = join("artifacts", "outbox", `${message.idempotency_key}.json`);
     const path = join(this.workspaceRoot, relative);
     // The key names the file: sending again finds it and writes nothing new.
-    if (!existsSync(path)) await writeJsonAtomically(path, { dry_run: true, ...message });
+    if (!existsSync(path)) await writeJsonAtomically(this.workspaceRoot, path, { dry_run: true, ...message });
     return { connector: this.name, channel: message.channel, status: "dry-run", ref: relative };
   }
 }

@@ -85,7 +85,7 @@ async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: 
       content = written_.text;
       await env.onUsage?.(`${action.id} ${action.type} ${name}`, written_.usage);
     }
-    await writeFileAtomically(join(root, path), content);
+    await writeFileAtomically(root, path, content);
     written.push(path);
   }
   return written;
@@ -201,7 +201,8 @@ export async function runAction(
     }
     const record = join(dir, isPromotion ? "promotion-schedule.yaml" : "distribution-record.yaml");
     await writeFileAtomically(
-      join(root, record),
+      root,
+      record,
       toYaml({
         thread: env.context.thread,
         action: action.id,
@@ -214,7 +215,7 @@ export async function runAction(
     artifacts.push(record);
   }
   const run: ActionRun = { key: action.key ?? idempotencyKey(env.context.thread, action), outcome, artifacts, receipts, at: env.now.toISOString() };
-  await writeJsonAtomically(ledgerPath(env, action, check), run);
+  await writeJsonAtomically(env.context.workspaceRoot, ledgerPath(env, action, check), run);
   // A test hook: die right after the side effects, before the checkpoint records them.
   if (process.env.LEANOS_FAULT === `crash-after:${action.type}`) process.kill(process.pid, "SIGKILL");
   return run;

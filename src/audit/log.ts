@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, open, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open } from "node:fs/promises";
+import { appendToFile } from "../files/atomic.js";
+import { containedPath } from "../files/contained.js";
+import { readText } from "../files/readText.js";
 import { z } from "zod";
 
 // .leanos/audit.jsonl: one JSON object a line, only ever appended to. ops/today.md and
@@ -53,13 +55,15 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;
 
 export class AuditLog {
-  constructor(readonly path: string) {}
+  constructor(
+    private readonly root: string,
+    readonly path: string,
+  ) {}
 
   /** Appends entries in one write, so lines from concurrent processes never interleave mid-line. */
   async append(...entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""), "utf8");
+    await appendToFile(this.root, this.path, entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""));
   }
 
   /**
@@ -67,7 +71,7 @@ export class AuditLog {
    * recent window and not the length of the history.
    */
   async readSince(since: Date): Promise<AuditEntry[]> {
-    if (!existsSync(this.path)) return [];
+    if (!existsSync(containedPath(this.root, this.path))) return [];
     const handle = await open(this.path, "r");
     try {
       const size = (await handle.stat()).size;
@@ -102,7 +106,7 @@ export class AuditLog {
   /** Every readable entry; a torn or foreign line is skipped rather than failing the reader. */
   async read(): Promise<AuditEntry[]> {
     if (!existsSync(this.path)) return [];
-    return (await readFile(this.path, "utf8"))
+    return (await readText(this.root, this.path))
       .split("\n")
       .map(parseLine)
       .filter((entry): entry is AuditEntry => entry !== undefined);

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFile, realpath } from "node:fs/promises";
+import { realpath } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import { z } from "zod";
-import { writeFileAtomically } from "../files/atomic.js";
+import { durableStep } from "../files/crashPoints.js";
+import { readText } from "../files/readText.js";
 import type { LearningOutput } from "../stages/schemas.js";
 import { applyAssumptionChanges, AssumptionStatus, parseAssumptionsDocument, type AssumptionChange } from "./assumptions.js";
 import { readMetric, setMetric } from "./metrics.js";
@@ -40,9 +41,47 @@ export function checkCanvasValues(values: CanvasValues, allowedKeys: readonly st
     if (!allowedKeys.includes(key)) problems.push(`"${key}" is not part of this canvas update (fields: ${allowedKeys.join(", ")})`);
     else if (key.endsWith(".confidence") && !z.number().int().min(0).max(100).safeParse(value).success) problems.push(`${key}: confidence must be a whole number from 0 to 100, not ${JSON.stringify(value)}`);
     else if (key.endsWith(".status") && !AssumptionStatus.safeParse(value).success) problems.push(`${key}: status must be one of ${AssumptionStatus.options.join(", ")}`);
-    else if (key.startsWith("metric.") && (typeof value !== "string" || value.trim().length === 0)) problems.push(`${key}: a metric value is text such as "$4.76M"`);
+    else if (key.startsWith("metric.")) {
+      const problem = metricCellProblem(value);
+      if (problem) problems.push(`${key}: ${problem}`);
+    }
   }
   return problems;
+}
+
+/** The longest metric value a 13-metrics.md cell takes. */
+const MAX_CELL = 80;
+
+/** Why a value cannot go into a markdown table cell as it is, if it cannot: one short line, no column breaks. */
+export function metricCellProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.trim().length === 0) return 'a metric value is text such as "$4.76M"';
+  if (/[\r\n]/.test(value)) return "a table cell holds one line: no line breaks";
+  if (value.includes("|")) return 'a table cell cannot hold "|" (it would start a new column)';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "a table cell cannot hold control characters";
+  if (value.length > MAX_CELL) return `a table cell holds at most ${MAX_CELL} characters`;
+  return undefined;
+}
+
+/**
+ * What the values name that the canvas no longer has (a metric row renamed, an assumption removed
+ * since the question was asked): applying them would silently change nothing.
+ */
+export async function missingCanvasTargets(workspaceRoot: string, values: CanvasValues): Promise<string[]> {
+  const keys = Object.keys(values);
+  const missing: string[] = [];
+  if (keys.some((key) => !key.startsWith("metric."))) {
+    const ids = new Set(parseAssumptionsDocument(await readText(workspaceRoot, ASSUMPTIONS_PATH)).assumptions.map((assumption) => assumption.id));
+    for (const id of new Set(keys.filter((key) => !key.startsWith("metric.")).map((key) => key.split(".")[0]!))) {
+      if (!ids.has(id)) missing.push(`assumption ${id} is no longer in ${ASSUMPTIONS_PATH}`);
+    }
+  }
+  const metrics = keys.filter((key) => key.startsWith("metric.")).map((key) => key.slice("metric.".length));
+  if (metrics.length > 0) {
+    const text = await readText(workspaceRoot, METRICS_PATH);
+    for (const metric of metrics) if (readMetric(text, metric) === null) missing.push(`metric "${metric}" is no longer a row of ${METRICS_PATH}`);
+  }
+  return missing;
 }
 
 export interface CanvasFileChange {
@@ -81,13 +120,13 @@ export async function planCanvasUpdate(workspaceRoot: string, thread: string, va
   const files: CanvasFileChange[] = [];
   const assumptionChanges = [...byId.values()];
   if (assumptionChanges.length > 0) {
-    const before = await readFile(join(workspaceRoot, ASSUMPTIONS_PATH), "utf8");
+    const before = await readText(workspaceRoot, ASSUMPTIONS_PATH);
     const after = applyAssumptionChanges(before, assumptionChanges);
     if (after !== before) files.push({ path: ASSUMPTIONS_PATH, before, after });
   }
   const metricChanges: CanvasPlan["metricChanges"] = [];
   if (metricValues.length > 0) {
-    const before = await readFile(join(workspaceRoot, METRICS_PATH), "utf8");
+    const before = await readText(workspaceRoot, METRICS_PATH);
     let after = before;
     for (const [metric, to] of metricValues) {
       const from = readMetric(after, metric);
@@ -116,10 +155,6 @@ export function describePlan(before: string, plan: CanvasPlan): Array<{ assumpti
   return lines;
 }
 
-export async function writeCanvasPlan(workspaceRoot: string, plan: CanvasPlan): Promise<void> {
-  for (const file of plan.files) await writeFileAtomically(join(workspaceRoot, file.path), file.after);
-}
-
 /** The commit message: `Canvas: validated A4, challenged A2 via threads/sales/x`. */
 export function commitMessage(plan: CanvasPlan, before: string, thread: string): string {
   const current = parseAssumptionsDocument(before).assumptions;
@@ -139,6 +174,8 @@ const run = promisify(execFile);
 /**
  * Commits the changed canvas files when the workspace is a git repository; returns the commit id,
  * or undefined when it is not a repository. Only the canvas files are committed, whatever else is staged.
+ * Committing again what is already committed (a retry after a crash) makes no new commit: it returns
+ * the commit that recorded it, found by its message.
  */
 export async function commitCanvas(workspaceRoot: string, paths: readonly string[], message: string): Promise<string | undefined> {
   try {
@@ -152,7 +189,16 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
       () => ["-c", "user.name=leanos", "-c", "user.email=leanos@localhost"],
     );
     await run("git", ["-C", top, "add", "--", ...inRepo]);
+    const unchanged = await run("git", ["-C", top, "diff", "--cached", "--quiet", "--", ...inRepo]).then(
+      () => true,
+      () => false,
+    );
+    if (unchanged) {
+      const last = (await run("git", ["-C", top, "log", "-1", "--format=%H%x00%B", "--", ...inRepo]).catch(() => ({ stdout: "" }))).stdout.split("\0");
+      return last[1]?.trim() === message ? last[0] : undefined;
+    }
     await run("git", ["-C", top, ...identity, "commit", "--quiet", "-m", message, "--", ...inRepo]);
+    durableStep("git commit");
     return (await run("git", ["-C", top, "rev-parse", "HEAD"])).stdout.trim();
   } catch (error) {
     const text = String((error as { stderr?: string }).stderr ?? (error as Error).message);

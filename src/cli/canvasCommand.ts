@@ -18,7 +18,7 @@ export async function showCanvas(options: { workspace: string | undefined; json:
   if (options.history) {
     const assumption = canvas.assumptions.find((candidate) => candidate.id === options.history!.toUpperCase());
     if (!assumption) throw new UsageError(`--history ${options.history}: no such assumption in strategy/canvas/10-assumptions.md`);
-    const steps = confidenceHistory(await new AuditLog(workspace.auditPath).read(), assumption.id);
+    const steps = confidenceHistory(await new AuditLog(workspace.root, workspace.auditPath).read(), assumption.id);
     if (options.json) write(JSON.stringify({ id: assumption.id, title: assumption.title, confidence: assumption.confidence, status: assumption.status, history: steps }, null, 2));
     else {
       write(`${assumption.id}: ${assumption.title} (now ${assumption.confidence}%, ${assumption.status})`);

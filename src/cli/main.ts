@@ -56,6 +56,14 @@ function formatResult(result: ThreadResult): string {
   return lines.join("\n");
 }
 
+/** Why `resume` ran nothing, and what moves the thread on. */
+function notRunBecause(result: ThreadResult): string {
+  if (result.state === "waiting") return "it waits for a person (see below).";
+  if (result.state === "scheduled") return "its next step is scheduled; leanos pass runs it when it is due.";
+  if (result.state === "done") return "it is complete.";
+  return `it is ${result.state}.`;
+}
+
 function resultJson(result: ThreadResult): Record<string, unknown> {
   return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files, started: result.started.map(resultJson) };
 }
@@ -207,18 +215,26 @@ export function buildProgram(): Command {
     .command("reject")
     .description("refuse the waiting gate; the thread records why and moves on")
     .argument("<thread>", "the thread (slug or unique prefix)")
-    .option("-r, --reason <text>", "why", "no reason given")
+    .option("-r, --reason <text>", "why (recorded in the thread; must not be empty)")
     .addHelpText("after", '\nExample:\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"')
-    .action(async (thread: string, options: { reason: string }, command: Command) => {
-      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "ignore", args: options.reason, by: who() }));
+    .action(async (thread: string, options: { reason?: string }, command: Command) => {
+      if (options.reason !== undefined && options.reason.trim().length === 0) throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
+      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }));
     });
 
   program
     .command("resume")
-    .description("run a failed thread on from its last checkpoint (completed stages are not redone)")
+    .description("run a failed or interrupted thread on from its last checkpoint (completed stages are not redone)")
     .argument("<thread>", "the thread (slug or unique prefix)")
+    .addHelpText("after", "\nA thread with nothing left to run is shown as it is: what it waits for and the command that answers it.\n\nExample:\n  leanos resume sales/elsaai-deal-closed")
     .action(async (thread: string, _options: unknown, command: Command) => {
-      await threadCommand(command, (runtime) => runtime.resume(thread));
+      await withRuntime(
+        command,
+        (runtime) => runtime.resume(thread),
+        (result) => (result.ran ? formatResult(result) : `Nothing left to run on ${pc.bold(result.thread)}: ${notRunBecause(result)}\n\n${formatResult(result)}`),
+        {},
+        (result) => ({ ...resultJson(result), ran: result.ran }),
+      );
     });
 
   program

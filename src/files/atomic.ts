@@ -1,13 +1,94 @@
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { randomBytes } from "node:crypto";
+import { appendFile, mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join, relative } from "node:path";
+import { containedPath } from "./contained.js";
+import { durableStep } from "./crashPoints.js";
+import { processAlive } from "./process.js";
 
-/** Writes through a temp file and a rename, so a crash never leaves a half-written file behind. */
-export async function writeFileAtomically(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, content, { encoding: "utf8" });
+// Every write leanos makes in a workspace goes through here: the path is checked to stay inside the
+// workspace, and the content lands through a temp file in .leanos/tmp/ and a rename, so a crash never
+// leaves a half-written file. Temp files name their process, so the next command removes those of a
+// dead one.
+
+export const TMP_DIR = join(".leanos", "tmp");
+const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
+let counter = 0;
+
+/** A fresh temp path in the workspace's .leanos/tmp/, named after this process. */
+export async function tempPath(root: string, label: string): Promise<string> {
+  const dir = containedPath(root, TMP_DIR);
+  await mkdir(dir, { recursive: true });
+  counter += 1;
+  return join(dir, `${HOST}~${process.pid}~${counter}~${randomBytes(3).toString("hex")}~${basename(label)}`);
 }
 
-export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  await writeFileAtomically(path, `${JSON.stringify(value, null, 2)}\n`);
+/** Makes a folder (and its parents) inside the workspace. */
+export async function makeDir(root: string, dir: string): Promise<string> {
+  const path = containedPath(root, dir);
+  await mkdir(path, { recursive: true });
+  return path;
+}
+
+/** Writes through a temp file and a rename, so a crash never leaves a half-written file behind. */
+export async function writeFileAtomically(root: string, path: string, content: string): Promise<void> {
+  const target = containedPath(root, path);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await tempPath(root, target);
+  const handle = await open(temp, "wx");
+  try {
+    await handle.writeFile(content, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    // Another file system under the workspace (a mount): a temp file beside the target instead.
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    const beside = join(dirname(target), `.${basename(target)}.leanos-tmp-${process.pid}`);
+    const local = await open(beside, "w");
+    try {
+      await local.writeFile(content, "utf8");
+      await local.sync();
+    } finally {
+      await local.close();
+    }
+    await rename(beside, target);
+  }
+  durableStep(`write ${relative(root, target)}`);
+}
+
+export async function writeJsonAtomically(root: string, path: string, value: unknown): Promise<void> {
+  await writeFileAtomically(root, path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Appends in one write, so lines from concurrent processes never interleave mid-line. */
+export async function appendToFile(root: string, path: string, text: string): Promise<void> {
+  const target = containedPath(root, path);
+  await mkdir(dirname(target), { recursive: true });
+  await appendFile(target, text, "utf8");
+  durableStep(`append ${relative(root, target)}`);
+}
+
+/** Removes what dead processes left in .leanos/tmp/ (temp files, half-made thread folders). */
+export async function removeDeadTemps(root: string): Promise<string[]> {
+  const dir = join(root, TMP_DIR);
+  let names: string[];
+  try {
+    containedPath(root, TMP_DIR);
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const [host, pid] = name.split("~");
+    if (host !== HOST || pid === undefined || processAlive(Number(pid))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }

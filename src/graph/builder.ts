@@ -24,7 +24,7 @@ const GATES: Record<GateKind, GateFactory> = {
   impact: single(stageGate),
   always: single(stageGate),
   actions: actionNodes,
-  canvas: single(canvasGate),
+  canvas: canvasGate,
   opportunities: single(opportunitiesGate),
 };
 

@@ -9,6 +9,16 @@ const merge = <T>() => ({
 });
 
 
+/** An accepted canvas change, planned and saved before it is applied (see canvasGate). */
+export const CanvasApplySchema = z.object({
+  review: ReviewSchema,
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
+  files: z.array(z.object({ path: z.string(), before: z.string(), after: z.string() })),
+  message: z.string(),
+  changes: z.array(z.object({ assumption: z.string().optional(), metric: z.string().optional(), field: z.string(), from: z.string(), to: z.string() })),
+});
+export type CanvasApply = z.infer<typeof CanvasApplySchema>;
+
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
 
 /** The state a thread carries through the graph; checkpointed after every node. */
@@ -27,6 +37,8 @@ export const ThreadStateSchema = z.object({
   opportunity_reviews: z.record(z.string(), ReviewSchema).register(registry, merge<z.infer<typeof ReviewSchema>>()),
   /** Reviewer feedback waiting to be used by a stage's redraft, by stage key; null once used. */
   feedback: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
+  /** Accepted canvas changes waiting to be applied, by gate key. */
+  canvas_apply: z.record(z.string(), CanvasApplySchema).register(registry, merge<CanvasApply>()),
   action_log: z.array(LogEntrySchema).register(registry, {
     reducer: { fn: (current: Array<z.infer<typeof LogEntrySchema>>, update: Array<z.infer<typeof LogEntrySchema>>) => current.concat(update) },
     default: () => [],

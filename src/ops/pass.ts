@@ -1,5 +1,5 @@
 import type { Runtime, ThreadResult } from "../runtime/engine.js";
-import { PassLock } from "./passLock.js";
+import { Lease } from "../store/leases.js";
 import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
 import { writeToday } from "./todayFile.js";
 
@@ -50,8 +50,8 @@ function campaignNamedIn(text: string, campaigns: ReadonlyMap<string, string>): 
 
 export async function runPass(runtime: Runtime, control: PassControl = { stopping: false }): Promise<PassSummary> {
   const started = Date.now();
-  const lock = PassLock.acquire(runtime.workspace.checkpointsPath);
-  if (!(lock instanceof PassLock)) {
+  const lock = Lease.acquire(runtime.workspace.root, runtime.workspace.checkpointsPath, "pass");
+  if (!(lock instanceof Lease)) {
     // Overlapping passes (a slow pass and the next cron tick) are normal: the later one steps aside.
     return emptySummary(runtime, started, `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`);
   }
@@ -90,8 +90,8 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
       if (!control.stopping) {
         log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
         const result = await runtime.advance(entry.thread);
-        if (result === undefined) busy.push(entry.thread);
-        else {
+        if (result === "busy") busy.push(entry.thread);
+        else if (result !== undefined) {
           const meta = (await runtime.resolve(entry.thread)).meta;
           advanced.push({ thread: entry.thread, state: result.state, pending: result.pending.length, next_due: meta.next_due });
         }

@@ -23,6 +23,6 @@ export async function writeToday(runtime: Runtime, collector?: TodayCollector): 
   const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
   const markdown = renderToday(filled, audit);
   const path = join(runtime.workspace.root, "ops", "today.md");
-  await writeFileAtomically(path, markdown);
+  await writeFileAtomically(runtime.workspace.root, path, markdown);
   return { path, markdown, pending: filled.pending.length, alerts: filled.stuck.length + filled.stalled.length + filled.failed.length };
 }

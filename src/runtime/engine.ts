@@ -1,17 +1,18 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { Command } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { z } from "zod";
 import { editedValues, GateArgs, pendingItem, type GatePayload, type GateResponse } from "../approvals/gates.js";
 import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
-import { checkCanvasValues, type CanvasValues } from "../canvas/update.js";
+import { checkCanvasValues, missingCanvasTargets, type CanvasValues } from "../canvas/update.js";
 import { AlreadyAnswered, RuntimeFailure, UsageError, describeZodIssues } from "../errors.js";
-import { withThreadLock } from "../threads/lock.js";
+import { makeDir, removeDeadTemps } from "../files/atomic.js";
+import { readText } from "../files/readText.js";
+import { WorkspaceCheckpointer } from "../store/checkpointer.js";
+import { withLease } from "../store/leases.js";
 import { toolPath } from "../files/toolRoot.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
@@ -50,6 +51,17 @@ export interface ThreadResult {
 
 type Snapshot = Awaited<ReturnType<ThreadGraph["getState"]>>;
 
+/** Whether the graph ever saved a step of this thread (a start killed before its first checkpoint did not). */
+const started = (snapshot: Snapshot): boolean => (snapshot.values as Partial<ThreadGraphState>).thread !== undefined;
+
+/** Graphs built only to read a thread's checkpoint draft nothing. */
+const READER: StageDrafter = {
+  provider: "none",
+  model: "none",
+  classify: () => Promise.reject(new Error("a graph opened to read state drafts nothing")),
+  draft: () => Promise.reject(new Error("a graph opened to read state drafts nothing")),
+};
+
 const TimerInterrupt = z.object({ timer: z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional() }) });
 type Timer = z.infer<typeof TimerInterrupt>["timer"];
 
@@ -65,10 +77,10 @@ export class Runtime {
     readonly canvas: Canvas,
     readonly skills: SkillSet,
     readonly spec: GraphSpec,
-    private readonly checkpointer: SqliteSaver,
+    private readonly checkpointer: WorkspaceCheckpointer,
     private readonly options: RuntimeOptions,
   ) {
-    this.audit = new AuditLog(workspace.auditPath);
+    this.audit = new AuditLog(workspace.root, workspace.auditPath);
   }
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -82,8 +94,10 @@ export class Runtime {
     ]);
     checkRouting(actionTemplates(skills));
     const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills);
-    await mkdir(workspace.stateDir, { recursive: true });
-    const checkpointer = SqliteSaver.fromConnString(workspace.checkpointsPath);
+    await makeDir(workspace.root, workspace.stateDir);
+    // What a killed process left half-written (temp files, half-made thread folders) goes first.
+    await removeDeadTemps(workspace.root);
+    const checkpointer = WorkspaceCheckpointer.openIn(workspace.root, workspace.checkpointsPath);
     return new Runtime(workspace, canvas, skills, spec, checkpointer, options);
   }
 
@@ -157,11 +171,30 @@ export class Runtime {
 
   /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
   private async updateMeta(thread: string, change: (meta: ThreadMeta) => ThreadMeta, options: { touch?: boolean } = {}): Promise<ThreadMeta> {
-    const dir = threadDir(this.workspace.threadsDir, thread);
-    const before = await readThreadMeta(dir);
+    const dir = this.dirOf(thread);
+    const before = await readThreadMeta(this.workspace.root, dir);
     const updated = { ...change(before), updated_at: options.touch === false ? before.updated_at : this.stamp() };
-    await writeThreadMeta(dir, updated);
+    await writeThreadMeta(this.workspace.root, dir, updated);
     return updated;
+  }
+
+  private dirOf(thread: string): string {
+    return threadDir(this.workspace.threadsDir, thread);
+  }
+
+  private readMeta(thread: string): Promise<ThreadMeta> {
+    return readThreadMeta(this.workspace.root, this.dirOf(thread));
+  }
+
+  /** Runs `work` holding the thread's lease: one process at a time resumes a thread. */
+  private lockThread<T>(thread: string, work: () => Promise<T>): Promise<T> {
+    return withLease(this.workspace.root, this.workspace.checkpointsPath, `thread:${thread}`, work);
+  }
+
+  /** Like lockThread, but a thread busy in another process is skipped: the result is "busy". */
+  private async tryLockThread<T>(thread: string, work: () => Promise<T>): Promise<T | "busy"> {
+    const result = await withLease(this.workspace.root, this.workspace.checkpointsPath, `thread:${thread}`, async () => ({ value: await work() }), { wait: false });
+    return result === undefined ? "busy" : result.value;
   }
 
   private drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
@@ -176,12 +209,11 @@ export class Runtime {
     const drafter = await this.drafterFor();
     const classification = await drafter.classify(event, this.canvas);
     const type = typeOverride ?? classification.type;
-    const { thread, dir } = await claimThreadFolder(this.workspace.threadsDir, type, slugify(classification.title));
     const created = this.stamp();
-    const meta: ThreadMeta = ThreadMeta.parse({
+    const metaFor = (thread: string, slug: string): ThreadMeta => ThreadMeta.parse({
       thread,
       type,
-      slug: thread.split("/")[1]!,
+      slug,
       title: classification.title,
       created_at: created,
       updated_at: created,
@@ -197,20 +229,35 @@ export class Runtime {
       ...(origin ? { origin } : {}),
       ...(pattern ? { pattern } : {}),
     });
-    await writeThreadMeta(dir, meta);
-    await this.audit.append({ kind: "thread-started", at: created, thread, type, title: classification.title, provider: drafter.provider, source: event.source });
-    const initial: Partial<ThreadGraphState> = { thread, type, today: created.slice(0, 10), event, impact: null };
-    return this.run(thread, drafter, initial);
+    // A follow-up of an opportunity takes up a thread an earlier, killed attempt already claimed.
+    const sameOrigin = origin ? (existing: ThreadMeta) => existing.origin === origin && existing.event.source === event.source : undefined;
+    const claimed = await claimThreadFolder(this.workspace.root, this.workspace.threadsDir, type, slugify(classification.title), metaFor, sameOrigin);
+    const { thread } = claimed;
+    if (!claimed.existing) await this.audit.append({ kind: "thread-started", at: created, thread, type, title: classification.title, provider: drafter.provider, source: event.source });
+    return this.lockThread(thread, async () => (await this.continueLocked(thread, drafter)) ?? (await this.settledResult(thread)));
+  }
+
+  /** The graph input that starts a thread, from its meta.json (so a thread whose start was cut short can start again). */
+  private initialInput(meta: ThreadMeta): Partial<ThreadGraphState> {
+    const event: RawEvent = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(meta.event.file ? { file: meta.event.file } : {}) };
+    return { thread: meta.thread, type: meta.type, today: meta.created_at.slice(0, 10), event, impact: null };
   }
 
   private config(thread: string) {
     return { configurable: { thread_id: thread } };
   }
 
+  /**
+   * Runs the graph (the caller holds the thread's lease). meta.json says "running" first, so a crash
+   * anywhere in the run leaves a thread that the next reader repairs from the checkpoint.
+   */
   private async run(thread: string, drafter: StageDrafter, input: unknown): Promise<ThreadResult> {
     const graph = this.graphFor(drafter);
+    if ((await this.readMeta(thread)).state !== "running") await this.updateMeta(thread, (meta) => ({ ...meta, state: "running" }), { touch: false });
     try {
-      await graph.invoke(input as never, this.config(thread));
+      // "sync": each step's checkpoint is saved before the next step starts, so a kill never
+      // leaves a step's side effects ahead of the checkpoint by more than the step itself.
+      await graph.invoke(input as never, { ...this.config(thread), durability: "sync" });
     } catch (error) {
       const message = (error as Error).message;
       await this.updateMeta(thread, (meta) => ({ ...meta, state: "failed", error: message }));
@@ -227,7 +274,7 @@ export class Runtime {
     const pending = this.pendingOf(snapshot);
     const values = snapshot.values as Partial<ThreadGraphState>;
     const timer = this.timerOf(snapshot);
-    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : snapshot.next.length === 0 ? "done" : "running";
+    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : snapshot.next.length === 0 && started(snapshot) ? "done" : "running";
     let asked: PendingItem[] = [];
     const updated = await this.updateMeta(thread, (meta) => {
       const { error: _cleared, ...rest } = meta;
@@ -285,11 +332,14 @@ export class Runtime {
     });
   }
 
-  /** Each approved opportunity becomes a new thread, once: the source's meta.json records it. */
+  /**
+   * Each approved opportunity becomes a new thread, once: the source's meta.json records it, and a
+   * follow-up claimed by an attempt killed before that record is taken up rather than made again.
+   */
   private async startApprovedOpportunities(thread: string): Promise<ThreadResult[]> {
     const started: ThreadResult[] = [];
     for (;;) {
-      const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
+      const meta = await this.readMeta(thread);
       const opportunity = meta.opportunities.find((entry) => entry.status === "approved" && !entry.thread);
       if (!opportunity) return started;
       const event: RawEvent = {
@@ -336,33 +386,65 @@ export class Runtime {
   }
 
   /**
-   * Runs a scheduled thread's next step if it is due now (a pass does this). Returns undefined when
-   * nothing was due, so a second pass finds nothing to do.
+   * Runs what a thread has left to run (the caller holds its lease): a start cut short before its
+   * first checkpoint, a run cut short after one, a failed stage. Undefined when nothing is left to
+   * run: the thread waits for a person, for a due date, or is complete.
    */
-  async advance(name: string): Promise<ThreadResult | undefined> {
-    const { thread } = await this.resolve(name);
-    return withThreadLock(
-      threadDir(this.workspace.threadsDir, thread),
-      async () => {
-        const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
-        const drafter = await this.drafterFor(meta);
-        const snapshot = await this.graphFor(drafter).getState(this.config(thread));
-        const timer = this.timerOf(snapshot);
-        if (timer) {
-          if (timer.due > this.stamp().slice(0, 10)) return undefined;
-          return this.run(thread, drafter, new Command({ resume: { type: "timer", at: this.stamp() } }));
-        }
-        // A run cut short by a crash: its next step is due now.
-        if (this.gatesOf(snapshot).length === 0 && snapshot.next.length > 0 && meta.state !== "failed") return this.run(thread, drafter, null);
-        return undefined;
-      },
-      { wait: false },
-    );
+  private async continueLocked(thread: string, drafter?: StageDrafter): Promise<ThreadResult | undefined> {
+    const meta = await this.readMeta(thread);
+    const chosen = drafter ?? (await this.drafterFor(meta));
+    const snapshot = await this.graphFor(chosen).getState(this.config(thread));
+    if (!started(snapshot)) return this.run(thread, chosen, this.initialInput(meta));
+    if (this.gatesOf(snapshot).length > 0 || this.timerOf(snapshot) || snapshot.next.length === 0) return undefined;
+    return this.run(thread, chosen, null);
   }
 
+  /** meta.json made true to the checkpoint again (the caller holds the lease), with the opportunities left to start. */
+  private async settledResult(thread: string): Promise<ThreadResult> {
+    const settled = await this.settle(thread, this.graphFor(READER));
+    return { ...settled, started: await this.startApprovedOpportunities(thread) };
+  }
+
+  /**
+   * Runs a scheduled thread's next step if it is due now, and finishes a run a crash cut short (a pass
+   * does this). Undefined when nothing was due, so a second pass finds nothing to do; "busy" when
+   * another process holds the thread.
+   */
+  async advance(name: string): Promise<ThreadResult | "busy" | undefined> {
+    const { thread } = await this.resolve(name);
+    return this.tryLockThread(thread, async () => {
+      const meta = await this.readMeta(thread);
+      if (meta.state === "failed") return undefined;
+      const drafter = await this.drafterFor(meta);
+      const snapshot = await this.graphFor(drafter).getState(this.config(thread));
+      const timer = this.timerOf(snapshot);
+      if (timer) {
+        if (timer.due > this.stamp().slice(0, 10)) return meta.next_due === timer.due ? undefined : this.settledResult(thread);
+        return this.run(thread, drafter, new Command({ resume: { type: "timer", at: this.stamp() } }));
+      }
+      return (await this.continueLocked(thread, drafter)) ?? (meta.state === "running" ? this.settledResult(thread) : undefined);
+    });
+  }
+
+  /**
+   * A thread named by a person or a script, with its meta.json. A thread left "running" by a process
+   * that died is repaired from its checkpoint first, so no reader sees a state the checkpoint has left.
+   */
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
-    const thread = await resolveThreadName(this.workspace.threadsDir, name);
-    return { thread, meta: await readThreadMeta(threadDir(this.workspace.threadsDir, thread)) };
+    const thread = await resolveThreadName(this.workspace.root, this.workspace.threadsDir, name);
+    return { thread, meta: await this.fresh(await this.readMeta(thread)) };
+  }
+
+  /** The meta.json as the checkpoint has it: a "running" thread nobody runs is settled from its checkpoint. */
+  private async fresh(meta: ThreadMeta): Promise<ThreadMeta> {
+    if (meta.state !== "running") return meta;
+    const repaired = await this.tryLockThread(meta.thread, async () => {
+      const current = await this.readMeta(meta.thread);
+      if (current.state !== "running") return current;
+      await this.settle(meta.thread, this.graphFor(READER));
+      return this.readMeta(meta.thread);
+    });
+    return repaired === "busy" ? meta : repaired;
   }
 
   /**
@@ -378,7 +460,7 @@ export class Runtime {
 
   /** Every thread's meta.json, one at a time, so a large workspace is never all in memory. */
   async *eachThread(): AsyncGenerator<ThreadMeta> {
-    for (const thread of await listThreadNames(this.workspace.threadsDir)) yield await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
+    for (const thread of await listThreadNames(this.workspace.root, this.workspace.threadsDir)) yield await this.fresh(await this.readMeta(thread));
   }
 
   /**
@@ -388,11 +470,11 @@ export class Runtime {
    */
   async answer(name: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
     const { thread } = await this.resolve(name);
-    return withThreadLock(threadDir(this.workspace.threadsDir, thread), () => this.answerLocked(thread, response, expected));
+    return this.lockThread(thread, () => this.answerLocked(thread, response, expected));
   }
 
   private async answerLocked(thread: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
-    const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
+    const meta = await this.readMeta(thread);
     const drafter = await this.drafterFor(meta);
     const graph = this.graphFor(drafter);
     const snapshot = await graph.getState(this.config(thread));
@@ -400,7 +482,10 @@ export class Runtime {
     if (expected !== undefined && this.pendingOf(snapshot)[0]?.id !== expected) {
       throw new AlreadyAnswered(`this question on ${thread} was answered elsewhere in the meantime; nothing was changed`);
     }
-    if (!payload) throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state}); leanos pending lists what waits`);
+    if (!payload) {
+      const hint = started(snapshot) && snapshot.next.length > 0 ? `; its run was cut short: leanos resume ${thread} finishes it` : "; leanos pending lists what waits";
+      throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state})${hint}`);
+    }
     const args = GateArgs.parse(payload.action_request.args);
     const allowed = pendingItem(payload).allowed;
     const answerName = response.type === "response" ? "respond" : response.type === "ignore" ? "reject" : response.type;
@@ -408,6 +493,15 @@ export class Runtime {
       throw new UsageError(`"${answerName}" is not allowed at this ${args.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`);
     }
     if (response.type === "edit") this.checkEdit(args, editedValues(response as GateResponse));
+    if (args.kind === "canvas" && response.type !== "ignore") {
+      const values = { ...args.values, ...(response.type === "edit" ? editedValues(response as GateResponse) : {}) } as CanvasValues;
+      const gone = await missingCanvasTargets(this.workspace.root, values);
+      if (gone.length > 0) {
+        throw new UsageError(
+          `the canvas changed since this was asked: ${gone.join("; ")}. Restore it, or refuse the change with leanos reject ${thread} --reason "..."; nothing was changed`,
+        );
+      }
+    }
     const reported = response.type === "edit" ? editedValues(response as GateResponse).outcome : undefined;
     if (response.type !== "ignore" && args.outcomes && args.outcomes.length > 1 && !reported) {
       throw new UsageError(
@@ -416,6 +510,9 @@ export class Runtime {
     }
     if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0)) {
       throw new UsageError("respond needs the feedback text");
+    }
+    if (response.type === "ignore" && typeof response.args === "string" && response.args.trim().length === 0) {
+      throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
     }
     const full = { ...response, at: response.at ?? this.stamp() } as GateResponse;
     return this.run(thread, drafter, new Command({ resume: full }));
@@ -430,7 +527,8 @@ export class Runtime {
       return;
     }
     for (const key of Object.keys(edits)) {
-      if (!(key in args.values)) throw new UsageError(`--edit: "${key}" is not a field of this draft (fields: ${Object.keys(args.values).join(", ")})`);
+      // Own keys only: "__proto__", "constructor" and "toString" are found `in` every object.
+      if (!Object.hasOwn(args.values, key)) throw new UsageError(`--edit: "${key}" is not a field of this draft (fields: ${Object.keys(args.values).join(", ")})`);
       if (args.locked.includes(key)) throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
     }
     const merged = { ...args.values, ...edits };
@@ -452,20 +550,17 @@ export class Runtime {
     if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
   }
 
-  /** Runs a failed (or interrupted) thread on from its last checkpoint; completed stages are not redone. */
-  async resume(name: string): Promise<ThreadResult> {
+  /**
+   * Runs a failed or interrupted thread on from its last checkpoint (completed stages are not redone).
+   * A thread with nothing left to run is settled and returned as it is: what it waits for, when its
+   * next step is due, or that it is complete.
+   */
+  async resume(name: string): Promise<ThreadResult & { ran: boolean }> {
     const { thread } = await this.resolve(name);
-    return withThreadLock(threadDir(this.workspace.threadsDir, thread), () => this.resumeLocked(thread));
-  }
-
-  private async resumeLocked(thread: string): Promise<ThreadResult> {
-    const meta = await readThreadMeta(threadDir(this.workspace.threadsDir, thread));
-    const drafter = await this.drafterFor(meta);
-    const graph = this.graphFor(drafter);
-    const snapshot = await graph.getState(this.config(thread));
-    if (this.payloadsOf(snapshot).length > 0) throw new UsageError(`thread ${thread} waits for a human: answer it with leanos approve / reject`);
-    if (snapshot.next.length === 0) throw new UsageError(`thread ${thread} has nothing left to run (state: ${meta.state})`);
-    return this.run(thread, drafter, null);
+    return this.lockThread(thread, async () => {
+      const ran = await this.continueLocked(thread);
+      return ran ? { ...ran, ran: true } : { ...(await this.settledResult(thread)), ran: false };
+    });
   }
 
   /**
@@ -473,7 +568,7 @@ export class Runtime {
    * thread names); without a campaign, records that the lead was checked, so no pass looks again.
    */
   async attribute(lead: string, campaign: string | undefined): Promise<void> {
-    await withThreadLock(threadDir(this.workspace.threadsDir, lead), () =>
+    await this.lockThread(lead, () =>
       this.updateMeta(
         lead,
         (meta) => ({ ...meta, attribution_checked: true, ...(campaign ? { attribution: { campaign, via: "the event names the campaign" } } : {}) }),
@@ -481,16 +576,15 @@ export class Runtime {
       ),
     );
     if (!campaign) return;
-    await withThreadLock(threadDir(this.workspace.threadsDir, campaign), () =>
+    await this.lockThread(campaign, () =>
       this.updateMeta(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
     );
   }
 
   /** The gate payload a thread waits at, if any. */
   async pendingPayload(name: string): Promise<GatePayload | undefined> {
-    const { thread, meta } = await this.resolve(name);
-    const graph = this.graphFor(await this.drafterFor(meta));
-    return this.payloadsOf(await graph.getState(this.config(thread)))[0];
+    const { thread } = await this.resolve(name);
+    return this.payloadsOf(await this.graphFor(READER).getState(this.config(thread)))[0];
   }
 
   /** The drafter new work in this workspace uses (for reading chat replies, among others). */
@@ -501,19 +595,20 @@ export class Runtime {
   /** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
   async stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>> {
     const outputs: Partial<Record<string, unknown>> = {};
-    const dir = threadDir(this.workspace.threadsDir, thread);
+    const dir = this.dirOf(thread);
     for (const node of this.spec.nodes) {
       const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
       const path = join(dir, file);
       if (!existsSync(path)) continue;
-      outputs[node.skill.stage.output] = (matter(await readFile(path, "utf8"), {}).data as { output?: unknown }).output;
+      outputs[node.skill.stage.output] = (matter(await readText(this.workspace.root, path), {}).data as { output?: unknown }).output;
     }
     return outputs;
   }
 
   async threads(): Promise<ThreadMeta[]> {
-    const names = await listThreadNames(this.workspace.threadsDir);
-    return Promise.all(names.map((thread) => readThreadMeta(threadDir(this.workspace.threadsDir, thread))));
+    const metas: ThreadMeta[] = [];
+    for await (const meta of this.eachThread()) metas.push(meta);
+    return metas;
   }
 
   /** What a thread does next, for status output. */
@@ -527,6 +622,6 @@ export class Runtime {
 
   close(): void {
     // The sqlite handle is released so a test can delete the workspace.
-    (this.checkpointer as unknown as { db?: { close(): void } }).db?.close();
+    this.checkpointer.close();
   }
 }

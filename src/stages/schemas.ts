@@ -3,7 +3,14 @@ import { z } from "zod";
 // Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
 // parsed with it before anything is written, whichever provider drafted it.
 
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD");
+/** A real calendar date as YYYY-MM-DD (2026-02-30 and 2026-13-45 are refused). */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
+  .refine((date) => {
+    const parsed = new Date(`${date}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
+  }, "not a calendar date");
 export const ThreadType = z.enum(["sales", "marketing", "business"]);
 export type ThreadType = z.infer<typeof ThreadType>;
 export const BusinessMode = z.enum(["VENTURE", "BOOTSTRAP", "HYBRID"]);

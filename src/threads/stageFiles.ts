@@ -77,13 +77,13 @@ export async function writeStageFiles(args: {
   const view = { ...(output as object), ...(opportunities ? { opportunities } : {}), meta, gate, review, canvas_review: canvasReview, log: args.log ?? [] };
   const body = skill.templates.output ? Mustache.render(skill.templates.output, view) : fallbackBody(meta, output);
   if (!skill.stage.file.endsWith("/")) {
-    await writeMarkdown(join(threadDir, skill.stage.file), front, body);
+    await writeMarkdown(context.workspaceRoot, join(threadDir, skill.stage.file), front, body);
     return [skill.stage.file];
   }
   // A folder stage (5-actions/): the plan and its log, then one file per action.
   const folder = skill.stage.file;
   const written = [`${folder}execution-log.md`];
-  await writeMarkdown(join(threadDir, written[0]!), front, body);
+  await writeMarkdown(context.workspaceRoot, join(threadDir, written[0]!), front, body);
   const actions = ((output as { actions?: PlannedAction[] }).actions ?? []) as PlannedAction[];
   for (const action of actions) {
     const template = context.actionTemplates.get(action.type);
@@ -98,7 +98,7 @@ export async function writeStageFiles(args: {
     };
     const actionBody = skill.templates.action ? Mustache.render(skill.templates.action, actionView) : fallbackBody(meta, action);
     const file = `${folder}${actionFileName(action, actions)}`;
-    await writeMarkdown(join(threadDir, file), { thread: meta.thread, action: action.id, type: action.type, owner: action.owner, human_required: action.human_required, due: action.due, status: action.status, drafted_by: meta.drafted_by, review: args.actionReviews?.[action.id] }, actionBody);
+    await writeMarkdown(context.workspaceRoot, join(threadDir, file), { thread: meta.thread, action: action.id, type: action.type, owner: action.owner, human_required: action.human_required, due: action.due, status: action.status, drafted_by: meta.drafted_by, review: args.actionReviews?.[action.id] }, actionBody);
     written.push(file);
   }
   return written;

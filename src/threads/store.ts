@@ -1,9 +1,12 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
-import { UsageError, describeZodIssues } from "../errors.js";
-import { writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
+import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
+import { containedPath } from "../files/contained.js";
+import { durableStep } from "../files/crashPoints.js";
+import { tempPath, writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
+import { readText } from "../files/readText.js";
 import type { ThreadType } from "../stages/schemas.js";
 import { ThreadMeta } from "./meta.js";
 
@@ -14,49 +17,84 @@ export function threadDir(threadsDir: string, thread: string): string {
 }
 
 /**
- * Claims a new thread folder. mkdir without `recursive` fails when the folder exists, so two
- * processes can never take the same slug: a taken slug gets -2, -3, ...
+ * Claims a new thread folder with its meta.json in one step: the folder is made whole in
+ * .leanos/tmp/ and renamed into place. A rename never lands on a folder that has files, so two
+ * processes can never take the same slug (a taken slug gets -2, -3, ...), and a crash leaves either
+ * no thread or a whole one, never an invisible half.
  */
-export async function claimThreadFolder(threadsDir: string, type: ThreadType, baseSlug: string): Promise<{ thread: string; dir: string }> {
-  await mkdir(join(threadsDir, type), { recursive: true });
-  for (let attempt = 1; attempt < 1000; attempt += 1) {
-    const slug = attempt === 1 ? baseSlug : `${baseSlug}-${attempt}`;
-    const dir = join(threadsDir, type, slug);
-    try {
-      await mkdir(dir);
-      return { thread: `${type}/${slug}`, dir };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+export async function claimThreadFolder(
+  root: string,
+  threadsDir: string,
+  type: ThreadType,
+  baseSlug: string,
+  metaFor: (thread: string, slug: string) => ThreadMeta,
+  /** Takes up an existing thread this says is the same (a retry of a start that was cut short). */
+  same?: (existing: ThreadMeta) => boolean,
+): Promise<{ thread: string; dir: string; meta: ThreadMeta; existing: boolean }> {
+  await mkdir(containedPath(root, join(threadsDir, type)), { recursive: true });
+  const staging = await tempPath(root, "claim");
+  await mkdir(staging);
+  try {
+    for (let attempt = 1; attempt < 1000; attempt += 1) {
+      const slug = attempt === 1 ? baseSlug : `${baseSlug}-${attempt}`;
+      const thread = `${type}/${slug}`;
+      const dir = containedPath(root, join(threadsDir, type, slug));
+      if (existsSync(join(dir, "meta.json"))) {
+        if (same) {
+          const existing = await readThreadMeta(root, dir);
+          if (same(existing)) return { thread, dir, meta: existing, existing: true };
+        }
+        continue;
+      }
+      const meta = ThreadMeta.parse(metaFor(thread, slug));
+      await writeJsonAtomically(root, join(staging, "meta.json"), meta);
+      try {
+        await rename(staging, dir);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOTEMPTY" || code === "EEXIST") continue;
+        throw error;
+      }
+      durableStep(`claim ${thread}`);
+      return { thread, dir, meta, existing: false };
     }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
   throw new UsageError(`too many threads named ${type}/${baseSlug}-*`);
 }
 
-export async function readThreadMeta(dir: string): Promise<ThreadMeta> {
+export async function readThreadMeta(root: string, dir: string): Promise<ThreadMeta> {
   const path = join(dir, "meta.json");
-  const raw = JSON.parse(await readFile(path, "utf8")) as unknown;
+  const text = await readText(root, path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new FileProblem(path, `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`);
+  }
   const parsed = ThreadMeta.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${path}: ${describeZodIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new FileProblem(path, `${describeZodIssues(parsed.error.issues)}; restore it (git checkout, or a backup) or move the thread folder aside`);
   return parsed.data;
 }
 
-export async function writeThreadMeta(dir: string, meta: ThreadMeta): Promise<void> {
-  await writeJsonAtomically(join(dir, "meta.json"), ThreadMeta.parse(meta));
+export async function writeThreadMeta(root: string, dir: string, meta: ThreadMeta): Promise<void> {
+  await writeJsonAtomically(root, join(dir, "meta.json"), ThreadMeta.parse(meta));
 }
 
 /** Writes a markdown file with YAML front-matter, atomically. */
-export async function writeMarkdown(path: string, frontMatter: Record<string, unknown>, body: string): Promise<void> {
+export async function writeMarkdown(root: string, path: string, frontMatter: Record<string, unknown>, body: string): Promise<void> {
   // JSON round trip drops undefined values, which YAML cannot represent.
   const clean = JSON.parse(JSON.stringify(frontMatter)) as Record<string, unknown>;
-  await writeFileAtomically(path, matter.stringify(`\n${body.trim()}\n`, clean));
+  await writeFileAtomically(root, path, matter.stringify(`\n${body.trim()}\n`, clean));
 }
 
 /** Every thread name (`type/slug`) in the workspace. */
-export async function listThreadNames(threadsDir: string): Promise<string[]> {
+export async function listThreadNames(root: string, threadsDir: string): Promise<string[]> {
   const names: string[] = [];
   for (const type of THREAD_TYPES) {
     const typeDir = join(threadsDir, type);
-    if (!existsSync(typeDir)) continue;
+    if (!existsSync(containedPath(root, typeDir))) continue;
     for (const entry of await readdir(typeDir, { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(typeDir, entry.name, "meta.json"))) names.push(`${type}/${entry.name}`);
     }
@@ -64,15 +102,30 @@ export async function listThreadNames(threadsDir: string): Promise<string[]> {
   return names.sort();
 }
 
-/** A thread named by its full name, its slug, or a unique prefix of either. */
-export async function resolveThreadName(threadsDir: string, name: string): Promise<string> {
-  const wanted = name.replace(/^threads\//, "").replace(/\/+$/, "");
+/** The shortest prefix that may name a thread: shorter ones match too much by accident. */
+export const MIN_PREFIX = 3;
+
+/** What a person typed as a thread name, checked before any lookup. */
+function wantedName(name: string): string {
+  const wanted = name.trim().replace(/^threads\//, "").replace(/\/+$/, "");
+  if (wanted.length === 0) throw new UsageError(`"${name}" names no thread: give a thread as type/slug, its slug, or a unique prefix (leanos status lists them)`);
+  if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9-]*)?$/.test(wanted)) {
+    throw new UsageError(`"${name}" is not a thread name: names are type/slug (lowercase letters, digits, hyphens), e.g. sales/elsaai-deal-closed`);
+  }
+  return wanted;
+}
+
+/** A thread named by its full name, its slug, or a unique prefix (at least 3 characters) of either. */
+export async function resolveThreadName(root: string, threadsDir: string, name: string): Promise<string> {
+  const wanted = wantedName(name);
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
-  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(threadDir(threadsDir, wanted), "meta.json"))) return wanted;
-  const all = await listThreadNames(threadsDir);
+  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(containedPath(root, threadDir(threadsDir, wanted)), "meta.json"))) return wanted;
+  const all = await listThreadNames(root, threadsDir);
   const exact = all.filter((thread) => thread === wanted || thread.split("/")[1] === wanted);
   if (exact.length === 1) return exact[0]!;
-  const matches = exact.length > 1 ? exact : all.filter((thread) => thread.startsWith(wanted) || thread.split("/")[1]!.startsWith(wanted));
+  if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);
+  if (wanted.length < MIN_PREFIX) throw new UsageError(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters (leanos status lists the threads)`);
+  const matches = all.filter((thread) => thread.startsWith(wanted) || thread.split("/")[1]!.startsWith(wanted));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new UsageError(`unknown thread "${name}" (leanos status lists the threads)`);
   throw new UsageError(`thread "${name}" is ambiguous: ${matches.join(", ")}`);

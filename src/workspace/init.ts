@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join, relative, resolve } from "node:path";
 import Mustache from "mustache";
 import { UsageError } from "../errors.js";
-import { writeFileAtomically } from "../files/atomic.js";
+import { makeDir, writeFileAtomically } from "../files/atomic.js";
 import { toolPath } from "../files/toolRoot.js";
 import type { BusinessMode } from "../stages/schemas.js";
 
@@ -26,20 +26,21 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function initWorkspace(dir: string, options: { company: string; mode: BusinessMode; git: boolean }): Promise<{ root: string; files: string[] }> {
   const root = resolve(dir);
   if (existsSync(join(root, "strategy", "canvas"))) throw new UsageError(`${root} already holds a canvas (strategy/canvas/); nothing was changed`);
+  await mkdir(root, { recursive: true });
   const skeleton = toolPath("examples", "skeleton");
   const written: string[] = [];
   for (const source of await filesUnder(skeleton)) {
     const name = relative(skeleton, source);
     const target = name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name;
     if (existsSync(join(root, target))) throw new UsageError(`${join(root, target)} exists; nothing more was written`);
-    await writeFileAtomically(join(root, target), Mustache.render(await readFile(source, "utf8"), { company: options.company, mode: options.mode }));
+    await writeFileAtomically(root, target, Mustache.render(await readFile(source, "utf8"), { company: options.company, mode: options.mode }));
     written.push(target);
   }
-  for (const folder of FOLDERS) await mkdir(join(root, folder), { recursive: true });
+  for (const folder of FOLDERS) await makeDir(root, folder);
   if (options.git && !existsSync(join(root, ".git"))) {
     const git = spawnSync("git", ["init", "--quiet", root], { encoding: "utf8" });
     if (git.status !== 0) throw new UsageError(`git init failed: ${git.stderr.trim()}`);
-    await writeFileAtomically(join(root, ".gitignore"), ".leanos/checkpoints.sqlite*\n.leanos/*.lock\nthreads/**/.lock\n");
+    await writeFileAtomically(root, ".gitignore", ".leanos/checkpoints.sqlite*\n.leanos/*.lock\nthreads/**/.lock\n");
     written.push(".gitignore");
   }
   return { root, files: written };

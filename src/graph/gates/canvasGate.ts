@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { Command, interrupt } from "@langchain/langgraph";
 import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import {
@@ -9,29 +7,38 @@ import {
   commitMessage,
   describePlan,
   planCanvasUpdate,
-  writeCanvasPlan,
   type CanvasValues,
 } from "../../canvas/update.js";
+import { writeFileAtomically } from "../../files/atomic.js";
+import { readText } from "../../files/readText.js";
 import type { LearningOutput } from "../../stages/schemas.js";
 import { gateNodeName, type GraphKit } from "../kit.js";
 import type { GateKind, GraphNode } from "../spec.js";
-import type { ThreadGraphState } from "../state.js";
+import type { CanvasApply, ThreadGraphState } from "../state.js";
 
 /**
  * Canvas changes always wait for a human, whatever the impact: the gate shows the unified diff of the
- * canvas files. Accepting applies the (possibly edited) values to the files as they are then, adds the
- * thread as evidence, and commits when the workspace is a git repository; rejecting leaves the canvas as it is.
+ * canvas files. It is two nodes, so a crash can never leave the canvas changed and the answer lost:
+ * the first asks and, on accept, plans the change on the files as they are then (another thread may
+ * have changed them meanwhile) and saves the plan in the checkpoint; the second applies the saved
+ * plan, commits when the workspace is a git repository, and records it. Applying again after a crash
+ * writes the same bytes and finds the commit made, so nothing happens twice. Rejecting leaves the
+ * canvas as it is.
  */
 export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
-  return async (state: ThreadGraphState) => {
-    const stage = node.skill.stage.stage;
-    const key = `${stage}:canvas`;
+  const stage = node.skill.stage.stage;
+  const key = `${stage}:canvas`;
+  const ask = gateNodeName(node, gate);
+  const apply = `apply_${stage}_canvas`;
+  const root = kit.env.workspace.root;
+  const today = () => kit.now().toISOString().slice(0, 10);
+
+  const askNode = async (state: ThreadGraphState) => {
     const next = kit.after(node, gate);
     if (state.reviews[key]) return new Command({ goto: next });
+    if (state.canvas_apply[key]) return new Command({ goto: apply });
     const learning = state.outputs[stage] as LearningOutput;
     const values = canvasValuesFrom(learning);
-    const root = kit.env.workspace.root;
-    const today = () => kit.now().toISOString().slice(0, 10);
     if (Object.keys(values).length === 0) return new Command({ goto: next });
     const proposed = await planCanvasUpdate(root, state.thread, values, today());
     if (proposed.files.length === 0) return new Command({ goto: next });
@@ -39,7 +46,7 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const args: GateArgs = {
       thread: state.thread,
       kind: "canvas",
-      node: gateNodeName(node, gate),
+      node: ask,
       stage,
       question: `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`,
       impact: state.impact,
@@ -58,27 +65,48 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
       return new Command({ update: { reviews: { [key]: review } }, goto: next });
     }
     const finalValues: CanvasValues = { ...values, ...(editedValues(response) as CanvasValues) };
-    // Planned again on the files as they are now: another thread may have changed them meanwhile.
     const plan = await planCanvasUpdate(root, state.thread, finalValues, today());
-    const before = await readFile(join(root, ASSUMPTIONS_PATH), "utf8");
-    const applied = describePlan(before, plan);
-    let commit: string | undefined;
-    if (plan.files.length > 0) {
-      await writeCanvasPlan(root, plan);
-      commit = await commitCanvas(root, plan.files.map((file) => file.path), commitMessage(plan, before, state.thread));
+    const before = plan.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? (await readText(root, ASSUMPTIONS_PATH));
+    const planned: CanvasApply = {
+      review,
+      values: finalValues,
+      files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })),
+      message: commitMessage(plan, before, state.thread),
+      changes: describePlan(before, plan),
+    };
+    return new Command({ update: { canvas_apply: { [key]: planned } }, goto: apply });
+  };
+
+  const applyNode = async (state: ThreadGraphState) => {
+    const next = kit.after(node, gate);
+    let planned = state.canvas_apply[key]!;
+    // A file that is neither as planned from nor as planned to was changed by someone else since: plan again on it.
+    const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
+    if (planned.files.some((file, index) => current[index] !== file.before && current[index] !== file.after)) {
+      const plan = await planCanvasUpdate(root, state.thread, planned.values, today());
+      const before = plan.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? (await readText(root, ASSUMPTIONS_PATH));
+      planned = { ...planned, files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })), message: commitMessage(plan, before, state.thread), changes: describePlan(before, plan) };
     }
+    for (const [index, file] of planned.files.entries()) if (current[index] !== file.after) await writeFileAtomically(root, file.path, file.after);
+    const commit = planned.files.length > 0 ? await commitCanvas(root, planned.files.map((file) => file.path), planned.message) : undefined;
+    const review = planned.review;
     const recorded = { ...review, ...(commit ? { commit } : {}) };
     await kit.env.onCanvasChanged?.(
       state.thread,
-      applied.map((change) => ({ file: change.metric ? "strategy/canvas/13-metrics.md" : ASSUMPTIONS_PATH, ...change, by: review.by, ...(commit ? { commit } : {}) })),
+      planned.changes.map((change) => ({ file: change.metric ? "strategy/canvas/13-metrics.md" : ASSUMPTIONS_PATH, ...change, by: review.by, ...(commit ? { commit } : {}) })),
     );
     await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: recorded } }, node);
     await kit.env.onGateAnswered?.(state.thread, {
       gate: "canvas",
       stage,
       review,
-      summary: `canvas changes applied: ${applied.filter((change) => change.field !== "evidence").map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}`,
+      summary: `canvas changes applied: ${planned.changes.filter((change) => change.field !== "evidence").map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}`,
     });
     return new Command({ update: { reviews: { [key]: recorded } }, goto: next });
   };
+
+  return [
+    { name: ask, fn: askNode, ends: [apply, kit.after(node, gate)] },
+    { name: apply, fn: applyNode, ends: [kit.after(node, gate)] },
+  ];
 }

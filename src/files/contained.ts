@@ -1,0 +1,81 @@
+import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { UsageError } from "../errors.js";
+
+// Containment: every path leanos reads from or writes to in a workspace must stay inside it. A
+// workspace is often a shared git repository, so a symlink planted in it (threads/sales -> /etc,
+// .leanos -> ~) is an attack, not only a mistake: it is refused, naming the link.
+
+/** A path that would leave the workspace, through a symlink or by its own name. */
+export class OutsideWorkspace extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutsideWorkspace";
+  }
+}
+
+const realRoots = new Map<string, string>();
+
+function realRoot(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = realpathSync(root);
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+const within = (real: string, candidate: string): boolean => candidate === real || candidate.startsWith(real.endsWith(sep) ? real : `${real}${sep}`);
+
+/** Where a symlink leads, resolved as far as the file system allows (a dangling link still has a target). */
+function linkTarget(link: string): string {
+  try {
+    return realpathSync(link);
+  } catch {
+    const target = resolve(dirname(link), readlinkSync(link));
+    // The deepest existing parent of a dangling target decides where it would land.
+    let existing = target;
+    const rest: string[] = [];
+    for (;;) {
+      try {
+        return join(realpathSync(existing), ...rest.reverse());
+      } catch {
+        const parent = dirname(existing);
+        if (parent === existing) return target;
+        rest.push(existing.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+        existing = parent;
+      }
+    }
+  }
+}
+
+/**
+ * Checks that `path` (absolute, or relative to `root`) stays inside the workspace `root`: by name,
+ * and through every symlink on the way, the file itself included. Returns the absolute path.
+ */
+export function containedPath(root: string, path: string): string {
+  const absolute = isAbsolute(path) ? path : join(root, path);
+  const rel = relative(root, absolute);
+  if (rel.startsWith("..") || isAbsolute(rel)) throw new OutsideWorkspace(`${absolute} is outside the workspace ${root}; nothing was written`);
+  const real = realRoot(root);
+  let current = root;
+  for (const part of rel.split(sep).filter((segment) => segment.length > 0)) {
+    current = join(current, part);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch (error) {
+      // What does not exist yet will be made by leanos, inside the parent checked so far.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
+      throw error;
+    }
+    if (!isLink) continue;
+    const target = linkTarget(current);
+    if (!within(real, target)) {
+      throw new OutsideWorkspace(
+        `${relative(root, current)} is a symlink to ${target}, outside the workspace ${root}; leanos does not follow links out of the workspace (replace the link with a folder or file)`,
+      );
+    }
+  }
+  return absolute;
+}
