@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import Mustache from "mustache";
 import { stringify as toYaml } from "yaml";
 import { z } from "zod";
 import { RuntimeFailure } from "../errors.js";
@@ -13,7 +12,7 @@ import type { PlannedAction } from "../stages/schemas.js";
 import type { Connector, SendReceipt } from "./connectors.js";
 import { scoreLead } from "./icp.js";
 import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
-import { actionView } from "./view.js";
+import { actionView, renderAsset } from "./view.js";
 import { addDays } from "../files/dates.js";
 
 // Runs one action: renders the template's assets into the thread's artifact folder, applies the
@@ -72,7 +71,7 @@ async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: 
     const text = await readFile(join(template.dir, "assets", name), "utf8");
     let path = join(dir, suffix ? name.replace(/\.md$/, `-${suffix}.md`) : name);
     if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}${suffix ? `-${suffix}` : ""}.md`));
-    let content = Mustache.render(text, view);
+    let content = renderAsset(text, view);
     if (env.drafter?.writeArtifact) {
       const written_ = await env.drafter.writeArtifact({
         company: String(view.company),

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
+import { parseYamlFile } from "../files/parsed.js";
+import { readTextSync } from "../files/readText.js";
 import { termsOf } from "../llm/offline/relevance.js";
 
 const IcpFile = z.object({
@@ -36,10 +37,10 @@ const DISQUALIFIER_OVERLAP = 0.6;
 
 /** Scores a lead against research/customer/icp/{segment}-icp.yaml: weighted share of each criterion's signals found. */
 export function scoreLead(workspaceRoot: string, segment: string, text: string): IcpScore {
-  const path = join(workspaceRoot, "research", "customer", "icp", `${segment}-icp.yaml`);
-  if (!existsSync(path)) throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
-  const parsed = IcpFile.safeParse(parseYaml(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new UsageError(`${path}: ${describeZodIssues(parsed.error.issues)}`);
+  const path = join("research", "customer", "icp", `${segment}-icp.yaml`);
+  if (!existsSync(join(workspaceRoot, path))) throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
+  const parsed = IcpFile.safeParse(parseYamlFile(path, readTextSync(workspaceRoot, path)));
+  if (!parsed.success) throw new FileProblem(path, describeZodIssues(parsed.error.issues));
   const words = termsOf(text);
   const weights = parsed.data.criteria.reduce((sum, criterion) => sum + criterion.weight, 0) || 1;
   const breakdown = parsed.data.criteria.map((criterion) => {

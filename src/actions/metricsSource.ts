@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { FileProblem, describeZodIssues } from "../errors.js";
+import { parseYamlFile } from "../files/parsed.js";
+import { readText } from "../files/readText.js";
 
 // ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
 //   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }
@@ -34,10 +35,10 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
   if (!existsSync(dir)) return [];
   const rows: MetricsRow[] = [];
   for (const name of (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort()) {
-    const path = join(dir, name);
-    const data = parseYaml(await readFile(path, "utf8")) as unknown;
+    const path = join("ops", "metrics", name);
+    const data = parseYamlFile(path, await readText(workspaceRoot, path));
     const list = z.array(MetricsRow).safeParse(data ?? []);
-    if (!list.success) throw new UsageError(`${path}: ${describeZodIssues(list.error.issues)}`);
+    if (!list.success) throw new FileProblem(path, `expected a list of rows such as "- { date: 2026-11-20, piece: my-campaign/case-study, sessions: 420 }": ${describeZodIssues(list.error.issues)}`);
     rows.push(...list.data);
   }
   return rows;

@@ -134,7 +134,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     io.say(pc.bold(`New event: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`));
     const result = await withRuntime(options, io, async (runtime) => {
       const { readEvent } = await import("../cli/readEvent.js");
-      return runtime.startEvent(await readEvent({ text, source: "leanos chat", today: runtime.now().toISOString().slice(0, 10) }));
+      return runtime.startEvent(await readEvent({ text, source: "leanos chat", today: runtime.now().toISOString().slice(0, 10), maxBytes: runtime.workspace.config.max_event_kb * 1024 }));
     });
     io.say(`Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`);
     io.record?.({ event: text, thread: result.thread, state: result.state, pending: result.pending });

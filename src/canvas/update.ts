@@ -4,6 +4,8 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { readText } from "../files/readText.js";
 import type { LearningOutput } from "../stages/schemas.js";
@@ -183,6 +185,8 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
     const top = stdout.trim();
     // Only a workspace that is a repository of its own: never commit into a repository around it.
     if ((await realpath(top)) !== (await realpath(workspaceRoot))) return undefined;
+    // Nor through a .git linked out of the workspace (a worktree's .git file is not a link).
+    containedPath(workspaceRoot, ".git");
     const inRepo = paths.map((path) => relative(top, join(workspaceRoot, path)));
     const identity = await run("git", ["-C", top, "config", "user.email"]).then(
       () => [] as string[],
@@ -201,6 +205,7 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
     durableStep("git commit");
     return (await run("git", ["-C", top, "rev-parse", "HEAD"])).stdout.trim();
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const text = String((error as { stderr?: string }).stderr ?? (error as Error).message);
     if (/not a git repository/i.test(text)) return undefined;
     throw new Error(`git commit of the canvas failed: ${text.trim()}`);

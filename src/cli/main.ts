@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import pc from "picocolors";
-import { RuntimeFailure, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
 import { ThreadType } from "../stages/schemas.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
@@ -94,6 +94,16 @@ function who(): string {
   return process.env.LEANOS_USER ?? process.env.USER ?? "human";
 }
 
+/** The commands that may run steps, and so read the workspace's data files in the middle of one. */
+const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
+
+/** A broken metrics or ICP file is refused before the command writes anything (see dataFiles.ts). */
+async function checkDataFilesOf(dir: string | undefined): Promise<void> {
+  const { openWorkspace } = await import("../workspace/workspace.js");
+  const { checkDataFiles } = await import("../actions/dataFiles.js");
+  await checkDataFiles((await openWorkspace(dir)).root);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -115,6 +125,7 @@ export function buildProgram(): Command {
     const clock = clockFrom(global.now);
     if (clock) options.now = clock;
     if (!global.quiet) options.onProgress = progressPrinter();
+    if (RUNS_STEPS.has(command.name())) await checkDataFilesOf(global.workspace);
     // Loaded on demand so --help and usage errors answer without loading LangGraph.
     const { Runtime } = await import("../runtime/engine.js");
     return Runtime.open(options);
@@ -160,13 +171,19 @@ export function buildProgram(): Command {
     .option("-p, --provider <provider>", "offline | anthropic | provider:model (default: anthropic when ANTHROPIC_API_KEY is set, else offline)")
     .option("-m, --model <model>", "the model name for the provider")
     .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
+    .addHelpText("after", "\nThe event must be UTF-8 text without NUL bytes, at most max_event_kb (.leanos/config.yaml, default 256) KB.")
     .action(async (text: string | undefined, options: { file?: string; type?: string; source?: string; date?: string; provider?: string; model?: string }, command: Command) => {
+      // The workspace is opened first: its config sets the size limit, and a missing workspace is
+      // reported before anything is read from stdin.
+      const { openWorkspace } = await import("../workspace/workspace.js");
+      const workspace = await openWorkspace((command.optsWithGlobals() as GlobalOptions).workspace);
       const event = await readEvent({
         ...(text !== undefined ? { text } : {}),
         ...(options.file ? { file: options.file } : {}),
-        ...(options.date ? { date: options.date } : {}),
+        ...(options.date !== undefined ? { date: options.date } : {}),
         ...(options.source ? { source: options.source } : {}),
         today: new Date().toISOString().slice(0, 10),
+        maxBytes: workspace.config.max_event_kb * 1024,
       });
       const models = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
       await threadCommand(command, (runtime) => runtime.startEvent(event, options.type as ThreadType | undefined), models);
@@ -353,13 +370,15 @@ export function buildProgram(): Command {
     .action(async (options: { cron: string; timezone?: string }, command: Command) => {
       const { runSchedule } = await import("../ops/schedule.js");
       const global = command.optsWithGlobals() as GlobalOptions;
+      // Checked here, before the schedule starts waiting; the workspace is opened once up front too.
+      const clock = clockFrom(global.now);
       await runSchedule({
         cron: options.cron,
-        ...(options.timezone ? { timezone: options.timezone } : {}),
+        ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
         json: jsonWanted(command),
         open: async () => {
+          await checkDataFilesOf(global.workspace);
           const { Runtime } = await import("../runtime/engine.js");
-          const clock = clockFrom(global.now);
           return Runtime.open({ ...(global.workspace ? { workspace: global.workspace } : {}), ...(clock ? { now: clock } : {}) });
         },
       });
@@ -388,15 +407,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here too, with code 0.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`leanos: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof RuntimeFailure) {
-      process.stderr.write(`leanos: ${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`leanos: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    // One line with the path and what to do, and the exit code of the contract (see failure.ts).
+    const { reportFailure } = await import("./failure.js");
+    return reportFailure(error);
   }
 }

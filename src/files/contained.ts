@@ -65,8 +65,10 @@ export function containedPath(root: string, path: string): string {
     try {
       isLink = lstatSync(current).isSymbolicLink();
     } catch (error) {
-      // What does not exist yet will be made by leanos, inside the parent checked so far.
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
+      // What does not exist yet will be made by leanos, inside the parent checked so far (a part
+      // that is a file, ENOTDIR, fails at the write itself, with its own message).
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") break;
       throw error;
     }
     if (!isLink) continue;

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
-import { UsageError } from "../errors.js";
+import { FileProblem, UsageError } from "../errors.js";
+import { readText } from "../files/readText.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
 import type { StageOutputs } from "../stages/schemas.js";
@@ -65,14 +65,15 @@ export function graphFileFor(name: string, toolGraphsDir: string, workspaceGraph
   throw new UsageError(`no graph named ${name}: looked for ${own} and ${tool}`);
 }
 
-export async function loadGraphSpec(file: string, skills: SkillSet): Promise<GraphSpec> {
-  const text = await readFile(file, "utf8");
+/** Reads and checks a graph file; `root` is the workspace when the file is the workspace's own. */
+export async function loadGraphSpec(file: string, skills: SkillSet, root?: string): Promise<GraphSpec> {
+  const text = await readText(root !== undefined && file.startsWith(root) ? root : undefined, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line ?? 1;
-    throw new UsageError(`${file}:${line}: not valid YAML (${first.message.split("\n")[0]})`);
+    throw new FileProblem(file, `not valid YAML (${first.message.split("\n")[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, "")})`, line);
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
     for (let depth = path.length; depth >= 0; depth -= 1) {

@@ -2,30 +2,30 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { Command } from "@langchain/langgraph";
-import { z } from "zod";
-import { editedValues, GateArgs, pendingItem, type GatePayload, type GateResponse } from "../approvals/gates.js";
+import { checkAnswer } from "../approvals/answerCheck.js";
+import type { GatePayload, GateResponse } from "../approvals/gates.js";
 import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
-import { checkCanvasValues, missingCanvasTargets, type CanvasValues } from "../canvas/update.js";
-import { AlreadyAnswered, RuntimeFailure, UsageError, describeZodIssues } from "../errors.js";
+import { AlreadyAnswered, RuntimeFailure, UsageError } from "../errors.js";
 import { makeDir, removeDeadTemps } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
 import { WorkspaceCheckpointer } from "../store/checkpointer.js";
 import { withLease } from "../store/leases.js";
 import { toolPath } from "../files/toolRoot.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
+import { currentAction, gatesOf, hasWorkLeft, type CheckpointState, opportunitiesOf, payloadsOf, pendingOf, started, timerOf, validatedBy } from "./checkpointView.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
-import { graphFileFor, loadGraphSpec, outputsBySchema, type GraphSpec } from "../graph/spec.js";
+import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
 import { selectDrafter } from "../llm/select.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
-import { IsoDate, ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../stages/schemas.js";
 import { schemaFor } from "../stages/validate.js";
-import { ThreadMeta, type Opportunity, type PendingItem } from "../threads/meta.js";
+import { ThreadMeta, type PendingItem } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder, listThreadNames, readThreadMeta, resolveThreadName, threadDir, writeThreadMeta } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
@@ -49,11 +49,6 @@ export interface ThreadResult {
   started: ThreadResult[];
 }
 
-type Snapshot = Awaited<ReturnType<ThreadGraph["getState"]>>;
-
-/** Whether the graph ever saved a step of this thread (a start killed before its first checkpoint did not). */
-const started = (snapshot: Snapshot): boolean => (snapshot.values as Partial<ThreadGraphState>).thread !== undefined;
-
 /** Graphs built only to read a thread's checkpoint draft nothing. */
 const READER: StageDrafter = {
   provider: "none",
@@ -61,12 +56,6 @@ const READER: StageDrafter = {
   classify: () => Promise.reject(new Error("a graph opened to read state drafts nothing")),
   draft: () => Promise.reject(new Error("a graph opened to read state drafts nothing")),
 };
-
-const TimerInterrupt = z.object({ timer: z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional() }) });
-type Timer = z.infer<typeof TimerInterrupt>["timer"];
-
-const ActionEdit = z.object({ title: z.string().min(1), due: IsoDate, note: z.string(), outcome: z.string().optional() });
-const OpportunityEdit = z.object({ title: z.string().min(1), priority: z.number(), rationale: z.string().min(1), type: ThreadType });
 
 /** One workspace opened for work: canvas, skills, graph spec, checkpoints and the audit log. */
 export class Runtime {
@@ -85,15 +74,15 @@ export class Runtime {
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const workspace = await openWorkspace(options.workspace);
-    const canvas = await readCanvas(workspace.canvasDir);
+    const canvas = await readCanvas(workspace.canvasDir, workspace.root);
     // A canvas the runtime might write to must parse cleanly first: nothing is written otherwise.
     assertCanvasSound(canvas);
     const skills = await loadSkills([
       { dir: toolPath("skills"), origin: "tool" },
-      { dir: workspace.skillsDir, origin: "workspace" },
+      { dir: workspace.skillsDir, origin: "workspace", workspace: workspace.root },
     ]);
     checkRouting(actionTemplates(skills));
-    const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills);
+    const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills, workspace.root);
     await makeDir(workspace.root, workspace.stateDir);
     // What a killed process left half-written (temp files, half-made thread folders) goes first.
     await removeDeadTemps(workspace.root);
@@ -259,22 +248,24 @@ export class Runtime {
       // leaves a step's side effects ahead of the checkpoint by more than the step itself.
       await graph.invoke(input as never, { ...this.config(thread), durability: "sync" });
     } catch (error) {
-      const message = (error as Error).message;
+      // Said as the command line would say it: a read-only mount, not a bare "ENOENT: mkdir".
+      const { describeFailure } = await import("../cli/failure.js");
+      const message = describeFailure(error).message;
       await this.updateMeta(thread, (meta) => ({ ...meta, state: "failed", error: message }));
       if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;
       throw new RuntimeFailure(`thread ${thread} failed: ${message}`, { cause: error });
     }
-    const result = await this.settle(thread, graph);
+    const result = await this.settle(thread);
     return { ...result, started: await this.startApprovedOpportunities(thread) };
   }
 
   /** Writes the thread's state (waiting, done), pending gates and opportunities into meta.json. */
-  private async settle(thread: string, graph: ThreadGraph): Promise<Omit<ThreadResult, "started">> {
-    const snapshot = await graph.getState(this.config(thread));
-    const pending = this.pendingOf(snapshot);
-    const values = snapshot.values as Partial<ThreadGraphState>;
-    const timer = this.timerOf(snapshot);
-    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : snapshot.next.length === 0 && started(snapshot) ? "done" : "running";
+  private async settle(thread: string): Promise<Omit<ThreadResult, "started">> {
+    const checkpoint = await this.checkpointOf(thread);
+    const pending = pendingOf(checkpoint);
+    const values = checkpoint.snapshot.values as Partial<ThreadGraphState>;
+    const timer = timerOf(checkpoint);
+    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : !hasWorkLeft(checkpoint) && started(checkpoint) ? "done" : "running";
     let asked: PendingItem[] = [];
     const updated = await this.updateMeta(thread, (meta) => {
       const { error: _cleared, ...rest } = meta;
@@ -285,10 +276,10 @@ export class Runtime {
         state,
         pending,
         impact: values.impact ?? null,
-        opportunities: this.opportunitiesOf(values, meta.opportunities),
-        current_action: this.currentAction(values),
+        opportunities: opportunitiesOf(this.spec, values, meta.opportunities),
+        current_action: currentAction(this.spec, values),
         next_due: timer?.due ?? null,
-        validated: this.validatedBy(values),
+        validated: validatedBy(this.spec, values),
       };
     });
     await this.audit.append(
@@ -304,32 +295,6 @@ export class Runtime {
       })),
     );
     return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
-  }
-
-  /** The assumptions the thread's learning found validated. */
-  private validatedBy(values: Partial<ThreadGraphState>): string[] {
-    const learning = outputsBySchema(this.spec, values.outputs ?? {}).learning;
-    return (learning?.validations ?? []).filter((validation) => validation.result === "success" && validation.assumption_id !== "NEW").map((validation) => validation.assumption_id);
-  }
-
-  /** The first action of the plan that is not finished, for meta.json. */
-  private currentAction(values: Partial<ThreadGraphState>): ThreadMeta["current_action"] {
-    const plan = outputsBySchema(this.spec, values.outputs ?? {}).actions;
-    const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress");
-    return open ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due } : null;
-  }
-
-  /** The opportunities a learning stage proposed, with what people answered. */
-  private opportunitiesOf(values: Partial<ThreadGraphState>, known: Opportunity[]): Opportunity[] {
-    const learning = outputsBySchema(this.spec, values.outputs ?? {}).learning;
-    if (!learning) return known;
-    return learning.opportunities.map((opportunity, index) => {
-      const id = `opp-${index + 1}`;
-      const review = values.opportunity_reviews?.[id];
-      const before = known.find((entry) => entry.id === id);
-      const status: Opportunity["status"] = before?.thread ? "started" : !review ? "proposed" : review.answer === "reject" ? "declined" : "approved";
-      return { id, title: opportunity.title, priority: opportunity.priority, rationale: opportunity.rationale, type: opportunity.type, status, ...(before?.thread ? { thread: before.thread } : {}) };
-    });
   }
 
   /**
@@ -357,34 +322,6 @@ export class Runtime {
     }
   }
 
-  /** The interrupts that ask a person (gates), leaving out timers. */
-  private gatesOf(snapshot: Snapshot): Array<{ id?: string; payload: GatePayload }> {
-    return snapshot.tasks.flatMap((task) =>
-      task.interrupts
-        .filter((entry) => typeof entry.value === "object" && entry.value !== null && "action_request" in entry.value)
-        .map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
-    );
-  }
-
-  /** The timer a scheduled thread waits on, if any. */
-  private timerOf(snapshot: Snapshot): Timer | undefined {
-    for (const task of snapshot.tasks) {
-      for (const entry of task.interrupts) {
-        const parsed = TimerInterrupt.safeParse(entry.value);
-        if (parsed.success) return parsed.data.timer;
-      }
-    }
-    return undefined;
-  }
-
-  private payloadsOf(snapshot: Snapshot): GatePayload[] {
-    return this.gatesOf(snapshot).map((gate) => gate.payload);
-  }
-
-  private pendingOf(snapshot: Snapshot): PendingItem[] {
-    return this.gatesOf(snapshot).map((gate) => ({ ...pendingItem(gate.payload), ...(gate.id ? { id: gate.id } : {}) }));
-  }
-
   /**
    * Runs what a thread has left to run (the caller holds its lease): a start cut short before its
    * first checkpoint, a run cut short after one, a failed stage. Undefined when nothing is left to
@@ -393,15 +330,23 @@ export class Runtime {
   private async continueLocked(thread: string, drafter?: StageDrafter): Promise<ThreadResult | undefined> {
     const meta = await this.readMeta(thread);
     const chosen = drafter ?? (await this.drafterFor(meta));
-    const snapshot = await this.graphFor(chosen).getState(this.config(thread));
-    if (!started(snapshot)) return this.run(thread, chosen, this.initialInput(meta));
-    if (this.gatesOf(snapshot).length > 0 || this.timerOf(snapshot) || snapshot.next.length === 0) return undefined;
+    const checkpoint = await this.checkpointOf(thread);
+    if (!started(checkpoint)) return this.run(thread, chosen, this.initialInput(meta));
+    if (gatesOf(checkpoint).length > 0 || timerOf(checkpoint) || !hasWorkLeft(checkpoint)) return undefined;
     return this.run(thread, chosen, null);
+  }
+
+  /** The thread's checkpoint, read with a graph that drafts nothing (see checkpointView.ts). */
+  private async checkpointOf(thread: string): Promise<CheckpointState> {
+    const snapshot = await this.graphFor(READER).getState(this.config(thread));
+    const tuple = await this.checkpointer.getTuple(this.config(thread));
+    const answered = (tuple?.pendingWrites ?? []).some(([, channel]) => channel === "__resume__");
+    return { snapshot, answered };
   }
 
   /** meta.json made true to the checkpoint again (the caller holds the lease), with the opportunities left to start. */
   private async settledResult(thread: string): Promise<ThreadResult> {
-    const settled = await this.settle(thread, this.graphFor(READER));
+    const settled = await this.settle(thread);
     return { ...settled, started: await this.startApprovedOpportunities(thread) };
   }
 
@@ -416,8 +361,7 @@ export class Runtime {
       const meta = await this.readMeta(thread);
       if (meta.state === "failed") return undefined;
       const drafter = await this.drafterFor(meta);
-      const snapshot = await this.graphFor(drafter).getState(this.config(thread));
-      const timer = this.timerOf(snapshot);
+      const timer = timerOf(await this.checkpointOf(thread));
       if (timer) {
         if (timer.due > this.stamp().slice(0, 10)) return meta.next_due === timer.due ? undefined : this.settledResult(thread);
         return this.run(thread, drafter, new Command({ resume: { type: "timer", at: this.stamp() } }));
@@ -441,7 +385,7 @@ export class Runtime {
     const repaired = await this.tryLockThread(meta.thread, async () => {
       const current = await this.readMeta(meta.thread);
       if (current.state !== "running") return current;
-      await this.settle(meta.thread, this.graphFor(READER));
+      await this.settle(meta.thread);
       return this.readMeta(meta.thread);
     });
     return repaired === "busy" ? meta : repaired;
@@ -470,84 +414,38 @@ export class Runtime {
    */
   async answer(name: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
     const { thread } = await this.resolve(name);
-    return this.lockThread(thread, () => this.answerLocked(thread, response, expected));
+    // Checked first without the lease, so a refused answer touches nothing at all; checked again
+    // under it, since another process may have answered meanwhile.
+    await this.checkedPayload(thread, response, expected);
+    return this.lockThread(thread, async () => {
+      await this.checkedPayload(thread, response, expected);
+      const drafter = await this.drafterFor(await this.readMeta(thread));
+      const full = { ...response, at: response.at ?? this.stamp() } as GateResponse;
+      return this.run(thread, drafter, new Command({ resume: full }));
+    });
   }
 
-  private async answerLocked(thread: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<ThreadResult> {
-    const meta = await this.readMeta(thread);
-    const drafter = await this.drafterFor(meta);
-    const graph = this.graphFor(drafter);
-    const snapshot = await graph.getState(this.config(thread));
-    const payload = this.payloadsOf(snapshot)[0];
-    if (expected !== undefined && this.pendingOf(snapshot)[0]?.id !== expected) {
+  /** The gate payload the answer is for, once the answer is found fit for it. */
+  private async checkedPayload(thread: string, response: Omit<GateResponse, "at"> & { at?: string }, expected?: string): Promise<GatePayload> {
+    const checkpoint = await this.checkpointOf(thread);
+    const payload = payloadsOf(checkpoint)[0];
+    if (expected !== undefined && pendingOf(checkpoint)[0]?.id !== expected) {
       throw new AlreadyAnswered(`this question on ${thread} was answered elsewhere in the meantime; nothing was changed`);
     }
     if (!payload) {
-      const hint = started(snapshot) && snapshot.next.length > 0 ? `; its run was cut short: leanos resume ${thread} finishes it` : "; leanos pending lists what waits";
+      const meta = await this.readMeta(thread);
+      const hint = started(checkpoint) && hasWorkLeft(checkpoint) ? `; its run was cut short: leanos resume ${thread} finishes it` : "; leanos pending lists what waits";
       throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state})${hint}`);
     }
-    const args = GateArgs.parse(payload.action_request.args);
-    const allowed = pendingItem(payload).allowed;
-    const answerName = response.type === "response" ? "respond" : response.type === "ignore" ? "reject" : response.type;
-    if (!allowed.includes(answerName)) {
-      throw new UsageError(`"${answerName}" is not allowed at this ${args.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`);
-    }
-    if (response.type === "edit") this.checkEdit(args, editedValues(response as GateResponse));
-    if (args.kind === "canvas" && response.type !== "ignore") {
-      const values = { ...args.values, ...(response.type === "edit" ? editedValues(response as GateResponse) : {}) } as CanvasValues;
-      const gone = await missingCanvasTargets(this.workspace.root, values);
-      if (gone.length > 0) {
-        throw new UsageError(
-          `the canvas changed since this was asked: ${gone.join("; ")}. Restore it, or refuse the change with leanos reject ${thread} --reason "..."; nothing was changed`,
-        );
-      }
-    }
-    const reported = response.type === "edit" ? editedValues(response as GateResponse).outcome : undefined;
-    if (response.type !== "ignore" && args.outcomes && args.outcomes.length > 1 && !reported) {
-      throw new UsageError(
-        `${args.question}\nreport what happened: leanos approve ${thread} --edit '{"outcome":"${args.outcomes[0]}"}' (one of ${args.outcomes.join(", ")})`,
-      );
-    }
-    if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0)) {
-      throw new UsageError("respond needs the feedback text");
-    }
-    if (response.type === "ignore" && typeof response.args === "string" && response.args.trim().length === 0) {
-      throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
-    }
-    const full = { ...response, at: response.at ?? this.stamp() } as GateResponse;
-    return this.run(thread, drafter, new Command({ resume: full }));
+    await checkAnswer(payload, response, { thread, workspaceRoot: this.workspace.root, stageSchema: (stage) => this.stageSchema(stage) });
+    return payload;
   }
 
-  /** Refuses an edit that touches a locked key or that the gate's schema would not accept; nothing is resumed. */
-  private checkEdit(args: GateArgs, edits: Record<string, unknown>): void {
-    if (Object.keys(edits).length === 0) throw new UsageError("--edit needs a JSON object of the values to change");
-    if (args.kind === "canvas") {
-      const problems = checkCanvasValues(edits as CanvasValues, Object.keys(args.values));
-      if (problems.length > 0) throw new UsageError(`--edit: ${problems.join("; ")}`);
-      return;
-    }
-    for (const key of Object.keys(edits)) {
-      // Own keys only: "__proto__", "constructor" and "toString" are found `in` every object.
-      if (!Object.hasOwn(args.values, key)) throw new UsageError(`--edit: "${key}" is not a field of this draft (fields: ${Object.keys(args.values).join(", ")})`);
-      if (args.locked.includes(key)) throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
-    }
-    const merged = { ...args.values, ...edits };
-    const schema =
-      args.kind === "action"
-        ? ActionEdit.superRefine((value, ctx) => {
-            if (args.outcomes && value.outcome !== undefined && !args.outcomes.includes(value.outcome)) {
-              ctx.addIssue({ code: "custom", path: ["outcome"], message: `"${value.outcome}" is not an outcome of this action (its outcomes: ${args.outcomes.join(", ")})` });
-            }
-          })
-        : args.kind === "opportunity"
-          ? OpportunityEdit
-          : (() => {
-              const node = this.spec.nodes.find((candidate) => candidate.skill.stage.stage === args.stage)!;
-              const context = { canvas: this.canvas, actionTemplates: actionTemplates(this.skills), skill: node.skill } as StageContext;
-              return schemaFor(node.skill.stage.output, context);
-            })();
-    const parsed = schema.safeParse(merged);
-    if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
+  /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
+  private stageSchema(stage: string) {
+    const node = this.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage)!;
+    const context = { canvas: this.canvas, actionTemplates: actionTemplates(this.skills), skill: node.skill } as StageContext;
+    return schemaFor(node.skill.stage.output, context);
   }
 
   /**
@@ -584,7 +482,7 @@ export class Runtime {
   /** The gate payload a thread waits at, if any. */
   async pendingPayload(name: string): Promise<GatePayload | undefined> {
     const { thread } = await this.resolve(name);
-    return this.payloadsOf(await this.graphFor(READER).getState(this.config(thread)))[0];
+    return payloadsOf(await this.checkpointOf(thread))[0];
   }
 
   /** The drafter new work in this workspace uses (for reading chat replies, among others). */

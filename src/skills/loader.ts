@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import matter from "gray-matter";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
+import { parseFrontMatter } from "../files/parsed.js";
+import { readText } from "../files/readText.js";
 import { ActionSkillMetadata, SkillFrontMatter, StageSkillMetadata } from "./schema.js";
 
 export interface Skill {
@@ -33,35 +34,32 @@ async function findSkillFiles(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-async function readTemplates(skillDir: string): Promise<Record<string, string>> {
+async function readTemplates(skillDir: string, root: string | undefined): Promise<Record<string, string>> {
   const assets = join(skillDir, "assets");
   if (!existsSync(assets)) return {};
   const templates: Record<string, string> = {};
   for (const name of await readdir(assets)) {
-    if (name.endsWith(".md")) templates[name.replace(/\.md$/, "")] = await readFile(join(assets, name), "utf8");
+    if (name.endsWith(".md")) templates[name.replace(/\.md$/, "")] = await readText(root, join(assets, name));
   }
   return templates;
 }
 
 function invalid(file: string, issues: Parameters<typeof describeZodIssues>[0], prefix = ""): UsageError {
   const named = issues.map((issue) => ({ ...issue, path: [...(prefix ? [prefix] : []), ...issue.path] }));
-  return new UsageError(`invalid skill ${file}: ${describeZodIssues(named)}`);
+  return new FileProblem(file, `invalid skill: ${describeZodIssues(named)}`);
 }
 
-export async function loadSkillFile(file: string, origin: Skill["origin"]): Promise<Skill> {
-  const text = await readFile(file, "utf8");
-  let parsed: matter.GrayMatterFile<string>;
-  try {
-    // A fresh options object keeps gray-matter from serving a cached parse of identical text.
-    parsed = matter(text, {});
-  } catch (error) {
-    throw new UsageError(`invalid skill ${file}: front-matter is not valid YAML (${(error as Error).message})`);
-  }
+/**
+ * Reads one SKILL.md and its assets. `root` is the workspace a workspace skill belongs to: its files
+ * are read as workspace files (no links out of it, text only); the tool's own skills pass none.
+ */
+export async function loadSkillFile(file: string, origin: Skill["origin"], root?: string): Promise<Skill> {
+  const parsed = parseFrontMatter(file, await readText(root, file));
   const front = SkillFrontMatter.safeParse(parsed.data);
   if (!front.success) throw invalid(file, front.error.issues);
   const folder = basename(dirname(file));
   if (front.data.name !== folder) {
-    throw new UsageError(`invalid skill ${file}: name: "${front.data.name}" must equal its folder's name "${folder}"`);
+    throw new FileProblem(file, `invalid skill: name: "${front.data.name}" must equal its folder's name "${folder}"`);
   }
   const metadata = front.data.metadata ?? {};
   const skill: Skill = {
@@ -71,7 +69,7 @@ export async function loadSkillFile(file: string, origin: Skill["origin"]): Prom
     dir: dirname(file),
     body: parsed.content.trim(),
     origin,
-    templates: await readTemplates(dirname(file)),
+    templates: await readTemplates(dirname(file), root),
   };
   if ("stage" in metadata) {
     const stage = StageSkillMetadata.safeParse(metadata);
@@ -82,22 +80,24 @@ export async function loadSkillFile(file: string, origin: Skill["origin"]): Prom
     if (!action.success) throw invalid(file, action.error.issues, "metadata");
     skill.action = action.data;
   }
-  if (skill.body.length === 0) throw new UsageError(`invalid skill ${file}: body: the instructions are empty`);
+  if (skill.body.length === 0) throw new FileProblem(file, "invalid skill: body: the instructions are empty");
   return skill;
 }
 
 /**
  * Reads every SKILL.md under the given roots, in order; a later root (the workspace's skills/)
- * replaces a skill of the same name from an earlier one (the tool's).
+ * replaces a skill of the same name from an earlier one (the tool's). A workspace root's files are
+ * checked to stay in its `workspace` (by default the folder holding its skills/ folder).
  */
-export async function loadSkills(roots: ReadonlyArray<{ dir: string; origin: Skill["origin"] }>): Promise<SkillSet> {
+export async function loadSkills(roots: ReadonlyArray<{ dir: string; origin: Skill["origin"]; workspace?: string }>): Promise<SkillSet> {
   const skills: SkillSet = new Map();
   for (const root of roots) {
     const seenHere = new Map<string, string>();
+    const workspace = root.origin === "workspace" ? (root.workspace ?? dirname(root.dir)) : undefined;
     for (const file of await findSkillFiles(root.dir)) {
-      const skill = await loadSkillFile(file, root.origin);
+      const skill = await loadSkillFile(file, root.origin, workspace);
       const earlier = seenHere.get(skill.name);
-      if (earlier) throw new UsageError(`invalid skill ${file}: name: "${skill.name}" is already used by ${earlier}`);
+      if (earlier) throw new FileProblem(file, `invalid skill: name: "${skill.name}" is already used by ${earlier}`);
       seenHere.set(skill.name, file);
       skills.set(skill.name, skill);
     }

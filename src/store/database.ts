@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { relative } from "node:path";
-import { EnvironmentFault } from "../errors.js";
+import { existsSync, statSync } from "node:fs";
+import { EnvironmentFault, FileProblem } from "../errors.js";
 import { containedPath } from "../files/contained.js";
 
 // The workspace's SQLite database (.leanos/checkpoints.sqlite): checkpoints and lease rows. Opened
@@ -26,6 +27,7 @@ export function describeDatabaseFault(error: unknown, path: string): string | un
 export function openDatabase(root: string, path: string): Database.Database {
   for (const suffix of SIDE_FILES) containedPath(root, `${path}${suffix}`);
   const shown = relative(root, path);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new FileProblem(shown, "is a folder; leanos keeps its checkpoints in this file (move the folder away)");
   try {
     const db = new Database(path, { timeout: 5_000 });
     // A file that is not a database only says so on its first read.

@@ -107,15 +107,19 @@ export const MIN_PREFIX = 3;
 
 /** What a person typed as a thread name, checked before any lookup. */
 function wantedName(name: string): string {
-  const wanted = name.trim().replace(/^threads\//, "").replace(/\/+$/, "");
+  const wanted = name.trim().toLowerCase().replace(/^threads\//, "").replace(/\/+$/, "");
   if (wanted.length === 0) throw new UsageError(`"${name}" names no thread: give a thread as type/slug, its slug, or a unique prefix (leanos status lists them)`);
   if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9-]*)?$/.test(wanted)) {
-    throw new UsageError(`"${name}" is not a thread name: names are type/slug (lowercase letters, digits, hyphens), e.g. sales/elsaai-deal-closed`);
+    throw new UsageError(`"${name}" is not a thread name: names are type/slug (letters, digits, hyphens), e.g. sales/elsaai-deal-closed`);
   }
+  if ((THREAD_TYPES as readonly string[]).includes(wanted)) throw new UsageError(`"${name}" is a thread type, not a thread: name one of its threads (leanos status lists them)`);
   return wanted;
 }
 
-/** A thread named by its full name, its slug, or a unique prefix (at least 3 characters) of either. */
+/**
+ * A thread named by its full name, its slug, or a unique prefix of its slug (at least 3 characters,
+ * with or without its type in front).
+ */
 export async function resolveThreadName(root: string, threadsDir: string, name: string): Promise<string> {
   const wanted = wantedName(name);
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
@@ -124,8 +128,12 @@ export async function resolveThreadName(root: string, threadsDir: string, name: 
   const exact = all.filter((thread) => thread === wanted || thread.split("/")[1] === wanted);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);
-  if (wanted.length < MIN_PREFIX) throw new UsageError(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters (leanos status lists the threads)`);
-  const matches = all.filter((thread) => thread.startsWith(wanted) || thread.split("/")[1]!.startsWith(wanted));
+  const [typed, slugPart] = wanted.includes("/") ? (wanted.split("/") as [string, string]) : [undefined, wanted];
+  if (slugPart.length < MIN_PREFIX) throw new UsageError(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters of the slug (leanos status lists the threads)`);
+  const matches = all.filter((thread) => {
+    const [type, slug] = thread.split("/") as [string, string];
+    return (typed === undefined || type === typed) && slug.startsWith(slugPart);
+  });
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new UsageError(`unknown thread "${name}" (leanos status lists the threads)`);
   throw new UsageError(`thread "${name}" is ambiguous: ${matches.join(", ")}`);

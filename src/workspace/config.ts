@@ -1,7 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
+import { lstatSync } from "node:fs";
+import { dirname, relative } from "node:path";
 import { z } from "zod";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { FileProblem, describeZodIssues } from "../errors.js";
+import { parseYamlFile } from "../files/parsed.js";
+import { readText } from "../files/readText.js";
 
 export const WorkspaceConfig = z
   .object({
@@ -14,6 +16,8 @@ export const WorkspaceConfig = z
     site_url: z.string().url().default("https://example.com"),
     // Where anything that leaves the machine goes: a dry-run outbox folder, or a webhook.
     connector: z.enum(["outbox", "webhook"]).default("outbox"),
+    // The largest event text `leanos event` takes, in KB (argument, --file or stdin); a bigger one is refused.
+    max_event_kb: z.number().int().min(1).max(16_384).default(256),
     webhook: z
       .object({
         url: z.string().url(),
@@ -30,21 +34,20 @@ export const WorkspaceConfig = z
   });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
 
-export async function loadWorkspaceConfig(path: string): Promise<WorkspaceConfig> {
-  let text: string;
+/** Reads `.leanos/config.yaml` of the workspace `root` (absent: the defaults). */
+export async function loadWorkspaceConfig(root: string, path: string): Promise<WorkspaceConfig> {
+  const shown = relative(root, path);
   try {
-    text = await readFile(path, "utf8");
+    lstatSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return WorkspaceConfig.parse({});
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return WorkspaceConfig.parse({});
+    if (code === "ENOTDIR") throw new FileProblem(relative(root, dirname(path)), "is a file; leanos keeps its settings and state in a folder of that name (move the file aside)");
     throw error;
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text) ?? {};
-  } catch (error) {
-    throw new UsageError(`${path}: not valid YAML (${(error as Error).message})`);
-  }
+  const raw = parseYamlFile(shown, await readText(root, path)) ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new FileProblem(shown, "must be a set of key: value settings (see the README's workspace settings)");
   const parsed = WorkspaceConfig.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${path}: ${describeZodIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new FileProblem(shown, describeZodIssues(parsed.error.issues));
   return parsed.data;
 }

@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import Mustache from "mustache";
 import { UsageError } from "../errors.js";
 import { makeDir, writeFileAtomically } from "../files/atomic.js";
@@ -23,24 +23,66 @@ async function filesUnder(dir: string): Promise<string[]> {
   return found.sort();
 }
 
+/** The longest company name taken: it goes into headings and lines of the canvas. */
+export const MAX_COMPANY_LENGTH = 100;
+
+/** The company's name as it will be written: one line of text, so it cannot add headings or rows. */
+export function checkCompanyName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw new UsageError("--company: the company's name is empty");
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    throw new UsageError("--company: the name must be one line of text, without newlines or control characters (it is written into the canvas)");
+  }
+  if ([...trimmed].length > MAX_COMPANY_LENGTH) throw new UsageError(`--company: the name is longer than ${MAX_COMPANY_LENGTH} characters`);
+  return trimmed;
+}
+
+/** The folder the workspace goes into must be one, or be creatable: no file on the way. */
+function checkTarget(root: string): void {
+  for (let path = root; ; path = dirname(path)) {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      // Not there (or under a file, which the walk up finds): look at the parent.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === "ENOENT" || code === "ENOTDIR") && dirname(path) !== path) continue;
+      throw error;
+    }
+    if (stat.isDirectory()) return;
+    throw new UsageError(
+      path === root
+        ? `${root} is a file, not a folder; give a new or existing folder for the workspace`
+        : `${root} cannot be made: ${path} is a file, not a folder; give another place for the workspace`,
+    );
+  }
+}
+
 export async function initWorkspace(dir: string, options: { company: string; mode: BusinessMode; git: boolean }): Promise<{ root: string; files: string[] }> {
   const root = resolve(dir);
+  const company = checkCompanyName(options.company);
+  checkTarget(root);
   if (existsSync(join(root, "strategy", "canvas"))) throw new UsageError(`${root} already holds a canvas (strategy/canvas/); nothing was changed`);
-  await mkdir(root, { recursive: true });
   const skeleton = toolPath("examples", "skeleton");
-  const written: string[] = [];
-  for (const source of await filesUnder(skeleton)) {
+  const files = (await filesUnder(skeleton)).map((source) => {
     const name = relative(skeleton, source);
-    const target = name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name;
-    if (existsSync(join(root, target))) throw new UsageError(`${join(root, target)} exists; nothing more was written`);
-    await writeFileAtomically(root, target, Mustache.render(await readFile(source, "utf8"), { company: options.company, mode: options.mode }));
+    return { source, target: name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name };
+  });
+  // Every target is checked before the first is written, so a refusal leaves the folder as it was.
+  const taken = files.filter(({ target }) => existsSync(join(root, target)));
+  if (taken.length > 0) throw new UsageError(`${join(root, taken[0]!.target)} exists${taken.length > 1 ? ` (and ${taken.length - 1} more of the skeleton's files)` : ""}; nothing was written`);
+  await mkdir(root, { recursive: true });
+  const written: string[] = [];
+  for (const { source, target } of files) {
+    // Markdown, not HTML: the name is written as given (AT&T <Labs> stays AT&T <Labs>).
+    await writeFileAtomically(root, target, Mustache.render(await readFile(source, "utf8"), { company, mode: options.mode }, {}, { escape: (text: string) => text }));
     written.push(target);
   }
   for (const folder of FOLDERS) await makeDir(root, folder);
   if (options.git && !existsSync(join(root, ".git"))) {
     const git = spawnSync("git", ["init", "--quiet", root], { encoding: "utf8" });
     if (git.status !== 0) throw new UsageError(`git init failed: ${git.stderr.trim()}`);
-    await writeFileAtomically(root, ".gitignore", ".leanos/checkpoints.sqlite*\n.leanos/*.lock\nthreads/**/.lock\n");
+    await writeFileAtomically(root, ".gitignore", ".leanos/checkpoints.sqlite*\n.leanos/tmp/\n");
     written.push(".gitignore");
   }
   return { root, files: written };

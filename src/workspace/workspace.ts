@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { containedPath } from "../files/contained.js";
 import { loadWorkspaceConfig, type WorkspaceConfig } from "./config.js";
 
 export interface Workspace {
@@ -29,6 +30,33 @@ export function workspacePaths(root: string): Omit<Workspace, "config"> {
   };
 }
 
+/**
+ * The places leanos reads or writes in every workspace. Each is checked when the workspace is opened,
+ * so a symlink out of the workspace at any of them is refused before anything is read or written
+ * (every write is checked again on its own, see files/contained.ts).
+ */
+const KNOWN_PLACES = [
+  ".leanos/config.yaml",
+  ".leanos/tmp",
+  ".leanos/checkpoints.sqlite",
+  ".leanos/checkpoints.sqlite-wal",
+  ".leanos/checkpoints.sqlite-shm",
+  ".leanos/audit.jsonl",
+  "strategy/canvas",
+  "threads/business",
+  "threads/sales",
+  "threads/marketing",
+  "artifacts/outbox",
+  "artifacts/sales",
+  "artifacts/business",
+  "artifacts/marketing/campaigns",
+  "ops/today.md",
+  "ops/metrics",
+  "research/customer/icp",
+  "skills",
+  "graphs",
+];
+
 /** Opens a workspace folder: it must exist and hold a canvas (strategy/canvas/). */
 export async function openWorkspace(dir: string | undefined): Promise<Workspace> {
   const root = resolve(dir ?? process.env.LEANOS_WORKSPACE ?? process.cwd());
@@ -36,11 +64,12 @@ export async function openWorkspace(dir: string | undefined): Promise<Workspace>
     throw new UsageError(`workspace ${root} does not exist (set --workspace DIR or LEANOS_WORKSPACE)`);
   }
   const paths = workspacePaths(root);
+  for (const place of KNOWN_PLACES) containedPath(root, place);
   if (!existsSync(paths.canvasDir)) {
     throw new UsageError(
       `workspace ${root} has no canvas: expected strategy/canvas/ with 00-business-model-mode.md and 01-context.md .. 15-gtm.md`,
     );
   }
-  const config = await loadWorkspaceConfig(join(paths.stateDir, "config.yaml"));
+  const config = await loadWorkspaceConfig(root, join(paths.stateDir, "config.yaml"));
   return { ...paths, config };
 }

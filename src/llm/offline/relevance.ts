@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
-import { parse as parseYaml } from "yaml";
 import type { Assumption } from "../../canvas/assumptions.js";
+import { parseYamlFile } from "../../files/parsed.js";
+import { readTextSync } from "../../files/readText.js";
 
 // Text similarity for the offline drafter: BM25 ranking (minisearch) of canvas assumptions and ICP
 // segments against the words of an event.
@@ -66,13 +67,14 @@ export interface SegmentMatch {
   score: number;
 }
 
-/** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped. */
+/** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped, one that is not YAML is refused. */
 export function readIcps(workspaceRoot: string): IcpFile[] {
-  const dir = join(workspaceRoot, "research", "customer", "icp");
-  if (!existsSync(dir)) return [];
+  const dir = join("research", "customer", "icp");
+  if (!existsSync(join(workspaceRoot, dir))) return [];
   const icps: IcpFile[] = [];
-  for (const name of readdirSync(dir).filter((file) => file.endsWith("-icp.yaml")).sort()) {
-    const data = parseYaml(readFileSync(join(dir, name), "utf8")) as Partial<IcpFile> | null;
+  for (const name of readdirSync(join(workspaceRoot, dir)).filter((file) => file.endsWith("-icp.yaml")).sort()) {
+    const path = join(dir, name);
+    const data = parseYamlFile(path, readTextSync(workspaceRoot, path)) as Partial<IcpFile> | null;
     if (data && typeof data.segment === "string") icps.push(data as IcpFile);
   }
   return icps;

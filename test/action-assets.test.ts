@@ -1,0 +1,183 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import matter from "gray-matter";
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import { actionView, renderAsset } from "../src/actions/view.js";
+import { readCanvas, type Canvas } from "../src/canvas/canvas.js";
+import { actionTemplates, loadSkills } from "../src/skills/loader.js";
+import type { ActionTemplate, StageContext } from "../src/stages/context.js";
+import type { PlannedAction, StageOutputs } from "../src/stages/schemas.js";
+import { eventFile, repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
+
+// Every artifact leanos writes must parse with gray-matter, front-matter included, whatever the event
+// said: a summary with ": ", quotes, "#", a line of "---" or a company called AT&T <Labs>.
+
+const HOSTILE = 'AT&T <Labs>: "quoted" #hash \'single\' {x: [y]} | pipe & amp\n---\n- list: item\u007f\u2028 end';
+
+type Outputs = Pick<StageOutputs, "input" | "hypothesis" | "implication" | "decision">;
+
+function outputs(text: (plain: string) => string, withFacts: boolean): Outputs {
+  return {
+    input: {
+      title: text("ElsaAI deal closed at $1.1M ARR"),
+      summary: text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%."),
+      type: "sales",
+      occurred_on: "2026-11-16",
+      source: text("Signed contract"),
+      facts: withFacts
+        ? [
+            { kind: "money", text: text("$1.1M ARR contract"), value: 1_100_000 },
+            { kind: "percent", text: text("38% return reduction: measured"), value: 38 },
+            { kind: "date", text: text("Contract signed on 2026-11-16") },
+          ]
+        : [],
+      organizations: [text("ElsaAI")],
+      people: [text("Giulia Ferraro (CDO)")],
+      segment: text("luxury-fashion"),
+    },
+    hypothesis: {
+      tests: withFacts
+        ? [{ assumption_id: "A4", title: text("Luxury brands prefer a white-label SDK"), direction: "validates", previous_confidence: 60, proposed_confidence: 85, evidence: text("5 of 5: luxury on white-label") }]
+        : [],
+      summary: text("A4 rises."),
+    },
+    implication: {
+      mode: "VENTURE",
+      factors: [
+        { name: "strategic value", score: 0.9, rationale: text("A fifth logo: references.") },
+        { name: "market size", score: 0.7, rationale: text("Luxury: $290M SAM.") },
+        { name: "defensibility", score: 0.85, rationale: text("Fit data.") },
+      ],
+      impact_score: 0.82,
+      quantified: [],
+      risks: [text("Sign-off needed: 38% is not public yet.")],
+      dependencies: [],
+      timeline: text("30 days"),
+    },
+    decision: {
+      verdict: "PROCEED",
+      statement: text("PROCEED: a case study."),
+      alternatives: [
+        { option: text("Wait"), reason: text("Delay: no.") },
+        { option: text("Post the figure"), reason: text("Breaks rules: no.") },
+      ],
+      rationale: text("Impact 0.82: strategic value."),
+      actions: [],
+    },
+  };
+}
+
+function withCompany(canvas: Canvas, company: string): Canvas {
+  const sections = new Map(canvas.sections);
+  const context = sections.get("01-context")!;
+  // companyName() reads the **Company:** line of 01-context.md first.
+  sections.set("01-context", { ...context, text: `**Company:** ${company}\n\n${context.text}` });
+  return { ...canvas, sections };
+}
+
+function contextFor(canvas: Canvas, data: Outputs, text: (plain: string) => string): StageContext {
+  // actionView reads the thread, the event, the canvas and the earlier outputs; nothing else.
+  return {
+    thread: "sales/elsaai-deal-closed",
+    type: "sales",
+    today: "2026-11-20",
+    event: { text: text("ElsaAI deal closed: $1.1M ARR"), date: "2026-11-18", source: text("contract.pdf") },
+    canvas,
+    workspaceRoot: sampleWorkspace,
+    outputs: data,
+  } as StageContext;
+}
+
+function actionOf(template: ActionTemplate): PlannedAction {
+  return { id: "act-1", type: template.action.type, title: "Draft: the case study", owner: template.action.owner, human_required: template.action.human_required, due: "2026-12-01", status: "pending" };
+}
+
+async function assetsOf(template: ActionTemplate): Promise<Array<{ name: string; text: string }>> {
+  const dir = join(template.dir, "assets");
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".md")).sort();
+  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), "utf8") })));
+}
+
+describe("action asset templates", async () => {
+  const skills = await loadSkills([{ dir: join(repoRoot, "skills"), origin: "tool" }]);
+  const templates = [...actionTemplates(skills).values()];
+  const canvas = await readCanvas(join(sampleWorkspace, "strategy", "canvas"));
+  const cases = [
+    { label: "the sample deal", canvas, data: outputs((plain) => plain, true), text: (plain: string) => plain },
+    { label: "hostile text in every field", canvas: withCompany(canvas, "AT&T <Labs>"), data: outputs((plain) => `${plain} ${HOSTILE}`, true), text: (plain: string) => `${plain} ${HOSTILE}` },
+    { label: "an event with no facts and no assumptions", canvas, data: outputs((plain) => plain, false), text: (plain: string) => plain },
+  ];
+
+  it("are found: every action type with assets, the marketing pieces among them", async () => {
+    const names = (await Promise.all(templates.map(assetsOf))).flat().map((asset) => asset.name);
+    expect(names).toEqual(expect.arrayContaining(["case-study.md", "email.md", "linkedin-post.md", "blog.md", "call-script.md"]));
+  });
+
+  it.each(cases)("render to markdown that gray-matter parses, front-matter included: $label", async ({ canvas: theCanvas, data, text }) => {
+    const context = contextFor(theCanvas, data, text);
+    for (const template of templates) {
+      const action = actionOf(template);
+      for (const asset of await assetsOf(template)) {
+        const rendered = renderAsset(asset.text, actionView(context, action, template, [action]));
+        const where = `${template.action.type} ${asset.name}`;
+        let parsed: matter.GrayMatterFile<string> | undefined;
+        expect(() => (parsed = matter(rendered, {})), where).not.toThrow();
+        if (rendered.startsWith("---")) expect(Object.keys(parsed!.data).length, where).toBeGreaterThan(0);
+        // Markdown, not HTML: nothing is written as an entity.
+        expect(rendered, where).not.toMatch(/&(amp|lt|gt|quot|#39|#x2F|#x60|#x3D);/);
+      }
+    }
+  });
+
+  it("keep every value whole in the front-matter of the marketing pieces", async () => {
+    const text = (plain: string): string => `${plain} ${HOSTILE}`;
+    const context = contextFor(withCompany(canvas, "AT&T <Labs>"), outputs(text, true), text);
+    const create = templates.find((template) => template.action.type === "marketing:create")!;
+    const action = actionOf(create);
+    const view = actionView(context, action, create, [action]);
+    const assets = new Map((await assetsOf(create)).map((asset) => [asset.name, matter(renderAsset(asset.text, view), {})]));
+    const figure = text("38% return reduction: measured");
+    expect(assets.get("case-study.md")!.data).toMatchObject({
+      campaign: "elsaai-deal-closed",
+      segment: text("luxury-fashion"),
+      "figures used": [{ figure, source: text("contract.pdf"), "sign-off": `pending from ${text("ElsaAI")}` }, { figure: text("$1.1M ARR contract") }],
+    });
+    expect(assets.get("case-study.md")!.data["internal notes (not for publication)"]).toEqual([
+      `event: ${text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%.")}`,
+      `A4 ${text("Luxury brands prefer a white-label SDK")} (validates): ${text("5 of 5: luxury on white-label")}`,
+    ]);
+    expect(assets.get("email.md")!.data["internal notes (not for publication)"]).toBe(text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%."));
+    expect(assets.get("linkedin-post.md")!.data["figures used"]).toEqual([{ figure, "sign-off": `pending from ${text("ElsaAI")}` }]);
+    expect(assets.get("case-study.md")!.content).toContain("AT&T <Labs>'s try-on");
+  });
+});
+
+/** Every file under `dir`, relative to it. */
+async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const path = join(prefix, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesUnder(dir, path)));
+    else found.push(path);
+  }
+  return found;
+}
+
+describe("artifacts of a real run", () => {
+  it("all parse: markdown with gray-matter, JSON and YAML with their parsers", async () => {
+    const workspace = await sampleCopy();
+    expect((await runCli(["--workspace", workspace, "-q", "event", "--file", eventFile("01-elsaai-deal-closed.md")])).exitCode).toBe(0);
+    // The decision accepted, the actions draft the research brief, the case study, the email and the post.
+    const approved = await runCli(["--workspace", workspace, "-q", "approve", "elsaai"]);
+    expect(approved.exitCode, approved.stderr).toBe(0);
+    const written = [...(await filesUnder(join(workspace, "artifacts"))).map((path) => join("artifacts", path)), ...(await filesUnder(join(workspace, "threads"))).map((path) => join("threads", path))];
+    expect(written).toEqual(expect.arrayContaining([expect.stringMatching(/case-study\.md$/), expect.stringMatching(/email\.md$/), expect.stringMatching(/linkedin-post\.md$/)]));
+    for (const path of written) {
+      const text = await readFile(join(workspace, path), "utf8");
+      if (path.endsWith(".md")) expect(() => matter(text, {}), path).not.toThrow();
+      else if (path.endsWith(".json")) expect(() => JSON.parse(text) as unknown, path).not.toThrow();
+      else if (/\.ya?ml$/.test(path)) expect(() => parseYaml(text) as unknown, path).not.toThrow();
+    }
+  });
+});
