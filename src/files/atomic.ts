@@ -30,18 +30,23 @@ export async function makeDir(root: string, dir: string): Promise<string> {
   return path;
 }
 
-/** Writes through a temp file and a rename, so a crash never leaves a half-written file behind. */
-export async function writeFileAtomically(root: string, path: string, content: string): Promise<void> {
-  const target = containedPath(root, path);
-  await mkdir(dirname(target), { recursive: true });
-  const temp = await tempPath(root, target);
-  const handle = await open(temp, "wx");
+/** Writes a new file and waits until its bytes are on disk. */
+async function writeSynced(path: string, content: string, flags: "wx" | "w"): Promise<void> {
+  const handle = await open(path, flags);
   try {
     await handle.writeFile(content, "utf8");
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** Writes through a temp file and a rename, so a crash never leaves a half-written file behind. */
+export async function writeFileAtomically(root: string, path: string, content: string): Promise<void> {
+  const target = containedPath(root, path);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await tempPath(root, target);
+  await writeSynced(temp, content, "wx");
   try {
     await rename(temp, target);
   } catch (error) {
@@ -49,13 +54,7 @@ export async function writeFileAtomically(root: string, path: string, content: s
     // Another file system under the workspace (a mount): a temp file beside the target instead.
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     const beside = join(dirname(target), `.${basename(target)}.leanos-tmp-${process.pid}`);
-    const local = await open(beside, "w");
-    try {
-      await local.writeFile(content, "utf8");
-      await local.sync();
-    } finally {
-      await local.close();
-    }
+    await writeSynced(beside, content, "w");
     await rename(beside, target);
   }
   durableStep(`write ${relative(root, target)}`);
@@ -87,8 +86,12 @@ export async function removeDeadTemps(root: string): Promise<string[]> {
   for (const name of names) {
     const [host, pid] = name.split("~");
     if (host !== HOST || pid === undefined || processAlive(Number(pid))) continue;
-    await rm(join(dir, name), { recursive: true, force: true });
-    removed.push(name);
+    // Best effort: a workspace that cannot be written to fails at its first real write, with its message.
+    const gone = await rm(join(dir, name), { recursive: true, force: true }).then(
+      () => true,
+      () => false,
+    );
+    if (gone) removed.push(name);
   }
   return removed;
 }
