@@ -40,6 +40,26 @@ export const GateResponse = z.object({
 });
 export type GateResponse = z.infer<typeof GateResponse> & HumanResponse;
 
+/**
+ * A resume as any LangGraph client may send it: one HumanResponse or an array of them (Agent Inbox
+ * sends an array of one), with `by` and `at` optional.
+ */
+const WireResponse = z.object({
+  type: GateResponse.shape.type,
+  args: GateResponse.shape.args.nullish(),
+  by: z.string().min(1).optional(),
+  at: z.string().min(1).optional(),
+});
+
+/** The response a gate node was resumed with, completed with who answered and when where the client did not say. */
+export function readResponse(value: unknown, defaults: { by: string; at: string }): GateResponse {
+  const one = Array.isArray(value) ? value[0] : value;
+  const parsed = WireResponse.parse(one);
+  // Agent Inbox sends the ActionRequest back with an accept; an accept changes nothing, so it carries no args.
+  const args = parsed.type === "accept" ? null : parsed.type === "ignore" && !parsed.args ? "no reason given" : (parsed.args ?? null);
+  return { type: parsed.type, args, by: parsed.by ?? defaults.by, at: parsed.at ?? defaults.at } as GateResponse;
+}
+
 export function gatePayload(args: GateArgs, allow: { edit: boolean; respond: boolean }, description: string): GatePayload {
   return {
     action_request: { action: `approve_${args.kind}`, args },

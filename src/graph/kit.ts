@@ -100,6 +100,12 @@ export class GraphKit {
     };
   }
 
+  /** Who answered and when, for a client that did not say: the run's configured user (`leanos_user`), and the clock. */
+  answerDefaults(config?: { configurable?: Record<string, unknown> }): { by: string; at: string } {
+    const user = config?.configurable?.["leanos_user"];
+    return { by: typeof user === "string" && user.length > 0 ? user : "unknown", at: this.now().toISOString() };
+  }
+
   gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {
     const threshold = this.env.workspace.config.approval_threshold;
     const required = node.gates.includes("always") || (node.gates.includes("impact") && state.impact !== null && state.impact >= threshold);

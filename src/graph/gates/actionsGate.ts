@@ -1,10 +1,10 @@
-import { Command, interrupt } from "@langchain/langgraph";
+import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import Mustache from "mustache";
 import { connectorFor } from "../../actions/connectors.js";
 import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../../actions/executor.js";
 import { routeOutcome } from "../../actions/routing.js";
 import { actionView } from "../../actions/view.js";
-import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import type { ActionTemplate } from "../../stages/context.js";
 import type { ActionsOutput, PlannedAction } from "../../stages/schemas.js";
 import { threadDir } from "../../threads/store.js";
@@ -150,7 +150,7 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     return new Command({ goto: run });
   };
 
-  const askNode = async (state: ThreadGraphState) => {
+  const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const plan = state.outputs[stage] as ActionsOutput;
     const action = plan.actions.find(isOpen);
     if (!action || state.action_reviews[action.id]) return new Command({ goto: run });
@@ -175,7 +175,7 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     };
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
     const description = `### ${question}\n\n${material ? `Prepared for you:\n${material}\n\n` : ""}${reportsOutcome ? `Report with \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : ""}`;
-    const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: false }, description)));
+    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: false }, description)), kit.answerDefaults(config));
     const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
     const outcome = edits.outcome || (reportsOutcome && outcomes.length === 1 ? outcomes[0] : undefined);
     const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };

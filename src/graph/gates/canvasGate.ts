@@ -1,5 +1,5 @@
-import { Command, interrupt } from "@langchain/langgraph";
-import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import {
   ASSUMPTIONS_PATH,
   canvasValuesFrom,
@@ -33,7 +33,7 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
   const root = kit.env.workspace.root;
   const today = () => kit.now().toISOString().slice(0, 10);
 
-  const askNode = async (state: ThreadGraphState) => {
+  const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const next = kit.after(node, gate);
     if (state.reviews[key]) return new Command({ goto: next });
     if (state.canvas_apply[key]) return new Command({ goto: apply });
@@ -56,7 +56,7 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
       locked: [],
     };
     const description = `### ${args.question}\n\nCanvas changes always wait for a person. Edit a value with e.g. \`{"A4.confidence": 85}\`.\n\n\`\`\`diff\n${proposed.diff}\`\`\``;
-    const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: false }, description)));
+    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: false }, description)), kit.answerDefaults(config));
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: "canvas" });
     if (review.answer === "reject") {

@@ -1,5 +1,5 @@
-import { Command, interrupt } from "@langchain/langgraph";
-import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import type { LearningOutput } from "../../stages/schemas.js";
 import { gateNodeName, type GraphKit } from "../kit.js";
 import type { GateKind, GraphNode } from "../spec.js";
@@ -11,7 +11,7 @@ import type { ThreadGraphState } from "../state.js";
  */
 export function opportunitiesGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
   const self = gateNodeName(node, gate);
-  return async (state: ThreadGraphState) => {
+  return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const stage = node.skill.stage.stage;
     const learning = state.outputs[stage] as LearningOutput;
     const index = learning.opportunities.findIndex((_, position) => !state.opportunity_reviews[`opp-${position + 1}`]);
@@ -31,7 +31,7 @@ export function opportunitiesGate(kit: GraphKit, node: GraphNode, gate: GateKind
       locked: ["priority"],
     };
     const description = `### ${args.question}\n\n${opportunity.rationale}`;
-    const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: false }, description)));
+    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: false }, description)), kit.answerDefaults(config));
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: id });
     const edited = { ...opportunity, ...(editedValues(response) as Partial<typeof opportunity>) };

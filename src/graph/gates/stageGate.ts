@@ -1,5 +1,5 @@
-import { Command, interrupt } from "@langchain/langgraph";
-import { gatePayload, GateResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
 import type { Review } from "../../stages/context.js";
 import { gateNodeName, stageNodeName, type GraphKit } from "../kit.js";
 import { outputsBySchema, type GateKind, type GraphNode } from "../spec.js";
@@ -7,7 +7,7 @@ import type { ThreadGraphState } from "../state.js";
 
 /** A gate on a whole stage (impact or always): accept, edit, respond (redraft) or reject. */
 export function stageGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
-  return async (state: ThreadGraphState) => {
+  return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const stage = node.skill.stage.stage;
     const next = kit.after(node, gate);
     const output = state.outputs[stage] as Record<string, unknown>;
@@ -44,7 +44,7 @@ export function stageGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const implication = outputsBySchema(kit.env.spec, state.outputs).implication;
     const factors = implication ? implication.factors.map((factor) => `- ${factor.name}: ${factor.score} (${factor.rationale})`).join("\n") : "";
     const description = `### ${args.question}\n\nDraft: \`${args.draft}\`\n\n${factors ? `Impact factors:\n${factors}\n` : ""}`;
-    const response = GateResponse.parse(interrupt(gatePayload(args, { edit: true, respond: true }, description)));
+    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: true }, description)), kit.answerDefaults(config));
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer });
     await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, summary: summaryOf(review.answer === "respond" ? "sent back for a redraft" : `${review.answer}ed`) });
