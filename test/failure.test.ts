@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { describeFailure, reportFailure } from "../src/cli/failure.js";
+import { reportFailure } from "../src/cli/failure.js";
+import { describeFailure } from "../src/failure.js";
 import { EnvironmentFault, FileProblem, RuntimeFailure, UsageError } from "../src/errors.js";
 import { tempDir } from "./helpers.js";
 

@@ -55,7 +55,7 @@ export function checkCanvasValues(values: CanvasValues, allowedKeys: readonly st
 const MAX_CELL = 80;
 
 /** Why a value cannot go into a markdown table cell as it is, if it cannot: one short line, no column breaks. */
-export function metricCellProblem(value: unknown): string | undefined {
+function metricCellProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value.trim().length === 0) return 'a metric value is text such as "$4.76M"';
   if (/[\r\n]/.test(value)) return "a table cell holds one line: no line breaks";
   if (value.includes("|")) return 'a table cell cannot hold "|" (it would start a new column)';

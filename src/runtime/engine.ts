@@ -8,6 +8,7 @@ import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
 import { AlreadyAnswered, RuntimeFailure, UsageError } from "../errors.js";
+import { describeFailure } from "../failure.js";
 import { makeDir, removeDeadTemps } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
 import { WorkspaceCheckpointer } from "../store/checkpointer.js";
@@ -249,7 +250,6 @@ export class Runtime {
       await graph.invoke(input as never, { ...this.config(thread), durability: "sync" });
     } catch (error) {
       // Said as the command line would say it: a read-only mount, not a bare "ENOENT: mkdir".
-      const { describeFailure } = await import("../cli/failure.js");
       const message = describeFailure(error).message;
       await this.updateMeta(thread, (meta) => ({ ...meta, state: "failed", error: message }));
       if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;

@@ -103,7 +103,7 @@ export async function listThreadNames(root: string, threadsDir: string): Promise
 }
 
 /** The shortest prefix that may name a thread: shorter ones match too much by accident. */
-export const MIN_PREFIX = 3;
+const MIN_PREFIX = 3;
 
 /** What a person typed as a thread name, checked before any lookup. */
 function wantedName(name: string): string {
