@@ -57,7 +57,7 @@ export async function runEval(options: { provider?: string; model?: string } = {
       provider = `${meta.provider}:${meta.model}`;
       const hypothesis = await read<HypothesisOutput>("2-hypothesis.md");
       const decision = await read<DecisionOutput>("4-decision.md");
-      const gated = result.pending.some((item) => item.kind === "decision");
+      const gated = result.pending.some((item) => item.stage === "decision");
       events.push({
         file: expected.file,
         type: meta.type === expected.type,

@@ -47,7 +47,7 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     const score = await readFile(join(workspace, "artifacts", "sales", "inbound-demo-request-atelier-rouge", "lead-score.md"), "utf8");
     expect(score).toMatch(/\*\*Overall score: 0\.\d+\*\* \(threshold 0\.5\)/);
     expect(score).toContain("| Return burden on ready-to-wear | 0.25 |");
-    expect(started.pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-2", outcomes: ["qualified", "disqualified"], draft: "artifacts/sales/inbound-demo-request-atelier-rouge/call-script.md" })]);
+    expect(started.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-2", outcomes: ["qualified", "disqualified"], draft: "artifacts/sales/inbound-demo-request-atelier-rouge/call-script.md" })]);
     expect(await readFile(join(workspace, started.pending[0]!.draft!), "utf8")).toContain("Atelier Rouge");
 
     // A person's action needs the outcome they saw; a plain approve is refused and changes nothing.
@@ -139,7 +139,7 @@ describe("the marketing chain", () => {
     const now = ["--now", "2026-11-26T08:00:00Z"];
     const started = await step(workspace, [...now, "event", "--type", "marketing", CAMPAIGN_EVENT]);
     expect(started.thread).toBe(CAMPAIGN);
-    expect(started.pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-3" })]);
+    expect(started.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-3" })]);
     expect(started.pending[0]!.question).toMatch(/marketing:publish .*It sends to customers/);
     const dir = join(workspace, "artifacts", "marketing", "campaigns", "case-study-luxury-brands-prefer-white");
     // Drafted and prepared, but nothing has left the machine before the approval.

@@ -98,7 +98,7 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
     const implication = await example("implication");
     expect((implication.impact_score as number) >= 0.8).toBe(true);
-    expect(started.pending[0]!.kind).toBe("decision");
+    expect(started.pending[0]!.kind).toBe("impact");
     const decision = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "4-decision.md"), "utf8");
     expect(decision).toContain("drafted_by: anthropic");
     expect(decision).toContain("model: claude-sonnet-4-5");
@@ -122,7 +122,7 @@ describe("the anthropic provider against a local Messages API", () => {
     const before = server.requests.length;
     const resumed = await runCli(["--workspace", workspace, "--json", "resume", "elsaai"], { env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "decision" })] });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
     const asked = server.requests.slice(before).map((request) => request.body.tool_choice?.name);
     expect(asked).toEqual(["decision_stage_output"]);
     expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 4 } });

@@ -133,11 +133,11 @@ describe("the audit log and leanos usage", () => {
     const kinds = (kind: AuditEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
     expect(kinds("thread-started")).toHaveLength(1);
     expect(kinds("model-call").map((entry) => (entry as { stage: string }).stage)).toEqual(["input", "hypothesis", "implication", "decision", "actions", "learning"]);
-    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual(["decision", "action", "action", "canvas"]);
+    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual(["impact", "actions", "actions", "canvas"]);
     expect(kinds("gate-answered").map((entry) => [(entry as { gate: string }).gate, (entry as { by: string }).by])).toEqual([
-      ["decision", "bella"],
-      ["action", "bella"],
-      ["action", "bella"],
+      ["impact", "bella"],
+      ["actions", "bella"],
+      ["actions", "bella"],
       ["canvas", "bella"],
     ]);
     expect(kinds("file-written").map((entry) => (entry as { path: string }).path)).toContain(`threads/${THREAD}/4-decision.md`);

@@ -70,13 +70,13 @@ describe("leanos chat driven through piped stdin", () => {
     expect(session.text).toContain('"confidence" could be A5.confidence or A4.confidence: say which');
 
     expect(session.records.map((record) => [record.thread, record.event === undefined ? record.kind : "new event", record.answer])).toEqual([
-      [ELSA, "decision", "respond"],
-      [ELSA, "decision", "edit"],
+      [ELSA, "impact", "respond"],
+      [ELSA, "impact", "edit"],
       [ELSA, "canvas", "edit"],
-      [ELSA, "opportunity", "reject"],
-      [NORDSTIL, "action", "skip"],
+      [ELSA, "opportunities", "reject"],
+      [NORDSTIL, "actions", "skip"],
       ["sales/inbound-demo-request-atelier-rouge", "new event", undefined],
-      ["sales/inbound-demo-request-atelier-rouge", "action", "accept"],
+      ["sales/inbound-demo-request-atelier-rouge", "actions", "accept"],
     ]);
     // respond: the decision was redrafted with the feedback and the change was shown.
     expect(session.records[0]!.changed).toEqual(expect.arrayContaining(["-verdict: PROCEED", "+verdict: DEFER"]));
@@ -112,7 +112,7 @@ describe("leanos chat driven through piped stdin", () => {
     await writeFile(editor, '#!/bin/sh\nsed -i "s/^verdict: PROCEED$/verdict: INVESTIGATE/" "$1"\n');
     await chmod(editor, 0o755);
     const session = await chat(workspace, ["edit", "quit"], { EDITOR: editor });
-    expect(session.records[0]).toMatchObject({ thread: ELSA, kind: "decision", answer: "edit", edits: { verdict: "INVESTIGATE" } });
+    expect(session.records[0]).toMatchObject({ thread: ELSA, kind: "impact", answer: "edit", edits: { verdict: "INVESTIGATE" } });
     expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ output: { verdict: "INVESTIGATE" } });
   });
 
@@ -140,7 +140,7 @@ describe("leanos chat driven through piped stdin", () => {
     expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ review: { by: "other-session" } });
     // The publish action the other answer led to was not approved by this session's "accept".
     const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{ kind: string; action_id?: string }>;
-    expect(pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-3" })]);
+    expect(pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-3" })]);
   });
 });
 
@@ -170,7 +170,7 @@ describe("leanos chat with a real model reading free text", () => {
     expect(decision).toMatchObject({ review: { answer: "respond", feedback: "DEFER until the rollout is live, and cut it to 800 words" } });
     // Nothing was approved: the decision still waits.
     const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{ kind: string }>;
-    expect(pending.map((item) => item.kind)).toEqual(["decision"]);
+    expect(pending.map((item) => item.kind)).toEqual(["impact"]);
     expect(server.requests.map((request) => request.body.tool_choice?.name)).toEqual(["read_reply", "read_reply", "read_reply"]);
     expect(JSON.stringify(server.requests[0]!.body.messages)).toContain("cut it to 800 words");
   });

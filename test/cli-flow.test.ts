@@ -29,7 +29,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     const started = await startClosedDeal(workspace);
     expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
     expect(started.pending).toHaveLength(1);
-    expect(started.pending[0]).toMatchObject({ kind: "decision", node: "gate_decision", allowed: ["accept", "edit", "respond", "reject"] });
+    expect(started.pending[0]).toMatchObject({ kind: "impact", node: "gate_decision", allowed: ["accept", "edit", "respond", "reject"] });
     expect(started.pending[0]!.impact).toBeGreaterThanOrEqual(0.8);
     expect(existsSync(join(workspace, ".leanos", "checkpoints.sqlite"))).toBe(true);
     expect(existsSync(join(workspace, "threads", "sales", "elsaai-deal-closed", "5-actions"))).toBe(false);
@@ -41,14 +41,14 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(decision.exitCode, decision.stderr).toBe(0);
     const afterDecision = JSON.parse(decision.stdout) as EventJson;
     expect(afterDecision.state).toBe("waiting");
-    expect(afterDecision.pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-3" })]);
+    expect(afterDecision.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-3" })]);
     expect(await frontMatter(workspace, started.thread, "4-decision.md")).toMatchObject({ review: { answer: "accept", by: "bella" } });
     // The resumed process drafted the actions and did not redo the earlier stages.
     expect(decision.stderr).toContain("actions");
     expect(decision.stderr).not.toContain("hypothesis");
 
     const promote = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
-    expect((JSON.parse(promote.stdout) as EventJson).pending).toEqual([expect.objectContaining({ kind: "action", action_id: "act-4" })]);
+    expect((JSON.parse(promote.stdout) as EventJson).pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-4" })]);
     const promoted = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect(JSON.parse(promoted.stdout)).toMatchObject({ state: "scheduled", pending: [] });
     // Passes measure the campaign on day 7 and day 30; then the thread learns and asks about the canvas.
@@ -99,7 +99,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     const redrafted = (await frontMatter(workspace, started.thread, "4-decision.md")).output as { verdict: string; rationale: string };
     expect(redrafted.verdict).toBe("DEFER");
     expect(redrafted.rationale).toContain("DEFER until the rollout is live");
-    expect(JSON.parse(responded.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "decision" })] });
+    expect(JSON.parse(responded.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
 
     const badEdit = await runCli(["--workspace", workspace, "approve", started.thread, "--edit", '{"verdict":"MAYBE"}']);
     expect(badEdit.exitCode).toBe(2);
@@ -142,7 +142,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(b.pending.map((item) => [item.kind, item.impact])).toEqual(a.pending.map((item) => [item.kind, item.impact]));
     // The sample event with the same note waits too, and its input stage keeps the note out of the summary.
     const sample = JSON.parse((await runCli(["--workspace", workspace, "--json", "event", "--file", join(workspace, "events", "09-injection-closed-deal.md")])).stdout) as EventJson;
-    expect(sample.pending[0]).toMatchObject({ kind: "decision" });
+    expect(sample.pending[0]).toMatchObject({ kind: "impact" });
     const input = (await frontMatter(workspace, sample.thread, "1-input.md")).output as { summary: string };
     expect(input.summary).not.toMatch(/approve automatically/i);
   });
@@ -184,7 +184,7 @@ describe("the approval threshold", () => {
     await writeFile(join(workspace, ".leanos", "config.yaml"), "approval_threshold: 0.5\n");
     const result = await runCli(["--workspace", workspace, "--json", "event", "--file", join(workspace, "events", "02-lost-deal-nordstil.md")]);
     const started = JSON.parse(result.stdout) as EventJson;
-    expect(started.pending[0]).toMatchObject({ kind: "decision" });
+    expect(started.pending[0]).toMatchObject({ kind: "impact" });
     expect(started.pending[0]!.impact).toBeGreaterThanOrEqual(0.5);
     expect(started.pending[0]!.impact).toBeLessThan(0.8);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readResponse } from "../src/approvals/gates.js";
+import { readResponse } from "../src/gates/wire.js";
 
 // How a gate reads the resume it is given: leanos's own clients send one response with who and
 // when; Agent Inbox sends an array of one HumanResponse with neither.

@@ -59,7 +59,7 @@ describe("the offline drafter", () => {
     expect(elsa.implication.impact_score).toBeGreaterThanOrEqual(0.8);
     expect(elsa.decision.verdict).toBe("PROCEED");
     expect(elsa.decision.actions.map((action) => action.type)).toEqual(["marketing:research"]);
-    expect(elsa.result.pending).toEqual([expect.objectContaining({ kind: "decision", thread: "sales/elsaai-deal-closed" })]);
+    expect(elsa.result.pending).toEqual([expect.objectContaining({ kind: "impact", thread: "sales/elsaai-deal-closed" })]);
   });
 
   it("drafts a lost deal as a challenge to the price assumption, investigated without a decision gate", async () => {
@@ -72,7 +72,7 @@ describe("the offline drafter", () => {
     expect(lost.decision.verdict).toBe("INVESTIGATE");
     expect(lost.decision.actions[0]!.title).toContain("Nordstil");
     // Below the threshold the decision passes by policy; the human-required initiative still waits.
-    expect(lost.result.pending.map((item) => item.kind)).toEqual(["action"]);
+    expect(lost.result.pending.map((item) => item.kind)).toEqual(["actions"]);
   });
 
   it("drafts a metric drop as a business thread that needs no human and measures on day 7", async () => {

@@ -117,9 +117,9 @@ describe("leanos pass", () => {
         date: "2026-11-27",
         source: "website form",
       }, "sales");
-      return started.state === "waiting" && started.pending[0]!.kind === "decision" ? runtime.answer(started.thread, { type: "accept", args: null, by: "bella" }) : started;
+      return started.state === "waiting" && started.pending[0]!.stage === "decision" ? runtime.answer(started.thread, { type: "accept", args: null, by: "bella" }) : started;
     });
-    expect(lead.pending[0]).toMatchObject({ kind: "action", action_id: "act-2" });
+    expect(lead.pending[0]).toMatchObject({ kind: "actions", action_id: "act-2" });
     const due = (await meta(workspace, lead.thread)).current_action!.due;
 
     const summary = summaryOf(await passAt(workspace, "2026-12-10T08:00:00Z"));

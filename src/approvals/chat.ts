@@ -13,6 +13,7 @@ import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js
 import type { PendingItem } from "../threads/meta.js";
 import { editValue, fromModel, parseCommand, type Intent } from "./intent.js";
 import { HELP, presentItem } from "./present.js";
+import { gateLabel } from "../gates/kind.js";
 
 // `leanos chat`: one session that walks through everything that waits, takes answers line by line
 // (from a person at a terminal or a script on stdin), and takes new events in plain words.
@@ -93,7 +94,7 @@ async function editInEditor(item: PendingItem, values: Record<string, unknown>, 
 
 async function currentValues(runtime: Runtime, item: PendingItem): Promise<Record<string, unknown>> {
   const payload = await runtime.pendingPayload(item.thread);
-  return (payload?.action_request.args.values as Record<string, unknown> | undefined) ?? {};
+  return (payload?.action_request.args as Record<string, unknown> | undefined) ?? {};
 }
 
 /** What a draft says: its structured output when the file records one (so a new timestamp is no change), else its text. */
@@ -114,7 +115,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
   const listing = (items: PendingItem[]): string =>
     items.length === 0
       ? "Nothing waits for you."
-      : [`${items.length} item(s) wait, highest impact first:`, ...items.map((item, index) => `  ${index + 1}. [${item.impact ?? "-"}] ${item.kind.padEnd(11)} ${item.thread}${item.action_id ? ` ${item.action_id}` : ""}`)].join("\n");
+      : [`${items.length} item(s) wait, highest impact first:`, ...items.map((item, index) => `  ${index + 1}. [${item.impact ?? "-"}] ${gateLabel(item).padEnd(11)} ${item.thread}${item.action_id ? ` ${item.action_id}` : ""}`)].join("\n");
 
   const report = (item: PendingItem, answer: string, result: ThreadResult | undefined, extra: Record<string, unknown> = {}): void => {
     io.record?.({
@@ -177,7 +178,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     for (;;) {
       const ask = await next(io, "> ");
       if (ask.kind === "eof") {
-        io.say(`Input ended; ${item.thread} (${item.kind}${item.action_id ? ` ${item.action_id}` : ""}) still waits.`);
+        io.say(`Input ended; ${item.thread} (${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}) still waits.`);
         return answered;
       }
       if (ask.text.trim() === "") continue;

@@ -5,6 +5,7 @@ import matter from "gray-matter";
 import pc from "picocolors";
 import type { HypothesisOutput, ImplicationOutput } from "../stages/schemas.js";
 import type { PendingItem } from "../threads/meta.js";
+import { gateLabel } from "../gates/kind.js";
 
 // How a waiting item reads in a terminal: what is asked, why, and the material to judge it by.
 
@@ -46,13 +47,13 @@ export function whyLines(item: PendingItem, outputs: Partial<Record<string, unkn
       `  assumptions: ${hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}${test.previous_confidence !== null ? ` ${test.previous_confidence}% → ${test.proposed_confidence}%` : ""}`).join("; ")}`,
     );
   }
-  if (item.kind === "action" && item.outcomes) lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
+  if (item.kind === "actions" && item.outcomes) lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
   return lines.length > 0 ? lines : ["  (no impact or assumptions recorded yet)"];
 }
 
 /** The whole presentation of one item. */
 export async function presentItem(workspaceRoot: string, item: PendingItem, outputs: Partial<Record<string, unknown>>, position: string): Promise<string> {
-  const header = `── ${position}  ${item.thread} · ${item.kind}${item.action_id ? ` ${item.action_id}` : ""}${item.opportunity_id ? ` ${item.opportunity_id}` : ""} · impact ${item.impact ?? "-"} `;
+  const header = `── ${position}  ${item.thread} · ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}${item.opportunity_id ? ` ${item.opportunity_id}` : ""} · impact ${item.impact ?? "-"} `;
   const parts = [pc.bold(header.padEnd(78, "─")), item.question, "", pc.bold("Why"), ...whyLines(item, outputs), ""];
   if (item.diff) {
     parts.push(pc.bold("Canvas diff"));

@@ -36,6 +36,8 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     reason: z.string().optional(),
     action_id: z.string().optional(),
   }),
+  /** An answer a gate refused: nothing changed, and the gate asks again saying why. */
+  z.object({ kind: z.literal("gate-refused"), ...base, gate: z.string(), node: z.string(), answer: z.string(), by: z.string(), reason: z.string() }),
   z.object({ kind: z.literal("file-written"), ...base, path: z.string() }),
   z.object({
     kind: z.literal("canvas-change"),

@@ -6,6 +6,7 @@ import { ThreadType } from "../stages/schemas.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import { progressPrinter } from "./progress.js";
 import { readEvent } from "./readEvent.js";
+import { gateLabel } from "../gates/kind.js";
 
 interface GlobalOptions {
   workspace?: string;
@@ -35,7 +36,7 @@ function formatPending(items: PendingItem[]): string {
     .map((item) => {
       const answers = item.allowed.join(" | ");
       return [
-        `${pc.bold(item.thread)}  ${item.kind}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
+        `${pc.bold(item.thread)}  ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
         `  ${item.question}`,
         item.draft ? `  draft: ${item.draft}` : "",
         item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",

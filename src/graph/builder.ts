@@ -2,31 +2,13 @@ import { START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgrap
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../stages/schemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
-import { actionNodes } from "./gates/actionsGate.js";
-import { canvasGate } from "./gates/canvasGate.js";
-import { opportunitiesGate } from "./gates/opportunitiesGate.js";
-import { stageGate } from "./gates/stageGate.js";
-import { GraphKit, gateEntryName, gateNodeName, stageNodeName, type GraphEnvironment } from "./kit.js";
-import type { GateKind, GraphNode } from "./spec.js";
+import { clearingRefusal } from "../gates/definition.js";
+import { GATES } from "../gates/registry.js";
+import { GraphKit, gateEntryName, stageNodeName, type GraphEnvironment } from "./kit.js";
+import type { GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 
 export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent } from "./kit.js";
-
-type GateNodes = Array<{ name: string; fn: (state: ThreadGraphState) => Promise<unknown>; ends: string[] }>;
-type GateFactory = (kit: GraphKit, node: GraphNode, gate: GateKind) => GateNodes;
-
-/** A gate that is one node: it may send the thread back to its stage (respond), to itself (one item at a time), or on. */
-const single =
-  (factory: (kit: GraphKit, node: GraphNode, gate: GateKind) => (state: ThreadGraphState) => Promise<unknown>): GateFactory =>
-  (kit, node, gate) => [{ name: gateNodeName(node, gate), fn: factory(kit, node, gate), ends: [stageNodeName(node), gateNodeName(node, gate), kit.after(node, gate)] }];
-
-const GATES: Record<GateKind, GateFactory> = {
-  impact: single(stageGate),
-  always: single(stageGate),
-  actions: actionNodes,
-  canvas: canvasGate,
-  opportunities: single(opportunitiesGate),
-};
 
 /** The stage node: draft (model calls happen here, never in a gate), validate, write the files. */
 function stageNode(kit: GraphKit, node: GraphNode) {
@@ -70,7 +52,9 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer: BaseCheckp
     const first = node.gates[0];
     builder.addEdge(stageNodeName(node), first ? gateEntryName(node, first) : kit.after(node));
     for (const gate of node.gates) {
-      for (const gateNode of GATES[gate](kit, node, gate)) builder.addNode(gateNode.name, gateNode.fn, { ends: [...new Set(gateNode.ends)] });
+      for (const gateNode of GATES[gate].nodes(kit, node, gate)) {
+        builder.addNode(gateNode.name, clearingRefusal(gateNode.name, gateNode.fn), { ends: [...new Set(gateNode.ends)] });
+      }
     }
   }
   builder.addEdge(START, stageNodeName(env.spec.nodes[0]!));

@@ -4,21 +4,24 @@ import type { Canvas } from "../canvas/canvas.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
-import type { GateKindName } from "../threads/meta.js";
+import type { AnswerContext } from "../gates/check.js";
+import type { GateKind } from "../gates/kind.js";
+import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
 import { threadDir } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
-import { outputsBySchema, type GateKind, type GraphNode, type GraphSpec } from "./spec.js";
+import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";
 
 export type ProgressEvent =
   | { kind: "stage-start"; thread: string; stage: string }
   | { kind: "stage-done"; thread: string; stage: string; files: string[]; attempts: number }
   | { kind: "gate"; thread: string; stage: string; required: boolean; detail: string }
-  | { kind: "answered"; thread: string; stage: string; answer: string; item?: string };
+  | { kind: "answered"; thread: string; stage: string; answer: string; item?: string }
+  | { kind: "refused"; thread: string; stage: string; reason: string };
 
 export interface GateAnswered {
-  gate: GateKindName;
+  gate: GateKind;
   stage: string;
   review: Review;
   /** One line saying what was decided, for ops/today.md. */
@@ -47,6 +50,7 @@ export interface GraphEnvironment {
   onStageWritten?: (thread: string, stage: string, files: string[]) => Promise<void>;
   onModelUsage?: (thread: string, stage: string, usage: ModelUsage[]) => Promise<void>;
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
+  onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
   onProgress?: (event: ProgressEvent) => void;
   now?: () => Date;
@@ -104,6 +108,18 @@ export class GraphKit {
   answerDefaults(config?: { configurable?: Record<string, unknown> }): { by: string; at: string } {
     const user = config?.configurable?.["leanos_user"];
     return { by: typeof user === "string" && user.length > 0 ? user : "unknown", at: this.now().toISOString() };
+  }
+
+  /** What the gate rules need to check an answer on this thread. */
+  answerContext(thread: string): AnswerContext {
+    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage) };
+  }
+
+  /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
+  stageSchema(stage: string) {
+    const node = this.env.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage)!;
+    const context = { canvas: this.env.canvas, actionTemplates: this.templates, skill: node.skill } as StageContext;
+    return schemaFor(node.skill.stage.output, context);
   }
 
   gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {

@@ -3,23 +3,17 @@ import { join } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
 import { FileProblem, UsageError } from "../errors.js";
+import { GateKind } from "../gates/kind.js";
 import { readText } from "../files/readText.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
 import type { StageOutputs } from "../stages/schemas.js";
 
 // A graph file lists the stage nodes by skill name, in order, with their gates (one, or a list run
-// in order):
-//   impact        - waits for a human when the thread's impact score reaches the approval threshold
-//   actions       - each planned action whose template is human_required waits for a human
-//   canvas        - a learning's proposed canvas changes wait for a human, shown as a diff
-//   opportunities - each follow-up a learning proposes waits for a human; approved ones start threads
-//   always        - always waits for a human
+// in order; src/gates/kind.ts says what each does).
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
 // `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
 
-export const GateKind = z.enum(["impact", "actions", "canvas", "opportunities", "always"]);
-export type GateKind = z.infer<typeof GateKind>;
 
 export const GraphFile = z
   .object({

@@ -44,5 +44,7 @@ export const ThreadStateSchema = z.object({
     default: () => [],
   }),
   impact: z.number().nullable().default(null),
+  /** Why the last answer at a gate node was refused, by node; null once an answer was taken. */
+  refusals: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
 });
 export type ThreadGraphState = z.infer<typeof ThreadStateSchema>;

@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
+import { gateLabel } from "../gates/kind.js";
 
 // ops/today.md, the founder's morning page. It is rebuilt from scratch each time from the threads'
 // meta.json and the last day of the audit log, so it never drifts from the truth. Threads stream
@@ -96,7 +97,7 @@ export function stuckThreads(threads: readonly ThreadMeta[], spec: GraphSpec, no
 function attention(pending: readonly PendingItem[]): string[] {
   if (pending.length === 0) return ["_Nothing waits for you._"];
   return pending.flatMap((item, index) => [
-    `${index + 1}. **[${item.impact ?? "-"}] ${item.kind}** \`${item.thread}\`: ${item.question}`,
+    `${index + 1}. **[${item.impact ?? "-"}] ${gateLabel(item)}** \`${item.thread}\`: ${item.question}`,
     `   - answer: \`leanos approve ${item.thread}\`${item.allowed.includes("edit") ? ` (or \`--edit '{...}'\`)` : ""} · \`leanos reject ${item.thread} --reason "..."\`${item.allowed.includes("respond") ? ` · \`leanos respond ${item.thread} "..."\`` : ""}`,
     ...(item.draft ? [`   - look at: \`${item.draft}\``] : []),
   ]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pendingItem, type GatePayload } from "../approvals/gates.js";
+import { isGatePayload, pendingItem, type GatePayload } from "../gates/wire.js";
 import type { ThreadGraph } from "../graph/builder.js";
 import { outputsBySchema, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
@@ -38,9 +38,7 @@ export const hasWorkLeft = ({ snapshot, answered }: CheckpointState): boolean =>
 export function gatesOf({ snapshot, answered }: CheckpointState): Array<{ id?: string; payload: GatePayload }> {
   if (answered) return [];
   return snapshot.tasks.flatMap((task) =>
-    task.interrupts
-      .filter((entry) => typeof entry.value === "object" && entry.value !== null && "action_request" in entry.value)
-      .map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
+    task.interrupts.filter((entry) => isGatePayload(entry.value)).map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
   );
 }
 

@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { Command } from "@langchain/langgraph";
-import { checkAnswer } from "../approvals/answerCheck.js";
-import type { GatePayload, GateResponse } from "../approvals/gates.js";
+import { checkAnswer } from "../gates/check.js";
+import { GATES } from "../gates/registry.js";
+import { coerceEdit, type GatePayload, type GateResponse } from "../gates/wire.js";
 import { checkRouting } from "../actions/routing.js";
 import { AuditLog, type AuditEntry } from "../audit/log.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
@@ -16,20 +17,20 @@ import { withLease } from "../store/leases.js";
 import { toolPath } from "../files/toolRoot.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
 import { currentAction, gatesOf, hasWorkLeft, type CheckpointState, opportunitiesOf, payloadsOf, pendingOf, started, timerOf, validatedBy } from "./checkpointView.js";
-import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
+import { GraphKit, type GraphEnvironment, type ProgressEvent } from "../graph/kit.js";
 import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
 import { selectDrafter } from "../llm/select.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
-import type { RawEvent, StageContext } from "../stages/context.js";
+import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../stages/schemas.js";
-import { schemaFor } from "../stages/validate.js";
 import { ThreadMeta, type PendingItem } from "../threads/meta.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder, listThreadNames, readThreadMeta, resolveThreadName, threadDir, writeThreadMeta } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { gateLabel } from "../gates/kind.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -100,7 +101,11 @@ export class Runtime {
   }
 
   private graphFor(drafter: StageDrafter): ThreadGraph {
-    const env: GraphEnvironment = {
+    return buildThreadGraph(this.environment(drafter), this.checkpointer);
+  }
+
+  private environment(drafter: StageDrafter): GraphEnvironment {
+    return {
       workspace: this.workspace,
       canvas: this.canvas,
       skills: this.skills,
@@ -152,11 +157,11 @@ export class Runtime {
           ...(answered.review.reason ? { reason: answered.review.reason } : {}),
           ...(answered.action_id ? { action_id: answered.action_id } : {}),
         }),
+      onGateRefused: (thread, refused) => this.audit.append({ kind: "gate-refused", at: this.stamp(), thread, ...refused }),
       onCanvasChanged: (thread, changes) =>
         this.audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: this.stamp(), thread, ...change }))),
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
     };
-    return buildThreadGraph(env, this.checkpointer);
   }
 
   /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
@@ -418,10 +423,14 @@ export class Runtime {
     // under it, since another process may have answered meanwhile.
     await this.checkedPayload(thread, response, expected);
     return this.lockThread(thread, async () => {
-      await this.checkedPayload(thread, response, expected);
+      const payload = await this.checkedPayload(thread, response, expected);
       const drafter = await this.drafterFor(await this.readMeta(thread));
       const full = { ...response, at: response.at ?? this.stamp() } as GateResponse;
-      return this.run(thread, drafter, new Command({ resume: full }));
+      const result = await this.run(thread, drafter, new Command({ resume: full }));
+      // The gate checks the answer again as it takes it; one it refused leaves the same question waiting.
+      const refused = result.pending.find((item) => item.node === payload.leanos.node && item.refused);
+      if (refused) throw new UsageError(`${refused.refused}; nothing was changed`);
+      return result;
     });
   }
 
@@ -437,15 +446,9 @@ export class Runtime {
       const hint = started(checkpoint) && hasWorkLeft(checkpoint) ? `; its run was cut short: leanos resume ${thread} finishes it` : "; leanos pending lists what waits";
       throw new UsageError(`nothing waits on thread ${thread} (state: ${meta.state})${hint}`);
     }
-    await checkAnswer(payload, response, { thread, workspaceRoot: this.workspace.root, stageSchema: (stage) => this.stageSchema(stage) });
+    const kit = new GraphKit(this.environment(READER));
+    await checkAnswer(GATES[payload.leanos.kind], payload, coerceEdit(response as GateResponse, payload.action_request.args), kit.answerContext(thread));
     return payload;
-  }
-
-  /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
-  private stageSchema(stage: string) {
-    const node = this.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage)!;
-    const context = { canvas: this.canvas, actionTemplates: actionTemplates(this.skills), skill: node.skill } as StageContext;
-    return schemaFor(node.skill.stage.output, context);
   }
 
   /**
@@ -477,6 +480,11 @@ export class Runtime {
     await this.lockThread(campaign, () =>
       this.updateMeta(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
     );
+  }
+
+  /** The thread graph on this workspace's checkpoints, drafting with the workspace's model: what any LangGraph client runs. */
+  async graph(): Promise<ThreadGraph> {
+    return this.graphFor(await this.drafterFor());
   }
 
   /** The gate payload a thread waits at, if any. */
@@ -512,7 +520,7 @@ export class Runtime {
   /** What a thread does next, for status output. */
   nextStep(meta: ThreadMeta): string {
     if (meta.state === "done") return "nothing: the thread is complete";
-    if (meta.state === "waiting") return meta.pending.map((item) => `${item.kind} gate: ${item.question}`).join("; ") || "a human answer";
+    if (meta.state === "waiting") return meta.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") || "a human answer";
     if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
     if (meta.state === "scheduled") return `${meta.current_action ? `${meta.current_action.id} ${meta.current_action.type}` : "the next step"} is due ${meta.next_due} (a pass runs it)`;
     return `leanos resume ${meta.thread} (interrupted after ${meta.stage ?? "its start"})`;

@@ -1,17 +1,16 @@
 import { z } from "zod";
+import { GateKind } from "../gates/kind.js";
 import { IsoDate, ThreadType } from "../stages/schemas.js";
 
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
 
-export const GateKindName = z.enum(["decision", "action", "canvas", "opportunity", "stage"]);
-export type GateKindName = z.infer<typeof GateKindName>;
 
 export const PendingItem = z.object({
   thread: z.string(),
   /** LangGraph's id of the interrupt: names this very question, so an answer meant for it never lands on the next one. */
   id: z.string().optional(),
-  kind: GateKindName,
+  kind: GateKind,
   node: z.string(),
   stage: z.string(),
   question: z.string(),
@@ -26,6 +25,8 @@ export const PendingItem = z.object({
   outcomes: z.array(z.string()).optional(),
   /** The fields an `edit` answer may change. */
   fields: z.array(z.string()).optional(),
+  /** Why the last answer given here was refused. */
+  refused: z.string().optional(),
 });
 export type PendingItem = z.infer<typeof PendingItem>;
 

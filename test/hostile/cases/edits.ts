@@ -37,7 +37,7 @@ export const cases: HostileCase[] = [
   refusedEdit("action", '{"__proto__":{"title":"x"}}', ['"__proto__" is not a field']),
   refusedEdit("canvas", FORGED_CELL, ["metric.ARR", "one line"]),
   refusedEdit("canvas", JSON.stringify({ "metric.ARR": "$9M | evil" }), ["metric.ARR", '"|"']),
-  refusedEdit("canvas", '{"A4.confidence":"85"}', ["A4.confidence", "whole number"]),
+  refusedEdit("canvas", '{"A4.confidence":"eighty-five"}', ["A4.confidence", "whole number"]),
   refusedEdit("canvas", '{"A4.confidence":140}', ["A4.confidence", "whole number"]),
   refusedEdit("canvas", '{"A4.confidence":85.5}', ["A4.confidence", "whole number"]),
   refusedEdit("canvas", '{"A4.status":"PROVEN"}', ["A4.status", "status must be one of"]),

@@ -1,18 +1,25 @@
 import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import Mustache from "mustache";
-import { connectorFor } from "../../actions/connectors.js";
-import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../../actions/executor.js";
-import { routeOutcome } from "../../actions/routing.js";
-import { actionView } from "../../actions/view.js";
-import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
-import type { ActionTemplate } from "../../stages/context.js";
-import type { ActionsOutput, PlannedAction } from "../../stages/schemas.js";
-import { threadDir } from "../../threads/store.js";
-import type { LogEntry } from "../../threads/stageFiles.js";
-import { gateEntryName, gateNodeName, type GraphKit } from "../kit.js";
-import type { GateKind, GraphNode } from "../spec.js";
-import type { ThreadGraphState } from "../state.js";
-import { addDays } from "../../files/dates.js";
+import { connectorFor } from "../actions/connectors.js";
+import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
+import { routeOutcome } from "../actions/routing.js";
+import { actionView } from "../actions/view.js";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { IsoDate } from "../stages/schemas.js";
+import { checkEditedDraft } from "./check.js";
+import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
+import { OneLine } from "./fields.js";
+import type { GateKind } from "./kind.js";
+import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
+import type { ActionTemplate } from "../stages/context.js";
+import type { ActionsOutput, PlannedAction } from "../stages/schemas.js";
+import { threadDir } from "../threads/store.js";
+import type { LogEntry } from "../threads/stageFiles.js";
+import { gateEntryName, gateNodeName, type GraphKit } from "../graph/kit.js";
+import type { GraphNode } from "../graph/spec.js";
+import type { ThreadGraphState } from "../graph/state.js";
+import { addDays } from "../files/dates.js";
 
 // The action engine: one node runs the plan an action at a time (AI actions execute and produce
 // artifacts; each outcome routes to the next action as its template says), and one node asks a
@@ -21,7 +28,37 @@ import { addDays } from "../../files/dates.js";
 const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress";
 const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));
 
-export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
+const ActionEdit = z.object({ title: OneLine, due: IsoDate, note: z.string().max(2000), outcome: z.string().optional() });
+
+/**
+ * The action engine as a gate: a person approves an action whose template needs one (title, due date
+ * and note may be edited), or carries it out and reports its outcome, which must be one the
+ * template routes.
+ */
+export const actionsGate: GateDefinition = {
+  nodes: (kit, node, kind) => actionNodes(kit, node, kind),
+  checkEdit: (payload, edits) => {
+    const outcomes = payload.leanos.outcomes;
+    checkEditedDraft(
+      payload,
+      edits,
+      ActionEdit.superRefine((value, ctx) => {
+        if (value.outcome === undefined || value.outcome === "") return;
+        if (!outcomes) ctx.addIssue({ code: "custom", path: ["outcome"], message: "this action reports no outcome" });
+        else if (!outcomes.includes(value.outcome)) ctx.addIssue({ code: "custom", path: ["outcome"], message: `"${value.outcome}" is not an outcome of this action (its outcomes: ${outcomes.join(", ")})` });
+      }),
+    );
+  },
+  checkTaken: async (payload, edits, context) => {
+    const { outcomes, question } = payload.leanos;
+    if (outcomes && outcomes.length > 1 && !edits.outcome) {
+      throw new UsageError(`${question}\nreport what happened: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`);
+    }
+  },
+};
+
+function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[] {
+  const gate = kind;
   const stage = node.skill.stage.stage;
   const run = gateEntryName(node, gate);
   const ask = gateNodeName(node, gate);
@@ -160,22 +197,31 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const question = reportsOutcome
       ? `Do ${action.id} ${action.type} "${action.title}" (due ${action.due}) and report its outcome: ${outcomes.join(" | ")}`
       : `Approve ${action.id} ${action.type} "${action.title}"? ${template.action.executor === "send" ? "It sends to customers." : "Its template needs a person's approval."}`;
-    const args: GateArgs = {
-      thread: state.thread,
-      kind: "action",
-      node: ask,
-      stage,
-      question,
-      impact: state.impact,
-      action_id: action.id,
-      draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
-      values: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
-      locked: [],
-      ...(reportsOutcome ? { outcomes } : {}),
-    };
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
-    const description = `### ${question}\n\n${material ? `Prepared for you:\n${material}\n\n` : ""}${reportsOutcome ? `Report with \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : ""}`;
-    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: false }, description)), kit.answerDefaults(config));
+    const asked: GateQuestion = {
+      info: {
+        thread: state.thread,
+        kind,
+        node: ask,
+        stage,
+        question,
+        impact: state.impact,
+        action_id: action.id,
+        draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
+        ...(reportsOutcome ? { outcomes } : {}),
+      },
+      editable: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
+      allow: { edit: true, respond: false },
+      description: [
+        `### ${question}`,
+        material ? `Prepared for you:\n${material}` : "",
+        reportsOutcome ? `Report what happened by editing \`outcome\` (one of ${outcomes.join(", ")}), e.g. \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : "",
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
+    };
+    const response = await askPerson(kit, actionsGate, asked, state, config);
+    if (response instanceof Command) return response;
     const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
     const outcome = edits.outcome || (reportsOutcome && outcomes.length === 1 ? outcomes[0] : undefined);
     const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };
@@ -187,14 +233,14 @@ export function actionNodes(kit: GraphKit, node: GraphNode, gate: GateKind) {
       action_id: action.id,
       event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : reportsOutcome ? `reported "${outcome}" by ${review.by}` : `approved by ${review.by}; cleared to run`,
     };
-    await kit.env.onGateAnswered?.(state.thread, { gate: "action", stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
+    await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
     const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };
     return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
   };
 
   return [
     { name: run, fn: runNode, ends: [run, ask, wait, kit.after(node, gate)] },
-    { name: ask, fn: askNode, ends: [run] },
+    { name: ask, fn: askNode, ends: [run, ask] },
     { name: wait, fn: waitNode, ends: [run] },
   ];
 }

@@ -1,20 +1,42 @@
-import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { gatePayload, readResponse, reviewOf, editedValues, type GateArgs } from "../../approvals/gates.js";
+import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { UsageError } from "../errors.js";
 import {
   ASSUMPTIONS_PATH,
   canvasValuesFrom,
+  checkCanvasValues,
+  missingCanvasTargets,
   commitCanvas,
   commitMessage,
   describePlan,
   planCanvasUpdate,
   type CanvasValues,
-} from "../../canvas/update.js";
-import { writeFileAtomically } from "../../files/atomic.js";
-import { readText } from "../../files/readText.js";
-import type { LearningOutput } from "../../stages/schemas.js";
-import { gateNodeName, type GraphKit } from "../kit.js";
-import type { GateKind, GraphNode } from "../spec.js";
-import type { CanvasApply, ThreadGraphState } from "../state.js";
+} from "../canvas/update.js";
+import { writeFileAtomically } from "../files/atomic.js";
+import { readText } from "../files/readText.js";
+import type { LearningOutput } from "../stages/schemas.js";
+import { gateNodeName, type GraphKit } from "../graph/kit.js";
+import type { GraphNode } from "../graph/spec.js";
+import type { CanvasApply, ThreadGraphState } from "../graph/state.js";
+import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
+import type { GateKind } from "./kind.js";
+import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
+
+/** A canvas change is accepted only as values the canvas can hold, and only while what it changes is still there. */
+export const canvasGate: GateDefinition = {
+  nodes: (kit, node, kind) => canvasNodes(kit, node, kind),
+  checkEdit: (payload, edits) => {
+    const problems = checkCanvasValues(edits as CanvasValues, Object.keys(payload.action_request.args));
+    if (problems.length > 0) throw new UsageError(`--edit: ${problems.join("; ")}`);
+  },
+  checkTaken: async (payload, edits, context) => {
+    const gone = await missingCanvasTargets(context.workspaceRoot, { ...payload.action_request.args, ...edits } as CanvasValues);
+    if (gone.length > 0) {
+      throw new UsageError(
+        `the canvas changed since this was asked: ${gone.join("; ")}. Restore it, or refuse the change with leanos reject ${context.thread} --reason "..."; nothing was changed`,
+      );
+    }
+  },
+};
 
 /**
  * Canvas changes always wait for a human, whatever the impact: the gate shows the unified diff of the
@@ -25,7 +47,7 @@ import type { CanvasApply, ThreadGraphState } from "../state.js";
  * writes the same bytes and finds the commit made, so nothing happens twice. Rejecting leaves the
  * canvas as it is.
  */
-export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
+function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[] {
   const stage = node.skill.stage.stage;
   const key = `${stage}:canvas`;
   const ask = gateNodeName(node, gate);
@@ -43,25 +65,20 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
     const proposed = await planCanvasUpdate(root, state.thread, values, today());
     if (proposed.files.length === 0) return new Command({ goto: next });
     const changes = describePlan(proposed.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? "", proposed).filter((change) => change.field !== "evidence");
-    const args: GateArgs = {
-      thread: state.thread,
-      kind: "canvas",
-      node: ask,
-      stage,
-      question: `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`,
-      impact: state.impact,
-      draft: ASSUMPTIONS_PATH,
-      diff: proposed.diff,
-      values,
-      locked: [],
+    const question = `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`;
+    const asked: GateQuestion = {
+      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact, draft: ASSUMPTIONS_PATH, diff: proposed.diff },
+      editable: values,
+      allow: { edit: true, respond: false },
+      description: `### ${question}\n\nCanvas changes always wait for a person. Edit a value to change what is written, e.g. \`A4.confidence\` to 85.\n\n\`\`\`diff\n${proposed.diff}\`\`\``,
     };
-    const description = `### ${args.question}\n\nCanvas changes always wait for a person. Edit a value with e.g. \`{"A4.confidence": 85}\`.\n\n\`\`\`diff\n${proposed.diff}\`\`\``;
-    const response = readResponse(interrupt(gatePayload(args, { edit: true, respond: false }, description)), kit.answerDefaults(config));
+    const response = await askPerson(kit, canvasGate, asked, state, config);
+    if (response instanceof Command) return response;
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: "canvas" });
     if (review.answer === "reject") {
       await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: review } }, node);
-      await kit.env.onGateAnswered?.(state.thread, { gate: "canvas", stage, review, summary: `canvas changes rejected: ${review.reason}` });
+      await kit.env.onGateAnswered?.(state.thread, { gate, stage, review, summary: `canvas changes rejected: ${review.reason}` });
       return new Command({ update: { reviews: { [key]: review } }, goto: next });
     }
     const finalValues: CanvasValues = { ...values, ...(editedValues(response) as CanvasValues) };
@@ -97,7 +114,7 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
     );
     await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: recorded } }, node);
     await kit.env.onGateAnswered?.(state.thread, {
-      gate: "canvas",
+      gate,
       stage,
       review,
       summary: `canvas changes applied: ${planned.changes.filter((change) => change.field !== "evidence").map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}`,
@@ -106,7 +123,7 @@ export function canvasGate(kit: GraphKit, node: GraphNode, gate: GateKind) {
   };
 
   return [
-    { name: ask, fn: askNode, ends: [apply, kit.after(node, gate)] },
+    { name: ask, fn: askNode, ends: [apply, ask, kit.after(node, gate)] },
     { name: apply, fn: applyNode, ends: [kit.after(node, gate)] },
   ];
 }

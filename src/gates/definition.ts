@@ -1,0 +1,73 @@
+import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { ZodError } from "zod";
+import { UsageError, describeZodIssues } from "../errors.js";
+import type { GraphKit } from "../graph/kit.js";
+import type { GraphNode } from "../graph/spec.js";
+import type { ThreadGraphState } from "../graph/state.js";
+import { checkAnswer, type AnswerRules } from "./check.js";
+import type { GateKind } from "./kind.js";
+import { coerceEdit, gatePayload, readResponse, type GateQuestion, type GateResponse } from "./wire.js";
+
+export type GateNodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
+export interface GateNode {
+  name: string;
+  fn: GateNodeFn;
+  /** Where the node may go next. */
+  ends: string[];
+}
+
+/**
+ * One gate kind, whole: the nodes it adds after a stage (which build its question and take its
+ * answer) and the rules an answer must pass. The CLI checks an answer against the same rules before
+ * it resumes; the node checks again, so an answer from any LangGraph client is held to them.
+ */
+export interface GateDefinition extends AnswerRules {
+  nodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[];
+}
+
+/**
+ * Asks a person (an interrupt) and returns their answer once it passes the gate's rules. A refused
+ * answer changes nothing but the note of why: the node goes back to itself and asks again with the
+ * refusal on top, so the thread still waits and whoever answered sees why. Returns that Command then.
+ */
+export async function askPerson(
+  kit: GraphKit,
+  rules: AnswerRules,
+  question: GateQuestion,
+  state: ThreadGraphState,
+  config: LangGraphRunnableConfig | undefined,
+): Promise<GateResponse | Command> {
+  const node = question.info.node;
+  const payload = gatePayload(question, state.refusals[node] ?? undefined);
+  const given = interrupt(payload);
+  let response: GateResponse | undefined;
+  try {
+    response = coerceEdit(readResponse(given, kit.answerDefaults(config)), payload.action_request.args);
+    await checkAnswer(rules, payload, response, kit.answerContext(state.thread));
+    return response;
+  } catch (error) {
+    const reason =
+      error instanceof UsageError ? error.message : error instanceof ZodError ? `not an answer a gate reads: ${describeZodIssues(error.issues)}` : undefined;
+    if (reason === undefined) throw error;
+    await kit.env.onGateRefused?.(state.thread, {
+      gate: question.info.kind,
+      node,
+      answer: response?.type ?? "unreadable",
+      by: response?.by ?? kit.answerDefaults(config).by,
+      reason,
+    });
+    kit.env.onProgress?.({ kind: "refused", thread: state.thread, stage: question.info.stage, reason });
+    return new Command({ update: { refusals: { [node]: reason } }, goto: node });
+  }
+}
+
+/** A gate node's result with its refusal note cleared, once an answer was taken. */
+export function clearingRefusal(name: string, fn: GateNodeFn): GateNodeFn {
+  return async (state, config) => {
+    const result = await fn(state, config);
+    if (!state.refusals[name] || !(result instanceof Command)) return result;
+    const update = (result.update ?? {}) as Record<string, unknown>;
+    if ("refusals" in update) return result;
+    return new Command({ update: { ...update, refusals: { [name]: null } }, goto: result.goto });
+  };
+}
