@@ -26,15 +26,22 @@ async function waitingAt(eventFile: string): Promise<{ runtime: Runtime; workspa
   return { runtime, workspace, thread: started.thread };
 }
 
+/** The thread's LangGraph id, as meta.json records it. */
+async function idOf(runtime: Runtime, thread: string): Promise<string> {
+  const { meta } = await runtime.resolve(thread);
+  expect(meta.id).toMatch(/^[0-9a-f-]{36}$/);
+  return meta.id!;
+}
+
 /** Resumes the thread's graph directly, as the LangGraph server does for an SDK or Agent Inbox client. */
 async function resume(runtime: Runtime, thread: string, value: unknown): Promise<void> {
   const graph = await runtime.graph();
-  await graph.invoke(new Command({ resume: value }), { configurable: { thread_id: thread, leanos_user: "inbox-user" }, durability: "sync" });
+  await graph.invoke(new Command({ resume: value }), { configurable: { thread_id: await idOf(runtime, thread), leanos_user: "inbox-user" }, durability: "sync" });
 }
 
 async function waiting(runtime: Runtime, thread: string): Promise<{ payload: GatePayload; id: string | undefined; outputs: unknown }> {
   const graph = await runtime.graph();
-  const snapshot = await graph.getState({ configurable: { thread_id: thread } });
+  const snapshot = await graph.getState({ configurable: { thread_id: await idOf(runtime, thread) } });
   const interrupt = snapshot.tasks.flatMap((task) => task.interrupts)[0]!;
   return { payload: interrupt.value as GatePayload, id: interrupt.id, outputs: (snapshot.values as { outputs: unknown }).outputs };
 }

@@ -1,4 +1,4 @@
-import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import Mustache from "mustache";
 import { connectorFor } from "../actions/connectors.js";
 import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
@@ -174,17 +174,19 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     return commit(state, next, entries, run);
   };
 
-  /** Waits, durably, for the day an action's next check is due; a pass resumes it then. */
+  /** Waits, durably, for the day an action's next check is due; a pass wakes it then. */
   const waitNode = async (state: ThreadGraphState) => {
     const plan = state.outputs[stage] as ActionsOutput;
     const action = plan.actions.find(isOpen);
     const checks = action ? templateOf(action).action.checks_days : undefined;
     const check = action && checks ? nextCheck(action, checks) : undefined;
-    if (!action || check === undefined || !action.started) return new Command({ goto: run });
+    if (!action || check === undefined || !action.started) return new Command({ update: { timer: null }, goto: run });
     const due = addDays(action.started, check);
-    if (kit.now().toISOString().slice(0, 10) >= due) return new Command({ goto: run });
-    interrupt({ timer: { due, action_id: action.id, reason: `${action.type} day-${check} check` } });
-    return new Command({ goto: run });
+    if (kit.now().toISOString().slice(0, 10) >= due) return new Command({ update: { timer: null }, goto: run });
+    // Not an interrupt: nothing waits for a person, so the run ends and an inbox shows nothing; the
+    // thread's state keeps the due date, and a pass given it wakes the thread here.
+    await kit.env.onScheduled?.(state.thread, due, state);
+    return new Command({ update: { timer: { due, action_id: action.id, reason: `${action.type} day-${check} check`, node: wait } }, goto: END });
   };
 
   const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
@@ -205,7 +207,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
         node: ask,
         stage,
         question,
-        impact: state.impact,
+        impact: state.impact ?? null,
         action_id: action.id,
         draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
         ...(reportsOutcome ? { outcomes } : {}),
@@ -241,6 +243,6 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
   return [
     { name: run, fn: runNode, ends: [run, ask, wait, kit.after(node, gate)] },
     { name: ask, fn: askNode, ends: [run, ask] },
-    { name: wait, fn: waitNode, ends: [run] },
+    { name: wait, fn: waitNode, ends: [run, END] },
   ];
 }

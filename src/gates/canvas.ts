@@ -67,7 +67,7 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     const changes = describePlan(proposed.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? "", proposed).filter((change) => change.field !== "evidence");
     const question = `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`;
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact, draft: ASSUMPTIONS_PATH, diff: proposed.diff },
+      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact ?? null, draft: ASSUMPTIONS_PATH, diff: proposed.diff },
       editable: values,
       allow: { edit: true, respond: false },
       description: `### ${question}\n\nCanvas changes always wait for a person. Edit a value to change what is written, e.g. \`A4.confidence\` to 85.\n\n\`\`\`diff\n${proposed.diff}\`\`\``,

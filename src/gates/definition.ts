@@ -1,4 +1,4 @@
-import { Command, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { Command, interrupt, isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ZodError } from "zod";
 import { UsageError, describeZodIssues } from "../errors.js";
 import type { GraphKit } from "../graph/kit.js";
@@ -6,7 +6,7 @@ import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { checkAnswer, type AnswerRules } from "./check.js";
 import type { GateKind } from "./kind.js";
-import { coerceEdit, gatePayload, readResponse, type GateQuestion, type GateResponse } from "./wire.js";
+import { coerceEdit, gatePayload, pendingItem, readResponse, type GateQuestion, type GateResponse } from "./wire.js";
 
 export type GateNodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
 export interface GateNode {
@@ -39,7 +39,15 @@ export async function askPerson(
 ): Promise<GateResponse | Command> {
   const node = question.info.node;
   const payload = gatePayload(question, state.refusals[node] ?? undefined);
-  const given = interrupt(payload);
+  let given: unknown;
+  try {
+    given = interrupt(payload);
+  } catch (error) {
+    // The question is put: meta.json says so (with LangGraph's id of it) before the run ends.
+    const raised = isGraphInterrupt(error) ? error.interrupts[0] : undefined;
+    if (raised) await kit.env.onAsked?.(state.thread, { ...pendingItem(payload), ...(raised.id ? { id: raised.id } : {}) }, state);
+    throw error;
+  }
   let response: GateResponse | undefined;
   try {
     response = coerceEdit(readResponse(given, kit.answerDefaults(config)), payload.action_request.args);

@@ -1,10 +1,12 @@
-import { START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { END, START, StateGraph, isGraphBubbleUp, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { describeFailure } from "../failure.js";
+import { claimNode, finishNode } from "./claim.js";
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../stages/schemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
 import { clearingRefusal } from "../gates/definition.js";
 import { GATES } from "../gates/registry.js";
-import { GraphKit, gateEntryName, stageNodeName, type GraphEnvironment } from "./kit.js";
+import { CLAIM_NODE, FINISH_NODE, GraphKit, gateEntryName, stageNodeName, type GraphEnvironment } from "./kit.js";
 import type { GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 
@@ -37,28 +39,54 @@ function stageNode(kit: GraphKit, node: GraphNode) {
   };
 }
 
-/** Builds a LangGraph StateGraph from a graph spec: a draft node per stage, then its gate nodes in order. */
-export function buildThreadGraph(env: GraphEnvironment, checkpointer: BaseCheckpointSaver) {
+type NodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
+
+/** A node whose failure is recorded in meta.json before the run stops (the checkpoint keeps what came before). */
+function recordingFailure(kit: GraphKit, fn: NodeFn): NodeFn {
+  return async (state, config) => {
+    try {
+      return await fn(state, config);
+    } catch (error) {
+      if (!isGraphBubbleUp(error) && state.thread) await kit.env.onFailed?.(state.thread, describeFailure(error).message);
+      throw error;
+    }
+  };
+}
+
+/**
+ * Builds a LangGraph StateGraph from a graph spec: a node that claims the thread, a draft node per
+ * stage with its gate nodes in order, and a node that records the end. A run enters at the claim
+ * (a new thread) or, for a thread asleep until a due date, at the node that waits for it; a run
+ * given input on any other thread finds nothing to do.
+ */
+export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheckpointSaver) {
   const kit = new GraphKit(env);
   const graph = new StateGraph(ThreadStateSchema);
   // LangGraph's builder types track node names as literals; this graph's names come from data.
   const builder = graph as unknown as {
     addNode: (name: string, fn: unknown, options?: { ends?: string[] }) => void;
     addEdge: (from: string, to: string) => void;
-    compile: (options: { checkpointer: BaseCheckpointSaver }) => ReturnType<typeof graph.compile>;
+    addConditionalEdges: (from: string, route: (state: ThreadGraphState) => string, ends: string[]) => void;
+    compile: (options: { checkpointer?: BaseCheckpointSaver }) => ReturnType<typeof graph.compile>;
   };
+  const add = (name: string, fn: NodeFn, ends?: string[]) => builder.addNode(name, recordingFailure(kit, fn), ends ? { ends: [...new Set(ends)] } : undefined);
+  const waits: string[] = [];
+  add(CLAIM_NODE, claimNode(kit), [stageNodeName(env.spec.nodes[0]!)]);
   for (const node of env.spec.nodes) {
-    builder.addNode(stageNodeName(node), stageNode(kit, node));
+    add(stageNodeName(node), stageNode(kit, node));
     const first = node.gates[0];
     builder.addEdge(stageNodeName(node), first ? gateEntryName(node, first) : kit.after(node));
     for (const gate of node.gates) {
       for (const gateNode of GATES[gate].nodes(kit, node, gate)) {
-        builder.addNode(gateNode.name, clearingRefusal(gateNode.name, gateNode.fn), { ends: [...new Set(gateNode.ends)] });
+        add(gateNode.name, clearingRefusal(gateNode.name, gateNode.fn), gateNode.ends);
+        if (gateNode.ends.includes(END)) waits.push(gateNode.name);
       }
     }
   }
-  builder.addEdge(START, stageNodeName(env.spec.nodes[0]!));
-  return builder.compile({ checkpointer });
+  add(FINISH_NODE, finishNode(kit));
+  builder.addEdge(FINISH_NODE, END);
+  builder.addConditionalEdges(START, (state) => (state.thread === undefined ? CLAIM_NODE : (state.timer?.node ?? END)), [CLAIM_NODE, ...waits, END]);
+  return builder.compile(checkpointer ? { checkpointer } : {});
 }
 
 export type ThreadGraph = ReturnType<typeof buildThreadGraph>;

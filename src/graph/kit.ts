@@ -1,4 +1,3 @@
-import { END } from "@langchain/langgraph";
 import { join, relative } from "node:path";
 import type { Canvas } from "../canvas/canvas.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
@@ -9,6 +8,7 @@ import type { GateKind } from "../gates/kind.js";
 import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
 import { threadDir } from "../threads/store.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";
@@ -52,9 +52,24 @@ export interface GraphEnvironment {
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
   onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
+  /** A thread was claimed: its folder and meta.json exist. */
+  onThreadStarted?: (meta: ThreadMeta) => Promise<void>;
+  /** The thread waits for a person at this item. */
+  onAsked?: (thread: string, item: PendingItem, values: ThreadGraphState) => Promise<void>;
+  /** The thread's run ends until `due`, when a pass wakes it. */
+  onScheduled?: (thread: string, due: string, values: ThreadGraphState) => Promise<void>;
+  /** The thread reached the end of its graph. */
+  onFinished?: (thread: string, values: ThreadGraphState) => Promise<void>;
+  /** A node failed; the run stops and may be resumed from the last checkpoint. */
+  onFailed?: (thread: string, message: string) => Promise<void>;
   onProgress?: (event: ProgressEvent) => void;
   now?: () => Date;
 }
+
+/** The first node: names the thread and claims its folder. */
+export const CLAIM_NODE = "claim_thread";
+/** The last node before the end: records that the thread is complete. */
+export const FINISH_NODE = "finish_thread";
 
 export const stageNodeName = (node: GraphNode): string => `stage_${node.skill.stage.stage}`;
 export const gateNodeName = (node: GraphNode, gate: GateKind): string =>
@@ -80,7 +95,7 @@ export class GraphKit {
     const index = gate === undefined ? -1 : node.gates.indexOf(gate);
     const nextGate = node.gates[index + 1];
     if (nextGate) return gateEntryName(node, nextGate);
-    if (!node.next) return END;
+    if (!node.next) return FINISH_NODE;
     return stageNodeName(this.env.spec.nodes.find((candidate) => candidate.skill.name === node.next)!);
   }
 
@@ -124,8 +139,9 @@ export class GraphKit {
 
   gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {
     const threshold = this.env.workspace.config.approval_threshold;
-    const required = node.gates.includes("always") || (node.gates.includes("impact") && state.impact !== null && state.impact >= threshold);
-    return { impact: state.impact, threshold, required };
+    const impact = state.impact ?? null;
+    const required = node.gates.includes("always") || (node.gates.includes("impact") && impact !== null && impact >= threshold);
+    return { impact, threshold, required };
   }
 
   /** Writes a stage's files from the given state; the review shown is the stage's own unless one is given. */

@@ -21,6 +21,10 @@ export type CanvasApply = z.infer<typeof CanvasApplySchema>;
 
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
 
+/** A thread whose run ended until a due date: the node a pass wakes it at, and why. */
+export const TimerSchema = z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional(), node: z.string() });
+export type Timer = z.infer<typeof TimerSchema>;
+
 /** The state a thread carries through the graph; checkpointed after every node. */
 export const ThreadStateSchema = z.object({
   thread: z.string(),
@@ -43,7 +47,17 @@ export const ThreadStateSchema = z.object({
     reducer: { fn: (current: Array<z.infer<typeof LogEntrySchema>>, update: Array<z.infer<typeof LogEntrySchema>>) => current.concat(update) },
     default: () => [],
   }),
-  impact: z.number().nullable().default(null),
+  // No defaults below: LangGraph fills a field's default into every input, and the input that wakes
+  // a sleeping thread ({}) must not wipe what the thread knows.
+  impact: z.number().nullable().optional(),
+  /** Set while the thread sleeps until a due date (its run has ended); null once woken. */
+  timer: TimerSchema.nullable().optional(),
+  /** The thread's title, read from its event when it was claimed. */
+  title: z.string().optional(),
+  /** The thread this one takes up an opportunity of. */
+  origin: z.string().optional(),
+  /** For a thread a pass started from a pattern: the pattern and the threads behind it. */
+  pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
   /** Why the last answer at a gate node was refused, by node; null once an answer was taken. */
   refusals: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
 });

@@ -1,9 +1,7 @@
-import { z } from "zod";
 import { isGatePayload, pendingItem, type GatePayload } from "../gates/wire.js";
 import type { ThreadGraph } from "../graph/builder.js";
 import { outputsBySchema, type GraphSpec } from "../graph/spec.js";
-import type { ThreadGraphState } from "../graph/state.js";
-import { IsoDate } from "../stages/schemas.js";
+import type { ThreadGraphState, Timer } from "../graph/state.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 
 // What a thread's checkpoint says, read for meta.json: the checkpoint is the truth, meta.json the
@@ -20,9 +18,6 @@ export interface CheckpointState {
   snapshot: Snapshot;
   answered: boolean;
 }
-
-const TimerInterrupt = z.object({ timer: z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional() }) });
-export type Timer = z.infer<typeof TimerInterrupt>["timer"];
 
 /** Whether the graph ever saved a step of this thread (a start killed before its first checkpoint did not). */
 export const started = ({ snapshot }: CheckpointState): boolean => (snapshot.values as Partial<ThreadGraphState>).thread !== undefined;
@@ -42,16 +37,10 @@ export function gatesOf({ snapshot, answered }: CheckpointState): Array<{ id?: s
   );
 }
 
-/** The timer a scheduled thread waits on, if any. */
-export function timerOf({ snapshot, answered }: CheckpointState): Timer | undefined {
-  if (answered) return undefined;
-  for (const task of snapshot.tasks) {
-    for (const entry of task.interrupts) {
-      const parsed = TimerInterrupt.safeParse(entry.value);
-      if (parsed.success) return parsed.data.timer;
-    }
-  }
-  return undefined;
+/** The due date a scheduled thread sleeps until: its run ended with a timer in its state. */
+export function timerOf(state: CheckpointState): Timer | undefined {
+  if (hasWorkLeft(state)) return undefined;
+  return (state.snapshot.values as Partial<ThreadGraphState>).timer ?? undefined;
 }
 
 export function payloadsOf(state: CheckpointState): GatePayload[] {

@@ -56,6 +56,8 @@ export type ThreadState = z.infer<typeof ThreadState>;
 
 export const ThreadMeta = z.object({
   thread: z.string().regex(/^(sales|marketing|business)\/[a-z0-9-]+$/),
+  /** The LangGraph thread id its checkpoints are kept under (a UUID); threads made before ids were kept use their name. */
+  id: z.string().optional(),
   type: ThreadType,
   slug: z.string(),
   title: z.string(),
@@ -98,3 +100,6 @@ export const ThreadMeta = z.object({
   error: z.string().optional(),
 });
 export type ThreadMeta = z.infer<typeof ThreadMeta>;
+
+/** The LangGraph thread id of a thread. */
+export const threadIdOf = (meta: Pick<ThreadMeta, "thread" | "id">): string => meta.id ?? meta.thread;

@@ -102,6 +102,8 @@ export async function listThreadNames(root: string, threadsDir: string): Promise
   return names.sort();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The shortest prefix that may name a thread: shorter ones match too much by accident. */
 const MIN_PREFIX = 3;
 
@@ -121,6 +123,14 @@ function wantedName(name: string): string {
  * with or without its type in front).
  */
 export async function resolveThreadName(root: string, threadsDir: string, name: string): Promise<string> {
+  // A LangGraph thread id (what LangGraph's server and its clients call a thread) names one too.
+  if (UUID.test(name.trim())) {
+    const id = name.trim().toLowerCase();
+    for (const thread of await listThreadNames(root, threadsDir)) {
+      if ((await readThreadMeta(root, threadDir(threadsDir, thread))).id === id) return thread;
+    }
+    throw new UsageError(`no thread has the id ${id} (leanos status lists the threads)`);
+  }
   const wanted = wantedName(name);
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
   if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(containedPath(root, threadDir(threadsDir, wanted)), "meta.json"))) return wanted;

@@ -203,7 +203,9 @@ export async function endState(workspace: string): Promise<Record<string, string
       // How long model calls took is measured, not decided: it differs between any two runs. And a
       // kill between a model call and the checkpoint that keeps its answer makes the call again,
       // which the thread's usage rightly counts.
-      .replace(/"(latency_ms|calls)": \d+/g, '"$1": -');
+      .replace(/"(latency_ms|calls)": \d+/g, '"$1": -')
+      // A thread's LangGraph id is random; that a recovery keeps it shows in everything else.
+      .replace(/"id": "[0-9a-f-]{36}"/g, '"id": -');
     state[file] = hash(text);
   }
   return state;

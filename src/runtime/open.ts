@@ -1,0 +1,35 @@
+import { checkRouting } from "../actions/routing.js";
+import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
+import { makeDir, removeDeadTemps } from "../files/atomic.js";
+import { toolPath } from "../files/toolRoot.js";
+import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
+import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
+import { openWorkspace, type Workspace } from "../workspace/workspace.js";
+
+/** What every run on a workspace reads first: the workspace, its canvas, the skills and the graph. */
+export interface OpenedWorkspace {
+  workspace: Workspace;
+  canvas: Canvas;
+  skills: SkillSet;
+  spec: GraphSpec;
+}
+
+/**
+ * Opens a workspace for work, checking everything a run relies on before anything is written: a
+ * canvas the runtime might write to must parse cleanly, skills and graph must load, routes must
+ * resolve. What a killed process left half-written (temp files, half-made thread folders) goes first.
+ */
+export async function openForWork(workspacePath?: string): Promise<OpenedWorkspace> {
+  const workspace = await openWorkspace(workspacePath);
+  const canvas = await readCanvas(workspace.canvasDir, workspace.root);
+  assertCanvasSound(canvas);
+  const skills = await loadSkills([
+    { dir: toolPath("skills"), origin: "tool" },
+    { dir: workspace.skillsDir, origin: "workspace", workspace: workspace.root },
+  ]);
+  checkRouting(actionTemplates(skills));
+  const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills, workspace.root);
+  await makeDir(workspace.root, workspace.stateDir);
+  await removeDeadTemps(workspace.root);
+  return { workspace, canvas, skills, spec };
+}

@@ -1,0 +1,155 @@
+import type { AuditEntry, AuditLog } from "../audit/log.js";
+import type { Canvas } from "../canvas/canvas.js";
+import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
+import type { GraphSpec } from "../graph/spec.js";
+import type { ThreadGraphState } from "../graph/state.js";
+import { callCost } from "../llm/cost.js";
+import type { StageDrafter } from "../llm/provider.js";
+import type { SkillSet } from "../skills/loader.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import { readThreadMeta, threadDir, writeThreadMeta } from "../threads/store.js";
+import type { Workspace } from "../workspace/workspace.js";
+import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js";
+
+// What a thread's run leaves besides its checkpoint, written from inside the graph as it runs: the
+// stage files' record and the state in meta.json, and the audit log. So a run started by any
+// LangGraph runtime (the CLI's, or LangGraph's own server) leaves the same files.
+
+export interface RecorderParts {
+  workspace: Workspace;
+  canvas: Canvas;
+  skills: SkillSet;
+  spec: GraphSpec;
+  drafter: StageDrafter;
+  audit: AuditLog;
+  now: () => Date;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** meta.json of the threads of one workspace. */
+export class MetaStore {
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly now: () => Date,
+  ) {}
+
+  dirOf(thread: string): string {
+    return threadDir(this.workspace.threadsDir, thread);
+  }
+
+  read(thread: string): Promise<ThreadMeta> {
+    return readThreadMeta(this.workspace.root, this.dirOf(thread));
+  }
+
+  /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
+  async update(thread: string, change: (meta: ThreadMeta) => ThreadMeta, options: { touch?: boolean } = {}): Promise<ThreadMeta> {
+    const before = await this.read(thread);
+    const updated = { ...change(before), updated_at: options.touch === false ? before.updated_at : this.now().toISOString() };
+    await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated);
+    return updated;
+  }
+}
+
+/** What the state of a graph says for meta.json, whatever the thread waits for. */
+export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, meta: ThreadMeta): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
+  return {
+    impact: values.impact ?? null,
+    opportunities: opportunitiesOf(spec, values, meta.opportunities),
+    current_action: currentAction(spec, values),
+    validated: validatedBy(spec, values),
+  };
+}
+
+/** A pending item is new unless meta.json already lists the same question. */
+const sameQuestion = (a: PendingItem, b: PendingItem): boolean => a.node === b.node && (a.action_id ?? a.opportunity_id ?? "") === (b.action_id ?? b.opportunity_id ?? "");
+
+/** The graph's environment with every record it keeps wired to meta.json and the audit log. */
+export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
+  const { audit, drafter, spec } = parts;
+  const metas = new MetaStore(parts.workspace, parts.now);
+  const stamp = () => parts.now().toISOString();
+  const withoutError = ({ error: _cleared, ...meta }: ThreadMeta): ThreadMeta => meta;
+  return {
+    workspace: parts.workspace,
+    canvas: parts.canvas,
+    skills: parts.skills,
+    spec,
+    drafter,
+    now: parts.now,
+    ...(parts.onProgress ? { onProgress: parts.onProgress } : {}),
+    onThreadStarted: (meta) =>
+      audit.append({ kind: "thread-started", at: meta.created_at, thread: meta.thread, type: meta.type, title: meta.title, provider: meta.provider, source: meta.event.source }),
+    onStageWritten: async (thread, stage, files) => {
+      await metas.update(thread, (meta) => ({ ...withoutError(meta), state: "running", stage, files: [...new Set([...meta.files, ...files])] }));
+      await audit.append(...files.map((file): AuditEntry => ({ kind: "file-written", at: stamp(), thread, path: `threads/${thread}/${file}` })));
+    },
+    onModelUsage: async (thread, stage, calls) => {
+      if (calls.length === 0) return;
+      await metas.update(thread, (meta) => ({
+        ...meta,
+        usage: calls.reduce<ThreadMeta["usage"]>(
+          (sum, call) => ({
+            calls: sum.calls + 1,
+            input_tokens: sum.input_tokens + call.input_tokens,
+            output_tokens: sum.output_tokens + call.output_tokens,
+            cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
+            latency_ms: sum.latency_ms + call.latency_ms,
+          }),
+          meta.usage,
+        ),
+      }));
+      await audit.append(
+        ...calls.map((call): AuditEntry => ({
+          kind: "model-call",
+          at: stamp(),
+          thread,
+          stage,
+          provider: drafter.provider,
+          model: drafter.model,
+          ...call,
+          cost_usd: callCost(drafter.provider, drafter.model, call),
+        })),
+      );
+    },
+    onAsked: async (thread, item, values) => {
+      let asked = false;
+      await metas.update(thread, (meta) => {
+        asked = !meta.pending.some((known) => sameQuestion(known, item));
+        return { ...withoutError(meta), ...progressOf(spec, values, meta), state: "waiting", pending: [item], next_due: null };
+      });
+      if (!asked) return;
+      await audit.append({
+        kind: "gate-asked",
+        at: stamp(),
+        thread,
+        gate: item.kind,
+        node: item.node,
+        question: item.question,
+        impact: item.impact,
+        ...(item.action_id ? { action_id: item.action_id } : {}),
+      });
+    },
+    onGateAnswered: async (thread, answered) => {
+      await metas.update(thread, (meta) => ({ ...meta, state: "running", pending: [] }));
+      await audit.append({
+        kind: "gate-answered",
+        at: answered.review.at,
+        thread,
+        gate: answered.gate,
+        stage: answered.stage,
+        answer: answered.review.answer,
+        by: answered.review.by,
+        summary: answered.summary,
+        ...(answered.review.reason ? { reason: answered.review.reason } : {}),
+        ...(answered.action_id ? { action_id: answered.action_id } : {}),
+      });
+    },
+    onGateRefused: (thread, refused) => audit.append({ kind: "gate-refused", at: stamp(), thread, ...refused }),
+    onCanvasChanged: (thread, changes) => audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: stamp(), thread, ...change }))),
+    onScheduled: (thread, due, values) =>
+      metas.update(thread, (meta) => ({ ...withoutError(meta), ...progressOf(spec, values, meta), state: "scheduled", pending: [], next_due: due })).then(() => undefined),
+    onFinished: (thread, values) =>
+      metas.update(thread, (meta) => ({ ...withoutError(meta), ...progressOf(spec, values, meta), state: "done", pending: [], next_due: null })).then(() => undefined),
+    onFailed: (thread, message) => metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message })).then(() => undefined),
+  };
+}

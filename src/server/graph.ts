@@ -1,0 +1,35 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { AuditLog } from "../audit/log.js";
+import { UsageError } from "../errors.js";
+import { buildThreadGraph } from "../graph/builder.js";
+import { selectDrafter } from "../llm/select.js";
+import { openForWork } from "../runtime/open.js";
+import { recordingEnvironment } from "../runtime/recorder.js";
+
+// The thread graph as LangGraph's own server loads it (langgraph.json names this export). The server
+// calls the factory for every run and every state read, with the run's config, and gives the graph
+// its own checkpointer. So a run started by the server, the SDK, Studio or Agent Inbox claims its
+// thread and writes the same stage files, meta.json and audit entries as `leanos event`.
+//
+// The run's `configurable` may say:
+//   provider, model  - the drafter (else the workspace's config, else offline/anthropic by key)
+//   leanos_user      - who answers, for clients (Agent Inbox) that do not say
+//   leanos_now       - the time to act as if it were (ISO), like the CLI's --now
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
+
+/** The graph of the workspace LEANOS_WORKSPACE names, drafting with the run's provider. */
+export async function graph(config?: LangGraphRunnableConfig) {
+  const root = process.env.LEANOS_WORKSPACE;
+  if (!root) throw new UsageError("LEANOS_WORKSPACE must name the workspace the LangGraph server serves");
+  const opened = await openForWork(root);
+  const configurable = config?.configurable ?? {};
+  const provider = text(configurable["provider"]) ?? opened.workspace.config.provider;
+  const model = text(configurable["model"]) ?? opened.workspace.config.model;
+  const drafter = await selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}) });
+  const fixed = text(configurable["leanos_now"]);
+  const at = fixed ? new Date(fixed) : undefined;
+  if (at && Number.isNaN(at.getTime())) throw new UsageError(`configurable.leanos_now ${fixed}: expected an ISO date or time`);
+  const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
+  return buildThreadGraph(recordingEnvironment({ ...opened, drafter, audit, now: () => at ?? new Date() }));
+}

@@ -1,0 +1,157 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Client } from "@langchain/langgraph-sdk";
+import matter from "gray-matter";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvent } from "../src/cli/readEvent.js";
+import type { GatePayload } from "../src/gates/wire.js";
+import { repoRoot, runCli, sampleCopy, tempDir } from "./helpers.js";
+
+// The built graph served by LangGraph's own API server, in this process, driven by the SDK client
+// with exactly what Agent Inbox sends: an array of one HumanResponse, no `by` or `at`, accept with
+// the ActionRequest as args, edit with every value as text, ignore with null args.
+
+const GRAPH = "leanos";
+const DEAL = "sales/elsaai-deal-closed";
+const DAY = "2026-11-27";
+
+let client: Client;
+let stop: () => Promise<void>;
+let workspace: string;
+
+beforeAll(async () => {
+  workspace = await sampleCopy();
+  const git = (...args: string[]) => execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
+  git("init", "--quiet");
+  git("add", "-A");
+  git("commit", "--quiet", "-m", "start");
+  process.env.LEANOS_WORKSPACE = workspace;
+  process.env.LOG_LEVEL = "error";
+  const { startServer } = await import("@langchain/langgraph-api/server");
+  const server = await startServer({ port: 0, nWorkers: 1, host: "127.0.0.1", cwd: await tempDir("leanos-server-"), graphs: { [GRAPH]: `${join(repoRoot, "dist", "server", "graph.js")}:graph` } });
+  stop = server.cleanup;
+  client = new Client({ apiUrl: `http://${server.host}` });
+}, 60_000);
+
+afterAll(async () => {
+  await stop?.();
+});
+
+type RunValues = { __interrupt__?: Array<{ id: string; value: GatePayload }>; thread?: string; outputs?: Record<string, unknown> };
+
+/** Runs the graph on a thread as a client would, at a fixed time of day, and returns what the run left. */
+async function run(threadId: string, body: { input?: unknown; command?: { resume: unknown } }, day = DAY): Promise<RunValues> {
+  return (await client.runs.wait(threadId, GRAPH, { ...body, config: { configurable: { leanos_user: "inbox-user", leanos_now: `${day}T09:00:00Z` } } } as never)) as RunValues;
+}
+
+async function newThread(eventFile: string): Promise<{ id: string; values: RunValues }> {
+  const id = randomUUID();
+  await client.threads.create({ threadId: id, metadata: { source: eventFile } });
+  const event = await readEvent({ file: join(workspace, "events", eventFile), today: DAY });
+  return { id, values: await run(id, { input: { event } }) };
+}
+
+const asked = (values: RunValues): GatePayload => {
+  expect(values.__interrupt__, "the run should end at a gate").toHaveLength(1);
+  return values.__interrupt__![0]!.value;
+};
+const asText = (values: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+const frontMatter = async (thread: string, file: string) => matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
+
+describe("the graph on LangGraph's server, answered as Agent Inbox answers", () => {
+  it("drives the closed-deal event to done and leaves the files leanos event leaves", async () => {
+    const { id, values: started } = await newThread("01-elsaai-deal-closed.md");
+    const decision = asked(started);
+    expect(decision.leanos).toMatchObject({ thread: DEAL, kind: "impact", stage: "decision" });
+    expect(decision.config).toMatchObject({ allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true });
+    // The thread is claimed by the graph itself: its folder and meta.json record the server's thread id.
+    const meta = JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8")) as Record<string, unknown>;
+    expect(meta).toMatchObject({ thread: DEAL, id, state: "waiting", pending: [expect.objectContaining({ kind: "impact", id: started.__interrupt__![0]!.id })] });
+
+    const redrafted = asked(await run(id, { command: { resume: [{ type: "response", args: "Name the customer only after their go-live." }] } }));
+    expect(redrafted.leanos.stage).toBe("decision");
+    expect((await frontMatter(DEAL, "4-decision.md")).review).toMatchObject({ answer: "respond", by: "inbox-user" });
+
+    const publish = asked(await run(id, { command: { resume: [{ type: "accept", args: { action: redrafted.action_request.action, args: redrafted.action_request.args } }] } }));
+    expect(publish.leanos).toMatchObject({ kind: "actions", action_id: "act-3" });
+    expect(Object.keys(publish.action_request.args)).toEqual(["title", "due", "note"]);
+
+    const promote = asked(
+      await run(id, { command: { resume: [{ type: "edit", args: { action: publish.action_request.action, args: { ...asText(publish.action_request.args), note: "Publish on Tuesday morning." } } }] } }),
+    );
+    expect(promote.leanos).toMatchObject({ action_id: "act-4" });
+
+    // Accepting the promotion schedules the day-7 and day-30 measures: the run ends with no
+    // interrupt, so an inbox shows nothing, and the thread sleeps until the due date.
+    const scheduled = await run(id, { command: { resume: [{ type: "accept", args: null }] } });
+    expect(scheduled.__interrupt__ ?? []).toEqual([]);
+    expect((await client.threads.get(id)).status).toBe("idle");
+    expect(JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8"))).toMatchObject({ state: "scheduled", next_due: "2026-12-04" });
+
+    // Any input wakes it on or after that day.
+    expect((await run(id, { input: {} }, "2026-12-04")).__interrupt__ ?? []).toEqual([]);
+    const canvas = asked(await run(id, { input: {} }, "2026-12-27"));
+    expect(canvas.leanos.kind).toBe("canvas");
+    expect(canvas.action_request.args).toHaveProperty("A4.confidence");
+
+    const done = await run(id, { command: { resume: [{ type: "edit", args: { action: canvas.action_request.action, args: { ...asText(canvas.action_request.args), "A4.confidence": "85" } } }] } });
+    expect(done.__interrupt__ ?? []).toEqual([]);
+
+    const dir = join(workspace, "threads", "sales", "elsaai-deal-closed");
+    for (const file of ["1-input.md", "2-hypothesis.md", "3-implication.md", "4-decision.md", "5-actions/execution-log.md", "5-actions/marketing-publish.md", "6-learning.md"]) {
+      expect(await readFile(join(dir, file), "utf8"), file).toContain("drafted_by: offline");
+    }
+    expect(await frontMatter(DEAL, "5-actions/marketing-publish.md")).toMatchObject({ status: "completed", review: { answer: "edit", by: "inbox-user" } });
+    expect(await readFile(join(dir, "5-actions", "execution-log.md"), "utf8")).toContain("act-3: approved by inbox-user; cleared to run");
+    expect(JSON.parse(await readFile(join(dir, "meta.json"), "utf8"))).toMatchObject({ thread: DEAL, id, state: "done", stage: "learning", pending: [], current_action: null });
+    expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toMatch(/A4[\s\S]*85%/);
+    expect(execFileSync("git", ["-C", workspace, "log", "-1", "--format=%s"], { encoding: "utf8" })).toContain(`threads/${DEAL}`);
+
+    // The CLI reads the thread the server ran, by its name or by the server's id.
+    const status = await runCli(["--workspace", workspace, "--json", "status", id]);
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ thread: DEAL, state: "done" });
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audit.filter((entry) => entry.kind === "gate-answered" && entry.by === "inbox-user").map((entry) => entry.gate)).toEqual(["impact", "impact", "actions", "actions", "canvas"]);
+  }, 120_000);
+
+  it("takes ignore with null args as a rejection with no reason given", async () => {
+    const { id, values } = await newThread("02-lost-deal-nordstil.md");
+    const action = asked(values);
+    expect(action.leanos.kind).toBe("actions");
+    await run(id, { command: { resume: [{ type: "ignore", args: null }] } });
+    const thread = action.leanos.thread;
+    expect(await readFile(join(workspace, "threads", ...thread.split("/"), "5-actions", "execution-log.md"), "utf8")).toContain(`${action.leanos.action_id}: rejected by inbox-user: no reason given`);
+  }, 60_000);
+});
+
+describe("a wrong answer through the SDK", () => {
+  it("changes nothing: the thread still waits, with the refusal in a new question", async () => {
+    const { id, values } = await newThread("01-elsaai-deal-closed.md");
+    const first = values.__interrupt__![0]!;
+    const before = await client.threads.getState(id);
+
+    const refused = asked(await run(id, { command: { resume: [{ type: "edit", args: { action: first.value.action_request.action, args: { verdict: "MAYBE" } } }] } }));
+    expect(refused.leanos.refused).toContain("verdict");
+    expect(refused.description).toContain("Your last answer was refused");
+    const after = await client.threads.getState(id);
+    expect((after.values as RunValues).outputs).toEqual((before.values as RunValues).outputs);
+    expect((await client.threads.get(id)).status).toBe("interrupted");
+
+    // An answer meant for the question that no longer waits is not taken.
+    const stale = await run(id, { command: { resume: { [first.id]: [{ type: "accept", args: null }] } } });
+    expect(asked(stale).leanos.node).toBe("gate_decision");
+    expect((await client.threads.getState(id)).values).toEqual(after.values);
+  }, 60_000);
+
+  it("refuses an answer type the gate does not allow, and an action reported with no outcome", async () => {
+    const { id, values } = await newThread("03-inbound-lead-atelier-rouge.md");
+    expect(asked(values).leanos).toMatchObject({ action_id: "act-2", outcomes: ["qualified", "disqualified"] });
+    expect(asked(await run(id, { command: { resume: [{ type: "response", args: "call again" }] } })).leanos.refused).toContain('"respond" is not allowed');
+    expect(asked(await run(id, { command: { resume: [{ type: "accept", args: null }] } })).leanos.refused).toContain("report what happened");
+    expect(asked(await run(id, { command: { resume: [{ type: "edit", args: { action: "approve_actions", args: { outcome: "qualified" } } }] } })).leanos.action_id).toBe("act-3");
+  }, 60_000);
+});
