@@ -7,14 +7,11 @@ import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader
 import type { StageContext } from "../src/stages/context.js";
 import { draftStage } from "../src/stages/draft.js";
 import { repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
-import { serverError, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
+import { serverError, stageExample, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
 
 const stages = ["input", "hypothesis", "implication", "decision", "actions", "learning"] as const;
 
-async function example(stage: string): Promise<Record<string, unknown>> {
-  const text = await readFile(join(repoRoot, "skills", "causal-flow", "stages", `causal-flow-${stage}`, "SKILL.md"), "utf8");
-  return JSON.parse(/```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf("## Example")))![1]!) as Record<string, unknown>;
-}
+const example = stageExample;
 
 let server: FakeAnthropic;
 let skills: SkillSet;

@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { repoRoot } from "./helpers.js";
 
 // A local HTTP server that speaks enough of the Anthropic Messages API for the provider tests:
 // it answers each forced tool call with the answer the test scripted for that tool.
@@ -22,6 +25,8 @@ export interface FakeAnthropic {
   requests: RecordedRequest[];
   /** Scripted replies by tool name; each request takes the next one, the last one repeats. */
   script: Map<string, Reply[]>;
+  /** How long each answer takes, so a test can act while a run is drafting. */
+  delayMs: number;
   /** Forgets requests, script and how far each script was served. */
   reset(): void;
   close(): Promise<void>;
@@ -34,7 +39,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    request.on("end", () => setTimeout(() => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
       requests.push({ body, headers: request.headers });
       // A request without tools is a plain text answer, scripted under "text".
@@ -66,21 +71,30 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
           usage: { input_tokens: 1500, output_tokens: 320, cache_read_input_tokens: 1200, cache_creation_input_tokens: 0 },
         }),
       );
-    });
+    }, fake.delayMs));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const fake: FakeAnthropic = {
     url: `http://127.0.0.1:${port}`,
+    delayMs: 0,
     requests,
     script,
     reset: () => {
       requests.length = 0;
       script.clear();
       served.clear();
+      fake.delayMs = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return fake;
 }
 
 export const serverError = { status: 500, body: { type: "error", error: { type: "api_error", message: "Internal server error" } } };
+
+/** The example output a stage's SKILL.md gives, as a model would answer it. */
+export async function stageExample(stage: string): Promise<Record<string, unknown>> {
+  const text = await readFile(join(repoRoot, "skills", "causal-flow", "stages", `causal-flow-${stage}`, "SKILL.md"), "utf8");
+  return JSON.parse(/```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf("## Example")))![1]!) as Record<string, unknown>;
+}

@@ -18,6 +18,7 @@ const DEAL = "sales/elsaai-deal-closed";
 const DAY = "2026-11-27";
 
 let client: Client;
+let apiUrl: string;
 let stop: () => Promise<void>;
 let workspace: string;
 
@@ -32,7 +33,8 @@ beforeAll(async () => {
   const { startServer } = await import("@langchain/langgraph-api/server");
   const server = await startServer({ port: 0, nWorkers: 1, host: "127.0.0.1", cwd: await tempDir("leanos-server-"), graphs: { [GRAPH]: `${join(repoRoot, "dist", "server", "graph.js")}:graph` } });
   stop = server.cleanup;
-  client = new Client({ apiUrl: `http://${server.host}` });
+  apiUrl = `http://${server.host}`;
+  client = new Client({ apiUrl });
 }, 60_000);
 
 afterAll(async () => {
@@ -154,4 +156,49 @@ describe("a wrong answer through the SDK", () => {
     expect(asked(await run(id, { command: { resume: [{ type: "accept", args: null }] } })).leanos.refused).toContain("report what happened");
     expect(asked(await run(id, { command: { resume: [{ type: "edit", args: { action: "approve_actions", args: { outcome: "qualified" } } }] } })).leanos.action_id).toBe("act-3");
   }, 60_000);
+});
+
+describe("the CLI through --server", () => {
+  const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { LEANOS_USER: "bella" } });
+
+  it("starts an event, lists what waits, refuses a wrong answer naming the field, and answers", async () => {
+    const started = await cli(["event", "--file", join(workspace, "events", "07-pilot-result-kaori.md")]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const result = JSON.parse(started.stdout) as { thread: string; state: string; pending: Array<{ id: string; kind: string; thread: string; fields?: string[] }> };
+    expect(result.state).toBe("waiting");
+    const item = result.pending[0]!;
+
+    const pending = JSON.parse((await cli(["pending"])).stdout) as Array<{ id: string; thread: string }>;
+    expect(pending).toContainEqual(expect.objectContaining({ id: item.id, thread: result.thread }));
+
+    const { id } = JSON.parse((await cli(["status", result.thread])).stdout) as { id: string };
+    // The readable name is in the thread's metadata too, where LangGraph's own tools show it.
+    expect((await client.threads.get(id)).metadata).toMatchObject({ leanos_thread: result.thread });
+    const before = await client.threads.getState(id);
+    const wrong = await cli(["approve", result.thread, "--edit", JSON.stringify({ [item.fields![0]!]: { not: "this" } })]);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain(item.fields![0]!);
+    const after = await client.threads.getState(id);
+    expect((after.values as RunValues).outputs).toEqual((before.values as RunValues).outputs);
+
+    // An answer meant for a question that no longer waits is refused, and changes nothing.
+    const stale = await cli(["approve", result.thread, "--interrupt", item.id]);
+    expect(stale.exitCode).toBe(2);
+    expect(stale.stderr).toContain("answered elsewhere");
+
+    const approved = await cli(["approve", result.thread]);
+    expect(approved.exitCode, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ thread: result.thread });
+    const status = await cli(["status", result.thread]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ thread: result.thread, id });
+  }, 60_000);
+
+  it("says so when the server cannot be reached, and refuses commands that work on the workspace itself", async () => {
+    const unreachable = await runCli(["--server", "http://127.0.0.1:9", "pending"]);
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stderr).toContain("cannot reach the LangGraph server at http://127.0.0.1:9");
+    const pass = await runCli(["--server", apiUrl, "pass"]);
+    expect(pass.exitCode).toBe(2);
+    expect(pass.stderr).toContain("leanos pass works on the workspace itself");
+  }, 30_000);
 });

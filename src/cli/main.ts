@@ -7,9 +7,13 @@ import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import { progressPrinter } from "./progress.js";
 import { readEvent } from "./readEvent.js";
 import { gateLabel } from "../gates/kind.js";
+import type { RemoteThread, RemoteThreads } from "../remote/threads.js";
+import type { GivenAnswer } from "../runtime/answering.js";
+import { DEFAULT_MAX_EVENT_KB } from "./readEvent.js";
 
 interface GlobalOptions {
   workspace?: string;
+  server?: string;
   json?: boolean;
   quiet?: boolean;
   now?: string;
@@ -91,9 +95,22 @@ function formatThread(meta: ThreadMeta & { next: string }): string {
   ].join("\n");
 }
 
+/** Which question an answer is meant for: the `id` of a pending item (`leanos pending --json`). */
+const INTERRUPT_OPTION = () => new Option("--interrupt <id>", "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing");
+
+function formatRemoteStatus(rows: RemoteThread[]): string {
+  if (rows.length === 0) return "No threads on the server yet: start one with leanos --server URL event.";
+  const next = (row: RemoteThread): string =>
+    row.state === "waiting" ? row.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") : row.state === "scheduled" ? `the next step is due ${row.next_due}` : row.state;
+  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(9)} ${(row.stage ?? "-").padEnd(12)} ${next(row)}  (${row.id})`).join("\n");
+}
+
 function who(): string {
   return process.env.LEANOS_USER ?? process.env.USER ?? "human";
 }
+
+/** The commands that work through a LangGraph server (--server, LEANOS_SERVER_URL); the others work on the workspace itself. */
+const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "status"]);
 
 /** The commands that may run steps, and so read the workspace's data files in the middle of one. */
 const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
@@ -114,10 +131,18 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--now <time>", "the time to act as if it were (ISO date or time); for due dates, SLAs and replays")
+    .option("--server <url>", "work through a LangGraph server that serves the leanos graph (default: LEANOS_SERVER_URL; without either, the embedded runtime)")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addHelpText("after", "\nExample:\n  leanos --workspace ./my-company event \"ElsaAI deal closed: $1.1M ARR\"\n  leanos pending\n  leanos approve sales/elsaai-deal-closed");
+
+  program.hook("preAction", (_program, action) => {
+    const asked = (action.optsWithGlobals() as GlobalOptions).server;
+    if (asked !== undefined && !THROUGH_SERVER.has(action.name())) {
+      throw new UsageError(`leanos ${action.name()} works on the workspace itself, not through a server: leave out --server (through a server: ${[...THROUGH_SERVER].join(", ")})`);
+    }
+  });
 
   const open = async (command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> => {
     const global = command.optsWithGlobals() as GlobalOptions;
@@ -145,6 +170,22 @@ export function buildProgram(): Command {
   };
   const threadCommand = (command: Command, work: (runtime: Runtime) => Promise<ThreadResult>, extra: Partial<RuntimeOptions> = {}): Promise<void> =>
     withRuntime(command, work, formatResult, extra, resultJson);
+
+  /** The LangGraph server the command goes through, if one is named. */
+  const serverOf = (command: Command): string | undefined => (command.optsWithGlobals() as GlobalOptions).server ?? (process.env.LEANOS_SERVER_URL || undefined);
+  /** Does the work through the server's SDK client and prints it as JSON or text. */
+  const withServer = async <T>(command: Command, url: string, work: (remote: RemoteThreads) => Promise<T>, text: (value: T) => string, json: (value: T) => unknown = (value) => value, models: { provider?: string; model?: string } = {}): Promise<void> => {
+    const { RemoteThreads } = await import("../remote/threads.js");
+    const value = await work(new RemoteThreads(url, { user: who(), ...models }));
+    if (jsonWanted(command)) printJson(json(value));
+    else out(text(value));
+  };
+  /** An answer to the gate a thread waits at, through the server when one is named. */
+  const answerCommand = (command: Command, thread: string, answer: GivenAnswer, expected: string | undefined): Promise<void> => {
+    const url = serverOf(command);
+    if (url) return withServer(command, url, (remote) => remote.answer(thread, answer, expected), formatResult, resultJson);
+    return threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
+  };
 
   program
     .command("init")
@@ -174,19 +215,21 @@ export function buildProgram(): Command {
     .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
     .addHelpText("after", "\nThe event must be UTF-8 text without NUL bytes, at most max_event_kb (.leanos/config.yaml, default 256) KB.")
     .action(async (text: string | undefined, options: { file?: string; type?: string; source?: string; date?: string; provider?: string; model?: string }, command: Command) => {
+      const url = serverOf(command);
       // The workspace is opened first: its config sets the size limit, and a missing workspace is
-      // reported before anything is read from stdin.
+      // reported before anything is read from stdin. Through a server, the server's workspace is used.
       const { openWorkspace } = await import("../workspace/workspace.js");
-      const workspace = await openWorkspace((command.optsWithGlobals() as GlobalOptions).workspace);
+      const maxKb = url ? DEFAULT_MAX_EVENT_KB : (await openWorkspace((command.optsWithGlobals() as GlobalOptions).workspace)).config.max_event_kb;
       const event = await readEvent({
         ...(text !== undefined ? { text } : {}),
         ...(options.file ? { file: options.file } : {}),
         ...(options.date !== undefined ? { date: options.date } : {}),
         ...(options.source ? { source: options.source } : {}),
         today: new Date().toISOString().slice(0, 10),
-        maxBytes: workspace.config.max_event_kb * 1024,
+        maxBytes: maxKb * 1024,
       });
       const models = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+      if (url) return withServer(command, url, (remote) => remote.startEvent(event, options.type as ThreadType | undefined), formatResult, resultJson, models);
       await threadCommand(command, (runtime) => runtime.startEvent(event, options.type as ThreadType | undefined), models);
     });
 
@@ -196,6 +239,8 @@ export function buildProgram(): Command {
     .argument("[thread]", "only this thread (slug or unique prefix)")
     .addHelpText("after", "\nExample:\n  leanos pending --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const url = serverOf(command);
+      if (url) return withServer(command, url, (remote) => remote.pending(thread), formatPending);
       await withRuntime(command, (runtime) => runtime.pending(thread), formatPending);
     });
 
@@ -204,8 +249,9 @@ export function buildProgram(): Command {
     .description("accept the waiting gate (optionally with edited values) and resume")
     .argument("<thread>", "the thread (slug or unique prefix)")
     .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
+    .addOption(INTERRUPT_OPTION())
     .addHelpText("after", "\nExamples:\n  leanos approve sales/elsaai-deal-closed\n  leanos approve elsaai --edit '{\"title\":\"Publish the case study in January\"}'")
-    .action(async (thread: string, options: { edit?: string }, command: Command) => {
+    .action(async (thread: string, options: { edit?: string; interrupt?: string }, command: Command) => {
       let edits: Record<string, unknown> | undefined;
       if (options.edit !== undefined) {
         try {
@@ -216,7 +262,7 @@ export function buildProgram(): Command {
         if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
       }
       const answer = edits ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() } : { type: "accept" as const, args: null, by: who() };
-      await threadCommand(command, (runtime) => runtime.answer(thread, answer));
+      await answerCommand(command, thread, answer, options.interrupt);
     });
 
   program
@@ -224,9 +270,10 @@ export function buildProgram(): Command {
     .description("give feedback; the stage is redrafted and asked again")
     .argument("<thread>", "the thread (slug or unique prefix)")
     .argument("<text>", "the feedback")
+    .addOption(INTERRUPT_OPTION())
     .addHelpText("after", '\nExample:\n  leanos respond elsaai "defer until the customer agrees to be named"')
-    .action(async (thread: string, text: string, _options: unknown, command: Command) => {
-      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "response", args: text, by: who() }));
+    .action(async (thread: string, text: string, options: { interrupt?: string }, command: Command) => {
+      await answerCommand(command, thread, { type: "response", args: text, by: who() }, options.interrupt);
     });
 
   program
@@ -234,10 +281,11 @@ export function buildProgram(): Command {
     .description("refuse the waiting gate; the thread records why and moves on")
     .argument("<thread>", "the thread (slug or unique prefix)")
     .option("-r, --reason <text>", "why (recorded in the thread; must not be empty)")
+    .addOption(INTERRUPT_OPTION())
     .addHelpText("after", '\nExample:\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"')
-    .action(async (thread: string, options: { reason?: string }, command: Command) => {
+    .action(async (thread: string, options: { reason?: string; interrupt?: string }, command: Command) => {
       if (options.reason !== undefined && options.reason.trim().length === 0) throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
-      await threadCommand(command, (runtime) => runtime.answer(thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }));
+      await answerCommand(command, thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }, options.interrupt);
     });
 
   program
@@ -261,6 +309,11 @@ export function buildProgram(): Command {
     .argument("[thread]", "one thread (slug or unique prefix)")
     .addHelpText("after", "\nExamples:\n  leanos status\n  leanos status elsaai --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const url = serverOf(command);
+      if (url) {
+        if (thread) return withServer(command, url, (remote) => remote.status(thread), (row) => formatRemoteStatus([row]));
+        return withServer(command, url, (remote) => remote.threads(), formatRemoteStatus);
+      }
       if (thread) {
         await withRuntime(
           command,

@@ -102,7 +102,7 @@ export async function listThreadNames(root: string, threadsDir: string): Promise
   return names.sort();
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The shortest prefix that may name a thread: shorter ones match too much by accident. */
 const MIN_PREFIX = 3;
@@ -134,7 +134,12 @@ export async function resolveThreadName(root: string, threadsDir: string, name: 
   const wanted = wantedName(name);
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
   if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(containedPath(root, threadDir(threadsDir, wanted)), "meta.json"))) return wanted;
-  const all = await listThreadNames(root, threadsDir);
+  return pickThread(await listThreadNames(root, threadsDir), name);
+}
+
+/** The one of `all` (thread names) that `name` names: exactly, by its slug, or by a unique prefix of at least 3 characters. */
+export function pickThread(all: readonly string[], name: string): string {
+  const wanted = wantedName(name);
   const exact = all.filter((thread) => thread === wanted || thread.split("/")[1] === wanted);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);
