@@ -57,4 +57,25 @@ export const cases: HostileCase[] = [
     exit: 2,
     words: ["the canvas changed since this was asked", 'metric "ARR" is no longer a row'],
   },
+  {
+    name: "respond at an action gate, which takes no feedback",
+    base: "action",
+    args: (paths) => [...ws(paths), "respond", "sales/elsaai-deal-closed", "publish it next week"],
+    exit: 2,
+    words: ['"respond" is not allowed at this actions gate', "allowed: accept, edit, reject"],
+  },
+  {
+    name: "respond at the canvas gate, which takes no feedback",
+    base: "canvas",
+    args: (paths) => [...ws(paths), "respond", "sales/elsaai-deal-closed", "less confident, please"],
+    exit: 2,
+    words: ['"respond" is not allowed at this canvas gate'],
+  },
+  {
+    name: "approve --interrupt naming a question that no longer waits",
+    base: "waiting",
+    args: (paths) => [...ws(paths), "approve", "sales/elsaai-deal-closed", "--interrupt", "0123456789abcdef0123456789abcdef"],
+    exit: 2,
+    words: ["answered elsewhere in the meantime; nothing was changed"],
+  },
 ];
