@@ -193,6 +193,17 @@ describe("the CLI through --server", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ thread: result.thread, id });
   }, 60_000);
 
+  it("walks through what waits in a chat session, and answers through the server", async () => {
+    const first = JSON.parse((await cli(["pending"])).stdout) as Array<{ thread: string; id: string }>;
+    expect(first.length).toBeGreaterThan(0);
+    const session = await runCli(["--server", apiUrl, "--json", "chat"], { input: "reject not this quarter\nquit\n", env: { LEANOS_USER: "bella" } });
+    expect(session.exitCode, session.stderr).toBe(0);
+    const records = session.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ thread: first[0]!.thread, answer: "reject", by: "bella" });
+    const after = JSON.parse((await cli(["pending"])).stdout) as Array<{ id: string }>;
+    expect(after.map((item) => item.id)).not.toContain(first[0]!.id);
+  }, 60_000);
+
   it("says so when the server cannot be reached, and refuses commands that work on the workspace itself", async () => {
     const unreachable = await runCli(["--server", "http://127.0.0.1:9", "pending"]);
     expect(unreachable.exitCode).toBe(1);

@@ -9,7 +9,10 @@ import pc from "picocolors";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { AlreadyAnswered, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../graph/kit.js";
-import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
+import type { StageDrafter } from "../llm/provider.js";
+import type { GivenAnswer } from "../runtime/answering.js";
+import type { ThreadResult } from "../runtime/engine.js";
+import type { RawEvent } from "../stages/context.js";
 import type { PendingItem } from "../threads/meta.js";
 import { editValue, fromModel, parseCommand, type Intent } from "./intent.js";
 import { HELP, presentItem } from "./present.js";
@@ -28,8 +31,26 @@ export interface ChatIO {
   prompt: (text: string) => void;
 }
 
+/** What a session works through: the embedded runtime of a workspace, or a LangGraph server (chatBackend.ts). */
+export interface ChatBackend {
+  now(): Date;
+  /** The largest event accepted, in bytes. */
+  maxEventBytes: number;
+  /** The workspace folder drafts are read from, when this machine has it. */
+  root: string | undefined;
+  pending(): Promise<PendingItem[]>;
+  /** The values an edit of the item may change, as they are now. */
+  editable(item: PendingItem): Promise<Record<string, unknown>>;
+  startEvent(event: RawEvent): Promise<ThreadResult>;
+  stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>>;
+  /** The model that reads free text, if there is one. */
+  drafter(): Promise<Pick<StageDrafter, "readIntent">>;
+  answer(thread: string, response: GivenAnswer, expected?: string): Promise<ThreadResult>;
+  close(): void;
+}
+
 export interface ChatOptions {
-  open: (extra?: Partial<RuntimeOptions>) => Promise<Runtime>;
+  open: (extra?: { onProgress?: (event: ProgressEvent) => void }) => Promise<ChatBackend>;
   by: string;
   editor?: string;
 }
@@ -42,7 +63,7 @@ async function next(io: ChatIO, prompt: string): Promise<Ask> {
   return line.done ? { kind: "eof" } : { kind: "line", text: line.value };
 }
 
-async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: ChatBackend) => Promise<T>): Promise<T> {
   // A fresh runtime for each step: the canvas and the threads are read as they are now.
   const runtime = await options.open({ onProgress: progressTo(io) });
   try {
@@ -92,14 +113,11 @@ async function editInEditor(item: PendingItem, values: Record<string, unknown>, 
   }
 }
 
-async function currentValues(runtime: Runtime, item: PendingItem): Promise<Record<string, unknown>> {
-  const payload = await runtime.pendingPayload(item.thread);
-  return (payload?.action_request.args as Record<string, unknown> | undefined) ?? {};
-}
+const currentValues = (runtime: ChatBackend, item: PendingItem): Promise<Record<string, unknown>> => runtime.editable(item);
 
 /** What a draft says: its structured output when the file records one (so a new timestamp is no change), else its text. */
-async function draftText(root: string, path: string | undefined): Promise<string> {
-  if (!path || !existsSync(join(root, path))) return "";
+async function draftText(root: string | undefined, path: string | undefined): Promise<string> {
+  if (!root || !path || !existsSync(join(root, path))) return "";
   const parsed = matter(await readFile(join(root, path), "utf8"), {});
   const output = (parsed.data as { output?: unknown }).output;
   return output === undefined ? parsed.content : toYaml(output);
@@ -135,7 +153,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     io.say(pc.bold(`New event: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`));
     const result = await withRuntime(options, io, async (runtime) => {
       const { readEvent } = await import("../cli/readEvent.js");
-      return runtime.startEvent(await readEvent({ text, source: "leanos chat", today: runtime.now().toISOString().slice(0, 10), maxBytes: runtime.workspace.config.max_event_kb * 1024 }));
+      return runtime.startEvent(await readEvent({ text, source: "leanos chat", today: runtime.now().toISOString().slice(0, 10), maxBytes: runtime.maxEventBytes }));
     });
     io.say(`Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`);
     io.record?.({ event: text, thread: result.thread, state: result.state, pending: result.pending });
@@ -172,7 +190,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       io.say(listing(await waiting()));
       continue;
     }
-    const { outputs, root } = await withRuntime(options, io, async (runtime) => ({ outputs: await runtime.stageOutputs(item.thread), root: runtime.workspace.root }));
+    const { outputs, root } = await withRuntime(options, io, async (runtime) => ({ outputs: await runtime.stageOutputs(item.thread), root: runtime.root }));
     io.say(await presentItem(root, item, outputs, `${items.length} waiting`));
     // Ask until this item is answered, skipped, or the session ends.
     for (;;) {
@@ -242,7 +260,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
 /** Reads free text with the provider's model when it has one; the offline provider knows only the command words. */
 async function readFreeText(options: ChatOptions, io: ChatIO, line: string, item: PendingItem | undefined): Promise<Intent> {
   return withRuntime(options, io, async (runtime) => {
-    const drafter = await runtime.defaultDrafter();
+    const drafter = await runtime.drafter();
     if (!drafter.readIntent) return { kind: "unclear", reason: `"${line}" is not a command I know` };
     const reading = await drafter.readIntent({
       question: item?.question ?? "Nothing is being asked; the founder may be handing over a new event.",
@@ -282,7 +300,7 @@ async function answer(
   io: ChatIO,
   item: PendingItem,
   intent: Intent,
-  root: string,
+  root: string | undefined,
 ): Promise<{ result: ThreadResult; extra: Record<string, unknown> } | undefined> {
   return withRuntime(options, io, async (runtime) => {
     const by = options.by;

@@ -25,7 +25,8 @@ export function answersLine(item: PendingItem): string {
 }
 
 /** A file's body without its front-matter, cut to `limit` lines. */
-export async function materialOf(workspaceRoot: string, path: string, limit = MATERIAL_LINES): Promise<string> {
+export async function materialOf(workspaceRoot: string | undefined, path: string, limit = MATERIAL_LINES): Promise<string> {
+  if (workspaceRoot === undefined) return `  (${path} is in the workspace the server serves)`;
   const full = join(workspaceRoot, path);
   if (!existsSync(full)) return `  (${path} is not there)`;
   const body = matter(await readFile(full, "utf8"), {}).content.trim().split("\n");
@@ -52,7 +53,7 @@ export function whyLines(item: PendingItem, outputs: Partial<Record<string, unkn
 }
 
 /** The whole presentation of one item. */
-export async function presentItem(workspaceRoot: string, item: PendingItem, outputs: Partial<Record<string, unknown>>, position: string): Promise<string> {
+export async function presentItem(workspaceRoot: string | undefined, item: PendingItem, outputs: Partial<Record<string, unknown>>, position: string): Promise<string> {
   const header = `── ${position}  ${item.thread} · ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}${item.opportunity_id ? ` ${item.opportunity_id}` : ""} · impact ${item.impact ?? "-"} `;
   const parts = [pc.bold(header.padEnd(78, "─")), item.question, "", pc.bold("Why"), ...whyLines(item, outputs), ""];
   if (item.diff) {

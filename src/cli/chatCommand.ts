@@ -1,13 +1,12 @@
 import { createInterface } from "node:readline";
-import { runChat } from "../approvals/chat.js";
-import type { Runtime, RuntimeOptions } from "../runtime/engine.js";
+import { runChat, type ChatOptions } from "../approvals/chat.js";
 
 /**
  * `leanos chat` on this process's stdin: a terminal gets prompts and line editing; piped input is
  * read line by line, so scripts and tests can drive the session. With --json, each answered item is
  * one JSON line on stdout and everything meant for a person goes to stderr.
  */
-export async function runChatCommand(options: { json: boolean; by: string; open: (extra?: Partial<RuntimeOptions>) => Promise<Runtime> }): Promise<void> {
+export async function runChatCommand(options: { json: boolean; by: string; open: ChatOptions["open"] }): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   const reader = createInterface({ input: process.stdin, terminal: interactive });
   // Take the iterator at once: piped lines that arrive before it exists would be lost.

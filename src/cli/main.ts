@@ -110,7 +110,7 @@ function who(): string {
 }
 
 /** The commands that work through a LangGraph server (--server, LEANOS_SERVER_URL); the others work on the workspace itself. */
-const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "status"]);
+const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "status", "chat"]);
 
 /** The commands that may run steps, and so read the workspace's data files in the middle of one. */
 const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
@@ -379,16 +379,24 @@ export function buildProgram(): Command {
     .action(async (_options: unknown, command: Command) => {
       const { runChatCommand } = await import("./chatCommand.js");
       const global = command.optsWithGlobals() as GlobalOptions;
+      const url = serverOf(command);
       await runChatCommand({
         json: jsonWanted(command),
         by: who(),
         open: async (extra) => {
+          if (url) {
+            const [{ RemoteThreads }, { serverChat }] = await Promise.all([import("../remote/threads.js"), import("../approvals/chatBackend.js")]);
+            // Drafts are shown when this machine has the served workspace (a shared folder, or the same machine).
+            const { openWorkspace } = await import("../workspace/workspace.js");
+            const local = global.workspace ? await openWorkspace(global.workspace) : undefined;
+            return serverChat(new RemoteThreads(url, { user: who() }), { ...(local ? { root: local.root } : {}), maxEventBytes: (local?.config.max_event_kb ?? DEFAULT_MAX_EVENT_KB) * 1024 });
+          }
           const options: RuntimeOptions = { ...extra };
           if (global.workspace) options.workspace = global.workspace;
           const clock = clockFrom(global.now);
           if (clock) options.now = clock;
-          const { Runtime } = await import("../runtime/engine.js");
-          return Runtime.open(options);
+          const [{ Runtime }, { runtimeChat }] = await Promise.all([import("../runtime/engine.js"), import("../approvals/chatBackend.js")]);
+          return runtimeChat(await Runtime.open(options));
         },
       });
     });

@@ -139,6 +139,16 @@ export class RemoteThreads {
     return this.describe(await this.find(name));
   }
 
+  /** The values an edit of the question a thread waits at may change. */
+  async editable(name: string): Promise<Record<string, unknown>> {
+    return this.gatesOf(await this.find(name))[0]?.payload.action_request.args ?? {};
+  }
+
+  /** A thread's stage outputs, by stage. */
+  async stageOutputs(name: string): Promise<Partial<Record<string, unknown>>> {
+    return { ...((await this.find(name)).values.outputs ?? {}) };
+  }
+
   /**
    * Answers the question a thread waits at, naming that very interrupt: an answer meant for a
    * question answered meanwhile is not taken (and is reported as such).
