@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import matter from "gray-matter";
 import { Command } from "@langchain/langgraph";
-import { AuditLog, type AuditEntry } from "../audit/log.js";
+import { AuditLog } from "../audit/log.js";
 import type { Canvas } from "../canvas/canvas.js";
 import { RuntimeFailure, UsageError } from "../errors.js";
 import { describeFailure } from "../failure.js";
-import { readText } from "../files/readText.js";
-import { gateLabel } from "../gates/kind.js";
 import type { GatePayload } from "../gates/wire.js";
 import { buildThreadGraph, type ThreadGraph } from "../graph/builder.js";
 import { claimThread, type ThreadStart } from "../graph/claim.js";
@@ -29,7 +24,8 @@ import { checkedPayload, type GivenAnswer } from "./answering.js";
 import { gatesOf, hasWorkLeft, pendingOf, payloadsOf, started, timerOf, type CheckpointState } from "./checkpointView.js";
 import { openForWork } from "./open.js";
 import { startApprovedOpportunities } from "./opportunities.js";
-import { MetaStore, progressOf, recordingEnvironment } from "./recorder.js";
+import { nextStepOf, stageOutputsOf } from "./reading.js";
+import { gateAsked, MetaStore, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -206,23 +202,11 @@ export class Runtime {
     let asked: PendingItem[] = [];
     const updated = await this.metas.update(thread, (meta) => {
       const { error: _cleared, ...rest } = meta;
-      const seen = new Set(meta.pending.map((item) => `${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
-      asked = pending.filter((item) => !seen.has(`${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`));
+      asked = pending.filter((item) => !meta.pending.some((known) => sameQuestion(known, item)));
       return { ...rest, ...progressOf(this.spec, values, meta), state, pending, next_due: timer?.due ?? null };
     });
     // The graph records each question as it asks it; one asked by a run that was cut short is recorded here.
-    await this.audit.append(
-      ...asked.map((item): AuditEntry => ({
-        kind: "gate-asked",
-        at: this.stamp(),
-        thread,
-        gate: item.kind,
-        node: item.node,
-        question: item.question,
-        impact: item.impact,
-        ...(item.action_id ? { action_id: item.action_id } : {}),
-      })),
-    );
+    await this.audit.append(...asked.map((item) => gateAsked(thread, item, this.stamp())));
     return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
   }
 
@@ -379,16 +363,8 @@ export class Runtime {
   }
 
   /** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
-  async stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>> {
-    const outputs: Partial<Record<string, unknown>> = {};
-    const dir = this.metas.dirOf(thread);
-    for (const node of this.spec.nodes) {
-      const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
-      const path = join(dir, file);
-      if (!existsSync(path)) continue;
-      outputs[node.skill.stage.output] = (matter(await readText(this.workspace.root, path), {}).data as { output?: unknown }).output;
-    }
-    return outputs;
+  stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>> {
+    return stageOutputsOf(this.workspace.root, this.metas.dirOf(thread), this.spec);
   }
 
   async threads(): Promise<ThreadMeta[]> {
@@ -399,11 +375,7 @@ export class Runtime {
 
   /** What a thread does next, for status output. */
   nextStep(meta: ThreadMeta): string {
-    if (meta.state === "done") return "nothing: the thread is complete";
-    if (meta.state === "waiting") return meta.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") || "a human answer";
-    if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
-    if (meta.state === "scheduled") return `${meta.current_action ? `${meta.current_action.id} ${meta.current_action.type}` : "the next step"} is due ${meta.next_due} (a pass runs it)`;
-    return `leanos resume ${meta.thread} (interrupted after ${meta.stage ?? "its start"})`;
+    return nextStepOf(meta);
   }
 
   close(): void {

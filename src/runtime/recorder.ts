@@ -61,7 +61,21 @@ export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, m
 }
 
 /** A pending item is new unless meta.json already lists the same question. */
-const sameQuestion = (a: PendingItem, b: PendingItem): boolean => a.node === b.node && (a.action_id ?? a.opportunity_id ?? "") === (b.action_id ?? b.opportunity_id ?? "");
+export const sameQuestion = (a: PendingItem, b: PendingItem): boolean => a.node === b.node && (a.action_id ?? a.opportunity_id ?? "") === (b.action_id ?? b.opportunity_id ?? "");
+
+/** The audit entry of a question put to a person. */
+export function gateAsked(thread: string, item: PendingItem, at: string): AuditEntry {
+  return {
+    kind: "gate-asked",
+    at,
+    thread,
+    gate: item.kind,
+    node: item.node,
+    question: item.question,
+    impact: item.impact,
+    ...(item.action_id ? { action_id: item.action_id } : {}),
+  };
+}
 
 /** The graph's environment with every record it keeps wired to meta.json and the audit log. */
 export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
@@ -117,17 +131,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
         asked = !meta.pending.some((known) => sameQuestion(known, item));
         return { ...withoutError(meta), ...progressOf(spec, values, meta), state: "waiting", pending: [item], next_due: null };
       });
-      if (!asked) return;
-      await audit.append({
-        kind: "gate-asked",
-        at: stamp(),
-        thread,
-        gate: item.kind,
-        node: item.node,
-        question: item.question,
-        impact: item.impact,
-        ...(item.action_id ? { action_id: item.action_id } : {}),
-      });
+      if (asked) await audit.append(gateAsked(thread, item, stamp()));
     },
     onGateAnswered: async (thread, answered) => {
       await metas.update(thread, (meta) => ({ ...meta, state: "running", pending: [] }));
