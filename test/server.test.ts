@@ -99,6 +99,12 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
     expect(canvas.leanos.kind).toBe("canvas");
     expect(canvas.action_request.args).toHaveProperty("A4.confidence");
 
+    // A confidence the canvas cannot hold is refused, and the canvas is left as it was.
+    const assumptions = await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8");
+    const refused = asked(await run(id, { command: { resume: [{ type: "edit", args: { action: canvas.action_request.action, args: { ...asText(canvas.action_request.args), "A4.confidence": "140" } } }] } }));
+    expect(refused.leanos).toMatchObject({ kind: "canvas", refused: expect.stringContaining("A4.confidence") });
+    expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toBe(assumptions);
+
     const done = await run(id, { command: { resume: [{ type: "edit", args: { action: canvas.action_request.action, args: { ...asText(canvas.action_request.args), "A4.confidence": "85" } } }] } });
     expect(done.__interrupt__ ?? []).toEqual([]);
 
