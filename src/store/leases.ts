@@ -8,13 +8,32 @@ import { openDatabase } from "./database.js";
 // thread). The holder renews its row every few seconds; a row whose process is gone (on this
 // machine) or that was not renewed for STALE_MS is taken over, so a crash never leaves work locked.
 
-const STALE_MS = 15_000;
-const RENEW_MS = 3_000;
+export const STALE_MS = 15_000;
+export const RENEW_MS = 3_000;
 
 export interface LeaseHolder {
   pid: number;
   host: string;
   since: string;
+}
+
+/** A lease this process holds, renewed until released. */
+export interface HeldLease {
+  release(): Promise<void>;
+}
+
+/** Where leases are kept: the workspace's SQLite database, or PostgreSQL (pgLeases.ts). One contract. */
+export interface LeaseStore {
+  /** Takes the lease `name`, or says who holds it. */
+  acquire(name: string): Promise<HeldLease | LeaseHolder>;
+  close(): Promise<void>;
+}
+
+export const isHeld = (lease: HeldLease | LeaseHolder): lease is HeldLease => "release" in lease;
+
+/** Whether a lease row's holder is gone: its process has died (on this machine), or it stopped renewing. */
+export function holderGone(row: { pid: number; host: string; renewed_ms: number }, now = Date.now()): boolean {
+  return (row.host === hostname() && !processAlive(row.pid)) || now - row.renewed_ms > STALE_MS;
 }
 
 export class Lease {
@@ -34,10 +53,7 @@ export class Lease {
       const take = db.transaction((): LeaseHolder | undefined => {
         const row = db.prepare("SELECT pid, host, since, renewed_ms FROM leanos_locks WHERE name = ?").get(name) as (LeaseHolder & { renewed_ms: number }) | undefined;
         const now = Date.now();
-        if (row) {
-          const dead = (row.host === hostname() && !processAlive(row.pid)) || now - row.renewed_ms > STALE_MS;
-          if (!dead) return { pid: row.pid, host: row.host, since: row.since };
-        }
+        if (row && !holderGone(row, now)) return { pid: row.pid, host: row.host, since: row.since };
         db.prepare("INSERT OR REPLACE INTO leanos_locks (name, pid, host, since, renewed_ms) VALUES (?, ?, ?, ?, ?)").run(name, process.pid, hostname(), new Date(now).toISOString(), now);
         return undefined;
       });
@@ -69,24 +85,47 @@ export class Lease {
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Leases in the workspace's SQLite database. */
+export class SqliteLeases implements LeaseStore {
+  constructor(
+    private readonly root: string,
+    private readonly databasePath: string,
+  ) {}
+
+  async acquire(name: string): Promise<HeldLease | LeaseHolder> {
+    const lease = Lease.acquire(this.root, this.databasePath, name);
+    return lease instanceof Lease ? { release: async () => lease.release() } : lease;
+  }
+
+  async close(): Promise<void> {}
+}
+
 /**
  * Runs `work` while holding the lease `name`. By default it waits (up to a minute) for another
  * process to finish; with `wait: false` a lease held elsewhere means `work` is skipped (undefined).
  */
-export async function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>): Promise<T>;
-export async function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait: false }): Promise<T | undefined>;
-export async function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
+export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>): Promise<T>;
+export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>, options: { wait: false }): Promise<T | undefined>;
+export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
   const deadline = Date.now() + 60_000;
-  let lease = Lease.acquire(root, databasePath, name);
-  while (!(lease instanceof Lease)) {
+  let lease = await store.acquire(name);
+  while (!isHeld(lease)) {
     if (options.wait === false) return undefined;
     if (Date.now() > deadline) throw new RuntimeFailure(`${name} is busy in another process (pid ${lease.pid} on ${lease.host}, since ${lease.since}); try again`);
     await pause(100);
-    lease = Lease.acquire(root, databasePath, name);
+    lease = await store.acquire(name);
   }
   try {
     return await work();
   } finally {
-    lease.release();
+    await lease.release();
   }
+}
+
+/** holdingLease on the workspace's SQLite database. */
+export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>): Promise<T>;
+export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait: false }): Promise<T | undefined>;
+export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
+  const store = new SqliteLeases(root, databasePath);
+  return options.wait === false ? holdingLease(store, name, work, { wait: false }) : holdingLease(store, name, work);
 }
