@@ -27,6 +27,8 @@ export interface FakeAnthropic {
   script: Map<string, Reply[]>;
   /** How long each answer takes, so a test can act while a run is drafting. */
   delayMs: number;
+  /** Holds every answer to a tool that `which` picks until the returned release is called. */
+  hold(which: (tool: string) => boolean): () => void;
   /** Forgets requests, script and how far each script was served. */
   reset(): void;
   close(): Promise<void>;
@@ -36,14 +38,16 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   const script = new Map<string, Reply[]>();
   const served = new Map<string, number>();
+  let held: { which: (tool: string) => boolean; until: Promise<void> } | undefined;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => setTimeout(() => {
+    request.on("end", () => setTimeout(async () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
       requests.push({ body, headers: request.headers });
       // A request without tools is a plain text answer, scripted under "text".
       const tool = body.tool_choice?.name ?? body.tools?.[0]?.name ?? "text";
+      if (held && held.which(tool)) await held.until;
       const replies = script.get(tool) ?? [];
       const index = served.get(tool) ?? 0;
       served.set(tool, index + 1);
@@ -78,6 +82,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const fake: FakeAnthropic = {
     url: `http://127.0.0.1:${port}`,
     delayMs: 0,
+    hold: (which) => {
+      let release = () => {};
+      held = { which, until: new Promise<void>((resolve) => (release = resolve)) };
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
     requests,
     script,
     reset: () => {

@@ -7,8 +7,8 @@ import { stageExample, startFakeAnthropic, type FakeAnthropic } from "./fakeAnth
 import { cliPath, runCli, sampleCopy } from "./helpers.js";
 
 // A pass that starts while `leanos event` is still drafting finds the thread held by the event's
-// lease and leaves it alone: no stage is drafted twice. The model answers slowly, so the pass runs
-// in the middle of the event.
+// lease and leaves it alone: no stage is drafted twice. The model holds its first stage answer until
+// the passes are done, so they run in the middle of the event however slow the machine is.
 
 const STAGES = ["input", "hypothesis", "implication", "decision", "actions", "learning"] as const;
 let model: FakeAnthropic;
@@ -22,7 +22,7 @@ describe("a pass during a live event", () => {
   it("runs no stage twice", async () => {
     model.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
     for (const stage of STAGES) model.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
-    model.delayMs = 700;
+    const release = model.hold((tool) => tool.endsWith("_stage_output"));
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: model.url, LEANOS_WORKSPACE: "", NO_COLOR: "1" };
     const event = execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], {
@@ -32,18 +32,19 @@ describe("a pass during a live event", () => {
     const meta = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
     while (!existsSync(meta)) await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const passes = [];
+    const passes: Array<{ busy: string[]; advanced: unknown[] }> = [];
     for (let round = 0; round < 2; round += 1) {
       const pass = await runCli(["--workspace", workspace, "--json", "pass"], { env });
       expect(pass.exitCode, pass.stderr).toBe(0);
       passes.push(JSON.parse(pass.stdout) as { busy: string[]; advanced: unknown[] });
     }
+    release();
     const done = await event;
     expect(done.exitCode, String(done.stderr)).toBe(0);
     expect(JSON.parse(String(done.stdout))).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
 
     // The passes ran while the event was drafting, saw the thread held, and drafted nothing.
-    expect(passes.map((pass) => pass.busy)).toContainEqual(["sales/elsaai-deal-closed"]);
+    expect(passes.map((pass) => pass.busy)).toEqual([["sales/elsaai-deal-closed"], ["sales/elsaai-deal-closed"]]);
     expect(passes.flatMap((pass) => pass.advanced)).toEqual([]);
     const drafted = model.requests.map((request) => request.body.tool_choice?.name ?? "text").filter((name) => name.endsWith("_stage_output"));
     expect(drafted).toEqual(["input", "hypothesis", "implication", "decision"].map((stage) => `${stage}_stage_output`));

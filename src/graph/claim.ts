@@ -8,7 +8,7 @@ import { stageNodeName, type GraphEnvironment, type GraphKit } from "./kit.js";
 import type { ThreadGraphState } from "./state.js";
 
 /** The LangGraph thread id a run works on: every runtime puts it in the run's config. */
-export function threadIdOf(config: LangGraphRunnableConfig | undefined): string {
+export function runThreadId(config: LangGraphRunnableConfig | undefined): string {
   const id = config?.configurable?.["thread_id"];
   if (typeof id !== "string" || id.length === 0) throw new UsageError("a thread run needs configurable.thread_id");
   return id;
@@ -71,7 +71,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
  */
 export function claimNode(kit: GraphKit) {
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
-    const claimed = await claimThread(kit.env, threadIdOf(config), state, kit.now());
+    const claimed = await claimThread(kit.env, runThreadId(config), state, kit.now());
     return new Command({
       update: { thread: claimed.thread, type: claimed.meta.type, title: claimed.meta.title, today: claimed.meta.created_at.slice(0, 10), impact: null },
       goto: stageNodeName(kit.env.spec.nodes[0]!),

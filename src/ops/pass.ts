@@ -121,7 +121,10 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     for (const lead of leads) {
       if (control.stopping) break;
       const campaign = campaignNamedIn(lead.text, campaigns);
-      await runtime.attribute(lead.thread, campaign);
+      if (!(await runtime.attribute(lead.thread, campaign))) {
+        if (!busy.includes(lead.thread)) busy.push(lead.thread);
+        continue;
+      }
       if (!campaign) continue;
       attributed.push({ thread: lead.thread, campaign });
       log(`attributed ${lead.thread} to ${campaign}`);

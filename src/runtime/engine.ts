@@ -150,33 +150,25 @@ export class Runtime {
     return { configurable: { thread_id: id } };
   }
 
-  /** The readable name the graph gave a thread, once its claim is checkpointed. */
-  private async nameAt(id: string): Promise<string | undefined> {
-    return ((await this.checkpointAt(id)).snapshot.values as Partial<ThreadGraphState>).thread;
-  }
-
   /**
    * Runs the graph (the caller holds the thread's lease). meta.json says "running" first, so a crash
    * anywhere in the run leaves a thread that the next reader repairs from the checkpoint; the graph
    * itself records each stage, question, due date and the end as it reaches them.
    */
-  private async run(id: string, known: string | undefined, drafter: StageDrafter, input: unknown): Promise<ThreadResult> {
+  private async run(id: string, thread: string, drafter: StageDrafter, input: unknown): Promise<ThreadResult> {
     const graph = this.graphFor(drafter);
-    if (known && (await this.metas.read(known)).state !== "running") await this.metas.update(known, (meta) => ({ ...meta, state: "running" }), { touch: false });
-    let values: Partial<ThreadGraphState>;
+    if ((await this.metas.read(thread)).state !== "running") await this.metas.update(thread, (meta) => ({ ...meta, state: "running" }), { touch: false });
     try {
       // "sync": each step's checkpoint is saved before the next step starts, so a kill never
       // leaves a step's side effects ahead of the checkpoint by more than the step itself.
-      values = (await graph.invoke(input as never, { ...this.config(id), durability: "sync" })) as Partial<ThreadGraphState>;
+      await graph.invoke(input as never, { ...this.config(id), durability: "sync" });
     } catch (error) {
       // Said as the command line would say it: a read-only mount, not a bare "ENOENT: mkdir".
       const message = describeFailure(error).message;
-      const thread = known ?? (await this.nameAt(id).catch(() => undefined));
-      if (thread) await this.metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message }));
+      await this.metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message }));
       if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;
-      throw new RuntimeFailure(`thread ${thread ?? "(not yet named)"} failed: ${message}`, { cause: error });
+      throw new RuntimeFailure(`thread ${thread} failed: ${message}`, { cause: error });
     }
-    const thread = known ?? values.thread!;
     return this.settledResult(thread);
   }
 
@@ -215,11 +207,11 @@ export class Runtime {
    * claim was checkpointed, a run cut short after, a failed stage. Undefined when nothing is left to
    * run: the thread waits for a person, for a due date, or is complete.
    */
-  private async proceed(id: string, known: string | undefined, drafter: StageDrafter, input: ThreadStart): Promise<ThreadResult | undefined> {
+  private async proceed(id: string, thread: string, drafter: StageDrafter, input: ThreadStart): Promise<ThreadResult | undefined> {
     const checkpoint = await this.checkpointAt(id);
-    if (!started(checkpoint)) return this.run(id, known, drafter, input);
+    if (!started(checkpoint)) return this.run(id, thread, drafter, input);
     if (gatesOf(checkpoint).length > 0 || timerOf(checkpoint) || !hasWorkLeft(checkpoint)) return undefined;
-    return this.run(id, known, drafter, null);
+    return this.run(id, thread, drafter, null);
   }
 
   /** The thread's checkpoint, read with a graph that drafts nothing (see checkpointView.ts). */
@@ -336,19 +328,25 @@ export class Runtime {
   /**
    * Links a sales thread to the marketing thread whose piece brought it in, on both sides (full
    * thread names); without a campaign, records that the lead was checked, so no pass looks again.
+   * False, with nothing changed, when either thread is busy in another process (a pass never waits
+   * for a live run; the next one links it).
    */
-  async attribute(lead: string, campaign: string | undefined): Promise<void> {
-    await this.lockThread(threadIdOf(await this.metas.read(lead)), () =>
-      this.metas.update(
+  async attribute(lead: string, campaign: string | undefined): Promise<boolean> {
+    const linked = await this.tryLockThread(threadIdOf(await this.metas.read(lead)), async () => {
+      if (campaign) {
+        const other = await this.tryLockThread(threadIdOf(await this.metas.read(campaign)), () =>
+          this.metas.update(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
+        );
+        if (other === "busy") return false;
+      }
+      await this.metas.update(
         lead,
         (meta) => ({ ...meta, attribution_checked: true, ...(campaign ? { attribution: { campaign, via: "the event names the campaign" } } : {}) }),
         { touch: false },
-      ),
-    );
-    if (!campaign) return;
-    await this.lockThread(threadIdOf(await this.metas.read(campaign)), () =>
-      this.metas.update(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
-    );
+      );
+      return true;
+    });
+    return linked === true;
   }
 
   /** The gate payload a thread waits at, if any. */
