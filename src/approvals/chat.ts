@@ -10,7 +10,7 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { AlreadyAnswered, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../graph/kit.js";
 import type { StageDrafter } from "../llm/provider.js";
-import type { GivenAnswer } from "../runtime/answering.js";
+import type { GivenAnswer } from "../gates/wire.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { RawEvent } from "../stages/context.js";
 import type { PendingItem } from "../threads/meta.js";

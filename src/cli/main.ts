@@ -8,7 +8,7 @@ import { progressPrinter } from "./progress.js";
 import { readEvent } from "./readEvent.js";
 import { gateLabel } from "../gates/kind.js";
 import type { RemoteThread, RemoteThreads } from "../remote/threads.js";
-import type { GivenAnswer } from "../runtime/answering.js";
+import type { GivenAnswer } from "../gates/wire.js";
 import { DEFAULT_MAX_EVENT_KB } from "./readEvent.js";
 
 interface GlobalOptions {

@@ -1,6 +1,6 @@
 import type { ZodType } from "zod";
 import { UsageError, describeZodIssues } from "../errors.js";
-import { editedValues, pendingItem, type GatePayload, type GateResponse } from "./wire.js";
+import { editedValues, pendingItem, type GatePayload, type GateResponse, type GivenAnswer } from "./wire.js";
 
 // The checks every answer must pass before a gate takes it, whoever sends it (the CLI checks first
 // and exits 2; the gate node checks again and asks again saying why). An answer that fails any of
@@ -13,8 +13,6 @@ export interface AnswerContext {
   stageSchema: (stage: string) => ZodType;
 }
 
-export type Answer = Omit<GateResponse, "at"> & { at?: string };
-
 /** What one gate kind checks beyond the answer type; each throws a UsageError naming the field. */
 export interface AnswerRules {
   /** Edited values: `edits` as sent, checked against what the gate offers and what its field can hold. */
@@ -24,7 +22,7 @@ export interface AnswerRules {
 }
 
 /** Refuses an answer the gate does not allow or whose values would not hold; throws a UsageError saying why. */
-export async function checkAnswer(rules: AnswerRules, payload: GatePayload, response: Answer, context: AnswerContext): Promise<void> {
+export async function checkAnswer(rules: AnswerRules, payload: GatePayload, response: GivenAnswer, context: AnswerContext): Promise<void> {
   const { thread } = context;
   const info = payload.leanos;
   const allowed = pendingItem(payload).allowed;

@@ -48,6 +48,9 @@ export const GateResponse = z.object({
 });
 export type GateResponse = z.infer<typeof GateResponse> & HumanResponse;
 
+/** An answer as a client gives it; when it was given defaults to now. */
+export type GivenAnswer = Omit<GateResponse, "at"> & { at?: string };
+
 /**
  * A resume as any LangGraph client may send it: one HumanResponse or an array of them (Agent Inbox
  * sends an array of one), with `by` and `at` optional.

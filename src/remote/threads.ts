@@ -1,8 +1,7 @@
 import { Client, type Thread } from "@langchain/langgraph-sdk";
 import { AlreadyAnswered, RuntimeFailure, UsageError } from "../errors.js";
-import { isGatePayload, pendingItem, type GatePayload } from "../gates/wire.js";
+import { isGatePayload, pendingItem, type GatePayload, type GivenAnswer } from "../gates/wire.js";
 import type { ThreadGraphState } from "../graph/state.js";
-import type { GivenAnswer } from "../runtime/answering.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../stages/schemas.js";

@@ -1,12 +1,9 @@
 import { AlreadyAnswered, UsageError } from "../errors.js";
 import { checkAnswer, type AnswerContext } from "../gates/check.js";
 import { GATES } from "../gates/registry.js";
-import { coerceEdit, type GatePayload, type GateResponse } from "../gates/wire.js";
+import { coerceEdit, type GatePayload, type GateResponse, type GivenAnswer } from "../gates/wire.js";
 import type { ThreadMeta } from "../threads/meta.js";
 import { hasWorkLeft, payloadsOf, pendingOf, started, type CheckpointState } from "./checkpointView.js";
-
-/** An answer as a client gives it; when it was given defaults to now. */
-export type GivenAnswer = Omit<GateResponse, "at"> & { at?: string };
 
 export interface AnswerTarget {
   thread: string;
