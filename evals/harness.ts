@@ -68,7 +68,7 @@ export async function runEval(options: { provider?: string; model?: string } = {
       });
     }
   } finally {
-    runtime.close();
+    await runtime.close();
     await rm(workspace, { recursive: true, force: true });
   }
   const scores = {

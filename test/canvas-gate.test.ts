@@ -31,7 +31,7 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
     // The campaign is measured on day 7 and day 30; then the thread learns.
     expect(scheduled.state).toBe("scheduled");
   } finally {
-    runtime.close();
+    await runtime.close();
   }
   const today = new Date().toISOString().slice(0, 10);
   await passAt(workspace, daysAfter(today, 7));

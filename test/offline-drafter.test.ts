@@ -123,7 +123,7 @@ describe("the offline drafter", () => {
       const mean = implication.factors.reduce((sum, factor) => sum + factor.score, 0) / 3;
       expect(implication.impact_score).toBeCloseTo(mean, 2);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

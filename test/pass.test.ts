@@ -15,7 +15,7 @@ async function withRuntime<T>(workspace: string, now: string, work: (runtime: Ru
   try {
     return await work(runtime);
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 

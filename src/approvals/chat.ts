@@ -46,7 +46,7 @@ export interface ChatBackend {
   /** The model that reads free text, if there is one. */
   drafter(): Promise<Pick<StageDrafter, "readIntent">>;
   answer(thread: string, response: GivenAnswer, expected?: string): Promise<ThreadResult>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ChatOptions {
@@ -69,7 +69,7 @@ async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: 
   try {
     return await work(runtime);
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 

@@ -33,6 +33,6 @@ export function serverChat(remote: RemoteThreads, options: { root?: string; maxE
     stageOutputs: (thread) => remote.stageOutputs(thread),
     drafter: async () => ({}),
     answer: (thread, response, expected) => remote.answer(thread, response, expected),
-    close: () => undefined,
+    close: async () => undefined,
   };
 }

@@ -43,7 +43,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
     const event = await readEvent({ file: join(workspace, SAMPLE_EVENT), today: new Date().toISOString().slice(0, 10) });
     result = await runtime.startEvent(event);
   } finally {
-    runtime.close();
+    await runtime.close();
   }
   const approvals: string[] = [];
   const passes: string[] = [];

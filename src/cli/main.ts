@@ -1,3 +1,4 @@
+import type { StatusRow } from "../runtime/acrossThreads.js";
 import { Command, CommanderError, Option } from "commander";
 import pc from "picocolors";
 import { UsageError } from "../errors.js";
@@ -71,12 +72,6 @@ function notRunBecause(result: ThreadResult): string {
 
 function resultJson(result: ThreadResult): Record<string, unknown> {
   return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files, started: result.started.map(resultJson) };
-}
-
-type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & { next: string };
-
-function statusRow(meta: ThreadMeta, next: string): StatusRow {
-  return { thread: meta.thread, type: meta.type, state: meta.state, stage: meta.stage, next, impact: meta.impact, title: meta.title, updated_at: meta.updated_at };
 }
 
 function formatStatus(rows: StatusRow[]): string {
@@ -165,7 +160,7 @@ export function buildProgram(): Command {
       if (jsonWanted(command)) printJson(json(value));
       else out(text(value));
     } finally {
-      runtime.close();
+      await runtime.close();
     }
   };
   const threadCommand = (command: Command, work: (runtime: Runtime) => Promise<ThreadResult>, extra: Partial<RuntimeOptions> = {}): Promise<void> =>
@@ -328,9 +323,8 @@ export function buildProgram(): Command {
       await withRuntime(
         command,
         async (runtime) => {
-          const rows: StatusRow[] = [];
-          for (const meta of await runtime.threads()) rows.push(statusRow(meta, await runtime.nextStep(meta)));
-          return rows;
+          const { statusRows } = await import("../runtime/acrossThreads.js");
+          return statusRows(runtime);
         },
         formatStatus,
       );
@@ -404,10 +398,11 @@ export function buildProgram(): Command {
   program
     .command("pass")
     .description("one autonomous pass: run due steps, never cross a gate, spot patterns, flag what is stuck, rewrite ops/today.md")
+    .option("--scan", "read every thread folder first and mend the thread index where it disagrees (as leanos reindex)")
     .addHelpText("after", "\nExamples:\n  leanos pass\n  leanos pass --now 2026-12-03T08:00:00Z --json\n\nFrom cron instead of leanos schedule:\n  0 8 * * *  cd /srv/glamyouup && leanos pass >> .leanos/pass.log 2>&1")
-    .action(async (_options: unknown, command: Command) => {
+    .action(async (options: { scan?: boolean }, command: Command) => {
       const { runPass, formatPass } = await import("../ops/pass.js");
-      const control = { stopping: false, log: (line: string) => process.stderr.write(`  ${line}\n`) };
+      const control = { stopping: false, scan: options.scan === true, log: (line: string) => process.stderr.write(`  ${line}\n`) };
       // A signal lets the step in hand finish; every write is atomic, so nothing is left half-written.
       const stop = (): void => {
         control.stopping = true;
@@ -421,6 +416,29 @@ export function buildProgram(): Command {
         process.off("SIGTERM", stop);
         process.off("SIGINT", stop);
       }
+    });
+
+  program
+    .command("reindex")
+    .description("check the thread index against every thread folder's meta.json, and mend it")
+    .option("--check", "only report the disagreements; exit 1 if there are any")
+    .addHelpText(
+      "after",
+      "\nThe index (in .leanos/checkpoints.sqlite, or PostgreSQL) is how pending, status, today and pass find\nopen work without reading every thread folder. It is kept in step with meta.json; after a crash, a\nrestore from backup, or thread folders copied in by hand, this brings it back.\n\nExamples:\n  leanos reindex\n  leanos reindex --check --json",
+    )
+    .action(async (options: { check?: boolean }, command: Command) => {
+      const { reindex, formatReindex, disagreements } = await import("../runtime/reindex.js");
+      let found = 0;
+      await withRuntime(
+        command,
+        async (runtime) => {
+          const report = await reindex(runtime, { check: options.check === true });
+          found = disagreements(report);
+          return report;
+        },
+        formatReindex,
+      );
+      if (options.check && found > 0) process.exitCode = 1;
     });
 
   program

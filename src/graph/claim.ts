@@ -2,6 +2,7 @@ import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { RawEvent, type ThreadType } from "../stages/schemas.js";
 import { ThreadMeta } from "../threads/meta.js";
+import { indexRowOf } from "../store/indexRow.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder } from "../threads/store.js";
 import { stageNodeName, type GraphEnvironment, type GraphKit } from "./kit.js";
@@ -60,7 +61,9 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       ...(start.origin ? { origin: start.origin } : {}),
       ...(start.pattern ? { pattern: start.pattern } : {}),
     });
-  const claimed = await claimThreadFolder(env.workspace.root, env.workspace.threadsDir, type, slugify(classification.title), metaFor, (existing) => existing.id === id);
+  const claimed = await claimThreadFolder(env.workspace.root, env.workspace.threadsDir, type, slugify(classification.title), metaFor, id, env.store.claims);
+  // Indexed every time: a start cut short between the folder and its row is mended by the retry.
+  await env.store.index.put(indexRowOf(claimed.meta));
   if (!claimed.existing) await env.onThreadStarted?.(claimed.meta);
   return claimed;
 }

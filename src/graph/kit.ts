@@ -1,3 +1,4 @@
+import type { WorkspaceStore } from "../store/store.js";
 import { join, relative } from "node:path";
 import type { Canvas } from "../canvas/canvas.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
@@ -47,6 +48,8 @@ export interface GraphEnvironment {
   skills: SkillSet;
   spec: GraphSpec;
   drafter: StageDrafter;
+  /** Where slugs are claimed and the thread index is kept (the workspace's store). */
+  store: Pick<WorkspaceStore, "claims" | "index">;
   onStageWritten?: (thread: string, stage: string, files: string[]) => Promise<void>;
   onModelUsage?: (thread: string, stage: string, usage: ModelUsage[]) => Promise<void>;
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;

@@ -1,11 +1,15 @@
+import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
 import type { Runtime, ThreadResult } from "../runtime/engine.js";
-import { Lease } from "../store/leases.js";
+import { reindex } from "../runtime/reindex.js";
+import { isHeld } from "../store/leases.js";
 import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
 import { writeToday } from "./todayFile.js";
 
 // One autonomous pass over a workspace: run every step that is due, never cross a gate, look across
 // threads for patterns, flag what is stuck, and rewrite ops/today.md. Passes are idempotent (a
-// second finds nothing due) and exclusive (a lock row in the checkpoint database).
+// second finds nothing due) and exclusive (a lease in the store). It finds its work through the
+// thread index: open threads are read, done ones only counted, and patterns are counted by the
+// store, so a pass costs what is open, not what has happened.
 
 /** How many sales learnings must validate one assumption before a campaign is proposed. */
 export const PATTERN_THRESHOLD = 3;
@@ -16,6 +20,8 @@ export interface PassSummary {
   at: string;
   /** Set when another pass held the lock: this one did nothing. */
   skipped?: string;
+  /** With --scan: every thread folder was read first, and the index mended where it disagreed. */
+  scanned?: { threads: number; mended: number };
   threads: number;
   advanced: Array<{ thread: string; state: ThreadResult["state"]; pending: number; next_due: string | null }>;
   busy: string[];
@@ -36,6 +42,8 @@ export interface PassSummary {
 export interface PassControl {
   /** Set by a signal handler: the pass stops after the step in hand. */
   stopping: boolean;
+  /** Read every thread folder first and mend the index (leanos reindex) before the pass. */
+  scan?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,39 +58,27 @@ function campaignNamedIn(text: string, campaigns: ReadonlyMap<string, string>): 
 
 export async function runPass(runtime: Runtime, control: PassControl = { stopping: false }): Promise<PassSummary> {
   const started = Date.now();
-  const lock = Lease.acquire(runtime.workspace.root, runtime.workspace.checkpointsPath, "pass");
-  if (!(lock instanceof Lease)) {
+  const lock = await runtime.store.leases.acquire("pass");
+  if (!isHeld(lock)) {
     // Overlapping passes (a slow pass and the next cron tick) are normal: the later one steps aside.
     return emptySummary(runtime, started, `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`);
   }
   const log = control.log ?? (() => undefined);
   try {
+    const scanned = control.scan ? await scanFolders(runtime) : undefined;
     const now = runtime.now();
     const today = now.toISOString().slice(0, 10);
     const due: Array<{ thread: string; when: string }> = [];
-    const campaigns = new Map<string, string>();
-    const validations = new Map<string, { count: number; sources: string[] }>();
-    const patternsTaken = new Set<string>();
     const leads: Array<{ thread: string; text: string }> = [];
     const collector = new TodayCollector(runtime.spec, now);
-    // One look at every thread: what is due, what the patterns and the page need. What is kept is
-    // bounded: names of due threads, campaigns, and the leads that arrived since the last pass.
-    for await (const meta of runtime.eachThread()) {
+    // One look at the open threads: what is due, what the page needs, the leads not yet linked.
+    for await (const meta of threadsToRead(runtime, now)) {
       const isDue = (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
       if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
       else collector.add(meta);
-      if (meta.type === "marketing") campaigns.set(meta.slug, meta.thread);
-      if (meta.type === "sales") {
-        for (const id of meta.validated) {
-          const entry = validations.get(id) ?? { count: 0, sources: [] };
-          entry.count += 1;
-          if (entry.sources.length < MAX_PATTERN_SOURCES) entry.sources.push(meta.thread);
-          validations.set(id, entry);
-        }
-        if (!meta.attribution && !meta.attribution_checked) leads.push({ thread: meta.thread, text: meta.event.text });
-      }
-      if (meta.pattern) patternsTaken.add(meta.pattern.key);
+      if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked) leads.push({ thread: meta.thread, text: meta.event.text });
     }
+    for (const { type, count } of await idleCounts(runtime, now)) collector.addIdle(type, count);
 
     const advanced: PassSummary["advanced"] = [];
     const busy: string[] = [];
@@ -100,9 +96,10 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     }
 
     const proposed: PassSummary["proposed"] = [];
-    for (const [id, { count, sources }] of [...validations].sort(([a], [b]) => a.localeCompare(b))) {
+    const patternsTaken = new Set(await runtime.store.index.patternKeys());
+    for (const { assumption: id, count, sources } of await runtime.store.index.validations(PATTERN_THRESHOLD, MAX_PATTERN_SOURCES)) {
       const key = `validated:${id}`;
-      if (control.stopping || count < PATTERN_THRESHOLD || patternsTaken.has(key)) continue;
+      if (control.stopping || patternsTaken.has(key)) continue;
       const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
       const linked = [...sources].sort();
       const text = [
@@ -118,6 +115,8 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
 
     // Links each new lead to the campaign it names, once.
     const attributed: PassSummary["attributed"] = [];
+    const campaigns = new Map<string, string>();
+    if (leads.length > 0) for (const thread of await runtime.store.index.namesOfType("marketing")) campaigns.set(thread.split("/")[1]!, thread);
     for (const lead of leads) {
       if (control.stopping) break;
       const campaign = campaignNamedIn(lead.text, campaigns);
@@ -132,6 +131,7 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     const page = await writeToday(runtime, collector);
     return {
       at: now.toISOString(),
+      ...(scanned ? { scanned } : {}),
       threads: collector.threads,
       advanced,
       busy,
@@ -148,8 +148,14 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
       heap_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
     };
   } finally {
-    lock.release();
+    await lock.release();
   }
+}
+
+/** Reads every thread folder and mends the index where it disagrees (a pass with --scan). */
+async function scanFolders(runtime: Runtime): Promise<{ threads: number; mended: number }> {
+  const report = await reindex(runtime);
+  return { threads: report.threads, mended: report.missing.length + report.differing.length + report.orphaned.length };
 }
 
 function emptySummary(runtime: Runtime, started: number, skipped: string): PassSummary {
@@ -176,6 +182,7 @@ function emptySummary(runtime: Runtime, started: number, skipped: string): PassS
 export function formatPass(summary: PassSummary): string {
   if (summary.skipped) return `Pass skipped: ${summary.skipped}`;
   const lines = [
+    ...(summary.scanned ? [`Scanned ${summary.scanned.threads} thread folder(s); mended ${summary.scanned.mended} index row(s).`] : []),
     `Pass at ${summary.at.slice(0, 16).replace("T", " ")} UTC over ${summary.threads} thread(s) in ${summary.ms} ms${summary.stopped_early ? " (stopped early by a signal)" : ""}:`,
     `  advanced ${summary.advanced.length}: ${summary.advanced.map((entry) => `${entry.thread} -> ${entry.state}${entry.next_due ? ` (next ${entry.next_due})` : ""}`).join(", ") || "nothing was due"}`,
   ];

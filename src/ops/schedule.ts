@@ -41,7 +41,7 @@ export async function runSchedule(options: { cron: string; timezone?: string; js
   if (options.timezone !== undefined) checkTimeZone(options.timezone);
   const job = cronJob(options.cron, options.timezone);
   // The workspace must open now (canvas, config, skills, graph, database): the same checks as a pass.
-  (await options.open()).close();
+  await (await options.open()).close();
   const passOnce = async (): Promise<void> => {
     process.stderr.write(`${stamp()} pass starting\n`);
     let runtime: Runtime | undefined;
@@ -55,7 +55,7 @@ export async function runSchedule(options: { cron: string; timezone?: string; js
       process.stderr.write(`${stamp()} pass failed: ${(error as Error).message}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), failed: (error as Error).message })}\n`);
     } finally {
-      runtime?.close();
+      await runtime?.close();
     }
   };
   await new Promise<void>((resolve) => {

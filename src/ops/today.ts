@@ -2,11 +2,13 @@ import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 import { gateLabel } from "../gates/kind.js";
+import type { ThreadType } from "../stages/schemas.js";
+import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
 
 // ops/today.md, the founder's morning page. It is rebuilt from scratch each time from the threads'
-// meta.json and the last day of the audit log, so it never drifts from the truth. Threads stream
-// through a collector one at a time: the work and the memory follow what is open now, not the
-// length of the history.
+// meta.json and the last day of the audit log, so it never drifts from the truth. Open threads
+// stream through a collector one at a time and done ones are only counted (the thread index finds
+// which is which): the work and the memory follow what is open now, not the length of the history.
 
 export interface StuckThread {
   thread: string;
@@ -28,8 +30,6 @@ export interface StalledAction {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const sinceDay = (now: Date, at: string): boolean => now.getTime() - Date.parse(at) <= DAY_MS && Date.parse(at) <= now.getTime();
 const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
-// Opportunities already taken up or declined stay on the page for a week.
-const SETTLED_OPPORTUNITY_DAYS = 7;
 
 /** The stage a thread sits in: the gate it waits at, or the stage after the last one drafted. */
 export function currentStage(meta: ThreadMeta, spec: GraphSpec): string | null {
@@ -59,6 +59,14 @@ export class TodayCollector {
   ) {
     this.sla = new Map(spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]));
     this.today = now.toISOString().slice(0, 10);
+  }
+
+  /** Done threads with nothing to show, which the index counted without reading them. */
+  addIdle(type: ThreadType, count: number): void {
+    this.threads += count;
+    const row = this.counts.get(type) ?? new Map<string, number>();
+    row.set("done", (row.get("done") ?? 0) + count);
+    this.counts.set(type, row);
   }
 
   add(meta: ThreadMeta): void {

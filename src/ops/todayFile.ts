@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomically } from "../files/atomic.js";
+import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
 import type { Runtime } from "../runtime/engine.js";
 import { renderToday, TodayCollector } from "./today.js";
 
@@ -18,7 +19,8 @@ export async function writeToday(runtime: Runtime, collector?: TodayCollector): 
   let filled = collector;
   if (!filled) {
     filled = new TodayCollector(runtime.spec, now);
-    for await (const meta of runtime.eachThread()) filled.add(meta);
+    for await (const meta of threadsToRead(runtime, now)) filled.add(meta);
+    for (const { type, count } of await idleCounts(runtime, now)) filled.addIdle(type, count);
   }
   const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
   const markdown = renderToday(filled, audit);

@@ -15,10 +15,13 @@ import { selectDrafter } from "../llm/select.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../stages/schemas.js";
-import { WorkspaceCheckpointer } from "../store/checkpointer.js";
-import { withLease } from "../store/leases.js";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { indexRowOf, type IndexRow } from "../store/indexRow.js";
+import { holdingLease } from "../store/leases.js";
+import { openStore } from "../store/open.js";
+import type { WorkspaceStore } from "../store/store.js";
 import { threadIdOf, type PendingItem, type ThreadMeta } from "../threads/meta.js";
-import { listThreadNames, resolveThreadName, threadDir } from "../threads/store.js";
+import { diskLookup, indexLookup, resolveThreadName, threadDir, UnknownThread } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { checkedPayload } from "./answering.js";
 import { gatesOf, hasWorkLeft, pendingOf, payloadsOf, started, timerOf, type CheckpointState } from "./checkpointView.js";
@@ -26,6 +29,7 @@ import { openForWork } from "./open.js";
 import { startApprovedOpportunities } from "./opportunities.js";
 import { nextStepOf, stageOutputsOf } from "./reading.js";
 import { gateAsked, MetaStore, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
+import { buildIndexIfNew } from "./reindex.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -62,24 +66,34 @@ const READER: StageDrafter = {
  */
 export class Runtime {
   readonly audit: AuditLog;
-  private readonly metas: MetaStore;
+  readonly metas: MetaStore;
+  private readonly checkpointer: BaseCheckpointSaver;
 
   private constructor(
     readonly workspace: Workspace,
     readonly canvas: Canvas,
     readonly skills: SkillSet,
     readonly spec: GraphSpec,
-    private readonly checkpointer: WorkspaceCheckpointer,
+    /** Checkpoints, the thread index, leases and slug claims: SQLite or PostgreSQL (store/open.ts). */
+    readonly store: WorkspaceStore,
     private readonly options: RuntimeOptions,
   ) {
     this.audit = new AuditLog(workspace.root, workspace.auditPath);
-    this.metas = new MetaStore(workspace, () => this.now());
+    this.metas = new MetaStore(workspace, store.index, () => this.now());
+    this.checkpointer = store.checkpointer;
   }
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const { workspace, canvas, skills, spec } = await openForWork(options.workspace);
-    const checkpointer = WorkspaceCheckpointer.openIn(workspace.root, workspace.checkpointsPath);
-    return new Runtime(workspace, canvas, skills, spec, checkpointer, options);
+    const store = await openStore(workspace);
+    try {
+      // A workspace made before the index (or copied without its store) gets its rows once.
+      await buildIndexIfNew(workspace, store.index);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return new Runtime(workspace, canvas, skills, spec, store, options);
   }
 
   now(): Date {
@@ -94,7 +108,7 @@ export class Runtime {
   private environment(drafter: StageDrafter) {
     const { workspace, canvas, skills, spec, audit } = this;
     const onProgress = this.options.onProgress;
-    return recordingEnvironment({ workspace, canvas, skills, spec, drafter, audit, now: () => this.now(), ...(onProgress ? { onProgress } : {}) });
+    return recordingEnvironment({ workspace, store: this.store, canvas, skills, spec, drafter, audit, now: () => this.now(), ...(onProgress ? { onProgress } : {}) });
   }
 
   private graphFor(drafter: StageDrafter): ThreadGraph {
@@ -108,12 +122,12 @@ export class Runtime {
 
   /** Runs `work` holding the thread's lease (by its LangGraph id): one process at a time runs a thread. */
   private lockThread<T>(id: string, work: () => Promise<T>): Promise<T> {
-    return withLease(this.workspace.root, this.workspace.checkpointsPath, `thread:${id}`, work);
+    return holdingLease(this.store.leases, `thread:${id}`, work);
   }
 
   /** Like lockThread, but a thread busy in another process is skipped: the result is "busy". */
-  private async tryLockThread<T>(id: string, work: () => Promise<T>): Promise<T | "busy"> {
-    const result = await withLease(this.workspace.root, this.workspace.checkpointsPath, `thread:${id}`, async () => ({ value: await work() }), { wait: false });
+  async tryLockThread<T>(id: string, work: () => Promise<T>): Promise<T | "busy"> {
+    const result = await holdingLease(this.store.leases, `thread:${id}`, async () => ({ value: await work() }), { wait: false });
     return result === undefined ? "busy" : result.value;
   }
 
@@ -250,8 +264,31 @@ export class Runtime {
    * so no reader sees a state the checkpoint has left.
    */
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
-    const thread = await resolveThreadName(this.workspace.root, this.workspace.threadsDir, name);
+    const thread = await this.threadNamed(name);
     return { thread, meta: await this.fresh(await this.metas.read(thread)) };
+  }
+
+  /** The thread a name names, from the index; a folder the index lacks (made by hand, or copied in) is found and indexed. */
+  private async threadNamed(name: string): Promise<string> {
+    try {
+      return await resolveThreadName(indexLookup(this.store.index), name);
+    } catch (error) {
+      if (!(error instanceof UnknownThread)) throw error;
+      const thread = await resolveThreadName(diskLookup(this.workspace), name);
+      await this.metas.indexed(await this.metas.read(thread));
+      return thread;
+    }
+  }
+
+  /**
+   * A thread's meta.json, read for a reader who found it by its index row: settled if it says
+   * "running" and nobody runs it, and its row mended if a crash left it behind.
+   */
+  async readIndexed(row: IndexRow): Promise<ThreadMeta> {
+    const meta = await this.fresh(await this.metas.read(row.thread));
+    const current = indexRowOf(meta);
+    if (JSON.stringify(current) !== JSON.stringify(row)) await this.store.index.put(current);
+    return meta;
   }
 
   /** The meta.json as the checkpoint has it: a "running" thread nobody runs is settled from its checkpoint. */
@@ -267,19 +304,20 @@ export class Runtime {
   }
 
   /**
-   * What waits for a human, highest impact first, from each thread's meta.json (written as the graph
-   * asks; an answer is checked against the checkpoint itself).
+   * What waits for a human, highest impact first: the index finds the threads that wait (or may, when
+   * a run was cut short), their meta.json says what they wait for (written as the graph asks; an
+   * answer is checked against the checkpoint itself).
    */
   async pending(name?: string): Promise<PendingItem[]> {
     const items: PendingItem[] = [];
     if (name) items.push(...(await this.resolve(name)).meta.pending);
-    else for await (const meta of this.eachThread()) if (meta.state === "waiting") items.push(...meta.pending);
+    else {
+      for (const row of await this.store.index.inStates(["waiting", "running"])) {
+        const meta = await this.readIndexed(row);
+        if (meta.state === "waiting") items.push(...meta.pending);
+      }
+    }
     return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
-  }
-
-  /** Every thread's meta.json, one at a time, so a large workspace is never all in memory. */
-  async *eachThread(): AsyncGenerator<ThreadMeta> {
-    for (const thread of await listThreadNames(this.workspace.root, this.workspace.threadsDir)) yield await this.fresh(await this.metas.read(thread));
   }
 
   /**
@@ -365,19 +403,13 @@ export class Runtime {
     return stageOutputsOf(this.workspace.root, this.metas.dirOf(thread), this.spec);
   }
 
-  async threads(): Promise<ThreadMeta[]> {
-    const metas: ThreadMeta[] = [];
-    for await (const meta of this.eachThread()) metas.push(meta);
-    return metas;
-  }
-
   /** What a thread does next, for status output. */
   nextStep(meta: ThreadMeta): string {
     return nextStepOf(meta);
   }
 
-  close(): void {
-    // The sqlite handle is released so a test can delete the workspace.
-    this.checkpointer.close();
+  /** Releases the store (the SQLite handle, so a test can delete the workspace; PostgreSQL's connections). */
+  close(): Promise<void> {
+    return this.store.close();
   }
 }

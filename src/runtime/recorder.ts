@@ -7,6 +7,9 @@ import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import { durableStep } from "../files/crashPoints.js";
+import { indexRowOf } from "../store/indexRow.js";
+import type { ThreadIndex, WorkspaceStore } from "../store/store.js";
 import { readThreadMeta, threadDir, writeThreadMeta } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js";
@@ -17,6 +20,7 @@ import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js
 
 export interface RecorderParts {
   workspace: Workspace;
+  store: Pick<WorkspaceStore, "claims" | "index">;
   canvas: Canvas;
   skills: SkillSet;
   spec: GraphSpec;
@@ -26,10 +30,11 @@ export interface RecorderParts {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** meta.json of the threads of one workspace. */
+/** meta.json of the threads of one workspace, each write followed by the thread's index row. */
 export class MetaStore {
   constructor(
     private readonly workspace: Workspace,
+    private readonly index: ThreadIndex,
     private readonly now: () => Date,
   ) {}
 
@@ -46,7 +51,18 @@ export class MetaStore {
     const before = await this.read(thread);
     const updated = { ...change(before), updated_at: options.touch === false ? before.updated_at : this.now().toISOString() };
     await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated);
+    await this.indexed(updated);
     return updated;
+  }
+
+  /**
+   * Writes the index row of a meta.json just written. A crash between the two leaves the row one
+   * step behind: a row that says "running" is always checked against meta.json by its readers
+   * (Runtime.fresh), and `leanos reindex` finds and mends the rest.
+   */
+  async indexed(meta: ThreadMeta): Promise<void> {
+    await this.index.put(indexRowOf(meta));
+    durableStep("index row");
   }
 }
 
@@ -80,11 +96,12 @@ export function gateAsked(thread: string, item: PendingItem, at: string): AuditE
 /** The graph's environment with every record it keeps wired to meta.json and the audit log. */
 export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
   const { audit, drafter, spec } = parts;
-  const metas = new MetaStore(parts.workspace, parts.now);
+  const metas = new MetaStore(parts.workspace, parts.store.index, parts.now);
   const stamp = () => parts.now().toISOString();
   const withoutError = ({ error: _cleared, ...meta }: ThreadMeta): ThreadMeta => meta;
   return {
     workspace: parts.workspace,
+    store: parts.store,
     canvas: parts.canvas,
     skills: parts.skills,
     spec,

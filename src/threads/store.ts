@@ -8,6 +8,7 @@ import { durableStep } from "../files/crashPoints.js";
 import { tempPath, writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
 import type { ThreadType } from "../stages/schemas.js";
+import type { SlugClaims, ThreadIndex } from "../store/store.js";
 import { ThreadMeta } from "./meta.js";
 
 export const THREAD_TYPES: readonly ThreadType[] = ["business", "sales", "marketing"];
@@ -17,10 +18,10 @@ export function threadDir(threadsDir: string, thread: string): string {
 }
 
 /**
- * Claims a new thread folder with its meta.json in one step: the folder is made whole in
- * .leanos/tmp/ and renamed into place. A rename never lands on a folder that has files, so two
- * processes can never take the same slug (a taken slug gets -2, -3, ...), and a crash leaves either
- * no thread or a whole one, never an invisible half.
+ * Claims a new thread name and folder with its meta.json. The name is claimed first as a unique row
+ * in the store, so two processes (or machines) never take the same slug: a taken slug gets -2, -3,
+ * ... Then the folder is made whole in .leanos/tmp/ and renamed into place (a rename never lands on
+ * a folder that has files), so a crash leaves either no thread or a whole one, never a half.
  */
 export async function claimThreadFolder(
   root: string,
@@ -28,8 +29,10 @@ export async function claimThreadFolder(
   type: ThreadType,
   baseSlug: string,
   metaFor: (thread: string, slug: string) => ThreadMeta,
-  /** Takes up an existing thread this says is the same (a retry of a start that was cut short). */
-  same?: (existing: ThreadMeta) => boolean,
+  /** The thread id claiming it; a folder whose meta.json records it is taken up (a retry of a start cut short). */
+  id: string,
+  /** Thread names taken by any process on any machine: a name is claimed there before its folder is made. */
+  claims: SlugClaims,
 ): Promise<{ thread: string; dir: string; meta: ThreadMeta; existing: boolean }> {
   await mkdir(containedPath(root, join(threadsDir, type)), { recursive: true });
   const staging = await tempPath(root, "claim");
@@ -40,12 +43,12 @@ export async function claimThreadFolder(
       const thread = `${type}/${slug}`;
       const dir = containedPath(root, join(threadsDir, type, slug));
       if (existsSync(join(dir, "meta.json"))) {
-        if (same) {
-          const existing = await readThreadMeta(root, dir);
-          if (same(existing)) return { thread, dir, meta: existing, existing: true };
-        }
+        const existing = await readThreadMeta(root, dir);
+        if (existing.id === id) return { thread, dir, meta: existing, existing: true };
         continue;
       }
+      if (!(await claims.claim(thread, id))) continue;
+      durableStep(`claim row ${thread}`);
       const meta = ThreadMeta.parse(metaFor(thread, slug));
       await writeJsonAtomically(root, join(staging, "meta.json"), meta);
       try {
@@ -118,23 +121,50 @@ function wantedName(name: string): string {
   return wanted;
 }
 
+/** Where thread names are looked up: the store's index, or the thread folders on disk. */
+export interface ThreadLookup {
+  /** The thread recording this LangGraph thread id. */
+  withId(id: string): Promise<string | undefined>;
+  exists(thread: string): Promise<boolean>;
+  names(): Promise<string[]>;
+}
+
+export const indexLookup = (index: ThreadIndex): ThreadLookup => ({
+  withId: async (id) => (await index.byId(id))?.thread,
+  exists: async (thread) => (await index.get(thread)) !== undefined,
+  names: () => index.names(),
+});
+
+export const diskLookup = (workspace: { root: string; threadsDir: string }): ThreadLookup => ({
+  withId: async (id) => {
+    for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
+      if ((await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread))).id === id) return thread;
+    }
+    return undefined;
+  },
+  exists: async (thread) => existsSync(join(containedPath(workspace.root, threadDir(workspace.threadsDir, thread)), "meta.json")),
+  names: () => listThreadNames(workspace.root, workspace.threadsDir),
+});
+
+/** No thread has this name or id (where it was looked up). */
+export class UnknownThread extends UsageError {}
+
 /**
  * A thread named by its full name, its slug, or a unique prefix of its slug (at least 3 characters,
  * with or without its type in front).
  */
-export async function resolveThreadName(root: string, threadsDir: string, name: string): Promise<string> {
+export async function resolveThreadName(lookup: ThreadLookup, name: string): Promise<string> {
   // A LangGraph thread id (what LangGraph's server and its clients call a thread) names one too.
   if (UUID.test(name.trim())) {
     const id = name.trim().toLowerCase();
-    for (const thread of await listThreadNames(root, threadsDir)) {
-      if ((await readThreadMeta(root, threadDir(threadsDir, thread))).id === id) return thread;
-    }
-    throw new UsageError(`no thread has the id ${id} (leanos status lists the threads)`);
+    const thread = await lookup.withId(id);
+    if (thread) return thread;
+    throw new UnknownThread(`no thread has the id ${id} (leanos status lists the threads)`);
   }
   const wanted = wantedName(name);
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
-  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && existsSync(join(containedPath(root, threadDir(threadsDir, wanted)), "meta.json"))) return wanted;
-  return pickThread(await listThreadNames(root, threadsDir), name);
+  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && (await lookup.exists(wanted))) return wanted;
+  return pickThread(await lookup.names(), name);
 }
 
 /** The one of `all` (thread names) that `name` names: exactly, by its slug, or by a unique prefix of at least 3 characters. */
@@ -144,12 +174,12 @@ export function pickThread(all: readonly string[], name: string): string {
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);
   const [typed, slugPart] = wanted.includes("/") ? (wanted.split("/") as [string, string]) : [undefined, wanted];
-  if (slugPart.length < MIN_PREFIX) throw new UsageError(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters of the slug (leanos status lists the threads)`);
+  if (slugPart.length < MIN_PREFIX) throw new UnknownThread(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters of the slug (leanos status lists the threads)`);
   const matches = all.filter((thread) => {
     const [type, slug] = thread.split("/") as [string, string];
     return (typed === undefined || type === typed) && slug.startsWith(slugPart);
   });
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new UsageError(`unknown thread "${name}" (leanos status lists the threads)`);
+  if (matches.length === 0) throw new UnknownThread(`unknown thread "${name}" (leanos status lists the threads)`);
   throw new UsageError(`thread "${name}" is ambiguous: ${matches.join(", ")}`);
 }

@@ -5,6 +5,10 @@ import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
 
+export const WorkspaceId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "must start with a letter and hold only lowercase letters, digits and underscores (at most 40)");
+
 export const WorkspaceConfig = z
   .object({
     // Impact at or above this waits for a human at the decision gate.
@@ -18,6 +22,16 @@ export const WorkspaceConfig = z
     connector: z.enum(["outbox", "webhook"]).default("outbox"),
     // The largest event text `leanos event` takes, in KB (argument, --file or stdin); a bigger one is refused.
     max_event_kb: z.number().int().min(1).max(16_384).default(256),
+    // PostgreSQL for the runtime state (checkpoints, thread index, leases, claims) instead of
+    // .leanos/checkpoints.sqlite: several workers or machines then share the workspace.
+    // LEANOS_DATABASE_URL overrides it.
+    database_url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    // Names this workspace's rows in a shared database (letters, digits, underscores); every machine
+    // that runs the workspace gives the same one. LEANOS_WORKSPACE_ID overrides it.
+    workspace_id: WorkspaceId.optional(),
     webhook: z
       .object({
         url: z.string().url(),

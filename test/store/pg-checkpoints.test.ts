@@ -10,6 +10,7 @@ import { buildThreadGraph } from "../../src/graph/builder.js";
 import { selectDrafter } from "../../src/llm/select.js";
 import { openForWork } from "../../src/runtime/open.js";
 import { recordingEnvironment } from "../../src/runtime/recorder.js";
+import { SqliteStore } from "../../src/store/sqliteStore.js";
 import { sampleCopy } from "../helpers.js";
 
 // The pinned PostgreSQL checkpointer (@langchain/langgraph-checkpoint-postgres 1.0.x) runs the
@@ -22,7 +23,7 @@ async function graphOn(workspace: string, saver: PostgresSaver) {
   const opened = await openForWork(workspace);
   const drafter = await selectDrafter({ provider: "offline" });
   const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
-  return buildThreadGraph(recordingEnvironment({ ...opened, drafter, audit, now: () => new Date("2026-11-27T09:00:00Z") }), saver);
+  return buildThreadGraph(recordingEnvironment({ ...opened, store: new SqliteStore(opened.workspace), drafter, audit, now: () => new Date("2026-11-27T09:00:00Z") }), saver);
 }
 
 const waitingAt = (values: unknown): GatePayload["leanos"] => ((values as { __interrupt__: Array<{ value: GatePayload }> }).__interrupt__[0]!.value.leanos);

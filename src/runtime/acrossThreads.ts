@@ -1,0 +1,49 @@
+import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
+import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadMeta } from "../threads/meta.js";
+import type { Runtime } from "./engine.js";
+import { COMPLETE, nextStepOf } from "./reading.js";
+
+// Looking across a workspace's threads through its index: what is open is read from meta.json, what
+// is done only counts. So the cost follows the open work, not the length of the history.
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** From when settled opportunities still show on today's page. */
+const recentSince = (now: Date): string => new Date(now.getTime() - SETTLED_OPPORTUNITY_DAYS * DAY_MS).toISOString();
+
+/** The meta.json of every thread a pass or today's page must look at (open work, and what the page shows), by name. */
+export async function* threadsToRead(runtime: Runtime, now: Date): AsyncGenerator<ThreadMeta> {
+  for (const row of await runtime.store.index.toRead(recentSince(now))) yield await runtime.readIndexed(row);
+}
+
+/** How many threads of each type are done and have nothing to show: they are counted, never read. */
+export function idleCounts(runtime: Runtime, now: Date): Promise<Array<{ type: ThreadType; count: number }>> {
+  return runtime.store.index.idleCounts(recentSince(now));
+}
+
+export type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & { next: string };
+
+const statusRowOf = (meta: StatusRow | ThreadMeta, next: string): StatusRow => ({
+  thread: meta.thread,
+  type: meta.type,
+  state: meta.state,
+  stage: meta.stage,
+  next,
+  impact: meta.impact,
+  title: meta.title,
+  updated_at: meta.updated_at,
+});
+
+/** Every thread with its state and next step: a done thread from its row, an open one from its meta.json. */
+export async function statusRows(runtime: Runtime): Promise<StatusRow[]> {
+  const rows: StatusRow[] = [];
+  for (const row of await runtime.store.index.rows()) {
+    if (row.state === "done") rows.push(statusRowOf({ ...row, next: COMPLETE }, COMPLETE));
+    else {
+      const meta = await runtime.readIndexed(row);
+      rows.push(statusRowOf(meta, nextStepOf(meta)));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,42 @@
+import { EnvironmentFault, UsageError, describeZodIssues } from "../errors.js";
+import { WorkspaceId } from "../workspace/config.js";
+import type { Workspace } from "../workspace/workspace.js";
+import { SqliteStore } from "./sqliteStore.js";
+import type { WorkspaceStore } from "./store.js";
+
+/** Where a workspace's runtime state is kept: PostgreSQL when a database URL is set, else its SQLite file. */
+export interface StoreChoice {
+  kind: "sqlite" | "postgres";
+  url?: string;
+  workspaceId?: string;
+}
+
+export function storeChoiceOf(workspace: Pick<Workspace, "config">, env: NodeJS.ProcessEnv = process.env): StoreChoice {
+  const url = env.LEANOS_DATABASE_URL || workspace.config.database_url;
+  if (!url) return { kind: "sqlite" };
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`LEANOS_DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to keep the state in .leanos/checkpoints.sqlite)`);
+  const raw = env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id;
+  if (!raw) {
+    throw new UsageError(
+      "a workspace kept in PostgreSQL needs an id that names its rows: add `workspace_id: NAME` to .leanos/config.yaml (the same on every machine that runs it), or set LEANOS_WORKSPACE_ID",
+    );
+  }
+  const parsed = WorkspaceId.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`workspace id "${raw}" ${describeZodIssues(parsed.error.issues)}`);
+  return { kind: "postgres", url, workspaceId: parsed.data };
+}
+
+/** Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). */
+export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<WorkspaceStore> {
+  if (choice.kind === "sqlite") return new SqliteStore(workspace);
+  // Loaded only for PostgreSQL workspaces: the SQLite path never pays for pg.
+  const { PgStore } = await import("./pgStore.js");
+  const store = new PgStore(choice.url!, choice.workspaceId!);
+  try {
+    await store.ready();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new EnvironmentFault(`cannot use the PostgreSQL database ${store.where}: ${(error as Error).message || String(error)}; check LEANOS_DATABASE_URL (or database_url in .leanos/config.yaml) and that the server is up`, { cause: error });
+  }
+  return store;
+}

@@ -1,0 +1,228 @@
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import pg from "pg";
+import type { ThreadType } from "../stages/schemas.js";
+import { IndexRow } from "./indexRow.js";
+import { PgLeases } from "./pgLeases.js";
+import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
+
+// The shared store: PostgreSQL, for workspaces run by several workers or machines. The thread index,
+// the claims and the leases are tables shared by every workspace of the database, each row keyed by
+// the workspace's id; LangGraph's checkpoints are in a schema of the workspace's own (the
+// checkpointer's tables have no column for it), so two workspaces never see each other's threads.
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS leanos_threads (
+  workspace TEXT NOT NULL, thread TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, state TEXT NOT NULL,
+  stage TEXT, next_due TEXT, pending_kind TEXT, impact DOUBLE PRECISION, updated_at TEXT NOT NULL,
+  title TEXT NOT NULL, validated JSONB NOT NULL, pattern_key TEXT, needs_attribution BOOLEAN NOT NULL,
+  opportunities INTEGER NOT NULL, open_opportunities BOOLEAN NOT NULL,
+  PRIMARY KEY (workspace, thread), UNIQUE (workspace, id)
+);
+CREATE INDEX IF NOT EXISTS leanos_threads_state ON leanos_threads (workspace, state);
+CREATE TABLE IF NOT EXISTS leanos_claims (workspace TEXT NOT NULL, thread TEXT NOT NULL, id TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (workspace, thread));
+CREATE TABLE IF NOT EXISTS leanos_info (workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key));
+`;
+
+const TO_READ = "(state <> 'done' OR needs_attribution OR open_opportunities OR (opportunities > 0 AND updated_at >= $2))";
+const COLUMNS = Object.keys(IndexRow.shape) as Array<keyof IndexRow>;
+const INSERT = `INSERT INTO leanos_threads (workspace, ${COLUMNS.join(", ")}) VALUES ($1, ${COLUMNS.map((_, index) => `$${index + 2}`).join(", ")})`;
+const UPSERT = `${INSERT} ON CONFLICT (workspace, thread) DO UPDATE SET ${COLUMNS.filter((column) => column !== "thread").map((column) => `${column} = EXCLUDED.${column}`).join(", ")}`;
+
+const valuesOf = (row: IndexRow): unknown[] => {
+  const parsed = IndexRow.parse(row);
+  return COLUMNS.map((column) => (column === "validated" ? JSON.stringify(parsed.validated) : parsed[column]));
+};
+const fromStored = (row: Record<string, unknown>): IndexRow => IndexRow.parse(Object.fromEntries(COLUMNS.map((column) => [column, row[column]])));
+
+/** The schema a workspace's checkpoints live in. */
+export const checkpointSchemaOf = (workspaceId: string): string => `leanos_${workspaceId}`;
+
+export class PgIndex implements ThreadIndex {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly workspace: string,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  private async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    await this.ready();
+    return (await this.pool.query<T>(sql, [this.workspace, ...params])).rows;
+  }
+
+  private async select(where: string, params: unknown[] = []): Promise<IndexRow[]> {
+    return (await this.query(`SELECT * FROM leanos_threads WHERE workspace = $1 AND ${where} ORDER BY thread`, params)).map(fromStored);
+  }
+
+  async put(row: IndexRow): Promise<void> {
+    await this.query(UPSERT, valuesOf(row));
+  }
+
+  async get(thread: string): Promise<IndexRow | undefined> {
+    return (await this.select("thread = $2", [thread]))[0];
+  }
+
+  async byId(id: string): Promise<IndexRow | undefined> {
+    return (await this.select("id = $2", [id]))[0];
+  }
+
+  async names(): Promise<string[]> {
+    return (await this.query<{ thread: string }>("SELECT thread FROM leanos_threads WHERE workspace = $1 ORDER BY thread")).map((row) => row.thread);
+  }
+
+  rows(): Promise<IndexRow[]> {
+    return this.select("TRUE");
+  }
+
+  inStates(states: readonly IndexRow["state"][]): Promise<IndexRow[]> {
+    return this.select("state = ANY($2)", [[...states]]);
+  }
+
+  toRead(recentSince: string): Promise<IndexRow[]> {
+    return this.select(TO_READ, [recentSince]);
+  }
+
+  async idleCounts(recentSince: string): Promise<Array<{ type: ThreadType; count: number }>> {
+    const rows = await this.query<{ type: ThreadType; count: string }>(
+      `SELECT type, count(*) AS count FROM leanos_threads WHERE workspace = $1 AND NOT ${TO_READ} GROUP BY type ORDER BY type`,
+      [recentSince],
+    );
+    return rows.map((row) => ({ type: row.type, count: Number(row.count) }));
+  }
+
+  async validations(atLeast: number, limit: number): Promise<Validation[]> {
+    const counted = await this.query<{ assumption: string; count: string }>(
+      `SELECT v AS assumption, count(*) AS count FROM leanos_threads, jsonb_array_elements_text(validated) v
+       WHERE workspace = $1 AND type = 'sales' GROUP BY v HAVING count(*) >= $2 ORDER BY v`,
+      [atLeast],
+    );
+    const result: Validation[] = [];
+    for (const entry of counted) {
+      const sources = await this.query<{ thread: string }>(
+        "SELECT thread FROM leanos_threads WHERE workspace = $1 AND type = 'sales' AND validated ? $2 ORDER BY thread LIMIT $3",
+        [entry.assumption, limit],
+      );
+      result.push({ assumption: entry.assumption, count: Number(entry.count), sources: sources.map((row) => row.thread) });
+    }
+    return result;
+  }
+
+  async patternKeys(): Promise<string[]> {
+    const rows = await this.query<{ pattern_key: string }>("SELECT DISTINCT pattern_key FROM leanos_threads WHERE workspace = $1 AND pattern_key IS NOT NULL ORDER BY pattern_key");
+    return rows.map((row) => row.pattern_key);
+  }
+
+  async namesOfType(type: ThreadType): Promise<string[]> {
+    return (await this.query<{ thread: string }>("SELECT thread FROM leanos_threads WHERE workspace = $1 AND type = $2 ORDER BY thread", [type])).map((row) => row.thread);
+  }
+
+  async putIfAbsent(row: IndexRow): Promise<void> {
+    await this.query(`${INSERT} ON CONFLICT DO NOTHING`, valuesOf(row));
+  }
+
+  async remove(thread: string): Promise<void> {
+    await this.query("DELETE FROM leanos_threads WHERE workspace = $1 AND thread = $2", [thread]);
+  }
+
+  async markBuilt(): Promise<void> {
+    await this.query(
+      "INSERT INTO leanos_info (workspace, key, value) VALUES ($1, 'index_built', $2) ON CONFLICT (workspace, key) DO UPDATE SET value = EXCLUDED.value",
+      [new Date().toISOString()],
+    );
+  }
+
+  async isBuilt(): Promise<boolean> {
+    return (await this.query("SELECT 1 FROM leanos_info WHERE workspace = $1 AND key = 'index_built'")).length > 0;
+  }
+}
+
+export class PgClaims implements SlugClaims {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly workspace: string,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  async claim(thread: string, id: string): Promise<boolean> {
+    await this.ready();
+    // The primary key makes the first claim win, on any machine; a retry by the same id is its own.
+    await this.pool.query("INSERT INTO leanos_claims (workspace, thread, id, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [
+      this.workspace,
+      thread,
+      id,
+      new Date().toISOString(),
+    ]);
+    const found = await this.pool.query<{ id: string }>("SELECT id FROM leanos_claims WHERE workspace = $1 AND thread = $2", [this.workspace, thread]);
+    return found.rows[0]?.id === id;
+  }
+}
+
+/** The database URL with its password left out, for messages. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "the configured PostgreSQL database";
+  }
+}
+
+export class PgStore implements WorkspaceStore {
+  readonly kind = "postgres";
+  readonly where: string;
+  readonly checkpointer: PostgresSaver;
+  readonly leases: PgLeases;
+  readonly claims: PgClaims;
+  readonly index: PgIndex;
+  private readonly pool: pg.Pool;
+  private prepared: Promise<void> | undefined;
+
+  constructor(url: string, workspaceId: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 6 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    this.pool.on("error", () => undefined);
+    this.where = `${shownUrl(url)} (workspace ${workspaceId})`;
+    this.checkpointer = new PostgresSaver(this.pool, undefined, { schema: checkpointSchemaOf(workspaceId) });
+    const ready = () => this.ready();
+    this.leases = new PgLeases(this.pool, workspaceId);
+    this.claims = new PgClaims(this.pool, workspaceId, ready);
+    this.index = new PgIndex(this.pool, workspaceId, ready);
+  }
+
+  /** Creates the tables and the checkpoint schema once; concurrent first users are ordered by an advisory lock. */
+  ready(): Promise<void> {
+    this.prepared ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('leanos schema'))");
+        await client.query(SCHEMA);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        this.prepared = undefined;
+        throw error;
+      } finally {
+        client.release();
+      }
+      await this.setupCheckpoints();
+    })();
+    return this.prepared;
+  }
+
+  private async setupCheckpoints(): Promise<void> {
+    // The checkpointer's own migrations are not safe to run twice at once: hold a session lock.
+    const client = await this.pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtext('leanos checkpoint migrations'))");
+      await this.checkpointer.setup();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('leanos checkpoint migrations'))").catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

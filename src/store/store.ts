@@ -1,0 +1,63 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { ThreadType } from "../stages/schemas.js";
+import type { IndexRow } from "./indexRow.js";
+import type { LeaseStore } from "./leases.js";
+
+// The runtime state of a workspace that is not a readable file: LangGraph's checkpoints, the thread
+// index, the leases (one pass at a time, one process per thread) and the slug claims. Two backends
+// keep the same contract: the workspace's SQLite file (the default, one machine), and PostgreSQL
+// (several workers and machines; every row carries the workspace's id).
+
+/** Thread names (type/slug), each taken by one thread id once and for good, across every process. */
+export interface SlugClaims {
+  /** Takes `thread` for the thread `id`: true when it is now (or already was) `id`'s, false when another thread has it. */
+  claim(thread: string, id: string): Promise<boolean>;
+}
+
+export interface Validation {
+  assumption: string;
+  /** Sales threads whose learning validated it. */
+  count: number;
+  /** The first `limit` of them by name. */
+  sources: string[];
+}
+
+/** One row per thread (indexRow.ts), kept in step with meta.json. */
+export interface ThreadIndex {
+  put(row: IndexRow): Promise<void>;
+  get(thread: string): Promise<IndexRow | undefined>;
+  byId(id: string): Promise<IndexRow | undefined>;
+  /** Every thread's name, sorted. */
+  names(): Promise<string[]>;
+  /** Every row, sorted by name (status lists them all). */
+  rows(): Promise<IndexRow[]>;
+  /** Rows in these states, sorted by name. */
+  inStates(states: readonly IndexRow["state"][]): Promise<IndexRow[]>;
+  /** Rows whose meta.json a pass or today's page reads (see needsReading), sorted by name. */
+  toRead(recentSince: string): Promise<IndexRow[]>;
+  /** How many rows per type are not among toRead(recentSince): done threads that only count. */
+  idleCounts(recentSince: string): Promise<Array<{ type: ThreadType; count: number }>>;
+  /** Assumptions validated by at least `atLeast` sales threads, with up to `limit` of them. */
+  validations(atLeast: number, limit: number): Promise<Validation[]>;
+  /** Pattern keys threads were started from. */
+  patternKeys(): Promise<string[]>;
+  /** Thread names of one type. */
+  namesOfType(type: ThreadType): Promise<string[]>;
+  /** Adds the row unless the thread has one (a live writer's row is newer than what a build read). */
+  putIfAbsent(row: IndexRow): Promise<void>;
+  remove(thread: string): Promise<void>;
+  /** Records that every thread folder has a row (older workspaces have threads and no index). */
+  markBuilt(): Promise<void>;
+  isBuilt(): Promise<boolean>;
+}
+
+export interface WorkspaceStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Where it lives, for people: a path, or the database with the password left out. */
+  readonly where: string;
+  readonly checkpointer: BaseCheckpointSaver;
+  readonly leases: LeaseStore;
+  readonly claims: SlugClaims;
+  readonly index: ThreadIndex;
+  close(): Promise<void>;
+}
