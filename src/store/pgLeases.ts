@@ -17,6 +17,30 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS leanos_leases (
   PRIMARY KEY (workspace, name)
 )`;
 
+/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs DDL (CREATE ... IF NOT EXISTS): two processes creating tables at once may race on the catalog, so an advisory lock orders them. */
+export function createTables(pool: pg.Pool, ddl: string): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('leanos schema'))");
+    await client.query(ddl);
+  });
+}
+
 export class PgLeases implements LeaseStore {
   private ready: Promise<void> | undefined;
 
@@ -31,31 +55,16 @@ export class PgLeases implements LeaseStore {
   }
 
   private schema(): Promise<void> {
-    // Two processes creating the table at once may race on the catalog; the advisory lock orders them.
-    this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query("BEGIN");
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('leanos_leases schema'))");
-        await client.query(SCHEMA);
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        this.ready = undefined;
-        throw error;
-      } finally {
-        client.release();
-      }
-    })();
+    this.ready ??= createTables(this.pool, SCHEMA).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
     return this.ready;
   }
 
   async acquire(name: string): Promise<HeldLease | LeaseHolder> {
     await this.schema();
-    const client = await this.pool.connect();
-    let holder: LeaseHolder | undefined;
-    try {
-      await client.query("BEGIN");
+    const holder = await inTransaction(this.pool, async (client): Promise<LeaseHolder | undefined> => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.workspace}\n${name}`]);
       const found = await client.query<{ pid: number; host: string; since: string; renewed_ms: string }>(
         "SELECT pid, host, since, renewed_ms FROM leanos_leases WHERE workspace = $1 AND name = $2",
@@ -63,22 +72,14 @@ export class PgLeases implements LeaseStore {
       );
       const row = found.rows[0];
       const now = Date.now();
-      if (row && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.renewed_ms) }, now)) {
-        holder = { pid: row.pid, host: row.host, since: row.since };
-      } else {
-        await client.query(
-          `INSERT INTO leanos_leases (workspace, name, pid, host, since, renewed_ms) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (workspace, name) DO UPDATE SET pid = $3, host = $4, since = $5, renewed_ms = $6`,
-          [this.workspace, name, process.pid, hostname(), new Date(now).toISOString(), now],
-        );
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (row && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.renewed_ms) }, now)) return { pid: row.pid, host: row.host, since: row.since };
+      await client.query(
+        `INSERT INTO leanos_leases (workspace, name, pid, host, since, renewed_ms) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (workspace, name) DO UPDATE SET pid = $3, host = $4, since = $5, renewed_ms = $6`,
+        [this.workspace, name, process.pid, hostname(), new Date(now).toISOString(), now],
+      );
+      return undefined;
+    });
     if (holder) return holder;
     const mine = [this.workspace, name, process.pid, hostname()];
     const timer = setInterval(() => {

@@ -2,7 +2,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import pg from "pg";
 import type { ThreadType } from "../stages/schemas.js";
 import { IndexRow } from "./indexRow.js";
-import { PgLeases } from "./pgLeases.js";
+import { createTables, PgLeases } from "./pgLeases.js";
 import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
 
 // The shared store: PostgreSQL, for workspaces run by several workers or machines. The thread index,
@@ -192,21 +192,12 @@ export class PgStore implements WorkspaceStore {
   /** Creates the tables and the checkpoint schema once; concurrent first users are ordered by an advisory lock. */
   ready(): Promise<void> {
     this.prepared ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query("BEGIN");
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('leanos schema'))");
-        await client.query(SCHEMA);
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        this.prepared = undefined;
-        throw error;
-      } finally {
-        client.release();
-      }
+      await createTables(this.pool, SCHEMA);
       await this.setupCheckpoints();
-    })();
+    })().catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
     return this.prepared;
   }
 
