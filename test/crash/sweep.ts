@@ -235,6 +235,9 @@ export async function leftovers(workspace: string): Promise<string[]> {
   } finally {
     db.close();
   }
+  // The thread index agrees with every meta.json once the flow is through (reindex reads without writing).
+  const index = await leanos(workspace, ["reindex", "--check"]);
+  if (index.exitCode !== 0) problems.push(`the thread index disagrees with the thread folders: ${index.stdout.trim()} ${index.stderr.trim()}`);
   return problems;
 }
 
