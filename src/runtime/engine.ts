@@ -16,7 +16,7 @@ import type { SkillSet } from "../skills/loader.js";
 import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../stages/schemas.js";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { indexRowOf, type IndexRow } from "../store/indexRow.js";
+import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
 import { holdingLease } from "../store/leases.js";
 import { openStore } from "../store/open.js";
 import type { WorkspaceStore } from "../store/store.js";
@@ -287,7 +287,7 @@ export class Runtime {
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
     const meta = await this.fresh(await this.metas.read(row.thread));
     const current = indexRowOf(meta);
-    if (JSON.stringify(current) !== JSON.stringify(row)) await this.store.index.put(current);
+    if (rowDifferences(row, current).length > 0) await this.store.index.put(current);
     return meta;
   }
 

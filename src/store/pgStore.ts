@@ -1,8 +1,10 @@
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { hostname } from "node:os";
 import pg from "pg";
 import type { ThreadType } from "../stages/schemas.js";
 import { IndexRow } from "./indexRow.js";
-import { createTables, PgLeases } from "./pgLeases.js";
+import { holderGone } from "./leases.js";
+import { createTables, inTransaction, PgLeases } from "./pgLeases.js";
 import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
 
 // The shared store: PostgreSQL, for workspaces run by several workers or machines. The thread index,
@@ -19,7 +21,10 @@ CREATE TABLE IF NOT EXISTS leanos_threads (
   PRIMARY KEY (workspace, thread), UNIQUE (workspace, id)
 );
 CREATE INDEX IF NOT EXISTS leanos_threads_state ON leanos_threads (workspace, state);
-CREATE TABLE IF NOT EXISTS leanos_claims (workspace TEXT NOT NULL, thread TEXT NOT NULL, id TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (workspace, thread));
+CREATE TABLE IF NOT EXISTS leanos_claims (
+  workspace TEXT NOT NULL, thread TEXT NOT NULL, id TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL, claimed_ms BIGINT NOT NULL,
+  PRIMARY KEY (workspace, thread)
+);
 CREATE TABLE IF NOT EXISTS leanos_info (workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key));
 `;
 
@@ -145,14 +150,34 @@ export class PgClaims implements SlugClaims {
   async claim(thread: string, id: string): Promise<boolean> {
     await this.ready();
     // The primary key makes the first claim win, on any machine; a retry by the same id is its own.
-    await this.pool.query("INSERT INTO leanos_claims (workspace, thread, id, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [
+    await this.pool.query("INSERT INTO leanos_claims (workspace, thread, id, pid, host, claimed_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", [
       this.workspace,
       thread,
       id,
-      new Date().toISOString(),
+      process.pid,
+      hostname(),
+      Date.now(),
     ]);
     const found = await this.pool.query<{ id: string }>("SELECT id FROM leanos_claims WHERE workspace = $1 AND thread = $2", [this.workspace, thread]);
     return found.rows[0]?.id === id;
+  }
+
+  async reclaim(thread: string, id: string): Promise<boolean> {
+    await this.ready();
+    return inTransaction(this.pool, async (client) => {
+      const found = await client.query<{ id: string; pid: number; host: string; claimed_ms: string }>(
+        "SELECT id, pid, host, claimed_ms FROM leanos_claims WHERE workspace = $1 AND thread = $2 FOR UPDATE",
+        [this.workspace, thread],
+      );
+      const row = found.rows[0];
+      if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.claimed_ms) })) return false;
+      await client.query(
+        `INSERT INTO leanos_claims (workspace, thread, id, pid, host, claimed_ms) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (workspace, thread) DO UPDATE SET id = $3, pid = $4, host = $5, claimed_ms = $6`,
+        [this.workspace, thread, id, process.pid, hostname(), Date.now()],
+      );
+      return true;
+    });
   }
 }
 

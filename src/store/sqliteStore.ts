@@ -1,11 +1,12 @@
 import type Database from "better-sqlite3";
+import { hostname } from "node:os";
 import { relative } from "node:path";
 import type { ThreadType } from "../stages/schemas.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { WorkspaceCheckpointer } from "./checkpointer.js";
 import { openDatabase } from "./database.js";
 import { IndexRow } from "./indexRow.js";
-import { SqliteLeases } from "./leases.js";
+import { holderGone, SqliteLeases } from "./leases.js";
 import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
 
 // The embedded store: everything in the workspace's .leanos/checkpoints.sqlite, one connection
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS leanos_threads (
   opportunities INTEGER NOT NULL, open_opportunities INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS leanos_threads_state ON leanos_threads (state);
-CREATE TABLE IF NOT EXISTS leanos_claims (thread TEXT PRIMARY KEY, id TEXT NOT NULL, claimed_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leanos_claims (thread TEXT PRIMARY KEY, id TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL, claimed_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leanos_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
@@ -127,8 +128,21 @@ export class SqliteClaims implements SlugClaims {
 
   async claim(thread: string, id: string): Promise<boolean> {
     // The primary key makes the first claim win; a second claim by the same id (a retry) is its own.
-    this.db.prepare("INSERT OR IGNORE INTO leanos_claims (thread, id, claimed_at) VALUES (?, ?, ?)").run(thread, id, new Date().toISOString());
+    this.db.prepare("INSERT OR IGNORE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)").run(thread, id, process.pid, hostname(), Date.now());
     return this.db.prepare("SELECT id FROM leanos_claims WHERE thread = ?").pluck().get(thread) === id;
+  }
+
+  async reclaim(thread: string, id: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare("SELECT id, pid, host, claimed_ms FROM leanos_claims WHERE thread = ?").get(thread) as
+          | { id: string; pid: number; host: string; claimed_ms: number }
+          | undefined;
+        if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: row.claimed_ms })) return false;
+        this.db.prepare("INSERT OR REPLACE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)").run(thread, id, process.pid, hostname(), Date.now());
+        return true;
+      })
+      .immediate();
   }
 }
 

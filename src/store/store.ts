@@ -12,6 +12,12 @@ import type { LeaseStore } from "./leases.js";
 export interface SlugClaims {
   /** Takes `thread` for the thread `id`: true when it is now (or already was) `id`'s, false when another thread has it. */
   claim(thread: string, id: string): Promise<boolean>;
+  /**
+   * Takes over `thread`'s claim for `id` when its claimant is gone (its process died on this
+   * machine, or it claimed more than STALE_MS ago): a start killed between its claim and its folder.
+   * The caller knows the name has no folder. True when `id` now holds it.
+   */
+  reclaim(thread: string, id: string): Promise<boolean>;
 }
 
 export interface Validation {

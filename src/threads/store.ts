@@ -47,7 +47,9 @@ export async function claimThreadFolder(
         if (existing.id === id) return { thread, dir, meta: existing, existing: true };
         continue;
       }
-      if (!(await claims.claim(thread, id))) continue;
+      // A claim with no folder behind it is a start in progress, or one killed before its folder:
+      // that one is taken over once its process is gone, so a crash never burns a name.
+      if (!(await claims.claim(thread, id)) && !(await claims.reclaim(thread, id))) continue;
       durableStep(`claim row ${thread}`);
       const meta = ThreadMeta.parse(metaFor(thread, slug));
       await writeJsonAtomically(root, join(staging, "meta.json"), meta);

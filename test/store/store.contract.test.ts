@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,11 +22,21 @@ afterAll(async () => {
   await Promise.all(opened.map((store) => store.close()));
 });
 
+const dist = join(import.meta.dirname, "..", "..", "dist");
+
+/** Claims `thread` for `id` in another process, which then exits: a start killed before its folder was made. */
+function claimElsewhere(backend: Backend, store: WorkspaceStore, thread: string, id: string): void {
+  const script = `${backend.openElsewhere(store)} await store.claims.claim(${JSON.stringify(thread)}, ${JSON.stringify(id)}); await store.close();`;
+  execFileSync(process.execPath, ["--input-type=module", "-e", script]);
+}
+
 const newWorkspaceId = (): string => `ws_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 
 interface Backend {
   name: string;
   open(): Promise<WorkspaceStore>;
+  /** A line of JavaScript that opens the same store as `store` in another process, as `store`. */
+  openElsewhere(store: WorkspaceStore): string;
   /** A second connection to the same store, as another process would have. */
   again(store: WorkspaceStore): Promise<WorkspaceStore>;
   /** What a workspace's config says to keep its state here. */
@@ -41,6 +52,10 @@ const sqlite: Backend = {
     sqliteRoots.set(store, root);
     opened.push(store);
     return store;
+  },
+  openElsewhere: (store) => {
+    const root = sqliteRoots.get(store)!;
+    return `const { SqliteStore } = await import(${JSON.stringify(join(dist, "store", "sqliteStore.js"))}); const store = new SqliteStore({ root: ${JSON.stringify(root)}, checkpointsPath: ${JSON.stringify(join(root, "checkpoints.sqlite"))} });`;
   },
   again: async (store) => {
     const root = sqliteRoots.get(store)!;
@@ -62,6 +77,8 @@ const postgres: Backend = {
     opened.push(store);
     return store;
   },
+  openElsewhere: (store) =>
+    `const { PgStore } = await import(${JSON.stringify(join(dist, "store", "pgStore.js"))}); const store = new PgStore(${JSON.stringify(databaseUrl)}, ${JSON.stringify(pgIds.get(store))}); await store.ready();`,
   again: async (store) => {
     const other = new PgStore(databaseUrl!, pgIds.get(store)!);
     await other.ready();
@@ -104,6 +121,19 @@ describe.each([sqlite, ...(databaseUrl ? [postgres] : [])])("the store on $name"
     const racers = Array.from({ length: 12 }, () => randomUUID());
     const won = await Promise.all(racers.map((id, index) => (index % 2 === 0 ? store : other).claims.claim("sales/contested", id)));
     expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("lets a name whose claimant died be claimed again, and never one whose claimant lives", async () => {
+    const store = await backend.open();
+    const live = randomUUID();
+    expect(await store.claims.claim("sales/live", live)).toBe(true);
+    expect(await (await backend.again(store)).claims.reclaim("sales/live", randomUUID())).toBe(false);
+    claimElsewhere(backend, store, "sales/killed", "killed-start");
+    const retry = randomUUID();
+    expect(await store.claims.claim("sales/killed", retry)).toBe(false);
+    expect(await store.claims.reclaim("sales/killed", retry)).toBe(true);
+    expect(await store.claims.claim("sales/killed", retry)).toBe(true);
+    expect(await (await backend.again(store)).claims.reclaim("sales/killed", randomUUID())).toBe(false);
   });
 
   it("keeps one row per thread, found by name, by id, by state and by what a pass must read", async () => {
