@@ -37,7 +37,7 @@ function metaFor(index: number): ThreadMeta {
     impact: 0.5,
     pending:
       state === "waiting"
-        ? [{ thread: `${type}/${slug}`, kind: "decision", node: "gate_decision", stage: "decision", question: `Approve decision ${index}?`, impact: 0.85, allowed: ["accept", "edit", "respond", "reject"] }]
+        ? [{ thread: `${type}/${slug}`, kind: "impact", node: "gate_decision", stage: "decision", question: `Approve decision ${index}?`, impact: 0.85, allowed: ["accept", "edit", "respond", "reject"] }]
         : [],
     files: ["1-input.md", "2-hypothesis.md", "3-implication.md", "4-decision.md"],
     next_due: state === "scheduled" ? "2027-06-01" : null,
