@@ -59,9 +59,9 @@ const READER: StageDrafter = {
 };
 
 /**
- * The embedded LangGraph runtime of one workspace: it runs the thread graph on the workspace's
- * SQLite checkpoints, one process per thread at a time (a lease), and reads threads for people. The
- * graph itself claims threads and keeps meta.json and the audit log (see recorder.ts); this runs it,
+ * The embedded LangGraph runtime of one workspace: it runs the thread graph on the checkpoints of
+ * its store (SQLite or PostgreSQL), one process per thread at a time (a lease), and reads threads
+ * for people. The graph itself claims threads and keeps meta.json and the audit log (see recorder.ts); this runs it,
  * repairs meta.json from the checkpoint after a crash, and starts approved follow-ups.
  */
 export class Runtime {

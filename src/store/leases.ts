@@ -121,11 +121,3 @@ export async function holdingLease<T>(store: LeaseStore, name: string, work: () 
     await lease.release();
   }
 }
-
-/** holdingLease on the workspace's SQLite database. */
-export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>): Promise<T>;
-export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait: false }): Promise<T | undefined>;
-export function withLease<T>(root: string, databasePath: string, name: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
-  const store = new SqliteLeases(root, databasePath);
-  return options.wait === false ? holdingLease(store, name, work, { wait: false }) : holdingLease(store, name, work);
-}
