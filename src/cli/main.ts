@@ -442,6 +442,35 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("migrate-store")
+    .description("copy this workspace's checkpoints, thread index and claims to another store (SQLite to PostgreSQL, or back)")
+    .requiredOption("--to <store>", 'a postgres:// URL, or "sqlite" for .leanos/checkpoints.sqlite')
+    .option("--workspace-id <id>", "the workspace's id in PostgreSQL (default: LEANOS_WORKSPACE_ID or workspace_id in .leanos/config.yaml)")
+    .addHelpText(
+      "after",
+      "\nThe source is the store this workspace uses now, and is left as it was. Stop schedules and workers\nfirst: the pass lease and each thread's lease are held while it copies, and a thread busy elsewhere\nstops it. Run it again to finish a migration cut short. Then point every process at the new store.\n\nExamples:\n  leanos migrate-store --to postgres://leanos@db.internal/leanos --workspace-id glamyouup\n  LEANOS_DATABASE_URL=postgres://... LEANOS_WORKSPACE_ID=glamyouup leanos migrate-store --to sqlite",
+    )
+    .action(async (options: { to: string; workspaceId?: string }, command: Command) => {
+      const [{ migrateStore, formatMigration, switchAdvice }, { openStore, storeChoiceOf, sameStore }] = await Promise.all([import("../runtime/migrateStore.js"), import("../store/open.js")]);
+      await withRuntime(
+        command,
+        async (runtime) => {
+          const env = { ...process.env, LEANOS_DATABASE_URL: options.to === "sqlite" ? "" : options.to, LEANOS_WORKSPACE_ID: options.workspaceId ?? process.env.LEANOS_WORKSPACE_ID ?? "" };
+          const choice = storeChoiceOf({ config: { ...runtime.workspace.config, database_url: undefined } }, env);
+          if (sameStore(choice, storeChoiceOf(runtime.workspace))) throw new UsageError(`this workspace already uses ${runtime.store.where}; --to names where it should go`);
+          const target = await openStore(runtime.workspace, choice);
+          try {
+            const report = await migrateStore(runtime, target, { log: (line) => process.stderr.write(`  ${line}\n`) });
+            return { ...report, next: switchAdvice(choice) };
+          } finally {
+            await target.close();
+          }
+        },
+        (report) => `${formatMigration(report)}\n${report.next}`,
+      );
+    });
+
+  program
     .command("schedule")
     .description("run passes on a cron schedule in the foreground until SIGINT or SIGTERM")
     .requiredOption("--cron <expr>", 'cron expression (5 fields, or 6 with seconds), e.g. "0 8 * * *"')

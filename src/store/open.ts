@@ -26,6 +26,19 @@ export function storeChoiceOf(workspace: Pick<Workspace, "config">, env: NodeJS.
   return { kind: "postgres", url, workspaceId: parsed.data };
 }
 
+export const sameStore = (a: StoreChoice, b: StoreChoice): boolean => a.kind === b.kind && a.url === b.url && a.workspaceId === b.workspaceId;
+
+/** The database URL with its password left out, for messages. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "the configured PostgreSQL database";
+  }
+}
+
 /** Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). */
 export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<WorkspaceStore> {
   if (choice.kind === "sqlite") return new SqliteStore(workspace);

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import pg from "pg";
 import type { ThreadType } from "../stages/schemas.js";
 import { IndexRow } from "./indexRow.js";
+import { shownUrl } from "./open.js";
 import { holderGone } from "./leases.js";
 import { createTables, inTransaction, PgLeases } from "./pgLeases.js";
 import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
@@ -181,17 +182,6 @@ export class PgClaims implements SlugClaims {
   }
 }
 
-/** The database URL with its password left out, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "the configured PostgreSQL database";
-  }
-}
-
 export class PgStore implements WorkspaceStore {
   readonly kind = "postgres";
   readonly where: string;
@@ -200,6 +190,7 @@ export class PgStore implements WorkspaceStore {
   readonly claims: PgClaims;
   readonly index: PgIndex;
   private readonly pool: pg.Pool;
+  private readonly schema: string;
   private prepared: Promise<void> | undefined;
 
   constructor(url: string, workspaceId: string) {
@@ -207,7 +198,8 @@ export class PgStore implements WorkspaceStore {
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     this.pool.on("error", () => undefined);
     this.where = `${shownUrl(url)} (workspace ${workspaceId})`;
-    this.checkpointer = new PostgresSaver(this.pool, undefined, { schema: checkpointSchemaOf(workspaceId) });
+    this.schema = checkpointSchemaOf(workspaceId);
+    this.checkpointer = new PostgresSaver(this.pool, undefined, { schema: this.schema });
     const ready = () => this.ready();
     this.leases = new PgLeases(this.pool, workspaceId);
     this.claims = new PgClaims(this.pool, workspaceId, ready);
@@ -236,6 +228,11 @@ export class PgStore implements WorkspaceStore {
       await client.query("SELECT pg_advisory_unlock(hashtext('leanos checkpoint migrations'))").catch(() => undefined);
       client.release();
     }
+  }
+
+  async checkpointedThreadIds(): Promise<string[]> {
+    await this.ready();
+    return (await this.pool.query<{ thread_id: string }>(`SELECT DISTINCT thread_id FROM "${this.schema}".checkpoints ORDER BY thread_id`)).rows.map((row) => row.thread_id);
   }
 
   async close(): Promise<void> {

@@ -153,9 +153,11 @@ export class SqliteStore implements WorkspaceStore {
   readonly leases: SqliteLeases;
   readonly claims: SqliteClaims;
   readonly index: SqliteIndex;
+  private readonly db: Database.Database;
 
   constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">) {
     const db = openDatabase(workspace.root, workspace.checkpointsPath);
+    this.db = db;
     db.pragma("journal_mode = WAL");
     db.exec(SCHEMA);
     this.where = relative(workspace.root, workspace.checkpointsPath);
@@ -163,6 +165,12 @@ export class SqliteStore implements WorkspaceStore {
     this.leases = new SqliteLeases(workspace.root, workspace.checkpointsPath);
     this.claims = new SqliteClaims(db);
     this.index = new SqliteIndex(db);
+  }
+
+  async checkpointedThreadIds(): Promise<string[]> {
+    // The checkpointer makes its tables on first use; a store that never ran a graph has none.
+    const made = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !== undefined;
+    return made ? (this.db.prepare("SELECT DISTINCT thread_id FROM checkpoints ORDER BY thread_id").pluck().all() as string[]) : [];
   }
 
   async close(): Promise<void> {

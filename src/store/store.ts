@@ -65,5 +65,7 @@ export interface WorkspaceStore {
   readonly leases: LeaseStore;
   readonly claims: SlugClaims;
   readonly index: ThreadIndex;
+  /** The ids of every thread with checkpoints (a thread killed before its folder has some too). */
+  checkpointedThreadIds(): Promise<string[]>;
   close(): Promise<void>;
 }

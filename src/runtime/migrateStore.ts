@@ -1,0 +1,163 @@
+import type { CheckpointTuple } from "@langchain/langgraph";
+import { isDeepStrictEqual } from "node:util";
+import { RuntimeFailure, UsageError } from "../errors.js";
+import { indexRowOf } from "../store/indexRow.js";
+import { isHeld } from "../store/leases.js";
+import { shownUrl, type StoreChoice } from "../store/open.js";
+import type { WorkspaceStore } from "../store/store.js";
+import { threadIdOf } from "../threads/meta.js";
+import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
+import type { Runtime } from "./engine.js";
+
+// Moves a workspace's runtime state to another store (SQLite to PostgreSQL, or back): every thread's
+// LangGraph checkpoints with their pending writes, then the thread index and the slug claims, rebuilt
+// from the thread folders. The source is left as it was. Copying is idempotent (both checkpointers
+// upsert by id), so a migration cut short is finished by running it again.
+
+export interface MigrationReport {
+  from: string;
+  to: string;
+  /** Threads whose checkpoints were copied. */
+  threads: number;
+  checkpoints: number;
+  writes: number;
+  /** Thread folders given an index row and a claim in the target. */
+  rows: number;
+}
+
+export interface MigrationControl {
+  log?: (line: string) => void;
+}
+
+const configOf = (threadId: string, namespace: string, checkpointId?: string) => ({
+  configurable: { thread_id: threadId, checkpoint_ns: namespace, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) },
+});
+
+async function checkpointsOf(store: WorkspaceStore, threadId: string): Promise<CheckpointTuple[]> {
+  const tuples: CheckpointTuple[] = [];
+  for await (const tuple of store.checkpointer.list({ configurable: { thread_id: threadId } })) tuples.push(tuple);
+  return tuples;
+}
+
+const keyOf = (tuple: CheckpointTuple): string => `${String(tuple.config.configurable?.checkpoint_ns ?? "")}/${tuple.checkpoint.id}`;
+
+/** Copies one thread's checkpoints, oldest first so each parent is there before its child; returns what it wrote. */
+async function copyThread(source: WorkspaceStore, target: WorkspaceStore, threadId: string): Promise<{ checkpoints: number; writes: number }> {
+  const tuples = (await checkpointsOf(source, threadId)).reverse();
+  const known = new Set(tuples.map(keyOf));
+  const foreign = (await checkpointsOf(target, threadId)).filter((tuple) => !known.has(keyOf(tuple)));
+  if (foreign.length > 0) {
+    throw new UsageError(`the target already has checkpoints of thread ${threadId} that this workspace does not (${foreign.length}): is its workspace id used by another workspace?`);
+  }
+  let writes = 0;
+  for (const tuple of tuples) {
+    const namespace = String(tuple.config.configurable?.checkpoint_ns ?? "");
+    const parent = tuple.parentConfig?.configurable?.checkpoint_id as string | undefined;
+    // Both savers always keep metadata; the fallback only satisfies the type.
+    // Every channel counts as new, so a store that keeps values apart from checkpoints (PostgreSQL's blobs) gets them all.
+    await target.checkpointer.put(configOf(threadId, namespace, parent), tuple.checkpoint, tuple.metadata ?? { source: "update", step: -1, parents: {} }, tuple.checkpoint.channel_versions);
+    const byTask = new Map<string, Array<[string, unknown]>>();
+    for (const [taskId, channel, value] of tuple.pendingWrites ?? []) byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+    for (const [taskId, taskWrites] of byTask) {
+      await target.checkpointer.putWrites(configOf(threadId, namespace, tuple.checkpoint.id), taskWrites, taskId);
+      writes += taskWrites.length;
+    }
+  }
+  await verifyThread(source, target, threadId, tuples);
+  return { checkpoints: tuples.length, writes };
+}
+
+/**
+ * A checkpoint's values of the channels that were ever written. SQLite also keeps a never-written
+ * channel's default ({} or []); PostgreSQL keeps values by version and leaves those out, and LangGraph
+ * restores the default either way.
+ */
+const versionedValues = (tuple: CheckpointTuple | undefined): Record<string, unknown> =>
+  Object.fromEntries(Object.keys(tuple?.checkpoint.channel_versions ?? {}).map((channel) => [channel, tuple?.checkpoint.channel_values[channel]]));
+
+/** Reads the copy back: the same checkpoints, the latest with the same values and pending writes. */
+async function verifyThread(source: WorkspaceStore, target: WorkspaceStore, threadId: string, copied: CheckpointTuple[]): Promise<void> {
+  const read = await checkpointsOf(target, threadId);
+  const wanted = copied.map(keyOf).sort();
+  const found = read.map(keyOf).sort();
+  const latest = await source.checkpointer.getTuple(configOf(threadId, ""));
+  const latestCopy = await target.checkpointer.getTuple(configOf(threadId, ""));
+  const same =
+    isDeepStrictEqual(wanted, found) &&
+    latest?.checkpoint.id === latestCopy?.checkpoint.id &&
+    isDeepStrictEqual(versionedValues(latest), versionedValues(latestCopy)) &&
+    (latest?.pendingWrites?.length ?? 0) === (latestCopy?.pendingWrites?.length ?? 0);
+  if (!same) throw new RuntimeFailure(`thread ${threadId} reads back differently from ${target.where} than it was written; nothing was switched, the source is as it was`);
+}
+
+/**
+ * Copies the runtime state of `runtime`'s workspace into `target`. Holds the pass lease and each
+ * thread's lease while copying it, so no pass or step changes what is being copied; a thread busy in
+ * another process stops the migration with what to do (what was copied stays, and a rerun finishes).
+ */
+export async function migrateStore(runtime: Runtime, target: WorkspaceStore, control: MigrationControl = {}): Promise<MigrationReport> {
+  const source = runtime.store;
+  const log = control.log ?? (() => undefined);
+  const pass = await source.leases.acquire("pass");
+  if (!isHeld(pass)) throw new RuntimeFailure(`a pass is running (pid ${pass.pid} on ${pass.host}, since ${pass.since}); stop the workers and try again`);
+  try {
+    const ids = await source.checkpointedThreadIds();
+    const ours = new Set(ids);
+    const strangers = (await target.checkpointedThreadIds()).filter((id) => !ours.has(id));
+    if (strangers.length > 0) {
+      throw new UsageError(`${target.where} already holds ${strangers.length} thread(s) this workspace does not have (${strangers.slice(0, 3).join(", ")}): give this workspace an id of its own`);
+    }
+    const report: MigrationReport = { from: source.where, to: target.where, threads: 0, checkpoints: 0, writes: 0, rows: 0 };
+    const busy: string[] = [];
+    log(`copying the checkpoints of ${ids.length} thread(s) from ${source.where} to ${target.where}`);
+    for (const id of ids) {
+      const copied = await runtime.tryLockThread(id, () => copyThread(source, target, id));
+      if (copied === "busy") {
+        busy.push(id);
+        continue;
+      }
+      report.threads += 1;
+      report.checkpoints += copied.checkpoints;
+      report.writes += copied.writes;
+      if (report.threads % 100 === 0) log(`${report.threads}/${ids.length} threads copied`);
+    }
+    if (busy.length > 0) {
+      throw new RuntimeFailure(`${busy.length} thread(s) were running in another process (${busy.slice(0, 3).join(", ")}); stop the workers and run migrate-store again (what was copied is kept)`);
+    }
+    report.rows = await indexFolders(runtime, target);
+    log(`indexed ${report.rows} thread folder(s)`);
+    return report;
+  } finally {
+    await pass.release();
+  }
+}
+
+/** Gives every thread folder its row and its name's claim in the target, from meta.json. */
+async function indexFolders(runtime: Runtime, target: WorkspaceStore): Promise<number> {
+  const { workspace } = runtime;
+  let rows = 0;
+  for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
+    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread));
+    const id = threadIdOf(meta);
+    if (!(await target.claims.claim(thread, id))) throw new UsageError(`${target.where} has the name ${thread} claimed by another thread: is its workspace id used by another workspace?`);
+    await target.index.put(indexRowOf(meta));
+    rows += 1;
+  }
+  await target.index.markBuilt();
+  return rows;
+}
+
+export function formatMigration(report: MigrationReport): string {
+  return [
+    `copied ${report.threads} thread(s): ${report.checkpoints} checkpoint(s), ${report.writes} pending write(s); indexed ${report.rows} thread folder(s)`,
+    `from ${report.from}`,
+    `to   ${report.to}`,
+    "The source is left as it was. Switch every process of this workspace to the new store before running anything else, or the two drift apart.",
+  ].join("\n");
+}
+
+/** How to point the workspace's processes at the store it was copied to. */
+export function switchAdvice(choice: StoreChoice): string {
+  if (choice.kind === "sqlite") return "To switch: unset LEANOS_DATABASE_URL, and remove database_url from .leanos/config.yaml if it is there.";
+  return `To switch: give every process of this workspace LEANOS_DATABASE_URL=${shownUrl(choice.url!)} and LEANOS_WORKSPACE_ID=${choice.workspaceId} (or database_url and workspace_id in .leanos/config.yaml).`;
+}
