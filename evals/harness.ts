@@ -6,7 +6,9 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { readEvent } from "../src/cli/readEvent.js";
 import { toolPath } from "../src/files/toolRoot.js";
+import { selectDrafter } from "../src/llm/select.js";
 import { Runtime } from "../src/runtime/engine.js";
+import { RecordingDrafter, ReplayDrafter } from "./recording.js";
 import { Direction, ThreadType, Verdict, type DecisionOutput, type HypothesisOutput } from "../src/stages/schemas.js";
 
 // Scores a provider's drafts of the sample events against evals/dataset.yaml. The offline drafter is
@@ -41,12 +43,25 @@ export interface EvalReport {
 
 const share = (values: boolean[]): number => Math.round((values.filter(Boolean).length / values.length) * 100) / 100;
 
-export async function runEval(options: { provider?: string; model?: string } = {}): Promise<EvalReport> {
+export interface EvalOptions {
+  /** `offline`, `anthropic:MODEL`, `openai:MODEL` (default: as a workspace would choose). */
+  provider?: string;
+  model?: string;
+  /** Keep the model's answers in this file. */
+  record?: string;
+  /** Score the answers kept in this file instead of asking a model. */
+  replay?: string;
+}
+
+export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
   const dataset = Dataset.parse(parseYaml(await readFile(toolPath("evals", "dataset.yaml"), "utf8")));
   const workspace = await mkdtemp(join(tmpdir(), "leanos-eval-"));
   const sample = toolPath("examples", "workspace");
   await cp(sample, workspace, { recursive: true, filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(sample.length)) });
-  const runtime = await Runtime.open({ workspace, ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) });
+  const choice = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+  const recorder = options.record ? new RecordingDrafter(await selectDrafter(choice)) : undefined;
+  const drafter = options.replay ? await ReplayDrafter.load(options.replay) : recorder;
+  const runtime = await Runtime.open({ workspace, ...choice, ...(drafter ? { drafter } : {}) });
   const events: EventScore[] = [];
   let provider = "";
   try {
@@ -67,6 +82,7 @@ export async function runEval(options: { provider?: string; model?: string } = {
         drafted: { type: meta.type, tests: hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}`).join(", "), verdict: decision.verdict, gate: gated },
       });
     }
+    if (recorder && options.record) await recorder.save(options.record);
   } finally {
     await runtime.close();
     await rm(workspace, { recursive: true, force: true });

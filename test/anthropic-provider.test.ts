@@ -2,15 +2,20 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readCanvas } from "../src/canvas/canvas.js";
-import { AnthropicDrafter } from "../src/llm/anthropic.js";
+import { selectDrafter } from "../src/llm/select.js";
+import type { StageDrafter } from "../src/llm/provider.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
 import type { StageContext } from "../src/stages/context.js";
 import { draftStage } from "../src/stages/draft.js";
 import { repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
-import { serverError, stageExample, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
+import { documentsReply, serverError, stageExample, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
+import { MIN_CACHEABLE_TOKENS } from "./fakes/promptCache.js";
+
+// The anthropic provider (initChatModel's ChatAnthropic) against a local Messages API that bills
+// tokens as the prompt cache would: what each request holds, where its cache breakpoints sit, and
+// what a thread's calls read back from the cache.
 
 const stages = ["input", "hypothesis", "implication", "decision", "actions", "learning"] as const;
-
 const example = stageExample;
 
 let server: FakeAnthropic;
@@ -23,7 +28,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
-async function hypothesisContext(): Promise<StageContext> {
+async function contextFor(stage: (typeof stages)[number], earlier: ReadonlyArray<(typeof stages)[number]>): Promise<StageContext> {
+  const outputs: Record<string, unknown> = {};
+  for (const name of earlier) outputs[name] = await example(name);
   return {
     thread: "sales/elsaai-deal-closed",
     type: "sales",
@@ -31,8 +38,8 @@ async function hypothesisContext(): Promise<StageContext> {
     event: { text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.", date: "2026-11-18", source: "contract" },
     canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
     workspaceRoot: sampleWorkspace,
-    skill: skills.get("causal-flow-hypothesis") as StageContext["skill"],
-    outputs: { input: (await example("input")) as never },
+    skill: skills.get(`causal-flow-${stage}`) as StageContext["skill"],
+    outputs: outputs as StageContext["outputs"],
     reviews: {},
     actionTemplates: actionTemplates(skills),
     skills,
@@ -40,50 +47,89 @@ async function hypothesisContext(): Promise<StageContext> {
   };
 }
 
-const drafter = (): AnthropicDrafter => new AnthropicDrafter({ model: "claude-sonnet-4-5", apiKey: "test-key", apiUrl: server.url, maxRetries: 2 });
+const drafter = (): Promise<StageDrafter> => selectDrafter({ provider: "anthropic:claude-sonnet-4-5", env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url } });
+const marked = (blocks: ReadonlyArray<{ cache_control?: unknown }>) => blocks.map((block) => block.cache_control !== undefined);
+const userBlocks = (index: number) => server.requests[index]!.body.messages[0]!.content as Array<{ type: string; text: string; cache_control?: unknown }>;
 
 describe("the anthropic provider against a local Messages API", () => {
-  it("asks for the stage through a forced tool call, caches the canvas prefix and records usage", async () => {
+  it("sends every flow tool, lets the model choose among them, and marks the rules, the canvas and the thread's history for the cache", async () => {
     server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
-    const drafted = await draftStage(drafter(), await hypothesisContext());
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
     expect(drafted.output).toEqual(await example("hypothesis"));
-    // LangChain counts the cache reads into input_tokens (1500 fresh + 1200 read).
-    expect(drafted.usage).toEqual([expect.objectContaining({ input_tokens: 2700, output_tokens: 320, cache_read_tokens: 1200 })]);
-    const request = server.requests[0]!;
-    expect(request.headers["x-api-key"]).toBe("test-key");
-    expect(request.body.tool_choice).toEqual({ type: "tool", name: "hypothesis_stage_output" });
-    expect(request.body.tools![0]!.name).toBe("hypothesis_stage_output");
-    expect(JSON.stringify(request.body.tools![0]!.input_schema)).toContain("proposed_confidence");
-    expect(request.body.system![0]!.cache_control).toEqual({ type: "ephemeral" });
-    expect(request.body.system![0]!.text).toContain("### A4: Luxury brands prefer a white-label SDK");
-    expect(JSON.stringify(request.body.messages)).toContain("ElsaAI deal closed");
+    const { body, headers } = server.requests[0]!;
+    expect(headers["x-api-key"]).toBe("test-key");
+    expect(body.tool_choice).toEqual({ type: "any" });
+    expect(body.tools!.map((tool) => tool.name)).toEqual([
+      "classify_event",
+      ...["input", "hypothesis", "implication", "decision", "actions", "learning", "sections"].map((name) => `${name}_stage_output`),
+      "write_documents",
+    ]);
+    expect(JSON.stringify(body.tools![2]!.input_schema)).toContain("proposed_confidence");
+    // System: the rules with every stage's instructions, then the canvas; a breakpoint after each.
+    expect(marked(body.system!)).toEqual([true, true]);
+    expect(body.system![0]!.text).toContain("## Stage learning (skill causal-flow-learning, tool learning_stage_output)");
+    expect(body.system![1]!.text).toContain("### A4: Luxury brands prefer a white-label SDK");
+    // The user message: the event, the recorded input stage (a breakpoint), then the request.
+    expect(marked(userBlocks(0))).toEqual([false, true, false]);
+    expect(userBlocks(0)[0]!.text).toContain("ElsaAI deal closed");
+    expect(userBlocks(0)[2]!.text).toContain("Draft the hypothesis stage now: call hypothesis_stage_output");
+    // A cold cache: everything up to the last breakpoint is written, the request itself is billed in full.
+    const usage = server.requests[0]!.usage;
+    expect(usage.cache_read_input_tokens).toBe(0);
+    expect(usage.cache_creation_input_tokens).toBeGreaterThan(MIN_CACHEABLE_TOKENS);
+    expect(drafted.usage).toEqual([
+      expect.objectContaining({ cache_read_tokens: 0, cache_write_tokens: usage.cache_creation_input_tokens, input_tokens: usage.input_tokens + usage.cache_creation_input_tokens }),
+    ]);
+  });
+
+  it("lets the next stage of the same thread read all of the previous call from the cache", async () => {
+    server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
+    server.script.set("implication_stage_output", [{ tool: await example("implication") }]);
+    const model = await drafter();
+    await draftStage(model, await contextFor("hypothesis", ["input"]));
+    const second = await draftStage(model, await contextFor("implication", ["input", "hypothesis"]));
+    const [first, next] = server.requests.map((request) => request.usage);
+    // Read: tools, system and the thread up to the input stage, all the first call wrote.
+    expect(next!.cache_read_input_tokens).toBe(first!.cache_creation_input_tokens);
+    // Written: only the hypothesis stage added since.
+    expect(next!.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(next!.cache_creation_input_tokens).toBeLessThan(first!.cache_creation_input_tokens / 5);
+    expect(second.usage[0]!.cache_read_tokens).toBe(next!.cache_read_input_tokens);
   });
 
   it("retries a 500 and then succeeds", async () => {
     server.script.set("hypothesis_stage_output", [serverError, { tool: await example("hypothesis") }]);
-    const drafted = await draftStage(drafter(), await hypothesisContext());
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
     expect(drafted.output).toEqual(await example("hypothesis"));
     expect(server.requests).toHaveLength(2);
   });
 
-  it("sends an invalid answer back with the problems and uses the repaired one", async () => {
+  it("sends an invalid answer back with the problems after the same cached prefix, and uses the repaired one", async () => {
     const wrong = { ...(await example("hypothesis")) };
     wrong.tests = [{ ...(wrong.tests as Array<Record<string, unknown>>)[0], assumption_id: "A99" }];
     server.script.set("hypothesis_stage_output", [{ tool: wrong }, { tool: await example("hypothesis") }]);
-    const drafted = await draftStage(drafter(), await hypothesisContext());
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
     expect(drafted.attempts).toBe(2);
-    const repair = JSON.stringify(server.requests[1]!.body.messages);
+    const repair = JSON.stringify(server.requests[1]!.body.messages.slice(1));
     expect(repair).toContain("did not pass validation");
     expect(repair).toContain("A99 is not in strategy/canvas/10-assumptions.md");
+    expect(server.requests[1]!.usage.cache_read_input_tokens).toBe(server.requests[0]!.usage.cache_creation_input_tokens);
+  });
+
+  it("tells a model that called another tool which one was asked for", async () => {
+    server.script.set("hypothesis_stage_output", [{ otherTool: "decision_stage_output", input: {} }, { tool: await example("hypothesis") }]);
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
+    expect(drafted.attempts).toBe(2);
+    expect(JSON.stringify(server.requests[1]!.body.messages.slice(1))).toContain("you called decision_stage_output; this request asks for hypothesis_stage_output");
   });
 
   it("fails clearly when the answer stays invalid", async () => {
     server.script.set("hypothesis_stage_output", [{ tool: { tests: "none" } }]);
-    await expect(draftStage(drafter(), await hypothesisContext())).rejects.toThrow(/still invalid after repair .*tests/);
+    await expect(draftStage(await drafter(), await contextFor("hypothesis", ["input"]))).rejects.toThrow(/still invalid after repair .*tests/);
     expect(server.requests).toHaveLength(3);
   });
 
-  it("drafts a whole thread from the CLI (--provider anthropic) and stops at the gate", async () => {
+  it("drafts a whole thread from the CLI (--provider anthropic) and stops at the gate, each call reading what the one before wrote", async () => {
     server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
     for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
     const workspace = await sampleCopy();
@@ -93,12 +139,21 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const started = JSON.parse(result.stdout) as { thread: string; state: string; pending: Array<{ kind: string }> };
     expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
-    const implication = await example("implication");
-    expect((implication.impact_score as number) >= 0.8).toBe(true);
     expect(started.pending[0]!.kind).toBe("impact");
     const decision = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "4-decision.md"), "utf8");
     expect(decision).toContain("drafted_by: anthropic");
     expect(decision).toContain("model: claude-sonnet-4-5");
+    expect(server.requests.map((request) => request.tool)).toEqual(["classify_event", "input_stage_output", "hypothesis_stage_output", "implication_stage_output", "decision_stage_output"]);
+    // After the first call, every call reads at least everything the call before it wrote.
+    const usage = server.requests.map((request) => request.usage);
+    for (let index = 1; index < usage.length; index += 1) {
+      expect(usage[index]!.cache_read_input_tokens).toBeGreaterThanOrEqual(usage[index - 1]!.cache_read_input_tokens + usage[index - 1]!.cache_creation_input_tokens);
+    }
+    // The classification is a recorded call of the thread too.
+    const meta = JSON.parse(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8")) as { usage: { calls: number; cache_read_tokens: number; cache_write_tokens: number } };
+    expect(meta.usage.calls).toBe(5);
+    expect(meta.usage.cache_read_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_read_input_tokens, 0));
+    expect(meta.usage.cache_write_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_creation_input_tokens, 0));
   });
 
   it("leaves a thread whose model call failed resumable, and resume does not redo finished stages", async () => {
@@ -114,38 +169,36 @@ describe("the anthropic provider against a local Messages API", () => {
     const metaPath = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
     const meta = JSON.parse(await readFile(metaPath, "utf8")) as { state: string; stage: string; usage: { calls: number } };
     expect(meta).toMatchObject({ state: "failed", stage: "implication" });
-    expect(meta.usage.calls).toBe(3);
+    expect(meta.usage.calls).toBe(4);
 
     const before = server.requests.length;
     const resumed = await runCli(["--workspace", workspace, "--json", "resume", "elsaai"], { env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
-    const asked = server.requests.slice(before).map((request) => request.body.tool_choice?.name);
-    expect(asked).toEqual(["decision_stage_output"]);
-    expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 4 } });
+    expect(server.requests.slice(before).map((request) => request.tool)).toEqual(["decision_stage_output"]);
+    expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 5 } });
   });
 
-  it("has the model finish each action's artifact from the filled template, and records the calls", async () => {
+  it("has the model finish all of an action's documents in one call on the thread's cached prefix, and records it", async () => {
     server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
     for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
-    server.script.set("text", [{ text: "# Finished by the model\n\nEvery fact kept.\n" }]);
+    server.script.set("write_documents", [documentsReply("# Finished by the model\n\nEvery fact kept.")]);
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
     await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
     const approved = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env });
     expect(approved.exitCode, approved.stderr).toBe(0);
-    const plan = (await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "5-actions", "execution-log.md"), "utf8"));
-    expect(plan).toContain("marketing:create");
     const caseStudy = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"), "utf8");
     expect(caseStudy).toBe("# Finished by the model\n\nEvery fact kept.\n");
-    const textRequests = server.requests.filter((request) => !request.body.tools);
-    expect(textRequests.length).toBeGreaterThanOrEqual(3);
-    // The filled template travels with the request, so the model works from the thread's facts.
-    expect(JSON.stringify(textRequests.map((request) => request.body.messages))).toContain("ElsaAI");
+    const documentCalls = server.requests.filter((request) => request.tool === "write_documents");
+    expect(documentCalls.length).toBeGreaterThanOrEqual(1);
+    // The filled templates travel with the request, after the thread's history, which is read from the cache.
+    expect(JSON.stringify(documentCalls.map((request) => request.body.messages))).toContain("## Document case-study.md, as the template filled it");
+    for (const call of documentCalls) expect(call.usage.cache_read_input_tokens).toBeGreaterThan(MIN_CACHEABLE_TOKENS);
     const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { kind: string; stage?: string; cost_usd?: number });
-    const artifactCalls = audit.filter((entry) => entry.kind === "model-call" && /case-study\.md$/.test(entry.stage ?? ""));
-    expect(artifactCalls).toHaveLength(1);
-    expect(artifactCalls[0]!.cost_usd).toBeGreaterThan(0);
+    const recorded = audit.filter((entry) => entry.kind === "model-call" && /marketing:create/.test(entry.stage ?? ""));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.cost_usd).toBeGreaterThan(0);
   });
 
   it("is refused without an API key", async () => {

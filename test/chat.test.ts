@@ -171,7 +171,7 @@ describe("leanos chat with a real model reading free text", () => {
     // Nothing was approved: the decision still waits.
     const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{ kind: string }>;
     expect(pending.map((item) => item.kind)).toEqual(["impact"]);
-    expect(server.requests.map((request) => request.body.tool_choice?.name)).toEqual(["read_reply", "read_reply", "read_reply"]);
+    expect(server.requests.map((request) => request.tool)).toEqual(["read_reply", "read_reply", "read_reply"]);
     expect(JSON.stringify(server.requests[0]!.body.messages)).toContain("cut it to 800 words");
   });
 });

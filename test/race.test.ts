@@ -46,13 +46,13 @@ describe("a pass during a live event", () => {
     // The passes ran while the event was drafting, saw the thread held, and drafted nothing.
     expect(passes.map((pass) => pass.busy)).toEqual([["sales/elsaai-deal-closed"], ["sales/elsaai-deal-closed"]]);
     expect(passes.flatMap((pass) => pass.advanced)).toEqual([]);
-    const drafted = model.requests.map((request) => request.body.tool_choice?.name ?? "text").filter((name) => name.endsWith("_stage_output"));
+    const drafted = model.requests.map((request) => request.tool).filter((name) => name.endsWith("_stage_output"));
     expect(drafted).toEqual(["input", "hypothesis", "implication", "decision"].map((stage) => `${stage}_stage_output`));
     const calls = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as { kind: string; stage?: string })
       .filter((entry) => entry.kind === "model-call");
-    expect(calls.map((entry) => entry.stage)).toEqual(["input", "hypothesis", "implication", "decision"]);
+    expect(calls.map((entry) => entry.stage)).toEqual(["classify", "input", "hypothesis", "implication", "decision"]);
   }, 60_000);
 });

@@ -66,28 +66,25 @@ async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: 
   const root = env.context.workspaceRoot;
   const dir = artifactDir(env.context.thread, action.type);
   const takenByOthers = new Set(plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []));
-  const written: string[] = [];
+  const documents: Array<{ name: string; path: string; skeleton: string }> = [];
   for (const name of await assetNames(template)) {
     const text = await readFile(join(template.dir, "assets", name), "utf8");
     let path = join(dir, suffix ? name.replace(/\.md$/, `-${suffix}.md`) : name);
     if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}${suffix ? `-${suffix}` : ""}.md`));
-    let content = renderAsset(text, view);
-    if (env.drafter?.writeArtifact) {
-      const written_ = await env.drafter.writeArtifact({
-        company: String(view.company),
-        thread: env.context.thread,
-        type: action.type,
-        name,
-        instructions: template.body,
-        skeleton: content,
-      });
-      content = written_.text;
-      await env.onUsage?.(`${action.id} ${action.type} ${name}`, written_.usage);
-    }
-    await writeFileAtomically(root, path, content);
-    written.push(path);
+    documents.push({ name, path, skeleton: renderAsset(text, view) });
   }
-  return written;
+  let finished: Map<string, string> | undefined;
+  if (documents.length > 0 && env.drafter?.writeDocuments) {
+    // One call for all of the action's documents: they share the thread's cached prefix and facts.
+    const answer = await env.drafter.writeDocuments({ context: env.context, action, instructions: template.body, documents });
+    finished = answer.texts;
+    for (const usage of answer.usage) await env.onUsage?.(`${action.id} ${action.type}`, usage);
+  }
+  for (const document of documents) {
+    const text = finished?.get(document.name);
+    await writeFileAtomically(root, document.path, text === undefined ? document.skeleton : text.endsWith("\n") ? text : `${text}\n`);
+  }
+  return documents.map((document) => document.path);
 }
 
 function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names: readonly string[]): Array<{ name: string; url: string; utm: string }> {

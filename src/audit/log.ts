@@ -21,6 +21,8 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     input_tokens: z.number(),
     output_tokens: z.number(),
     cache_read_tokens: z.number(),
+    // Logs written before the cache was laid out have no writes recorded.
+    cache_write_tokens: z.number().default(0),
     latency_ms: z.number(),
     cost_usd: z.number(),
   }),

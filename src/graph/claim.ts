@@ -37,7 +37,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
   if (!parsed.success) throw new UsageError(`a thread starts from an event {text, date, source}: ${describeZodIssues(parsed.error.issues)}`);
   const event = parsed.data;
   if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
-  const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, env.canvas);
+  const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills });
   const type = start.type ?? classification.type;
   const created = now.toISOString();
   const metaFor = (thread: string, slug: string): ThreadMeta =>
@@ -65,6 +65,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
   // Indexed every time: a start cut short between the folder and its row is mended by the retry.
   await env.store.index.put(indexRowOf(claimed.meta));
   if (!claimed.existing) await env.onThreadStarted?.(claimed.meta);
+  if (!claimed.existing && "usage" in classification && classification.usage) await env.onModelUsage?.(claimed.thread, "classify", [classification.usage]);
   return claimed;
 }
 

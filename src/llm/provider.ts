@@ -1,14 +1,15 @@
 import type { ZodType } from "zod";
-import type { Canvas } from "../canvas/canvas.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
 import type { OutputSchemaName, ThreadType } from "../stages/schemas.js";
 import type { ModelIntent } from "../approvals/intent.js";
-import type { PromptMessages } from "./prompt.js";
+import type { DocumentsToWrite, PromptBasis } from "./layout.js";
 
 export interface ModelUsage {
   input_tokens: number;
   output_tokens: number;
   cache_read_tokens: number;
+  /** Tokens written to the prompt cache (billed above the input rate); counted in input_tokens too. */
+  cache_write_tokens: number;
   latency_ms: number;
 }
 
@@ -17,7 +18,6 @@ export interface DraftRequest {
   schemaName: OutputSchemaName;
   /** The stage's output schema, refined with what this workspace allows (assumption ids, action types). */
   schema: ZodType;
-  messages: PromptMessages;
   /** Set when a previous answer failed validation and the model is asked to repair it. */
   repair?: { previous: unknown; problems: string };
 }
@@ -25,17 +25,6 @@ export interface DraftRequest {
 export interface Classification {
   type: ThreadType;
   title: string;
-}
-
-export interface ArtifactRequest {
-  company: string;
-  thread: string;
-  type: string;
-  name: string;
-  /** The action skill's body. */
-  instructions: string;
-  /** The asset template rendered with the thread's facts. */
-  skeleton: string;
 }
 
 export interface IntentRequest {
@@ -50,10 +39,12 @@ export interface IntentRequest {
 export interface StageDrafter {
   readonly provider: string;
   readonly model: string;
-  classify(event: RawEvent, canvas: Canvas): Promise<Classification>;
-  draft(request: DraftRequest): Promise<{ output: unknown; usage?: ModelUsage }>;
-  /** A model turns a filled template into a finished document; without it the filled template is the artifact. */
-  writeArtifact?(request: ArtifactRequest): Promise<{ text: string; usage: ModelUsage }>;
+  /** Names a new event's thread; a model call reports its usage. */
+  classify(event: RawEvent, basis: PromptBasis): Promise<Classification & { usage?: ModelUsage }>;
+  /** `problem` says why an answer is none at all (another tool called): it is sent back like a validation problem. */
+  draft(request: DraftRequest): Promise<{ output: unknown; problem?: string; usage?: ModelUsage }>;
+  /** A model turns an action's filled templates into finished documents, in one call; without it the filled templates are the artifacts. */
+  writeDocuments?(request: DocumentsToWrite): Promise<{ texts: Map<string, string>; usage: ModelUsage[] }>;
   /** A model reads a free-text chat reply; without it only the command words are understood. */
   readIntent?(request: IntentRequest): Promise<ModelIntent>;
 }

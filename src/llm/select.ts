@@ -1,14 +1,31 @@
 import { UsageError } from "../errors.js";
+import type { OutputMethod } from "./chatModel.js";
 import type { StageDrafter } from "./provider.js";
 
-export const PROVIDERS = ["offline", "anthropic"] as const;
+// Which drafter a run uses: `offline` (rules, no network), or any LangChain chat model named
+// `provider:model` and made by langchain's initChatModel: `anthropic:MODEL`, or `openai:MODEL` for
+// OpenAI's API and every server that speaks it (Ollama, vLLM, llama.cpp, LM Studio, OpenRouter).
+
+export const PROVIDERS = ["offline", "anthropic", "openai"] as const;
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
 
 export interface ProviderChoice {
-  /** `offline`, `anthropic`, or a `provider:model` string. */
+  /** `offline`, `anthropic`, `openai`, or a `provider:model` string. */
   provider?: string;
   model?: string;
+  /** How answers come back: a tool call (the default) or JSON matching the schema, for servers that ignore tool_choice. */
+  output?: OutputMethod;
+  /** How long Anthropic keeps the cached prefix: 5 minutes (write 1.25x) or 1 hour (write 2x). */
+  cacheTtl?: "5m" | "1h";
   env?: NodeJS.ProcessEnv;
+}
+
+/** `provider:model` or a separate provider and model, as one pair. */
+export function parseProvider(choice: Pick<ProviderChoice, "provider" | "model">): { provider: string | undefined; model: string | undefined } {
+  let { provider, model } = choice;
+  if (provider?.includes(":")) [provider, model] = [provider.slice(0, provider.indexOf(":")), model ?? provider.slice(provider.indexOf(":") + 1)];
+  if (!provider && model?.includes(":")) [provider, model] = [model.slice(0, model.indexOf(":")), model.slice(model.indexOf(":") + 1)];
+  return { provider, model };
 }
 
 /**
@@ -17,11 +34,9 @@ export interface ProviderChoice {
  */
 export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafter> {
   const env = choice.env ?? process.env;
-  let provider = choice.provider;
-  let model = choice.model;
-  if (provider?.includes(":")) [provider, model] = [provider.slice(0, provider.indexOf(":")), model ?? provider.slice(provider.indexOf(":") + 1)];
-  if (!provider && model?.includes(":")) [provider, model] = [model.slice(0, model.indexOf(":")), model.slice(model.indexOf(":") + 1)];
-  provider ??= env.ANTHROPIC_API_KEY ? "anthropic" : "offline";
+  const parsed = parseProvider(choice);
+  const provider = parsed.provider ?? (env.ANTHROPIC_API_KEY ? "anthropic" : "offline");
+  const output = choice.output ?? "tool_call";
   switch (provider) {
     case "offline": {
       // Loaded on demand too: its text tools (compromise, chrono) take half a second to load,
@@ -32,12 +47,30 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
     case "anthropic": {
       const apiKey = env.ANTHROPIC_API_KEY;
       if (!apiKey) throw new UsageError("--provider anthropic needs ANTHROPIC_API_KEY in the environment");
-      const apiUrl = env.LEANOS_ANTHROPIC_URL ?? env.ANTHROPIC_BASE_URL;
-      // Loaded on demand: the Anthropic SDK is not needed for offline work.
-      const { AnthropicDrafter } = await import("./anthropic.js");
-      return new AnthropicDrafter({ model: model ?? DEFAULT_ANTHROPIC_MODEL, apiKey, ...(apiUrl ? { apiUrl } : {}) });
+      const apiUrl = env.LEANOS_ANTHROPIC_URL || env.ANTHROPIC_BASE_URL;
+      const model = parsed.model ?? DEFAULT_ANTHROPIC_MODEL;
+      const chat = await chatModel(`anthropic:${model}`, { apiKey, ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}), maxTokens: 8192 });
+      const { ChatModelDrafter } = await import("./chatModel.js");
+      return new ChatModelDrafter({ provider, model, chat, cacheBreakpoints: { ttl: choice.cacheTtl ?? "5m" }, output });
+    }
+    case "openai": {
+      if (!parsed.model) throw new UsageError('--provider openai needs a model: "openai:MODEL", for example openai:qwen2.5:7b on Ollama');
+      const baseURL = env.LEANOS_OPENAI_URL || env.OPENAI_BASE_URL;
+      const apiKey = env.OPENAI_API_KEY || (baseURL ? "local" : undefined);
+      if (!apiKey) throw new UsageError("--provider openai needs OPENAI_API_KEY, or OPENAI_BASE_URL (LEANOS_OPENAI_URL) naming a server of the OpenAI API that needs no key");
+      const chat = await chatModel(`openai:${parsed.model}`, { apiKey, ...(baseURL ? { configuration: { baseURL } } : {}), maxTokens: 8192 });
+      const { ChatModelDrafter } = await import("./chatModel.js");
+      return new ChatModelDrafter({ provider, model: parsed.model, chat, output });
     }
     default:
-      throw new UsageError(`unknown provider "${provider}" (known: ${PROVIDERS.join(", ")})`);
+      throw new UsageError(`unknown provider "${provider}" (known: ${PROVIDERS.join(", ")}; give one as PROVIDER:MODEL, e.g. openai:llama3.1)`);
   }
+}
+
+/** A chat model by `provider:model` through initChatModel, the same settings for every provider. */
+async function chatModel(name: string, fields: Record<string, unknown>) {
+  // Loaded on demand: the model packages are not needed for offline work.
+  const { initChatModel } = await import("langchain/chat_models/universal");
+  const model = await initChatModel(name, { temperature: 0, maxRetries: 3, ...fields });
+  return model as unknown as import("@langchain/core/language_models/chat_models").BaseChatModel;
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
+import { uncachedCost } from "../llm/cost.js";
 
 export interface UsageLine {
   key: string;
@@ -6,7 +7,10 @@ export interface UsageLine {
   input_tokens: number;
   output_tokens: number;
   cache_read_tokens: number;
+  cache_write_tokens: number;
   cost_usd: number;
+  /** What the prompt cache saved: the same calls uncached, less what they cost. */
+  saved_usd: number;
   latency_ms: number;
 }
 
@@ -16,13 +20,17 @@ export interface UsageSummary {
   by_thread: UsageLine[];
 }
 
+const emptyLine = (key: string): UsageLine => ({ key, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, saved_usd: 0, latency_ms: 0 });
+
 function add(lines: Map<string, UsageLine>, key: string, call: AuditEntryOf<"model-call">): void {
-  const line = lines.get(key) ?? { key, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cost_usd: 0, latency_ms: 0 };
+  const line = lines.get(key) ?? emptyLine(key);
   line.calls += 1;
   line.input_tokens += call.input_tokens;
   line.output_tokens += call.output_tokens;
   line.cache_read_tokens += call.cache_read_tokens;
+  line.cache_write_tokens += call.cache_write_tokens;
   line.cost_usd = Math.round((line.cost_usd + call.cost_usd) * 1e6) / 1e6;
+  line.saved_usd = Math.round((line.saved_usd + uncachedCost(call.provider, call.model, call) - call.cost_usd) * 1e6) / 1e6;
   line.latency_ms += call.latency_ms;
   lines.set(key, line);
 }
@@ -39,15 +47,16 @@ export function summariseUsage(audit: readonly AuditEntry[], thread?: string): U
     add(byThread, call.thread, call);
   }
   return {
-    total: total.get("total") ?? { key: "total", calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cost_usd: 0, latency_ms: 0 },
+    total: total.get("total") ?? emptyLine("total"),
     by_model: [...byModel.values()].sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key)),
     by_thread: [...byThread.values()].sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key)),
   };
 }
 
 export function formatUsage(summary: UsageSummary): string {
+  const cells = (key: string, values: Array<string | number>): string => `${key.padEnd(46)}${values.map((value) => String(value).padStart(11)).join("")}`;
   const row = (line: UsageLine): string =>
-    `${line.key.padEnd(52)} ${String(line.calls).padStart(6)} ${String(line.input_tokens).padStart(10)} ${String(line.output_tokens).padStart(10)} ${String(line.cache_read_tokens).padStart(10)} ${`$${line.cost_usd.toFixed(4)}`.padStart(10)}`;
-  const header = `${"".padEnd(52)} ${"calls".padStart(6)} ${"tokens in".padStart(10)} ${"out".padStart(10)} ${"cache read".padStart(10)} ${"cost".padStart(10)}`;
+    cells(line.key, [line.calls, line.input_tokens, line.output_tokens, line.cache_read_tokens, line.cache_write_tokens, `$${line.cost_usd.toFixed(4)}`, `$${line.saved_usd.toFixed(4)}`]);
+  const header = cells("", ["calls", "tokens in", "out", "cache read", "cache write", "cost", "saved"]);
   return [header, row(summary.total), "", "By model:", ...summary.by_model.map(row), "", "By thread:", ...summary.by_thread.map(row)].join("\n");
 }

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   workspace?: string;
   provider?: string;
   model?: string;
+  /** A drafter made by the caller (an eval's recording or replay) instead of one chosen by provider. */
+  drafter?: StageDrafter;
   onProgress?: (event: ProgressEvent) => void;
   /** The clock; tests and `--now` fix it. */
   now?: () => Date;
@@ -132,9 +134,10 @@ export class Runtime {
   }
 
   private drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
+    if (this.options.drafter) return Promise.resolve(this.options.drafter);
     const provider = this.options.provider ?? meta?.provider ?? this.workspace.config.provider;
     const model = this.options.model ?? (meta && meta.provider === provider ? meta.model : undefined) ?? this.workspace.config.model;
-    return selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}) });
+    return selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}), output: this.workspace.config.model_output, cacheTtl: this.workspace.config.cache_ttl });
   }
 
   /** Starts a thread from a raw event and runs it until it is done or waits at a gate. */

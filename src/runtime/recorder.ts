@@ -124,6 +124,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
             input_tokens: sum.input_tokens + call.input_tokens,
             output_tokens: sum.output_tokens + call.output_tokens,
             cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
+            cache_write_tokens: sum.cache_write_tokens + call.cache_write_tokens,
             latency_ms: sum.latency_ms + call.latency_ms,
           }),
           meta.usage,

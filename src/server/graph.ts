@@ -49,7 +49,8 @@ export async function graph(config?: LangGraphRunnableConfig) {
   const configurable = config?.configurable ?? {};
   const provider = text(configurable["provider"]) ?? opened.workspace.config.provider;
   const model = text(configurable["model"]) ?? opened.workspace.config.model;
-  const drafter = await selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}) });
+  const { model_output: output, cache_ttl: cacheTtl } = opened.workspace.config;
+  const drafter = await selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}), output, cacheTtl });
   const fixed = text(configurable["leanos_now"]);
   const at = fixed ? new Date(fixed) : undefined;
   if (at && Number.isNaN(at.getTime())) throw new UsageError(`configurable.leanos_now ${fixed}: expected an ISO date or time`);

@@ -1,5 +1,4 @@
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
-import { buildStageMessages } from "../llm/prompt.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { StageContext } from "./context.js";
 import type { StageOutputs } from "./schemas.js";
@@ -20,20 +19,19 @@ export interface DraftedStage {
 export async function draftStage(drafter: StageDrafter, context: StageContext): Promise<DraftedStage> {
   const schemaName = context.skill.stage.output;
   const schema = schemaFor(schemaName, context);
-  const messages = buildStageMessages(context);
   const usage: ModelUsage[] = [];
   let repair: { previous: unknown; problems: string } | undefined;
   for (let attempt = 1; attempt <= MAX_REPAIRS + 1; attempt += 1) {
     const started = Date.now();
-    const answer = await drafter.draft({ context, schemaName, schema, messages, ...(repair ? { repair } : {}) });
+    const answer = await drafter.draft({ context, schemaName, schema, ...(repair ? { repair } : {}) });
     // A drafter without token counts (offline) is still a call, with its time.
-    usage.push(answer.usage ?? { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: Date.now() - started });
-    const parsed = schema.safeParse(answer.output);
-    if (parsed.success) {
+    usage.push(answer.usage ?? { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: Date.now() - started });
+    const parsed = answer.problem === undefined ? schema.safeParse(answer.output) : undefined;
+    if (parsed?.success) {
       const output = enforcePolicy(schemaName, parsed.data as StageOutputs[typeof schemaName], context);
       return { output, usage, attempts: attempt };
     }
-    repair = { previous: answer.output, problems: describeZodIssues(parsed.error.issues) };
+    repair = { previous: answer.output, problems: answer.problem ?? describeZodIssues(parsed!.error!.issues) };
     // The offline drafter is deterministic: asking again would give the same answer.
     if (drafter.provider === "offline") break;
   }

@@ -35,6 +35,7 @@ export const ThreadUsage = z.object({
   input_tokens: z.number().int().min(0),
   output_tokens: z.number().int().min(0),
   cache_read_tokens: z.number().int().min(0),
+  cache_write_tokens: z.number().int().min(0).default(0),
   latency_ms: z.number().min(0),
 });
 export type ThreadUsage = z.infer<typeof ThreadUsage>;
@@ -96,7 +97,7 @@ export const ThreadMeta = z.object({
   /** The thread this one was started from, when it took up an opportunity. */
   origin: z.string().optional(),
   /** Model calls made for this thread (none for the offline drafter). */
-  usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, latency_ms: 0 }),
+  usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: 0 }),
   error: z.string().optional(),
 });
 export type ThreadMeta = z.infer<typeof ThreadMeta>;

@@ -15,6 +15,11 @@ export const WorkspaceConfig = z
     approval_threshold: z.number().min(0).max(1).default(0.8),
     provider: z.string().optional(),
     model: z.string().optional(),
+    // How a model answers: a tool call (the default), or JSON matching the schema for an
+    // OpenAI-compatible server that ignores tool_choice.
+    model_output: z.enum(["tool_call", "json_schema"]).default("tool_call"),
+    // How long Anthropic keeps a thread's cached prefix: 5m (written at 1.25x the input price) or 1h (2x).
+    cache_ttl: z.enum(["5m", "1h"]).default("5m"),
     graph: z.string().default("causal-flow"),
     // The public site that published pieces link to (tracked with UTM parameters).
     site_url: z.string().url().default("https://example.com"),

@@ -1,5 +1,5 @@
 import Mustache from "mustache";
-import type { Canvas } from "../../canvas/canvas.js";
+import type { PromptBasis } from "../layout.js";
 import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
 import type {
@@ -67,7 +67,7 @@ export class OfflineDrafter implements StageDrafter {
   readonly provider = "offline";
   readonly model = "rules-v1";
 
-  async classify(event: { text: string }, _canvas: Canvas): Promise<Classification> {
+  async classify(event: { text: string }, _basis: PromptBasis): Promise<Classification> {
     return { type: detectKind(event.text).type, title: headline(event.text) };
   }
 

@@ -1,0 +1,90 @@
+// What the prompt cache saves on the demo's whole flow with the anthropic provider: the closed-deal
+// event, every approval, and the passes on the days the campaign is measured, each step a separate
+// `leanos` process. The model is a local Messages API server (test/fakeAnthropic.ts) that answers
+// with the skills' own examples and bills each request as the API's cache would (tools, system,
+// messages; breakpoints; 20-block lookback; TTL), counting tokens at 4 characters each.
+// Billed input counts reads at 0.1x, 5-minute writes at 1.25x and 1-hour writes at 2x, against the
+// same requests with no cache. The clock of the cache moves GAP minutes before every human step or
+// pass. `npm run bench:cache`.
+import { execFileSync } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { documentsReply, stageExample, startFakeAnthropic, type FakeAnthropic } from "../test/fakeAnthropic.js";
+import { billedInput, uncachedInput } from "../test/fakes/promptCache.js";
+
+const root = resolve(import.meta.dirname, "..");
+const STAGES = ["input", "hypothesis", "implication", "decision", "actions", "learning"];
+
+interface Step {
+  state: string;
+  thread: string;
+  pending: unknown[];
+  next_due?: string | null;
+}
+
+async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: "5m" | "1h") {
+  server.reset();
+  server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
+  for (const stage of STAGES) server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
+  server.script.set("write_documents", [documentsReply("# Finished\n\nEvery fact kept.")]);
+  const workspace = await mkdtemp(join(tmpdir(), "leanos-bench-cache-"));
+  await cp(join(root, "examples", "workspace"), workspace, { recursive: true, filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|audit\.jsonl)$/.test(path) });
+  const config = join(workspace, ".leanos", "config.yaml");
+  await writeFile(config, `${await readFile(config, "utf8").catch(() => "")}\ncache_ttl: "${ttl}"\n`);
+  const leanos = (...args: string[]): Step =>
+    JSON.parse(
+      execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", workspace, "--json", "--quiet", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, ANTHROPIC_API_KEY: "bench", LEANOS_ANTHROPIC_URL: server.url, LEANOS_USER: "bench" },
+      }),
+    ) as Step;
+  let step = leanos("event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md"));
+  let now: string | undefined;
+  let humanSteps = 0;
+  while (step.state === "waiting" || step.state === "scheduled") {
+    server.cache.advance(gapMinutes * 60_000);
+    if (step.state === "scheduled") {
+      now = `${leanos("status", step.thread).next_due}T08:00:00Z`;
+      leanos("--now", now, "pass");
+      step = { ...step, ...leanos("status", step.thread) };
+    } else {
+      humanSteps += 1;
+      step = { ...step, ...leanos(...(now ? ["--now", now] : []), "approve", step.thread) };
+    }
+  }
+  await rm(workspace, { recursive: true, force: true });
+  const usage = server.requests.map((request) => request.usage);
+  const uncached = usage.reduce((sum, one) => sum + uncachedInput(one), 0);
+  const billed = usage.reduce((sum, one) => sum + billedInput(one), 0);
+  return {
+    gap_min: gapMinutes,
+    ttl,
+    state: step.state,
+    steps: humanSteps,
+    calls: usage.length,
+    uncached_tokens: uncached,
+    read: usage.reduce((sum, one) => sum + one.cache_read_input_tokens, 0),
+    written: usage.reduce((sum, one) => sum + one.cache_creation_input_tokens, 0),
+    billed_tokens: Math.round(billed),
+    billed_to_uncached: Number((billed / uncached).toFixed(3)),
+  };
+}
+
+const server = await startFakeAnthropic();
+try {
+  const rows = [];
+  for (const [gap, ttl] of [
+    [1, "5m"],
+    [1, "1h"],
+    [10, "5m"],
+    [10, "1h"],
+  ] as const) {
+    process.stderr.write(`flow with ${gap} min between steps, ${ttl} cache...\n`);
+    rows.push(await runFlow(server, gap, ttl));
+  }
+  console.log("The demo's flow (closed deal to learning) with --provider anthropic, billed input against uncached:");
+  console.table(rows);
+} finally {
+  await server.close();
+}

@@ -1,0 +1,126 @@
+import { stringify as toYaml } from "yaml";
+import { canvasExcerpt, type Canvas } from "../canvas/canvas.js";
+import { actionTemplates, type SkillSet } from "../skills/loader.js";
+import type { RawEvent, StageContext } from "../stages/context.js";
+import type { OutputSchemaName, StageOutputs } from "../stages/schemas.js";
+import { companyName, render } from "./prompt.js";
+import { stageToolName } from "./tools.js";
+
+// How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
+// in the order tools, system, messages, so:
+// - every call of a workspace sends the same tools (tools.ts) and the same system blocks: the ground
+//   rules with every stage's instructions (breakpoint), then the canvas (breakpoint), so a canvas
+//   change keeps the first part cached;
+// - a thread's message grows only at its end: the event, then each recorded stage, then the request
+//   of this call. The last block before the request is the third breakpoint, so each call of a
+//   thread reads what the one before it wrote.
+
+/** What every request of a workspace starts with. */
+export interface PromptBasis {
+  canvas: Canvas;
+  skills: SkillSet;
+}
+
+export interface TextBlock {
+  text: string;
+  /** A cache breakpoint after this block. */
+  breakpoint?: boolean;
+}
+
+export interface ModelRequest {
+  /** The system blocks: the same for every call of the workspace while its canvas stands. */
+  system: TextBlock[];
+  /** The user message: the thread's history (event, recorded stages) and this call's request last. */
+  user: TextBlock[];
+  /** The tool the request asks for. */
+  tool: string;
+}
+
+/** Stages in the order a thread goes through them; a workspace's own stages come after, by name. */
+const STAGE_ORDER = ["input", "hypothesis", "implication", "decision", "actions", "learning"];
+
+function stageSkills(skills: SkillSet) {
+  const rank = (stage: string): number => (STAGE_ORDER.includes(stage) ? STAGE_ORDER.indexOf(stage) : STAGE_ORDER.length);
+  return [...skills.values()]
+    .flatMap((skill) => (skill.stage ? [{ ...skill, stage: skill.stage }] : []))
+    .sort((a, b) => rank(a.stage.stage) - rank(b.stage.stage) || a.name.localeCompare(b.name));
+}
+
+const systemCache = new WeakMap<SkillSet, WeakMap<Canvas, TextBlock[]>>();
+
+/** The system blocks of every call in the workspace (built once per skill set and canvas). */
+export function systemBlocks(basis: PromptBasis): TextBlock[] {
+  const byCanvas = systemCache.get(basis.skills) ?? new WeakMap<Canvas, TextBlock[]>();
+  systemCache.set(basis.skills, byCanvas);
+  const cached = byCanvas.get(basis.canvas);
+  if (cached) return cached;
+  const { canvas, skills } = basis;
+  const company = companyName(canvas);
+  const rules = render("system", {
+    company,
+    mode: canvas.mode,
+    allowed: `action types: ${[...actionTemplates(skills).keys()].join(", ") || "(none)"}`,
+    stages: stageSkills(skills).map((skill) => ({
+      stage: skill.stage.stage,
+      skill: skill.name,
+      tool: stageToolName(skill.stage.output),
+      sections: skill.stage.sections?.join(", "),
+      canvas: skill.stage.canvas?.join(", "),
+      instructions: skill.body.trim(),
+    })),
+  });
+  const canvasText = render("canvas", {
+    company,
+    canvas: `${canvasExcerpt(canvas, [...canvas.sections.keys()])}\n\nAssumption ids: ${canvas.assumptions.map((assumption) => assumption.id).join(", ") || "(none)"}`,
+  });
+  const blocks = [
+    { text: rules, breakpoint: true },
+    { text: canvasText, breakpoint: true },
+  ];
+  byCanvas.set(canvas, blocks);
+  return blocks;
+}
+
+/** The thread's history: its event, then each stage recorded so far in the order they ran. */
+function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: readonly string[]): TextBlock[] {
+  const blocks: TextBlock[] = [{ text: render("event", event) }];
+  const names = Object.keys(outputs).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  for (const name of names) blocks.push({ text: render("stage-output", { stage: name, yaml: toYaml(outputs[name as OutputSchemaName]).trim() }) });
+  const last = blocks[blocks.length - 1]!;
+  last.breakpoint = true;
+  return blocks;
+}
+
+const outputOrder = (skills: SkillSet): string[] => stageSkills(skills).map((skill) => skill.stage.output);
+
+export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelRequest {
+  return { system: systemBlocks(basis), user: [...historyBlocks(event, {}, []), { text: render("classify", {}) }], tool: "classify_event" };
+}
+
+export function stageRequest(context: StageContext): ModelRequest {
+  const tool = stageToolName(context.skill.stage.output);
+  const request = render("stage", { thread: context.thread, type: context.type, today: context.today, stage: context.skill.stage.stage, tool, feedback: context.feedback });
+  return {
+    system: systemBlocks(context),
+    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills)), { text: request }],
+    tool,
+  };
+}
+
+export interface DocumentsToWrite {
+  context: StageContext;
+  action: { id: string; type: string };
+  /** The action skill's body. */
+  instructions: string;
+  documents: Array<{ name: string; skeleton: string }>;
+}
+
+export function documentsRequest(request: DocumentsToWrite): ModelRequest {
+  const { context } = request;
+  const text = render("documents", { thread: context.thread, id: request.action.id, type: request.action.type, instructions: request.instructions.trim(), documents: request.documents });
+  return {
+    system: systemBlocks(context),
+    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills)), { text }],
+    tool: "write_documents",
+  };
+}
