@@ -67,6 +67,9 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(JSON.stringify(body.tools![2]!.input_schema)).toContain("proposed_confidence");
     // System: the rules with every stage's instructions, then the canvas; a breakpoint after each.
     expect(marked(body.system!)).toEqual([true, true]);
+    // Cached for an hour by default (bench/cache.ts), which the API takes with its beta header.
+    expect(body.system![0]!.cache_control).toEqual({ type: "ephemeral", ttl: "1h" });
+    expect(headers["anthropic-beta"]).toContain("extended-cache-ttl-2025-04-11");
     expect(body.system![0]!.text).toContain("## Stage learning (skill causal-flow-learning, tool learning_stage_output)");
     expect(body.system![1]!.text).toContain("### A4: Luxury brands prefer a white-label SDK");
     // The user message: the event, the recorded input stage (a breakpoint), then the request.

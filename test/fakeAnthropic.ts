@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
-import { repoRoot } from "./helpers.js";
 import { PromptCache, type CacheUsage, type MessagesRequest } from "./fakes/promptCache.js";
 
 // A local HTTP server that speaks enough of the Anthropic Messages API for the provider tests and
@@ -134,6 +133,9 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
 }
 
 export const serverError = { status: 500, body: { type: "error", error: { type: "api_error", message: "Internal server error" } } };
+
+// Not from helpers.ts, which registers vitest hooks: bench/cache.ts runs this server outside vitest.
+const repoRoot = resolve(import.meta.dirname, "..");
 
 /** The example output a stage's SKILL.md gives, as a model would answer it. */
 export async function stageExample(stage: string): Promise<Record<string, unknown>> {

@@ -3,6 +3,7 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { ZodType } from "zod";
 import { ModelIntent } from "../approvals/intent.js";
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
+import type { CacheTtl } from "../workspace/config.js";
 import type { RawEvent } from "../stages/context.js";
 import { classifyRequest, documentsRequest, stageRequest, type DocumentsToWrite, type ModelRequest, type PromptBasis, type TextBlock } from "./layout.js";
 import { render } from "./prompt.js";
@@ -23,7 +24,7 @@ export interface ChatModelOptions {
   model: string;
   chat: BaseChatModel;
   /** Anthropic's cache needs breakpoints marked on blocks; OpenAI-compatible servers cache prefixes by themselves. */
-  cacheBreakpoints?: { ttl: "5m" | "1h" } | undefined;
+  cacheBreakpoints?: { ttl: CacheTtl } | undefined;
   output?: OutputMethod;
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import type { CacheTtl } from "../workspace/config.js";
 import type { OutputMethod } from "./chatModel.js";
 import type { StageDrafter } from "./provider.js";
 
@@ -15,8 +16,8 @@ export interface ProviderChoice {
   model?: string;
   /** How answers come back: a tool call (the default) or JSON matching the schema, for servers that ignore tool_choice. */
   output?: OutputMethod;
-  /** How long Anthropic keeps the cached prefix: 5 minutes (write 1.25x) or 1 hour (write 2x). */
-  cacheTtl?: "5m" | "1h";
+  /** How long Anthropic keeps cached prefixes (config.ts CacheTtl). */
+  cacheTtl?: CacheTtl;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -49,9 +50,12 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
       if (!apiKey) throw new UsageError("--provider anthropic needs ANTHROPIC_API_KEY in the environment");
       const apiUrl = env.LEANOS_ANTHROPIC_URL || env.ANTHROPIC_BASE_URL;
       const model = parsed.model ?? DEFAULT_ANTHROPIC_MODEL;
-      const chat = await chatModel(`anthropic:${model}`, { apiKey, ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}), maxTokens: 8192 });
+      const ttl = choice.cacheTtl ?? "1h";
+      // The hour-long cache is a beta feature of the API, asked for by its header.
+      const betas = ttl === "1h" ? { betas: ["extended-cache-ttl-2025-04-11"] } : {};
+      const chat = await chatModel(`anthropic:${model}`, { apiKey, ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}), maxTokens: 8192, ...betas });
       const { ChatModelDrafter } = await import("./chatModel.js");
-      return new ChatModelDrafter({ provider, model, chat, cacheBreakpoints: { ttl: choice.cacheTtl ?? "5m" }, output });
+      return new ChatModelDrafter({ provider, model, chat, cacheBreakpoints: { ttl }, output });
     }
     case "openai": {
       if (!parsed.model) throw new UsageError('--provider openai needs a model: "openai:MODEL", for example openai:qwen2.5:7b on Ollama');
