@@ -1,13 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readCanvas } from "../src/canvas/canvas.js";
 import { selectDrafter } from "../src/llm/select.js";
 import type { StageDrafter } from "../src/llm/provider.js";
-import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
-import type { StageContext } from "../src/stages/context.js";
+import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import { draftStage } from "../src/stages/draft.js";
-import { repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
+import { repoRoot, runCli, sampleCopy } from "./helpers.js";
+import { closedDealContext, type StageName } from "./stageContext.js";
 import { documentsReply, serverError, stageExample, startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
 import { MIN_CACHEABLE_TOKENS } from "./fakes/promptCache.js";
 
@@ -28,24 +27,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
-async function contextFor(stage: (typeof stages)[number], earlier: ReadonlyArray<(typeof stages)[number]>): Promise<StageContext> {
-  const outputs: Record<string, unknown> = {};
-  for (const name of earlier) outputs[name] = await example(name);
-  return {
-    thread: "sales/elsaai-deal-closed",
-    type: "sales",
-    today: "2026-11-25",
-    event: { text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.", date: "2026-11-18", source: "contract" },
-    canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
-    workspaceRoot: sampleWorkspace,
-    skill: skills.get(`causal-flow-${stage}`) as StageContext["skill"],
-    outputs: outputs as StageContext["outputs"],
-    reviews: {},
-    actionTemplates: actionTemplates(skills),
-    skills,
-    approvalThreshold: 0.8,
-  };
-}
+const contextFor = (stage: StageName, earlier: readonly StageName[]) => closedDealContext(skills, stage, earlier);
 
 const drafter = (): Promise<StageDrafter> => selectDrafter({ provider: "anthropic:claude-sonnet-4-5", env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url } });
 const marked = (blocks: ReadonlyArray<{ cache_control?: unknown }>) => blocks.map((block) => block.cache_control !== undefined);
@@ -157,6 +139,12 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(meta.usage.calls).toBe(5);
     expect(meta.usage.cache_read_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_read_input_tokens, 0));
     expect(meta.usage.cache_write_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_creation_input_tokens, 0));
+    // leanos usage prices reads and writes at their rates, and says what the cache saved.
+    const summary = JSON.parse((await runCli(["--workspace", workspace, "--json", "usage"])).stdout) as { total: { cache_write_tokens: number; cost_usd: number; saved_usd: number } };
+    expect(summary.total.cache_write_tokens).toBe(meta.usage.cache_write_tokens);
+    expect(summary.total.saved_usd).toBeGreaterThan(0);
+    const table = (await runCli(["--workspace", workspace, "usage"])).stdout;
+    expect(table.split("\n")[0]).toMatch(/calls\s+tokens in\s+out\s+cache read\s+cache write\s+cost\s+saved/);
   });
 
   it("leaves a thread whose model call failed resumable, and resume does not redo finished stages", async () => {

@@ -99,7 +99,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
           content: "text" in reply ? [{ type: "text", text: reply.text }] : [{ type: "tool_use", id: `toolu_${requests.length}`, name, input }],
           stop_reason: "text" in reply ? "end_turn" : "tool_use",
           stop_sequence: null,
-          usage: { input_tokens: usage.input_tokens, output_tokens: 320, cache_read_input_tokens: usage.cache_read_input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens },
+          usage: {
+            input_tokens: usage.input_tokens,
+            output_tokens: 320,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+            cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - usage.cache_creation_1h_tokens, ephemeral_1h_input_tokens: usage.cache_creation_1h_tokens },
+          },
         }),
       );
     }, fake.delayMs));

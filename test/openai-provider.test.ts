@@ -1,15 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readCanvas } from "../src/canvas/canvas.js";
 import type { StageDrafter } from "../src/llm/provider.js";
 import { selectDrafter } from "../src/llm/select.js";
-import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
-import type { StageContext } from "../src/stages/context.js";
+import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import { draftStage } from "../src/stages/draft.js";
 import { stageExample } from "./fakeAnthropic.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./fakes/openaiApi.js";
-import { repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
+import { repoRoot, runCli, sampleCopy } from "./helpers.js";
+import { closedDealContext } from "./stageContext.js";
 
 // The openai provider (initChatModel's ChatOpenAI) against a local server of the OpenAI chat
 // completions API, as Ollama, vLLM, llama.cpp or LM Studio serve it: no key needed, the same
@@ -27,22 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
-async function hypothesisContext(): Promise<StageContext> {
-  return {
-    thread: "sales/elsaai-deal-closed",
-    type: "sales",
-    today: "2026-11-25",
-    event: { text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.", date: "2026-11-18", source: "contract" },
-    canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
-    workspaceRoot: sampleWorkspace,
-    skill: skills.get("causal-flow-hypothesis") as StageContext["skill"],
-    outputs: { input: (await stageExample("input")) as never },
-    reviews: {},
-    actionTemplates: actionTemplates(skills),
-    skills,
-    approvalThreshold: 0.8,
-  };
-}
+const hypothesisContext = () => closedDealContext(skills, "hypothesis", ["input"]);
 
 const local = (output?: "json_schema"): Promise<StageDrafter> =>
   selectDrafter({ provider: "openai:qwen2.5:7b", ...(output ? { output } : {}), env: { LEANOS_OPENAI_URL: server.url } });

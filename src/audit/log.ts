@@ -23,6 +23,7 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     cache_read_tokens: z.number(),
     // Logs written before the cache was laid out have no writes recorded.
     cache_write_tokens: z.number().default(0),
+    cache_write_1h_tokens: z.number().optional(),
     latency_ms: z.number(),
     cost_usd: z.number(),
   }),

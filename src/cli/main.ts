@@ -205,7 +205,7 @@ export function buildProgram(): Command {
     .addOption(new Option("-t, --type <type>", "thread type instead of the classifier's").choices(ThreadType.options))
     .option("-s, --source <source>", "where the event comes from (contract, CRM note...)")
     .option("-d, --date <date>", "when it happened, YYYY-MM-DD (default: the file's date, else today)")
-    .option("-p, --provider <provider>", "offline | anthropic | provider:model (default: anthropic when ANTHROPIC_API_KEY is set, else offline)")
+    .option("-p, --provider <provider>", "offline, anthropic:MODEL or openai:MODEL (any OpenAI-compatible server at OPENAI_BASE_URL); default: anthropic when ANTHROPIC_API_KEY is set, else offline")
     .option("-m, --model <model>", "the model name for the provider")
     .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
     .addHelpText("after", "\nThe event must be UTF-8 text without NUL bytes, at most max_event_kb (.leanos/config.yaml, default 256) KB.")

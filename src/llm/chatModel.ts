@@ -152,7 +152,10 @@ export class ChatModelDrafter implements StageDrafter {
 
 function usageOf(reply: AIMessage, started: number): ModelUsage {
   const details = reply.usage_metadata?.input_token_details;
+  // Anthropic splits its cache writes by TTL in the raw usage, which LangChain passes on as it is.
+  const hour = (reply.response_metadata as { usage?: { cache_creation?: { ephemeral_1h_input_tokens?: number } } } | undefined)?.usage?.cache_creation?.ephemeral_1h_input_tokens;
   return {
+    ...(hour ? { cache_write_1h_tokens: hour } : {}),
     input_tokens: reply.usage_metadata?.input_tokens ?? 0,
     output_tokens: reply.usage_metadata?.output_tokens ?? 0,
     cache_read_tokens: details?.cache_read ?? 0,

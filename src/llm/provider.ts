@@ -10,6 +10,8 @@ export interface ModelUsage {
   cache_read_tokens: number;
   /** Tokens written to the prompt cache (billed above the input rate); counted in input_tokens too. */
   cache_write_tokens: number;
+  /** Of the writes, those kept for an hour (billed at 2x the input price instead of 1.25x). */
+  cache_write_1h_tokens?: number;
   latency_ms: number;
 }
 

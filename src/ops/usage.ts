@@ -54,7 +54,7 @@ export function summariseUsage(audit: readonly AuditEntry[], thread?: string): U
 }
 
 export function formatUsage(summary: UsageSummary): string {
-  const cells = (key: string, values: Array<string | number>): string => `${key.padEnd(46)}${values.map((value) => String(value).padStart(11)).join("")}`;
+  const cells = (key: string, values: Array<string | number>): string => `${key.padEnd(46)}${values.map((value) => String(value).padStart(12)).join("")}`;
   const row = (line: UsageLine): string =>
     cells(line.key, [line.calls, line.input_tokens, line.output_tokens, line.cache_read_tokens, line.cache_write_tokens, `$${line.cost_usd.toFixed(4)}`, `$${line.saved_usd.toFixed(4)}`]);
   const header = cells("", ["calls", "tokens in", "out", "cache read", "cache write", "cost", "saved"]);
