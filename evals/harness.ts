@@ -5,16 +5,18 @@ import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { readEvent } from "../src/cli/readEvent.js";
-import { toolPath } from "../src/files/toolRoot.js";
+import type { StageDrafter } from "../src/llm/provider.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { RecordingDrafter, ReplayDrafter } from "./recording.js";
 import { Direction, ThreadType, Verdict, type DecisionOutput, type HypothesisOutput } from "../src/stages/schemas.js";
+import { RecordingDrafter, ReplayDrafter } from "./recording.js";
+import { evalSets, type EvalSet } from "./sets.js";
 
-// Scores a provider's drafts of the sample events against evals/dataset.yaml. The offline drafter is
-// the baseline a real model must beat.
+// Scores a provider's drafts of each eval set's events against the set's expectations: the sample
+// company is the dev set, the companies under evals/companies/ the test set (evals/README.md). The
+// offline drafter is the baseline a real model must beat.
 
-export const Dataset = z.object({
+export const Expectations = z.object({
   events: z.array(
     z.object({
       file: z.string(),
@@ -29,19 +31,25 @@ export const Dataset = z.object({
 export interface EventScore {
   file: string;
   type: boolean;
+  /** One of the expected assumptions is tested, in any direction. */
   assumption: boolean;
+  /** One of the expected assumptions is tested in its expected direction. */
+  direction: boolean;
   verdict: boolean;
   gate: boolean;
   drafted: { type: string; tests: string; verdict: string; gate: boolean };
 }
 
+export const COLUMNS = ["type", "assumption", "direction", "verdict", "gate"] as const;
+export type Scores = Record<(typeof COLUMNS)[number] | "overall", number>;
+
 export interface EvalReport {
+  set: string;
+  role: EvalSet["role"];
   provider: string;
   events: EventScore[];
-  scores: { type: number; assumption: number; verdict: number; gate: number; overall: number };
+  scores: Scores;
 }
-
-const share = (values: boolean[]): number => Math.round((values.filter(Boolean).length / values.length) * 100) / 100;
 
 export interface EvalOptions {
   /** `offline`, `anthropic:MODEL`, `openai:MODEL` (default: as a workspace would choose). */
@@ -51,21 +59,28 @@ export interface EvalOptions {
   record?: string;
   /** Score the answers kept in this file instead of asking a model. */
   replay?: string;
+  /** Only these sets (by name); default: every set. */
+  sets?: string[];
 }
 
-export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
-  const dataset = Dataset.parse(parseYaml(await readFile(toolPath("evals", "dataset.yaml"), "utf8")));
+const share = (values: boolean[]): number => Math.round((values.filter(Boolean).length / values.length) * 100) / 100;
+
+function scoresOf(events: EventScore[]): Scores {
+  const scores = Object.fromEntries(COLUMNS.map((column) => [column, share(events.map((event) => event[column]))])) as Scores;
+  scores.overall = Math.round((COLUMNS.reduce((sum, column) => sum + scores[column], 0) / COLUMNS.length) * 100) / 100;
+  return scores;
+}
+
+/** Drafts every event of one set in a copy of its workspace and scores it. */
+async function scoreSet(set: EvalSet, choice: { provider?: string; model?: string }, drafter: StageDrafter | undefined): Promise<EvalReport> {
+  const expectations = Expectations.parse(parseYaml(await readFile(set.expected, "utf8")));
   const workspace = await mkdtemp(join(tmpdir(), "leanos-eval-"));
-  const sample = toolPath("examples", "workspace");
-  await cp(sample, workspace, { recursive: true, filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(sample.length)) });
-  const choice = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
-  const recorder = options.record ? new RecordingDrafter(await selectDrafter(choice)) : undefined;
-  const drafter = options.replay ? await ReplayDrafter.load(options.replay) : recorder;
+  await cp(set.workspace, workspace, { recursive: true, filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(set.workspace.length)) });
   const runtime = await Runtime.open({ workspace, ...choice, ...(drafter ? { drafter } : {}) });
   const events: EventScore[] = [];
   let provider = "";
   try {
-    for (const expected of dataset.events) {
+    for (const expected of expectations.events) {
       const result = await runtime.startEvent(await readEvent({ file: join(workspace, "events", expected.file), today: "2026-11-25" }));
       const read = async <T>(file: string): Promise<T> => matter(await readFile(join(result.dir, file), "utf8"), {}).data.output as T;
       const meta = (await runtime.resolve(result.thread)).meta;
@@ -73,27 +88,32 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
       const hypothesis = await read<HypothesisOutput>("2-hypothesis.md");
       const decision = await read<DecisionOutput>("4-decision.md");
       const gated = result.pending.some((item) => item.stage === "decision");
+      const tested = (test: { id: string; direction?: string }) => hypothesis.tests.some((drafted) => drafted.assumption_id === test.id && (!test.direction || drafted.direction === test.direction));
       events.push({
         file: expected.file,
         type: meta.type === expected.type,
-        assumption: expected.tests.some((test) => hypothesis.tests.some((drafted) => drafted.assumption_id === test.id && drafted.direction === test.direction)),
+        assumption: expected.tests.some((test) => tested({ id: test.id })),
+        direction: expected.tests.some(tested),
         verdict: decision.verdict === expected.verdict,
         gate: gated === expected.gate,
         drafted: { type: meta.type, tests: hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}`).join(", "), verdict: decision.verdict, gate: gated },
       });
     }
-    if (recorder && options.record) await recorder.save(options.record);
   } finally {
     await runtime.close();
     await rm(workspace, { recursive: true, force: true });
   }
-  const scores = {
-    type: share(events.map((event) => event.type)),
-    assumption: share(events.map((event) => event.assumption)),
-    verdict: share(events.map((event) => event.verdict)),
-    gate: share(events.map((event) => event.gate)),
-    overall: 0,
-  };
-  scores.overall = Math.round(((scores.type + scores.assumption + scores.verdict + scores.gate) / 4) * 100) / 100;
-  return { provider, events, scores };
+  return { set: set.name, role: set.role, provider, events, scores: scoresOf(events) };
+}
+
+/** Scores every set (or those named); a recording covers all of them. */
+export async function runEvals(options: EvalOptions = {}): Promise<EvalReport[]> {
+  const sets = (await evalSets()).filter((set) => !options.sets || options.sets.includes(set.name));
+  const choice = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+  const recorder = options.record ? new RecordingDrafter(await selectDrafter(choice)) : undefined;
+  const drafter = options.replay ? await ReplayDrafter.load(options.replay) : recorder;
+  const reports: EvalReport[] = [];
+  for (const set of sets) reports.push(await scoreSet(set, choice, drafter));
+  if (recorder && options.record) await recorder.save(options.record);
+  return reports;
 }

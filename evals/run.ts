@@ -1,38 +1,54 @@
-// npm run eval [-- --provider PROVIDER:MODEL] [--record FILE | --replay FILE]
+// npm run eval [-- --provider PROVIDER:MODEL] [--set NAME ...] [--record FILE | --replay FILE]
 import { parseArgs } from "node:util";
-import { runEval } from "./harness.js";
+import { COLUMNS, runEvals } from "./harness.js";
 
 const { values } = parseArgs({
-  options: { provider: { type: "string" }, model: { type: "string" }, record: { type: "string" }, replay: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: {
+    provider: { type: "string" },
+    model: { type: "string" },
+    set: { type: "string", multiple: true },
+    record: { type: "string" },
+    replay: { type: "string" },
+    events: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
 });
 if (values.help) {
-  console.log(`npm run eval -- [--provider offline|anthropic:MODEL|openai:MODEL] [--record FILE | --replay FILE]
+  console.log(`npm run eval -- [--provider offline|anthropic:MODEL|openai:MODEL] [--set NAME ...] [--events] [--record FILE | --replay FILE]
 
-Scores a provider's drafts of the sample events, per stage: the thread type (classify), the
-assumptions tested and their direction (hypothesis), the verdict (decision) and whether the
-decision waits for a person (implication). --record keeps the model's answers in FILE; --replay
-scores the answers kept in FILE again, offline.`);
+Scores a provider's drafts of every eval set: the sample company (dev) and each company under
+evals/companies/ (test). Per stage: the thread type (classify), the assumptions tested and their
+direction (hypothesis), the verdict (decision) and whether the decision waits for a person
+(implication). --events also lists each event; --record keeps the model's answers in FILE;
+--replay scores the answers kept in FILE again, offline.`);
   process.exit(0);
 }
 if (values.record && values.replay) {
   console.error("--record and --replay exclude each other");
   process.exit(2);
 }
-const report = await runEval({
+const reports = await runEvals({
   ...(values.provider ? { provider: values.provider } : {}),
   ...(values.model ? { model: values.model } : {}),
+  ...(values.set ? { sets: values.set } : {}),
   ...(values.record ? { record: values.record } : {}),
   ...(values.replay ? { replay: values.replay } : {}),
 });
-console.log(`Eval of ${report.provider} on ${report.events.length} sample events${values.replay ? ` (replayed from ${values.replay})` : ""}`);
-console.table(
-  report.events.map((event) => ({
-    event: event.file,
-    "type (classify)": event.type ? "ok" : `no (${event.drafted.type})`,
-    "assumption (hypothesis)": event.assumption ? "ok" : `no (${event.drafted.tests})`,
-    "verdict (decision)": event.verdict ? "ok" : `no (${event.drafted.verdict})`,
-    "gate (implication)": event.gate ? "ok" : "no",
-  })),
-);
-console.log("scores:", report.scores);
+const percent = (value: number): string => `${Math.round(value * 100)}%`;
+if (values.events) {
+  for (const report of reports) {
+    console.log(`\n${report.set} (${report.role})`);
+    console.table(
+      report.events.map((event) => ({
+        event: event.file,
+        type: event.type ? "ok" : `no (${event.drafted.type})`,
+        assumption: event.direction ? "ok" : event.assumption ? `direction (${event.drafted.tests})` : `no (${event.drafted.tests})`,
+        verdict: event.verdict ? "ok" : `no (${event.drafted.verdict})`,
+        gate: event.gate ? "ok" : `no (${event.drafted.gate ? "gated" : "not gated"})`,
+      })),
+    );
+  }
+}
+console.log(`\nEval of ${reports[0]?.provider ?? "?"}${values.replay ? ` (replayed from ${values.replay})` : ""}`);
+console.table(reports.map((report) => ({ set: report.set, role: report.role, events: report.events.length, ...Object.fromEntries([...COLUMNS, "overall" as const].map((column) => [column, percent(report.scores[column])])) })));
 if (values.record) console.log(`answers kept in ${values.record}`);

@@ -1,39 +1,42 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runEval } from "../evals/harness.js";
+import { runEvals } from "../evals/harness.js";
 import { Recording } from "../evals/recording.js";
 import { tempDir } from "./helpers.js";
 
 describe("the eval harness", () => {
   it("scores the offline baseline on every sample event, and the baseline stays above 0.8", async () => {
-    const report = await runEval({ provider: "offline" });
+    const [report] = await runEvals({ provider: "offline", sets: ["sample"] });
+    if (!report) throw new Error("no sample set");
     expect(report.provider).toBe("offline:rules-v1");
     expect(report.events).toHaveLength(9);
     // Types, verdicts and gates are rules the offline drafter must keep; assumption picks may miss.
     expect(report.scores).toMatchObject({ type: 1, verdict: 1, gate: 1 });
-    expect(report.scores.assumption).toBeGreaterThanOrEqual(0.85);
+    expect(report.role).toBe("dev");
+    expect(report.scores.direction).toBeGreaterThanOrEqual(0.85);
+    expect(report.scores.assumption).toBeGreaterThanOrEqual(report.scores.direction);
     expect(report.scores.overall).toBeGreaterThan(0.8);
   });
 
   it("records a run's answers and scores them again from the file, with no model", async () => {
     const file = join(await tempDir(), "run.json");
-    const recorded = await runEval({ provider: "offline", record: file });
+    const [recorded] = await runEvals({ provider: "offline", sets: ["sample"], record: file });
     const recording = Recording.parse(JSON.parse(await readFile(file, "utf8")));
     expect(recording).toMatchObject({ provider: "offline", model: "rules-v1" });
     expect(recording.answers.filter((answer) => answer.call === "classify")).toHaveLength(9);
     expect(recording.answers.filter((answer) => answer.call === "decision")).toHaveLength(9);
-    const replayed = await runEval({ replay: file });
-    expect(replayed.provider).toBe("offline:rules-v1");
-    expect(replayed.events).toEqual(recorded.events);
+    const [replayed] = await runEvals({ replay: file, sets: ["sample"] });
+    expect(replayed!.provider).toBe("offline:rules-v1");
+    expect(replayed!.events).toEqual(recorded!.events);
 
     // The replay scores what the file says: a verdict changed in the file is scored as changed.
     const first = recording.answers.find((answer) => answer.call === "decision")!;
     const verdict = (first.output as { verdict: string }).verdict;
     (first.output as { verdict: string }).verdict = verdict === "PROCEED" ? "INVESTIGATE" : "PROCEED";
     await writeFile(file, JSON.stringify(recording));
-    const changed = await runEval({ replay: file });
-    expect(changed.events[0]!.verdict).toBe(!recorded.events[0]!.verdict);
-    expect(changed.scores.verdict).toBeLessThan(recorded.scores.verdict);
+    const [changed] = await runEvals({ replay: file, sets: ["sample"] });
+    expect(changed!.events[0]!.verdict).toBe(!recorded!.events[0]!.verdict);
+    expect(changed!.scores.verdict).toBeLessThan(recorded!.scores.verdict);
   });
 });
