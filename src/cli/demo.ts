@@ -32,10 +32,10 @@ const say = (text: string): void => {
 export async function runDemo(options: { json: boolean }): Promise<void> {
   const started = Date.now();
   const workspace = await copySampleWorkspace();
-  say(pc.bold(`leanos demo: sample workspace (GlamYouUp) copied to ${workspace}`));
+  say(pc.bold(`leanos demo: the sample workspace copied to ${workspace}`));
   // A git repository, so the approved canvas change shows up as a commit.
   const git = (...args: string[]) => spawnSync("git", ["-C", workspace, "-c", "user.name=leanos demo", "-c", "user.email=demo@localhost", ...args], { encoding: "utf8" });
-  const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "GlamYouUp sample workspace").status === 0;
+  const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "the sample workspace").status === 0;
   say(`Event: ${SAMPLE_EVENT}, drafted by the offline provider\n`);
   const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter() });
   let result: { thread: string; state: string; pending: Array<{ question: string; draft?: string; diff?: string }> };
