@@ -17,9 +17,9 @@ const textOf = (dir: string): string =>
     .map((file) => readFileSync(file, "utf8"))
     .join("\n");
 
-/** Capitalised words that are names anywhere: months, days, the canvas's own field labels, and places and firms every business text meets. */
+/** Capitalised words that are names anywhere: months, days, languages, the canvas's own field labels, and places and firms every business text meets. */
 const GENERIC = new Set(
-  "January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript".split(" "),
+  "January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript English".split(" "),
 );
 
 /**
