@@ -451,12 +451,11 @@ export function buildProgram(): Command {
       "\nThe source is the store this workspace uses now, and is left as it was. Stop schedules and workers\nfirst: the pass lease and each thread's lease are held while it copies, and a thread busy elsewhere\nstops it. Run it again to finish a migration cut short. Then point every process at the new store.\n\nExamples:\n  leanos migrate-store --to postgres://leanos@db.internal/leanos --workspace-id glamyouup\n  LEANOS_DATABASE_URL=postgres://... LEANOS_WORKSPACE_ID=glamyouup leanos migrate-store --to sqlite",
     )
     .action(async (options: { to: string; workspaceId?: string }, command: Command) => {
-      const [{ migrateStore, formatMigration, switchAdvice }, { openStore, storeChoiceOf, sameStore }] = await Promise.all([import("../runtime/migrateStore.js"), import("../store/open.js")]);
+      const [{ migrateStore, formatMigration, switchAdvice }, { openStore, storeChoiceOf, sameStore, targetChoiceOf }] = await Promise.all([import("../runtime/migrateStore.js"), import("../store/open.js")]);
       await withRuntime(
         command,
         async (runtime) => {
-          const env = { ...process.env, LEANOS_DATABASE_URL: options.to === "sqlite" ? "" : options.to, LEANOS_WORKSPACE_ID: options.workspaceId ?? process.env.LEANOS_WORKSPACE_ID ?? "" };
-          const choice = storeChoiceOf({ config: { ...runtime.workspace.config, database_url: undefined } }, env);
+          const choice = targetChoiceOf(options.to, options.workspaceId, runtime.workspace);
           if (sameStore(choice, storeChoiceOf(runtime.workspace))) throw new UsageError(`this workspace already uses ${runtime.store.where}; --to names where it should go`);
           const target = await openStore(runtime.workspace, choice);
           try {

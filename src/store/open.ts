@@ -13,16 +13,25 @@ export interface StoreChoice {
 
 export function storeChoiceOf(workspace: Pick<Workspace, "config">, env: NodeJS.ProcessEnv = process.env): StoreChoice {
   const url = env.LEANOS_DATABASE_URL || workspace.config.database_url;
+  return choiceOf(url, env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id, "LEANOS_DATABASE_URL (unset it to keep the state in .leanos/checkpoints.sqlite)");
+}
+
+/** Where `leanos migrate-store --to` points: "sqlite", or a database URL with the workspace's id (given, or as configured). */
+export function targetChoiceOf(to: string, workspaceId: string | undefined, workspace: Pick<Workspace, "config">, env: NodeJS.ProcessEnv = process.env): StoreChoice {
+  return choiceOf(to === "sqlite" ? undefined : to, workspaceId || env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id, '--to (or "sqlite")');
+}
+
+/** `named` says where the URL came from, for the message when it is not one. */
+function choiceOf(url: string | undefined, rawId: string | undefined, named: string): StoreChoice {
   if (!url) return { kind: "sqlite" };
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`LEANOS_DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to keep the state in .leanos/checkpoints.sqlite)`);
-  const raw = env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id;
-  if (!raw) {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`${named}: expected a postgres:// or postgresql:// URL`);
+  if (!rawId) {
     throw new UsageError(
       "a workspace kept in PostgreSQL needs an id that names its rows: add `workspace_id: NAME` to .leanos/config.yaml (the same on every machine that runs it), or set LEANOS_WORKSPACE_ID",
     );
   }
-  const parsed = WorkspaceId.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`workspace id "${raw}" ${describeZodIssues(parsed.error.issues)}`);
+  const parsed = WorkspaceId.safeParse(rawId);
+  if (!parsed.success) throw new UsageError(`workspace id "${rawId}" ${describeZodIssues(parsed.error.issues)}`);
   return { kind: "postgres", url, workspaceId: parsed.data };
 }
 

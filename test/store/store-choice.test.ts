@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storeChoiceOf } from "../../src/store/open.js";
+import { storeChoiceOf, targetChoiceOf } from "../../src/store/open.js";
 import { WorkspaceConfig } from "../../src/workspace/config.js";
 import { runCli, sampleCopy } from "../helpers.js";
 
@@ -28,6 +28,14 @@ describe("the store a workspace uses", () => {
     expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "postgres://db/x", LEANOS_WORKSPACE_ID: "Bad-Name" })).toThrow(/lowercase letters/);
     expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "mysql://db/x", LEANOS_WORKSPACE_ID: "shop" })).toThrow(/postgres:\/\//);
     expect(() => WorkspaceConfig.parse({ database_url: "http://db" })).toThrow(/postgres/);
+  });
+
+  it("is, for migrate-store --to, the SQLite file or the URL given, with the id given or configured (never the configured URL)", () => {
+    const onPostgres = config({ database_url: "postgres://db/one", workspace_id: "shop" });
+    expect(targetChoiceOf("sqlite", undefined, onPostgres, {})).toEqual({ kind: "sqlite" });
+    expect(targetChoiceOf("postgres://db/two", undefined, onPostgres, {})).toEqual({ kind: "postgres", url: "postgres://db/two", workspaceId: "shop" });
+    expect(targetChoiceOf("postgres://db/two", "other", onPostgres, { LEANOS_WORKSPACE_ID: "env" })).toMatchObject({ workspaceId: "other" });
+    expect(() => targetChoiceOf("mysql://db/x", "shop", config(), {})).toThrow(/--to \(or "sqlite"\): expected a postgres:\/\//);
   });
 
   it("reports a database it cannot reach with its URL (password hidden), and exits 1", async () => {
