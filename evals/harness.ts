@@ -81,7 +81,7 @@ async function scoreSet(set: EvalSet, choice: { provider?: string; model?: strin
   let provider = "";
   try {
     for (const expected of expectations.events) {
-      const result = await runtime.startEvent(await readEvent({ file: join(workspace, "events", expected.file), today: "2026-11-25" }));
+      const result = await runtime.startEvent(await readEvent({ file: join(set.events, expected.file), today: "2026-11-25" }));
       const read = async <T>(file: string): Promise<T> => matter(await readFile(join(result.dir, file), "utf8"), {}).data.output as T;
       const meta = (await runtime.resolve(result.thread)).meta;
       provider = `${meta.provider}:${meta.model}`;

@@ -8,6 +8,7 @@ import { readCanvas, type Canvas } from "../src/canvas/canvas.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import type { ActionTemplate, StageContext } from "../src/stages/context.js";
 import type { PlannedAction, StageOutputs } from "../src/stages/schemas.js";
+import { canvasOf, OTHER_COMPANY_SECTIONS } from "./fakes/otherCompany.js";
 import { eventFile, repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
 
 // Every artifact leanos writes must parse with gray-matter, front-matter included, whatever the event
@@ -149,7 +150,54 @@ describe("action asset templates", async () => {
     ]);
     expect(assets.get("email.md")!.data["internal notes (not for publication)"]).toBe(text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%."));
     expect(assets.get("linkedin-post.md")!.data["figures used"]).toEqual([{ figure, "sign-off": `pending from ${text("ElsaAI")}` }]);
-    expect(assets.get("case-study.md")!.content).toContain("AT&T <Labs>'s try-on");
+    // The company's name is written as it is, where the text names the company.
+    expect(assets.get("case-study.md")!.content).toContain("started with AT&T <Labs> on a defined scope");
+  });
+
+  it("read right for a company that is not the sample: its own names and canvas, none of the sample's product or market words", async () => {
+    const other = canvasOf(OTHER_COMPANY_SECTIONS);
+    const data = outputs((plain) => plain, true);
+    // A thread of the other company: its customer, segment, figures and assumption.
+    const thread: Outputs = {
+      ...data,
+      input: {
+        ...data.input!,
+        title: "Halvard Medical renewed",
+        summary: "Halvard Medical renewed for three years after a quarter with no audit finding.",
+        facts: [
+          { kind: "money", text: "$240K a year", value: 240_000 },
+          { kind: "percent", text: "40% faster labeling updates", value: 40 },
+        ],
+        organizations: ["Halvard Medical"],
+        people: ["Noor Haddad"],
+        segment: "device-makers",
+      },
+      hypothesis: {
+        tests: [{ assumption_id: "A2", title: "Regulatory buyers pay for reviewed translation", direction: "validates", previous_confidence: 50, proposed_confidence: 70, evidence: "Renewed at the reviewed rate." }],
+        summary: "A2 rises.",
+      },
+      implication: { ...data.implication!, factors: [{ name: "strategic value", score: 0.6, rationale: "A reference client." }], risks: ["The client has not cleared the figure for publication."] },
+      decision: { ...data.decision!, statement: "PROCEED: a case study.", rationale: "Impact 0.6." },
+    };
+    const context = { ...contextFor(other, thread, (plain) => plain), thread: "sales/halvard-medical-renewed", event: { text: "Halvard Medical renewed", date: "2026-11-18", source: "renewal.pdf" } } as StageContext;
+    const rendered = new Map<string, string>();
+    for (const template of templates) {
+      const action = actionOf(template);
+      for (const asset of await assetsOf(template)) rendered.set(`${template.action.type} ${asset.name}`, renderAsset(asset.text, actionView(context, action, template, [action])));
+    }
+    const SAMPLE_WORDS = /try-on|garment|shopper|fashion|luxury|sizing|\breturns?\b|\bSKUs?\b|holdout|white-label|co-branded|product page|GlamYouUp|ElsaAI/i;
+    for (const [where, text] of rendered) expect(text.match(SAMPLE_WORDS)?.[0], where).toBeUndefined();
+    // What is specific comes from the thread and the canvas.
+    expect(rendered.get("marketing:create case-study.md")).toContain("# Halvard Medical: 40% faster labeling updates");
+    expect(rendered.get("marketing:create case-study.md")).toContain("started with Lingotrue Translations on a defined scope");
+    expect(rendered.get("marketing:create case-study.md")).toContain("- Terminology drift");
+    expect(rendered.get("marketing:research research-brief.md")).toContain("`device-makers` (Medical-device manufacturers)");
+    expect(rendered.get("marketing:research research-brief.md")).toContain("- One sentence (canvas `07-uvp`): Regulated translation that passes audits");
+    expect(rendered.get("sales:qualify call-script.md")).toContain("- **Audit exposure:** Is this a problem at Halvard Medical?");
+    expect(rendered.get("sales:qualify call-script.md")).toContain("(the usual buying centre, from canvas `04-segments`: Head of Regulatory Affairs (economic buyer)");
+    expect(rendered.get("sales:demo pitch-outline.md")).toContain("| They already use: Generalist agencies | Where it falls short (canvas `05-problem`): Rotating linguists, weak subject review.");
+    expect(rendered.get("sales:demo pitch-outline.md")).toContain("- **Message for this segment:** Labeling your notified body never questions.");
+    expect(rendered.get("sales:pilot pilot-checklist.md")).toContain("- Proof on record for this segment: zero translation findings");
   });
 });
 

@@ -146,6 +146,8 @@ describe("the marketing chain", () => {
     expect(await files(dir)).toEqual(["blog.md", "case-study.md", "email.md", "linkedin-post.md", "linkedin.md", "newsletter.md", "research-brief.md"]);
     expect(existsSync(join(workspace, "artifacts", "outbox"))).toBe(false);
     expect(await readFile(join(dir, "case-study.md"), "utf8")).toContain("38%");
+    // Every document says it was filled by the offline rules, not written by a model or a person.
+    for (const name of await files(dir)) expect(matter(await readFile(join(dir, name), "utf8")).data).toMatchObject({ drafted_by: "offline", model: "rules-v1" });
 
     const promote = await step(workspace, [...now, "approve", CAMPAIGN]);
     expect(promote.pending[0]).toMatchObject({ action_id: "act-4" });
@@ -155,7 +157,9 @@ describe("the marketing chain", () => {
     const payloads = await Promise.all(afterPublish.map(async (name) => JSON.parse(await readFile(join(outbox, name), "utf8")) as Record<string, string | boolean>));
     expect(payloads.map((payload) => payload.channel).sort()).toEqual(["blog", "linkedin", "newsletter"]);
     for (const payload of payloads) {
-      expect(payload).toMatchObject({ dry_run: true, thread: CAMPAIGN, action_id: "act-3", action_type: "marketing:publish", approved_by: "bella" });
+      expect(payload).toMatchObject({ dry_run: true, thread: CAMPAIGN, action_id: "act-3", action_type: "marketing:publish", approved_by: "bella", drafted_by: "offline" });
+      // The mark travels in the payload; the body that would be posted has no front matter.
+      expect(String(payload.body)).not.toMatch(/^---|drafted_by/);
       expect(String(payload.url)).toContain("utm_campaign=case-study-luxury-brands-prefer-white");
       expect(String(payload.body).length).toBeGreaterThan(200);
     }
@@ -296,7 +300,10 @@ describe("action templates are data", () => {
     const plan_ = await plan(workspace, started.thread);
     expect(plan_).toEqual([expect.objectContaining({ type: "marketing:webinar", status: "completed", outcome: "planned" })]);
     const text = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "webinar-plan.md"), "utf8");
-    expect(text).toBe("# Webinar with ElsaAI\n\nHeadline number: 38% return reduction achieved in the pilot\nDecision: PROCEED: capture the ElsaAI win and turn its evidence into a case study for the luxury-fashion segment\n");
+    // Filled by the offline rules, and marked so.
+    expect(text).toBe(
+      "---\ndrafted_by: offline\nmodel: rules-v1\n---\n# Webinar with ElsaAI\n\nHeadline number: 38% return reduction achieved in the pilot\nDecision: PROCEED: capture the ElsaAI win and turn its evidence into a case study for the luxury-fashion segment\n",
+    );
   });
 
   it("refuses a template whose routing names an unknown action type, naming the file", async () => {

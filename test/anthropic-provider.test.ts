@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import matter from "gray-matter";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { selectDrafter } from "../src/llm/select.js";
 import type { StageDrafter } from "../src/llm/provider.js";
@@ -180,7 +181,10 @@ describe("the anthropic provider against a local Messages API", () => {
     const approved = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env });
     expect(approved.exitCode, approved.stderr).toBe(0);
     const caseStudy = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"), "utf8");
-    expect(caseStudy).toBe("# Finished by the model\n\nEvery fact kept.\n");
+    // The model's text, marked as the model's.
+    const written = matter(caseStudy);
+    expect(written.content).toBe("# Finished by the model\n\nEvery fact kept.\n");
+    expect(written.data).toMatchObject({ drafted_by: "anthropic", model: expect.any(String) });
     const documentCalls = server.requests.filter((request) => request.tool === "write_documents");
     expect(documentCalls.length).toBeGreaterThanOrEqual(1);
     // The filled templates travel with the request, after the thread's history, which is read from the cache.

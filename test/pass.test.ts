@@ -98,6 +98,10 @@ describe("leanos pass", () => {
     expect(a4[0]!.sources).toEqual([...sources].sort());
     const proposal = await meta(workspace, a4[0]!.thread);
     expect(proposal).toMatchObject({ type: "marketing", pattern: { key: "validated:A4", sources: [...sources].sort() } });
+    // The event says where it came from in a field the drafter reads, not in its prose.
+    expect(proposal.event.origin).toEqual({ kind: "pattern", threads: [...sources].sort() });
+    const decision = matter(await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "4-decision.md"), "utf8"), {}).data.output as { statement: string };
+    expect(decision.statement).toMatch(/case study campaign/);
     const input = matter(await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "1-input.md"), "utf8"), {}).data.output as { summary: string };
     for (const thread of sources) expect(input.summary).toContain(`threads/${thread}`);
 

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import matter from "gray-matter";
@@ -22,8 +22,22 @@ let apiUrl: string;
 let stop: () => Promise<void>;
 let workspace: string;
 
+// A large deal that tests a belief no other test settles, so its decision waits for a person
+// whatever the tests before it did to the canvas.
+const GATED_EVENT = "90-marketplace-deal-signed.md";
+const GATED_TEXT = `---
+date: 2026-11-20
+source: signed contract
+---
+Marketplace deal signed with Halvard Group: $2.4M ARR, 3-year contract on per-session pricing.
+
+- They chose per-session pricing over a flat license, so their cost tracks usage.
+- Exclusive integration in their app for the contract's term.
+`;
+
 beforeAll(async () => {
   workspace = await sampleCopy();
+  await writeFile(join(workspace, "events", GATED_EVENT), GATED_TEXT);
   const git = (...args: string[]) => execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
   git("init", "--quiet");
   git("add", "-A");
@@ -138,7 +152,7 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
 
 describe("a wrong answer through the SDK", () => {
   it("changes nothing: the thread still waits, with the refusal in a new question", async () => {
-    const { id, values } = await newThread("01-elsaai-deal-closed.md");
+    const { id, values } = await newThread(GATED_EVENT);
     const first = values.__interrupt__![0]!;
     const before = await client.threads.getState(id);
 
@@ -168,7 +182,7 @@ describe("the CLI through --server", () => {
   const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { LEANOS_USER: "bella" } });
 
   it("starts an event, lists what waits, refuses a wrong answer naming the field, and answers", async () => {
-    const started = await cli(["event", "--file", join(workspace, "events", "07-pilot-result-kaori.md")]);
+    const started = await cli(["event", "--file", join(workspace, "events", GATED_EVENT)]);
     expect(started.exitCode, started.stderr).toBe(0);
     const result = JSON.parse(started.stdout) as { thread: string; state: string; pending: Array<{ id: string; kind: string; thread: string; fields?: string[] }> };
     expect(result.state).toBe("waiting");

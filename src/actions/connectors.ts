@@ -19,6 +19,9 @@ export interface OutboundMessage {
   url?: string;
   scheduled_for?: string;
   approved_by: string;
+  /** Who drafted the body: `offline` for the offline rules, the provider of the model that wrote it, or `template`. */
+  drafted_by?: string;
+  model?: string;
 }
 
 export interface SendReceipt {

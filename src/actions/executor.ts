@@ -10,6 +10,7 @@ import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
 import type { Connector, SendReceipt } from "./connectors.js";
+import { draftedDocument, markDrafted, type DraftedBy } from "./draftedBy.js";
 import { scoreLead } from "./icp.js";
 import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
 import { actionView, renderAsset } from "./view.js";
@@ -82,9 +83,16 @@ async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: 
   }
   for (const document of documents) {
     const text = finished?.get(document.name);
-    await writeFileAtomically(root, document.path, text === undefined ? document.skeleton : text.endsWith("\n") ? text : `${text}\n`);
+    const written = text === undefined ? document.skeleton : text.endsWith("\n") ? text : `${text}\n`;
+    await writeFileAtomically(root, document.path, markDrafted(document.path, written, draftedBy(env, text !== undefined)));
   }
   return documents.map((document) => document.path);
+}
+
+/** Who wrote an action's documents: the model that finished them, or the rules or template that filled them. */
+function draftedBy(env: ExecutionEnv, byModel: boolean): DraftedBy {
+  if (byModel || env.drafter?.provider === "offline") return { drafted_by: env.drafter!.provider, model: env.drafter!.model };
+  return { drafted_by: "template" };
 }
 
 function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names: readonly string[]): Array<{ name: string; url: string; utm: string }> {
@@ -178,7 +186,7 @@ export async function runAction(
       ? [2, 9, 16].map((day) => ({ channel: "linkedin", day, path: artifacts[0]!, scheduled_for: addDays(env.context.today, day) }))
       : artifacts.map((path) => ({ channel: path.replace(/^.*\//, "").replace(/(-act-\d+)?\.md$/, ""), day: 0, path, scheduled_for: undefined }));
     for (const message of messages) {
-      const body = await readFile(join(root, message.path), "utf8");
+      const { body, by } = draftedDocument(message.path, await readFile(join(root, message.path), "utf8"));
       const channel = channels.find((candidate) => candidate.name === message.channel);
       receipts.push(
         await env.connector.send({
@@ -192,6 +200,7 @@ export async function runAction(
           ...(channel ? { url: channel.url } : {}),
           ...(message.scheduled_for ? { scheduled_for: message.scheduled_for } : {}),
           approved_by: approval.by,
+          ...(by ? { drafted_by: by.drafted_by, ...(by.model ? { model: by.model } : {}) } : {}),
         }),
       );
     }

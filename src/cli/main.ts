@@ -130,7 +130,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .addHelpText("after", "\nExample:\n  leanos --workspace ./my-company event \"ElsaAI deal closed: $1.1M ARR\"\n  leanos pending\n  leanos approve sales/elsaai-deal-closed");
+    .addHelpText("after", "\nExample:\n  leanos --workspace ./my-company event \"Acme deal closed: $40K ARR\"\n  leanos pending\n  leanos approve sales/acme-deal-closed");
 
   program.hook("preAction", (_program, action) => {
     const asked = (action.optsWithGlobals() as GlobalOptions).server;
@@ -207,7 +207,7 @@ export function buildProgram(): Command {
     .option("-d, --date <date>", "when it happened, YYYY-MM-DD (default: the file's date, else today)")
     .option("-p, --provider <provider>", "offline, anthropic:MODEL or openai:MODEL (any OpenAI-compatible server at OPENAI_BASE_URL); default: anthropic when ANTHROPIC_API_KEY is set, else offline")
     .option("-m, --model <model>", "the model name for the provider")
-    .addHelpText("after", '\nExamples:\n  leanos event "ElsaAI deal closed: $1.1M ARR, 38% return reduction" --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  cat note.md | leanos event -')
+    .addHelpText("after", '\nExamples:\n  leanos event "Acme deal closed: $40K ARR, 3-year term" --source contract.pdf\n  leanos event --file events/01-acme-deal-closed.md --json\n  cat note.md | leanos event -')
     .addHelpText("after", "\nThe event must be UTF-8 text without NUL bytes, at most max_event_kb (.leanos/config.yaml, default 256) KB.")
     .action(async (text: string | undefined, options: { file?: string; type?: string; source?: string; date?: string; provider?: string; model?: string }, command: Command) => {
       const url = serverOf(command);
@@ -245,7 +245,7 @@ export function buildProgram(): Command {
     .argument("<thread>", "the thread (slug or unique prefix)")
     .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
     .addOption(INTERRUPT_OPTION())
-    .addHelpText("after", "\nExamples:\n  leanos approve sales/elsaai-deal-closed\n  leanos approve elsaai --edit '{\"title\":\"Publish the case study in January\"}'")
+    .addHelpText("after", "\nExamples:\n  leanos approve sales/acme-deal-closed\n  leanos approve acme --edit '{\"title\":\"Publish the case study in January\"}'")
     .action(async (thread: string, options: { edit?: string; interrupt?: string }, command: Command) => {
       let edits: Record<string, unknown> | undefined;
       if (options.edit !== undefined) {

@@ -49,7 +49,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       title: classification.title,
       created_at: created,
       updated_at: created,
-      event: { date: event.date, source: event.source, text: event.text, ...(event.file ? { file: event.file } : {}) },
+      event: { date: event.date, source: event.source, text: event.text, ...(event.file ? { file: event.file } : {}), ...(event.origin ? { origin: event.origin } : {}) },
       graph: env.spec.name,
       provider: env.drafter.provider,
       model: env.drafter.model,

@@ -1,3 +1,4 @@
+import { stageNeedsPerson } from "../gates/policy.js";
 import type { WorkspaceStore } from "../store/store.js";
 import { join, relative } from "node:path";
 import type { Canvas } from "../canvas/canvas.js";
@@ -143,7 +144,7 @@ export class GraphKit {
   gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {
     const threshold = this.env.workspace.config.approval_threshold;
     const impact = state.impact ?? null;
-    const required = node.gates.includes("always") || (node.gates.includes("impact") && impact !== null && impact >= threshold);
+    const required = stageNeedsPerson(node.gates, impact, threshold);
     return { impact, threshold, required };
   }
 

@@ -108,7 +108,7 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
         "Pattern across threads: a campaign can tell this story with the customers' numbers.",
       ].join(" ");
       log(`pattern ${key}: proposing a campaign from ${linked.join(", ")}`);
-      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})` }, "marketing", undefined, { key, sources: linked });
+      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})`, origin: { kind: "pattern", threads: linked } }, "marketing", undefined, { key, sources: linked });
       proposed.push({ pattern: key, thread: result.thread, sources: linked });
       collector.add((await runtime.resolve(result.thread)).meta);
     }

@@ -159,7 +159,8 @@ export class Runtime {
 
   /** The graph input that starts a thread, from its meta.json: what the claim found, so the graph's claim takes the folder up. */
   private initialInput(meta: ThreadMeta): ThreadStart {
-    const event: RawEvent = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(meta.event.file ? { file: meta.event.file } : {}) };
+    const { origin, file } = meta.event;
+    const event: RawEvent = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(file ? { file } : {}), ...(origin ? { origin } : {}) };
     return { event, type: meta.type, title: meta.title, ...(meta.origin ? { origin: meta.origin } : {}), ...(meta.pattern ? { pattern: meta.pattern } : {}) };
   }
 

@@ -38,6 +38,7 @@ export async function startApprovedOpportunities<Result extends { thread: string
       text: `${opportunity.title}. ${opportunity.rationale} Follow-up of threads/${thread}.`,
       date: stamp.slice(0, 10),
       source: `threads/${thread}/6-learning.md (${opportunity.id})`,
+      origin: { kind: "opportunity", threads: [thread] },
     };
     const result = await followUps.start(followUpId(thread, opportunity.id), event, opportunity.type, thread);
     await followUps.metas.update(thread, (current) => ({

@@ -22,8 +22,20 @@ export const ActionTypeName = z
 const Score = z.number().min(0).max(1);
 const Percent = z.number().int().min(0).max(100);
 
+/**
+ * Where an event came from, said by whoever made it and never read from its prose: handed in from
+ * outside (a report), or made by leanos from an approved opportunity of a thread's learning or from a
+ * pattern a pass found across threads.
+ */
+export const EventOrigin = z.object({
+  kind: z.enum(["report", "opportunity", "pattern"]),
+  /** The threads it was made from. */
+  threads: z.array(z.string()),
+});
+export type EventOrigin = z.infer<typeof EventOrigin>;
+
 /** A raw business event as it is handed over. */
-export const RawEvent = z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional() });
+export const RawEvent = z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional(), origin: EventOrigin.optional() });
 export type RawEvent = z.infer<typeof RawEvent>;
 
 export const Fact = z.object({

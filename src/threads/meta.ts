@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GateKind } from "../gates/kind.js";
-import { IsoDate, ThreadType } from "../stages/schemas.js";
+import { EventOrigin, IsoDate, ThreadType } from "../stages/schemas.js";
 
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
@@ -65,7 +65,7 @@ export const ThreadMeta = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   // The event's text is kept (events are short) so a pass can link a lead to the campaign it names.
-  event: z.object({ date: IsoDate, source: z.string(), file: z.string().optional(), text: z.string().default("") }),
+  event: z.object({ date: IsoDate, source: z.string(), file: z.string().optional(), text: z.string().default(""), origin: EventOrigin.optional() }),
   graph: z.string(),
   provider: z.string(),
   model: z.string(),

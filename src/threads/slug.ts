@@ -1,6 +1,6 @@
 const STOP_WORDS = new Set(["a", "an", "the", "of", "for", "and", "to", "in", "on", "at", "with", "by", "from"]);
 
-/** A short, readable folder name from an event title: `ElsaAI deal closed: $1.1M` -> `elsaai-deal-closed`. */
+/** A short, readable folder name from an event title: `Acme deal closed: $40K` -> `acme-deal-closed`. */
 export function slugify(title: string, maxWords = 6): string {
   const words = title
     .normalize("NFKD")

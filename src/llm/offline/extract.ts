@@ -6,6 +6,9 @@ import type { Fact } from "../../stages/schemas.js";
 
 type FactT = z.infer<typeof Fact>;
 
+// Money, percentages and counts are read by patterns rather than compromise's money(), percentages()
+// and numbers(): tried on the sample's events (2026-11-28), compromise read "$1.1M" as 1.1, missed
+// "$46K/year", and joined "€84,000 and $2.5 million, 1,200" into one number, 2,501,200.
 const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
 const MONEY = /([$€£])\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|b|bn|thousand|million|billion)?\b/gi;
 const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
@@ -52,7 +55,7 @@ export function extractFacts(text: string, reference: Date): FactT[] {
 }
 
 const NOT_NAMES = new Set(
-  "The This That These Those Our We Their They Our It Its Note Source Date Today Yesterday Tomorrow Signed Contract Pilot Deal Deals Result Results Customer Customers Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Q1 Q2 Q3 Q4 AI ARR MRR ACV SDK DTC SMB CEO COO CTO CFO CMO VP API SEO UTM ICP KPI ROI B2B B2C Head Shopify LinkedIn Google".split(
+  "The This That These Those Our We Their They Our It Its Note Source Date Today Yesterday Tomorrow Signed Contract Pilot Deal Deals Result Results Customer Customers Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Q1 Q2 Q3 Q4 AI ARR MRR ACV SDK DTC SMB CEO COO CTO CFO CMO VP API SEO UTM ICP KPI ROI B2B B2C Head".split(
     " ",
   ),
 );
@@ -67,7 +70,13 @@ function clean(name: string): string {
     .trim();
 }
 
-const TITLE_WORDS = /\b(Chief|Head|VP|Vice|President|Director|Manager|Officer|Founder|Lead|CEO|COO|CTO|CFO|CMO|CDO|Buyer|Engineer)\b/;
+const TITLE_WORDS = /\b(Chief|Head|VP|Vice|President|Director|Manager|Officer|Founder|Co-founder|Owner|Partner|Lead|CEO|COO|CTO|CFO|CMO|CDO|Buyer|Engineer)\b/;
+// A title word in a job title may be written in lower case ("Ana Silva, founder").
+const ANY_CASE_TITLE = `\\b(?:${TITLE_WORDS.source
+  .slice(4, -3)
+  .split("|")
+  .map((word) => `[${word[0]}${word[0]!.toLowerCase()}]${word.slice(1)}`)
+  .join("|")})\\b`;
 const PERSON_NAME = "\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){1,2}";
 
 /** People and organisations named in the text (organisations exclude the company itself). */
@@ -75,12 +84,14 @@ export function extractNames(text: string, ownCompany?: string): { people: strin
   const doc = nlp(text);
   const isName = (name: string): boolean => name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
   const people = new Set((doc.people().out("array") as string[]).map(clean).filter(isName));
-  // Names compromise does not know: "Firstname Lastname (Job title" or "by Firstname Lastname".
-  for (const match of text.matchAll(new RegExp(`(${PERSON_NAME}) \\((?=[^)]*${TITLE_WORDS.source})`, "gu"))) people.add(clean(match[1]!));
-  for (const match of text.matchAll(new RegExp(`\\b(?:by|Champion:|[Cc]ontact:?)\\s+(${PERSON_NAME})\\b`, "gu"))) {
+  // Names compromise does not know, by the job title beside them ("Firstname Lastname (Job title",
+  // "Firstname Lastname, job title") or by who did something ("signed by Firstname Lastname").
+  const titled = new RegExp(`(${PERSON_NAME})(?: \\(|, )(?=(?:[\\p{L}&-]+ ){0,3}?${ANY_CASE_TITLE})`, "gu");
+  for (const match of text.matchAll(titled)) if (!TITLE_WORDS.test(match[1]!)) people.add(clean(match[1]!));
+  for (const match of text.matchAll(new RegExp(`\\bby\\s+(${PERSON_NAME})\\b`, "gu"))) {
     if (!TITLE_WORDS.test(match[1]!)) people.add(clean(match[1]!));
   }
-  // A name listed next to a known person is a person too ("Bella Moreau, Priya Nair").
+  // A name listed next to a known person is a person too ("Firstname Lastname, Otherfirst Otherlast").
   for (const match of text.matchAll(new RegExp(`(${PERSON_NAME}),\\s+(${PERSON_NAME})`, "gu"))) {
     if (people.has(clean(match[1]!))) people.add(clean(match[2]!));
     if (people.has(clean(match[2]!))) people.add(clean(match[1]!));
@@ -88,7 +99,7 @@ export function extractNames(text: string, ownCompany?: string): { people: strin
   const places = new Set((doc.places().out("array") as string[]).flatMap((place) => clean(place).split(/,?\s+/)));
   const personWords = new Set([...people].flatMap((person) => person.split(" ")));
   const candidates: string[] = [];
-  // CamelCase and brand-like words (ElsaAI, FitMirror) are names wherever they stand.
+  // CamelCase and brand-like words (a product or company written as one word with inner capitals) are names wherever they stand.
   for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);
   // Capitalised runs not at the start of a sentence.
   for (const match of text.matchAll(/(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu)) candidates.push(match[1]!);
@@ -120,7 +131,7 @@ export function extractNames(text: string, ownCompany?: string): { people: strin
 
 /**
  * The event's headline: its first sentence, or the part before a colon when that part already
- * names the event in three words or more ("ElsaAI deal closed: $1.1M ARR").
+ * names the event in three words or more ("Acme deal closed: $40K ARR").
  */
 export function headline(text: string): string {
   const first = text.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim()).find((line) => line.length > 0) ?? "event";
@@ -135,13 +146,27 @@ export function headline(text: string): string {
   return title;
 }
 
-/** Sentences of the text, without markdown headings. */
+/**
+ * Sentences of the text, without markdown headings. A line break ends a sentence when the line is
+ * a list item or table row, when the next one is, or when the line ends in punctuation: notes and
+ * CRM exports put one fact per line with no full stop. A wrapped line of prose (the next starts in
+ * lower case) stays in its sentence.
+ */
 export function sentences(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => !/^#/.test(line.trim()))
-    .join(" ")
-    .split(/(?<=[.!?])\s+(?=[A-Z0-9"$])/)
+  const units: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.length === 0 || line.startsWith("#") || /^\|?[\s:|-]+\|?$/.test(line)) {
+      units.push("");
+      continue;
+    }
+    const item = /^([-*+•]|\d+[.)])\s|^\|/.test(line);
+    const previous = units.at(-1);
+    if (previous && !item && /^\p{Ll}/u.test(line) && !/[.!?:]$/.test(previous)) units[units.length - 1] = `${previous} ${line}`;
+    else units.push(line.replace(/^([-*+•]|\d+[.)])\s+/, ""));
+  }
+  return units
+    .flatMap((unit) => unit.split(/(?<=[.!?])\s+(?=[\p{Lu}0-9"$€£])|(?<=[。！？])\s*/u))
     .map((sentence) => sentence.trim())
     .filter((sentence) => sentence.length > 0);
 }

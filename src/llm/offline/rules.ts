@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../../files/toolRoot.js";
-import { ActionTypeName, ThreadType, Verdict } from "../../stages/schemas.js";
+import { ActionTypeName, EventOrigin, ThreadType, Verdict } from "../../stages/schemas.js";
+import type { Reading } from "./reading.js";
 
 const EventKind = z.object({
   kind: z.string(),
@@ -11,6 +12,10 @@ const EventKind = z.object({
   outcome_known: z.boolean(),
   cash: z.number().min(0).max(1),
   cues: z.array(z.string()),
+  /** The type by the input skill's rule 3 when the event names no account. */
+  retype: z.object({ no_account: ThreadType.optional() }).default({}),
+  /** Events leanos made itself that this kind drafts, by origin and (optionally) the thread's type. */
+  origins: z.array(z.object({ kind: EventOrigin.shape.kind, type: ThreadType.optional() })).default([]),
   verdict: Verdict,
   statement: z.string(),
   actions: z.array(z.object({ type: ActionTypeName, title: z.string() })),
@@ -27,7 +32,6 @@ const OfflineRules = z.object({
   negative_cues: z.array(z.string()),
   moat_cues: z.array(z.string()),
   margin_cues: z.array(z.string()),
-  instruction_cues: z.array(z.string()),
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
 
@@ -43,18 +47,30 @@ export function countCues(text: string, cues: readonly string[]): number {
   return cues.reduce((count, cue) => count + (text.match(new RegExp(cue, "gi"))?.length ?? 0), 0);
 }
 
-/** The kind whose cues match most often; matches in the first line count double. */
-export function detectKind(text: string): EventKind {
+/**
+ * The kind of an event. One leanos made itself is drafted by the kind its origin names; an event
+ * from outside by the kind whose cues match its read sentences most often (the first line twice).
+ */
+export function detectKind(reading: Reading, origin?: EventOrigin, type?: ThreadType): EventKind {
   const rules = offlineRules();
-  const firstLine = text.split(/\r?\n/).find((line) => line.trim().length > 0) ?? "";
+  if (origin && origin.kind !== "report") {
+    const fits = rules.kinds.filter((kind) => kind.origins.some((entry) => entry.kind === origin.kind));
+    const chosen = fits.find((kind) => kind.origins.some((entry) => entry.kind === origin.kind && (entry.type === undefined || entry.type === type))) ?? fits[0];
+    if (chosen) return chosen;
+  }
   let best = rules.kinds[rules.kinds.length - 1]!;
   let bestScore = 0;
   for (const kind of rules.kinds) {
-    const score = countCues(text, kind.cues) + countCues(firstLine, kind.cues);
+    const score = countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues);
     if (score > bestScore) {
       best = kind;
       bestScore = score;
     }
   }
   return best;
+}
+
+/** The thread type of an event of this kind (the input skill's rule 3; see the YAML's header). */
+export function threadTypeOf(kind: EventKind, namesAccount: boolean): ThreadType {
+  return kind.retype.no_account && !namesAccount ? kind.retype.no_account : kind.type;
 }

@@ -1,0 +1,27 @@
+import { stringify as toYaml } from "yaml";
+import { parseFrontMatter } from "../files/parsed.js";
+
+// Every document an action writes says who drafted it, so nobody mistakes a template filled by the
+// offline rules for a model's or a person's writing. The mark is front matter: it stays with the
+// file, and what leaves the machine is the body alone, with the mark as a field of the payload.
+
+export interface DraftedBy {
+  /** The provider: `offline` for the rules, `anthropic`, `openai`..., `template` when nothing finished it. */
+  drafted_by: string;
+  model?: string;
+}
+
+/** The document with `drafted_by` (and `model`) set in its front matter, added when it has none. */
+export function markDrafted(file: string, text: string, by: DraftedBy): string {
+  const { data, content } = text.startsWith("---") ? parseFrontMatter(file, text) : { data: {}, content: text };
+  const front = toYaml({ ...data, ...by }).trimEnd();
+  return `---\n${front}\n---\n${content.replace(/^\r?\n/, "")}`;
+}
+
+/** A document split into the mark and the body that is sent. */
+export function draftedDocument(file: string, text: string): { body: string; by: DraftedBy | undefined } {
+  if (!text.startsWith("---")) return { body: text, by: undefined };
+  const { data, content } = parseFrontMatter(file, text);
+  const by = typeof data.drafted_by === "string" ? { drafted_by: data.drafted_by, ...(typeof data.model === "string" ? { model: data.model } : {}) } : undefined;
+  return { body: by ? content.replace(/^\r?\n/, "") : text, by };
+}

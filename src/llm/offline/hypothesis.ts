@@ -1,0 +1,116 @@
+import type { StageContext } from "../../stages/context.js";
+import type { HypothesisOutput } from "../../stages/schemas.js";
+import { extractFacts } from "./extract.js";
+import { eventTitle, type Reading } from "./reading.js";
+import { rankAssumptions, termsOf } from "./relevance.js";
+import { countCues, offlineRules, type EventKind } from "./rules.js";
+
+// The hypothesis stage by rules: which canvas assumptions an event tests, in which direction, with
+// which sentences as evidence, and how far each one's confidence should move.
+
+const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
+
+/** Each percentage in a text with the content words on either side of it (what it is a figure of). */
+function percentsIn(text: string): Array<{ value: number; context: Set<string> }> {
+  return [...text.matchAll(PERCENT)].map((match) => {
+    const before = text.slice(Math.max(0, match.index! - 60), match.index!);
+    const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 60);
+    return { value: Number(match[1]), context: termsOf(`${before.split(/[.;:]/).at(-1) ?? ""} ${after.split(/[.;:]/)[0] ?? ""}`) };
+  });
+}
+
+// A bar such as "30% better than" is a relative claim: only a figure of a change can meet it, not a rate.
+const COMPARATIVE_WORDS = new Set(["better", "more", "higher", "lower", "fewer", "faster", "cheaper", "than"]);
+const CHANGE_WORDS = new Set(["better", "lift", "more", "higher", "lower", "fewer", "up", "down", "reduction", "reduced", "reduce", "improvement", "increase", "decrease", "drop", "than", "vs"]);
+const isComparative = (context: Set<string>): boolean => [...context].some((term) => COMPARATIVE_WORDS.has(term));
+
+// An event often tests two related beliefs; a second or third assumption is kept when it scores at
+// least this share of the best one's relevance. Below it, the match is on words the event shares
+// with many assumptions, not on the claim.
+const CLOSE_SECOND = 0.6;
+const MOST_TESTS = 3;
+// Evidence is at most this many sentences: the ones that share most of the assumption's words.
+const EVIDENCE_SENTENCES = 3;
+
+// How far one event moves a belief, in confidence points: every relevant event counts for 10; one
+// that reports an outcome (a deal won, a figure measured) for 15 more than a signal of intent; each
+// figure in the evidence 5 more, up to 10 (two figures make a measurement; more repeat it).
+const BASE_SHIFT = 10;
+const OUTCOME_SHIFT = 15;
+const FIGURE_SHIFT = 5;
+const MOST_FIGURE_SHIFT = 10;
+// A setback moves a belief 60% as far as a success: one lost deal or missed figure more often has a
+// cause outside the belief (price, timing, one buyer) than one success has luck. An invalidated belief
+// falls to 20% at most: disproved, but kept in view in case the cause was elsewhere.
+const SETBACK_WEIGHT = 0.6;
+const INVALIDATED_CEILING = 20;
+
+/** The sentences that support an assumption: those sharing most of its words, in the event's order. */
+export function supportingSentences(reading: Reading, assumptionText: string): string[] {
+  const wanted = termsOf(assumptionText);
+  const scored = reading.sentences
+    .map((sentence, index) => ({ sentence, index, shared: [...termsOf(sentence)].filter((term) => wanted.has(term)).length }))
+    .filter((entry) => entry.shared > 0);
+  return scored
+    .sort((a, b) => b.shared - a.shared || a.index - b.index)
+    .slice(0, EVIDENCE_SENTENCES)
+    .sort((a, b) => a.index - b.index)
+    .map((entry) => entry.sentence);
+}
+
+function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: string, kind: EventKind): "validates" | "challenges" | "invalidates" {
+  // A number in the assumption is a bar the event either clears or misses.
+  const bar = percentsIn(`${assumption.title} ${assumption.hypothesis}`)[0];
+  // Only a figure about the same thing counts: "29% returns" says nothing of a "30% better conversion" bar.
+  const measured = bar
+    ? percentsIn(evidence).find(
+        (figure) => [...figure.context].some((term) => bar.context.has(term)) && (!isComparative(bar.context) || [...figure.context].some((term) => CHANGE_WORDS.has(term))),
+      )?.value
+    : undefined;
+  // Missing the bar by more than half of it is a disproof, not a shortfall.
+  if (bar && measured) return measured >= bar.value ? "validates" : measured < bar.value / 2 ? "invalidates" : "challenges";
+  // What happened decides the direction of the beliefs it tests: a deal won or a metric up supports
+  // them, a deal lost or a metric down goes against them, whatever words the evidence uses ("chose us
+  // over a cheaper quote" is a win). Only an event of mixed or no clear polarity is read from its words.
+  const rules = offlineRules();
+  const lean = Math.sign(countCues(evidence, rules.positive_cues) - countCues(evidence, rules.negative_cues));
+  const polarity = kind.polarity === "positive" ? 1 : kind.polarity === "negative" ? -1 : lean;
+  if (polarity >= 0) return "validates";
+  return assumption.status === "CHALLENGED" && kind.outcome_known ? "invalidates" : "challenges";
+}
+
+export function draftHypothesis(context: StageContext, reading: Reading, kind: EventKind): Pick<HypothesisOutput, "tests"> {
+  const ranked = rankAssumptions(context.canvas.assumptions, reading.text);
+  const top = ranked[0];
+  const chosen = top ? ranked.filter((entry, index) => index === 0 || (index < MOST_TESTS && entry.score >= top.score * CLOSE_SECOND)) : [];
+  const reference = new Date(`${context.event.date}T12:00:00Z`);
+  const tests: HypothesisOutput["tests"] = chosen.flatMap(({ assumption }) => {
+    const evidence = supportingSentences(reading, `${assumption.title} ${assumption.hypothesis}`);
+    if (evidence.length === 0) return [];
+    const evidenceText = evidence.join(" ");
+    const direction = directionOf(assumption, evidenceText, kind);
+    const figures = extractFacts(evidenceText, reference).length;
+    const shift = BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
+    const previous = assumption.confidence;
+    // One event never makes a belief certain (95) or impossible (5).
+    const proposed =
+      direction === "validates"
+        ? Math.min(95, previous + shift)
+        : direction === "challenges"
+          ? Math.max(5, previous - Math.round(shift * SETBACK_WEIGHT))
+          : Math.min(previous, INVALIDATED_CEILING);
+    return [{ assumption_id: assumption.id, title: assumption.title, direction, previous_confidence: previous, proposed_confidence: proposed, evidence: evidenceText }];
+  });
+  if (tests.length === 0) {
+    // A belief the canvas does not hold yet starts at 30%: stated, but one event short of a test.
+    tests.push({
+      assumption_id: "NEW",
+      title: `${eventTitle(reading, reading.text)}: a belief the canvas does not state yet`,
+      direction: "new",
+      previous_confidence: null,
+      proposed_confidence: 30,
+      evidence: reading.sentences.slice(0, 2).join(" ") || "The event reports nothing the rules can read.",
+    });
+  }
+  return { tests };
+}

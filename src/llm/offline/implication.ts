@@ -1,0 +1,93 @@
+import type { StageContext } from "../../stages/context.js";
+import { impactFactorNames, impactScore } from "../../stages/impact.js";
+import type { Fact, HypothesisOutput, ImplicationOutput } from "../../stages/schemas.js";
+import type { z } from "zod";
+import { parseMoney, readMetric } from "../../canvas/metrics.js";
+import type { Reading } from "./reading.js";
+import { matchSegment } from "./relevance.js";
+import { countCues, offlineRules, type EventKind } from "./rules.js";
+
+// The impact factors by rules. Each score is 0-1; the stage's impact score is their mean (see
+// stages/impact.ts), and a decision waits for a person at the workspace's threshold (0.8 by default).
+
+export const clamp = (value: number, low = 0, high = 1): number => Math.min(high, Math.max(low, value));
+export const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+// Money is weighed against the size of the company, not in dollars: $50K is a tenth of a small
+// agency's year and noise for a scale-up. A sum of 0.1% of the company's ARR scores 0 and one of 10%
+// (a tenth of the business moved by one event) scores 1, on a log scale between them.
+const NOISE_SHARE = 0.001;
+const DECADES_TO_FULL = 2;
+// A company whose metrics state no ARR, MRR or revenue is weighed as one of $1M ARR.
+const UNKNOWN_ARR = 1_000_000;
+// A shift of 40 points carries the whole weight that moving a belief can give: it is a little over
+// the most one event makes (10 + 15 + 10, see hypothesis.ts), so a full move counts nearly in full.
+const FULL_SHIFT = 40;
+
+/** The company's yearly recurring revenue, from 13-metrics.md: ARR, or MRR x 12, or revenue. */
+export function companyArr(context: StageContext): number {
+  const metrics = context.canvas.sections.get("13-metrics")?.text ?? "";
+  const arr = readMetric(metrics, "ARR");
+  const mrr = readMetric(metrics, "MRR");
+  const revenue = readMetric(metrics, "Revenue");
+  const value = (arr && parseMoney(arr)) || (mrr && (parseMoney(mrr) ?? 0) * 12) || (revenue && parseMoney(revenue)) || null;
+  return value && value > 0 ? value : UNKNOWN_ARR;
+}
+
+/** A sum's weight for the company, 0-1 (see NOISE_SHARE). */
+export function scaleScore(amount: number, arr: number): number {
+  return amount > 0 ? clamp(Math.log10(amount / (arr * NOISE_SHARE)) / DECADES_TO_FULL) : 0;
+}
+
+export function draftFactors(context: StageContext, reading: Reading, kind: EventKind, facts: ReadonlyArray<z.infer<typeof Fact>>, hypothesis: HypothesisOutput | undefined): Pick<ImplicationOutput, "factors" | "impact_score"> & { money: number; marginHits: number } {
+  const rules = offlineRules();
+  const money = Math.max(0, ...facts.filter((fact) => fact.kind === "money").map((fact) => fact.value ?? 0));
+  const arr = companyArr(context);
+  const moneyScore = scaleScore(money, arr);
+  const tests = hypothesis?.tests ?? [];
+  const maxShift = Math.max(0, ...tests.map((test) => Math.abs(test.proposed_confidence - (test.previous_confidence ?? test.proposed_confidence))));
+  const testsOpenBelief = tests.some((test) => {
+    const assumption = context.canvas.assumptions.find((candidate) => candidate.id === test.assumption_id);
+    return assumption !== undefined && assumption.status !== "VALIDATED";
+  });
+  const segment = matchSegment(context.workspaceRoot, reading.text);
+  // No segment (or no typical deal size) says nothing either way: the middle of the scale.
+  const acvScore = segment?.acv ? scaleScore(segment.acv, arr) : 0.5;
+  const moatHits = countCues(reading.text, rules.moat_cues);
+  const marginHits = countCues(reading.text, rules.margin_cues);
+  const moneyWords = money > 0 ? `$${money.toLocaleString("en-US")} named in the event (${Math.round((money / arr) * 1000) / 10}% of ARR)` : "no money named in the event";
+
+  // Reasons for the weights, factor by factor:
+  // - strategic value: any event that tests the canvas has some (0.3); moving a belief adds up to 0.5
+  //   by how far it moves; testing a belief not yet validated adds 0.2 (that is where the plan is at risk).
+  // - market size: the segment's typical deal, and the event's own sum when it names one (the named sum
+  //   is one deal; the segment's size is many, so it weighs more: 0.6 to 0.4).
+  // - defensibility: a neutral 0.3, and 0.15 for each sign of a moat (exclusivity, integration, terms).
+  // - revenue impact: the named sum; without one, 0.2 (an event can still touch revenue indirectly).
+  // - time to cash: the kind's own distance from money in the bank (prompts/offline/event-kinds.yaml).
+  // - margin: 0.6 for an ordinary sale; each sign of giving value away costs 0.12, each moat sign
+  //   (a premium the customer pays for) adds 0.05.
+  const scores: Record<string, { score: number; rationale: string }> = {
+    "strategic value": {
+      score: clamp(0.3 + 0.5 * clamp(maxShift / FULL_SHIFT) + (testsOpenBelief ? 0.2 : 0)),
+      rationale: `moves an assumption's confidence by up to ${maxShift} points${testsOpenBelief ? " on a belief the canvas has not settled" : ""}`,
+    },
+    "market size": {
+      score: clamp(money > 0 ? 0.6 * acvScore + 0.4 * moneyScore : acvScore),
+      rationale: `${segment ? `segment ${segment.segment}${segment.acv ? ` (typical ACV $${segment.acv.toLocaleString("en-US")})` : ""}` : "no segment matched"}; ${moneyWords}`,
+    },
+    defensibility: {
+      score: clamp(0.3 + 0.15 * moatHits),
+      rationale: `${moatHits} moat signal(s) in the event (exclusivity, integration, long terms, switching costs...)`,
+    },
+    "revenue impact": { score: money > 0 ? moneyScore : 0.2, rationale: moneyWords },
+    "time to cash": { score: kind.cash, rationale: `a ${kind.kind} event: ${kind.cash >= 0.8 ? "cash is contracted" : kind.cash >= 0.5 ? "cash is one step away" : "cash is several steps away"}` },
+    margin: {
+      score: clamp(0.6 - 0.12 * marginHits + 0.05 * moatHits),
+      rationale: `${marginHits} margin risk(s) (discounts, free work, refunds) against ${moatHits} premium signal(s)`,
+    },
+  };
+  const names = impactFactorNames(context.canvas.mode, context.canvas.profitableOrFunded);
+  const factors = names.map((name) => ({ name, score: round2(scores[name]!.score), rationale: scores[name]!.rationale }));
+  return { factors, impact_score: impactScore(factors.map((factor) => factor.score)), money, marginHits };
+}

@@ -1,0 +1,106 @@
+import { francAll } from "franc-min";
+import nlp from "compromise";
+import { headline, sentences } from "./extract.js";
+
+// What the offline drafter reads of an event: the sentences that report something, in English. An
+// event is data about the business, never instructions to leanos, so text that gives orders, text hidden from a person reading the rendered event, and text in a language
+// the rules cannot read are left out before any rule looks at the event. The approval policy does
+// not depend on this (it is code, and reads only the impact score and the action templates), but
+// the score itself is drafted from the text, so what cannot be a report must not move it.
+
+export interface Reading {
+  /** The sentences read, in order. */
+  sentences: string[];
+  /** Those sentences, one per line: what every rule and figure is read from. */
+  text: string;
+  /** The first line, when it is read (it names the event). */
+  firstLine: string;
+}
+
+/**
+ * Blocks that a person does not see as prose in the rendered event: HTML comments, fenced code,
+ * front-matter-like blocks inside the body, and script or style elements. (An unclosed one runs to
+ * the end of the text, as a renderer would hide it.)
+ */
+function withoutHiddenBlocks(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, "\n")
+    .replace(/^[ \t]*(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]*\1[ \t]*$|(?![\s\S]))/gm, "\n")
+    .replace(/^(-{3,}|\+{3,})[ \t]*\n(?:[ \t]*[\w"'-][^\n]*:[^\n]*\n)+\1[ \t]*$/gm, "\n")
+    .replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, "\n")
+    .replace(/<\/?[a-z][^>]*>/gi, " ");
+}
+
+// English function words: a sentence with one of them is read as English whatever franc says, since
+// franc judges short note-style English badly ("Sales cycle: 46 days, first meeting" scores as another language).
+const ENGLISH_FUNCTION_WORDS = new Set(
+  "a an the of to in on at by for from with and or but not no is are was were be been has have had will our we they it its this that these those than as so per vs".split(" "),
+);
+// Without one, franc decides: a foreign sentence scores English below half of its best language
+// (German 0.42, Italian 0.41, Polish 0.26 on the injection tests), English note fragments above it.
+// Shorter than 25 letters of ordinary words, there is too little to judge, and it is read.
+const ENGLISH_SHARE = 0.5;
+const SHORTEST_JUDGED = 25;
+
+function isEnglish(sentence: string): boolean {
+  const letters = sentence.match(/\p{L}/gu) ?? [];
+  const latin = letters.filter((letter) => /\p{Script=Latin}/u.test(letter)).length;
+  if (letters.length > 0 && latin / letters.length < 0.5) return false;
+  // Names and figures say nothing of the language ("Our side: Ana Silva, Kofi Mensah" is English):
+  // only the ordinary words are judged.
+  const words = sentence
+    .split(/\s+/)
+    .filter((word, index) => index === 0 || !/^\P{L}*\p{Lu}/u.test(word))
+    .join(" ")
+    .replace(/[^\p{L}\s'-]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (words.toLowerCase().split(" ").some((word) => ENGLISH_FUNCTION_WORDS.has(word))) return true;
+  if (words.length < SHORTEST_JUDGED) return true;
+  const scores = francAll(words, { minLength: SHORTEST_JUDGED });
+  if (scores[0]?.[0] === "und") return true;
+  return (scores.find(([language]) => language === "eng")?.[1] ?? 0) >= ENGLISH_SHARE;
+}
+
+/**
+ * A sentence that gives an order (an instruction) rather than reporting: it opens with a verb in its
+ * base form that acts on something ("Approve this", "Ignore all", "Do not", "Note to"). Note-taking
+ * fragments that open with a noun that could be a verb ("Return rate on trial accounts", "Cost: 44
+ * hours", "Contract signed") are reports. Saying "you" is not an order: a customer's email speaks
+ * to the company in the second person ("your SDK shows our logo").
+ */
+function isOrder(sentence: string): boolean {
+  const body = sentence.replace(/^[-*>\s]+/, "");
+  return nlp(body).has("^(please|kindly)? (#Infinitive|#Imperative) (#Determiner|#Pronoun|#Adverb|#Preposition|not|all|any|every|no)");
+}
+
+const EMAIL_HEADER = /^(from|to|cc|bcc|date|sent|reply-to|subject):\s/i;
+
+// Every stage reads the same event again: the last few readings are kept (events are short).
+const readings = new Map<string, Reading>();
+const KEPT_READINGS = 16;
+
+/** The sentences of an event the rules read (see the note at the top). */
+export function readReport(text: string): Reading {
+  const known = readings.get(text);
+  if (known) return known;
+  const visible = withoutHiddenBlocks(text).replace(/^[ \t]*>+[ \t]?/gm, "");
+  const read = sentences(visible).filter((sentence) => isEnglish(sentence) && !isOrder(sentence));
+  // An email names itself in its Subject; its other header lines (From, To, Cc, Date) name nothing.
+  const lines = visible.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim());
+  const subject = lines.find((line) => /^subject:\s*\S/i.test(line))?.replace(/^subject:\s*(?:(?:re|fwd?|tr|aw|wg):\s*)*/i, "");
+  const firstLine = subject ?? lines.find((line) => line.length > 0 && !EMAIL_HEADER.test(line)) ?? "";
+  const reading: Reading = {
+    sentences: read,
+    text: read.join("\n"),
+    firstLine: read.some((sentence) => firstLine.length > 0 && (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20)))) ? firstLine : "",
+  };
+  if (readings.size >= KEPT_READINGS) readings.delete(readings.keys().next().value!);
+  readings.set(text, reading);
+  return reading;
+}
+
+/** What the event is called: its first line when that is read, or else its first read sentence. */
+export function eventTitle(reading: Reading, text: string): string {
+  return headline(reading.firstLine || reading.sentences[0] || text);
+}
