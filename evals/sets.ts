@@ -25,11 +25,19 @@ export async function evalSets(): Promise<EvalSet[]> {
   // the dev set too); they draft against the sample's canvas.
   const more = toolPath("evals", "dev", "sample-more");
   if (existsSync(join(more, "expected.yaml"))) sets.push({ name: "sample-more", role: "dev", workspace: sample, events: join(more, "events"), expected: join(more, "expected.yaml") });
-  const companies = toolPath("evals", "companies");
-  if (!existsSync(companies)) return sets;
-  for (const entry of (await readdir(companies, { withFileTypes: true })).filter((entry) => entry.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const workspace = join(companies, entry.name);
-    if (existsSync(join(workspace, "expected.yaml"))) sets.push({ name: entry.name, role: "test", workspace, events: join(workspace, "events"), expected: join(workspace, "expected.yaml") });
+  // Whole companies: those under evals/dev/companies are dev (more than one company to shape general
+  // rules on), those under evals/companies are the test set.
+  sets.push(...(await companySets(toolPath("evals", "dev", "companies"), "dev")), ...(await companySets(toolPath("evals", "companies"), "test")));
+  return sets;
+}
+
+/** Each workspace folder under `dir` with an expected.yaml, as a set of the given role. */
+async function companySets(dir: string, role: EvalSet["role"]): Promise<EvalSet[]> {
+  if (!existsSync(dir)) return [];
+  const sets: EvalSet[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const workspace = join(dir, entry.name);
+    if (existsSync(join(workspace, "expected.yaml"))) sets.push({ name: entry.name, role, workspace, events: join(workspace, "events"), expected: join(workspace, "expected.yaml") });
   }
   return sets;
 }

@@ -13,7 +13,7 @@ import type {
 } from "../../stages/schemas.js";
 import { companyName } from "../prompt.js";
 import type { Classification, DraftRequest, StageDrafter } from "../provider.js";
-import { extractFacts, extractNames, headline, sentences } from "./extract.js";
+import { extractFacts, extractNames } from "./extract.js";
 import { draftHypothesis } from "./hypothesis.js";
 import { draftLearning } from "./learning.js";
 import { draftFactors } from "./implication.js";
@@ -32,7 +32,7 @@ function understood(context: StageContext): { reading: Reading; kind: EventKind 
 }
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
-  const names = input ?? { organizations: [] as string[], segment: null as string | null, title: headline(context.event.text) };
+  const names = input ?? { organizations: [] as string[], segment: null as string | null, title: eventTitle(readReport(context.event.text), context.event.text) };
   return {
     org: names.organizations[0] ?? "the customer",
     segment: names.segment ?? "target",
@@ -214,9 +214,9 @@ export class OfflineDrafter implements StageDrafter {
   }
 
   private sections(context: StageContext): SectionsOutput {
-    const text = context.event.text;
+    const { reading } = understood(context);
     const headings = context.skill.stage.sections ?? ["Notes"];
-    const eventSentences = sentences(text);
+    const eventSentences = reading.sentences;
     const facts = context.outputs.input?.facts ?? [];
     const filled = headings.map((heading) => {
       const wanted = termsOf(heading);
@@ -229,7 +229,7 @@ export class OfflineDrafter implements StageDrafter {
             : `The event says nothing on ${heading.toLowerCase()}.`;
       return { heading, content };
     });
-    return { summary: this.withFeedback(context.outputs.input?.summary ?? headline(text), context), sections: filled };
+    return { summary: this.withFeedback(context.outputs.input?.summary ?? eventTitle(reading, context.event.text), context), sections: filled };
   }
 
   private withFeedback(text: string, context: StageContext): string {

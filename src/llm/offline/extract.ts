@@ -79,8 +79,22 @@ const ANY_CASE_TITLE = `\\b(?:${TITLE_WORDS.source
   .join("|")})\\b`;
 const PERSON_NAME = "\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){1,2}";
 
+// Classify and input read the names of the same text: the last few answers are kept.
+const namesRead = new Map<string, { people: string[]; organizations: string[] }>();
+const KEPT_NAMES = 16;
+
 /** People and organisations named in the text (organisations exclude the company itself). */
 export function extractNames(text: string, ownCompany?: string): { people: string[]; organizations: string[] } {
+  const key = `${ownCompany ?? ""}\n${text}`;
+  const known = namesRead.get(key);
+  if (known) return { people: [...known.people], organizations: [...known.organizations] };
+  const names = readNames(text, ownCompany);
+  if (namesRead.size >= KEPT_NAMES) namesRead.delete(namesRead.keys().next().value!);
+  namesRead.set(key, names);
+  return { people: [...names.people], organizations: [...names.organizations] };
+}
+
+function readNames(text: string, ownCompany?: string): { people: string[]; organizations: string[] } {
   const doc = nlp(text);
   const isName = (name: string): boolean => name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
   const people = new Set((doc.people().out("array") as string[]).map(clean).filter(isName));

@@ -1,7 +1,7 @@
 import type { StageContext } from "../../stages/context.js";
 import type { LearningOutput } from "../../stages/schemas.js";
 import { formatMoney, parseMoney, readMetric } from "../../canvas/metrics.js";
-import { headline } from "./extract.js";
+import { eventTitle, readReport } from "./reading.js";
 import { clamp, round2 } from "./implication.js";
 import type { EventKind } from "./rules.js";
 
@@ -18,98 +18,97 @@ const CHAIN_REVERSAL = 15;
 const RETHINK_URGENCY = 0.1;
 
 export function draftLearning(context: StageContext, kind: EventKind): LearningOutput {
-    const text = context.event.text;
-    const hypothesis = context.outputs.hypothesis;
-    const actions = context.outputs.actions?.actions ?? [];
-    const facts = context.outputs.input?.facts ?? [];
-    const metrics = facts
-      .filter((fact) => fact.kind !== "date")
-      .slice(0, 8)
-      .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source }));
-    // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
-    // (A disqualified lead says nothing about the beliefs the thread tested.)
-    const closing = actions.map((action) => action.closing).find((state) => state === "closed-won" || state === "closed-lost");
-    const outcomeKnown = kind.outcome_known || closing !== undefined;
-    const lostChain = closing !== undefined && closing !== "closed-won";
-    const validations = (hypothesis?.tests ?? []).map((test) => {
-      const direction = lostChain && test.direction === "validates" ? "challenges" : test.direction;
-      const result = !outcomeKnown || direction === "new"
-        ? ("pending" as const)
-        : direction === "validates"
-          ? ("success" as const)
-          : direction === "challenges"
-            ? ("partial" as const)
-            : ("failure" as const);
-      const before = test.previous_confidence ?? test.proposed_confidence;
-      const after =
-        result === "pending" ? before : direction === test.direction ? test.proposed_confidence : Math.max(5, before - CHAIN_REVERSAL);
-      return {
-        assumption_id: test.assumption_id,
-        result,
-        confidence_before: test.previous_confidence,
-        confidence_after: after,
-        reasoning:
-          result === "pending"
-            ? "The event does not report an outcome yet; the actions will."
-            : closing
-              ? `The chain ended ${closing}; the event ${test.direction} the assumption: ${test.evidence.slice(0, 160)}`
-              : `The event ${test.direction} the assumption: ${test.evidence.slice(0, 200)}`,
-      };
-    });
-    const canvasUpdates: LearningOutput["canvas_updates"] = [];
-    for (const validation of validations) {
-      if (validation.result === "pending" || validation.assumption_id === "NEW") continue;
-      const assumption = context.canvas.assumptions.find((candidate) => candidate.id === validation.assumption_id);
-      if (!assumption) continue;
-      if (validation.confidence_after !== assumption.confidence) {
-        canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
-      }
-      // A challenge never lifts an invalidated belief back to "challenged".
-      const status =
-        validation.result === "failure" || (validation.result === "partial" && assumption.status === "INVALIDATED")
-          ? "INVALIDATED"
-          : validation.result === "partial"
-            ? "CHALLENGED"
-            : validation.confidence_after >= VALIDATED_AT
-              ? "VALIDATED"
-              : assumption.status;
-      if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
+  const hypothesis = context.outputs.hypothesis;
+  const actions = context.outputs.actions?.actions ?? [];
+  const facts = context.outputs.input?.facts ?? [];
+  const metrics = facts
+    .filter((fact) => fact.kind !== "date")
+    .slice(0, 8)
+    .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source }));
+  // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
+  // (A disqualified lead says nothing about the beliefs the thread tested.)
+  const closing = actions.map((action) => action.closing).find((state) => state === "closed-won" || state === "closed-lost");
+  const outcomeKnown = kind.outcome_known || closing !== undefined;
+  const lostChain = closing !== undefined && closing !== "closed-won";
+  const validations = (hypothesis?.tests ?? []).map((test) => {
+    const direction = lostChain && test.direction === "validates" ? "challenges" : test.direction;
+    const result = !outcomeKnown || direction === "new"
+      ? ("pending" as const)
+      : direction === "validates"
+        ? ("success" as const)
+        : direction === "challenges"
+          ? ("partial" as const)
+          : ("failure" as const);
+    const before = test.previous_confidence ?? test.proposed_confidence;
+    const after =
+      result === "pending" ? before : direction === test.direction ? test.proposed_confidence : Math.max(5, before - CHAIN_REVERSAL);
+    return {
+      assumption_id: test.assumption_id,
+      result,
+      confidence_before: test.previous_confidence,
+      confidence_after: after,
+      reasoning:
+        result === "pending"
+          ? "The event does not report an outcome yet; the actions will."
+          : closing
+            ? `The chain ended ${closing}; the event ${test.direction} the assumption: ${test.evidence.slice(0, 160)}`
+            : `The event ${test.direction} the assumption: ${test.evidence.slice(0, 200)}`,
+    };
+  });
+  const canvasUpdates: LearningOutput["canvas_updates"] = [];
+  for (const validation of validations) {
+    if (validation.result === "pending" || validation.assumption_id === "NEW") continue;
+    const assumption = context.canvas.assumptions.find((candidate) => candidate.id === validation.assumption_id);
+    if (!assumption) continue;
+    if (validation.confidence_after !== assumption.confidence) {
+      canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
     }
-    const impact = context.outputs.implication?.impact_score ?? 0.5;
-    // One follow-up per direction: the strongest validated belief becomes a story to tell, the
-    // weakest challenged one a business thread to rethink it.
-    const titleOf = (id: string): string => hypothesis?.tests.find((test) => test.assumption_id === id)?.title ?? id;
-    const opportunities: LearningOutput["opportunities"] = [];
-    const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
-    const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= VALIDATED_AT).sort((a, b) => gain(b) - gain(a))[0];
-    // A thread whose own actions produced the story needs no separate case-study thread.
-    const toldAlready = actions.some((action) => action.type === "marketing:create" && action.status === "completed");
-    if (validated && !toldAlready) {
-      opportunities.push({
-        title: `Case study: ${titleOf(validated.assumption_id)}`,
-        priority: round2(impact),
-        rationale: `${validated.assumption_id} reached ${validated.confidence_after}% on this thread's evidence; a named customer story helps the next buyers in the segment.`,
-        type: "marketing",
-      });
-    }
-    const challenged = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").sort((a, b) => a.confidence_after - b.confidence_after)[0];
-    if (challenged) {
-      opportunities.push({
-        title: `Rethink ${challenged.assumption_id}: ${titleOf(challenged.assumption_id)}`,
-        priority: round2(clamp(impact + RETHINK_URGENCY)),
-        rationale: `The event went against ${challenged.assumption_id} (now ${challenged.confidence_after}%); a business thread should decide what the canvas says instead.`,
-        type: "business",
-      });
-    }
-    const metricUpdates: LearningOutput["metric_updates"] = [];
-    const arr = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
-    const metricsText = context.canvas.sections.get("13-metrics")?.text ?? "";
-    const currentArr = readMetric(metricsText, "ARR");
-    const currentValue = currentArr ? parseMoney(currentArr) : null;
-    if (kind.kind === "deal-won" && arr?.value && currentArr && currentValue !== null) {
-      metricUpdates.push({ metric: "ARR", from: currentArr, to: formatMoney(currentValue + arr.value) });
-    }
-    const done = actions.filter((action) => action.status === "completed").length;
-    const outcome = `${headline(text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;
-    return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities };
+    // A challenge never lifts an invalidated belief back to "challenged".
+    const status =
+      validation.result === "failure" || (validation.result === "partial" && assumption.status === "INVALIDATED")
+        ? "INVALIDATED"
+        : validation.result === "partial"
+          ? "CHALLENGED"
+          : validation.confidence_after >= VALIDATED_AT
+            ? "VALIDATED"
+            : assumption.status;
+    if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
   }
+  const impact = context.outputs.implication?.impact_score ?? 0.5;
+  // One follow-up per direction: the strongest validated belief becomes a story to tell, the
+  // weakest challenged one a business thread to rethink it.
+  const titleOf = (id: string): string => hypothesis?.tests.find((test) => test.assumption_id === id)?.title ?? id;
+  const opportunities: LearningOutput["opportunities"] = [];
+  const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
+  const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= VALIDATED_AT).sort((a, b) => gain(b) - gain(a))[0];
+  // A thread whose own actions produced the story needs no separate case-study thread.
+  const toldAlready = actions.some((action) => action.type === "marketing:create" && action.status === "completed");
+  if (validated && !toldAlready) {
+    opportunities.push({
+      title: `Case study: ${titleOf(validated.assumption_id)}`,
+      priority: round2(impact),
+      rationale: `${validated.assumption_id} reached ${validated.confidence_after}% on this thread's evidence; a named customer story helps the next buyers in the segment.`,
+      type: "marketing",
+    });
+  }
+  const challenged = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").sort((a, b) => a.confidence_after - b.confidence_after)[0];
+  if (challenged) {
+    opportunities.push({
+      title: `Rethink ${challenged.assumption_id}: ${titleOf(challenged.assumption_id)}`,
+      priority: round2(clamp(impact + RETHINK_URGENCY)),
+      rationale: `The event went against ${challenged.assumption_id} (now ${challenged.confidence_after}%); a business thread should decide what the canvas says instead.`,
+      type: "business",
+    });
+  }
+  const metricUpdates: LearningOutput["metric_updates"] = [];
+  const arr = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
+  const metricsText = context.canvas.sections.get("13-metrics")?.text ?? "";
+  const currentArr = readMetric(metricsText, "ARR");
+  const currentValue = currentArr ? parseMoney(currentArr) : null;
+  if (kind.kind === "deal-won" && arr?.value && currentArr && currentValue !== null) {
+    metricUpdates.push({ metric: "ARR", from: currentArr, to: formatMoney(currentValue + arr.value) });
+  }
+  const done = actions.filter((action) => action.status === "completed").length;
+  const outcome = `${eventTitle(readReport(context.event.text), context.event.text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;
+  return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities };
+}
