@@ -24,7 +24,7 @@ const textOf = (dir: string): string =>
  * capitalised (a skill's table header or field label starts with them: Item, Known, Collects, Follows).
  */
 const GENERIC = new Set(
-  "January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript English French German Italian Polish Spanish Chinese Russian Item Known Collects Follows".split(" "),
+  "January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows".split(" "),
 );
 
 /** Each eval set with its company's proper nouns; `lowerCase` holds every word any eval text writes in lower case. */

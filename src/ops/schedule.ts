@@ -10,7 +10,7 @@ export function checkTimeZone(timezone: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
-    throw new UsageError(`--timezone ${timezone}: not a time zone this machine knows; give an IANA name such as America/Chicago or UTC`);
+    throw new UsageError(`--timezone ${timezone}: not a time zone this machine knows; give an IANA name (as timedatectl list-timezones lists them) or UTC`);
   }
 }
 

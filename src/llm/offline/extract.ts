@@ -55,7 +55,7 @@ export function extractFacts(text: string, reference: Date): FactT[] {
 }
 
 const NOT_NAMES = new Set(
-  "The This That These Those Our We Their They Our It Its Note Source Date Today Yesterday Tomorrow Signed Contract Pilot Deal Deals Result Results Customer Customers Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Q1 Q2 Q3 Q4 AI ARR MRR ACV SDK DTC SMB CEO COO CTO CFO CMO VP API SEO UTM ICP KPI ROI B2B B2C Head".split(
+  "The This That These Those Our We Their They Our It Its Note Source Date Today Yesterday Tomorrow Signed Contract Pilot Deal Deals Result Results Customer Customers Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Q1 Q2 Q3 Q4 AI ARR MRR ACV SDK DTC SMB CEO COO CTO CFO CMO VP API SEO UTM ICP KPI ROI B2B B2C Head".split(
     " ",
   ),
 );
@@ -111,7 +111,10 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     if (people.has(clean(match[2]!))) people.add(clean(match[1]!));
   }
   const places = new Set((doc.places().out("array") as string[]).flatMap((place) => clean(place).split(/,?\s+/)));
-  const personWords = new Set([...people].flatMap((person) => person.split(" ")));
+  // Speakers in a chat export ("**Name**: ...") and @-mentions are people, though only their first
+  // name is written. (A plain "Word: ..." line is as often an organisation described in a list.)
+  const firstNames = new Set([...text.matchAll(/^[ \t]*\*\*@?(\p{Lu}\p{Ll}+)\*\*[ \t]*:/gmu), ...text.matchAll(/@(\p{Lu}\p{Ll}+)\b/gu)].map((match) => match[1]!));
+  const personWords = new Set([...[...people].flatMap((person) => person.split(" ")), ...firstNames]);
   const candidates: string[] = [];
   // CamelCase and brand-like words (a product or company written as one word with inner capitals) are names wherever they stand.
   for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);

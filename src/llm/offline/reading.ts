@@ -36,7 +36,15 @@ function withoutHiddenBlocks(text: string): string {
 const ENGLISH_FUNCTION_WORDS = new Set(
   "a an the of to in on at by for from with and or but not no is are was were be been has have had will our we they it its this that these those than as so per vs".split(" "),
 );
-// Without one, franc decides: a foreign sentence scores English below half of its best language
+// Without one, two function words of another Latin-script language (French, Spanish, German,
+// Italian, Portuguese, Dutch, Swedish, Polish) make it foreign; words English shares (a, as, die,
+// do, no, per, con) are not among them.
+const FOREIGN_FUNCTION_WORDS = new Set(
+  "le les des du au aux et est une un ce cette ces dans pour sur avec sans pas qui que ne vous nous il elle ils und der das ist nicht ein eine einen mit für auf bitte sie wir ich el los las y es una del por para sin este esta como lo il di che della gli sono het een van niet voor dat wij och är att det som inte os uma não com mais em nie jest się oraz dla".split(
+    " ",
+  ),
+);
+// Failing both, franc decides: a foreign sentence scores English below half of its best language
 // (German 0.42, Italian 0.41, Polish 0.26 on the injection tests), English note fragments above it.
 // Shorter than 25 letters of ordinary words, there is too little to judge, and it is read.
 const ENGLISH_SHARE = 0.5;
@@ -46,7 +54,7 @@ function isEnglish(sentence: string): boolean {
   const letters = sentence.match(/\p{L}/gu) ?? [];
   const latin = letters.filter((letter) => /\p{Script=Latin}/u.test(letter)).length;
   if (letters.length > 0 && latin / letters.length < 0.5) return false;
-  // Names and figures say nothing of the language ("Our side: Ana Silva, Kofi Mensah" is English):
+  // Names and figures say nothing of the language (a list of people's names after "Our side:" is English):
   // only the ordinary words are judged.
   const words = sentence
     .split(/\s+/)
@@ -55,7 +63,9 @@ function isEnglish(sentence: string): boolean {
     .replace(/[^\p{L}\s'-]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (words.toLowerCase().split(" ").some((word) => ENGLISH_FUNCTION_WORDS.has(word))) return true;
+  const lower = words.toLowerCase().split(" ");
+  if (lower.some((word) => ENGLISH_FUNCTION_WORDS.has(word))) return true;
+  if (lower.filter((word) => FOREIGN_FUNCTION_WORDS.has(word)).length >= 2) return false;
   if (words.length < SHORTEST_JUDGED) return true;
   const scores = francAll(words, { minLength: SHORTEST_JUDGED });
   if (scores[0]?.[0] === "und") return true;
@@ -90,10 +100,13 @@ export function readReport(text: string): Reading {
   const lines = visible.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim());
   const subject = lines.find((line) => /^subject:\s*\S/i.test(line))?.replace(/^subject:\s*(?:(?:re|fwd?|tr|aw|wg):\s*)*/i, "");
   const firstLine = subject ?? lines.find((line) => line.length > 0 && !EMAIL_HEADER.test(line)) ?? "";
+  // A title heading is not one of the sentences (headings are left out of them), but it names the
+  // event: it is read as the first line when it is English and no order.
+  const headingRead = /^#+\s/.test(visible.trimStart()) && isEnglish(firstLine) && !isOrder(firstLine);
   const reading: Reading = {
     sentences: read,
     text: read.join("\n"),
-    firstLine: read.some((sentence) => firstLine.length > 0 && (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20)))) ? firstLine : "",
+    firstLine: headingRead || read.some((sentence) => firstLine.length > 0 && (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20)))) ? firstLine : "",
   };
   if (readings.size >= KEPT_READINGS) readings.delete(readings.keys().next().value!);
   readings.set(text, reading);
