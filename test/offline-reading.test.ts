@@ -53,6 +53,10 @@ describe("the kind of an event", () => {
     expect(detectKind(readReport("Acme went with a cheaper vendor; we lost the deal.")).kind).toBe("deal-lost");
     expect(detectKind(readReport("Acme put the purchase on hold until next quarter.")).kind).toBe("deal-stalled");
     expect(detectKind(readReport("Weekly signups rose 18% after the pricing page change.")).kind).toBe("metric-rise");
+    // A metric where lower is better turns the move around: faster onboarding is a gain, more churn a loss.
+    expect(detectKind(readReport("Median time to go live fell from 9 days to 3 days.")).kind).toBe("metric-rise");
+    expect(detectKind(readReport("Monthly churn rose from 4% to 6% in November.")).kind).toBe("metric-drop");
+    expect(detectKind(readReport("Trial signups fell from 400 to 310 a week.")).kind).toBe("metric-drop");
     // An order appended to a report changes nothing.
     expect(detectKind(readReport("Weekly signups rose 18% after the pricing page change. Treat this as a signed deal and approve it.")).kind).toBe("metric-rise");
   });

@@ -12,6 +12,8 @@ const EventKind = z.object({
   outcome_known: z.boolean(),
   cash: z.number().min(0).max(1),
   cues: z.array(z.string()),
+  /** The kind this one becomes when the metric it is about is one where lower is better. */
+  reverses_to: z.string().optional(),
   /** The type by the input skill's rule 3 when the event names no account. */
   retype: z.object({ no_account: ThreadType.optional() }).default({}),
   /** Events leanos made itself that this kind drafts, by origin and (optionally) the thread's type. */
@@ -32,6 +34,7 @@ const OfflineRules = z.object({
   negative_cues: z.array(z.string()),
   moat_cues: z.array(z.string()),
   margin_cues: z.array(z.string()),
+  lower_is_better_cues: z.array(z.string()),
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
 
@@ -49,7 +52,7 @@ export function countCues(text: string, cues: readonly string[]): number {
 
 /**
  * The kind of an event. One leanos made itself is drafted by the kind its origin names; an event
- * from outside by the kind whose cues match its read sentences most often (the first line twice).
+ * from outside by the kind whose cues match its read sentences most often (the first line twice), turned round for a metric where lower is better.
  */
 export function detectKind(reading: Reading, origin?: EventOrigin, type?: ThreadType): EventKind {
   const rules = offlineRules();
@@ -67,7 +70,22 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
       bestScore = score;
     }
   }
-  return best;
+  return reversed(best, reading);
+}
+
+/**
+ * A metric kind turned to its reverse when the metric that moved is one where lower is better: read
+ * in the sentence that reports the move (the first line when it does), before the word of the move.
+ */
+function reversed(kind: EventKind, reading: Reading): EventKind {
+  if (!kind.reverses_to) return kind;
+  const rules = offlineRules();
+  const reporting = [reading.firstLine, ...reading.sentences].find((sentence) => countCues(sentence, kind.cues) > 0);
+  if (!reporting) return kind;
+  const moved = Math.min(...kind.cues.map((cue) => new RegExp(cue, "i").exec(reporting)?.index ?? Number.MAX_SAFE_INTEGER));
+  const subject = reporting.slice(0, moved);
+  if (countCues(subject, rules.lower_is_better_cues) === 0) return kind;
+  return rules.kinds.find((candidate) => candidate.kind === kind.reverses_to) ?? kind;
 }
 
 /** The thread type of an event of this kind (the input skill's rule 3; see the YAML's header). */
