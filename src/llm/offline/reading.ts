@@ -3,8 +3,9 @@ import nlp from "compromise";
 import { headline, sentences } from "./extract.js";
 
 // What the offline drafter reads of an event: the sentences that report something, in English. An
-// event is data about the business, never instructions to leanos, so text that gives orders, text hidden from a person reading the rendered event, and text in a language
-// the rules cannot read are left out before any rule looks at the event. The approval policy does
+// event is data about the business, never instructions to leanos, so text that gives orders, text
+// hidden from a person reading the rendered event, and text in a language the rules cannot read
+// are left out before any rule looks at the event. The approval policy does
 // not depend on this (it is code, and reads only the impact score and the action templates), but
 // the score itself is drafted from the text, so what cannot be a report must not move it.
 
@@ -32,7 +33,8 @@ function withoutHiddenBlocks(text: string): string {
 }
 
 // English function words: a sentence with one of them is read as English whatever franc says, since
-// franc judges short note-style English badly ("Sales cycle: 46 days, first meeting" scores as another language).
+// franc judges short note-style English badly ("Sales cycle: 46 days, first meeting" scores as
+// another language).
 const ENGLISH_FUNCTION_WORDS = new Set(
   "a an the of to in on at by for from with and or but not no is are was were be been has have had will our we they it its this that these those than as so per vs".split(" "),
 );
@@ -40,7 +42,7 @@ const ENGLISH_FUNCTION_WORDS = new Set(
 // Italian, Portuguese, Dutch, Swedish, Polish) make it foreign; words English shares (a, as, die,
 // do, no, per, con) are not among them.
 const FOREIGN_FUNCTION_WORDS = new Set(
-  "le les des du au aux et est une un ce cette ces dans pour sur avec sans pas qui que ne vous nous il elle ils und der das ist nicht ein eine einen mit für auf bitte sie wir ich el los las y es una del por para sin este esta como lo il di che della gli sono het een van niet voor dat wij och är att det som inte os uma não com mais em nie jest się oraz dla".split(
+  "le les des du au aux et est une un ce cette ces dans pour sur avec sans pas qui que ne vous nous il elle ils und der das ist nicht ein eine einen mit für auf bitte sie wir ich el los las y es una del por para sin este esta como lo di che della gli sono het een van niet voor dat wij och är att det som inte os uma não com mais em nie jest się oraz dla".split(
     " ",
   ),
 );
@@ -54,8 +56,8 @@ function isEnglish(sentence: string): boolean {
   const letters = sentence.match(/\p{L}/gu) ?? [];
   const latin = letters.filter((letter) => /\p{Script=Latin}/u.test(letter)).length;
   if (letters.length > 0 && latin / letters.length < 0.5) return false;
-  // Names and figures say nothing of the language (a list of people's names after "Our side:" is English):
-  // only the ordinary words are judged.
+  // Names and figures say nothing of the language (a list of people's names after "Our side:" is
+  // English): only the ordinary words are judged.
   const words = sentence
     .split(/\s+/)
     .filter((word, index) => index === 0 || !/^\P{L}*\p{Lu}/u.test(word))
@@ -86,6 +88,19 @@ function isOrder(sentence: string): boolean {
 
 const EMAIL_HEADER = /^(from|to|cc|bcc|date|sent|reply-to|subject):\s/i;
 
+// A sentence is judged once: events quote one another (a reply, a forward, a redraft with feedback).
+const judged = new Map<string, boolean>();
+const KEPT_JUDGEMENTS = 4096;
+
+function isReport(sentence: string): boolean {
+  const known = judged.get(sentence);
+  if (known !== undefined) return known;
+  const verdict = isEnglish(sentence) && !isOrder(sentence);
+  if (judged.size >= KEPT_JUDGEMENTS) judged.delete(judged.keys().next().value!);
+  judged.set(sentence, verdict);
+  return verdict;
+}
+
 // Every stage reads the same event again: the last few readings are kept (events are short).
 const readings = new Map<string, Reading>();
 const KEPT_READINGS = 16;
@@ -95,7 +110,7 @@ export function readReport(text: string): Reading {
   const known = readings.get(text);
   if (known) return known;
   const visible = withoutHiddenBlocks(text).replace(/^[ \t]*>+[ \t]?/gm, "");
-  const read = sentences(visible).filter((sentence) => isEnglish(sentence) && !isOrder(sentence));
+  const read = sentences(visible).filter(isReport);
   // An email names itself in its Subject; its other header lines (From, To, Cc, Date) name nothing.
   const lines = visible.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim());
   const subject = lines.find((line) => /^subject:\s*\S/i.test(line))?.replace(/^subject:\s*(?:(?:re|fwd?|tr|aw|wg):\s*)*/i, "");
