@@ -3,6 +3,7 @@ import * as chrono from "chrono-node/en";
 import nlp from "compromise";
 import type { z } from "zod";
 import type { Fact } from "../../stages/schemas.js";
+import { remembered } from "./remembered.js";
 
 type FactT = z.infer<typeof Fact>;
 
@@ -80,17 +81,14 @@ const ANY_CASE_TITLE = `\\b(?:${TITLE_WORDS.source
 const PERSON_NAME = "\\p{Lu}\\p{Ll}+(?: \\p{Lu}\\p{Ll}+){1,2}";
 
 // Classify and input read the names of the same text: the last few answers are kept.
-const namesRead = new Map<string, { people: string[]; organizations: string[] }>();
-const KEPT_NAMES = 16;
+const namesOf = remembered(16, (key) => {
+  const [ownCompany, ...rest] = key.split("\n");
+  return readNames(rest.join("\n"), ownCompany || undefined);
+});
 
 /** People and organisations named in the text (organisations exclude the company itself). */
 export function extractNames(text: string, ownCompany?: string): { people: string[]; organizations: string[] } {
-  const key = `${ownCompany ?? ""}\n${text}`;
-  const known = namesRead.get(key);
-  if (known) return { people: [...known.people], organizations: [...known.organizations] };
-  const names = readNames(text, ownCompany);
-  if (namesRead.size >= KEPT_NAMES) namesRead.delete(namesRead.keys().next().value!);
-  namesRead.set(key, names);
+  const names = namesOf(`${(ownCompany ?? "").replace(/\n/g, " ")}\n${text}`);
   return { people: [...names.people], organizations: [...names.organizations] };
 }
 

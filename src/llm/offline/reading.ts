@@ -1,6 +1,7 @@
 import { francAll } from "franc-min";
 import nlp from "compromise";
 import { headline, sentences } from "./extract.js";
+import { remembered } from "./remembered.js";
 
 // What the offline drafter reads of an event: the sentences that report something, in English. An
 // event is data about the business, never instructions to leanos, so text that gives orders, text
@@ -89,26 +90,10 @@ function isOrder(sentence: string): boolean {
 const EMAIL_HEADER = /^(from|to|cc|bcc|date|sent|reply-to|subject):\s/i;
 
 // A sentence is judged once: events quote one another (a reply, a forward, a redraft with feedback).
-const judged = new Map<string, boolean>();
-const KEPT_JUDGEMENTS = 4096;
+const isReport = remembered(4096, (sentence) => isEnglish(sentence) && !isOrder(sentence));
 
-function isReport(sentence: string): boolean {
-  const known = judged.get(sentence);
-  if (known !== undefined) return known;
-  const verdict = isEnglish(sentence) && !isOrder(sentence);
-  if (judged.size >= KEPT_JUDGEMENTS) judged.delete(judged.keys().next().value!);
-  judged.set(sentence, verdict);
-  return verdict;
-}
-
-// Every stage reads the same event again: the last few readings are kept (events are short).
-const readings = new Map<string, Reading>();
-const KEPT_READINGS = 16;
-
-/** The sentences of an event the rules read (see the note at the top). */
-export function readReport(text: string): Reading {
-  const known = readings.get(text);
-  if (known) return known;
+/** The sentences of an event the rules read (see the note at the top); every stage asks again, so the last few are kept. */
+export const readReport = remembered(16, (text: string): Reading => {
   const visible = withoutHiddenBlocks(text).replace(/^[ \t]*>+[ \t]?/gm, "");
   const read = sentences(visible).filter(isReport);
   // An email names itself in its Subject; its other header lines (From, To, Cc, Date) name nothing.
@@ -123,10 +108,8 @@ export function readReport(text: string): Reading {
     text: read.join("\n"),
     firstLine: headingRead || read.some((sentence) => firstLine.length > 0 && (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20)))) ? firstLine : "",
   };
-  if (readings.size >= KEPT_READINGS) readings.delete(readings.keys().next().value!);
-  readings.set(text, reading);
   return reading;
-}
+});
 
 /** What the event is called: its first line when that is read, or else its first read sentence. */
 export function eventTitle(reading: Reading, text: string): string {
