@@ -10,13 +10,13 @@ type FactT = z.infer<typeof Fact>;
 // Money, percentages and counts are read by patterns rather than compromise's money(), percentages()
 // and numbers(): tried on the sample's events (2026-11-28), compromise read "$1.1M" as 1.1, missed
 // "$46K/year", and joined "€84,000 and $2.5 million, 1,200" into one number, 2,501,200.
-const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
-const MONEY = /([$€£])\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|b|bn|thousand|million|billion)?\b/gi;
-const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
+export const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
+export const MONEY = /([$€£])\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|b|bn|thousand|million|billion)?\b/gi;
+export const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
 const DURATION = /\b(\d+)[- ]?(day|week|month|year)s?\b/gi;
 const COUNT = /\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)/gi;
 
-function toNumber(text: string): number {
+export function toNumber(text: string): number {
   return Number(text.replace(/,/g, ""));
 }
 

@@ -1,5 +1,6 @@
 import type { StageContext } from "../../stages/context.js";
 import type { HypothesisOutput } from "../../stages/schemas.js";
+import { barOf, judgeBar, measuredAgainst } from "./bars.js";
 import { extractFacts } from "./extract.js";
 import { eventTitle, type Reading } from "./reading.js";
 import { rankAssumptions, termsOf } from "./relevance.js";
@@ -7,22 +8,6 @@ import { countCues, offlineRules, type EventKind } from "./rules.js";
 
 // The hypothesis stage by rules: which canvas assumptions an event tests, in which direction, with
 // which sentences as evidence, and how far each one's confidence should move.
-
-const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
-
-/** Each percentage in a text with the content words on either side of it (what it is a figure of). */
-function percentsIn(text: string): Array<{ value: number; context: Set<string> }> {
-  return [...text.matchAll(PERCENT)].map((match) => {
-    const before = text.slice(Math.max(0, match.index! - 60), match.index!);
-    const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 60);
-    return { value: Number(match[1]), context: termsOf(`${before.split(/[.;:]/).at(-1) ?? ""} ${after.split(/[.;:]/)[0] ?? ""}`) };
-  });
-}
-
-// A bar such as "30% better than" is a relative claim: only a figure of a change can meet it, not a rate.
-const COMPARATIVE_WORDS = new Set(["better", "more", "higher", "lower", "fewer", "faster", "cheaper", "than"]);
-const CHANGE_WORDS = new Set(["better", "lift", "more", "higher", "lower", "fewer", "up", "down", "reduction", "reduced", "reduce", "improvement", "increase", "decrease", "drop", "than", "vs"]);
-const isComparative = (context: Set<string>): boolean => [...context].some((term) => COMPARATIVE_WORDS.has(term));
 
 // An event often tests two related beliefs; a second or third assumption is kept when it scores at
 // least this share of the best one's relevance. Below it, the match is on words the event shares
@@ -58,22 +43,17 @@ export function supportingSentences(reading: Reading, assumptionText: string): s
     .map((entry) => entry.sentence);
 }
 
-function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: string, kind: EventKind): "validates" | "challenges" | "invalidates" {
+function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: readonly string[], kind: EventKind): "validates" | "challenges" | "invalidates" {
   // A number in the assumption is a bar the event either clears or misses.
-  const bar = percentsIn(`${assumption.title} ${assumption.hypothesis}`)[0];
-  // Only a figure about the same thing counts: "29% returns" says nothing of a "30% better conversion" bar.
-  const measured = bar
-    ? percentsIn(evidence).find(
-        (figure) => [...figure.context].some((term) => bar.context.has(term)) && (!isComparative(bar.context) || [...figure.context].some((term) => CHANGE_WORDS.has(term))),
-      )?.value
-    : undefined;
-  // Missing the bar by more than half of it is a disproof, not a shortfall.
-  if (bar && measured) return measured >= bar.value ? "validates" : measured < bar.value / 2 ? "invalidates" : "challenges";
+  const bar = barOf(`${assumption.title} ${assumption.hypothesis}`);
+  const measured = bar && measuredAgainst(bar, evidence);
+  if (bar && measured) return judgeBar(bar, measured.value);
   // What happened decides the direction of the beliefs it tests: a deal won or a metric up supports
   // them, a deal lost or a metric down goes against them, whatever words the evidence uses ("chose us
   // over a cheaper quote" is a win). Only an event of mixed or no clear polarity is read from its words.
   const rules = offlineRules();
-  const lean = Math.sign(countCues(evidence, rules.positive_cues) - countCues(evidence, rules.negative_cues));
+  const text = evidence.join(" ");
+  const lean = Math.sign(countCues(text, rules.positive_cues) - countCues(text, rules.negative_cues));
   const polarity = kind.polarity === "positive" ? 1 : kind.polarity === "negative" ? -1 : lean;
   if (polarity >= 0) return "validates";
   return assumption.status === "CHALLENGED" && kind.outcome_known ? "invalidates" : "challenges";
@@ -88,7 +68,7 @@ export function draftHypothesis(context: StageContext, reading: Reading, kind: E
     const evidence = supportingSentences(reading, `${assumption.title} ${assumption.hypothesis}`);
     if (evidence.length === 0) return [];
     const evidenceText = evidence.join(" ");
-    const direction = directionOf(assumption, evidenceText, kind);
+    const direction = directionOf(assumption, evidence, kind);
     const figures = extractFacts(evidenceText, reference).length;
     const shift = BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
     const previous = assumption.confidence;

@@ -12,6 +12,8 @@ const EventKind = z.object({
   outcome_known: z.boolean(),
   cash: z.number().min(0).max(1),
   cues: z.array(z.string()),
+  /** How many times each cue match counts (the YAML gives the reason where it is not 1). */
+  weight: z.number().positive().default(1),
   /** The kind this one becomes when the metric it is about is one where lower is better. */
   reverses_to: z.string().optional(),
   /** The type by the input skill's rule 3 when the event names no account. */
@@ -46,8 +48,13 @@ export function offlineRules(): OfflineRules {
   return cached;
 }
 
+// A cue the few words before it deny ("never went live", "did not sign", "no longer renews") reports
+// that the thing did not happen: it is not counted.
+const DENIAL = /\b(?:not|never|no|nor|without|n't|no longer|yet to|instead of|rather than)\W+(?:\w+\W+){0,2}$/i;
+
+/** How often the cues match in a text, leaving out matches the words just before them deny. */
 export function countCues(text: string, cues: readonly string[]): number {
-  return cues.reduce((count, cue) => count + (text.match(new RegExp(cue, "gi"))?.length ?? 0), 0);
+  return cues.reduce((count, cue) => count + [...text.matchAll(new RegExp(cue, "gi"))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).length, 0);
 }
 
 /**
@@ -64,7 +71,7 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
   let best = rules.kinds[rules.kinds.length - 1]!;
   let bestScore = 0;
   for (const kind of rules.kinds) {
-    const score = countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues);
+    const score = kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues));
     if (score > bestScore) {
       best = kind;
       bestScore = score;
