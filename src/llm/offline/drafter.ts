@@ -40,11 +40,15 @@ function eventView(context: StageContext, input: InputOutput | undefined): Recor
   };
 }
 
-/** The plan for this event: the kind's actions, or its `when_challenged` plan when the tests went against the canvas. */
+/**
+ * The plan for this event: the kind's actions, its `when_invalidated` plan when a test disproved an
+ * assumption (a disproof outweighs a support elsewhere), or its `when_challenged` plan when the tests
+ * went against the canvas and supported none of it.
+ */
 function planFor(kind: EventKind, hypothesis: HypothesisOutput | undefined): Pick<EventKind, "verdict" | "statement" | "actions"> {
-  const challenged = hypothesis?.tests.some((test) => test.direction === "challenges" || test.direction === "invalidates") ?? false;
-  const validated = hypothesis?.tests.some((test) => test.direction === "validates") ?? false;
-  if (kind.when_challenged && challenged && !validated) return kind.when_challenged;
+  const directions = new Set(hypothesis?.tests.map((test) => test.direction) ?? []);
+  if (kind.when_invalidated && directions.has("invalidates")) return kind.when_invalidated;
+  if (kind.when_challenged && (directions.has("challenges") || directions.has("invalidates")) && !directions.has("validates")) return kind.when_challenged;
   return kind;
 }
 

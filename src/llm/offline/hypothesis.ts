@@ -54,6 +54,8 @@ function directionOf(assumption: { title: string; hypothesis: string; status: st
   const rules = offlineRules();
   const text = evidence.join(" ");
   const lean = Math.sign(countCues(text, rules.positive_cues) - countCues(text, rules.negative_cues));
+  // A complaint bears out a claim that customers need the thing that failed them.
+  if (kind.shows_needs && countCues(assumption.title, rules.need_cues) > 0) return "validates";
   const polarity = kind.polarity === "positive" ? 1 : kind.polarity === "negative" ? -1 : lean;
   if (polarity >= 0) return "validates";
   return assumption.status === "CHALLENGED" && kind.outcome_known ? "invalidates" : "challenges";

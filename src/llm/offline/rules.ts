@@ -5,6 +5,8 @@ import { toolPath } from "../../files/toolRoot.js";
 import { ActionTypeName, EventOrigin, ThreadType, Verdict } from "../../stages/schemas.js";
 import type { Reading } from "./reading.js";
 
+const Plan = z.object({ verdict: Verdict, statement: z.string(), actions: z.array(z.object({ type: ActionTypeName, title: z.string() })) });
+
 const EventKind = z.object({
   kind: z.string(),
   type: ThreadType,
@@ -16,6 +18,8 @@ const EventKind = z.object({
   weight: z.number().positive().default(1),
   /** The kind this one becomes when the metric it is about is one where lower is better. */
   reverses_to: z.string().optional(),
+  /** The event shows a customer need was real (see `need_cues` in the YAML). */
+  shows_needs: z.boolean().default(false),
   /** The type by the input skill's rule 3 when the event names no account. */
   retype: z.object({ no_account: ThreadType.optional() }).default({}),
   /** Events leanos made itself that this kind drafts, by origin and (optionally) the thread's type. */
@@ -24,9 +28,9 @@ const EventKind = z.object({
   statement: z.string(),
   actions: z.array(z.object({ type: ActionTypeName, title: z.string() })),
   alternatives: z.array(z.object({ option: z.string(), reason: z.string() })).min(2),
-  when_challenged: z
-    .object({ verdict: Verdict, statement: z.string(), actions: z.array(z.object({ type: ActionTypeName, title: z.string() })) })
-    .optional(),
+  when_challenged: Plan.optional(),
+  /** Replaces the plan when the tests disproved an assumption (and validated none). */
+  when_invalidated: Plan.optional(),
 });
 export type EventKind = z.infer<typeof EventKind>;
 
@@ -37,6 +41,7 @@ const OfflineRules = z.object({
   moat_cues: z.array(z.string()),
   margin_cues: z.array(z.string()),
   lower_is_better_cues: z.array(z.string()),
+  need_cues: z.array(z.string()),
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
 
