@@ -62,7 +62,7 @@ function directionOf(assumption: { title: string; hypothesis: string; status: st
 }
 
 export function draftHypothesis(context: StageContext, reading: Reading, kind: EventKind): Pick<HypothesisOutput, "tests"> {
-  const ranked = rankAssumptions(context.canvas.assumptions, reading.text);
+  const ranked = rankAssumptions(context.canvas.assumptions, reading.text, reading.firstLine);
   const top = ranked[0];
   const chosen = top ? ranked.filter((entry, index) => index === 0 || (index < MOST_TESTS && entry.score >= top.score * CLOSE_SECOND)) : [];
   const reference = new Date(`${context.event.date}T12:00:00Z`);
