@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditLog } from "../src/audit/log.js";
 import { startApprovedOpportunities } from "../src/runtime/opportunities.js";
-import type { MetaStore } from "../src/runtime/recorder.js";
+import type { MetaStore } from "../src/threads/metaStore.js";
 import type { RawEvent } from "../src/stages/context.js";
 import type { ThreadMeta } from "../src/threads/meta.js";
 

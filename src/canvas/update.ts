@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { realpath } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -190,7 +191,7 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
     const inRepo = paths.map((path) => relative(top, join(workspaceRoot, path)));
     const identity = await run("git", ["-C", top, "config", "user.email"]).then(
       () => [] as string[],
-      () => ["-c", "user.name=leanos", "-c", "user.email=leanos@localhost"],
+      () => [...FALLBACK_GIT_IDENTITY],
     );
     await run("git", ["-C", top, "add", "--", ...inRepo]);
     const unchanged = await run("git", ["-C", top, "diff", "--cached", "--quiet", "--", ...inRepo]).then(

@@ -90,6 +90,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
     [
       "",
       pc.bold(`Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s) and ${passes.length} pass(es), in ${seconds}s`),
+      `Workspace:   ${workspace} (kept, so you can look around; remove it with rm -rf when done)`,
       `Files:       ${summary.folder}`,
       ...(lastCommit ? [`Canvas:      git commit ${lastCommit}`] : []),
       `Morning page: node ${toolPath("bin", "leanos.js")} --workspace ${workspace} today`,

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { parseFrontMatter } from "../files/parsed.js";
 import { decodeText } from "../files/readText.js";
@@ -73,6 +75,16 @@ function checkedDate(date: string, origin: string): string {
 }
 
 /**
+ * Where a --file is: as given when it exists (or is absolute), else in the workspace, so the
+ * README's `--file events/...` works from any folder.
+ */
+function eventFilePath(file: string, workspaceRoot: string | undefined): string {
+  if (!workspaceRoot || isAbsolute(file) || existsSync(file)) return file;
+  const inWorkspace = join(workspaceRoot, file);
+  return existsSync(inWorkspace) ? inWorkspace : file;
+}
+
+/**
  * The event from the command line, a file or stdin. A file may carry front-matter (date, source);
  * --date and --source win over it. JSON input ({"text", "date", "source"}) is accepted too.
  */
@@ -84,6 +96,8 @@ export async function readEvent(args: {
   today: string;
   /** The largest event accepted, in bytes. */
   maxBytes?: number;
+  /** A relative --file not found in the current folder is looked up here (the workspace). */
+  workspaceRoot?: string;
   /** Where `-` reads from (process.stdin unless a test gives another stream). */
   stdin?: NodeJS.ReadableStream;
 }): Promise<RawEvent> {
@@ -95,7 +109,7 @@ export async function readEvent(args: {
   if (args.file && args.text) throw new UsageError("give the event either as TEXT or with --file, not both");
   if (args.file) {
     origin = `--file ${args.file}`;
-    body = asText(await readEventFile(args.file, maxBytes), origin);
+    body = asText(await readEventFile(eventFilePath(args.file, args.workspaceRoot), maxBytes), origin);
   } else if (args.text === "-") {
     origin = "stdin";
     body = asText(await readLimited(args.stdin ?? process.stdin, maxBytes, origin), origin);

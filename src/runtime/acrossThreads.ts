@@ -1,5 +1,7 @@
 import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
 import type { ThreadType } from "../stages/schemas.js";
+import type { IndexRow } from "../store/indexRow.js";
+import type { ThreadIndex } from "../store/store.js";
 import type { ThreadMeta } from "../threads/meta.js";
 import type { Runtime } from "./engine.js";
 import { COMPLETE, nextStepOf } from "./reading.js";
@@ -35,8 +37,14 @@ const statusRowOf = (meta: StatusRow | ThreadMeta, next: string): StatusRow => (
   updated_at: meta.updated_at,
 });
 
+/** What reads threads through the index: the runtime, or the lighter reader of the read-only commands. */
+export interface IndexedThreads {
+  store: { index: ThreadIndex };
+  readIndexed(row: IndexRow): Promise<ThreadMeta>;
+}
+
 /** Every thread with its state and next step: a done thread from its row, an open one from its meta.json. */
-export async function statusRows(runtime: Runtime): Promise<StatusRow[]> {
+export async function statusRows(runtime: IndexedThreads): Promise<StatusRow[]> {
   const rows: StatusRow[] = [];
   for (const row of await runtime.store.index.rows()) {
     if (row.state === "done") rows.push(statusRowOf({ ...row, next: COMPLETE }, COMPLETE));

@@ -28,7 +28,8 @@ import { gatesOf, hasWorkLeft, pendingOf, payloadsOf, started, timerOf, type Che
 import { openForWork } from "./open.js";
 import { startApprovedOpportunities } from "./opportunities.js";
 import { nextStepOf, stageOutputsOf } from "./reading.js";
-import { gateAsked, MetaStore, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
+import { MetaStore } from "../threads/metaStore.js";
+import { gateAsked, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
 import { buildIndexIfNew } from "./reindex.js";
 
 export interface RuntimeOptions {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AuditLog } from "../audit/log.js";
 import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../stages/schemas.js";
-import type { MetaStore } from "./recorder.js";
+import type { MetaStore } from "../threads/metaStore.js";
 
 /**
  * The LangGraph thread id of the thread an opportunity starts: the same on every attempt, so a start

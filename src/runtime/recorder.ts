@@ -7,10 +7,8 @@ import { callCost } from "../llm/cost.js";
 import type { StageDrafter } from "../llm/provider.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
-import { durableStep } from "../files/crashPoints.js";
-import { indexRowOf } from "../store/indexRow.js";
-import type { ThreadIndex, WorkspaceStore } from "../store/store.js";
-import { readThreadMeta, threadDir, writeThreadMeta } from "../threads/store.js";
+import type { WorkspaceStore } from "../store/store.js";
+import { MetaStore } from "../threads/metaStore.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js";
 
@@ -31,41 +29,6 @@ export interface RecorderParts {
 }
 
 /** meta.json of the threads of one workspace, each write followed by the thread's index row. */
-export class MetaStore {
-  constructor(
-    private readonly workspace: Workspace,
-    private readonly index: ThreadIndex,
-    private readonly now: () => Date,
-  ) {}
-
-  dirOf(thread: string): string {
-    return threadDir(this.workspace.threadsDir, thread);
-  }
-
-  read(thread: string): Promise<ThreadMeta> {
-    return readThreadMeta(this.workspace.root, this.dirOf(thread));
-  }
-
-  /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
-  async update(thread: string, change: (meta: ThreadMeta) => ThreadMeta, options: { touch?: boolean } = {}): Promise<ThreadMeta> {
-    const before = await this.read(thread);
-    const updated = { ...change(before), updated_at: options.touch === false ? before.updated_at : this.now().toISOString() };
-    await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated);
-    await this.indexed(updated);
-    return updated;
-  }
-
-  /**
-   * Writes the index row of a meta.json just written. A crash between the two leaves the row one
-   * step behind: a row that says "running" is always checked against meta.json by its readers
-   * (Runtime.fresh), and `leanos reindex` finds and mends the rest.
-   */
-  async indexed(meta: ThreadMeta): Promise<void> {
-    await this.index.put(indexRowOf(meta));
-    durableStep("index row");
-  }
-}
-
 /** What the state of a graph says for meta.json, whatever the thread waits for. */
 export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, meta: ThreadMeta): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
   return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { THREAD_TYPES } from "./threadTypes.js";
 
 // Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
 // parsed with it before anything is written, whichever provider drafted it.
@@ -11,7 +12,7 @@ export const IsoDate = z
     const parsed = new Date(`${date}T00:00:00Z`);
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
   }, "not a calendar date");
-export const ThreadType = z.enum(["sales", "marketing", "business"]);
+export const ThreadType = z.enum(THREAD_TYPES);
 export type ThreadType = z.infer<typeof ThreadType>;
 export const BusinessMode = z.enum(["VENTURE", "BOOTSTRAP", "HYBRID"]);
 export type BusinessMode = z.infer<typeof BusinessMode>;

@@ -1,8 +1,8 @@
 import { EnvironmentFault, UsageError, describeZodIssues } from "../errors.js";
 import { WorkspaceId } from "../workspace/config.js";
 import type { Workspace } from "../workspace/workspace.js";
-import { SqliteStore } from "./sqliteStore.js";
-import type { WorkspaceStore } from "./store.js";
+import { SqliteIndexStore } from "./sqliteIndexStore.js";
+import type { IndexStore, WorkspaceStore } from "./store.js";
 
 /** Where a workspace's runtime state is kept: PostgreSQL when a database URL is set, else its SQLite file. */
 export interface StoreChoice {
@@ -50,7 +50,10 @@ export function shownUrl(url: string): string {
 
 /** Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). */
 export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<WorkspaceStore> {
-  if (choice.kind === "sqlite") return new SqliteStore(workspace);
+  if (choice.kind === "sqlite") {
+    const { SqliteStore } = await import("./sqliteStore.js");
+    return new SqliteStore(workspace);
+  }
   // Loaded only for PostgreSQL workspaces: the SQLite path never pays for pg.
   const { PgStore } = await import("./pgStore.js");
   const store = new PgStore(choice.url!, choice.workspaceId!);
@@ -61,4 +64,9 @@ export async function openStore(workspace: Pick<Workspace, "root" | "checkpoints
     throw new EnvironmentFault(`cannot use the PostgreSQL database ${store.where}: ${(error as Error).message || String(error)}; check LEANOS_DATABASE_URL (or database_url in .leanos/config.yaml) and that the server is up`, { cause: error });
   }
   return store;
+}
+
+/** Opens the workspace's store for reading its thread index; SQLite's is opened without loading LangGraph. */
+export async function openIndexStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<IndexStore> {
+  return choice.kind === "sqlite" ? new SqliteIndexStore(workspace) : openStore(workspace, choice);
 }

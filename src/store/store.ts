@@ -69,3 +69,6 @@ export interface WorkspaceStore {
   checkpointedThreadIds(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** A store opened without its checkpointer: enough to read and mend the thread index. */
+export type IndexStore = Omit<WorkspaceStore, "checkpointer">;

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import matter from "gray-matter";
 import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
 import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
@@ -91,6 +90,8 @@ export async function writeThreadMeta(root: string, dir: string, meta: ThreadMet
 export async function writeMarkdown(root: string, path: string, frontMatter: Record<string, unknown>, body: string): Promise<void> {
   // JSON round trip drops undefined values, which YAML cannot represent.
   const clean = JSON.parse(JSON.stringify(frontMatter)) as Record<string, unknown>;
+  // Loaded when a stage file is written: the readers of threads never need it.
+  const { default: matter } = await import("gray-matter");
   await writeFileAtomically(root, path, matter.stringify(`\n${body.trim()}\n`, clean));
 }
 

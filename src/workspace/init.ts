@@ -1,4 +1,5 @@
 import { existsSync, statSync } from "node:fs";
+import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { dirname, join, relative, resolve } from "node:path";
@@ -84,6 +85,12 @@ export async function initWorkspace(dir: string, options: { company: string; mod
     if (git.status !== 0) throw new UsageError(`git init failed: ${git.stderr.trim()}`);
     await writeFileAtomically(root, ".gitignore", ".leanos/checkpoints.sqlite*\n.leanos/tmp/\n");
     written.push(".gitignore");
+    // A first commit of the skeleton, so the canvas's first approved change is a diff against it.
+    const known = spawnSync("git", ["-C", root, "config", "user.email"], { encoding: "utf8" }).status === 0;
+    const identity = known ? [] : [...FALLBACK_GIT_IDENTITY];
+    const added = spawnSync("git", ["-C", root, "add", "-A"], { encoding: "utf8" });
+    const committed = added.status === 0 ? spawnSync("git", ["-C", root, ...identity, "commit", "--quiet", "-m", "leanos init: the workspace skeleton"], { encoding: "utf8" }) : added;
+    if (committed.status !== 0) throw new UsageError(`git commit of the new workspace failed: ${committed.stderr.trim()}`);
   }
   return { root, files: written };
 }

@@ -7,6 +7,8 @@ import type { CasePaths, HostileCase } from "../harness.js";
 // Files leanos reads that are broken: corrupt or truncated thread state, a checkpoint database that is
 // not one, canvas sections that are folders, missing or binary, and data files that are not YAML.
 // Each is refused with the file named (and the line, where there is one), and nothing is written.
+// The canvas, skills and graph are checked by every command that opens the workspace for work
+// (here `today`); pending and status read only the thread index and meta.json, so they answer fast.
 
 const ws = (paths: CasePaths): string[] => ["--workspace", paths.workspace];
 const THREAD = join("threads", "sales", "elsaai-deal-closed");
@@ -103,7 +105,7 @@ export const cases: HostileCase[] = [
     name: "a canvas section that is a folder",
     base: "waiting",
     setup: folderInstead(join("strategy", "canvas", "05-problem.md")),
-    args: (paths) => [...ws(paths), "status"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["strategy/canvas/05-problem.md", "is a folder"],
   },
@@ -119,7 +121,7 @@ export const cases: HostileCase[] = [
     name: "the business-mode file missing",
     base: "waiting",
     setup: async (paths) => rm(in_(paths, "strategy", "canvas", "00-business-model-mode.md")),
-    args: (paths) => [...ws(paths), "pending"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["strategy/canvas/00-business-model-mode.md", "is missing"],
   },
@@ -151,7 +153,7 @@ export const cases: HostileCase[] = [
     name: "a Latin-1 canvas section",
     base: "waiting",
     setup: replace(join("strategy", "canvas", "03-market.md"), Buffer.from("# 3. Market\n\nL'Or\xe9al and Herm\xe8s buy try-on.\n", "latin1")),
-    args: (paths) => [...ws(paths), "status"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["strategy/canvas/03-market.md", "not UTF-8 text"],
   },
@@ -204,7 +206,7 @@ export const cases: HostileCase[] = [
       await mkdir(in_(paths, "skills", "sales-teleport"), { recursive: true });
       await writeFile(in_(paths, "skills", "sales-teleport", "SKILL.md"), BINARY);
     },
-    args: (paths) => [...ws(paths), "pending"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["skills/sales-teleport/SKILL.md", "not UTF-8 text"],
   },
@@ -215,7 +217,7 @@ export const cases: HostileCase[] = [
       await mkdir(in_(paths, "skills", "sales-teleport"), { recursive: true });
       await writeFile(in_(paths, "skills", "sales-teleport", "SKILL.md"), "---\nname: sales-teleport\ndescription: moves: leads\n---\nbody\n");
     },
-    args: (paths) => [...ws(paths), "pending"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["skills/sales-teleport/SKILL.md:3", "front-matter is not valid YAML"],
   },
@@ -226,7 +228,7 @@ export const cases: HostileCase[] = [
       await mkdir(in_(paths, "graphs"), { recursive: true });
       await writeFile(in_(paths, "graphs", "causal-flow.yaml"), "nodes:\n  - skill: [causal-flow-input\n");
     },
-    args: (paths) => [...ws(paths), "status"],
+    args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["graphs/causal-flow.yaml:", "not valid YAML"],
   },

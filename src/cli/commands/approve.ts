@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { answerCommand, interruptOption, who } from "../session.js";
+
+export function approveCommand(): Command {
+  return new Command("approve")
+    .description("accept the waiting gate (optionally with edited values) and resume")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
+    .addOption(interruptOption())
+    .addHelpText("after", "\nExamples:\n  leanos approve sales/acme-deal-closed\n  leanos approve acme --edit '{\"title\":\"Publish the case study in January\"}'")
+    .action(async (thread: string, options: { edit?: string; interrupt?: string }, command: Command) => {
+      let edits: Record<string, unknown> | undefined;
+      if (options.edit !== undefined) {
+        try {
+          edits = JSON.parse(options.edit) as Record<string, unknown>;
+        } catch {
+          throw new UsageError(`--edit: not valid JSON: ${options.edit}`);
+        }
+        if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
+      }
+      const answer = edits ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() } : { type: "accept" as const, args: null, by: who() };
+      await answerCommand(command, thread, answer, options.interrupt);
+    });
+}

@@ -1,0 +1,14 @@
+import { Command } from "commander";
+import { answerCommand, interruptOption, who } from "../session.js";
+
+export function respondCommand(): Command {
+  return new Command("respond")
+    .description("give feedback; the stage is redrafted and asked again")
+    .argument("<thread>", "the thread (slug or unique prefix)")
+    .argument("<text>", "the feedback")
+    .addOption(interruptOption())
+    .addHelpText("after", '\nExample:\n  leanos respond elsaai "defer until the customer agrees to be named"')
+    .action(async (thread: string, text: string, options: { interrupt?: string }, command: Command) => {
+      await answerCommand(command, thread, { type: "response", args: text, by: who() }, options.interrupt);
+    });
+}

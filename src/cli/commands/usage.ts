@@ -1,0 +1,13 @@
+import { Command } from "commander";
+import { withRuntime } from "../session.js";
+
+export function usageCommand(): Command {
+  return new Command("usage")
+    .description("model calls, tokens, cache reads and cost, from the audit log")
+    .argument("[thread]", "only this thread (slug or unique prefix)")
+    .addHelpText("after", "\nExamples:\n  leanos usage\n  leanos usage sales/elsaai-deal-closed --json")
+    .action(async (thread: string | undefined, _options: unknown, command: Command) => {
+      const { summariseUsage, formatUsage } = await import("../../ops/usage.js");
+      await withRuntime(command, async (runtime) => summariseUsage(await runtime.audit.read(), thread ? (await runtime.resolve(thread)).thread : undefined), formatUsage);
+    });
+}

@@ -1,0 +1,76 @@
+import pc from "picocolors";
+import { gateLabel } from "../gates/kind.js";
+import type { RemoteThread } from "../remote/threads.js";
+import type { StatusRow } from "../runtime/acrossThreads.js";
+import type { ThreadResult } from "../runtime/engine.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+
+// How the CLI shows its results as text (--json prints the values themselves). Loaded by a command
+// once it has something to show, so --help never pays for it.
+
+export function formatPending(items: PendingItem[]): string {
+  if (items.length === 0) return "Nothing waits for a human.";
+  return items
+    .map((item) => {
+      const answers = item.allowed.join(" | ");
+      return [
+        `${pc.bold(item.thread)}  ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
+        `  ${item.question}`,
+        item.draft ? `  draft: ${item.draft}` : "",
+        item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",
+        item.outcomes
+          ? `  report: leanos approve ${item.thread} --edit '{"outcome":"${item.outcomes[0]}"}'  (outcomes: ${item.outcomes.join(" | ")})`
+          : `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
+      ]
+        .filter((line) => line.length > 0)
+        .join("\n");
+    })
+    .join("\n\n");
+}
+
+export function formatResult(result: ThreadResult): string {
+  const lines = [`Thread ${pc.bold(result.thread)}: ${result.state}`, `  folder: ${result.dir}`];
+  if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending));
+  for (const started of result.started) lines.push("", `Started from an approved opportunity:`, formatResult(started));
+  return lines.join("\n");
+}
+
+/** Why `resume` ran nothing, and what moves the thread on. */
+export function notRunBecause(result: ThreadResult): string {
+  if (result.state === "waiting") return "it waits for a person (see below).";
+  if (result.state === "scheduled") return "its next step is scheduled; leanos pass runs it when it is due.";
+  if (result.state === "done") return "it is complete.";
+  return `it is ${result.state}.`;
+}
+
+/** What `resume` did: the thread as it is, and why nothing ran when nothing did. */
+export function formatResumed(result: ThreadResult & { ran: boolean }): string {
+  return result.ran ? formatResult(result) : `Nothing left to run on ${pc.bold(result.thread)}: ${notRunBecause(result)}\n\n${formatResult(result)}`;
+}
+
+export function resultJson(result: ThreadResult): Record<string, unknown> {
+  return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files, started: result.started.map(resultJson) };
+}
+
+export function formatStatus(rows: StatusRow[]): string {
+  if (rows.length === 0) return "No threads yet: start one with leanos event.";
+  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(8)} ${(row.stage ?? "-").padEnd(12)} ${row.next}`).join("\n");
+}
+
+export function formatThread(meta: ThreadMeta & { next: string }): string {
+  return [
+    `${pc.bold(meta.thread)}  ${meta.title}`,
+    `  state: ${meta.state}   stage: ${meta.stage ?? "-"}   impact: ${meta.impact ?? "-"}`,
+    `  drafted by: ${meta.provider} (${meta.model})   event: ${meta.event.date}, ${meta.event.source}`,
+    `  next: ${meta.next}`,
+    "  files:",
+    ...meta.files.map((file) => `    ${meta.thread}/${file}`),
+  ].join("\n");
+}
+
+export function formatRemoteStatus(rows: RemoteThread[]): string {
+  if (rows.length === 0) return "No threads on the server yet: start one with leanos --server URL event.";
+  const next = (row: RemoteThread): string =>
+    row.state === "waiting" ? row.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") : row.state === "scheduled" ? `the next step is due ${row.next_due}` : row.state;
+  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(9)} ${(row.stage ?? "-").padEnd(12)} ${next(row)}  (${row.id})`).join("\n");
+}

@@ -1,0 +1,96 @@
+import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
+import { openIndexStore } from "../store/open.js";
+import type { IndexStore } from "../store/store.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import { MetaStore } from "../threads/metaStore.js";
+import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
+import { openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { statusRows, type StatusRow } from "./acrossThreads.js";
+import { nextStepOf } from "./reading.js";
+
+/**
+ * Raised when reading needs what only the full runtime can do: settle a thread a crash left
+ * "running" (from its checkpoint), or build the index of a workspace that has none yet.
+ */
+export class NeedsRuntime extends Error {}
+
+/**
+ * Reads threads for the read-only commands (pending, status) from the thread index and meta.json,
+ * without LangGraph, the checkpointer, the canvas or the skills: what a person asks most often
+ * answers in the time it takes to read a few small files. Anything it cannot settle by reading
+ * raises NeedsRuntime, and the command asks the full runtime instead (Runtime has the same methods).
+ */
+export class ThreadReader {
+  readonly metas: MetaStore;
+
+  private constructor(
+    readonly workspace: Workspace,
+    readonly store: IndexStore,
+    now: () => Date,
+  ) {
+    this.metas = new MetaStore(workspace, store.index, now);
+  }
+
+  static async open(options: { workspace?: string; now?: () => Date } = {}): Promise<ThreadReader> {
+    const workspace = await openWorkspace(options.workspace);
+    const store = await openIndexStore(workspace);
+    if (!(await store.index.isBuilt())) {
+      await store.close();
+      throw new NeedsRuntime("the workspace's thread index is not built yet");
+    }
+    return new ThreadReader(workspace, store, options.now ?? (() => new Date()));
+  }
+
+  /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind). */
+  async readIndexed(row: IndexRow): Promise<ThreadMeta> {
+    const meta = this.settled(await this.metas.read(row.thread));
+    const current = indexRowOf(meta);
+    if (rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    return meta;
+  }
+
+  async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
+    let thread: string;
+    try {
+      thread = await resolveThreadName(indexLookup(this.store.index), name);
+    } catch (error) {
+      if (!(error instanceof UnknownThread)) throw error;
+      thread = await resolveThreadName(diskLookup(this.workspace), name);
+      await this.metas.indexed(await this.metas.read(thread));
+    }
+    return { thread, meta: this.settled(await this.metas.read(thread)) };
+  }
+
+  /** Runtime.pending, read from the index. */
+  async pending(name?: string): Promise<PendingItem[]> {
+    const items: PendingItem[] = [];
+    if (name) items.push(...(await this.resolve(name)).meta.pending);
+    else {
+      for (const row of await this.store.index.inStates(["waiting", "running"])) {
+        const meta = await this.readIndexed(row);
+        if (meta.state === "waiting") items.push(...meta.pending);
+      }
+    }
+    return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+  }
+
+  /** One thread with its next step (`leanos status THREAD`). */
+  async thread(name: string): Promise<ThreadMeta & { next: string }> {
+    const { meta } = await this.resolve(name);
+    return { ...meta, next: nextStepOf(meta) };
+  }
+
+  statusRows(): Promise<StatusRow[]> {
+    return statusRows(this);
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  /** A meta.json that says "running" is settled by the runtime: it may be a crashed run. */
+  private settled(meta: ThreadMeta): ThreadMeta {
+    if (meta.state === "running") throw new NeedsRuntime(`${meta.thread} says it is running`);
+    return meta;
+  }
+}

@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { cliPath, runCli, sampleCopy, tempDir } from "./helpers.js";
+
+// The command line as a new user meets it: what loads when it starts, where global options may go,
+// how event text and files are found, and what `init --git` leaves.
+
+/** The modules a CLI run loads, as file URLs, from a loader hook that lists them. */
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  const dir = await tempDir("leanos-hooks-");
+  await writeFile(join(dir, "hooks.mjs"), "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
+  await writeFile(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(dir, "hooks.mjs")}`)});\n`);
+  const result = await execa(process.execPath, ["--import", join(dir, "register.mjs"), cliPath, ...args], { reject: false, env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" } });
+  expect(result.exitCode, String(result.stderr)).toBe(0);
+  return String(result.stderr)
+    .split("\n")
+    .filter((line) => line.startsWith("LOADED "))
+    .map((line) => line.slice("LOADED ".length));
+}
+
+describe("leanos start-up", () => {
+  it("answers --help with commander and its own command definitions only (no zod, no YAML, no LangGraph)", async () => {
+    const loaded = await modulesLoadedBy(["--help"]);
+    expect(loaded.filter((url) => /node_modules\/(zod|yaml|gray-matter|@langchain|langsmith)\//.test(url))).toEqual([]);
+  });
+
+  it("reads pending and status without LangGraph, the checkpointer or the drafter", async () => {
+    const workspace = await sampleCopy();
+    expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")])).exitCode).toBe(0);
+    for (const command of [["pending"], ["status"], ["status", "elsaai"]]) {
+      const loaded = await modulesLoadedBy(["--workspace", workspace, ...command]);
+      expect(loaded.filter((url) => /node_modules\/(@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) || /\/llm\//.test(url)), command.join(" ")).toEqual([]);
+    }
+  });
+});
+
+describe("leanos options and event text", () => {
+  it("takes --provider and --model before the command as well as after it", async () => {
+    const workspace = await sampleCopy();
+    const before = await runCli(["--provider", "offline", "--workspace", workspace, "--json", "event", "Acme signed the order form: $40K ARR"]);
+    expect(before.exitCode, before.stderr).toBe(0);
+    const after = await runCli(["--workspace", workspace, "--json", "event", "Brightside signed the order form: $30K ARR", "--provider", "offline"]);
+    expect(after.exitCode, after.stderr).toBe(0);
+  });
+
+  it("refuses --provider on a command that drafts nothing, and says which commands take it", async () => {
+    const workspace = await sampleCopy();
+    const result = await runCli(["--workspace", workspace, "--provider", "offline", "pending"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("leanos pending drafts nothing");
+    expect(result.stderr).toContain("event");
+  });
+
+  it("finds a relative --file in the workspace when it is not in the current folder", async () => {
+    const workspace = await sampleCopy();
+    const elsewhere = await tempDir("leanos-cwd-");
+    const result = await execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "--quiet", "event", "--file", join("events", "02-lost-deal-nordstil.md")], {
+      cwd: elsewhere,
+      reject: false,
+      env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+    });
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(JSON.parse(String(result.stdout)).thread).toMatch(/^sales\//);
+  });
+
+  it("takes event text that starts with a dash as text, and still refuses a mistyped option", async () => {
+    const workspace = await sampleCopy();
+    const dashed = await runCli(["--workspace", workspace, "--json", "--quiet", "event", "-30% demo conversion since the pricing page change"]);
+    expect(dashed.exitCode, dashed.stderr).toBe(0);
+    expect(JSON.parse(dashed.stdout).thread).toContain("demo-conversion");
+    const typo = await runCli(["--workspace", workspace, "event", "Acme signed", "--sorce", "crm"]);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain("unknown option '--sorce'");
+  });
+
+  it("makes a first commit when init --git makes the repository", async () => {
+    const dir = join(await tempDir("leanos-init-"), "acme");
+    const result = await runCli(["init", dir, "--company", "Acme", "--git"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const log = spawnSync("git", ["-C", dir, "log", "--format=%s"], { encoding: "utf8" });
+    expect(log.status).toBe(0);
+    expect(log.stdout.trim()).toBe("leanos init: the workspace skeleton");
+    expect(spawnSync("git", ["-C", dir, "status", "--porcelain"], { encoding: "utf8" }).stdout).toBe("");
+  });
+});
