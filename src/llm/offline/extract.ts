@@ -1,6 +1,6 @@
 // English only: the drafter reads English, and loading every locale took 0.4 s.
 import * as chrono from "chrono-node/en";
-import nlp from "compromise";
+import { nlp } from "./nlp.js";
 import type { z } from "zod";
 import type { Fact } from "../../stages/schemas.js";
 import { remembered } from "./remembered.js";

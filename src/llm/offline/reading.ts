@@ -1,5 +1,5 @@
 import { francAll } from "franc-min";
-import nlp from "compromise";
+import { nlp } from "./nlp.js";
 import { headline, sentences } from "./extract.js";
 import { remembered } from "./remembered.js";
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
 import type { Assumption } from "../../canvas/assumptions.js";
@@ -35,15 +35,28 @@ export interface RankedAssumption {
   terms: string[];
 }
 
+// One search index per list of assumptions: a canvas is read once per runtime and every stage of
+// every event ranks against the same list.
+const assumptionIndexes = new WeakMap<readonly Assumption[], MiniSearch<{ id: string; title: string; hypothesis: string }>>();
+
+function assumptionIndex(assumptions: readonly Assumption[]): MiniSearch<{ id: string; title: string; hypothesis: string }> {
+  let index = assumptionIndexes.get(assumptions);
+  if (!index) {
+    index = new MiniSearch<{ id: string; title: string; hypothesis: string }>({
+      fields: ["title", "hypothesis"],
+      processTerm,
+      tokenize,
+      searchOptions: { boost: { title: 2 }, combineWith: "OR", prefix: false, fuzzy: false },
+    });
+    index.addAll(assumptions.map((assumption) => ({ id: assumption.id, title: assumption.title, hypothesis: assumption.hypothesis })));
+    assumptionIndexes.set(assumptions, index);
+  }
+  return index;
+}
+
 /** Canvas assumptions by relevance to an event's text; its headline (subject or title line), when given, counts again on its own. */
 export function rankAssumptions(assumptions: readonly Assumption[], eventText: string, headline = ""): RankedAssumption[] {
-  const index = new MiniSearch<{ id: string; title: string; hypothesis: string }>({
-    fields: ["title", "hypothesis"],
-    processTerm,
-    tokenize,
-    searchOptions: { boost: { title: 2 }, combineWith: "OR", prefix: false, fuzzy: false },
-  });
-  index.addAll(assumptions.map((assumption) => ({ id: assumption.id, title: assumption.title, hypothesis: assumption.hypothesis })));
+  const index = assumptionIndex(assumptions);
   const byId = new Map(assumptions.map((assumption) => [assumption.id, assumption]));
   const results = index.search(eventText);
   const best = results[0]?.score ?? 1;
@@ -79,20 +92,43 @@ export interface SegmentMatch {
 
 /** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped, one that is not YAML is refused. */
 export function readIcps(workspaceRoot: string): IcpFile[] {
-  const dir = join("research", "customer", "icp");
-  if (!existsSync(join(workspaceRoot, dir))) return [];
   const icps: IcpFile[] = [];
-  for (const name of readdirSync(join(workspaceRoot, dir)).filter((file) => file.endsWith("-icp.yaml")).sort()) {
-    const path = join(dir, name);
+  for (const path of icpFiles(workspaceRoot)) {
     const data = parseYamlFile(path, readTextSync(workspaceRoot, path)) as Partial<IcpFile> | null;
     if (data && typeof data.segment === "string") icps.push(data as IcpFile);
   }
   return icps;
 }
 
-export function matchSegment(workspaceRoot: string, eventText: string): SegmentMatch | null {
+const ICP_DIR = join("research", "customer", "icp");
+
+function icpFiles(workspaceRoot: string): string[] {
+  if (!existsSync(join(workspaceRoot, ICP_DIR))) return [];
+  return readdirSync(join(workspaceRoot, ICP_DIR))
+    .filter((file) => file.endsWith("-icp.yaml"))
+    .sort()
+    .map((name) => join(ICP_DIR, name));
+}
+
+interface SegmentIndex {
+  icps: IcpFile[];
+  index: MiniSearch<{ id: string; name: string; text: string }>;
+}
+
+// The ICP files, parsed and indexed once for as long as none of them changes (a long-running server
+// or schedule sees an edit at its next event): every stage of every event matches against them.
+const segmentIndexes = new Map<string, { signature: string; built: SegmentIndex }>();
+
+function segmentIndex(workspaceRoot: string): SegmentIndex {
+  const signature = icpFiles(workspaceRoot)
+    .map((path) => {
+      const stat = statSync(join(workspaceRoot, path));
+      return `${path}:${stat.size}:${stat.mtimeMs}`;
+    })
+    .join("|");
+  const cached = segmentIndexes.get(workspaceRoot);
+  if (cached?.signature === signature) return cached.built;
   const icps = readIcps(workspaceRoot);
-  if (icps.length === 0) return null;
   const index = new MiniSearch<{ id: string; name: string; text: string }>({
     fields: ["name", "text"],
     processTerm,
@@ -106,6 +142,14 @@ export function matchSegment(workspaceRoot: string, eventText: string): SegmentM
       text: [icp.description ?? "", ...(icp.criteria ?? []).flatMap((criterion) => [criterion.name ?? "", ...(criterion.signals ?? [])])].join(" "),
     })),
   );
+  const built = { icps, index };
+  segmentIndexes.set(workspaceRoot, { signature, built });
+  return built;
+}
+
+export function matchSegment(workspaceRoot: string, eventText: string): SegmentMatch | null {
+  const { icps, index } = segmentIndex(workspaceRoot);
+  if (icps.length === 0) return null;
   const best = index.search(eventText)[0];
   if (!best) return null;
   const icp = icps.find((candidate) => candidate.segment === best.id)!;
