@@ -2,7 +2,7 @@ import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
 import type { ThreadType } from "../stages/schemas.js";
 import type { IndexRow } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
-import type { ThreadMeta } from "../threads/meta.js";
+import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { Runtime } from "./engine.js";
 import { COMPLETE, nextStepOf } from "./reading.js";
 
@@ -41,6 +41,24 @@ const statusRowOf = (meta: StatusRow | ThreadMeta, next: string): StatusRow => (
 export interface IndexedThreads {
   store: { index: ThreadIndex };
   readIndexed(row: IndexRow): Promise<ThreadMeta>;
+  resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }>;
+}
+
+/**
+ * What waits for a human, highest impact first: the index finds the threads that wait (or may, when
+ * a run was cut short), their meta.json says what they wait for (written as the graph asks; an
+ * answer is checked against the checkpoint itself).
+ */
+export async function pendingItems(threads: IndexedThreads, name?: string): Promise<PendingItem[]> {
+  const items: PendingItem[] = [];
+  if (name) items.push(...(await threads.resolve(name)).meta.pending);
+  else {
+    for (const row of await threads.store.index.inStates(["waiting", "running"])) {
+      const meta = await threads.readIndexed(row);
+      if (meta.state === "waiting") items.push(...meta.pending);
+    }
+  }
+  return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
 }
 
 /** Every thread with its state and next step: a done thread from its row, an open one from its meta.json. */

@@ -31,6 +31,7 @@ import { nextStepOf, stageOutputsOf } from "./reading.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { gateAsked, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
 import { buildIndexIfNew } from "./reindex.js";
+import { pendingItems } from "./acrossThreads.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -308,22 +309,11 @@ export class Runtime {
     return repaired === "busy" ? meta : repaired;
   }
 
-  /**
-   * What waits for a human, highest impact first: the index finds the threads that wait (or may, when
-   * a run was cut short), their meta.json says what they wait for (written as the graph asks; an
-   * answer is checked against the checkpoint itself).
-   */
-  async pending(name?: string): Promise<PendingItem[]> {
-    const items: PendingItem[] = [];
-    if (name) items.push(...(await this.resolve(name)).meta.pending);
-    else {
-      for (const row of await this.store.index.inStates(["waiting", "running"])) {
-        const meta = await this.readIndexed(row);
-        if (meta.state === "waiting") items.push(...meta.pending);
-      }
-    }
-    return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+  /** What waits for a human, highest impact first (acrossThreads.ts). */
+  pending(name?: string): Promise<PendingItem[]> {
+    return pendingItems(this, name);
   }
+
 
   /**
    * Answers the gate a thread waits at and runs on to the next gate or the end. With `expected` (the

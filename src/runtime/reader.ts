@@ -5,7 +5,7 @@ import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
-import { statusRows, type StatusRow } from "./acrossThreads.js";
+import { pendingItems, statusRows, type StatusRow } from "./acrossThreads.js";
 import { nextStepOf } from "./reading.js";
 
 /**
@@ -62,16 +62,8 @@ export class ThreadReader {
   }
 
   /** Runtime.pending, read from the index. */
-  async pending(name?: string): Promise<PendingItem[]> {
-    const items: PendingItem[] = [];
-    if (name) items.push(...(await this.resolve(name)).meta.pending);
-    else {
-      for (const row of await this.store.index.inStates(["waiting", "running"])) {
-        const meta = await this.readIndexed(row);
-        if (meta.state === "waiting") items.push(...meta.pending);
-      }
-    }
-    return items.sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+  pending(name?: string): Promise<PendingItem[]> {
+    return pendingItems(this, name);
   }
 
   /** One thread with its next step (`leanos status THREAD`). */
