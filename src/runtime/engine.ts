@@ -314,7 +314,6 @@ export class Runtime {
     return pendingItems(this, name);
   }
 
-
   /**
    * Answers the gate a thread waits at and runs on to the next gate or the end. With `expected` (the
    * pending item's id) the answer is only given if that very question still waits: a question

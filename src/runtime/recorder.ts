@@ -28,7 +28,6 @@ export interface RecorderParts {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** meta.json of the threads of one workspace, each write followed by the thread's index row. */
 /** What the state of a graph says for meta.json, whatever the thread waits for. */
 export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, meta: ThreadMeta): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
   return {
