@@ -73,3 +73,21 @@ export async function statusRows(runtime: IndexedThreads): Promise<StatusRow[]> 
   }
   return rows;
 }
+
+/** One thread with its next step (`leanos status THREAD`). */
+export async function threadWithNext(threads: IndexedThreads, name: string): Promise<ThreadMeta & { next: string }> {
+  const { meta } = await threads.resolve(name);
+  return { ...meta, next: nextStepOf(meta) };
+}
+
+/** What the read-only commands ask of a workspace's threads. */
+export interface ThreadReads {
+  pending(name?: string): Promise<PendingItem[]>;
+  thread(name: string): Promise<ThreadMeta & { next: string }>;
+  statusRows(): Promise<StatusRow[]>;
+}
+
+/** The read-only commands' reads, through the runtime or the lighter reader alike. */
+export function threadReads(threads: IndexedThreads): ThreadReads {
+  return { pending: (name) => pendingItems(threads, name), thread: (name) => threadWithNext(threads, name), statusRows: () => statusRows(threads) };
+}

@@ -1,12 +1,10 @@
 import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
 import { openIndexStore } from "../store/open.js";
 import type { IndexStore } from "../store/store.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { ThreadMeta } from "../threads/meta.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
-import { pendingItems, statusRows, type StatusRow } from "./acrossThreads.js";
-import { nextStepOf } from "./reading.js";
 
 /**
  * Raised when reading needs what only the full runtime can do: settle a thread a crash left
@@ -17,8 +15,9 @@ export class NeedsRuntime extends Error {}
 /**
  * Reads threads for the read-only commands (pending, status) from the thread index and meta.json,
  * without LangGraph, the checkpointer, the canvas or the skills: what a person asks most often
- * answers in the time it takes to read a few small files. Anything it cannot settle by reading
- * raises NeedsRuntime, and the command asks the full runtime instead (Runtime has the same methods).
+ * answers in the time it takes to read a few small files. The reads themselves are threadReads
+ * (acrossThreads.ts), shared with the runtime: anything this cannot settle by reading raises
+ * NeedsRuntime, and the command asks the same reads of the full runtime instead.
  */
 export class ThreadReader {
   readonly metas: MetaStore;
@@ -59,21 +58,6 @@ export class ThreadReader {
       await this.metas.indexed(await this.metas.read(thread));
     }
     return { thread, meta: this.settled(await this.metas.read(thread)) };
-  }
-
-  /** Runtime.pending, read from the index. */
-  pending(name?: string): Promise<PendingItem[]> {
-    return pendingItems(this, name);
-  }
-
-  /** One thread with its next step (`leanos status THREAD`). */
-  async thread(name: string): Promise<ThreadMeta & { next: string }> {
-    const { meta } = await this.resolve(name);
-    return { ...meta, next: nextStepOf(meta) };
-  }
-
-  statusRows(): Promise<StatusRow[]> {
-    return statusRows(this);
   }
 
   close(): Promise<void> {
