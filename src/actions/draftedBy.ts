@@ -1,5 +1,5 @@
 import { stringify as toYaml } from "yaml";
-import { parseFrontMatter } from "../files/parsed.js";
+import { parseFrontMatter } from "../files/frontMatter.js";
 
 // Every document an action writes says who drafted it, so nobody mistakes a template filled by the
 // offline rules for a model's or a person's writing. The mark is front matter: it stays with the

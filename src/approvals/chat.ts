@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import matter from "gray-matter";
+import { parseFrontMatter } from "../files/frontMatter.js";
 import pc from "picocolors";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { AlreadyAnswered, UsageError } from "../errors.js";
@@ -118,8 +118,8 @@ const currentValues = (runtime: ChatBackend, item: PendingItem): Promise<Record<
 /** What a draft says: its structured output when the file records one (so a new timestamp is no change), else its text. */
 async function draftText(root: string | undefined, path: string | undefined): Promise<string> {
   if (!root || !path || !existsSync(join(root, path))) return "";
-  const parsed = matter(await readFile(join(root, path), "utf8"), {});
-  const output = (parsed.data as { output?: unknown }).output;
+  const parsed = parseFrontMatter(path, await readFile(join(root, path), "utf8"));
+  const output = parsed.data.output;
   return output === undefined ? parsed.content : toYaml(output);
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import matter from "gray-matter";
+import { parseFrontMatter } from "../files/frontMatter.js";
 import pc from "picocolors";
 import type { HypothesisOutput, ImplicationOutput } from "../stages/schemas.js";
 import type { PendingItem } from "../threads/meta.js";
@@ -29,7 +29,7 @@ export async function materialOf(workspaceRoot: string | undefined, path: string
   if (workspaceRoot === undefined) return `  (${path} is in the workspace the server serves)`;
   const full = join(workspaceRoot, path);
   if (!existsSync(full)) return `  (${path} is not there)`;
-  const body = matter(await readFile(full, "utf8"), {}).content.trim().split("\n");
+  const body = parseFrontMatter(path, await readFile(full, "utf8")).content.trim().split("\n");
   const shown = body.slice(0, limit).map((line) => `  ${line}`);
   if (body.length > limit) shown.push(pc.dim(`  … ${body.length - limit} more line(s) in ${path}`));
   return shown.join("\n");

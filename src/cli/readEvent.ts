@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { UsageError } from "../errors.js";
-import { parseFrontMatter } from "../files/parsed.js";
+import { parseFrontMatter } from "../files/frontMatter.js";
 import { decodeText } from "../files/readText.js";
 import { IsoDate } from "../stages/schemas.js";
 import type { RawEvent } from "../stages/context.js";

@@ -18,7 +18,7 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     const stage = node.skill.stage.stage;
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage });
     const drafted = await draftStage(kit.env.drafter, kit.contextFor(state, node));
-    await kit.env.onModelUsage?.(state.thread, stage, drafted.usage);
+    await kit.env.onModelUsage?.(state.thread, stage, drafted.usage, "with-stage-files");
     const output = drafted.output;
     const impact = "impact_score" in output ? output.impact_score : state.impact;
     const log: LogEntry[] =
@@ -32,7 +32,7 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     const files = await kit.writeFiles(
       { ...state, impact, outputs: { ...state.outputs, [stage]: output }, action_log: [...state.action_log, ...log] },
       node,
-      { log: [...state.action_log, ...log] },
+      { log: [...state.action_log, ...log], usage: drafted.usage },
     );
     kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage, files, attempts: drafted.attempts });
     return { outputs: { [stage]: output }, feedback: { [stage]: null }, impact, action_log: log };

@@ -51,8 +51,13 @@ export interface GraphEnvironment {
   drafter: StageDrafter;
   /** Where slugs are claimed and the thread index is kept (the workspace's store). */
   store: Pick<WorkspaceStore, "claims" | "index">;
-  onStageWritten?: (thread: string, stage: string, files: string[]) => Promise<void>;
-  onModelUsage?: (thread: string, stage: string, usage: ModelUsage[]) => Promise<void>;
+  /** A stage's files are on disk; `usage` is the model calls that drafted them, counted in meta.json in the same write. */
+  onStageWritten?: (thread: string, stage: string, files: string[], usage?: ModelUsage[]) => Promise<void>;
+  /**
+   * Model calls were made. They are audited at once, so a crash never loses what was spent; meta.json
+   * counts them now, or, when `counted` is "with-stage-files", in the write that records their stage.
+   */
+  onModelUsage?: (thread: string, stage: string, usage: ModelUsage[], counted?: "now" | "with-stage-files") => Promise<void>;
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
   onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
@@ -149,7 +154,7 @@ export class GraphKit {
   }
 
   /** Writes a stage's files from the given state; the review shown is the stage's own unless one is given. */
-  async writeFiles(state: ThreadGraphState, node: GraphNode, extra: { review?: Review; log?: LogEntry[] } = {}): Promise<string[]> {
+  async writeFiles(state: ThreadGraphState, node: GraphNode, extra: { review?: Review; log?: LogEntry[]; usage?: ModelUsage[] } = {}): Promise<string[]> {
     const stage = node.skill.stage.stage;
     const review = extra.review ?? state.reviews[stage];
     const files = await writeStageFiles({
@@ -171,7 +176,7 @@ export class GraphKit {
       opportunityReviews: state.opportunity_reviews,
       ...(state.reviews[`${stage}:canvas`] ? { canvasReview: state.reviews[`${stage}:canvas`] } : {}),
     });
-    await this.env.onStageWritten?.(state.thread, stage, files);
+    await this.env.onStageWritten?.(state.thread, stage, files, extra.usage);
     return files;
   }
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { readText } from "../files/readText.js";
 import { gateLabel } from "../gates/kind.js";
 import type { GraphSpec } from "../graph/spec.js";
@@ -14,8 +14,8 @@ export async function stageOutputsOf(root: string, dir: string, spec: GraphSpec)
     const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
     const path = join(dir, file);
     if (!existsSync(path)) continue;
-    const { default: matter } = await import("gray-matter");
-    outputs[node.skill.stage.output] = (matter(await readText(root, path), {}).data as { output?: unknown }).output;
+    const { parseFrontMatter } = await import("../files/frontMatter.js");
+    outputs[node.skill.stage.output] = parseFrontMatter(relative(root, path), await readText(root, path)).data.output;
   }
   return outputs;
 }

@@ -4,7 +4,7 @@ import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { callCost } from "../llm/cost.js";
-import type { StageDrafter } from "../llm/provider.js";
+import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { WorkspaceStore } from "../store/store.js";
@@ -36,6 +36,21 @@ export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, m
     current_action: currentAction(spec, values),
     validated: validatedBy(spec, values),
   };
+}
+
+/** A thread's model usage with more calls added. */
+function withUsage(usage: ThreadMeta["usage"], calls: readonly ModelUsage[]): ThreadMeta["usage"] {
+  return calls.reduce<ThreadMeta["usage"]>(
+    (sum, call) => ({
+      calls: sum.calls + 1,
+      input_tokens: sum.input_tokens + call.input_tokens,
+      output_tokens: sum.output_tokens + call.output_tokens,
+      cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
+      cache_write_tokens: sum.cache_write_tokens + call.cache_write_tokens,
+      latency_ms: sum.latency_ms + call.latency_ms,
+    }),
+    usage,
+  );
 }
 
 /** A pending item is new unless meta.json already lists the same question. */
@@ -72,26 +87,13 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     ...(parts.onProgress ? { onProgress: parts.onProgress } : {}),
     onThreadStarted: (meta) =>
       audit.append({ kind: "thread-started", at: meta.created_at, thread: meta.thread, type: meta.type, title: meta.title, provider: meta.provider, source: meta.event.source }),
-    onStageWritten: async (thread, stage, files) => {
-      await metas.update(thread, (meta) => ({ ...withoutError(meta), state: "running", stage, files: [...new Set([...meta.files, ...files])] }));
+    onStageWritten: async (thread, stage, files, usage = []) => {
+      await metas.update(thread, (meta) => ({ ...withoutError(meta), state: "running", stage, files: [...new Set([...meta.files, ...files])], usage: withUsage(meta.usage, usage) }));
       await audit.append(...files.map((file): AuditEntry => ({ kind: "file-written", at: stamp(), thread, path: `threads/${thread}/${file}` })));
     },
-    onModelUsage: async (thread, stage, calls) => {
+    onModelUsage: async (thread, stage, calls, counted = "now") => {
       if (calls.length === 0) return;
-      await metas.update(thread, (meta) => ({
-        ...meta,
-        usage: calls.reduce<ThreadMeta["usage"]>(
-          (sum, call) => ({
-            calls: sum.calls + 1,
-            input_tokens: sum.input_tokens + call.input_tokens,
-            output_tokens: sum.output_tokens + call.output_tokens,
-            cache_read_tokens: sum.cache_read_tokens + call.cache_read_tokens,
-            cache_write_tokens: sum.cache_write_tokens + call.cache_write_tokens,
-            latency_ms: sum.latency_ms + call.latency_ms,
-          }),
-          meta.usage,
-        ),
-      }));
+      if (counted === "now") await metas.update(thread, (meta) => ({ ...meta, usage: withUsage(meta.usage, calls) }));
       await audit.append(
         ...calls.map((call): AuditEntry => ({
           kind: "model-call",

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
-import { parseFrontMatter } from "../files/parsed.js";
+import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import { ActionSkillMetadata, SkillFrontMatter, StageSkillMetadata } from "./schema.js";
 

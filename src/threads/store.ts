@@ -91,8 +91,8 @@ export async function writeMarkdown(root: string, path: string, frontMatter: Rec
   // JSON round trip drops undefined values, which YAML cannot represent.
   const clean = JSON.parse(JSON.stringify(frontMatter)) as Record<string, unknown>;
   // Loaded when a stage file is written: the readers of threads never need it.
-  const { default: matter } = await import("gray-matter");
-  await writeFileAtomically(root, path, matter.stringify(`\n${body.trim()}\n`, clean));
+  const { withFrontMatter } = await import("../files/frontMatter.js");
+  await writeFileAtomically(root, path, withFrontMatter(`\n${body.trim()}\n`, clean));
 }
 
 /** Every thread name (`type/slug`) in the workspace. */

@@ -201,7 +201,7 @@ export async function endState(workspace: string): Promise<Record<string, string
     const text = (await readFile(join(workspace, file), "utf8"))
       .replace(/\b[0-9a-f]{40}\b/g, (id) => places.get(id) ?? id)
       // How long model calls took is measured, not decided: it differs between any two runs. And a
-      // kill between a model call and the checkpoint that keeps its answer makes the call again,
+      // kill between a stage's write and the checkpoint that keeps its answer makes the call again,
       // which the thread's usage rightly counts.
       .replace(/"(latency_ms|calls)": \d+/g, '"$1": -')
       // A thread's LangGraph id is random; that a recovery keeps it shows in everything else.
