@@ -1,39 +1,60 @@
-import { spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { cliPath, runCli, sampleCopy, tempDir } from "./helpers.js";
+import { cliPath, repoRoot, runCli, sampleCopy, tempDir } from "./helpers.js";
 
 // The command line as a new user meets it: what loads when it starts, where global options may go,
 // how event text and files are found, and what `init --git` leaves.
 
-/** The modules a CLI run loads, as file URLs, from a loader hook that lists them. */
-async function modulesLoadedBy(args: string[]): Promise<string[]> {
+/**
+ * The source files a CLI run loads, from a loader hook that lists the files Node loads. The CLI runs
+ * as a bundle (scripts/bundle/build.mjs): a chunk of it stands for the sources the build's metafile lists
+ * in it; a package left outside the bundle is its own file under node_modules.
+ */
+async function sourcesLoadedBy(args: string[]): Promise<string[]> {
   const dir = await tempDir("leanos-hooks-");
   await writeFile(join(dir, "hooks.mjs"), "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
   await writeFile(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(dir, "hooks.mjs")}`)});\n`);
   const result = await execa(process.execPath, ["--import", join(dir, "register.mjs"), cliPath, ...args], { reject: false, env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" } });
   expect(result.exitCode, String(result.stderr)).toBe(0);
-  return String(result.stderr)
+  const bundle = join(repoRoot, "dist", "bin");
+  const chunks = (JSON.parse(await readFile(join(bundle, "meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> }).outputs;
+  const loaded = String(result.stderr)
     .split("\n")
-    .filter((line) => line.startsWith("LOADED "))
-    .map((line) => line.slice("LOADED ".length));
+    .filter((line) => line.startsWith("LOADED file://"))
+    .map((line) => fileURLToPath(line.slice("LOADED ".length)));
+  expect(loaded.some((path) => path.startsWith(bundle)), "the CLI runs from its bundle").toBe(true);
+  return loaded.flatMap((path) => (path.startsWith(bundle) ? Object.keys(chunks[relative(repoRoot, path)]?.inputs ?? {}) : [path]));
 }
 
 describe("leanos start-up", () => {
   it("answers --help with commander and its own command definitions only (no zod, no YAML, no LangGraph)", async () => {
-    const loaded = await modulesLoadedBy(["--help"]);
-    expect(loaded.filter((url) => /node_modules\/(zod|yaml|gray-matter|@langchain|langsmith)\//.test(url))).toEqual([]);
+    const loaded = await sourcesLoadedBy(["--help"]);
+    expect(loaded.filter((url) => /node_modules\/(zod|yaml|gray-matter|@langchain|langsmith)\//.test(url) || /^dist\/(runtime|graph|store)\//.test(url))).toEqual([]);
   });
 
   it("reads pending and status without LangGraph, the checkpointer or the drafter", async () => {
     const workspace = await sampleCopy();
     expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")])).exitCode).toBe(0);
     for (const command of [["pending"], ["status"], ["status", "elsaai"]]) {
-      const loaded = await modulesLoadedBy(["--workspace", workspace, ...command]);
-      expect(loaded.filter((url) => /node_modules\/(@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) || /\/llm\//.test(url)), command.join(" ")).toEqual([]);
+      const loaded = await sourcesLoadedBy(["--workspace", workspace, ...command]);
+      expect(loaded.filter((url) => /node_modules\/(@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) || /(^|\/)dist\/llm\//.test(url)), command.join(" ")).toEqual([]);
     }
+  });
+});
+
+describe("leanos output", () => {
+  it("ends quietly, exit 0, when what reads its output stops reading (leanos --help | head -1)", async () => {
+    const run = spawn(process.execPath, [cliPath, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    run.stdout.destroy();
+    let stderr = "";
+    run.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => run.on("close", done));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
 

@@ -75,7 +75,18 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI; returns the exit code (0 done, 1 runtime failure, 2 bad input or usage). */
+/**
+ * Output read by something that stops early (`leanos status | head -1`) must not end the run with a
+ * stack trace: what is left to print is dropped, and the command finishes the work it started.
+ */
+function dropOutputOnceItsReaderHasGone(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  dropOutputOnceItsReaderHasGone();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -19,6 +19,7 @@ describe("LEANOS_DEBUG=1", () => {
     const debug = await runCli(["--workspace", workspace, "status"], { env: { LEANOS_DEBUG: "1" } });
     expect(debug.exitCode).toBe(2);
     expect(debug.stderr).toMatch(/^leanos: \.leanos\/config\.yaml: is a folder; a file was expected here\nFileProblem: /);
-    expect(debug.stderr).toMatch(/^\s+at .+readText/m);
+    // The stack names the TypeScript source, through the bundle's source maps.
+    expect(debug.stderr).toMatch(/^\s+at readText \(.*src\/files\/readText\.ts:\d+:\d+\)$/m);
   });
 });

@@ -1,0 +1,51 @@
+// Bundles the compiled CLI (dist/cli/main.js) into dist/bin/, which bin/leanos.js runs. A command
+// then loads a few files instead of hundreds: commander, zod and yaml come in as parts of chunks, and
+// every lazy import stays a chunk of its own, loaded only by the commands that need it.
+//
+// Left outside the bundle, loaded from node_modules as they are:
+// - better-sqlite3 and pg: native or optional code;
+// - compromise: loaded through createRequire as its one-file build (src/llm/offline/nlp.ts);
+// - LangChain and LangGraph: provider packages are found by name at run time and must share one
+//   copy of @langchain/core with the rest.
+//
+// The chunks sit directly in dist/bin/, two folders below the package root, as dist/files/ does:
+// src/files/toolRoot.ts finds skills/, prompts/ and graphs/ from there.
+import { rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+
+/** zod's namespace of every language's messages, answered with English alone (zod-locales.mjs). */
+const englishOnlyZod = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(here, "zod-locales.mjs") } : undefined));
+  },
+};
+const outdir = join(root, "dist", "bin");
+// Chunk names carry a hash of their content: without a clean start, old ones would pile up.
+await rm(outdir, { recursive: true, force: true });
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, "dist", "cli", "main.js")],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+  plugins: [englishOnlyZod],
+  external: ["better-sqlite3", "pg", "pg-native", "compromise", "@langchain/*", "langchain", "langchain/*", "langsmith", "langsmith/*"],
+  // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
+  banner: { js: 'import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);' },
+});
+
+// Which source files each chunk holds: the start-up test reads it to tell what a command loaded.
+await writeFile(join(outdir, "meta.json"), JSON.stringify(result.metafile));
