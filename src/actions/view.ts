@@ -1,4 +1,4 @@
-import Mustache from "mustache";
+import { renderPlain } from "../files/plainTemplate.js";
 import type { Canvas } from "../canvas/canvas.js";
 import { companyName } from "../llm/prompt.js";
 import type { ActionTemplate, StageContext } from "../stages/context.js";
@@ -218,5 +218,5 @@ export function yamlString(text: string): string {
 
 /** Renders an asset template. Markdown, not HTML: values are written as they are (AT&T stays AT&T). */
 export function renderAsset(template: string, view: Record<string, unknown>): string {
-  return Mustache.render(template, view, {}, { escape: (text: string) => text });
+  return renderPlain(template, view);
 }

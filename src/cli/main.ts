@@ -14,6 +14,7 @@ import { rejectCommand } from "./commands/reject.js";
 import { respondCommand } from "./commands/respond.js";
 import { resumeCommand } from "./commands/resume.js";
 import { scheduleCommand } from "./commands/schedule.js";
+import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { todayCommand } from "./commands/today.js";
 import { usageCommand } from "./commands/usage.js";
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
     todayCommand(),
     usageCommand(),
     chatCommand(),
+    serveCommand(),
     passCommand(),
     reindexCommand(),
     migrateStoreCommand(),
@@ -74,7 +76,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 done, 1 runtime failure, 2 bad input or usage). */
 /**
  * Output read by something that stops early (`leanos status | head -1`) must not end the run with a
  * stack trace: what is left to print is dropped, and the command finishes the work it started.
@@ -85,6 +86,7 @@ function dropOutputOnceItsReaderHasGone(): void {
   });
 }
 
+/** Runs the CLI; returns the exit code (0 done, 1 runtime failure, 2 bad input or usage). */
 export async function main(argv: string[]): Promise<number> {
   dropOutputOnceItsReaderHasGone();
   const program = buildProgram();

@@ -48,7 +48,7 @@ export const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond",
 const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
 
 /** The commands that may draft with a model, and so take --provider and --model. */
-export const DRAFTS = new Set([...RUNS_STEPS, "chat"]);
+export const DRAFTS = new Set([...RUNS_STEPS, "chat", "serve"]);
 
 /** The model a command drafts with, when --provider or --model names one. */
 export function modelsOf(command: Command): Pick<RuntimeOptions, "provider" | "model"> {

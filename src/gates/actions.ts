@@ -1,5 +1,5 @@
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import Mustache from "mustache";
+import { renderPlain } from "../files/plainTemplate.js";
 import { connectorFor } from "../actions/connectors.js";
 import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
 import { routeOutcome } from "../actions/routing.js";
@@ -97,7 +97,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
         added = {
           id,
           type: route.type,
-          title: Mustache.render(nextTemplate.action.title ?? "{{title}}", view),
+          title: renderPlain(nextTemplate.action.title ?? "{{title}}", view),
           owner: nextTemplate.action.owner,
           human_required: needsHuman(nextTemplate),
           due: addDays(at.slice(0, 10), nextTemplate.action.duration_days),

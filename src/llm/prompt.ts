@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import Mustache from "mustache";
+import { renderPlain } from "../files/plainTemplate.js";
 import type { Canvas } from "../canvas/canvas.js";
 import { toolPath } from "../files/toolRoot.js";
 
@@ -14,7 +14,7 @@ function promptTemplate(name: string): string {
 }
 
 export function render(name: string, view: object): string {
-  return Mustache.render(promptTemplate(name), view);
+  return renderPlain(promptTemplate(name), view);
 }
 
 /** The company's name: a `**Company:**` line in 01-context.md, else its first CamelCase brand word. */

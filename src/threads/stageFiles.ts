@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import Mustache from "mustache";
+import { renderPlain } from "../files/plainTemplate.js";
 import { stringify as toYaml } from "yaml";
 import type { Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
@@ -8,8 +8,6 @@ import { writeMarkdown } from "./store.js";
 // Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
 // the front-matter carries the structured output so programs can read the file back.
 
-// Markdown, not HTML: nothing should be entity-escaped.
-Mustache.escape = (text: string): string => text;
 
 export interface StageFileMeta {
   thread: string;
@@ -75,7 +73,7 @@ export async function writeStageFiles(args: {
     output,
   };
   const view = { ...(output as object), ...(opportunities ? { opportunities } : {}), meta, gate, review, canvas_review: canvasReview, log: args.log ?? [] };
-  const body = skill.templates.output ? Mustache.render(skill.templates.output, view) : fallbackBody(meta, output);
+  const body = skill.templates.output ? renderPlain(skill.templates.output, view) : fallbackBody(meta, output);
   if (!skill.stage.file.endsWith("/")) {
     await writeMarkdown(context.workspaceRoot, join(threadDir, skill.stage.file), front, body);
     return [skill.stage.file];
@@ -96,7 +94,7 @@ export async function writeStageFiles(args: {
       log: (args.log ?? []).filter((entry) => entry.action_id === action.id),
       review: args.actionReviews?.[action.id],
     };
-    const actionBody = skill.templates.action ? Mustache.render(skill.templates.action, actionView) : fallbackBody(meta, action);
+    const actionBody = skill.templates.action ? renderPlain(skill.templates.action, actionView) : fallbackBody(meta, action);
     const file = `${folder}${actionFileName(action, actions)}`;
     await writeMarkdown(context.workspaceRoot, join(threadDir, file), { thread: meta.thread, action: action.id, type: action.type, owner: action.owner, human_required: action.human_required, due: action.due, status: action.status, drafted_by: meta.drafted_by, review: args.actionReviews?.[action.id] }, actionBody);
     written.push(file);

@@ -3,7 +3,7 @@ import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { dirname, join, relative, resolve } from "node:path";
-import Mustache from "mustache";
+import { renderPlain } from "../files/plainTemplate.js";
 import { UsageError } from "../errors.js";
 import { makeDir, writeFileAtomically } from "../files/atomic.js";
 import { toolPath } from "../files/toolRoot.js";
@@ -76,7 +76,7 @@ export async function initWorkspace(dir: string, options: { company: string; mod
   const written: string[] = [];
   for (const { source, target } of files) {
     // Markdown, not HTML: the name is written as given (AT&T <Labs> stays AT&T <Labs>).
-    await writeFileAtomically(root, target, Mustache.render(await readFile(source, "utf8"), { company, mode: options.mode }, {}, { escape: (text: string) => text }));
+    await writeFileAtomically(root, target, renderPlain(await readFile(source, "utf8"), { company, mode: options.mode }));
     written.push(target);
   }
   for (const folder of FOLDERS) await makeDir(root, folder);

@@ -1,4 +1,4 @@
-import Mustache from "mustache";
+import { renderPlain } from "../../files/plainTemplate.js";
 import type { PromptBasis } from "../layout.js";
 import type { RawEvent, StageContext } from "../../stages/context.js";
 import type {
@@ -156,7 +156,7 @@ export class OfflineDrafter implements StageDrafter {
     const view = eventView(context, context.outputs.input);
     const plan = planFor(kind, hypothesis);
     let verdict = plan.verdict;
-    let statement = Mustache.render(plan.statement, view);
+    let statement = renderPlain(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
     const asked = /\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined;
     if (asked && asked !== verdict) {
@@ -168,7 +168,7 @@ export class OfflineDrafter implements StageDrafter {
         ? []
         : plan.actions
             .filter((action) => context.actionTemplates.has(action.type))
-            .map((action) => ({ type: action.type, title: Mustache.render(action.title, view) }));
+            .map((action) => ({ type: action.type, title: renderPlain(action.title, view) }));
     const tests = hypothesis?.tests ?? [];
     const rationale = [
       tests.length > 0 ? `The event ${tests.map((test) => `${test.direction} ${test.assumption_id}${test.assumption_id === "NEW" ? "" : ` (${test.previous_confidence}% -> ${test.proposed_confidence}%)`}`).join(", ")}.` : "",
@@ -180,7 +180,7 @@ export class OfflineDrafter implements StageDrafter {
     return {
       verdict,
       statement,
-      alternatives: kind.alternatives.map((alternative) => ({ option: Mustache.render(alternative.option, view), reason: Mustache.render(alternative.reason, view) })),
+      alternatives: kind.alternatives.map((alternative) => ({ option: renderPlain(alternative.option, view), reason: renderPlain(alternative.reason, view) })),
       rationale: this.withFeedback(rationale, context),
       actions,
     };

@@ -1,0 +1,83 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+
+// Who may use the inbox, and how a page is kept from being used by another site.
+// - On a loopback address only this machine can connect. Anywhere else every request must carry the
+//   token printed at start: as a bearer header, or as ?token= once, which leaves a cookie.
+// - The Host header must name the address served, so a web page on another name that resolves to
+//   127.0.0.1 (DNS rebinding) is refused.
+// - A POST must come from the inbox's own pages: no cross-site Origin or Sec-Fetch-Site, and the
+//   form's secret, which only the server's own pages carry.
+
+export const TOKEN_COOKIE = "leanos_token";
+
+export interface Guard {
+  /** Required on every request when set. */
+  token: string | undefined;
+  /** The secret every form carries. */
+  csrf: string;
+  /** Host header values that name this server; any host when undefined (the token guards it). */
+  hosts: Set<string> | undefined;
+}
+
+export const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "::1" || host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+export const newSecret = (): string => randomBytes(24).toString("base64url");
+
+function same(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The host:port of an Origin header; undefined for "null" or anything unreadable. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function refuse(c: Context, status: 401 | 403 | 421, text: string): Response {
+  return c.text(text, status);
+}
+
+/** The token, the Host header and cross-site POSTs, checked before any route. */
+export function guarded(guard: Guard): MiddlewareHandler {
+  return async (c, next) => {
+    const host = (c.req.header("host") ?? "").toLowerCase();
+    if (guard.hosts && !guard.hosts.has(host)) return refuse(c, 421, `this server does not answer for the host "${host}"`);
+    if (guard.token !== undefined) {
+      const bearer = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+      const query = c.req.query("token");
+      if (!same(bearer, guard.token) && !same(getCookie(c, TOKEN_COOKIE), guard.token) && !same(query, guard.token)) {
+        return refuse(c, 401, "a token is needed: open the address leanos serve printed (it ends in ?token=...)");
+      }
+      if (query !== undefined && c.req.method === "GET") {
+        // The token leaves the address at once: it stays in a cookie only this site gets.
+        setCookie(c, TOKEN_COOKIE, guard.token, { httpOnly: true, sameSite: "Strict", path: "/" });
+        const url = new URL(c.req.url);
+        url.searchParams.delete("token");
+        return c.redirect(`${url.pathname}${url.search}`, 303);
+      }
+    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const site = c.req.header("sec-fetch-site");
+      if (site !== undefined && site !== "same-origin" && site !== "none") return refuse(c, 403, "a form from another site cannot answer here");
+      const origin = c.req.header("origin");
+      if (origin !== undefined && hostOf(origin) !== host) return refuse(c, 403, "a form from another site cannot answer here");
+    }
+    await next();
+    c.header("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    c.header("x-content-type-options", "nosniff");
+    // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms.
+    c.header("referrer-policy", "same-origin");
+    c.header("x-frame-options", "DENY");
+  };
+}
+
+/** Whether a posted form carries the server's form secret. */
+export const carriesSecret = (guard: Guard, given: unknown): boolean => typeof given === "string" && same(given, guard.csrf);
