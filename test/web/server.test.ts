@@ -116,6 +116,21 @@ describe("leanos serve: pages", () => {
     expect(log).toMatch(/"kind":"gate-answered".*"by":"tester"/);
   });
 
+  it("lists threads with state, stage and SLA, and shows one thread's six stages, event and files", async () => {
+    const { workspace, thread } = await closedDeal();
+    const server = await serving(workspace);
+    const list = await (await fetch(new URL("/threads", server.url))).text();
+    expect(list).toMatch(new RegExp(`<tr class="state-waiting">\\s*<td><a href="/threads/${thread}">`));
+    // It waits at the decision, whose SLA in graphs/causal-flow.yaml is 7 days.
+    expect(list).toMatch(/<td>waiting<\/td><td>decision<\/td><td>0\.85<\/td><td>[\d-]+ [\d:]+<\/td><td>\d+ of 7 day\(s\)<\/td>/);
+    const one = await (await fetch(new URL(`/threads/${thread}`, server.url))).text();
+    const stages = [...one.matchAll(/<li class="stage (\w+)">\s*<h2>(\d)\. (\w+)/g)].map((match) => `${match[2]}. ${match[3]}: ${match[1]}`);
+    expect(stages).toEqual(["1. input: done", "2. hypothesis: done", "3. implication: done", "4. decision: waiting", "5. actions: ahead", "6. learning: ahead"]);
+    expect(one).toContain("ElsaAI");
+    expect(one).toContain(`href="/files/threads/${thread}/4-decision.md"`);
+    expect((await fetch(new URL("/threads/no-such-thread", server.url))).status).toBe(404);
+  });
+
   it("draws each assumption's confidence from the audit log's canvas changes, with the thread behind each step", async () => {
     const { confidenceSteps } = await import("../../src/web/canvas.js");
     const assumption = { id: "A4", title: "t", status: "VALIDATED" as const, hypothesis: "h", confidence: 95, previous_confidence: 60, evidence: [], last_validated: "2027-01-06", related_sections: [], line: 1 };
