@@ -95,6 +95,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
       ...(lastCommit ? [`Canvas:      git commit ${lastCommit}`] : []),
       `Morning page: node ${toolPath("bin", "leanos.js")} --workspace ${workspace} today`,
       `Look at it:  node ${toolPath("bin", "leanos.js")} --workspace ${workspace} status ${result.thread}`,
+      `In a browser: node ${toolPath("bin", "leanos.js")} --workspace ${workspace} serve   (the inbox, the threads and the canvas charts)`,
       "",
     ].join("\n"),
   );

@@ -142,11 +142,19 @@ export function webApp(options: WebOptions): Hono {
     page(c, "today", "Today", async () => {
       const path = join("ops", "today.md");
       const text = await readText(root, path).catch(() => undefined);
+      const rebuild = { rebuild: true, csrf: guard.csrf };
       return text === undefined
-        ? { title: "Today", missing: "ops/today.md is not written yet: a pass writes it, or leanos today." }
-        : { title: "Today", path, html: markdownHtml(text) };
+        ? { title: "Today", missing: "ops/today.md is not written yet: a pass writes it, or Rebuild now.", ...rebuild }
+        : { title: "Today", path, html: markdownHtml(text), ...rebuild };
     }),
   );
+
+  app.post("/today", async (c) => {
+    if (!carriesSecret(guard, (await c.req.parseBody()).csrf)) return problem(c, 403, "Refused", "This form is not from this inbox: reload the page and try again.");
+    const { writeToday } = await import("../ops/todayFile.js");
+    await withRuntime(writeToday);
+    return c.redirect("/today", 303);
+  });
 
   app.get("/files/*", async (c) => {
     const requested = decoded(c.req.path.slice("/files/".length));
