@@ -80,6 +80,8 @@ export function webApp(options: WebOptions): Hono {
   app.use("*", guarded(guard));
   app.onError((error, c) => {
     const failure = describeFailure(error);
+    // The page says what went wrong; whoever runs the server also sees a failure that is not bad input.
+    if (failure.exitCode !== 2) process.stderr.write(`leanos serve: ${c.req.method} ${c.req.path}: ${failure.message}\n`);
     return problem(c, failure.exitCode === 2 ? 400 : 500, "Something went wrong", failure.message);
   });
   app.notFound((c) => problem(c, 404, "Not found", "There is no such page here."));

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Runtime } from "../../src/runtime/engine.js";
 import type { ThreadMeta } from "../../src/threads/meta.js";
 import { startWebServer, type WebServer } from "../../src/web/server.js";
-import { cliPath, eventFile, runCli, sampleCopy } from "../helpers.js";
+import { cliPath, eventFile, runCli, sampleCopy, sampleWorkspace } from "../helpers.js";
 
 // `leanos serve` as a browser and an attacker meet it: pages that show event text as text, answers
 // checked by the gates' own rules, nothing outside the workspace, a token beyond this machine, and
@@ -143,6 +143,17 @@ describe("leanos serve: pages", () => {
     expect(written).toContain("sales/elsaai-deal-closed");
     const after = await (await fetch(new URL("/today", server.url))).text();
     expect(after).toContain("<code>sales/elsaai-deal-closed</code>");
+  });
+
+  it("shows a workspace file broken while it runs as a page naming the file, and keeps serving", async () => {
+    const { workspace } = await closedDeal();
+    const server = await serving(workspace);
+    await rm(join(workspace, "strategy", "canvas", "07-uvp.md"));
+    const broken = await fetch(new URL("/inbox", server.url));
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain("07-uvp.md");
+    await writeFile(join(workspace, "strategy", "canvas", "07-uvp.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "07-uvp.md")));
+    expect((await fetch(new URL("/inbox", server.url))).status).toBe(200);
   });
 
   it("draws each assumption's confidence from the audit log's canvas changes, with the thread behind each step", async () => {
