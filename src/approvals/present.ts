@@ -35,19 +35,31 @@ export async function materialOf(workspaceRoot: string | undefined, path: string
   return shown.join("\n");
 }
 
+/** Why an item waits as its thread's stages say it: the impact factors and the assumptions tested. */
+export function reasonsOf(outputs: Partial<Record<string, unknown>>) {
+  const implication = outputs.implication as ImplicationOutput | undefined;
+  const hypothesis = outputs.hypothesis as HypothesisOutput | undefined;
+  return {
+    impact_score: implication?.impact_score,
+    mode: implication?.mode,
+    factors: implication?.factors ?? [],
+    tests: (hypothesis?.tests ?? []).map((test) => ({
+      assumption_id: test.assumption_id,
+      direction: test.direction,
+      change: test.previous_confidence !== null ? `${test.previous_confidence}% → ${test.proposed_confidence}%` : undefined,
+    })),
+    recorded: { implication: implication !== undefined, hypothesis: hypothesis !== undefined },
+  };
+}
+
 export function whyLines(item: PendingItem, outputs: Partial<Record<string, unknown>>): string[] {
   const lines: string[] = [];
-  const implication = outputs.implication as ImplicationOutput | undefined;
-  if (implication) {
-    lines.push(`  impact ${implication.impact_score} (${implication.mode}) = mean of ${implication.factors.map((factor) => `${factor.name} ${factor.score}`).join(", ")}`);
-    for (const factor of implication.factors) lines.push(pc.dim(`    ${factor.name}: ${factor.rationale}`));
+  const why = reasonsOf(outputs);
+  if (why.recorded.implication) {
+    lines.push(`  impact ${why.impact_score} (${why.mode}) = mean of ${why.factors.map((factor) => `${factor.name} ${factor.score}`).join(", ")}`);
+    for (const factor of why.factors) lines.push(pc.dim(`    ${factor.name}: ${factor.rationale}`));
   }
-  const hypothesis = outputs.hypothesis as HypothesisOutput | undefined;
-  if (hypothesis) {
-    lines.push(
-      `  assumptions: ${hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}${test.previous_confidence !== null ? ` ${test.previous_confidence}% → ${test.proposed_confidence}%` : ""}`).join("; ")}`,
-    );
-  }
+  if (why.recorded.hypothesis) lines.push(`  assumptions: ${why.tests.map((test) => `${test.assumption_id} ${test.direction}${test.change ? ` ${test.change}` : ""}`).join("; ")}`);
   if (item.kind === "actions" && item.outcomes) lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
   return lines.length > 0 ? lines : ["  (no impact or assumptions recorded yet)"];
 }

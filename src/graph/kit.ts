@@ -13,6 +13,7 @@ import { threadDir } from "../threads/store.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
+import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
 
 export type ProgressEvent =
@@ -186,6 +187,6 @@ export class GraphKit {
   }
 
   stageFile(node: GraphNode): string {
-    return node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
+    return stageFileOf(node);
   }
 }

@@ -29,7 +29,8 @@ export interface StalledAction {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const sinceDay = (now: Date, at: string): boolean => now.getTime() - Date.parse(at) <= DAY_MS && Date.parse(at) <= now.getTime();
-const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
+/** A time as people read it on a page: "2026-12-06 08:15". */
+export const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
 
 /** The stage a thread sits in: the gate it waits at, or the stage after the last one drafted. */
 export function currentStage(meta: ThreadMeta, spec: GraphSpec): string | null {
@@ -69,6 +70,13 @@ export class TodayCollector {
     this.counts.set(type, row);
   }
 
+  /** The stage a thread sits in and for how many days, against that stage's `sla_days`; undefined when none applies. */
+  standing(meta: ThreadMeta, stage = currentStage(meta, this.spec)): { stage: string; days: number; sla_days: number } | undefined {
+    const limit = stage ? this.sla.get(stage) : undefined;
+    if (!stage || limit === undefined) return undefined;
+    return { stage, days: (this.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS, sla_days: limit };
+  }
+
   add(meta: ThreadMeta): void {
     this.threads += 1;
     const stage = currentStage(meta, this.spec);
@@ -78,11 +86,8 @@ export class TodayCollector {
     this.counts.set(meta.type, row);
     if (meta.state === "waiting") this.pending.push(...meta.pending);
     if (meta.state === "failed") this.failed.push({ thread: meta.thread, error: meta.error ?? "unknown error" });
-    const limit = stage ? this.sla.get(stage) : undefined;
-    if (stage && limit !== undefined) {
-      const days = (this.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS;
-      if (days > limit) this.stuck.push({ thread: meta.thread, stage, days: Math.floor(days * 10) / 10, sla_days: limit, state: meta.state });
-    }
+    const standing = this.standing(meta, stage);
+    if (standing && standing.days > standing.sla_days) this.stuck.push({ thread: meta.thread, ...standing, days: Math.floor(standing.days * 10) / 10, state: meta.state });
     const action = meta.current_action;
     if (action && action.due < this.today && meta.state !== "done") {
       const late = Math.floor((Date.parse(this.today) - Date.parse(action.due)) / DAY_MS);

@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { readText } from "../files/readText.js";
 import { gateLabel } from "../gates/kind.js";
 import type { GraphSpec } from "../graph/spec.js";
+import { stageFileOf } from "../graph/stageFile.js";
 import type { ThreadMeta } from "../threads/meta.js";
 
 // Reading a thread for people: what its stage files hold, and what it does next.
@@ -11,8 +12,7 @@ import type { ThreadMeta } from "../threads/meta.js";
 export async function stageOutputsOf(root: string, dir: string, spec: GraphSpec): Promise<Partial<Record<string, unknown>>> {
   const outputs: Partial<Record<string, unknown>> = {};
   for (const node of spec.nodes) {
-    const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
-    const path = join(dir, file);
+    const path = join(dir, stageFileOf(node));
     if (!existsSync(path)) continue;
     const { parseFrontMatter } = await import("../files/frontMatter.js");
     outputs[node.skill.stage.output] = parseFrontMatter(relative(root, path), await readText(root, path)).data.output;

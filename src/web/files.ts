@@ -1,4 +1,4 @@
-import { extname, normalize, sep } from "node:path";
+import { basename, extname, normalize, sep } from "node:path";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import { escapeHtml, markdownHtml } from "./render.js";
@@ -20,9 +20,10 @@ export function servedPath(requested: string): string | undefined {
 /** The file as a page: markdown rendered (front matter shown as text above it), anything else as text. */
 export async function fileView(root: string, path: string): Promise<{ title: string; path: string; html?: string; text?: string }> {
   const text = await readText(root, path);
-  if (extname(path) !== ".md") return { title: path.split(sep).pop() ?? path, path, text };
-  if (!text.startsWith("---")) return { title: path.split(sep).pop() ?? path, path, html: markdownHtml(text) };
+  const title = basename(path);
+  if (extname(path) !== ".md") return { title, path, text };
+  if (!text.startsWith("---")) return { title, path, html: markdownHtml(text) };
   const { content } = parseFrontMatter(path, text);
   const front = text.slice(0, text.length - content.length);
-  return { title: path.split(sep).pop() ?? path, path, html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(content)}` };
+  return { title, path, html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(content)}` };
 }

@@ -1,13 +1,11 @@
-import { extname } from "node:path";
-import { parseFrontMatter } from "../files/frontMatter.js";
-import { readText } from "../files/readText.js";
+import { reasonsOf } from "../approvals/present.js";
 import { gateLabel } from "../gates/kind.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import { UsageError } from "../errors.js";
 import type { Runtime } from "../runtime/engine.js";
-import type { HypothesisOutput, ImplicationOutput } from "../stages/schemas.js";
 import type { PendingItem } from "../threads/meta.js";
-import { escapeHtml, markdownHtml } from "./render.js";
+import { fileView } from "./files.js";
+import { escapeHtml } from "./render.js";
 
 // The inbox: what waits, highest impact first, each with why (the impact factors and the assumptions
 // tested), what to judge (the draft, or the canvas diff) and the answers its gate allows. An answer
@@ -47,30 +45,14 @@ function diffLines(diff: string): Array<{ kind: string; text: string }> {
     .map((text) => ({ text, kind: text.startsWith("@@") ? "hunk" : text.startsWith("+") && !text.startsWith("+++") ? "add" : text.startsWith("-") && !text.startsWith("---") ? "del" : "ctx" }));
 }
 
-/** A draft as HTML: markdown rendered without its front matter, anything else as text. */
+/** A draft as HTML, as its file's page shows it; what cannot be read says why. */
 async function draftHtml(root: string, path: string): Promise<string> {
-  let text: string;
   try {
-    text = await readText(root, path);
+    const view = await fileView(root, path);
+    return view.html ?? `<pre class="file">${escapeHtml(view.text ?? "")}</pre>`;
   } catch (error) {
     return `<p class="empty">${escapeHtml((error as Error).message)}</p>`;
   }
-  if (extname(path) !== ".md") return `<pre class="file">${escapeHtml(text)}</pre>`;
-  return markdownHtml(text.startsWith("---") ? parseFrontMatter(path, text).content : text);
-}
-
-function whyOf(outputs: Partial<Record<string, unknown>>) {
-  const implication = outputs.implication as ImplicationOutput | undefined;
-  const hypothesis = outputs.hypothesis as HypothesisOutput | undefined;
-  return {
-    factors: implication?.factors ?? [],
-    mode: implication?.mode,
-    tests: (hypothesis?.tests ?? []).map((test) => ({
-      assumption_id: test.assumption_id,
-      direction: test.direction,
-      change: test.previous_confidence !== null ? `${test.previous_confidence}% → ${test.proposed_confidence}%` : undefined,
-    })),
-  };
 }
 
 const sameItem = (item: PendingItem, refusal: Refusal | undefined): refusal is Refusal => refusal !== undefined && refusal.thread === item.thread && (refusal.interrupt ?? "") === (item.id ?? "");
@@ -93,7 +75,7 @@ export async function inboxView(runtime: Runtime, csrf: string, refusal?: Refusa
       impact: item.impact ?? "-",
       refused: item.refused,
       error: mine && !mine.field ? mine.message : undefined,
-      ...whyOf(await runtime.stageOutputs(item.thread)),
+      ...reasonsOf(await runtime.stageOutputs(item.thread)),
       diff: item.diff ? diffLines(item.diff) : [],
       draft: item.diff ? undefined : item.draft,
       draft_html: item.draft && !item.diff ? await draftHtml(runtime.workspace.root, item.draft) : "",

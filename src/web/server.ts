@@ -11,7 +11,8 @@ import { isLoopback, newSecret, type Guard } from "./guard.js";
 export interface WebServerOptions {
   runtime: RuntimeOptions;
   host: string;
-  port: number;
+  /** A whole number from 0 to 65535; anything else (as typed after --port) is refused. */
+  port: number | string;
   by: string;
 }
 
@@ -34,7 +35,8 @@ function listening(server: Server): Promise<AddressInfo> {
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError(`--port ${options.port}: a port is a whole number from 0 to 65535`);
+  const { port } = options;
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${port}: a port is a whole number from 0 to 65535`);
   // Fails here, before listening, when the folder is no workspace.
   const probe = await Runtime.open(options.runtime);
   const root = probe.workspace.root;
@@ -43,15 +45,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const guard: Guard = { token: isLoopback(options.host) ? undefined : newSecret(), csrf: newSecret(), hosts: undefined };
   const app = webApp({ root, auditPath, by: options.by, guard, open: () => Runtime.open({ ...options.runtime, workspace: root }) });
-  const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+  const server = serve({ fetch: app.fetch, hostname: options.host, port }) as Server;
   let address: AddressInfo;
   try {
     address = await listening(server);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new UsageError(`port ${options.port} on ${options.host} is taken: pick another with --port, or --port 0 for any free one`);
+    if (code === "EADDRINUSE") throw new UsageError(`port ${port} on ${options.host} is taken: pick another with --port, or --port 0 for any free one`);
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`--host ${options.host}: this machine has no such address`);
-    throw new EnvironmentFault(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+    throw new EnvironmentFault(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
   }
   // On this machine alone, the Host header must name this server (no DNS rebinding); beyond it, the token guards.
   if (guard.token === undefined) guard.hosts = new Set(["127.0.0.1", "localhost", "[::1]", hostInUrl(options.host)].map((host) => `${host}:${address.port}`));

@@ -1,5 +1,6 @@
 import type { AuditEntryOf } from "../audit/log.js";
-import { currentStage } from "../ops/today.js";
+import { stageFileOf } from "../graph/stageFile.js";
+import { minute, TodayCollector } from "../ops/today.js";
 import type { Runtime } from "../runtime/engine.js";
 import { nextStepOf } from "../runtime/reading.js";
 import type { ActionsOutput } from "../stages/schemas.js";
@@ -8,21 +9,16 @@ import type { ThreadMeta } from "../threads/meta.js";
 // The threads page (state, stage and SLA of each) and one thread: its stages as a timeline, its
 // actions with what became of them, and its files.
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
-
 /** How long a thread has sat where it is against its stage's SLA in the graph file. */
-function slaOf(runtime: Runtime, meta: ThreadMeta, now: Date): { sla: string; overdue: boolean } {
-  const stage = currentStage(meta, runtime.spec);
-  const node = runtime.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage);
-  if (meta.state === "done" || node?.slaDays === undefined) return { sla: "", overdue: false };
-  const days = Math.floor((now.getTime() - Date.parse(meta.updated_at)) / DAY_MS);
-  return { sla: `${days} of ${node.slaDays} day(s)`, overdue: days > node.slaDays };
+function slaOf(collector: TodayCollector, meta: ThreadMeta): { sla: string; overdue: boolean } {
+  const standing = collector.standing(meta);
+  if (!standing) return { sla: "", overdue: false };
+  return { sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`, overdue: standing.days > standing.sla_days };
 }
 
 /** Every thread, most recently moved first. */
 export async function threadsView(runtime: Runtime) {
-  const now = runtime.now();
+  const collector = new TodayCollector(runtime.spec, runtime.now());
   const rows = [];
   for (const row of await runtime.store.index.rows()) {
     const meta = await runtime.readIndexed(row);
@@ -35,7 +31,7 @@ export async function threadsView(runtime: Runtime) {
       since: minute(meta.updated_at),
       updated_at: meta.updated_at,
       next: nextStepOf(meta),
-      ...slaOf(runtime, meta, now),
+      ...slaOf(collector, meta),
     });
   }
   return rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
@@ -49,7 +45,7 @@ export async function threadView(runtime: Runtime, name: string) {
   const waitingAt = meta.state === "waiting" ? meta.pending[0]?.stage : undefined;
   const stages = runtime.spec.nodes.map((node, index) => {
     const stage = node.skill.stage.stage;
-    const file = node.skill.stage.file.endsWith("/") ? `${node.skill.stage.file}execution-log.md` : node.skill.stage.file;
+    const file = stageFileOf(node);
     const written = meta.files.includes(file);
     const status = waitingAt === stage ? "waiting" : written ? "done" : "ahead";
     const output = outputs[node.skill.stage.output] as { summary?: unknown } | undefined;

@@ -1,4 +1,4 @@
-import { MONEY, MULTIPLIERS, PERCENT, toNumber } from "./extract.js";
+import { MONEY, moneyValue, PERCENT } from "./extract.js";
 import { termsOf } from "./relevance.js";
 
 // A number in an assumption is a bar ("churn under 6%", "$30 or less per subscriber", "at least 20%
@@ -74,7 +74,7 @@ export function figuresIn(text: string): Figure[] {
   };
   for (const match of text.matchAll(POINTS)) add("points", Math.abs(Number(match[1])), match.index, match.index + match[0].length);
   for (const match of text.matchAll(PERCENT)) add("percent", Number(match[1]), match.index, match.index + match[0].length);
-  for (const match of text.matchAll(MONEY)) add("money", toNumber(match[2]!) * (MULTIPLIERS[(match[3] ?? "").toLowerCase()] ?? 1), match.index, match.index + match[0].length);
+  for (const match of text.matchAll(MONEY)) add("money", moneyValue(match), match.index, match.index + match[0].length);
   const figures = found.sort((a, b) => a.index - b.index);
   // A table row is one metric across columns in time or arm order (before, after; control, test):
   // its last figure is the measurement, the others what it is compared with.

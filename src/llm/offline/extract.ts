@@ -10,14 +10,19 @@ type FactT = z.infer<typeof Fact>;
 // Money, percentages and counts are read by patterns rather than compromise's money(), percentages()
 // and numbers(): tried on the sample's events (2026-11-28), compromise read "$1.1M" as 1.1, missed
 // "$46K/year", and joined "€84,000 and $2.5 million, 1,200" into one number, 2,501,200.
-export const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
+const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
 export const MONEY = /([$€£])\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|b|bn|thousand|million|billion)?\b/gi;
 export const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
 const DURATION = /\b(\d+)[- ]?(day|week|month|year)s?\b/gi;
 const COUNT = /\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)/gi;
 
-export function toNumber(text: string): number {
+function toNumber(text: string): number {
   return Number(text.replace(/,/g, ""));
+}
+
+/** The sum a MONEY match names: its figure times its multiplier ("$1.1M" is 1,100,000). */
+export function moneyValue(match: RegExpMatchArray): number {
+  return toNumber(match[2]!) * (MULTIPLIERS[(match[3] ?? "").toLowerCase()] ?? 1);
 }
 
 /** Numbers, money, percentages, durations and dates found in the text, each with its own words. */
@@ -30,7 +35,7 @@ export function extractFacts(text: string, reference: Date): FactT[] {
     return true;
   };
   for (const match of text.matchAll(MONEY)) {
-    const value = toNumber(match[2]!) * (MULTIPLIERS[(match[3] ?? "").toLowerCase()] ?? 1);
+    const value = moneyValue(match);
     const tail = /^\s*(ARR|MRR|ACV|pipeline|per (?:month|year|session))?/i.exec(text.slice(match.index! + match[0].length))?.[0] ?? "";
     if (claim(match.index!, match.index! + match[0].length)) facts.push({ kind: "money", text: `${match[0]}${tail}`.trim(), value });
   }
