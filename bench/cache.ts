@@ -22,7 +22,7 @@ const STAGES = ["input", "hypothesis", "implication", "decision", "actions", "le
 interface Step {
   state: string;
   thread: string;
-  pending: unknown[];
+  pending: Array<{ id?: string }>;
   next_due?: string | null;
 }
 
@@ -54,7 +54,9 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl)
       step = { ...step, ...(await leanos("status", step.thread)) };
     } else {
       humanSteps += 1;
-      step = { ...step, ...(await leanos(...(now ? ["--now", now] : []), "approve", step.thread)) };
+      // The question the last output showed, by its id (an approval never lands on another one).
+      const id = step.pending[0]?.id;
+      step = { ...step, ...(await leanos(...(now ? ["--now", now] : []), "approve", step.thread, ...(id ? ["--interrupt", id] : []))) };
     }
   }
   await rm(workspace, { recursive: true, force: true });

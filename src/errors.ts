@@ -51,3 +51,14 @@ export class EnvironmentFault extends RuntimeFailure {
     this.name = "EnvironmentFault";
   }
 }
+
+/**
+ * Graph state a client set, a node reached out of its order, or a thread that is not the run's own:
+ * refused, and recorded in the run's own thread (src/graph/trust.ts).
+ */
+export class StateRefused extends RuntimeFailure {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateRefused";
+  }
+}

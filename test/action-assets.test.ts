@@ -217,6 +217,7 @@ describe("artifacts of a real run", () => {
     const workspace = await sampleCopy();
     expect((await runCli(["--workspace", workspace, "-q", "event", "--file", eventFile("01-elsaai-deal-closed.md")])).exitCode).toBe(0);
     // The decision accepted, the actions draft the research brief, the case study, the email and the post.
+    expect((await runCli(["--workspace", workspace, "-q", "pending"])).exitCode).toBe(0);
     const approved = await runCli(["--workspace", workspace, "-q", "approve", "elsaai"]);
     expect(approved.exitCode, approved.stderr).toBe(0);
     const written = [...(await filesUnder(join(workspace, "artifacts"))).map((path) => join("artifacts", path)), ...(await filesUnder(join(workspace, "threads"))).map((path) => join("threads", path))];

@@ -26,7 +26,16 @@ async function step(workspace: string, args: string[], env: Record<string, strin
   return JSON.parse(result.stdout) as ThreadJson;
 }
 
-const report = (workspace: string, thread: string, outcome: string) => step(workspace, ["approve", thread, "--edit", JSON.stringify({ outcome })]);
+/** Bella looks at what waits (pending records the questions as shown to her), as she does before answering. */
+async function look(workspace: string): Promise<void> {
+  const listed = await cli(workspace, ["pending"]);
+  expect(listed.exitCode, listed.stderr).toBe(0);
+}
+
+async function report(workspace: string, thread: string, outcome: string): Promise<ThreadJson> {
+  await look(workspace);
+  return step(workspace, ["approve", thread, "--edit", JSON.stringify({ outcome })]);
+}
 
 async function plan(workspace: string, thread: string): Promise<Array<{ id: string; type: string; status: string; outcome?: string; closing?: string; follows?: string; artifacts?: string[] }>> {
   const front = matter(await readFile(join(workspace, "threads", ...thread.split("/"), "5-actions", "execution-log.md"), "utf8"), {}).data;
@@ -51,6 +60,7 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     expect(await readFile(join(workspace, started.pending[0]!.draft!), "utf8")).toContain("Atelier Rouge");
 
     // A person's action needs the outcome they saw; a plain approve is refused and changes nothing.
+    await look(workspace);
     const plain = await cli(workspace, ["approve", LEAD]);
     expect(plain.exitCode).toBe(2);
     expect(plain.stderr).toContain(`--edit '{"outcome":"qualified"}'`);
@@ -100,6 +110,7 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     await report(workspace, LEAD, "qualified");
     const metaPath = join(workspace, "threads", "sales", "inbound-demo-request-atelier-rouge", "meta.json");
     const before = await readFile(metaPath, "utf8");
+    await look(workspace);
     const wrong = await cli(workspace, ["approve", LEAD, "--edit", '{"outcome":"maybe"}']);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toMatch(/"maybe" is not an outcome of this action \(its outcomes: pilot-requested, ready-to-buy, lost\)/);
@@ -149,6 +160,7 @@ describe("the marketing chain", () => {
     // Every document says it was filled by the offline rules, not written by a model or a person.
     for (const name of await files(dir)) expect(matter(await readFile(join(dir, name), "utf8")).data).toMatchObject({ drafted_by: "offline", model: "rules-v1" });
 
+    await look(workspace);
     const promote = await step(workspace, [...now, "approve", CAMPAIGN]);
     expect(promote.pending[0]).toMatchObject({ action_id: "act-4" });
     const outbox = join(workspace, "artifacts", "outbox");
@@ -167,6 +179,7 @@ describe("the marketing chain", () => {
     expect(record.approved_by).toBe("bella");
     expect(record.sends.map((send) => send.status)).toEqual(["dry-run", "dry-run", "dry-run"]);
 
+    await look(workspace);
     const measuring = await step(workspace, ["--now", "2026-11-30T08:00:00Z", "approve", CAMPAIGN]);
     expect(measuring).toMatchObject({ state: "scheduled", pending: [] });
     const scheduled = (await files(outbox)).filter((name) => !afterPublish.includes(name));
@@ -199,6 +212,7 @@ describe("the marketing chain", () => {
     const workspace = await campaignWorkspace();
     const started = await step(workspace, ["event", "--type", "marketing", CAMPAIGN_EVENT]);
     expect(started.pending[0]).toMatchObject({ action_id: "act-3" });
+    await look(workspace);
     const killed = await cli(workspace, ["approve", CAMPAIGN], { LEANOS_FAULT: "crash-after:marketing:publish" });
     expect(killed.exitCode).not.toBe(0);
     const outbox = join(workspace, "artifacts", "outbox");
@@ -251,6 +265,7 @@ describe("the webhook connector", () => {
     await writeFile(join(workspace, ".leanos", "config.yaml"), `approval_threshold: 0.8\nsite_url: https://glamyouup.com\nconnector: webhook\nwebhook:\n  url: ${url}\n  retries: 3\n`);
     await step(workspace, ["event", "--type", "marketing", CAMPAIGN_EVENT]);
     failuresLeft = 3;
+    await look(workspace);
     const failed = await cli(workspace, ["approve", CAMPAIGN]);
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toMatch(/webhook http:\/\/127\.0\.0\.1:\d+\/hooks\/leanos refused marketing:publish act-3 \(\w+\) after 3 attempt\(s\): HTTP 500; the action stays pending/);
@@ -295,6 +310,7 @@ describe("action templates are data", () => {
     );
     await writeFile(join(dir, "assets", "webinar-plan.md"), "# Webinar with {{org}}\n\nHeadline number: {{percents.0}}\nDecision: {{decision.statement}}\n");
     const started = await step(workspace, ["event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")]);
+    await look(workspace);
     const edited = await step(workspace, ["approve", started.thread, "--edit", JSON.stringify({ actions: [{ type: "marketing:webinar", title: "Webinar with ElsaAI" }] })]);
     expect(edited.pending.map((item) => item.kind)).toEqual(["canvas"]);
     const plan_ = await plan(workspace, started.thread);

@@ -178,6 +178,7 @@ describe("the anthropic provider against a local Messages API", () => {
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
     await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
+    await runCli(["--workspace", workspace, "pending"], { env });
     const approved = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env });
     expect(approved.exitCode, approved.stderr).toBe(0);
     const caseStudy = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"), "utf8");

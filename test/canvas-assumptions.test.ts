@@ -97,6 +97,22 @@ describe("10-assumptions.md parser and writer", () => {
     ]);
   });
 
+  it("keeps an assumption whose heading or values hold a Unicode line or paragraph separator, as characters of the line", () => {
+    // U+2028 and U+2029 end a line for JavaScript's `.` but not for markdown, which ends lines at \n (and \r).
+    for (const separator of ["\u2028", "\u2029", "\u0085"]) {
+      const text = `### A1: Returns${separator}hurt\n**Status:** TESTING\n**Hypothesis:** Returns${separator}cost money.\n**Confidence:** 50%\n\n### A2: Pilots convert\n**Status:** DRAFT\n**Hypothesis:** h\n**Confidence:** 20%\n`;
+      const doc = parseAssumptionsDocument(text);
+      expect(doc.problems, JSON.stringify(separator)).toEqual([]);
+      expect(doc.assumptions.map((assumption) => [assumption.id, assumption.title, assumption.hypothesis, assumption.confidence, assumption.line])).toEqual([
+        ["A1", `Returns${separator}hurt`, `Returns${separator}cost money.`, 50, 1],
+        ["A2", "Pilots convert", "h", 20, 6],
+      ]);
+      // Written back byte for byte, and a change still touches only its own line.
+      expect(applyAssumptionChanges(text, [])).toBe(text);
+      expect(changedLines(text, applyAssumptionChanges(text, [{ id: "A1", confidence: 70 }]))).toEqual([["**Confidence:** 50%", "**Confidence:** 70% (previously: 50%)"]]);
+    }
+  });
+
   it("refuses to change an assumption that is not in the file", async () => {
     expect(() => applyAssumptionChanges("### A1: X\n**Status:** DRAFT\n**Hypothesis:** h\n**Confidence:** 1%\n", [{ id: "A9", confidence: 5 }])).toThrow(/A9 is not in the file/);
   });

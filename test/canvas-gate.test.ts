@@ -36,7 +36,8 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   const today = new Date().toISOString().slice(0, 10);
   await passAt(workspace, daysAfter(today, 7));
   await passAt(workspace, daysAfter(today, 30));
-  const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{ kind: string }>;
+  // Bella looks at what waits (pending records it as shown to her), so her answers below are to this question.
+  const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"], { env: { LEANOS_USER: "bella" } })).stdout) as Array<{ kind: string }>;
   expect(pending.map((item) => item.kind)).toEqual(["canvas"]);
   return workspace;
 }
@@ -99,7 +100,7 @@ describe("the canvas gate", () => {
   it("on reject leaves the canvas untouched and records why in 6-learning.md", async () => {
     const workspace = await atCanvasGate();
     const before = [await read(workspace, ASSUMPTIONS), await read(workspace, METRICS)];
-    const result = await runCli(["--workspace", workspace, "--json", "reject", THREAD, "--reason", "one deal is not enough for 95%"]);
+    const result = await runCli(["--workspace", workspace, "--json", "reject", THREAD, "--reason", "one deal is not enough for 95%"], { env: { LEANOS_USER: "bella" } });
     expect(result.exitCode, result.stderr).toBe(0);
     expect([await read(workspace, ASSUMPTIONS), await read(workspace, METRICS)]).toEqual(before);
     expect(await learningFront(workspace)).toMatchObject({ canvas_review: { answer: "reject", reason: "one deal is not enough for 95%" } });
@@ -109,15 +110,15 @@ describe("the canvas gate", () => {
   it("applies an edited confidence instead of the proposed one, and refuses an impossible one", async () => {
     const workspace = await atCanvasGate();
     const before = await read(workspace, ASSUMPTIONS);
-    const refused = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A4.confidence": 140}']);
+    const refused = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A4.confidence": 140}'], { env: { LEANOS_USER: "bella" } });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/A4\.confidence: confidence must be a whole number from 0 to 100/);
-    const unknown = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A9.confidence": 50}']);
+    const unknown = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A9.confidence": 50}'], { env: { LEANOS_USER: "bella" } });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/"A9.confidence" is not part of this canvas update/);
     expect(await read(workspace, ASSUMPTIONS)).toBe(before);
 
-    const edited = await runCli(["--workspace", workspace, "--json", "approve", THREAD, "--edit", '{"A4.confidence": 85, "A4.status": "TESTING"}']);
+    const edited = await runCli(["--workspace", workspace, "--json", "approve", THREAD, "--edit", '{"A4.confidence": 85, "A4.status": "TESTING"}'], { env: { LEANOS_USER: "bella" } });
     expect(edited.exitCode, edited.stderr).toBe(0);
     const after = await read(workspace, ASSUMPTIONS);
     expect(after).toContain("### A4: Luxury brands prefer a white-label SDK\n**Status:** TESTING\n");

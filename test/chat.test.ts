@@ -131,6 +131,8 @@ describe("leanos chat driven through piped stdin", () => {
         }
       }, 50);
     });
+    // Another person looks at what waits and approves it from another process.
+    await runCli(["--workspace", workspace, "pending"], { env: { LEANOS_USER: "other-session" } });
     const other = await runCli(["--workspace", workspace, "approve", ELSA], { env: { LEANOS_USER: "other-session" } });
     expect(other.exitCode, other.stderr).toBe(0);
     session.stdin!.write("accept\nquit\n");

@@ -19,6 +19,13 @@ async function startClosedDeal(workspace: string): Promise<EventJson> {
   return JSON.parse(result.stdout) as EventJson;
 }
 
+/** What a person does before answering: looks at what waits (which records it as shown to them). */
+async function lookAtPending(workspace: string, person?: string): Promise<EventJson["pending"]> {
+  const result = await runCli(["--workspace", workspace, "--json", "pending"], person ? { env: { LEANOS_USER: person } } : {});
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as EventJson["pending"];
+}
+
 async function frontMatter(workspace: string, thread: string, file: string): Promise<Record<string, unknown>> {
   return matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
 }
@@ -34,7 +41,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(existsSync(join(workspace, ".leanos", "checkpoints.sqlite"))).toBe(true);
     expect(existsSync(join(workspace, "threads", "sales", "elsaai-deal-closed", "5-actions"))).toBe(false);
 
-    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as EventJson["pending"];
+    const pending = await lookAtPending(workspace, "bella");
     expect(pending).toEqual(started.pending);
 
     const decision = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env: { LEANOS_USER: "bella" } });
@@ -47,15 +54,17 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(decision.stderr).toContain("actions");
     expect(decision.stderr).not.toContain("hypothesis");
 
+    await lookAtPending(workspace, "bella");
     const promote = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect((JSON.parse(promote.stdout) as EventJson).pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-4" })]);
+    await lookAtPending(workspace, "bella");
     const promoted = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect(JSON.parse(promoted.stdout)).toMatchObject({ state: "scheduled", pending: [] });
     // Passes measure the campaign on day 7 and day 30; then the thread learns and asks about the canvas.
     const today = new Date().toISOString().slice(0, 10);
     await passAt(workspace, daysAfter(today, 7));
     await passAt(workspace, daysAfter(today, 30));
-    const atCanvas = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as EventJson["pending"];
+    const atCanvas = await lookAtPending(workspace, "bella");
     expect(atCanvas).toEqual([expect.objectContaining({ kind: "canvas" })]);
     const canvas = await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } });
     expect(JSON.parse(canvas.stdout)).toMatchObject({ state: "done", pending: [], started: [] });
@@ -80,6 +89,7 @@ describe("leanos event -> gate -> approve across processes", () => {
   it("records a rejected decision with its reason and plans no actions", async () => {
     const workspace = await sampleCopy();
     const started = await startClosedDeal(workspace);
+    await lookAtPending(workspace);
     const rejected = await runCli(["--workspace", workspace, "--json", "reject", started.thread, "--reason", "ElsaAI has not agreed to publicity"]);
     expect(rejected.exitCode, rejected.stderr).toBe(0);
     // What the deal taught still reaches the canvas gate: the decision was about the follow-up work.
@@ -94,12 +104,15 @@ describe("leanos event -> gate -> approve across processes", () => {
   it("redrafts the decision with feedback (respond) and applies a validated edit (approve --edit)", async () => {
     const workspace = await sampleCopy();
     const started = await startClosedDeal(workspace);
+    await lookAtPending(workspace);
     const responded = await runCli(["--workspace", workspace, "--json", "respond", started.thread, "DEFER until the rollout is live"]);
     expect(responded.exitCode, responded.stderr).toBe(0);
     const redrafted = (await frontMatter(workspace, started.thread, "4-decision.md")).output as { verdict: string; rationale: string };
     expect(redrafted.verdict).toBe("DEFER");
     expect(redrafted.rationale).toContain("DEFER until the rollout is live");
     expect(JSON.parse(responded.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
+    // The redraft is a new question: it is looked at before it is answered.
+    await lookAtPending(workspace);
 
     const badEdit = await runCli(["--workspace", workspace, "approve", started.thread, "--edit", '{"verdict":"MAYBE"}']);
     expect(badEdit.exitCode).toBe(2);

@@ -53,6 +53,8 @@ export interface ChatOptions {
   open: (extra?: { onProgress?: (event: ProgressEvent) => void }) => Promise<ChatBackend>;
   by: string;
   editor?: string;
+  /** Told of each item once it is shown in full, so `leanos approve` knows the question was seen (shown.ts). */
+  shown?: (item: PendingItem) => Promise<void>;
 }
 
 type Ask = { kind: "line"; text: string } | { kind: "eof" };
@@ -192,6 +194,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     }
     const { outputs, root } = await withRuntime(options, io, async (runtime) => ({ outputs: await runtime.stageOutputs(item.thread), root: runtime.root }));
     io.say(await presentItem(root, item, outputs, `${items.length} waiting`));
+    await options.shown?.(item);
     // Ask until this item is answered, skipped, or the session ends.
     for (;;) {
       const ask = await next(io, "> ");

@@ -11,7 +11,16 @@ import { z } from "zod";
 const base = { at: z.string(), thread: z.string() };
 
 export const AuditEntry = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("thread-started"), ...base, type: z.string(), title: z.string(), provider: z.string(), source: z.string() }),
+  z.object({
+    kind: z.literal("thread-started"),
+    ...base,
+    type: z.string(),
+    title: z.string(),
+    provider: z.string(),
+    source: z.string(),
+    /** Set for a thread the workspace started itself: the thread or pattern it came from. */
+    started_from: z.string().optional(),
+  }),
   z.object({
     kind: z.literal("model-call"),
     ...base,

@@ -55,8 +55,11 @@ const STATUS_EMOJI: Record<AssumptionStatus, string> = {
   CHALLENGED: "⚠️",
 };
 
-const HEADING = /^###\s+([AH]\d+)\s*:\s*(.+?)\s*$/;
-const FIELD = /^\*\*([A-Za-z ]+):\*\*\s*(.*?)\s*$/;
+// Markdown ends lines at \n and \r only. JavaScript's `.` also stops at U+2028 and U+2029, so with it a
+// heading (or a field) holding one of those would not match, and its assumption would vanish without
+// a word: [^\r\n] keeps them as characters of the line, which is what they are in this file.
+const HEADING = /^###\s+([AH]\d+)\s*:\s*([^\r\n]+?)\s*$/;
+const FIELD = /^\*\*([A-Za-z ]+):\*\*\s*([^\r\n]*?)\s*$/;
 const STATUS_WORD = /(VALIDATED|TESTING|INVALIDATED|DRAFT|CHALLENGED)/;
 
 interface EntryLayout {

@@ -26,8 +26,9 @@ const say = (text: string): void => {
 };
 
 /**
- * The demo: the closed-deal event runs through the six stages in this process; each approval is
- * given by a separate `leanos approve` process, which resumes the thread from its checkpoint.
+ * The demo: the closed-deal event runs through the six stages in this process; each question is
+ * looked at with `leanos pending` and approved by a separate `leanos approve` process, which resumes
+ * the thread from its checkpoint.
  */
 export async function runDemo(options: { json: boolean }): Promise<void> {
   const started = Date.now();
@@ -47,14 +48,15 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   }
   const approvals: string[] = [];
   const passes: string[] = [];
-  const leanos = (...args: string[]): { state: typeof result.state; pending: typeof result.pending; next_due?: string | null } => {
+  type Thread = { state: typeof result.state; pending: typeof result.pending; next_due?: string | null };
+  const leanos = <T = Thread>(...args: string[]): T => {
     const child = spawnSync(process.execPath, [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", ...args], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, LEANOS_USER: "demo" },
     });
     if (child.status !== 0) throw new Error(`leanos ${args.join(" ")} exited with ${child.status}`);
-    return JSON.parse(child.stdout) as { state: typeof result.state; pending: typeof result.pending; next_due?: string | null };
+    return JSON.parse(child.stdout) as T;
   };
   // Approvals come from new processes, each resuming the thread from its checkpoint; when the thread
   // is scheduled (the campaign is measured on day 7 and day 30), a pass with a clock set to that day runs it.
@@ -70,8 +72,10 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
       result = { ...result, state: after.state, pending: after.pending };
       continue;
     }
-    const item = result.pending[0]!;
-    say(`\n${pc.yellow("Waiting:")} ${item.question}\n  draft: ${item.draft}`);
+    // As a person would: look at what waits (which records it as seen), then approve that question.
+    say(pc.dim(`\n$ leanos pending ${result.thread}`));
+    const item = leanos<typeof result.pending>("pending", result.thread)[0]!;
+    say(`${pc.yellow("Waiting:")} ${item.question}\n  draft: ${item.draft}`);
     if (item.diff) say(pc.dim(item.diff.trimEnd()));
     say(pc.dim(`$ leanos approve ${result.thread}   (a new process resumes the thread from its checkpoint)`));
     const last = passes.at(-1);

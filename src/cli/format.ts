@@ -8,29 +8,42 @@ import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 // How the CLI shows its results as text (--json prints the values themselves). Loaded by a command
 // once it has something to show, so --help never pays for it.
 
-export function formatPending(items: PendingItem[]): string {
+/**
+ * How a pending item's answer commands are printed: "plain" after `leanos pending`, which records what
+ * it showed (so `leanos approve THREAD` answers that question); "pinned" wherever the questions are
+ * only reported (an event's or an answer's result), so the command printed answers that very question;
+ * "none" where the question is being confirmed.
+ */
+export type AnswerHints = "plain" | "pinned" | "none";
+
+function answerHint(item: PendingItem, hints: AnswerHints): string {
+  if (hints === "none") return "";
+  const pin = hints === "pinned" && item.id ? ` --interrupt ${item.id}` : "";
+  return item.outcomes
+    ? `  report: leanos approve ${item.thread} --edit '{"outcome":"${item.outcomes[0]}"}'${pin}  (outcomes: ${item.outcomes.join(" | ")})`
+    : `  answers: ${item.allowed.join(" | ")}  (leanos approve ${item.thread}${pin} | leanos reject ${item.thread}${pin} --reason "...")`;
+}
+
+export function formatPending(items: PendingItem[], hints: AnswerHints = "plain"): string {
   if (items.length === 0) return "Nothing waits for a human.";
   return items
-    .map((item) => {
-      const answers = item.allowed.join(" | ");
-      return [
+    .map((item) =>
+      [
         `${pc.bold(item.thread)}  ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
         `  ${item.question}`,
         item.draft ? `  draft: ${item.draft}` : "",
         item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",
-        item.outcomes
-          ? `  report: leanos approve ${item.thread} --edit '{"outcome":"${item.outcomes[0]}"}'  (outcomes: ${item.outcomes.join(" | ")})`
-          : `  answers: ${answers}  (leanos approve ${item.thread} | leanos reject ${item.thread} --reason "...")`,
+        answerHint(item, hints),
       ]
         .filter((line) => line.length > 0)
-        .join("\n");
-    })
+        .join("\n"),
+    )
     .join("\n\n");
 }
 
 export function formatResult(result: ThreadResult): string {
   const lines = [`Thread ${pc.bold(result.thread)}: ${result.state}`, `  folder: ${result.dir}`];
-  if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending));
+  if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending, "pinned"));
   for (const started of result.started) lines.push("", `Started from an approved opportunity:`, formatResult(started));
   return lines.join("\n");
 }
@@ -65,7 +78,16 @@ export function formatThread(meta: ThreadMeta & { next: string }): string {
     `  next: ${meta.next}`,
     "  files:",
     ...meta.files.map((file) => `    ${meta.thread}/${file}`),
+    ...waitingBlock(meta.pending),
   ].join("\n");
+}
+
+/** What a thread waits for, in full, under its detail (`leanos status THREAD` records it as shown). */
+const waitingBlock = (pending: PendingItem[]): string[] => (pending.length > 0 ? ["", "Waiting for a human:", formatPending(pending)] : []);
+
+/** One thread on the server, with what it waits for in full. */
+export function formatRemoteThread(row: RemoteThread): string {
+  return [formatRemoteStatus([row]), ...waitingBlock(row.pending)].join("\n");
 }
 
 export function formatRemoteStatus(rows: RemoteThread[]): string {

@@ -17,6 +17,7 @@ import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { todayCommand } from "./commands/today.js";
+import { tokenCommand } from "./commands/token.js";
 import { usageCommand } from "./commands/usage.js";
 import { DRAFTS, globalsOf, THROUGH_SERVER } from "./session.js";
 
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
     usageCommand(),
     chatCommand(),
     serveCommand(),
+    tokenCommand(),
     passCommand(),
     reindexCommand(),
     migrateStoreCommand(),

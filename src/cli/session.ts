@@ -1,8 +1,10 @@
 import { Option, type Command } from "commander";
-import { UsageError } from "../errors.js";
+import { AlreadyAnswered, UsageError } from "../errors.js";
+import type { ShownPlace, ShownScope } from "../approvals/shown.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import type { RemoteThreads } from "../remote/threads.js";
 import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
+import type { PendingItem } from "../threads/meta.js";
 
 // What every command shares: the global options read in one place, output, and the runtime or server
 // a command works through. Everything heavy is imported when a command runs, never at start-up, so
@@ -70,13 +72,27 @@ export function runtimeOptionsOf(command: Command, extra: Partial<RuntimeOptions
 export const interruptOption = (): Option =>
   new Option("--interrupt <id>", "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing");
 
+/** For scripts: answer whatever waits, without checking that it is the question last shown. */
+export const yesOption = (): Option =>
+  new Option("-y, --yes", "answer whatever waits now, even a question leanos pending or status has not shown you (for scripts; --interrupt ID is safer)");
+
+/** What approve, respond and reject say in --help about the question they answer. */
+export const WHICH_QUESTION_HELP =
+  "\nWhich question is answered: with --interrupt ID, that very question, if it still waits. Without it, the\nquestion waiting now, if leanos pending, status THREAD or chat last showed it to you (LEANOS_USER). Any\nother (you never looked, or the one you saw was answered elsewhere meanwhile) is shown, and you are asked\nto confirm it; with no terminal to ask on, the command exits 2, naming it, and changes nothing.\n--yes answers whatever waits, unchecked.\n";
+
+/** The options an answer takes about which question it is for. */
+export interface WhichQuestion {
+  interrupt?: string;
+  yes?: boolean;
+}
+
 /** A broken metrics or ICP file is refused before the command writes anything (see dataFiles.ts). */
 export async function checkDataFilesOf(dir: string | undefined): Promise<void> {
   const [{ openWorkspace }, { checkDataFiles }] = await Promise.all([import("../workspace/workspace.js"), import("../actions/dataFiles.js")]);
   await checkDataFiles((await openWorkspace(dir)).root);
 }
 
-async function openRuntime(command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
+export async function openRuntime(command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
   const options = runtimeOptionsOf(command, extra);
   if (!globalsOf(command).quiet) {
     const { progressPrinter } = await import("./progress.js");
@@ -108,20 +124,76 @@ export async function threadCommand(command: Command, work: (runtime: Runtime) =
 /** The LangGraph server the command goes through, if one is named. */
 export const serverOf = (command: Command): string | undefined => globalsOf(command).server ?? (process.env.LEANOS_SERVER_URL || undefined);
 
-/** Does the work through the server's SDK client and prints it as JSON or text. */
-export async function withServer<T>(command: Command, url: string, work: (remote: RemoteThreads) => Promise<T>, text: (value: T) => string, json: (value: T) => unknown = (value) => value): Promise<void> {
+/** Does the work through the server's SDK client and prints it as JSON or text; `shown` then records the questions printed. */
+export async function withServer<T>(
+  command: Command,
+  url: string,
+  work: (remote: RemoteThreads) => Promise<T>,
+  text: (value: T) => string,
+  json: (value: T) => unknown = (value) => value,
+  shown?: (value: T) => Promise<void>,
+): Promise<void> {
   const { RemoteThreads } = await import("../remote/threads.js");
   const value = await work(new RemoteThreads(url, { user: who(), ...modelsOf(command) }));
   if (jsonWanted(command)) printJson(json(value));
   else out(text(value));
+  await shown?.(value);
 }
 
-/** An answer to the gate a thread waits at, through the server when one is named. */
-export async function answerCommand(command: Command, thread: string, answer: GivenAnswer, expected: string | undefined): Promise<void> {
-  const url = serverOf(command);
-  if (url) {
-    const { formatResult, resultJson } = await import("./format.js");
-    return withServer(command, url, (remote) => remote.answer(thread, answer, expected), formatResult, resultJson);
+/** Whose record of shown questions a command keeps: the workspace's (`root`), or, through a server, the user's. */
+export async function shownPlaceOf(command: Command, root: string | undefined): Promise<ShownPlace> {
+  const server = serverOf(command);
+  if (server) {
+    // The served workspace may be on another machine: what this person saw there is kept in their own ~/.leanos/.
+    const { homedir } = await import("node:os");
+    return { root: homedir(), by: who(), server: server.replace(/\/+$/, "") };
   }
-  return threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
+  if (root === undefined) throw new Error("the workspace's record of shown questions needs its folder");
+  return { root, by: who() };
+}
+
+/**
+ * Records which questions a command showed (pending, status THREAD, chat). A record that cannot be
+ * written never fails the command: the next answer without --interrupt only asks which question is meant.
+ */
+export async function recordShownQuietly(command: Command, place: ShownPlace, items: readonly PendingItem[], scope: ShownScope): Promise<void> {
+  try {
+    const { recordShown } = await import("../approvals/shown.js");
+    await recordShown(place, items, scope, clockFrom(globalsOf(command).now)?.() ?? new Date());
+  } catch (error) {
+    if (!globalsOf(command).quiet) {
+      process.stderr.write(`leanos: note: what was shown is not recorded (${(error as Error).message}); an answer without --interrupt will show the question again and ask\n`);
+    }
+  }
+}
+
+/**
+ * An answer to the gate a thread waits at, through the server when one is named. Without
+ * --interrupt or --yes, the question answered is the one waiting now only once it is known to have
+ * been shown to this person (confirm.ts), and it is then named, so nothing that came up meanwhile is
+ * answered in its place.
+ */
+export async function answerCommand(command: Command, thread: string, answer: GivenAnswer, which: WhichQuestion): Promise<void> {
+  const url = serverOf(command);
+  let expected = which.interrupt;
+  let seen: PendingItem | undefined;
+  if (expected === undefined && !which.yes) {
+    const { confirmedQuestion } = await import("./confirm.js");
+    seen = await confirmedQuestion(command, thread, answer);
+    expected = seen.id;
+  }
+  try {
+    if (url) {
+      const { formatResult, resultJson } = await import("./format.js");
+      return await withServer(command, url, (remote) => remote.answer(thread, answer, expected), formatResult, resultJson);
+    }
+    return await threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
+  } catch (error) {
+    // A refused answer leaves the question waiting, maybe put again under a new id: it stays seen.
+    if (seen && error instanceof UsageError && !(error instanceof AlreadyAnswered)) {
+      const { keepShownAfterRefusal } = await import("./confirm.js");
+      await keepShownAfterRefusal(command, seen);
+    }
+    throw error;
+  }
 }

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
-import { containedPath } from "./contained.js";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { UsageError } from "../errors.js";
+import { containedPath, realLocation } from "./contained.js";
 import { durableStep } from "./crashPoints.js";
 import { processAlive } from "./process.js";
 
@@ -14,6 +16,56 @@ import { processAlive } from "./process.js";
 export const TMP_DIR = join(".leanos", "tmp");
 const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
 let counter = 0;
+
+/**
+ * The places a piece of work may write to, relative to the workspace: a graph node may write its own
+ * thread's folder, the canvas and artifacts/, never settings, .git/ or another thread. Every write
+ * made while a scope is set is checked against it where the file really lands (symlinks resolved,
+ * the scope's places too), and the most specific place that holds it decides: `.leanos/tmp/` may be
+ * allowed inside a forbidden `.leanos/`, and a place that leads into a forbidden one is forbidden.
+ */
+export interface WriteScope {
+  /** Who is writing, for the refusal. */
+  writer: string;
+  /** Folders (ending in "/") and files that may be written. */
+  allowed: readonly string[];
+  /** Folders and files that may never be, whatever leads there. */
+  forbidden: readonly string[];
+}
+
+const scopes = new AsyncLocalStorage<WriteScope>();
+
+/** Runs `work` with every write it makes held to `scope`. */
+export function withinWriteScope<T>(scope: WriteScope, work: () => Promise<T>): Promise<T> {
+  return scopes.run(scope, work);
+}
+
+const slashed = (path: string): string => path.split(sep).join("/");
+
+/** Where a scope's place really is: a folder with its trailing "/", or a file. */
+function realPlace(root: string, place: string): string {
+  if (!place.endsWith("/")) return slashed(realLocation(root, place));
+  return `${slashed(dirname(realLocation(root, join(place, "x"))))}/`;
+}
+
+/** Refuses a write the current scope (if any) does not allow. */
+function checkWriteScope(root: string, target: string): void {
+  const scope = scopes.getStore();
+  if (!scope) return;
+  const landing = slashed(realLocation(root, target));
+  const holds = (place: string): boolean => (place.endsWith("/") ? landing.startsWith(place) : landing === place);
+  let decided: { length: number; allowed: boolean } = { length: -1, allowed: false };
+  for (const [places, allowed] of [
+    [scope.allowed, true],
+    [scope.forbidden, false],
+  ] as const) {
+    for (const place of places.map((entry) => realPlace(root, entry))) {
+      // The most specific place wins; between two equally specific, the forbidding one.
+      if (holds(place) && (place.length > decided.length || (place.length === decided.length && !allowed))) decided = { length: place.length, allowed };
+    }
+  }
+  if (!decided.allowed) throw new UsageError(`${scope.writer} may not write ${landing}: it writes only ${scope.allowed.join(", ")}; nothing was written`);
+}
 
 /** A fresh temp path in the workspace's .leanos/tmp/, named after this process. */
 export async function tempPath(root: string, label: string): Promise<string> {
@@ -44,6 +96,7 @@ async function writeSynced(path: string, content: string, flags: "wx" | "w"): Pr
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file behind. */
 export async function writeFileAtomically(root: string, path: string, content: string): Promise<void> {
   const target = containedPath(root, path);
+  checkWriteScope(root, target);
   await mkdir(dirname(target), { recursive: true });
   const temp = await tempPath(root, target);
   await writeSynced(temp, content, "wx");
@@ -67,6 +120,7 @@ export async function writeJsonAtomically(root: string, path: string, value: unk
 /** Appends in one write, so lines from concurrent processes never interleave mid-line. */
 export async function appendToFile(root: string, path: string, text: string): Promise<void> {
   const target = containedPath(root, path);
+  checkWriteScope(root, target);
   await mkdir(dirname(target), { recursive: true });
   await appendFile(target, text, "utf8");
   durableStep(`append ${relative(root, target)}`);

@@ -81,3 +81,25 @@ export function containedPath(root: string, path: string): string {
   }
   return absolute;
 }
+
+/**
+ * Where `path` (absolute, inside `root`) really lands, relative to the workspace's real folder: every
+ * symlink on the way is resolved, so a link inside the workspace that leads to `.leanos/` or `.git/`
+ * reads as that place, not as the name it was reached by. The file itself is not resolved, because a
+ * write replaces it (a rename onto a link replaces the link).
+ */
+export function realLocation(root: string, path: string): string {
+  const absolute = isAbsolute(path) ? path : join(root, path);
+  let parent = dirname(absolute);
+  const rest: string[] = [absolute.slice(parent.length + (parent.endsWith(sep) ? 0 : 1))];
+  for (;;) {
+    try {
+      return relative(realRoot(root), join(realpathSync(parent), ...rest.reverse()));
+    } catch {
+      const up = dirname(parent);
+      if (up === parent) return relative(root, absolute);
+      rest.push(parent.slice(up.length + (up.endsWith(sep) ? 0 : 1)));
+      parent = up;
+    }
+  }
+}

@@ -214,6 +214,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       },
       editable: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
       allow: { edit: true, respond: false },
+      namedAnswersOnly: template.action.executor === "send",
       description: [
         `### ${question}`,
         material ? `Prepared for you:\n${material}` : "",

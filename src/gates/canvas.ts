@@ -1,7 +1,7 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { UsageError } from "../errors.js";
 import {
   ASSUMPTIONS_PATH,
+  METRICS_PATH,
   canvasValuesFrom,
   checkCanvasValues,
   missingCanvasTargets,
@@ -11,6 +11,7 @@ import {
   planCanvasUpdate,
   type CanvasValues,
 } from "../canvas/update.js";
+import { StateRefused, UsageError } from "../errors.js";
 import { writeFileAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
 import type { LearningOutput } from "../stages/schemas.js";
@@ -20,6 +21,9 @@ import type { CanvasApply, ThreadGraphState } from "../graph/state.js";
 import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
 import type { GateKind } from "./kind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
+
+/** The files a canvas change may write. */
+const CANVAS_FILES: readonly string[] = [ASSUMPTIONS_PATH, METRICS_PATH];
 
 /** A canvas change is accepted only as values the canvas can hold, and only while what it changes is still there. */
 export const canvasGate: GateDefinition = {
@@ -86,6 +90,7 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     const before = plan.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? (await readText(root, ASSUMPTIONS_PATH));
     const planned: CanvasApply = {
       review,
+      planned_on: today(),
       values: finalValues,
       files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })),
       message: commitMessage(plan, before, state.thread),
@@ -96,7 +101,9 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
 
   const applyNode = async (state: ThreadGraphState) => {
     const next = kit.after(node, gate);
-    let planned = state.canvas_apply[key]!;
+    let planned = state.canvas_apply[key];
+    if (!planned) throw new StateRefused(`${apply} has no accepted canvas change to apply on ${state.thread}; nothing was written`);
+    await checkPlan(planned, state);
     // A file that is neither as planned from nor as planned to was changed by someone else since: plan again on it.
     const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
     if (planned.files.some((file, index) => current[index] !== file.before && current[index] !== file.after)) {
@@ -120,6 +127,27 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
       summary: `canvas changes applied: ${planned.changes.filter((change) => change.field !== "evidence").map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}`,
     });
     return new Command({ update: { reviews: { [key]: recorded } }, goto: next });
+  };
+
+  /**
+   * A plan is applied only as the asking node made it: canvas files only, values the learning
+   * proposed (as a person may have edited them) that the canvas can hold, and, on the files it was
+   * planned on, the very bytes those values give.
+   */
+  const checkPlan = async (planned: CanvasApply, state: ThreadGraphState): Promise<void> => {
+    const refuse = (why: string) => new StateRefused(`the canvas change planned on ${state.thread} is refused: ${why}; nothing was written`);
+    const learning = state.outputs[stage] as LearningOutput | undefined;
+    const stray = planned.files.find((file) => !CANVAS_FILES.includes(file.path));
+    if (stray) throw refuse(`it writes ${stray.path}, and a canvas change writes only ${CANVAS_FILES.join(" and ")}`);
+    const offered = learning ? Object.keys(canvasValuesFrom(learning)) : [];
+    const problems = checkCanvasValues(planned.values, offered);
+    if (problems.length > 0) throw refuse(problems.join("; "));
+    if (!planned.planned_on) return;
+    const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
+    if (!planned.files.every((file, index) => current[index] === file.before)) return;
+    const replanned = await planCanvasUpdate(root, state.thread, planned.values, planned.planned_on);
+    const same = replanned.files.length === planned.files.length && replanned.files.every((file, index) => file.path === planned.files[index]!.path && file.after === planned.files[index]!.after);
+    if (!same) throw refuse("its files are not what its values make of the canvas");
   };
 
   return [

@@ -51,6 +51,9 @@ export async function askPerson(
   let response: GateResponse | undefined;
   try {
     response = coerceEdit(readResponse(given, kit.answerDefaults(config)), payload.action_request.args);
+    // Served, who answered and when are the authenticated user and the clock, whatever the answer says.
+    if (kit.env.who) response = { ...response, by: await kit.env.who(config), at: kit.now().toISOString() };
+    if (question.namedAnswersOnly) await checkNamed(kit, state.thread, node, response);
     await checkAnswer(rules, payload, response, kit.answerContext(state.thread));
     return response;
   } catch (error) {
@@ -66,6 +69,19 @@ export async function askPerson(
     });
     kit.env.onProgress?.({ kind: "refused", thread: state.thread, stage: question.info.stage, reason });
     return new Command({ update: { refusals: { [node]: reason } }, goto: node });
+  }
+}
+
+/** Refuses an answer that does not name the question waiting at `node` (its interrupt id, as recorded when it was asked). */
+async function checkNamed(kit: GraphKit, thread: string, node: string, response: GateResponse): Promise<void> {
+  const asked = await kit.env.askedId?.(thread, node);
+  if (!response.interrupt_id) {
+    throw new UsageError(
+      `this question sends to customers, so an answer must name it: give its interrupt id${asked ? ` (${asked})` : ""} as interrupt_id in the answer, or answer with leanos approve ${thread} --interrupt ID; nothing was sent`,
+    );
+  }
+  if (asked !== undefined && response.interrupt_id !== asked) {
+    throw new UsageError(`the answer names question ${response.interrupt_id}, but the question waiting is ${asked}: it was answered meanwhile; look again before answering; nothing was sent`);
   }
 }
 

@@ -45,6 +45,8 @@ export const GateResponse = z.object({
   args: z.union([z.null(), z.string(), z.object({ action: z.string(), args: z.record(z.string(), z.unknown()) })]),
   by: z.string().min(1),
   at: z.string().min(1),
+  /** The id of the question (LangGraph's interrupt id) the answer is for; required where a gate sends to customers. */
+  interrupt_id: z.string().min(1).optional(),
 });
 export type GateResponse = z.infer<typeof GateResponse> & HumanResponse;
 
@@ -60,6 +62,7 @@ const WireResponse = z.object({
   args: GateResponse.shape.args.nullish(),
   by: z.string().min(1).optional(),
   at: z.string().min(1).optional(),
+  interrupt_id: z.string().min(1).optional(),
 });
 
 /** The response a gate node was resumed with, completed with who answered and when where the client did not say. */
@@ -68,7 +71,7 @@ export function readResponse(value: unknown, defaults: { by: string; at: string 
   const parsed = WireResponse.parse(one);
   // Agent Inbox sends the ActionRequest back with an accept; an accept changes nothing, so it carries no args.
   const args = parsed.type === "accept" ? null : parsed.type === "ignore" && !parsed.args ? "no reason given" : (parsed.args ?? null);
-  return { type: parsed.type, args, by: parsed.by ?? defaults.by, at: parsed.at ?? defaults.at } as GateResponse;
+  return { type: parsed.type, args, by: parsed.by ?? defaults.by, at: parsed.at ?? defaults.at, ...(parsed.interrupt_id ? { interrupt_id: parsed.interrupt_id } : {}) } as GateResponse;
 }
 
 /**
@@ -98,6 +101,11 @@ export interface GateQuestion {
   allow: { edit: boolean; respond: boolean };
   /** Markdown: what a person needs to judge the draft. */
   description: string;
+  /**
+   * The gate sends to customers: an answer must name the question it answers (its interrupt id), so
+   * one meant for another question (a double submit, a race with another client) is never taken.
+   */
+  namedAnswersOnly?: boolean;
 }
 
 /** The interrupt a gate raises; a refusal of the last answer comes first in what a person reads. */

@@ -1,5 +1,4 @@
-import { END, START, StateGraph, isGraphBubbleUp, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { describeFailure } from "../failure.js";
+import { END, START, StateGraph, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { claimNode, finishNode } from "./claim.js";
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../stages/schemas.js";
@@ -9,6 +8,7 @@ import { GATES } from "../gates/registry.js";
 import { CLAIM_NODE, FINISH_NODE, GraphKit, gateEntryName, stageNodeName, type GraphEnvironment } from "./kit.js";
 import type { GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
+import { guardedNode } from "./trust.js";
 
 export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent } from "./kit.js";
 
@@ -41,18 +41,6 @@ function stageNode(kit: GraphKit, node: GraphNode) {
 
 type NodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
 
-/** A node whose failure is recorded in meta.json before the run stops (the checkpoint keeps what came before). */
-function recordingFailure(kit: GraphKit, fn: NodeFn): NodeFn {
-  return async (state, config) => {
-    try {
-      return await fn(state, config);
-    } catch (error) {
-      if (!isGraphBubbleUp(error) && state.thread) await kit.env.onFailed?.(state.thread, describeFailure(error).message);
-      throw error;
-    }
-  };
-}
-
 /**
  * Builds a LangGraph StateGraph from a graph spec: a node that claims the thread, a draft node per
  * stage with its gate nodes in order, and a node that records the end. A run enters at the claim
@@ -69,13 +57,18 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheck
     addConditionalEdges: (from: string, route: (state: ThreadGraphState) => string, ends: string[]) => void;
     compile: (options: { checkpointer?: BaseCheckpointSaver }) => ReturnType<typeof graph.compile>;
   };
-  const add = (name: string, fn: NodeFn, ends?: string[]) => builder.addNode(name, recordingFailure(kit, fn), ends ? { ends: [...new Set(ends)] } : undefined);
+  // Every node is guarded (trust.ts): verified on entry, held to its thread's places, sealed on exit,
+  // its failure recorded in meta.json before the run stops (the checkpoint keeps what came before).
+  // `next` is where a node that returns a plain update goes: its one static edge.
+  const add = (name: string, fn: NodeFn, ends?: string[], next?: string) =>
+    builder.addNode(name, guardedNode(kit, name, fn, next), ends ? { ends: [...new Set(ends)] } : undefined);
   const waits: string[] = [];
   add(CLAIM_NODE, claimNode(kit), [stageNodeName(env.spec.nodes[0]!)]);
   for (const node of env.spec.nodes) {
-    add(stageNodeName(node), stageNode(kit, node));
     const first = node.gates[0];
-    builder.addEdge(stageNodeName(node), first ? gateEntryName(node, first) : kit.after(node));
+    const next = first ? gateEntryName(node, first) : kit.after(node);
+    add(stageNodeName(node), stageNode(kit, node), undefined, next);
+    builder.addEdge(stageNodeName(node), next);
     for (const gate of node.gates) {
       for (const gateNode of GATES[gate].nodes(kit, node, gate)) {
         add(gateNode.name, clearingRefusal(gateNode.name, gateNode.fn), gateNode.ends);
@@ -83,7 +76,7 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheck
       }
     }
   }
-  add(FINISH_NODE, finishNode(kit));
+  add(FINISH_NODE, finishNode(kit), undefined, END);
   builder.addEdge(FINISH_NODE, END);
   builder.addConditionalEdges(START, (state) => (state.thread === undefined ? CLAIM_NODE : (state.timer?.node ?? END)), [CLAIM_NODE, ...waits, END]);
   return builder.compile(checkpointer ? { checkpointer } : {});

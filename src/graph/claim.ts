@@ -1,5 +1,6 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { StateRefused, UsageError, describeZodIssues } from "../errors.js";
+import { checkEvent, checkEventCount } from "../stages/eventLimits.js";
 import { RawEvent, type ThreadType } from "../stages/schemas.js";
 import { ThreadMeta } from "../threads/meta.js";
 import { indexRowOf } from "../store/indexRow.js";
@@ -37,6 +38,13 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
   if (!parsed.success) throw new UsageError(`a thread starts from an event {text, date, source}: ${describeZodIssues(parsed.error.issues)}`);
   const event = parsed.data;
   if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
+  const { max_event_kb: maxKb, max_events_per_hour: perHour } = env.workspace.config;
+  checkEvent(event, { maxBytes: maxKb * 1024 });
+  const known = await env.store.index.byId(id);
+  // A start taken up again (a retry, or the graph's claim of a thread its starter claimed) was counted when it was new.
+  if (!known && !start.origin && !start.pattern && perHour > 0 && env.startedByClientsSince) {
+    checkEventCount(await env.startedByClientsSince(new Date(now.getTime() - 3_600_000)), { perHour });
+  }
   const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills });
   const type = start.type ?? classification.type;
   const created = now.toISOString();
@@ -60,6 +68,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       files: [],
       ...(start.origin ? { origin: start.origin } : {}),
       ...(start.pattern ? { pattern: start.pattern } : {}),
+      sealed: true,
     });
   const claimed = await claimThreadFolder(env.workspace.root, env.workspace.threadsDir, type, slugify(classification.title), metaFor, id, env.store.claims);
   // Indexed every time: a start cut short between the folder and its row is mended by the retry.
@@ -75,9 +84,30 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
  */
 export function claimNode(kit: GraphKit) {
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
-    const claimed = await claimThread(kit.env, runThreadId(config), state, kit.now());
+    const id = runThreadId(config);
+    const known = await kit.env.store.index.byId(id);
+    if (known && known.stage !== null) {
+      throw new StateRefused(`claim_thread was reached again on ${known.thread}, which has drafted its ${known.stage} stage already; nothing was run`);
+    }
+    // A start no runtime claimed first comes from a client of the graph: what only the workspace says
+    // of a thread it starts itself (the opportunity or pattern it takes up) is not taken from it.
+    const { origin: _origin, ...event } = (state.event ?? {}) as ThreadGraphState["event"];
+    const start: ThreadStart = known ? state : { event, type: state.type, title: state.title };
+    const claimed = await claimThread(kit.env, id, start, kit.now());
+    const { meta } = claimed;
+    // From here on the state is what the claim recorded, not what the run was given.
+    const recorded = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(meta.event.file ? { file: meta.event.file } : {}), ...(meta.event.origin ? { origin: meta.event.origin } : {}) };
     return new Command({
-      update: { thread: claimed.thread, type: claimed.meta.type, title: claimed.meta.title, today: claimed.meta.created_at.slice(0, 10), impact: null },
+      update: {
+        thread: claimed.thread,
+        type: meta.type,
+        title: meta.title,
+        today: meta.created_at.slice(0, 10),
+        impact: null,
+        event: recorded,
+        origin: meta.origin,
+        pattern: meta.pattern,
+      },
       goto: stageNodeName(kit.env.spec.nodes[0]!),
     });
   };

@@ -1,4 +1,5 @@
 import { stageNeedsPerson } from "../gates/policy.js";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { WorkspaceStore } from "../store/store.js";
 import { join, relative } from "node:path";
 import type { Canvas } from "../canvas/canvas.js";
@@ -51,7 +52,7 @@ export interface GraphEnvironment {
   spec: GraphSpec;
   drafter: StageDrafter;
   /** Where slugs are claimed and the thread index is kept (the workspace's store). */
-  store: Pick<WorkspaceStore, "claims" | "index">;
+  store: Pick<WorkspaceStore, "claims" | "index" | "secrets">;
   /** A stage's files are on disk; `usage` is the model calls that drafted them, counted in meta.json in the same write. */
   onStageWritten?: (thread: string, stage: string, files: string[], usage?: ModelUsage[]) => Promise<void>;
   /**
@@ -62,8 +63,12 @@ export interface GraphEnvironment {
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
   onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
+  /** How many threads clients (not the workspace itself) started at or after `since`. */
+  startedByClientsSince?: (since: Date) => Promise<number>;
   /** A thread was claimed: its folder and meta.json exist. */
   onThreadStarted?: (meta: ThreadMeta) => Promise<void>;
+  /** The id of the question waiting at `node` on the thread, as recorded when it was asked. */
+  askedId?: (thread: string, node: string) => Promise<string | undefined>;
   /** The thread waits for a person at this item. */
   onAsked?: (thread: string, item: PendingItem, values: ThreadGraphState) => Promise<void>;
   /** The thread's run ends until `due`, when a pass wakes it. */
@@ -74,6 +79,11 @@ export interface GraphEnvironment {
   onFailed?: (thread: string, message: string) => Promise<void>;
   onProgress?: (event: ProgressEvent) => void;
   now?: () => Date;
+  /**
+   * Who a run acts for, when the graph is served: the authenticated user, or a refusal. Set, every
+   * node refuses a run without one, and a gate records its answer as theirs, whatever the answer says.
+   */
+  who?: (config: LangGraphRunnableConfig | undefined) => Promise<string>;
 }
 
 /** The first node: names the thread and claims its folder. */

@@ -3,11 +3,25 @@ import { z } from "zod";
 import { ReviewSchema } from "../approvals/review.js";
 import { IsoDate, RawEvent, ThreadType } from "../stages/schemas.js";
 
-const merge = <T>() => ({
-  reducer: { fn: (current: Record<string, T>, update: Record<string, T>) => ({ ...current, ...update }) },
-  default: () => ({}) as Record<string, T>,
-});
+const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({ ...current, ...update });
+const merge = <T>() => ({ reducer: { fn: mergeRecords<T> }, default: () => ({}) as Record<string, T> });
+const appendEntries = <T>(current: T[], update: T[]): T[] => current.concat(update);
 
+/**
+ * How an update to each field is folded into the state (the fields not named are replaced). LangGraph
+ * folds node updates with these; the seal (seal.ts) folds them the same way to know the state a node
+ * leaves.
+ */
+export const STATE_REDUCERS: Readonly<Record<string, (current: never, update: never) => unknown>> = {
+  outputs: mergeRecords,
+  reviews: mergeRecords,
+  action_reviews: mergeRecords,
+  opportunity_reviews: mergeRecords,
+  feedback: mergeRecords,
+  canvas_apply: mergeRecords,
+  refusals: mergeRecords,
+  action_log: appendEntries,
+};
 
 /** An accepted canvas change, planned and saved before it is applied (see canvasGate). */
 export const CanvasApplySchema = z.object({
@@ -16,8 +30,14 @@ export const CanvasApplySchema = z.object({
   files: z.array(z.object({ path: z.string(), before: z.string(), after: z.string() })),
   message: z.string(),
   changes: z.array(z.object({ assumption: z.string().optional(), metric: z.string().optional(), field: z.string(), from: z.string(), to: z.string() })),
+  /** The day the plan was made on (its Last validated date), so applying can check it against its values. */
+  planned_on: IsoDate.optional(),
 });
 export type CanvasApply = z.infer<typeof CanvasApplySchema>;
+
+/** What the last node left: the node that may run next, and a MAC over that and the rest of the state. */
+export const StateSealSchema = z.object({ next: z.string(), mac: z.string() });
+export type StateSeal = z.infer<typeof StateSealSchema>;
 
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
 
@@ -43,10 +63,7 @@ export const ThreadStateSchema = z.object({
   feedback: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
   /** Accepted canvas changes waiting to be applied, by gate key. */
   canvas_apply: z.record(z.string(), CanvasApplySchema).register(registry, merge<CanvasApply>()),
-  action_log: z.array(LogEntrySchema).register(registry, {
-    reducer: { fn: (current: Array<z.infer<typeof LogEntrySchema>>, update: Array<z.infer<typeof LogEntrySchema>>) => current.concat(update) },
-    default: () => [],
-  }),
+  action_log: z.array(LogEntrySchema).register(registry, { reducer: { fn: appendEntries<z.infer<typeof LogEntrySchema>> }, default: () => [] }),
   // No defaults below: LangGraph fills a field's default into every input, and the input that wakes
   // a sleeping thread ({}) must not wipe what the thread knows.
   impact: z.number().nullable().optional(),
@@ -60,5 +77,7 @@ export const ThreadStateSchema = z.object({
   pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
   /** Why the last answer at a gate node was refused, by node; null once an answer was taken. */
   refusals: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
+  /** The node the graph runs next and a MAC of the whole state, set by every node (seal.ts). */
+  seal: StateSealSchema.nullable().optional(),
 });
 export type ThreadGraphState = z.infer<typeof ThreadStateSchema>;

@@ -158,7 +158,7 @@ export class RemoteThreads {
     const gate = this.gatesOf(thread)[0];
     if (!gate?.id) throw new UsageError(`nothing waits on thread ${label} (leanos --server ${this.url} pending lists what waits)`);
     if (expected !== undefined && gate.id !== expected) throw new AlreadyAnswered(`this question on ${label} was answered elsewhere in the meantime; nothing was changed`);
-    await this.call("resume the thread", () => this.client.runs.wait(thread.thread_id, this.graph, { command: { resume: { [gate.id!]: response } }, config: this.config() }));
+    await this.call("resume the thread", () => this.client.runs.wait(thread.thread_id, this.graph, { command: { resume: { [gate.id!]: { ...response, interrupt_id: gate.id! } } }, config: this.config() }));
     const result = await this.resultOf(thread.thread_id);
     const same = result.pending.find((item) => item.node === gate.payload.leanos.node);
     if (same?.refused && same.id !== gate.id) throw new UsageError(`${same.refused}; nothing was changed`);

@@ -14,14 +14,15 @@ export interface AnswerTarget {
 }
 
 /**
- * The gate payload an answer is for, once the answer is found fit for it by the gate's own rules
+ * The gate payload an answer is for (and the id of its question), once the answer is found fit for it by the gate's own rules
  * (the same the gate node applies). Throws a UsageError naming what is wrong; AlreadyAnswered when
  * the question the client meant was answered meanwhile.
  */
-export async function checkedPayload(checkpoint: CheckpointState, response: GivenAnswer, target: AnswerTarget): Promise<GatePayload> {
+export async function checkedPayload(checkpoint: CheckpointState, response: GivenAnswer, target: AnswerTarget): Promise<{ payload: GatePayload; id?: string }> {
   const { thread } = target;
   const payload = payloadsOf(checkpoint)[0];
-  if (target.expected !== undefined && pendingOf(checkpoint)[0]?.id !== target.expected) {
+  const id = pendingOf(checkpoint)[0]?.id;
+  if (target.expected !== undefined && id !== target.expected) {
     throw new AlreadyAnswered(`this question on ${thread} was answered elsewhere in the meantime; nothing was changed`);
   }
   if (!payload) {
@@ -29,5 +30,5 @@ export async function checkedPayload(checkpoint: CheckpointState, response: Give
     throw new UsageError(`nothing waits on thread ${thread} (state: ${target.state})${hint}`);
   }
   await checkAnswer(GATES[payload.leanos.kind], payload, coerceEdit(response as GateResponse, payload.action_request.args), target.context);
-  return payload;
+  return { payload, ...(id ? { id } : {}) };
 }

@@ -322,7 +322,7 @@ export class Runtime {
   async answer(name: string, response: GivenAnswer, expected?: string): Promise<ThreadResult> {
     const { thread, meta } = await this.resolve(name);
     const id = threadIdOf(meta);
-    const check = async (): Promise<GatePayload> =>
+    const check = async (): Promise<{ payload: GatePayload; id?: string }> =>
       checkedPayload(await this.checkpointAt(id), response, {
         thread,
         state: (await this.metas.read(thread)).state,
@@ -333,9 +333,11 @@ export class Runtime {
     // under it, since another process may have answered meanwhile.
     await check();
     return this.lockThread(id, async () => {
-      const payload = await check();
+      const { payload, id: question } = await check();
       const drafter = await this.drafterFor(await this.metas.read(thread));
-      const result = await this.run(id, thread, drafter, new Command({ resume: { ...response, at: response.at ?? this.stamp() } }));
+      // The answer names the question it was checked against, which a gate that sends to customers requires.
+      const named = { ...response, at: response.at ?? this.stamp(), ...(question ? { interrupt_id: question } : {}) };
+      const result = await this.run(id, thread, drafter, new Command({ resume: named }));
       // The gate checks the answer again as it takes it; one it refused leaves the same question waiting.
       const refused = result.pending.find((item) => item.node === payload.leanos.node && item.refused);
       if (refused) throw new UsageError(`${refused.refused}; nothing was changed`);

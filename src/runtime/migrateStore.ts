@@ -4,7 +4,7 @@ import { RuntimeFailure, UsageError } from "../errors.js";
 import { indexRowOf } from "../store/indexRow.js";
 import { isHeld } from "../store/leases.js";
 import { shownUrl, type StoreChoice } from "../store/open.js";
-import type { WorkspaceStore } from "../store/store.js";
+import { SECRET_NAMES, type WorkspaceStore } from "../store/store.js";
 import { threadIdOf } from "../threads/meta.js";
 import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
 import type { Runtime } from "./engine.js";
@@ -107,6 +107,9 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
     if (strangers.length > 0) {
       throw new UsageError(`${target.where} already holds ${strangers.length} thread(s) this workspace does not have (${strangers.slice(0, 3).join(", ")}): give this workspace an id of its own`);
     }
+    // Threads' states are sealed with the workspace's key, and API tokens are signed with its own: the
+    // target takes the source's, or every thread copied would be refused there as tampered with.
+    for (const name of SECRET_NAMES) await target.secrets.set(name, await source.secrets.get(name));
     const report: MigrationReport = { from: source.where, to: target.where, threads: 0, checkpoints: 0, writes: 0, rows: 0 };
     const busy: string[] = [];
     log(`copying the checkpoints of ${ids.length} thread(s) from ${source.where} to ${target.where}`);

@@ -18,7 +18,7 @@ import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js
 
 export interface RecorderParts {
   workspace: Workspace;
-  store: Pick<WorkspaceStore, "claims" | "index">;
+  store: Pick<WorkspaceStore, "claims" | "index" | "secrets">;
   canvas: Canvas;
   skills: SkillSet;
   spec: GraphSpec;
@@ -85,8 +85,11 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     drafter,
     now: parts.now,
     ...(parts.onProgress ? { onProgress: parts.onProgress } : {}),
-    onThreadStarted: (meta) =>
-      audit.append({ kind: "thread-started", at: meta.created_at, thread: meta.thread, type: meta.type, title: meta.title, provider: meta.provider, source: meta.event.source }),
+    onThreadStarted: (meta) => {
+      const from = meta.origin ?? meta.pattern?.key;
+      return audit.append({ kind: "thread-started", at: meta.created_at, thread: meta.thread, type: meta.type, title: meta.title, provider: meta.provider, source: meta.event.source, ...(from ? { started_from: from } : {}) });
+    },
+    startedByClientsSince: async (since) => (await audit.readSince(since)).filter((entry) => entry.kind === "thread-started" && !entry.started_from).length,
     onStageWritten: async (thread, stage, files, usage = []) => {
       await metas.update(thread, (meta) => ({ ...withoutError(meta), state: "running", stage, files: [...new Set([...meta.files, ...files])], usage: withUsage(meta.usage, usage) }));
       await audit.append(...files.map((file): AuditEntry => ({ kind: "file-written", at: stamp(), thread, path: `threads/${thread}/${file}` })));
@@ -107,6 +110,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
         })),
       );
     },
+    askedId: async (thread, node) => (await metas.read(thread)).pending.find((item) => item.node === node)?.id,
     onAsked: async (thread, item, values) => {
       let asked = false;
       await metas.update(thread, (meta) => {

@@ -1,4 +1,5 @@
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import pg from "pg";
 import type { ThreadType } from "../stages/schemas.js";
@@ -6,7 +7,7 @@ import { IndexRow } from "./indexRow.js";
 import { shownUrl } from "./open.js";
 import { holderGone } from "./leases.js";
 import { createTables, inTransaction, PgLeases } from "./pgLeases.js";
-import type { SlugClaims, ThreadIndex, Validation, WorkspaceStore } from "./store.js";
+import type { SlugClaims, ThreadIndex, SecretName, Validation, WorkspaceSecrets, WorkspaceStore } from "./store.js";
 
 // The shared store: PostgreSQL, for workspaces run by several workers or machines. The thread index,
 // the claims and the leases are tables shared by every workspace of the database, each row keyed by
@@ -182,6 +183,31 @@ export class PgClaims implements SlugClaims {
   }
 }
 
+export class PgSecrets implements WorkspaceSecrets {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly workspace: string,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  async get(name: SecretName): Promise<string> {
+    await this.ready();
+    // The first process to ask, on any machine, makes it; every later one reads that one.
+    await this.pool.query("INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [this.workspace, `secret:${name}`, randomBytes(32).toString("hex")]);
+    const found = await this.pool.query<{ value: string }>("SELECT value FROM leanos_info WHERE workspace = $1 AND key = $2", [this.workspace, `secret:${name}`]);
+    return found.rows[0]!.value;
+  }
+
+  async set(name: SecretName, value: string): Promise<void> {
+    await this.ready();
+    await this.pool.query("INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT (workspace, key) DO UPDATE SET value = EXCLUDED.value", [
+      this.workspace,
+      `secret:${name}`,
+      value,
+    ]);
+  }
+}
+
 export class PgStore implements WorkspaceStore {
   readonly kind = "postgres";
   readonly where: string;
@@ -189,6 +215,7 @@ export class PgStore implements WorkspaceStore {
   readonly leases: PgLeases;
   readonly claims: PgClaims;
   readonly index: PgIndex;
+  readonly secrets: PgSecrets;
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private prepared: Promise<void> | undefined;
@@ -204,6 +231,7 @@ export class PgStore implements WorkspaceStore {
     this.leases = new PgLeases(this.pool, workspaceId);
     this.claims = new PgClaims(this.pool, workspaceId, ready);
     this.index = new PgIndex(this.pool, workspaceId, ready);
+    this.secrets = new PgSecrets(this.pool, workspaceId, ready);
   }
 
   /** Creates the tables and the checkpoint schema once; concurrent first users are ordered by an advisory lock. */

@@ -6,7 +6,8 @@ import type { Workspace } from "../workspace/workspace.js";
 import { openDatabase } from "./database.js";
 import { IndexRow } from "./indexRow.js";
 import { holderGone, SqliteLeases } from "./leases.js";
-import type { IndexStore, SlugClaims, ThreadIndex, Validation } from "./store.js";
+import { randomBytes } from "node:crypto";
+import type { IndexStore, SlugClaims, ThreadIndex, SecretName, Validation, WorkspaceSecrets } from "./store.js";
 
 // The embedded store: everything in the workspace's .leanos/checkpoints.sqlite, one connection
 // shared by the checkpointer, the index and the claims (leases open their own, see leases.ts). This
@@ -147,6 +148,20 @@ export class SqliteClaims implements SlugClaims {
   }
 }
 
+export class SqliteSecrets implements WorkspaceSecrets {
+  constructor(private readonly db: Database.Database) {}
+
+  async get(name: SecretName): Promise<string> {
+    // The first process to ask makes it; every later one (in any process) reads that one.
+    this.db.prepare("INSERT OR IGNORE INTO leanos_info (key, value) VALUES (?, ?)").run(`secret:${name}`, randomBytes(32).toString("hex"));
+    return this.db.prepare("SELECT value FROM leanos_info WHERE key = ?").pluck().get(`secret:${name}`) as string;
+  }
+
+  async set(name: SecretName, value: string): Promise<void> {
+    this.db.prepare("INSERT OR REPLACE INTO leanos_info (key, value) VALUES (?, ?)").run(`secret:${name}`, value);
+  }
+}
+
 /** The store without its checkpointer: the thread index, slug claims and leases. */
 export class SqliteIndexStore implements IndexStore {
   readonly kind = "sqlite";
@@ -154,6 +169,7 @@ export class SqliteIndexStore implements IndexStore {
   readonly leases: SqliteLeases;
   readonly claims: SqliteClaims;
   readonly index: SqliteIndex;
+  readonly secrets: SqliteSecrets;
   protected readonly db: Database.Database;
 
   constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">) {
@@ -165,6 +181,7 @@ export class SqliteIndexStore implements IndexStore {
     this.leases = new SqliteLeases(workspace.root, workspace.checkpointsPath);
     this.claims = new SqliteClaims(db);
     this.index = new SqliteIndex(db);
+    this.secrets = new SqliteSecrets(db);
   }
 
   async checkpointedThreadIds(): Promise<string[]> {

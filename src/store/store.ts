@@ -57,6 +57,22 @@ export interface ThreadIndex {
   isBuilt(): Promise<boolean>;
 }
 
+/**
+ * Secrets of the workspace's own (the key that seals graph state, the one that signs API tokens):
+ * made at random on first use and kept in the store, so every process and machine of the workspace
+ * shares them and no client of the graph can read them.
+ */
+/** The secrets a workspace has: a store the workspace moves to takes each of them. */
+export const SECRET_NAMES = ["state-seal", "api-tokens"] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+export interface WorkspaceSecrets {
+  /** The secret named `name` (64 hex digits), made on first use. */
+  get(name: SecretName): Promise<string>;
+  /** Sets it (a store the workspace moves to takes its source's secrets). */
+  set(name: SecretName, value: string): Promise<void>;
+}
+
 export interface WorkspaceStore {
   readonly kind: "sqlite" | "postgres";
   /** Where it lives, for people: a path, or the database with the password left out. */
@@ -65,6 +81,7 @@ export interface WorkspaceStore {
   readonly leases: LeaseStore;
   readonly claims: SlugClaims;
   readonly index: ThreadIndex;
+  readonly secrets: WorkspaceSecrets;
   /** The ids of every thread with checkpoints (a thread killed before its folder has some too). */
   checkpointedThreadIds(): Promise<string[]>;
   close(): Promise<void>;

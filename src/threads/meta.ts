@@ -96,6 +96,8 @@ export const ThreadMeta = z.object({
     .default(null),
   /** The thread this one was started from, when it took up an opportunity. */
   origin: z.string().optional(),
+  /** Its graph state is sealed (src/graph/seal.ts); threads started before states were sealed are not. */
+  sealed: z.literal(true).optional(),
   /** Model calls made for this thread (none for the offline drafter). */
   usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: 0 }),
   error: z.string().optional(),

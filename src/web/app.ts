@@ -9,11 +9,14 @@ import { toolPath } from "../files/toolRoot.js";
 import type { Runtime } from "../runtime/engine.js";
 import { canvasView } from "./canvas.js";
 import { fileView, servedPath } from "./files.js";
-import { carriesSecret, guarded, type Guard } from "./guard.js";
-import { fieldOf, givenAnswer, inboxView, type PostedAnswer, type Refusal } from "./inbox.js";
-import { liveUpdates } from "./live.js";
+import { bodyLimited, carriesSecret, guarded, secured, type Guard } from "./guard.js";
+import { fieldOf, givenAnswer, inboxView, type InboxRequest, type PostedAnswer, type Refusal } from "./inbox.js";
+import { LiveChanges, liveUpdates } from "./live.js";
+import { pageLink } from "./paging.js";
+import { localPath } from "./redirect.js";
 import { markdownHtml, renderPage, type PageName } from "./render.js";
 import { threadView, threadsView } from "./threads.js";
+import { waitingCount } from "./waiting.js";
 
 // `leanos serve`: the web inbox. Each request works on a runtime opened for it (the canvas and the
 // threads as they are now, so a CLI approval or a pass in another process shows at once) and closed
@@ -30,6 +33,9 @@ export interface WebOptions {
   by: string;
   guard: Guard;
 }
+
+/** What a page's view gives besides its content: the threads it shows (live updates watch them) and, when it knows it, how many wait. */
+type PageContent = object & { shown?: string[]; waiting?: number };
 
 /** The files of the pages themselves; nothing else is served from the tool's folders. */
 function assets(): Map<string, { path: string; type: string }> {
@@ -50,6 +56,12 @@ const decoded = (text: string): string | undefined => {
   }
 };
 
+/** The thread a workspace file belongs to, if it is in a thread's folder (its page follows that thread). */
+const threadOfFile = (path: string): string[] => {
+  const match = /^threads\/([a-z]+\/[a-z0-9-]+)\//.exec(path.split("\\").join("/"));
+  return match ? [match[1]!] : [];
+};
+
 export function webApp(options: WebOptions): Hono {
   const app = new Hono();
   const { guard, root } = options;
@@ -66,18 +78,29 @@ export function webApp(options: WebOptions): Hono {
     }
   }
 
-  async function page(c: Context, name: PageName, title: string, view: (runtime: Runtime) => Promise<object>, status: 200 | 422 = 200): Promise<Response> {
+  const changes = new LiveChanges({
+    audit: options.auditPath,
+    today: join(root, "ops", "today.md"),
+    waiting: () => withRuntime(waitingCount),
+  });
+
+  async function page(c: Context, name: PageName, title: string, view: (runtime: Runtime) => Promise<PageContent>, status: 200 | 409 | 422 = 200): Promise<Response> {
     return withRuntime(async (runtime) => {
       const content = await view(runtime);
-      const waiting = (await runtime.pending()).length;
-      return c.html(renderPage(name, title, content, { company, root, waiting, chart: name === "canvas" }), status);
+      // The count in the header comes from the thread index, never from reading every waiting thread.
+      const waiting = content.waiting ?? (await waitingCount(runtime));
+      return c.html(renderPage(name, title, content, { company, root, waiting, shown: content.shown ?? [], chart: name === "canvas" }), status);
     });
   }
 
   const problem = (c: Context, status: 400 | 403 | 404 | 500, title: string, message: string): Response =>
-    c.html(renderPage("error", title, { title, message }, { company, root, waiting: 0 }), status);
+    c.html(renderPage("error", title, { title, message }, { company, root, waiting: 0, shown: [] }), status);
 
-  app.use("*", guarded(guard));
+  /** The inbox, page `request.page`; `alert` says why an answer was refused when no item can show it. */
+  const inbox = (c: Context, request: InboxRequest & { notice?: string; alert?: string }, status: 200 | 409 | 422 = 200): Promise<Response> =>
+    page(c, "inbox", "Inbox", async (runtime) => ({ ...(await inboxView(runtime, guard.csrf, request)), ...(request.notice ? { notice: request.notice } : {}), ...(request.alert ? { alert: request.alert } : {}) }), status);
+
+  app.use("*", secured(), guarded(guard), bodyLimited());
   app.onError((error, c) => {
     const failure = describeFailure(error);
     // The page says what went wrong; whoever runs the server also sees a failure that is not bad input.
@@ -90,9 +113,7 @@ export function webApp(options: WebOptions): Hono {
 
   app.get("/inbox", (c) => {
     const answered = c.req.query("answered");
-    const elsewhere = c.req.query("elsewhere");
-    const notice = answered ? `Answered: ${answered}.` : elsewhere ? `That question on ${elsewhere} was answered elsewhere in the meantime; nothing was changed.` : undefined;
-    return page(c, "inbox", "Inbox", async (runtime) => ({ items: await inboxView(runtime, guard.csrf), notice }));
+    return inbox(c, { page: c.req.query("page"), ...(answered ? { notice: `Answered: ${answered}.` } : {}) });
   });
 
   app.post("/inbox/answer", async (c) => {
@@ -108,24 +129,36 @@ export function webApp(options: WebOptions): Hono {
       ...(text("reason") !== undefined ? { reason: text("reason") } : {}),
       ...(text("feedback") !== undefined ? { feedback: text("feedback") } : {}),
     };
+    const at = text("page");
+    // An answer names the very question it answers; without that, a form sent twice would answer whatever waits next.
+    if (!posted.interrupt) {
+      return inbox(c, { page: at, alert: "This answer does not say which question it answers (the form is from an older page): nothing was changed. Answer again below." }, 422);
+    }
+    const gone = `That question on ${posted.thread} no longer waits: it was answered (here, in another tab or elsewhere), or this form was sent twice. Nothing was changed; what waits now is below.`;
     try {
-      await withRuntime(async (runtime) => runtime.answer(posted.thread, await givenAnswer(runtime, posted, options.by), posted.interrupt));
+      await withRuntime(async (runtime) => {
+        // Checked before the answer is read (an edit compares against the values asked), and again by
+        // runtime.answer against the checkpoint, under the thread's lease.
+        if (!(await runtime.pending(posted.thread)).some((item) => item.id === posted.interrupt)) throw new AlreadyAnswered(gone);
+        await runtime.answer(posted.thread, await givenAnswer(runtime, posted, options.by), posted.interrupt);
+      });
     } catch (error) {
-      if (error instanceof AlreadyAnswered) return c.redirect(`/inbox?elsewhere=${encodeURIComponent(posted.thread)}`, 303);
+      if (error instanceof AlreadyAnswered) return inbox(c, { page: at, alert: gone }, 409);
       if (!(error instanceof UsageError)) throw error;
       return page(c, "inbox", "Inbox", async (runtime) => {
-        const item = (await runtime.pending()).find((candidate) => candidate.thread === posted.thread && (candidate.id ?? "") === (posted.interrupt ?? ""));
+        const item = (await runtime.pending(posted.thread).catch(() => [])).find((candidate) => (candidate.id ?? "") === posted.interrupt);
         const field = posted.answer === "edit" ? fieldOf(error.message, item?.fields ?? []) : undefined;
         // The gates word an edit's problem for the CLI's --edit; here it stands next to the field.
         const message = error.message.replace(/^--edit: /, "");
         const refusal: Refusal = { thread: posted.thread, interrupt: posted.interrupt, message, fields: posted.fields, ...(field ? { field } : {}) };
-        return { items: await inboxView(runtime, guard.csrf, refusal) };
+        return inboxView(runtime, guard.csrf, { page: at, refusal });
       }, 422);
     }
-    return c.redirect(`/inbox?answered=${encodeURIComponent(posted.thread)}`, 303);
+    const back = pageLink("/inbox", Number(at) || 1);
+    return c.redirect(localPath(`${back}${back.includes("?") ? "&" : "?"}answered=${encodeURIComponent(posted.thread)}`), 303);
   });
 
-  app.get("/threads", (c) => page(c, "threads", "Threads", async (runtime) => ({ rows: await threadsView(runtime) })));
+  app.get("/threads", (c) => page(c, "threads", "Threads", (runtime) => threadsView(runtime, c.req.query("page"))));
 
   app.get("/threads/*", async (c) => {
     const name = decoded(c.req.path.slice("/threads/".length));
@@ -166,13 +199,13 @@ export function webApp(options: WebOptions): Hono {
     try {
       view = await fileView(root, path);
     } catch {
-      // Missing, outside the workspace through a symlink, a folder, not text: nothing to show.
+      // Missing, leading out of the served folders through a symlink, a folder, not text: nothing to show.
       return c.notFound();
     }
-    return withRuntime(async (runtime) => c.html(renderPage("file", view.title, view, { company, root, waiting: (await runtime.pending()).length })));
+    return page(c, "file", view.title, async () => ({ ...view, shown: threadOfFile(path) }));
   });
 
-  app.get("/live", (c) => liveUpdates(c, [options.auditPath, join(root, "ops", "today.md")]));
+  app.get("/live", (c) => liveUpdates(c, changes));
 
   app.get("/assets/:name", async (c) => {
     const asset = served.get(c.req.param("name"));

@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
+import { localPath } from "./redirect.js";
 
 // Who may use the inbox, and how a page is kept from being used by another site.
 // - On a loopback address only this machine can connect. Anywhere else every request must carry the
@@ -9,6 +11,8 @@ import { getCookie, setCookie } from "hono/cookie";
 //   127.0.0.1 (DNS rebinding) is refused.
 // - A POST must come from the inbox's own pages: no cross-site Origin or Sec-Fetch-Site, and the
 //   form's secret, which only the server's own pages carry.
+// - No request body is taken beyond 1 MB, and every answer, a refusal included, carries the
+//   security headers.
 
 export const TOKEN_COOKIE = "leanos_token";
 
@@ -41,6 +45,43 @@ function hostOf(origin: string): string | undefined {
   }
 }
 
+/**
+ * The headers every answer carries, pages, files, refusals, errors and the live stream alike (and
+ * the bare answers of server.ts to requests too malformed to reach the routes).
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms.
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+/** Sets the security headers on whatever answer the routes, the checks or the error handler gave. */
+export function secured(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
+  };
+}
+
+/** The largest request body taken: a form's answer is a few kilobytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Refuses (413) a body over MAX_BODY_BYTES: by its Content-Length before any of it is read, and
+ * while it streams when it has none (chunked), so no body is ever held beyond the limit. The
+ * connection is closed after the refusal rather than reading the rest of an oversized body.
+ */
+export function bodyLimited(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.text(`the request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB: an answer from the inbox is far smaller`, 413, { connection: "close" }),
+  });
+}
+
 function refuse(c: Context, status: 401 | 403 | 421, text: string): Response {
   return c.text(text, status);
 }
@@ -57,11 +98,12 @@ export function guarded(guard: Guard): MiddlewareHandler {
         return refuse(c, 401, "a token is needed: open the address leanos serve printed (it ends in ?token=...)");
       }
       if (query !== undefined && c.req.method === "GET") {
-        // The token leaves the address at once: it stays in a cookie only this site gets.
+        // The token leaves the address at once: it stays in a cookie only this site gets, and the
+        // browser goes on to the same page of this site (never to another, whatever the path says).
         setCookie(c, TOKEN_COOKIE, guard.token, { httpOnly: true, sameSite: "Strict", path: "/" });
         const url = new URL(c.req.url);
         url.searchParams.delete("token");
-        return c.redirect(`${url.pathname}${url.search}`, 303);
+        return c.redirect(localPath(`${url.pathname}${url.search}`), 303);
       }
     }
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
@@ -71,11 +113,6 @@ export function guarded(guard: Guard): MiddlewareHandler {
       if (origin !== undefined && hostOf(origin) !== host) return refuse(c, 403, "a form from another site cannot answer here");
     }
     await next();
-    c.header("content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-    c.header("x-content-type-options", "nosniff");
-    // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms.
-    c.header("referrer-policy", "same-origin");
-    c.header("x-frame-options", "DENY");
   };
 }
 

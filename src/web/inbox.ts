@@ -1,15 +1,24 @@
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { reasonsOf } from "../approvals/present.js";
+import { parseFrontMatter } from "../files/frontMatter.js";
+import { readText } from "../files/readText.js";
+import { stageFileOf } from "../graph/stageFile.js";
 import { gateLabel } from "../gates/kind.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import { UsageError } from "../errors.js";
 import type { Runtime } from "../runtime/engine.js";
 import type { PendingItem } from "../threads/meta.js";
 import { fileView } from "./files.js";
+import { pageAt, pageOf, pagingView } from "./paging.js";
 import { escapeHtml } from "./render.js";
+import { metaOf, waitingThreads } from "./waiting.js";
 
-// The inbox: what waits, highest impact first, each with why (the impact factors and the assumptions
-// tested), what to judge (the draft, or the canvas diff) and the answers its gate allows. An answer
-// is given to the runtime as any client gives it; the gate's own rules decide whether it stands.
+// The inbox: what waits, highest impact first, a page at a time, each with why (the impact factors and
+// the assumptions tested), what to judge (the draft, or the canvas diff) and the answers its gate
+// allows. An answer is given to the runtime as any client gives it, naming the question it answers
+// (the item's interrupt id), so a form sent twice, or after the question moved on, lands on nothing;
+// the gate's own rules decide whether it stands.
 
 /** What a form posted for one item. */
 export interface PostedAnswer {
@@ -57,40 +66,77 @@ async function draftHtml(root: string, path: string): Promise<string> {
 
 const sameItem = (item: PendingItem, refusal: Refusal | undefined): refusal is Refusal => refusal !== undefined && refusal.thread === item.thread && (refusal.interrupt ?? "") === (item.id ?? "");
 
-/** The view of every waiting item. */
-export async function inboxView(runtime: Runtime, csrf: string, refusal?: Refusal) {
-  const items = await runtime.pending();
-  const views = [];
-  for (const [index, item] of items.entries()) {
-    const mine = sameItem(item, refusal) ? refusal : undefined;
-    const values = item.fields && item.fields.length > 0 ? ((await runtime.pendingPayload(item.thread))?.action_request.args ?? {}) : {};
-    views.push({
-      key: String(index + 1),
-      id: item.id ?? "",
-      thread: item.thread,
-      kind: item.kind,
-      label: gateLabel(item),
-      action_id: item.action_id,
-      question: item.question,
-      impact: item.impact ?? "-",
-      refused: item.refused,
-      error: mine && !mine.field ? mine.message : undefined,
-      ...reasonsOf(await runtime.stageOutputs(item.thread)),
-      diff: item.diff ? diffLines(item.diff) : [],
-      draft: item.diff ? undefined : item.draft,
-      draft_html: item.draft && !item.diff ? await draftHtml(runtime.workspace.root, item.draft) : "",
-      outcomes: item.outcomes ?? [],
-      can_reject: item.allowed.includes("reject"),
-      can_respond: item.allowed.includes("respond"),
-      editing: Boolean(mine?.field),
-      fields: (item.allowed.includes("edit") ? (item.fields ?? []) : []).map((name) => {
-        const value = mine?.fields[name] ?? shown(values[name] ?? "");
-        return { key: String(index + 1), name, value, multiline: value.includes("\n") || value.length > 80, error: mine?.field === name ? mine.message : undefined };
-      }),
-      csrf,
-    });
+/** The stage outputs that say why an item waits (reasonsOf): only those stage files are read. */
+const WHY = new Set(["implication", "hypothesis"]);
+
+async function whyOf(runtime: Runtime, thread: string): Promise<ReturnType<typeof reasonsOf>> {
+  const root = runtime.workspace.root;
+  const outputs: Partial<Record<string, unknown>> = {};
+  for (const node of runtime.spec.nodes) {
+    const output = node.skill.stage.output;
+    const path = relative(root, join(runtime.metas.dirOf(thread), stageFileOf(node)));
+    // A stage not drafted yet has no file; one that cannot be read says so, as any read does.
+    if (!WHY.has(output) || !existsSync(join(root, path))) continue;
+    outputs[output] = parseFrontMatter(path, await readText(root, path)).data.output;
   }
-  return views;
+  return reasonsOf(outputs);
+}
+
+/** One waiting item as the inbox shows it, numbered `key` in the whole list. */
+async function itemView(runtime: Runtime, item: PendingItem, key: string, page: number, csrf: string, refusal: Refusal | undefined) {
+  const mine = sameItem(item, refusal) ? refusal : undefined;
+  const values = item.fields && item.fields.length > 0 ? ((await runtime.pendingPayload(item.thread))?.action_request.args ?? {}) : {};
+  return {
+    key,
+    id: item.id ?? "",
+    thread: item.thread,
+    kind: item.kind,
+    label: gateLabel(item),
+    action_id: item.action_id,
+    question: item.question,
+    impact: item.impact ?? "-",
+    refused: item.refused,
+    error: mine && !mine.field ? mine.message : undefined,
+    ...(await whyOf(runtime, item.thread)),
+    diff: item.diff ? diffLines(item.diff) : [],
+    draft: item.diff ? undefined : item.draft,
+    draft_html: item.draft && !item.diff ? await draftHtml(runtime.workspace.root, item.draft) : "",
+    outcomes: item.outcomes ?? [],
+    can_reject: item.allowed.includes("reject"),
+    can_respond: item.allowed.includes("respond"),
+    editing: Boolean(mine?.field),
+    fields: (item.allowed.includes("edit") ? (item.fields ?? []) : []).map((name) => {
+      const value = mine?.fields[name] ?? shown(values[name] ?? "");
+      return { key, name, value, multiline: value.includes("\n") || value.length > 80, error: mine?.field === name ? mine.message : undefined };
+    }),
+    page,
+    csrf,
+  };
+}
+
+export interface InboxRequest {
+  /** The page asked for (`?page=`); a refusal shows the page its item is on instead. */
+  page?: string | number | undefined;
+  /** An answer refused, shown at its item. */
+  refusal?: Refusal;
+}
+
+/**
+ * One page of the inbox. Only the page's threads are read and only its items are built (draft
+ * rendered, diff laid out, values read from the checkpoint); the rest of what waits is counted.
+ */
+export async function inboxView(runtime: Runtime, csrf: string, request: InboxRequest = {}) {
+  const { refusal } = request;
+  const waiting = await waitingThreads(runtime);
+  const at = refusal ? waiting.findIndex((entry) => entry.thread === refusal.thread) : -1;
+  const page = pageOf(at >= 0 ? pageAt(at) : request.page, waiting.length);
+  // The page's threads are read, and their items built, side by side: most of it is waiting on files.
+  const metas = await Promise.all(waiting.slice(page.start, page.end).map((entry) => metaOf(runtime, entry)));
+  const items = metas.flatMap((meta) => (meta.state === "waiting" ? meta.pending : []));
+  const views = await Promise.all(items.map((item, index) => itemView(runtime, item, String(page.start + index + 1), page.page, csrf, refusal)));
+  // A refusal whose item is not shown (its thread is unknown, or no longer waits) is said at the top.
+  const unplaced = refusal && !items.some((item) => sameItem(item, refusal)) ? refusal.message : undefined;
+  return { items: views, paging: pagingView("/inbox", page), shown: [...new Set(items.map((item) => item.thread))], waiting: waiting.length, ...(unplaced ? { alert: unplaced } : {}) };
 }
 
 /** The answer a form gave, as the runtime takes it; only the fields that were changed are edits. */

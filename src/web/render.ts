@@ -48,12 +48,19 @@ export interface LayoutView {
   company: string;
   root: string;
   waiting: number;
+  /** The threads the page shows: live updates fetch it again when one of them moves (live.js). */
+  shown: readonly string[];
   chart?: boolean;
 }
+
+/** Pieces the page templates share. */
+const PARTIALS = ["paging"];
 
 /** A whole page: the named template inside the layout. */
 export function renderPage(page: PageName, title: string, view: object, layout: LayoutView): string {
   const nav = { inbox: page === "inbox", threads: page === "threads" || page === "thread", canvas: page === "canvas", today: page === "today" };
-  const content = Mustache.render(template(TEMPLATE_OF[page]), view, {}, HTML);
-  return Mustache.render(template("layout"), { ...layout, title, page, nav, content, served_at: new Date().toISOString().slice(0, 16).replace("T", " ") }, {}, HTML);
+  const partials = Object.fromEntries(PARTIALS.map((name) => [name, template(name)]));
+  const content = Mustache.render(template(TEMPLATE_OF[page]), view, partials, HTML);
+  const shown = layout.shown.join(" ");
+  return Mustache.render(template("layout"), { ...layout, shown, title, page, nav, content, served_at: new Date().toISOString().slice(0, 16).replace("T", " ") }, {}, HTML);
 }

@@ -1,10 +1,11 @@
-import type { Server } from "node:http";
+import { createServer, STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import type { Duplex } from "node:stream";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { EnvironmentFault, UsageError } from "../errors.js";
 import { Runtime, type RuntimeOptions } from "../runtime/engine.js";
 import { webApp } from "./app.js";
-import { isLoopback, newSecret, type Guard } from "./guard.js";
+import { isLoopback, newSecret, SECURITY_HEADERS, type Guard } from "./guard.js";
 
 // Starts the web inbox on a workspace: checks the workspace opens, listens, and says where.
 
@@ -34,6 +35,27 @@ function listening(server: Server): Promise<AddressInfo> {
   });
 }
 
+/** The answer to a request the adapter cannot make into one for the routes (a path it will not parse). */
+function refuseUnreadable(error: unknown): Response {
+  const status = error instanceof RequestError ? 400 : 500;
+  return new Response(`${STATUS_CODES[status]}\n`, { status, headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * A request too malformed for the routes (a broken request line, headers too large) is answered here,
+ * in place of Node's bare answer, so it carries the security headers too.
+ */
+function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const body = `${STATUS_CODES[status]}\n`;
+  const headers = { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(body)), connection: "close" };
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n${body}`);
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { port } = options;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${port}: a port is a whole number from 0 to 65535`);
@@ -45,7 +67,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const guard: Guard = { token: isLoopback(options.host) ? undefined : newSecret(), csrf: newSecret(), hosts: undefined };
   const app = webApp({ root, auditPath, by: options.by, guard, open: () => Runtime.open({ ...options.runtime, workspace: root }) });
-  const server = serve({ fetch: app.fetch, hostname: options.host, port }) as Server;
+  const server = createServer(getRequestListener(app.fetch, { hostname: options.host, errorHandler: refuseUnreadable }));
+  server.on("clientError", refuseMalformed);
+  server.listen(port, options.host);
   let address: AddressInfo;
   try {
     address = await listening(server);

@@ -5,8 +5,9 @@ import type { Runtime } from "../runtime/engine.js";
 import { nextStepOf } from "../runtime/reading.js";
 import type { ActionsOutput } from "../stages/schemas.js";
 import type { ThreadMeta } from "../threads/meta.js";
+import { pageOf, pagingView } from "./paging.js";
 
-// The threads page (state, stage and SLA of each) and one thread: its stages as a timeline, its
+// The threads page (state, stage and SLA of each, a page at a time) and one thread: its stages as a timeline, its
 // actions with what became of them, and its files.
 
 /** How long a thread has sat where it is against its stage's SLA in the graph file. */
@@ -16,11 +17,16 @@ function slaOf(collector: TodayCollector, meta: ThreadMeta): { sla: string; over
   return { sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`, overdue: standing.days > standing.sla_days };
 }
 
-/** Every thread, most recently moved first. */
-export async function threadsView(runtime: Runtime) {
+/**
+ * One page of the threads, most recently moved first. The order and the count come from the thread
+ * index; only the page's threads have their meta.json read (for the next step and the SLA).
+ */
+export async function threadsView(runtime: Runtime, requested?: string) {
   const collector = new TodayCollector(runtime.spec, runtime.now());
+  const all = (await runtime.store.index.rows()).sort((a, b) => b.updated_at.localeCompare(a.updated_at) || a.thread.localeCompare(b.thread));
+  const page = pageOf(requested, all.length);
   const rows = [];
-  for (const row of await runtime.store.index.rows()) {
+  for (const row of all.slice(page.start, page.end)) {
     const meta = await runtime.readIndexed(row);
     rows.push({
       thread: meta.thread,
@@ -29,12 +35,11 @@ export async function threadsView(runtime: Runtime) {
       stage: meta.stage ?? "-",
       impact: meta.impact ?? "-",
       since: minute(meta.updated_at),
-      updated_at: meta.updated_at,
       next: nextStepOf(meta),
       ...slaOf(collector, meta),
     });
   }
-  return rows.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+  return { rows, paging: pagingView("/threads", page), shown: rows.map((row) => row.thread) };
 }
 
 /** One thread: the six stages in order, its actions, its files. */
@@ -87,5 +92,6 @@ export async function threadView(runtime: Runtime, name: string) {
       };
     }),
     files: meta.files.map((file) => `threads/${meta.thread}/${file}`),
+    shown: [meta.thread],
   };
 }

@@ -35,6 +35,9 @@ export const WorkspaceConfig = z
     connector: z.enum(["outbox", "webhook"]).default("outbox"),
     // The largest event text `leanos event` takes, in KB (argument, --file or stdin); a bigger one is refused.
     max_event_kb: z.number().int().min(1).max(16_384).default(256),
+    // How many events clients may hand over in an hour, however they arrive (threads the workspace
+    // starts itself, approved follow-ups and patterns, do not count); 0 means no limit.
+    max_events_per_hour: z.number().int().min(0).max(100_000).default(120),
     // PostgreSQL for the runtime state (checkpoints, thread index, leases, claims) instead of
     // .leanos/checkpoints.sqlite: several workers or machines then share the workspace.
     // LEANOS_DATABASE_URL overrides it.

@@ -61,15 +61,17 @@ async function threadMeta(workspace: string): Promise<ThreadView | undefined> {
 /**
  * The next command of the flow, read from the thread as it is (its meta.json, made true by the
  * command before): the event while there is no thread, a pass on the due morning while it is
- * scheduled, an approval while it waits; none when it is done.
+ * scheduled, while it waits a look at what waits (`pending`, which records the question as seen)
+ * and then its approval; none when it is done.
  */
-async function nextCommand(workspace: string, clock: { now: string }): Promise<FlowCommand | undefined> {
+async function nextCommand(workspace: string, clock: { now: string }, last: FlowCommand | undefined): Promise<FlowCommand | undefined> {
   const view = await threadMeta(workspace);
   if (!view) return { args: ["--now", clock.now, "event", "--file", EVENT], label: "event" };
   if (view.state === "scheduled" && view.next_due) {
     clock.now = `${view.next_due}T08:00:00Z`;
     return { args: ["--now", clock.now, "pass"], label: `pass ${view.next_due}` };
   }
+  if (view.state === "waiting" && last?.label !== "pending") return { args: ["--now", clock.now, "pending"], label: "pending" };
   if (view.state === "waiting") return { args: ["--now", clock.now, "approve", THREAD], label: "approve" };
   if (view.state === "running" || view.state === "failed") throw new Error(`the thread is ${view.state} in the middle of the flow`);
   return undefined;
@@ -108,7 +110,7 @@ export async function referenceRun(): Promise<ReferenceRun> {
   const run: ReferenceRun = { before: [], commands: [], clocks: [], steps: [], end: workspace };
   for (let guard = 0; guard < 30; guard += 1) {
     const clockBefore = clock.now;
-    const command = await nextCommand(workspace, clock);
+    const command = await nextCommand(workspace, clock, run.commands.at(-1));
     if (!command) return run;
     run.before.push(await copyOf(workspace));
     run.clocks.push(clockBefore);
@@ -146,7 +148,8 @@ const sameQuestion = (a: ThreadView | undefined, b: ThreadView | undefined): boo
 /**
  * Runs the flow from before the point's command, kills it there, recovers as a person would
  * (`status` shows what is there, `resume` finishes what was cut short, and the killed command is
- * given again if what it was for did not happen), then gives the rest of the flow's commands.
+ * given again if what it was for did not happen, an approval after a look at what waits), then
+ * gives the rest of the flow's commands.
  */
 export async function crashRun(reference: ReferenceRun, point: KillPoint): Promise<CrashOutcome> {
   const workspace = await copyOf(reference.before[point.command]!);
@@ -164,6 +167,11 @@ export async function crashRun(reference: ReferenceRun, point: KillPoint): Promi
   const after = await threadMeta(workspace);
   const undone = command.label === "event" ? after === undefined : command.label === "approve" ? sameQuestion(asked, after) : true;
   if (undone) {
+    // A person gives the approval again once they have looked at what waits.
+    if (command.label === "approve") {
+      expectOk(await leanos(workspace, ["--now", now, "pending"]), ["pending"]);
+      recovery.push("pending");
+    }
     expectOk(await leanos(workspace, command.args), command.args);
     recovery.push(`${command.label} again`);
   }

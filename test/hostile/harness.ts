@@ -122,14 +122,20 @@ async function prepare(name: BaseName): Promise<string> {
     if (result.exitCode !== 0) throw new Error(`preparing the ${name} workspace: leanos ${args.join(" ")} failed: ${result.stderr}`);
   };
   await cli(["event", "--file", eventFile("01-elsaai-deal-closed.md")]);
-  // The decision, then publishing, then promoting: the thread waits for its day-7 measurement.
+  // The decision, then publishing, then promoting: the thread waits for its day-7 measurement. Each
+  // question is looked at (`pending` records it as shown) before it is approved, as a person does.
   const approvals = name === "action" ? 1 : name === "scheduled" || name === "canvas" ? 3 : 0;
-  for (let step = 0; step < approvals; step += 1) await cli(["approve", "sales/elsaai-deal-closed"]);
+  for (let step = 0; step < approvals; step += 1) {
+    await cli(["pending"]);
+    await cli(["approve", "sales/elsaai-deal-closed"]);
+  }
   if (name === "canvas") {
     // The measurements run on day 7 and day 30 after the actions started (today); then the thread learns.
     const today = new Date().toISOString().slice(0, 10);
     for (const day of [7, 30]) await cli(["--now", `${daysAfter(today, day)}T08:00:00Z`, "pass"]);
   }
+  // What waits has been seen, so a case's answer gets as far as its hostile input.
+  await cli(["pending"]);
   return workspace;
 }
 

@@ -33,14 +33,15 @@ describe.skipIf(!databaseUrl)("workers sharing a workspace on PostgreSQL", () =>
 
     const first = await event("01-elsaai-deal-closed.md");
     expect(first.exitCode, first.stderr).toBe(0);
-    const deal = (JSON.parse(first.stdout) as { thread: string }).thread;
+    const { thread: deal, pending: decision } = JSON.parse(first.stdout) as { thread: string; pending: Array<{ id: string }> };
 
     // Two events with the same headline, a pass and the decision's approval, all at once.
     const [one, two, pass, approve] = await Promise.all([
       event("02-lost-deal-nordstil.md"),
       event("02-lost-deal-nordstil.md"),
       leanos("pass"),
-      leanos("approve", deal),
+      // A worker answers the very question the event asked, as a script does.
+      leanos("approve", deal, "--interrupt", decision[0]!.id),
     ]);
     for (const result of [one, two, pass, approve]) expect(result.exitCode, result.stderr).toBe(0);
     const slugs = [one, two].map((result) => (JSON.parse(result.stdout) as { thread: string }).thread);

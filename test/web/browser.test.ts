@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,8 @@ import { Runtime } from "../../src/runtime/engine.js";
 import type { ThreadMeta } from "../../src/threads/meta.js";
 import { startWebServer, type WebServer } from "../../src/web/server.js";
 import { eventFile, passAt, repoRoot, sampleCopy } from "../helpers.js";
+import { copyWaitingThread } from "./clones.js";
+import { closedDeal, serving } from "./serving.js";
 
 // The web inbox in a real browser (Debian's Chromium, driven by playwright-core): a founder approves
 // the closed deal's decision, mistypes an action's due date and corrects it, sees the canvas gate
@@ -123,5 +125,36 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     expect(drawn.labels.at(-1)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await page.locator("#A4 .steps li").last().textContent()).toContain(THREAD);
     await page.screenshot({ path: join(artifacts, "canvas.png"), fullPage: true });
+  });
+
+  it("fetches a page again only when what it shows moved; otherwise brings only the header's count up to date", async () => {
+    const { workspace, thread } = await closedDeal();
+    const [other] = await copyWaitingThread(workspace, thread, 1, () => 0.9);
+    const served = await serving(workspace);
+    const page = await browser.newPage();
+    await page.goto(new URL(`/threads/${thread}`, served.url).href);
+    await page.evaluate(() => {
+      const counted = window as unknown as { refreshes: number };
+      counted.refreshes = 0;
+      document.addEventListener("leanos:refreshed", () => (counted.refreshes += 1));
+    });
+    await expect.poll(() => page.locator("#live.on").count(), { timeout: 10_000 }).toBe(1);
+    const refreshes = () => page.evaluate(() => (window as unknown as { refreshes: number }).refreshes);
+    const audit = join(workspace, ".leanos", "audit.jsonl");
+    const line = (name: string, entry: object): string => `${JSON.stringify({ at: new Date().toISOString(), thread: name, ...entry })}\n`;
+    const count = () => page.locator('header nav a[href="/inbox"] .count').textContent();
+    expect(await count()).toBe("2");
+
+    // Another thread moves, and a third starts waiting: this page shows neither, so it stays as it
+    // is, and only the count changes.
+    const [third] = await copyWaitingThread(workspace, thread, 1, () => 0.95);
+    await appendFile(audit, line(other!.thread, { kind: "file-written", path: `threads/${other!.thread}/notes.md` }) + line(third!.thread, { kind: "gate-asked", gate: "impact", node: "gate_decision", question: "q", impact: 0.95 }));
+    await expect.poll(count, { timeout: 10_000 }).toBe("3");
+    expect(await refreshes()).toBe(0);
+
+    // This page's thread moves: it is fetched again.
+    await appendFile(audit, line(thread, { kind: "file-written", path: `threads/${thread}/notes.md` }));
+    await expect.poll(refreshes, { timeout: 10_000 }).toBe(1);
+    await page.close();
   });
 });

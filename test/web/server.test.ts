@@ -1,67 +1,16 @@
 import { spawn } from "node:child_process";
-import { request } from "node:http";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Runtime } from "../../src/runtime/engine.js";
-import type { ThreadMeta } from "../../src/threads/meta.js";
-import { startWebServer, type WebServer } from "../../src/web/server.js";
-import { cliPath, eventFile, runCli, sampleCopy, sampleWorkspace } from "../helpers.js";
+import { cliPath, runCli, sampleCopy, sampleWorkspace } from "../helpers.js";
+import { closedDeal, formOf, meta, post, rawGet, serving, withEvent } from "./serving.js";
 
 // `leanos serve` as a browser and an attacker meet it: pages that show event text as text, answers
 // checked by the gates' own rules, nothing outside the workspace, a token beyond this machine, and
 // no answers from other sites.
 
-const servers: WebServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-});
-
 const HOSTILE = 'Acme signed the order form: $40K ARR. <script>alert("owned")</script> Their CTO said <img src=x onerror=alert(1)> [click](javascript:alert(2)).';
-
-async function serving(workspace: string, host = "127.0.0.1"): Promise<WebServer> {
-  const server = await startWebServer({ runtime: { workspace, provider: "offline" }, host, port: 0, by: "tester" });
-  servers.push(server);
-  return server;
-}
-
-async function withEvent(text: string): Promise<{ workspace: string; thread: string }> {
-  const workspace = await sampleCopy();
-  const runtime = await Runtime.open({ workspace, provider: "offline" });
-  try {
-    const result = await runtime.startEvent({ text, date: "2026-11-26", source: "test" });
-    return { workspace, thread: result.thread };
-  } finally {
-    await runtime.close();
-  }
-}
-
-/** The sample's closed deal, drafted to its decision gate. */
-const closedDeal = async () => withEvent(await readFile(eventFile("01-elsaai-deal-closed.md"), "utf8"));
-
-async function meta(workspace: string, thread: string): Promise<ThreadMeta> {
-  return JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as ThreadMeta;
-}
-
-/** A GET of the path exactly as written (no dot segments resolved by the client). */
-function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: "GET", headers }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-const formOf = (html: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
-
-function post(server: WebServer, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(new URL("/inbox/answer", server.url), { method: "POST", body: new URLSearchParams(fields), headers, redirect: "manual" });
-}
 
 describe("leanos serve: pages", () => {
   it("shows event text as text everywhere, markdown included, never as markup", async () => {
@@ -154,6 +103,21 @@ describe("leanos serve: pages", () => {
     expect(await broken.text()).toContain("07-uvp.md");
     await writeFile(join(workspace, "strategy", "canvas", "07-uvp.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "07-uvp.md")));
     expect((await fetch(new URL("/inbox", server.url))).status).toBe(200);
+  });
+
+  it("keeps an assumption whose heading holds a Unicode line separator, on /canvas and in leanos canvas", async () => {
+    const workspace = await sampleCopy();
+    const path = join(workspace, "strategy", "canvas", "10-assumptions.md");
+    const text = await readFile(path, "utf8");
+    expect(text).toContain("### A4: Luxury brands prefer a white-label SDK\n");
+    await writeFile(path, text.replace("### A4: Luxury brands prefer a white-label SDK\n", "### A4: Luxury brands prefer\u2028a white-label SDK\n"));
+    const server = await serving(workspace);
+    const canvas = await (await fetch(new URL("/canvas", server.url))).text();
+    expect(canvas).toContain('<section class="assumption status-TESTING" id="A4">');
+    expect(canvas).toContain("<h2>A4: Luxury brands prefer\u2028a white-label SDK</h2>");
+    const listed = await runCli(["--workspace", workspace, "--json", "canvas"]);
+    expect(listed.exitCode).toBe(0);
+    expect((JSON.parse(listed.stdout) as Array<{ id: string; title: string }>).find((assumption) => assumption.id === "A4")).toMatchObject({ title: "Luxury brands prefer\u2028a white-label SDK" });
   });
 
   it("draws each assumption's confidence from the audit log's canvas changes, with the thread behind each step", async () => {

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, who } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
 
 export function approveCommand(): Command {
   return new Command("approve")
@@ -8,8 +8,12 @@ export function approveCommand(): Command {
     .argument("<thread>", "the thread (slug or unique prefix)")
     .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
     .addOption(interruptOption())
-    .addHelpText("after", "\nExamples:\n  leanos approve sales/acme-deal-closed\n  leanos approve acme --edit '{\"title\":\"Publish the case study in January\"}'")
-    .action(async (thread: string, options: { edit?: string; interrupt?: string }, command: Command) => {
+    .addOption(yesOption())
+    .addHelpText(
+      "after",
+      `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending\n  leanos approve sales/acme-deal-closed\n  leanos approve acme --edit '{"title":"Publish the case study in January"}'\n  leanos approve acme --interrupt ID   (ID: the id of the item in leanos pending --json)\n  leanos approve acme --yes            (a script that answers whatever waits)`,
+    )
+    .action(async (thread: string, options: { edit?: string } & WhichQuestion, command: Command) => {
       let edits: Record<string, unknown> | undefined;
       if (options.edit !== undefined) {
         try {
@@ -20,6 +24,6 @@ export function approveCommand(): Command {
         if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
       }
       const answer = edits ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() } : { type: "accept" as const, args: null, by: who() };
-      await answerCommand(command, thread, answer, options.interrupt);
+      await answerCommand(command, thread, answer, options);
     });
 }

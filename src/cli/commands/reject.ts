@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, who } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
 
 export function rejectCommand(): Command {
   return new Command("reject")
@@ -8,9 +8,10 @@ export function rejectCommand(): Command {
     .argument("<thread>", "the thread (slug or unique prefix)")
     .option("-r, --reason <text>", "why (recorded in the thread; must not be empty)")
     .addOption(interruptOption())
-    .addHelpText("after", '\nExample:\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"')
-    .action(async (thread: string, options: { reason?: string; interrupt?: string }, command: Command) => {
+    .addOption(yesOption())
+    .addHelpText("after", `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"`)
+    .action(async (thread: string, options: { reason?: string } & WhichQuestion, command: Command) => {
       if (options.reason !== undefined && options.reason.trim().length === 0) throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
-      await answerCommand(command, thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }, options.interrupt);
+      await answerCommand(command, thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }, options);
     });
 }

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { answerCommand, interruptOption, who } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
 
 export function respondCommand(): Command {
   return new Command("respond")
@@ -7,8 +7,9 @@ export function respondCommand(): Command {
     .argument("<thread>", "the thread (slug or unique prefix)")
     .argument("<text>", "the feedback")
     .addOption(interruptOption())
-    .addHelpText("after", '\nExample:\n  leanos respond elsaai "defer until the customer agrees to be named"')
-    .action(async (thread: string, text: string, options: { interrupt?: string }, command: Command) => {
-      await answerCommand(command, thread, { type: "response", args: text, by: who() }, options.interrupt);
+    .addOption(yesOption())
+    .addHelpText("after", `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos respond elsaai "defer until the customer agrees to be named"`)
+    .action(async (thread: string, text: string, options: WhichQuestion, command: Command) => {
+      await answerCommand(command, thread, { type: "response", args: text, by: who() }, options);
     });
 }

@@ -58,6 +58,15 @@ export const cases: HostileCase[] = [
     words: ["threads/sales/elsaai-deal-closed/meta.json", "not valid JSON"],
   },
   {
+    // The record of what was shown is only a convenience: unreadable, it counts as nothing shown.
+    name: "a .leanos/shown.json that is not JSON (approve): the question counts as never shown",
+    base: "waiting",
+    setup: replace(join(".leanos", "shown.json"), '{"version": 1, "shown": [{"thread": '),
+    args: (paths) => [...ws(paths), "approve", "sales/elsaai-deal-closed"],
+    exit: 2,
+    words: ["has not been shown to you", "--interrupt", "--yes"],
+  },
+  {
     name: "a binary meta.json (pending)",
     base: "waiting",
     setup: replace(join(THREAD, "meta.json"), BINARY),

@@ -49,6 +49,18 @@ export const cases: HostileCase[] = [
   refusedLink("threads linked out: a new event", "waiting", linkedOut("threads"), (paths) => [...ws(paths), "event", "--file", eventFile("02-lost-deal-nordstil.md")], "threads"),
   refusedLink(".leanos linked out: pending", "waiting", linkedOut(".leanos"), (paths) => [...ws(paths), "pending"], ".leanos"),
   refusedLink(".leanos linked out: a new event", "waiting", linkedOut(".leanos"), (paths) => [...ws(paths), "event", "a lead from Milan"], ".leanos"),
+  {
+    // Neither read nor written through the link; listing what waits goes on without the record.
+    name: ".leanos/shown.json linked to a file outside: pending lists what waits and records nothing",
+    base: "waiting",
+    setup: linkTo(".leanos/shown.json", (paths) => join(paths.outside, "precious.md")),
+    args: (paths) => [...ws(paths), "pending"],
+    exit: 0,
+    words: ["what was shown is not recorded", ".leanos/shown.json is a symlink to"],
+    check: (_paths, outcome) => {
+      expect(outcome.stdout).toContain("sales/elsaai-deal-closed");
+    },
+  },
   refusedLink("checkpoints.sqlite linked out: approve", "waiting", linkedOut(".leanos/checkpoints.sqlite"), (paths) => [...ws(paths), "approve", "elsaai"], ".leanos/checkpoints.sqlite"),
   refusedLink("audit.jsonl linked out: approve", "waiting", linkedOut(".leanos/audit.jsonl"), (paths) => [...ws(paths), "approve", "elsaai"], ".leanos/audit.jsonl"),
   refusedLink("the thread's meta.json linked to a file outside: status", "waiting", linkTo(`${THREAD}/meta.json`, (paths) => join(paths.outside, "precious.md")), (paths) => [...ws(paths), "status"], `${THREAD}/meta.json`),

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
-import type { GatePayload } from "../src/gates/wire.js";
-import { repoRoot, runCli, sampleCopy, tempDir } from "./helpers.js";
+import { readEvent } from "../../src/cli/readEvent.js";
+import type { GatePayload } from "../../src/gates/wire.js";
+import { runCli, sampleCopy, tempDir } from "../helpers.js";
+import { serve } from "./harness.js";
 
 // The built graph served by LangGraph's own API server, in this process, driven by the SDK client
 // with exactly what Agent Inbox sends: an array of one HumanResponse, no `by` or `at`, accept with
@@ -21,6 +22,10 @@ let client: Client;
 let apiUrl: string;
 let stop: () => Promise<void>;
 let workspace: string;
+/** What the CLI sends as LANGGRAPH_API_KEY: a token made for bella. */
+let bella: string;
+/** The CLI keeps what it showed through --server in HOME/.leanos: a folder of the tests' own. */
+let home: string;
 
 // A large deal that tests a belief no other test settles, so its decision waits for a person
 // whatever the tests before it did to the canvas.
@@ -42,13 +47,13 @@ beforeAll(async () => {
   git("init", "--quiet");
   git("add", "-A");
   git("commit", "--quiet", "-m", "start");
-  process.env.LEANOS_WORKSPACE = workspace;
-  process.env.LOG_LEVEL = "error";
-  const { startServer } = await import("@langchain/langgraph-api/server");
-  const server = await startServer({ port: 0, nWorkers: 1, host: "127.0.0.1", cwd: await tempDir("leanos-server-"), graphs: { [GRAPH]: `${join(repoRoot, "dist", "server", "graph.js")}:graph` } });
-  stop = server.cleanup;
-  apiUrl = `http://${server.host}`;
-  client = new Client({ apiUrl });
+  const served = await serve(workspace);
+  stop = served.stop;
+  apiUrl = served.apiUrl;
+  // The inbox answers as the person its token names.
+  client = await served.client("inbox-user");
+  bella = await served.token("bella");
+  home = await tempDir("leanos-home-");
 }, 60_000);
 
 afterAll(async () => {
@@ -59,7 +64,7 @@ type RunValues = { __interrupt__?: Array<{ id: string; value: GatePayload }>; th
 
 /** Runs the graph on a thread as a client would, at a fixed time of day, and returns what the run left. */
 async function run(threadId: string, body: { input?: unknown; command?: { resume: unknown } }, day = DAY): Promise<RunValues> {
-  return (await client.runs.wait(threadId, GRAPH, { ...body, config: { configurable: { leanos_user: "inbox-user", leanos_now: `${day}T09:00:00Z` } } } as never)) as RunValues;
+  return (await client.runs.wait(threadId, GRAPH, { ...body, config: { configurable: { leanos_now: `${day}T09:00:00Z` } } } as never)) as RunValues;
 }
 
 async function newThread(eventFile: string): Promise<{ id: string; values: RunValues }> {
@@ -91,18 +96,28 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
     expect(redrafted.leanos.stage).toBe("decision");
     expect((await frontMatter(DEAL, "4-decision.md")).review).toMatchObject({ answer: "respond", by: "inbox-user" });
 
-    const publish = asked(await run(id, { command: { resume: [{ type: "accept", args: { action: redrafted.action_request.action, args: redrafted.action_request.args } }] } }));
+    const publishing = await run(id, { command: { resume: [{ type: "accept", args: { action: redrafted.action_request.action, args: redrafted.action_request.args } }] } });
+    const publish = asked(publishing);
     expect(publish.leanos).toMatchObject({ kind: "actions", action_id: "act-3" });
     expect(Object.keys(publish.action_request.args)).toEqual(["title", "due", "note"]);
 
-    const promote = asked(
-      await run(id, { command: { resume: [{ type: "edit", args: { action: publish.action_request.action, args: { ...asText(publish.action_request.args), note: "Publish on Tuesday morning." } } }] } }),
-    );
+    // Publishing sends to customers: an answer that does not name the question (as Agent Inbox
+    // answers) is refused, and the question is put again under a new id.
+    const edit = { type: "edit", args: { action: publish.action_request.action, args: { ...asText(publish.action_request.args), note: "Publish on Tuesday morning." } } };
+    const unnamed = await run(id, { command: { resume: [edit] } });
+    expect(asked(unnamed).leanos).toMatchObject({ action_id: "act-3", refused: expect.stringContaining("sends to customers") });
+    expect(unnamed.__interrupt__![0]!.id).not.toBe(publishing.__interrupt__![0]!.id);
+    // Named with the id of the question before the refusal, it is refused too: that one was answered.
+    const stale = await run(id, { command: { resume: [{ ...edit, interrupt_id: publishing.__interrupt__![0]!.id }] } });
+    expect(asked(stale).leanos.refused).toContain("answered meanwhile");
+
+    const promoting = await run(id, { command: { resume: [{ ...edit, interrupt_id: stale.__interrupt__![0]!.id }] } });
+    const promote = asked(promoting);
     expect(promote.leanos).toMatchObject({ action_id: "act-4" });
 
     // Accepting the promotion schedules the day-7 and day-30 measures: the run ends with no
     // interrupt, so an inbox shows nothing, and the thread sleeps until the due date.
-    const scheduled = await run(id, { command: { resume: [{ type: "accept", args: null }] } });
+    const scheduled = await run(id, { command: { resume: [{ type: "accept", args: null, interrupt_id: promoting.__interrupt__![0]!.id }] } });
     expect(scheduled.__interrupt__ ?? []).toEqual([]);
     expect((await client.threads.get(id)).status).toBe("idle");
     expect(JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8"))).toMatchObject({ state: "scheduled", next_due: "2026-12-04" });
@@ -179,7 +194,7 @@ describe("a wrong answer through the SDK", () => {
 });
 
 describe("the CLI through --server", () => {
-  const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { LEANOS_USER: "bella" } });
+  const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
 
   it("starts an event, lists what waits, refuses a wrong answer naming the field, and answers", async () => {
     const started = await cli(["event", "--file", join(workspace, "events", GATED_EVENT)]);
@@ -216,7 +231,7 @@ describe("the CLI through --server", () => {
   it("walks through what waits in a chat session, and answers through the server", async () => {
     const first = JSON.parse((await cli(["pending"])).stdout) as Array<{ thread: string; id: string }>;
     expect(first.length).toBeGreaterThan(0);
-    const session = await runCli(["--server", apiUrl, "--json", "chat"], { input: "reject not this quarter\nquit\n", env: { LEANOS_USER: "bella" } });
+    const session = await runCli(["--server", apiUrl, "--json", "chat"], { input: "reject not this quarter\nquit\n", env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
     expect(session.exitCode, session.stderr).toBe(0);
     const records = session.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ thread: first[0]!.thread, answer: "reject", by: "bella" });
