@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFile, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
@@ -68,6 +69,11 @@ describe("leanos chat driven through piped stdin", () => {
     expect(session.text).toContain('"colour" is not a field of this item');
     expect(session.text).toMatch(/verdict: Invalid option/);
     expect(session.text).toContain('"confidence" could be A5.confidence or A4.confidence: say which');
+    // The new event's progress names its files from the workspace, each one that exists.
+    const done = [...session.text.matchAll(/✓ .*$/gm)].map((match) => match[0]);
+    const shown = done.flatMap((line) => [...line.matchAll(/\b[\w.-]+\/[^\s,]+/g)].map((match) => match[0]));
+    expect(shown).toContain("threads/sales/inbound-demo-request-atelier-rouge/1-input.md");
+    for (const path of shown) expect(existsSync(join(workspace, path)), path).toBe(true);
 
     expect(session.records.map((record) => [record.thread, record.event === undefined ? record.kind : "new event", record.answer])).toEqual([
       [ELSA, "impact", "respond"],

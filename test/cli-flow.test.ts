@@ -86,6 +86,24 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(status).toEqual([expect.objectContaining({ thread: "sales/elsaai-deal-closed", type: "sales", state: "done", stage: "learning" })]);
   }, 180_000); // ten CLI processes in a row: slow when the machine is busy
 
+  it("prints, as each step is done, the paths of the files it wrote from the workspace's folder, and only files that exist", async () => {
+    const workspace = await sampleCopy();
+    const progress: string[] = [];
+    const run = async (args: string[]): Promise<void> => {
+      const result = await runCli(["--workspace", workspace, ...args]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      progress.push(...result.stderr.split("\n").filter((line) => line.startsWith("  ✓ ")));
+    };
+    await run(["event", "--file", closedDeal(workspace)]);
+    for (let gate = 0; gate < 3; gate += 1) await run(["approve", "--yes", "elsaai"]);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const day of [7, 30]) await run(["--now", `${daysAfter(today, day)}T08:00:00Z`, "pass"]);
+    // Every word of a done line with a slash in it is a path (stage names have none: "act-1 marketing:research").
+    const paths = progress.flatMap((line) => line.split(/,? /).filter((word) => word.includes("/")));
+    expect(paths).toEqual(expect.arrayContaining(["threads/sales/elsaai-deal-closed/1-input.md", "artifacts/marketing/campaigns/elsaai-deal-closed/case-study.md", "threads/sales/elsaai-deal-closed/6-learning.md"]));
+    expect(paths.filter((path) => !existsSync(join(workspace, path)))).toEqual([]);
+  }, 180_000);
+
   it("records a rejected decision with its reason and plans no actions", async () => {
     const workspace = await sampleCopy();
     const started = await startClosedDeal(workspace);
@@ -111,6 +129,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(redrafted.verdict).toBe("DEFER");
     expect(redrafted.rationale).toContain("DEFER until the rollout is live");
     expect(JSON.parse(responded.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
+    expect(JSON.parse(responded.stdout).redraft).toMatchObject({ stage: "decision", changed: expect.arrayContaining(["verdict"]), noted: ["rationale"] });
     // The redraft is a new question: it is looked at before it is answered.
     await lookAtPending(workspace);
 
@@ -125,6 +144,28 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(edited.exitCode, edited.stderr).toBe(0);
     const decision = await frontMatter(workspace, started.thread, "4-decision.md");
     expect(decision).toMatchObject({ review: { answer: "edit" }, output: { verdict: "PROCEED", statement: "PROCEED: case study after go-live" } });
+  });
+
+  it("says so when a redraft after feedback changed nothing but a note of the feedback", async () => {
+    const workspace = await sampleCopy();
+    const started = await startClosedDeal(workspace);
+    const before = (await frontMatter(workspace, started.thread, "4-decision.md")).output as Record<string, unknown>;
+    await lookAtPending(workspace);
+    const responded = await runCli(["--workspace", workspace, "respond", started.thread, "Please mention the pilot timeline. Thanks."]);
+    expect(responded.exitCode, responded.stderr).toBe(0);
+    const after = (await frontMatter(workspace, started.thread, "4-decision.md")).output as Record<string, unknown>;
+    // The offline drafter keeps its verdict and only quotes the feedback in the rationale ...
+    expect(after.verdict).toBe(before.verdict);
+    expect(after.rationale).toContain("Please mention the pilot timeline. Thanks.");
+    // ... and the person is told, with what they can do about it.
+    expect(responded.stdout.split("\n")[0]).toBe(
+      "Redrafted the decision with your feedback: the drafter changed nothing but a note of the feedback in rationale. To change a value yourself, answer with approve --edit (fields: verdict, statement, alternatives, rationale, actions).",
+    );
+    // A second answer is compared with the redraft it replaces (whose note quoted other feedback).
+    await lookAtPending(workspace);
+    const again = await runCli(["--workspace", workspace, "--json", "respond", started.thread, "And name the owner."]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).redraft).toEqual({ stage: "decision", changed: [], noted: ["rationale"] });
   });
 
   it("gives a second event with the same slug a new slug and never overwrites the first", async () => {

@@ -58,6 +58,34 @@ describe("leanos output", () => {
   });
 });
 
+describe("a mistyped command or option", () => {
+  // What was wrong and what was probably meant, then where the help is: two lines, not the whole help.
+  it("suggests the command meant (leanos aprove), says where the help is, and exits 2", async () => {
+    const result = await runCli(["aprove", "sales/elsaai-deal-closed"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.split("\n")).toEqual(["leanos: unknown command 'aprove' (did you mean approve?)", "leanos --help lists the commands and the global options"]);
+  });
+
+  it("does the same for an unknown option, of the program or of a command", async () => {
+    const global = await runCli(["--worksapce", "/tmp", "status"]);
+    expect(global.exitCode).toBe(2);
+    expect(global.stderr.split("\n")).toEqual(["leanos: unknown option '--worksapce' (did you mean --workspace?)", "leanos --help lists the commands and the global options"]);
+    const own = await runCli(["status", "--jsn"]);
+    expect(own.exitCode).toBe(2);
+    expect(own.stderr.split("\n")).toEqual(["leanos: unknown option '--jsn' (did you mean --json?)", "leanos status --help shows its arguments, options and examples"]);
+    const nothingNear = await runCli(["approve", "--frobnicate", "elsaai"]);
+    expect(nothingNear.exitCode).toBe(2);
+    expect(nothingNear.stderr.split("\n")).toEqual(["leanos: unknown option '--frobnicate'", "leanos approve --help shows its arguments, options and examples"]);
+  });
+
+  it("names a missing argument the same way", async () => {
+    const result = await runCli(["approve"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split("\n")).toEqual(["leanos: missing required argument 'thread'", "leanos approve --help shows its arguments, options and examples"]);
+  });
+});
+
 describe("leanos options and event text", () => {
   it("takes --provider and --model before the command as well as after it", async () => {
     const workspace = await sampleCopy();
@@ -94,7 +122,10 @@ describe("leanos options and event text", () => {
     expect(JSON.parse(dashed.stdout).thread).toContain("demo-conversion");
     const typo = await runCli(["--workspace", workspace, "event", "Acme signed", "--sorce", "crm"]);
     expect(typo.exitCode).toBe(2);
-    expect(typo.stderr).toContain("unknown option '--sorce'");
+    expect(typo.stderr.split("\n")).toEqual([
+      "leanos: unknown option '--sorce' (did you mean --source?)",
+      "leanos event --help shows its arguments, options and examples (options go before any --)",
+    ]);
   });
 
   it("makes a first commit when init --git makes the repository", async () => {

@@ -51,6 +51,39 @@ describe("a measurement against a bar", () => {
   });
 });
 
+describe("a bar of money in the company's currency", () => {
+  const demoCost = barOf("Paid social brings demos at under EUR 300 each", "EUR")!;
+
+  it("is read with its currency, its code or symbol before or after the amount", () => {
+    expect(demoCost).toMatchObject({ value: 300, unit: "money", currency: "EUR", bound: "ceiling" });
+    expect(barOf("Cost per demo stays under 300 € all year", "EUR")).toMatchObject({ value: 300, currency: "EUR", bound: "ceiling" });
+    expect(barOf("Average deal of at least 27.720 EUR a year", "EUR")).toMatchObject({ value: 27_720, currency: "EUR", bound: "floor", period: "year" });
+    expect(barOf("Gift boxes sell at CHF 1'200 or less", "CHF")).toMatchObject({ value: 1_200, currency: "CHF", bound: "ceiling" });
+  });
+
+  it("is missed by a sum in its currency over a ceiling: EUR 333 is not under EUR 300", () => {
+    const measured = measuredAgainst(demoCost, ["Paid social closed at EUR 333 a demo over the quarter."], "EUR");
+    expect(measured).toMatchObject({ value: 333, currency: "EUR" });
+    expect(judgeBar(demoCost, measured!.value)).toBe("challenges");
+    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: 612 € per demo."], "EUR")!.value)).toBe("invalidates");
+    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: €270 a demo."], "EUR")!.value)).toBe("validates");
+  });
+
+  it("is measured by where a move in euros ends", () => {
+    expect(measuredAgainst(demoCost, ["Cost per demo went from EUR 280 to EUR 333."], "EUR")?.value).toBe(333);
+    expect(measuredAgainst(demoCost, ["Cost per demo: 280 € -> 333 €."], "EUR")?.value).toBe(333);
+  });
+
+  it("is not measured by a sum in another currency: nothing is converted", () => {
+    expect(measuredAgainst(demoCost, ["Paid social: $250 a demo."], "EUR")).toBeUndefined();
+    expect(measuredAgainst(demoCost, ["Paid social: £333 a demo."], "EUR")).toBeUndefined();
+  });
+
+  it("is not measured by a sum that only shares the currency's name with it", () => {
+    expect(measuredAgainst(demoCost, ["The order is EUR 27,720 ARR, signed today."], "EUR")).toBeUndefined();
+  });
+});
+
 describe("judging a measurement", () => {
   it("validates a met floor, challenges a near miss and invalidates a miss by more than half", () => {
     const floor = barOf("at least 20% convert")!;

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,8 +23,14 @@ async function draft(eventName: string): Promise<Drafted> {
   const known = drafts.get(eventName);
   if (known) return known;
   const event = await readEvent({ file: join(workspace, "events", eventName), today: "2026-11-25" });
-  const result = await runtime.startEvent(event);
-  const drafted: Drafted = {
+  const drafted = await draftedOf(await runtime.startEvent(event));
+  drafts.set(eventName, drafted);
+  return drafted;
+}
+
+/** What a started thread drafted: its result and its first four stages' outputs. */
+async function draftedOf(result: Drafted["result"]): Promise<Drafted> {
+  return {
     result,
     files: {},
     input: await stageOutput(result.dir, "1-input.md"),
@@ -32,8 +38,6 @@ async function draft(eventName: string): Promise<Drafted> {
     implication: await stageOutput(result.dir, "3-implication.md"),
     decision: await stageOutput(result.dir, "4-decision.md"),
   };
-  drafts.set(eventName, drafted);
-  return drafted;
 }
 
 const test = (drafted: Drafted, id: string) => drafted.hypothesis.tests.find((entry) => entry.assumption_id === id);
@@ -125,5 +129,86 @@ describe("the offline drafter", () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+// A small European company: the canvas writes euros, so sums are read, weighed and compared in euros.
+describe("the offline drafter in a workspace that counts in euros", () => {
+  let eur: string;
+  let euros: Runtime;
+  const eurDrafts = new Map<string, Drafted>();
+
+  async function draftText(text: string): Promise<Drafted> {
+    const known = eurDrafts.get(text);
+    if (known) return known;
+    const drafted = await draftedOf(await euros.startEvent(await readEvent({ text, date: "2026-11-20", source: "note", today: "2026-11-25" })));
+    eurDrafts.set(text, drafted);
+    return drafted;
+  }
+
+  const assumption = (id: string, title: string, hypothesis: string, status = "TESTING"): string =>
+    `\n### ${id}: ${title}\n**Status:** ${status}\n**Hypothesis:** ${hypothesis}\n**Confidence:** 60%\n**Evidence:** none yet\n**Last validated:** never\n**Related Canvas sections:** 13-metrics\n`;
+
+  beforeAll(async () => {
+    eur = await sampleCopy();
+    const canvasDir = join(eur, "strategy", "canvas");
+    for (const name of await readdir(canvasDir)) {
+      const path = join(canvasDir, name);
+      await writeFile(path, (await readFile(path, "utf8")).replace(/\$(\d[\d,.]*[KMB]?)/g, "€$1"));
+    }
+    const assumptions = join(canvasDir, "10-assumptions.md");
+    await writeFile(
+      assumptions,
+      (await readFile(assumptions, "utf8")) +
+        assumption("A20", "Paid social brings demos at under EUR 300 each", "Paid social ads bring a booked demo at under EUR 300 of spend, so the channel pays back within a quarter.") +
+        assumption("A21", "Gross margin stays at 70% or more", "Our costs (hosting, supplier fees and support) stay low enough to keep gross margin at 70% or more."),
+    );
+    euros = await Runtime.open({ workspace: eur, provider: "offline" });
+  });
+  afterAll(() => euros.close());
+
+  it("reads a deal with its ARR in euros as a sales deal, weighed against the company's ARR in euros", async () => {
+    const deal = await draftText("Closed won in Pipedrive: 27.720 EUR ARR, 3-year contract, signed by Anna Berg.");
+    expect(deal.result.thread.startsWith("sales/")).toBe(true);
+    expect(deal.input.facts).toContainEqual(expect.objectContaining({ kind: "money", value: 27_720, text: "27.720 EUR ARR" }));
+    // Pipedrive reported the deal; it is not the customer, and no currency code is one either.
+    expect(deal.input.organizations).toEqual([]);
+    const market = deal.implication.factors.find((factor) => factor.name === "market size")!;
+    expect(market.rationale).toContain("€27,720 named in the event (0.8% of ARR)");
+  });
+
+  it("weighs no sum in another currency against a company that counts in euros, and says so", async () => {
+    const deal = await draftText("Brasserie Tolvanen signed the order form: $27,720 ARR, 3-year contract.");
+    const market = deal.implication.factors.find((factor) => factor.name === "market size")!;
+    expect(market.rationale).toContain("no money in EUR named in the event; sums in USD are not weighed (no exchange rates)");
+  });
+
+  it("holds a bar in euros against the sum in euros: EUR 333 a demo goes against 'under EUR 300'", async () => {
+    const campaign = await draftText("Paid social campaign closed: 14 booked demos at EUR 333 a demo over the quarter.");
+    expect(test(campaign, "A20")).toMatchObject({ direction: "challenges", previous_confidence: 60 });
+    expect(campaign.input.facts).toContainEqual(expect.objectContaining({ kind: "money", value: 333, text: "EUR 333 a demo" }));
+  });
+
+  it("reads a supplier's higher price list as a cost rise that goes against the margin belief", async () => {
+    const rise = await draftText(
+      "Subject: 2027 price list from our hosting supplier\n\nOur hosting supplier sent the 2027 price list: most plans increased 8-12% and storage rose from €0.020 to €0.026 per GB, up 30%.",
+    );
+    expect(rise.result.thread.startsWith("business/")).toBe(true);
+    expect(["challenges", "invalidates"]).toContain(test(rise, "A21")?.direction);
+    expect(rise.hypothesis.tests.every((entry) => entry.direction !== "validates")).toBe(true);
+    expect(rise.decision.verdict).toBe("INVESTIGATE");
+    expect(rise.decision.statement).toMatch(/higher cost/);
+  });
+
+  it("names the customer once and writes no word twice, whatever fills a template", async () => {
+    const unnamed = await draftText("Closed won in Pipedrive: 27.720 EUR ARR, 3-year contract, signed by Anna Berg.");
+    const named = await draftText("We publish case studies on Tuesdays and Thursdays. Ethiopian coffee roaster Brasserie Tolvanen signed: 27.720 EUR ARR.");
+    expect(named.input.organizations).toEqual(["Brasserie Tolvanen"]);
+    for (const drafted of [unnamed, named]) {
+      const written = [drafted.decision.statement, ...drafted.decision.actions.map((action) => action.title), ...drafted.implication.risks].join("\n");
+      expect(written).not.toMatch(/\b(\w+) \1\b/i);
+      expect(written).not.toMatch(/[’']s[’']s|s's\b/);
+    }
+    expect(unnamed.decision.actions.map((action) => action.title)).toContain("Collect the customer results, quotes and permission to publish");
   });
 });

@@ -20,10 +20,19 @@ describe("the weight of a sum of money", () => {
     expect(scaleScore(50_000, 50_000_000)).toBe(0);
   });
 
-  it("reads the company's size from 13-metrics: ARR, else MRR times 12, else revenue, else $1M", () => {
-    expect(companyArr(withMetrics("| ARR | $3.66M | $6.0M | up |"))).toBe(3_660_000);
-    expect(companyArr(withMetrics("| MRR | $40K | $60K | up |"))).toBe(480_000);
-    expect(companyArr(withMetrics("| Revenue | $2.1M | $3M | flat |"))).toBe(2_100_000);
-    expect(companyArr(withMetrics("| Customers | 40 | 60 | up |"))).toBe(1_000_000);
+  it("reads the company's size from 13-metrics: ARR, else MRR times 12, else revenue, else 1M", () => {
+    expect(companyArr(withMetrics("| ARR | $3.66M | $6.0M | up |"), "USD")).toBe(3_660_000);
+    expect(companyArr(withMetrics("| MRR | $40K | $60K | up |"), "USD")).toBe(480_000);
+    expect(companyArr(withMetrics("| Revenue | $2.1M | $3M | flat |"), "USD")).toBe(2_100_000);
+    expect(companyArr(withMetrics("| Customers | 40 | 60 | up |"), "USD")).toBe(1_000_000);
+  });
+
+  it("reads the company's size in its own currency, however the metrics write it", () => {
+    expect(companyArr(withMetrics("| ARR | €2.1M | €3M | up |"), "EUR")).toBe(2_100_000);
+    expect(companyArr(withMetrics("| ARR | 2,1 Mio. EUR | 3 Mio. EUR | up |"), "EUR")).toBe(2_100_000);
+    expect(companyArr(withMetrics("| MRR | 27.720 EUR | 40.000 EUR | up |"), "EUR")).toBe(332_640);
+    expect(companyArr(withMetrics("| ARR | CHF 1'200'000 | CHF 2M | up |"), "CHF")).toBe(1_200_000);
+    // An ARR in another currency is not the company's size in its own: nothing is converted.
+    expect(companyArr(withMetrics("| ARR | $3.66M | $6.0M | up |"), "EUR")).toBe(1_000_000);
   });
 });

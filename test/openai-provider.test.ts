@@ -1,7 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StageDrafter } from "../src/llm/provider.js";
+import { unreachable } from "../src/llm/chatModel.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import { draftStage } from "../src/stages/draft.js";
@@ -93,7 +95,9 @@ describe("the openai provider against a local chat completions server", () => {
     const env = { LEANOS_OPENAI_URL: server.url };
     const failed = await runCli(["--workspace", workspace, "event", "--provider", "openai:llama3.1", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
     expect(failed.exitCode).toBe(1);
-    expect(failed.stderr).toMatch(/the openai model call failed: 400 .*context length exceeded/);
+    expect(failed.stderr).toContain(`the openai model call to ${server.url} failed: 400`);
+    expect(failed.stderr).toContain("context length exceeded");
+    expect(failed.stderr).toContain("leanos resume sales/elsaai-deal-closed");
     const metaPath = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
     expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "failed", stage: "implication", provider: "openai", model: "llama3.1" });
 
@@ -107,8 +111,69 @@ describe("the openai provider against a local chat completions server", () => {
     expect(JSON.parse(usage.stdout)).toMatchObject({ total: { calls: 5, cost_usd: 0 } });
   });
 
+  it("fails at once, naming the server, when nothing listens at its address: no retries with backoff", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/v1`;
+    const drafter = await selectDrafter({ provider: "openai:qwen2.5:14b", env: { OPENAI_BASE_URL: url } });
+    const context = await hypothesisContext();
+    const started = Date.now();
+    const failure = await draftStage(drafter, context).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe(
+      `the openai model server at ${url} cannot be reached: the connection was refused (ECONNREFUSED): nothing listens at that address and port. Start the server, or set OPENAI_BASE_URL (or LEANOS_OPENAI_URL) to where it listens`,
+    );
+    // Three retries with backoff take 7 s at least; a refused connection is reported as it happens.
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("tells a server that cannot be reached from one worth trying again", () => {
+    const undici = (code: string, message: string): Error => new Error("Connection error.", { cause: new TypeError("fetch failed", { cause: Object.assign(new Error(message), { code }) }) });
+    expect(unreachable(undici("ENOTFOUND", "getaddrinfo ENOTFOUND llm.invalid"))).toMatchObject({ kind: "unknown-host" });
+    expect(unreachable(undici("EHOSTUNREACH", "connect EHOSTUNREACH 10.0.0.9:11434"))).toMatchObject({ kind: "no-route" });
+    // localhost has two addresses; Node tries both and reports them together.
+    const both = Object.assign(new AggregateError([Object.assign(new Error("connect ECONNREFUSED ::1:11434"), { code: "ECONNREFUSED" }), Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:11434"), { code: "ECONNREFUSED" })]), {});
+    expect(unreachable(new Error("Connection error.", { cause: new TypeError("fetch failed", { cause: both }) }))).toMatchObject({ kind: "refused" });
+    expect(unreachable(new Error("Connection error.", { cause: new TypeError("fetch failed", { cause: new Error("bad port") }) }))).toMatchObject({ kind: "blocked-port" });
+    // Worth another try: a reset connection, a time-out, a server error, a rate limit.
+    expect(unreachable(undici("ECONNRESET", "read ECONNRESET"))).toBeUndefined();
+    expect(unreachable(undici("UND_ERR_CONNECT_TIMEOUT", "Connect Timeout Error"))).toBeUndefined();
+    expect(unreachable(Object.assign(new Error("500 upstream crashed"), { status: 500 }))).toBeUndefined();
+    expect(unreachable(Object.assign(new Error("429 slow down"), { status: 429 }))).toBeUndefined();
+  });
+
+  it("keeps the event of a thread whose server could not be reached, and resume drafts it once the server answers", async () => {
+    const workspace = await sampleCopy();
+    const closed = `http://127.0.0.1:${await closedPort()}/v1`;
+    const args = ["--workspace", workspace, "event", "--provider", "openai:llama3.1", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")];
+    const failed = await runCli(args, { env: { OPENAI_BASE_URL: closed } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr.split("\n")).toEqual([
+      `leanos: the openai model server at ${closed} cannot be reached: the connection was refused (ECONNREFUSED): nothing listens at that address and port. Start the server, or set OPENAI_BASE_URL (or LEANOS_OPENAI_URL) to where it listens`,
+      "The event is kept in sales/elsaai-deal-closed (named by the offline rules, since the model could not read it): leanos resume sales/elsaai-deal-closed drafts it with openai:llama3.1 once the model answers",
+    ]);
+    const meta = JSON.parse(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8"));
+    expect(meta).toMatchObject({ state: "failed", stage: null, provider: "openai", model: "llama3.1", event: { source: expect.any(String) } });
+    expect(meta.error).toContain(closed);
+
+    // The server is up now: nothing is typed again, and every stage is the model's.
+    for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ args: await stageExample(stage) }]);
+    const resumed = await runCli(["--workspace", workspace, "--json", "resume", "elsaai"], { env: { OPENAI_BASE_URL: server.url } });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
+    expect(server.requests.map((request) => request.tool)).toEqual(["input_stage_output", "hypothesis_stage_output", "implication_stage_output", "decision_stage_output"]);
+    expect(server.requests[0]!.body.messages[1]!.content).toContain("ElsaAI");
+  });
+
   it("is refused without a model name, or without a key or a server", async () => {
     await expect(selectDrafter({ provider: "openai", env: { LEANOS_OPENAI_URL: server.url } })).rejects.toThrow(/needs a model: "openai:MODEL"/);
     await expect(selectDrafter({ provider: "openai:gpt-4o", env: {} })).rejects.toThrow(/OPENAI_API_KEY, or OPENAI_BASE_URL/);
   });
 });
+
+/** A local port nothing listens on: taken from the system, then let go. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -23,9 +23,16 @@ const textOf = (dir: string): string =>
  * places and firms every business text meets, and plain words the eval texts only happen to write
  * capitalised (a skill's table header or field label starts with them: Item, Known, Collects, Follows).
  */
-const GENERIC = new Set(
-  "January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows".split(" "),
-);
+const GENERIC = new Set([
+  ..."January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows".split(" "),
+  // The world vocabulary of prompts/offline/names.yaml and money.yaml that eval texts also write:
+  // tools and channels every business uses (a CRM, a payment processor, an app store), nationalities,
+  // and legal forms. Each is a word of the world, not one company's customer, product or person; a
+  // word is added here only when such a list collides with an eval text, and never a customer's name.
+  ..."Adobe Amplitude BigCommerce Console Gorgias HubSpot Klaviyo Metabase Microsoft Notion Outlook QuickBooks Recharge Salesforce Stripe Trustpilot WhatsApp WooCommerce YouTube Zendesk".split(" "),
+  ..."African American Baltic Canadian Costa Estonian European Filipino Finnish Irish Japanese Latvian Maltese Nordic Norwegian South".split(" "),
+  ..."Brothers GmbH Ventures".split(" "),
+]);
 
 /** Each eval set with its company's proper nouns; `lowerCase` holds every word any eval text writes in lower case. */
 async function namesBySet(): Promise<Array<{ set: EvalSet; names: Set<string> }>> {

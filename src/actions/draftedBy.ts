@@ -3,7 +3,7 @@ import { parseFrontMatter } from "../files/frontMatter.js";
 
 // Every document an action writes says who drafted it, so nobody mistakes a template filled by the
 // offline rules for a model's or a person's writing. The mark is front matter: it stays with the
-// file, and what leaves the machine is the body alone, with the mark as a field of the payload.
+// file, and goes with a send as a field of the payload (what is sent of the file: publishable.ts).
 
 export interface DraftedBy {
   /** The provider: `offline` for the rules, `anthropic`, `openai`..., `template` when nothing finished it. */
@@ -18,10 +18,9 @@ export function markDrafted(file: string, text: string, by: DraftedBy): string {
   return `---\n${front}\n---\n${content.replace(/^\r?\n/, "")}`;
 }
 
-/** A document split into the mark and the body that is sent. */
-export function draftedDocument(file: string, text: string): { body: string; by: DraftedBy | undefined } {
-  if (!text.startsWith("---")) return { body: text, by: undefined };
-  const { data, content } = parseFrontMatter(file, text);
-  const by = typeof data.drafted_by === "string" ? { drafted_by: data.drafted_by, ...(typeof data.model === "string" ? { model: data.model } : {}) } : undefined;
-  return { body: by ? content.replace(/^\r?\n/, "") : text, by };
+/** Who drafted a document, from the mark in its front matter (none when it has no mark). */
+export function draftedMark(file: string, text: string): DraftedBy | undefined {
+  if (!text.startsWith("---")) return undefined;
+  const { data } = parseFrontMatter(file, text);
+  return typeof data.drafted_by === "string" ? { drafted_by: data.drafted_by, ...(typeof data.model === "string" ? { model: data.model } : {}) } : undefined;
 }

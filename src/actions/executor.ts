@@ -10,9 +10,10 @@ import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
 import type { Connector, SendReceipt } from "./connectors.js";
-import { draftedDocument, markDrafted, type DraftedBy } from "./draftedBy.js";
+import { draftedMark, markDrafted, type DraftedBy } from "./draftedBy.js";
 import { scoreLead } from "./icp.js";
 import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
+import { describeUnpublishable, readPublishable } from "./publishable.js";
 import { actionView, renderAsset } from "./view.js";
 import { addDays } from "../files/dates.js";
 
@@ -122,10 +123,13 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
       view.metrics = campaignMetrics(rows, String(view.campaign_slug), env.context.today, today > env.context.today ? today : env.context.today);
       break;
     }
-    case "send":
+    case "send": {
       view.channels = trackedChannels(env, view, assets.filter((name) => name !== "promotion-posts"));
       if (assets.includes("promotion-posts")) view.channels = trackedChannels(env, view, ["linkedin"]);
+      // {{links.linkedin}}: a channel's tracked link by name, for the text that is published.
+      view.links = Object.fromEntries((view.channels as Array<{ name: string; url: string }>).map((channel) => [channel.name, channel.url]));
       break;
+    }
     default:
       break;
   }
@@ -182,11 +186,23 @@ export async function runAction(
     const channels = view.channels as Array<{ name: string; url: string; utm: string }>;
     const key = action.key ?? idempotencyKey(env.context.thread, action);
     const isPromotion = artifacts.some((path) => path.includes("promotion-posts"));
-    const messages = isPromotion
-      ? [2, 9, 16].map((day) => ({ channel: "linkedin", day, path: artifacts[0]!, scheduled_for: addDays(env.context.today, day) }))
-      : artifacts.map((path) => ({ channel: path.replace(/^.*\//, "").replace(/(-act-\d+)?\.md$/, ""), day: 0, path, scheduled_for: undefined }));
-    for (const message of messages) {
-      const { body, by } = draftedDocument(message.path, await readFile(join(root, message.path), "utf8"));
+    // Only the publishable parts leave, and only when none still holds a placeholder: every document is
+    // read and checked before the first send, so a refused one sends nothing at all. The gate refused
+    // such an accept already; this holds for a file changed after it, or a question asked before the rule.
+    const { documents, problems } = await readPublishable(root, artifacts);
+    if (problems.length > 0) {
+      throw new RuntimeFailure(`${action.type} ${action.id} of ${env.context.thread}: ${describeUnpublishable(problems)}; nothing was sent: mend the file, then run leanos resume ${env.context.thread}`);
+    }
+    const messages = documents.flatMap(({ file, text, parts }) =>
+      parts.map((part) => ({
+        by: draftedMark(file, text),
+        channel: isPromotion ? "linkedin" : file.replace(/^.*\//, "").replace(/(-act-\d+)?\.md$/, ""),
+        day: part.day,
+        body: part.body,
+        scheduled_for: part.day > 0 ? addDays(env.context.today, part.day) : undefined,
+      })),
+    );
+    for (const { by, ...message } of messages) {
       const channel = channels.find((candidate) => candidate.name === message.channel);
       receipts.push(
         await env.connector.send({
@@ -196,7 +212,7 @@ export async function runAction(
           action_type: action.type,
           channel: message.channel,
           title: action.title,
-          body,
+          body: message.body,
           ...(channel ? { url: channel.url } : {}),
           ...(message.scheduled_for ? { scheduled_for: message.scheduled_for } : {}),
           approved_by: approval.by,

@@ -3,6 +3,7 @@ import type { Canvas } from "../canvas/canvas.js";
 import { companyName } from "../llm/prompt.js";
 import type { ActionTemplate, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
+import { possessive } from "../files/plainTemplate.js";
 
 /** The data an action's asset templates are rendered with: the thread's facts, decision and earlier artifacts. */
 export function actionView(context: StageContext, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Record<string, unknown> {
@@ -19,6 +20,8 @@ export function actionView(context: StageContext, action: PlannedAction, templat
     today: context.today,
     event: context.event,
     org: input?.organizations[0] ?? "the customer",
+    // "{{org}}'s" would write "Acme Partners's", or "the customer's" as intended only by luck.
+    org_possessive: possessive(input?.organizations[0] ?? "the customer"),
     people: input?.people ?? [],
     segment: input?.segment ?? "",
     ...canvasPitch(context.canvas, input?.segment ?? ""),

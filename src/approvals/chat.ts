@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { parseFrontMatter } from "../files/frontMatter.js";
+import { shownPaths, type ProgressPlace } from "../files/shownPaths.js";
 import pc from "picocolors";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { AlreadyAnswered, UsageError } from "../errors.js";
@@ -67,7 +68,9 @@ async function next(io: ChatIO, prompt: string): Promise<Ask> {
 
 async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: ChatBackend) => Promise<T>): Promise<T> {
   // A fresh runtime for each step: the canvas and the threads are read as they are now.
-  const runtime = await options.open({ onProgress: progressTo(io) });
+  let place: ProgressPlace | undefined;
+  const runtime = await options.open({ onProgress: progressTo(io, () => place) });
+  if (runtime.root) place = { root: runtime.root, threadsDir: join(runtime.root, "threads") };
   try {
     return await work(runtime);
   } finally {
@@ -75,9 +78,13 @@ async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: 
   }
 }
 
-function progressTo(io: ChatIO): (event: ProgressEvent) => void {
+/** Progress as the session shows it: the files a step wrote, as paths from the workspace that exist. */
+function progressTo(io: ChatIO, place: () => ProgressPlace | undefined): (event: ProgressEvent) => void {
   return (event) => {
-    if (event.kind === "stage-done") io.say(`  ${pc.green("✓")} ${event.stage.padEnd(12)} ${event.files.map((file) => (file.startsWith("artifacts/") ? file : `${event.thread}/${file}`)).join(", ")}`);
+    if (event.kind === "stage-done") {
+      const where = place();
+      io.say(`  ${pc.green("✓")} ${event.stage.padEnd(12)} ${where ? shownPaths(where, event.thread, event.files).join(", ") : ""}`.trimEnd());
+    }
     else if (event.kind === "gate") io.say(`  ${pc.cyan("→")} ${event.stage} gate: ${event.detail}`);
   };
 }

@@ -38,7 +38,7 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   const git = (...args: string[]) => spawnSync("git", ["-C", workspace, "-c", "user.name=leanos demo", "-c", "user.email=demo@localhost", ...args], { encoding: "utf8" });
   const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "the sample workspace").status === 0;
   say(`Event: ${SAMPLE_EVENT}, drafted by the offline provider\n`);
-  const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter() });
+  const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter(() => runtime.workspace) });
   let result: { thread: string; state: string; pending: Array<{ question: string; draft?: string; diff?: string }> };
   try {
     const event = await readEvent({ file: join(workspace, SAMPLE_EVENT), today: new Date().toISOString().slice(0, 10) });

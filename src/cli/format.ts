@@ -3,6 +3,7 @@ import { gateLabel } from "../gates/kind.js";
 import type { RemoteThread } from "../remote/threads.js";
 import type { StatusRow } from "../runtime/acrossThreads.js";
 import type { ThreadResult } from "../runtime/engine.js";
+import type { Redraft } from "../runtime/redraft.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 
 // How the CLI shows its results as text (--json prints the values themselves). Loaded by a command
@@ -46,6 +47,25 @@ export function formatResult(result: ThreadResult): string {
   if (result.pending.length > 0) lines.push("", "Waiting for a human:", formatPending(result.pending, "pinned"));
   for (const started of result.started) lines.push("", `Started from an approved opportunity:`, formatResult(started));
   return lines.join("\n");
+}
+
+/**
+ * What a redraft after `respond` changed, in a sentence for the person who gave the feedback; when the
+ * drafter changed nothing but a note of it, with how to change a value themselves.
+ */
+export function formatRedraft(redraft: Redraft, editable: readonly string[] = []): string {
+  const what = `Redrafted the ${redraft.stage} with your feedback`;
+  const noted = redraft.noted.join(", ");
+  if (redraft.changed.length > 0) return `${what}: changed ${redraft.changed.join(", ")}${noted ? `; ${noted} also ${redraft.noted.length === 1 ? "notes" : "note"} the feedback` : ""}.`;
+  const only = noted ? `nothing but a note of the feedback in ${noted}` : "nothing";
+  return `${what}: the drafter changed ${only}. To change a value yourself, answer with approve --edit${editable.length > 0 ? ` (fields: ${editable.join(", ")})` : ""}.`;
+}
+
+/** An answer's result, led by what its redraft changed when it was feedback. */
+export function formatAnswered(result: ThreadResult & { redraft?: Redraft }): string {
+  if (!result.redraft) return formatResult(result);
+  const asked = result.pending.find((item) => item.stage === result.redraft!.stage);
+  return `${formatRedraft(result.redraft, asked?.fields ?? [])}\n\n${formatResult(result)}`;
 }
 
 /** Why `resume` ran nothing, and what moves the thread on. */

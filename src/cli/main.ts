@@ -24,6 +24,18 @@ import { DRAFTS, globalsOf, THROUGH_SERVER } from "./session.js";
 // The command line. Each command lives in commands/ and imports what it needs when it runs, so
 // start-up loads commander and the command definitions only (bench/startup.ts measures it).
 
+/**
+ * How a usage error reads: one line as every leanos message does, with commander's suggestion on it
+ * ("leanos: unknown command 'aprove' (did you mean approve?)"), then one line saying where the help
+ * is (showHelpAfterError). A mistyped word is not answered with the whole help: it buries the one
+ * line that says what was wrong.
+ */
+const USAGE_OUTPUT = {
+  writeErr: (text: string) => process.stderr.write(text),
+  outputError: (text: string, write: (text: string) => void) =>
+    write(`leanos: ${text.replace(/^error: /, "").replace(/\n\(Did you mean (.+)\?\)\n?$/, " (did you mean $1?)").trimEnd()}\n`),
+};
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -36,10 +48,10 @@ export function buildProgram(): Command {
     .option("--server <url>", "work through a LangGraph server that serves the leanos graph (default: LEANOS_SERVER_URL; without either, the embedded runtime)")
     .option("-p, --provider <provider>", "who drafts: offline, anthropic:MODEL or openai:MODEL (any OpenAI-compatible server at OPENAI_BASE_URL); default: anthropic when ANTHROPIC_API_KEY is set, else offline")
     .option("-m, --model <model>", "the model name for the provider")
-    .showHelpAfterError()
+    .showHelpAfterError("leanos --help lists the commands and the global options")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .addHelpText("after", '\nGlobal options go before or after the command.\n\nExample:\n  leanos --workspace ./my-company event "Acme deal closed: $40K ARR"\n  leanos pending\n  leanos approve sales/acme-deal-closed');
+    .configureOutput(USAGE_OUTPUT)
+    .addHelpText("after", "\nGlobal options go before or after the command.\n\nExamples:\n  leanos --workspace ~/glamyouup event 'Acme deal closed: $40K ARR, 3-year term'\n  leanos pending --workspace ~/glamyouup\n  leanos approve sales/elsaai-deal-closed --workspace ~/glamyouup");
 
   program.hook("preAction", (_program, action) => {
     const global = globalsOf(action);
@@ -72,8 +84,8 @@ export function buildProgram(): Command {
     scheduleCommand(),
     demoCommand(),
   ]) {
-    // Each subcommand reports its own usage errors the way the program does.
-    program.addCommand(command.showHelpAfterError().exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) }));
+    // Each subcommand reports its own usage errors the way the program does: the error, then where its help is.
+    program.addCommand(command.showHelpAfterError(`leanos ${command.name()} --help shows its arguments, options and examples`).exitOverride().configureOutput(USAGE_OUTPUT));
   }
   return program;
 }

@@ -49,6 +49,13 @@ export const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond",
 /** The commands that may run steps, and so read the workspace's data files in the middle of one. */
 const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
 
+/**
+ * The commands that change nothing unless there is something to do (resume of a thread that has
+ * none): they work on a workspace that cannot be written, such as a read-only mount.
+ */
+const CHANGE_NOTHING = new Set(["status", "pending", "usage", "resume"]);
+const changesNothing = (command: Command): boolean => CHANGE_NOTHING.has(command.name()) || (command.name() === "reindex" && command.opts<{ check?: boolean }>().check === true);
+
 /** The commands that may draft with a model, and so take --provider and --model. */
 export const DRAFTS = new Set([...RUNS_STEPS, "chat", "serve"]);
 
@@ -94,13 +101,17 @@ export async function checkDataFilesOf(dir: string | undefined): Promise<void> {
 
 export async function openRuntime(command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
   const options = runtimeOptionsOf(command, extra);
+  // The printer shows files from the workspace's folder, which is known once the runtime has opened it.
+  let opened: Runtime | undefined;
   if (!globalsOf(command).quiet) {
     const { progressPrinter } = await import("./progress.js");
-    options.onProgress = progressPrinter();
+    options.onProgress = progressPrinter(() => opened?.workspace);
   }
   if (RUNS_STEPS.has(command.name())) await checkDataFilesOf(globalsOf(command).workspace);
+  if (changesNothing(command)) options.reading = true;
   const { Runtime } = await import("../runtime/engine.js");
-  return Runtime.open(options);
+  opened = await Runtime.open(options);
+  return opened;
 }
 
 /** Opens the workspace, does the work, prints the result as JSON or text, and always closes. */
@@ -162,7 +173,10 @@ export async function recordShownQuietly(command: Command, place: ShownPlace, it
     await recordShown(place, items, scope, clockFrom(globalsOf(command).now)?.() ?? new Date());
   } catch (error) {
     if (!globalsOf(command).quiet) {
-      process.stderr.write(`leanos: note: what was shown is not recorded (${(error as Error).message}); an answer without --interrupt will show the question again and ask\n`);
+      // A workspace that cannot be written (a read-only mount) is said in words, not as the temp file that could not be made.
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the workspace cannot be written" : (error as Error).message;
+      process.stderr.write(`leanos: note: what was shown is not recorded (${why}); an answer without --interrupt will show the question again and ask\n`);
     }
   }
 }
@@ -186,6 +200,15 @@ export async function answerCommand(command: Command, thread: string, answer: Gi
     if (url) {
       const { formatResult, resultJson } = await import("./format.js");
       return await withServer(command, url, (remote) => remote.answer(thread, answer, expected), formatResult, resultJson);
+    }
+    if (answer.type === "response" && typeof answer.args === "string") {
+      // Feedback is answered with what the redraft changed, so a drafter that only noted it is seen to.
+      const [{ respondAndCompare }, { formatAnswered, resultJson }] = await Promise.all([import("../runtime/redraft.js"), import("./format.js")]);
+      const feedback = answer.args;
+      return await withRuntime(command, (runtime) => respondAndCompare(runtime, thread, answer, feedback, expected), formatAnswered, (result) => ({
+        ...resultJson(result),
+        ...(result.redraft ? { redraft: result.redraft } : {}),
+      }));
     }
     return await threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
   } catch (error) {

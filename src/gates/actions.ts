@@ -1,8 +1,9 @@
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { renderPlain } from "../files/plainTemplate.js";
+import { renderTitle } from "../files/plainTemplate.js";
 import { connectorFor } from "../actions/connectors.js";
 import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
 import { routeOutcome } from "../actions/routing.js";
+import { fillBeforeAccepting, readPublishable, unpublishableReason } from "../actions/publishable.js";
 import { actionView } from "../actions/view.js";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
@@ -29,6 +30,8 @@ const isOpen = (action: PlannedAction): boolean => action.status === "pending" |
 const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));
 
 const ActionEdit = z.object({ title: OneLine, due: IsoDate, note: z.string().max(2000), outcome: z.string().optional() });
+/** The documents a send sends, set by policy in the question (`locked`): an accept is checked against them as they are then. */
+const Sends = z.array(z.string()).optional();
 
 /**
  * The action engine as a gate: a person approves an action whose template needs one (title, due date
@@ -53,6 +56,12 @@ export const actionsGate: GateDefinition = {
     const { outcomes, question } = payload.leanos;
     if (outcomes && outcomes.length > 1 && !edits.outcome) {
       throw new UsageError(`${question}\nreport what happened: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`);
+    }
+    // A send goes out when it is accepted, so the files are read now, as the person left them.
+    const sends = Sends.parse(payload.leanos.locked.sends);
+    if (sends) {
+      const { problems } = await readPublishable(context.workspaceRoot, sends);
+      if (problems.length > 0) throw new UsageError(`${payload.leanos.action_id ?? "this action"} of ${context.thread} cannot be sent: ${unpublishableReason(problems)}`);
     }
   },
 };
@@ -97,7 +106,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
         added = {
           id,
           type: route.type,
-          title: renderPlain(nextTemplate.action.title ?? "{{title}}", view),
+          title: renderTitle(nextTemplate.action.title ?? "{{title}}", view),
           owner: nextTemplate.action.owner,
           human_required: needsHuman(nextTemplate),
           due: addDays(at.slice(0, 10), nextTemplate.action.duration_days),
@@ -196,9 +205,12 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     const template = templateOf(action);
     const outcomes = Object.keys(template.action.outcomes);
     const reportsOutcome = template.action.owner === "human";
+    const sends = template.action.executor === "send" ? (action.artifacts ?? []) : undefined;
+    // Read on every ask (a refused accept asks again), so the question names what is still to fill in now.
+    const unsendable = sends ? (await readPublishable(kit.env.workspace.root, sends)).problems : [];
     const question = reportsOutcome
       ? `Do ${action.id} ${action.type} "${action.title}" (due ${action.due}) and report its outcome: ${outcomes.join(" | ")}`
-      : `Approve ${action.id} ${action.type} "${action.title}"? ${template.action.executor === "send" ? "It sends to customers." : "Its template needs a person's approval."}`;
+      : `Approve ${action.id} ${action.type} "${action.title}"? ${sends ? "It sends to customers." : "Its template needs a person's approval."}${unsendable.length > 0 ? ` ${fillBeforeAccepting(unsendable)}` : ""}`;
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
     const asked: GateQuestion = {
       info: {
@@ -211,6 +223,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
         action_id: action.id,
         draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
         ...(reportsOutcome ? { outcomes } : {}),
+        ...(sends ? { locked: { sends } } : {}),
       },
       editable: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
       allow: { edit: true, respond: false },
@@ -218,6 +231,8 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       description: [
         `### ${question}`,
         material ? `Prepared for you:\n${material}` : "",
+        sends ? "What is sent is the text between each file's publish marks (`<!-- publish -->` ... `<!-- /publish -->`), as it stands when you accept; the rest of each file is for you." : "",
+        unsendable.length > 0 ? `Not sendable yet; mend these in the files before accepting (an accept is refused while one is left):\n${unsendable.map((problem) => `- \`${problem.file}\`${problem.line ? ` line ${problem.line}` : ""}: ${problem.placeholder ? `\`${problem.placeholder}\`` : problem.problem}`).join("\n")}` : "",
         reportsOutcome ? `Report what happened by editing \`outcome\` (one of ${outcomes.join(", ")}), e.g. \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : "",
       ]
         .filter(Boolean)

@@ -55,7 +55,8 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
       const betas = ttl === "1h" ? { betas: ["extended-cache-ttl-2025-04-11"] } : {};
       const chat = await chatModel(`anthropic:${model}`, { apiKey, ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}), maxTokens: 8192, ...betas });
       const { ChatModelDrafter } = await import("./chatModel.js");
-      return new ChatModelDrafter({ provider, model, chat, cacheBreakpoints: { ttl }, output });
+      const endpoint = { url: apiUrl ?? "https://api.anthropic.com", setting: "LEANOS_ANTHROPIC_URL (or ANTHROPIC_BASE_URL)" };
+      return new ChatModelDrafter({ provider, model, chat, endpoint, cacheBreakpoints: { ttl }, output });
     }
     case "openai": {
       if (!parsed.model) throw new UsageError('--provider openai needs a model: "openai:MODEL", for example openai:qwen2.5:7b on Ollama');
@@ -64,17 +65,37 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
       if (!apiKey) throw new UsageError("--provider openai needs OPENAI_API_KEY, or OPENAI_BASE_URL (LEANOS_OPENAI_URL) naming a server of the OpenAI API that needs no key");
       const chat = await chatModel(`openai:${parsed.model}`, { apiKey, ...(baseURL ? { configuration: { baseURL } } : {}), maxTokens: 8192 });
       const { ChatModelDrafter } = await import("./chatModel.js");
-      return new ChatModelDrafter({ provider, model: parsed.model, chat, output });
+      const endpoint = { url: baseURL ?? "https://api.openai.com/v1", setting: "OPENAI_BASE_URL (or LEANOS_OPENAI_URL)" };
+      return new ChatModelDrafter({ provider, model: parsed.model, chat, endpoint, output });
     }
     default:
       throw new UsageError(`unknown provider "${provider}" (known: ${PROVIDERS.join(", ")}; give one as PROVIDER:MODEL, e.g. openai:llama3.1)`);
   }
 }
 
-/** A chat model by `provider:model` through initChatModel, the same settings for every provider. */
+/**
+ * A chat model by `provider:model` through initChatModel, the same settings for every provider. A call
+ * is tried again (three times, with backoff) when that may help: a rate limit, a server error, a
+ * time-out, a dropped connection, as LangChain judges them. A server that cannot be reached at all
+ * (refused, unknown host) fails at once: waiting a few seconds changes nothing, and the person at the
+ * keyboard should hear it now rather than after 12 silent seconds.
+ */
 async function chatModel(name: string, fields: Record<string, unknown>) {
   // Loaded on demand: the model packages are not needed for offline work.
-  const { initChatModel } = await import("langchain/chat_models/universal");
-  const model = await initChatModel(name, { temperature: 0, maxRetries: 3, ...fields });
+  const [{ initChatModel }, { AsyncCaller }, { unreachable }] = await Promise.all([
+    import("langchain/chat_models/universal"),
+    import("@langchain/core/utils/async_caller"),
+    import("./chatModel.js"),
+  ]);
+  // LangChain's own rule for what is worth another try (it gives up at once on a 400, 401, 404...),
+  // which a caller made without one of its own keeps.
+  const retryable = new (class extends AsyncCaller {
+    readonly rule = this.onFailedAttempt;
+  })({}).rule;
+  const onFailedAttempt = (error: unknown): unknown => {
+    if (unreachable(error)) throw error;
+    return retryable?.(error);
+  };
+  const model = await initChatModel(name, { temperature: 0, maxRetries: 3, onFailedAttempt, ...fields });
   return model as unknown as import("@langchain/core/language_models/chat_models").BaseChatModel;
 }

@@ -109,11 +109,15 @@ export function stuckThreads(threads: readonly ThreadMeta[], spec: GraphSpec, no
 
 function attention(pending: readonly PendingItem[]): string[] {
   if (pending.length === 0) return ["_Nothing waits for you._"];
-  return pending.flatMap((item, index) => [
-    `${index + 1}. **[${item.impact ?? "-"}] ${gateLabel(item)}** \`${item.thread}\`: ${item.question}`,
-    `   - answer: \`leanos approve ${item.thread}\`${item.allowed.includes("edit") ? ` (or \`--edit '{...}'\`)` : ""} · \`leanos reject ${item.thread} --reason "..."\`${item.allowed.includes("respond") ? ` · \`leanos respond ${item.thread} "..."\`` : ""}`,
-    ...(item.draft ? [`   - look at: \`${item.draft}\``] : []),
-  ]);
+  return pending.flatMap((item, index) => {
+    // Indented under the item's own text ("10. " is wider than "9. "), so item 10 onwards keeps its answers.
+    const under = " ".repeat(`${index + 1}. `.length);
+    return [
+      `${index + 1}. **[${item.impact ?? "-"}] ${gateLabel(item)}** \`${item.thread}\`: ${item.question}`,
+      `${under}- answer: \`leanos approve ${item.thread}\`${item.allowed.includes("edit") ? ` (or \`--edit '{...}'\`)` : ""} · \`leanos reject ${item.thread} --reason "..."\`${item.allowed.includes("respond") ? ` · \`leanos respond ${item.thread} "..."\`` : ""}`,
+      ...(item.draft ? [`${under}- look at: \`${item.draft}\``] : []),
+    ];
+  });
 }
 
 function aiDecisions(audit: readonly AuditEntry[], now: Date): string[] {

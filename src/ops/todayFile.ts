@@ -4,17 +4,25 @@ import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
 import type { Runtime } from "../runtime/engine.js";
 import { renderToday, TodayCollector } from "./today.js";
 
-export interface TodayResult {
-  path: string;
+export interface TodayPage {
   markdown: string;
+  /** How many questions wait (the page's "Needs your attention"). */
   pending: number;
   alerts: number;
 }
 
+export interface TodayResult extends TodayPage {
+  path: string;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Rebuilds ops/today.md from the workspace as it is now; `collector` may come already filled (a pass fills it as it goes). */
-export async function writeToday(runtime: Runtime, collector?: TodayCollector): Promise<TodayResult> {
+/**
+ * Today's page as the workspace is now, without writing it: `leanos today` writes this to
+ * ops/today.md, and the web inbox shows it at each request. `collector` may come already filled (a
+ * pass fills it as it goes).
+ */
+export async function todayNow(runtime: Runtime, collector?: TodayCollector): Promise<TodayPage> {
   const now = runtime.now();
   let filled = collector;
   if (!filled) {
@@ -23,8 +31,13 @@ export async function writeToday(runtime: Runtime, collector?: TodayCollector): 
     for (const { type, count } of await idleCounts(runtime, now)) filled.addIdle(type, count);
   }
   const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
-  const markdown = renderToday(filled, audit);
+  return { markdown: renderToday(filled, audit), pending: filled.pending.length, alerts: filled.stuck.length + filled.stalled.length + filled.failed.length };
+}
+
+/** Rebuilds ops/today.md from the workspace as it is now. */
+export async function writeToday(runtime: Runtime, collector?: TodayCollector): Promise<TodayResult> {
+  const page = await todayNow(runtime, collector);
   const path = join(runtime.workspace.root, "ops", "today.md");
-  await writeFileAtomically(runtime.workspace.root, path, markdown);
-  return { path, markdown, pending: filled.pending.length, alerts: filled.stuck.length + filled.stalled.length + filled.failed.length };
+  await writeFileAtomically(runtime.workspace.root, path, page.markdown);
+  return { path, ...page };
 }

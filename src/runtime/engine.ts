@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { Command } from "@langchain/langgraph";
 import { AuditLog } from "../audit/log.js";
 import type { Canvas } from "../canvas/canvas.js";
@@ -31,6 +32,7 @@ import { nextStepOf, stageOutputsOf } from "./reading.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { gateAsked, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
 import { buildIndexIfNew } from "./reindex.js";
+import { namingWith } from "./naming.js";
 import { pendingItems } from "./acrossThreads.js";
 
 export interface RuntimeOptions {
@@ -42,6 +44,12 @@ export interface RuntimeOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** The clock; tests and `--now` fix it. */
   now?: () => Date;
+  /**
+   * For a command that changes nothing unless there is something to do (status, usage, resume,
+   * reindex --check): a workspace that cannot be written is opened for reading instead of refused,
+   * and whatever would have to be written is refused when it comes to it.
+   */
+  reading?: boolean;
 }
 
 export interface ThreadResult {
@@ -89,7 +97,7 @@ export class Runtime {
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const { workspace, canvas, skills, spec } = await openForWork(options.workspace);
-    const store = await openStore(workspace);
+    const store = await openStore(workspace, undefined, { reading: options.reading === true });
     try {
       // A workspace made before the index (or copied without its store) gets its rows once.
       await buildIndexIfNew(workspace, store.index);
@@ -155,8 +163,31 @@ export class Runtime {
    */
   private async startThread(id: string, start: ThreadStart): Promise<ThreadResult> {
     const drafter = await this.drafterFor();
-    const { meta } = await claimThread(this.environment(drafter), id, start, this.now());
+    const naming = namingWith(drafter);
+    // A start taken up again (an approved follow-up, under its name-based id) keeps the name it was
+    // claimed under, which may be the offline rules' (naming.ts): read again, it could be another.
+    const known = await this.store.index.byId(id);
+    const taken = known ? { ...start, type: known.type, title: known.title } : start;
+    const { meta } = await claimThread(this.environment(naming.drafter), id, taken, this.now());
+    const failure = naming.failure();
+    if (failure) return this.lockThread(id, () => this.keepUnread(id, meta.thread, drafter, failure));
     return this.lockThread(id, async () => (await this.proceed(id, meta.thread, drafter, this.initialInput(meta))) ?? this.settledResult(meta.thread));
+  }
+
+  /**
+   * A thread whose model could not read its event (naming.ts): claimed under the offline rules' name,
+   * it is marked failed with the model's error, and nothing runs. The failure says how to go on
+   * without typing the event again. A pass that took the thread up between the claim and the lease
+   * has started it: then it goes on as any start does.
+   */
+  private async keepUnread(id: string, thread: string, drafter: StageDrafter, failure: RuntimeFailure): Promise<ThreadResult> {
+    const meta = await this.metas.read(thread);
+    if (started(await this.checkpointAt(id))) return (await this.proceed(id, thread, drafter, this.initialInput(meta))) ?? this.settledResult(thread);
+    await this.metas.update(thread, (current) => ({ ...current, state: "failed", error: failure.message }));
+    throw new RuntimeFailure(
+      `${failure.message}\nThe event is kept in ${thread} (named by the offline rules, since the model could not read it): leanos resume ${thread} drafts it with ${meta.provider}:${meta.model} once the model answers`,
+      { cause: failure },
+    );
   }
 
   /** The graph input that starts a thread, from its meta.json: what the claim found, so the graph's claim takes the folder up. */
@@ -186,8 +217,10 @@ export class Runtime {
       // Said as the command line would say it: a read-only mount, not a bare "ENOENT: mkdir".
       const message = describeFailure(error).message;
       await this.metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message }));
-      if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;
-      throw new RuntimeFailure(`thread ${thread} failed: ${message}`, { cause: error });
+      if (error instanceof UsageError) throw error;
+      // Every step done so far is kept; the person is told how to go on from there.
+      const failed = error instanceof RuntimeFailure ? message : `thread ${thread} failed: ${message}`;
+      throw new RuntimeFailure(`${failed}\n${thread} keeps every step done so far: leanos resume ${thread} runs it on once that is mended`, { cause: error });
     }
     return this.settledResult(thread);
   }
@@ -204,22 +237,46 @@ export class Runtime {
     return { ...settled, started };
   }
 
-  /** Writes the thread's state (waiting, scheduled, done), pending gates and opportunities into meta.json from its checkpoint. */
-  private async settle(thread: string): Promise<Omit<ThreadResult, "started">> {
-    const checkpoint = await this.checkpointAt(threadIdOf(await this.metas.read(thread)));
+  /** meta.json as the thread's checkpoint has it: its state (waiting, scheduled, done), what waits, its progress and next due date. */
+  private settledMeta(meta: ThreadMeta, checkpoint: CheckpointState): ThreadMeta {
     const pending = pendingOf(checkpoint);
     const values = checkpoint.snapshot.values as Partial<ThreadGraphState>;
     const timer = timerOf(checkpoint);
     const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : !hasWorkLeft(checkpoint) && started(checkpoint) ? "done" : "running";
+    const { error: _cleared, ...rest } = meta;
+    return { ...rest, ...progressOf(this.spec, values, meta), state, pending, next_due: timer?.due ?? null };
+  }
+
+  /** Writes the thread's state (waiting, scheduled, done), pending gates and opportunities into meta.json from its checkpoint. */
+  private async settle(thread: string): Promise<Omit<ThreadResult, "started">> {
+    const checkpoint = await this.checkpointAt(threadIdOf(await this.metas.read(thread)));
     let asked: PendingItem[] = [];
     const updated = await this.metas.update(thread, (meta) => {
-      const { error: _cleared, ...rest } = meta;
-      asked = pending.filter((item) => !meta.pending.some((known) => sameQuestion(known, item)));
-      return { ...rest, ...progressOf(this.spec, values, meta), state, pending, next_due: timer?.due ?? null };
+      const settled = this.settledMeta(meta, checkpoint);
+      asked = settled.pending.filter((item) => !meta.pending.some((known) => sameQuestion(known, item)));
+      return settled;
     });
     // The graph records each question as it asks it; one asked by a run that was cut short is recorded here.
     await this.audit.append(...asked.map((item) => gateAsked(thread, item, this.stamp())));
-    return { thread, state, pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
+    return { thread, state: updated.state, pending: updated.pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
+  }
+
+  /**
+   * The thread as it stands, when there is nothing to do: nothing left to run, meta.json in step with
+   * the checkpoint, no approved follow-up waiting to be started. Read without the thread's lease and
+   * without writing a byte, so `resume` of a thread that waits, sleeps or is done changes nothing, and
+   * works on a workspace that cannot be written. Undefined when there is something to do.
+   */
+  private async standing(thread: string, id: string): Promise<ThreadResult | undefined> {
+    const meta = await this.metas.read(thread);
+    if (meta.state === "running" || meta.state === "failed") return undefined;
+    if (meta.opportunities.some((entry) => entry.status === "approved" && !entry.thread)) return undefined;
+    const checkpoint = await this.checkpointAt(id);
+    if (!started(checkpoint) || (gatesOf(checkpoint).length === 0 && hasWorkLeft(checkpoint))) return undefined;
+    // updated_at only says when meta.json was last written; everything else must already be so.
+    const comparable = (value: ThreadMeta): unknown => JSON.parse(JSON.stringify({ ...value, updated_at: null })) as unknown;
+    if (!isDeepStrictEqual(comparable(this.settledMeta(meta, checkpoint)), comparable(meta))) return undefined;
+    return { thread, state: meta.state, pending: meta.pending, dir: threadDir(this.workspace.threadsDir, thread), files: meta.files, started: [] };
   }
 
   /**
@@ -281,7 +338,7 @@ export class Runtime {
     } catch (error) {
       if (!(error instanceof UnknownThread)) throw error;
       const thread = await resolveThreadName(diskLookup(this.workspace), name);
-      await this.metas.indexed(await this.metas.read(thread));
+      if (!this.store.readOnly) await this.metas.indexed(await this.metas.read(thread));
       return thread;
     }
   }
@@ -293,13 +350,16 @@ export class Runtime {
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
     const meta = await this.fresh(await this.metas.read(row.thread));
     const current = indexRowOf(meta);
-    if (rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    if (!this.store.readOnly && rowDifferences(row, current).length > 0) await this.store.index.put(current);
     return meta;
   }
 
-  /** The meta.json as the checkpoint has it: a "running" thread nobody runs is settled from its checkpoint. */
+  /**
+   * The meta.json as the checkpoint has it: a "running" thread nobody runs is settled from its
+   * checkpoint. Where nothing can be written it is read as it says.
+   */
   private async fresh(meta: ThreadMeta): Promise<ThreadMeta> {
-    if (meta.state !== "running") return meta;
+    if (meta.state !== "running" || this.store.readOnly) return meta;
     const repaired = await this.tryLockThread(threadIdOf(meta), async () => {
       const current = await this.metas.read(meta.thread);
       if (current.state !== "running") return current;
@@ -352,6 +412,8 @@ export class Runtime {
    */
   async resume(name: string): Promise<ThreadResult & { ran: boolean }> {
     const { thread, meta } = await this.resolve(name);
+    const standing = await this.standing(thread, threadIdOf(meta));
+    if (standing) return { ...standing, ran: false };
     return this.lockThread(threadIdOf(meta), async () => {
       const current = await this.metas.read(thread);
       const ran = await this.proceed(threadIdOf(current), thread, await this.drafterFor(current), this.initialInput(current));

@@ -32,7 +32,8 @@ export class ThreadReader {
 
   static async open(options: { workspace?: string; now?: () => Date } = {}): Promise<ThreadReader> {
     const workspace = await openWorkspace(options.workspace);
-    const store = await openIndexStore(workspace);
+    // Reading changes nothing, so a workspace that cannot be written is read all the same.
+    const store = await openIndexStore(workspace, undefined, { reading: true });
     if (!(await store.index.isBuilt())) {
       await store.close();
       throw new NeedsRuntime("the workspace's thread index is not built yet");
@@ -40,11 +41,11 @@ export class ThreadReader {
     return new ThreadReader(workspace, store, options.now ?? (() => new Date()));
   }
 
-  /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind). */
+  /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind, where the store can be written). */
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
     const meta = this.settled(await this.metas.read(row.thread));
     const current = indexRowOf(meta);
-    if (rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    if (!this.store.readOnly && rowDifferences(row, current).length > 0) await this.store.index.put(current);
     return meta;
   }
 
@@ -55,7 +56,7 @@ export class ThreadReader {
     } catch (error) {
       if (!(error instanceof UnknownThread)) throw error;
       thread = await resolveThreadName(diskLookup(this.workspace), name);
-      await this.metas.indexed(await this.metas.read(thread));
+      if (!this.store.readOnly) await this.metas.indexed(await this.metas.read(thread));
     }
     return { thread, meta: this.settled(await this.metas.read(thread)) };
   }
@@ -64,9 +65,12 @@ export class ThreadReader {
     return this.store.close();
   }
 
-  /** A meta.json that says "running" is settled by the runtime: it may be a crashed run. */
+  /**
+   * A meta.json that says "running" is settled by the runtime: it may be a crashed run. Where nothing
+   * can be written it is shown as it says: settling it would have to write.
+   */
   private settled(meta: ThreadMeta): ThreadMeta {
-    if (meta.state === "running") throw new NeedsRuntime(`${meta.thread} says it is running`);
+    if (meta.state === "running" && !this.store.readOnly) throw new NeedsRuntime(`${meta.thread} says it is running`);
     return meta;
   }
 }

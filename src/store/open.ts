@@ -1,6 +1,7 @@
 import { EnvironmentFault, UsageError, describeZodIssues } from "../errors.js";
 import { WorkspaceId } from "../workspace/config.js";
 import type { Workspace } from "../workspace/workspace.js";
+import type { DatabaseUse } from "./database.js";
 import { SqliteIndexStore } from "./sqliteIndexStore.js";
 import type { IndexStore, WorkspaceStore } from "./store.js";
 
@@ -48,11 +49,15 @@ export function shownUrl(url: string): string {
   }
 }
 
-/** Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). */
-export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<WorkspaceStore> {
+/**
+ * Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). For
+ * `reading` (a command that changes nothing), SQLite on a workspace that cannot be written is opened
+ * read-only instead of refused (database.ts).
+ */
+export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace), use: DatabaseUse = {}): Promise<WorkspaceStore> {
   if (choice.kind === "sqlite") {
     const { SqliteStore } = await import("./sqliteStore.js");
-    return new SqliteStore(workspace);
+    return new SqliteStore(workspace, use);
   }
   // Loaded only for PostgreSQL workspaces: the SQLite path never pays for pg.
   const { PgStore } = await import("./pgStore.js");
@@ -67,6 +72,6 @@ export async function openStore(workspace: Pick<Workspace, "root" | "checkpoints
 }
 
 /** Opens the workspace's store for reading its thread index; SQLite's is opened without loading LangGraph. */
-export async function openIndexStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace)): Promise<IndexStore> {
-  return choice.kind === "sqlite" ? new SqliteIndexStore(workspace) : openStore(workspace, choice);
+export async function openIndexStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace), use: DatabaseUse = {}): Promise<IndexStore> {
+  return choice.kind === "sqlite" ? new SqliteIndexStore(workspace, use) : openStore(workspace, choice, use);
 }

@@ -211,6 +211,7 @@ export class PgSecrets implements WorkspaceSecrets {
 export class PgStore implements WorkspaceStore {
   readonly kind = "postgres";
   readonly where: string;
+  readonly readOnly = false;
   readonly checkpointer: PostgresSaver;
   readonly leases: PgLeases;
   readonly claims: PgClaims;

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { relative } from "node:path";
 import type { ThreadType } from "../stages/schemas.js";
 import type { Workspace } from "../workspace/workspace.js";
-import { openDatabase } from "./database.js";
+import { openDatabase, type DatabaseUse } from "./database.js";
 import { IndexRow } from "./indexRow.js";
 import { holderGone, SqliteLeases } from "./leases.js";
 import { randomBytes } from "node:crypto";
@@ -166,15 +166,18 @@ export class SqliteSecrets implements WorkspaceSecrets {
 export class SqliteIndexStore implements IndexStore {
   readonly kind = "sqlite";
   readonly where: string;
+  readonly readOnly: boolean;
   readonly leases: SqliteLeases;
   readonly claims: SqliteClaims;
   readonly index: SqliteIndex;
   readonly secrets: SqliteSecrets;
   protected readonly db: Database.Database;
 
-  constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">) {
-    const db = openDatabase(workspace.root, workspace.checkpointsPath);
+  constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">, use: DatabaseUse = {}) {
+    const db = openDatabase(workspace.root, workspace.checkpointsPath, use);
     this.db = db;
+    this.readOnly = db.readonly;
+    // Both are no-ops on a database that has them, so a read-only one (database.ts) takes them too.
     db.pragma("journal_mode = WAL");
     db.exec(SCHEMA);
     this.where = relative(workspace.root, workspace.checkpointsPath);

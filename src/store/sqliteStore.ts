@@ -1,4 +1,5 @@
 import type { Workspace } from "../workspace/workspace.js";
+import type { DatabaseUse } from "./database.js";
 import { WorkspaceCheckpointer } from "./checkpointer.js";
 import { SqliteIndexStore } from "./sqliteIndexStore.js";
 import type { WorkspaceStore } from "./store.js";
@@ -9,8 +10,8 @@ export { SqliteClaims, SqliteIndex } from "./sqliteIndexStore.js";
 export class SqliteStore extends SqliteIndexStore implements WorkspaceStore {
   readonly checkpointer: WorkspaceCheckpointer;
 
-  constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">) {
-    super(workspace);
+  constructor(workspace: Pick<Workspace, "root" | "checkpointsPath">, use: DatabaseUse = {}) {
+    super(workspace, use);
     this.checkpointer = new WorkspaceCheckpointer(this.db);
   }
 

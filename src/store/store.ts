@@ -77,6 +77,11 @@ export interface WorkspaceStore {
   readonly kind: "sqlite" | "postgres";
   /** Where it lives, for people: a path, or the database with the password left out. */
   readonly where: string;
+  /**
+   * Whether it can only be read (SQLite on a workspace that cannot be written): readers then mend
+   * nothing they find behind, and any write is refused.
+   */
+  readonly readOnly: boolean;
   readonly checkpointer: BaseCheckpointSaver;
   readonly leases: LeaseStore;
   readonly claims: SlugClaims;

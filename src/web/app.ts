@@ -4,7 +4,6 @@ import { basename, dirname, join } from "node:path";
 import { Hono, type Context } from "hono";
 import { AlreadyAnswered, UsageError } from "../errors.js";
 import { describeFailure } from "../failure.js";
-import { readText } from "../files/readText.js";
 import { toolPath } from "../files/toolRoot.js";
 import type { Runtime } from "../runtime/engine.js";
 import { canvasView } from "./canvas.js";
@@ -14,8 +13,9 @@ import { fieldOf, givenAnswer, inboxView, type InboxRequest, type PostedAnswer, 
 import { LiveChanges, liveUpdates } from "./live.js";
 import { pageLink } from "./paging.js";
 import { localPath } from "./redirect.js";
-import { markdownHtml, renderPage, type PageName } from "./render.js";
+import { renderPage, type PageName } from "./render.js";
 import { threadView, threadsView } from "./threads.js";
+import { todayView } from "./today.js";
 import { waitingCount } from "./waiting.js";
 
 // `leanos serve`: the web inbox. Each request works on a runtime opened for it (the canvas and the
@@ -173,16 +173,7 @@ export function webApp(options: WebOptions): Hono {
 
   app.get("/canvas", (c) => page(c, "canvas", "Canvas", async (runtime) => canvasView(runtime.canvas.assumptions, await runtime.audit.read())));
 
-  app.get("/today", (c) =>
-    page(c, "today", "Today", async () => {
-      const path = join("ops", "today.md");
-      const text = await readText(root, path).catch(() => undefined);
-      const rebuild = { rebuild: true, csrf: guard.csrf };
-      return text === undefined
-        ? { title: "Today", missing: "ops/today.md is not written yet: a pass writes it, or Rebuild now.", ...rebuild }
-        : { title: "Today", path, html: markdownHtml(text), ...rebuild };
-    }),
-  );
+  app.get("/today", (c) => page(c, "today", "Today", (runtime) => todayView(runtime, guard.csrf)));
 
   app.post("/today", async (c) => {
     if (!carriesSecret(guard, (await c.req.parseBody()).csrf)) return problem(c, 403, "Refused", "This form is not from this inbox: reload the page and try again.");

@@ -1,5 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { basename, extname, join, normalize, relative, sep } from "node:path";
+import { publishMarkLabel } from "../actions/publishable.js";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import { escapeHtml, markdownHtml } from "./render.js";
@@ -40,14 +41,28 @@ async function realServedPath(root: string, path: string): Promise<string> {
   return real;
 }
 
+/**
+ * Markdown with the publish marks of a send's draft shown as what they mean: the page renders raw
+ * HTML as text, so `<!-- publish -->` would show as itself.
+ */
+function withMarksShown(markdown: string): string {
+  return markdown
+    .split("\n")
+    .map((line) => {
+      const label = publishMarkLabel(line);
+      return label ? `\n*⸻ ${label} ⸻*\n` : line;
+    })
+    .join("\n");
+}
+
 /** The file as a page: markdown rendered (front matter shown as text above it), anything else as text. */
 export async function fileView(root: string, path: string): Promise<{ title: string; path: string; html?: string; text?: string }> {
   // Read where the check found it, so the file read is the file checked.
   const text = await readText(root, await realServedPath(root, path));
   const title = basename(path);
   if (extname(path) !== ".md") return { title, path, text };
-  if (!text.startsWith("---")) return { title, path, html: markdownHtml(text) };
+  if (!text.startsWith("---")) return { title, path, html: markdownHtml(withMarksShown(text)) };
   const { content } = parseFrontMatter(path, text);
   const front = text.slice(0, text.length - content.length);
-  return { title, path, html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(content)}` };
+  return { title, path, html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(withMarksShown(content))}` };
 }

@@ -9,8 +9,9 @@ import { streamSSE } from "hono/streaming";
 // tells every open page:
 // - `threads`: the threads that moved; a thread's page (and a file in its folder) concerns one;
 // - `pages`: the pages that changed as a whole: the inbox when a question was asked or answered
-//   (what waits, and its order, changed), the threads list when any thread moved (it is ordered by
-//   the last move), the canvas when it changed, today when ops/today.md did;
+//   (what waits, and its order, changed), the threads list and today's page when any thread moved
+//   (the list is ordered by the last move; today's page is built from every thread), the canvas when
+//   it changed, today also when ops/today.md was written (the page says when);
 // - `waiting`: how many threads wait now, for the count in every page's header, when that may change.
 // A log that shrank or was replaced says nothing about what changed: then every page is concerned.
 
@@ -28,11 +29,14 @@ export interface Change {
   waiting?: number;
 }
 
-/** The pages a line of the audit log concerns as a whole (beyond its own thread). */
+/**
+ * The pages a line of the audit log concerns as a whole (beyond its own thread). Today's page is built
+ * from every thread and the last day of the log, so any line may change it.
+ */
 function pagesOf(kind: unknown): LivePage[] {
-  if (kind === "gate-asked" || kind === "gate-answered") return ["threads", "inbox"];
-  if (kind === "canvas-change") return ["threads", "canvas"];
-  return ["threads"];
+  if (kind === "gate-asked" || kind === "gate-answered") return ["threads", "inbox", "today"];
+  if (kind === "canvas-change") return ["threads", "canvas", "today"];
+  return ["threads", "today"];
 }
 
 /** What the lines appended to the audit log say changed; a torn or foreign line is skipped. */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import MarkdownIt from "markdown-it";
 import Mustache from "mustache";
 import { toolPath } from "../files/toolRoot.js";
+import { fieldBlocks } from "./fieldBlock.js";
 
 // HTML from the templates in web/templates/ (mustache escapes every value it is given) and from
 // markdown, which is untrusted: event text ends up in drafts. markdown-it with `html: false` writes
@@ -9,8 +10,8 @@ import { toolPath } from "../files/toolRoot.js";
 
 export type PageName = "inbox" | "threads" | "thread" | "canvas" | "today" | "file" | "error";
 
-/** The template of each page; today's page and a file are both a markdown document. */
-const TEMPLATE_OF: Record<PageName, string> = { inbox: "inbox", threads: "threads", thread: "thread", canvas: "canvas", today: "markdown", file: "markdown", error: "error" };
+/** The template of each page; a file is a markdown document. */
+const TEMPLATE_OF: Record<PageName, string> = { inbox: "inbox", threads: "threads", thread: "thread", canvas: "canvas", today: "today", file: "markdown", error: "error" };
 
 const templates = new Map<string, string>();
 
@@ -23,7 +24,8 @@ function template(name: string): string {
   return text;
 }
 
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+// A YAML block inside a document (a blog post's title and slug ahead of its text) shows as its fields.
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false }).use(fieldBlocks);
 
 /** Text made safe to put in HTML. */
 export const escapeHtml = (text: string): string => markdown.utils.escapeHtml(text);

@@ -1,20 +1,78 @@
+import { needsHuman } from "../actions/executor.js";
 import type { AuditEntryOf } from "../audit/log.js";
 import { stageFileOf } from "../graph/stageFile.js";
 import { minute, TodayCollector } from "../ops/today.js";
 import type { Runtime } from "../runtime/engine.js";
 import { nextStepOf } from "../runtime/reading.js";
-import type { ActionsOutput } from "../stages/schemas.js";
+import { actionTemplates } from "../skills/loader.js";
+import type { ActionTemplate } from "../stages/context.js";
+import type { ActionsOutput, DecisionOutput, ImplicationOutput, LearningOutput, PlannedAction } from "../stages/schemas.js";
 import type { ThreadMeta } from "../threads/meta.js";
 import { pageOf, pagingView } from "./paging.js";
 
 // The threads page (state, stage and SLA of each, a page at a time) and one thread: its stages as a timeline, its
 // actions with what became of them, and its files.
 
-/** How long a thread has sat where it is against its stage's SLA in the graph file. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** "1 action", "3 actions". */
+const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+/**
+ * How long a thread has sat where it is, against what bounds it there: its stage's `sla_days` in the
+ * graph file, or, in a stage without one (the actions run on their own clock), the due date of the
+ * action it is on. A done thread has nothing to measure.
+ */
 function slaOf(collector: TodayCollector, meta: ThreadMeta): { sla: string; overdue: boolean } {
+  if (meta.state === "done") return { sla: "-", overdue: false };
   const standing = collector.standing(meta);
-  if (!standing) return { sla: "", overdue: false };
-  return { sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`, overdue: standing.days > standing.sla_days };
+  if (standing) return { sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`, overdue: standing.days > standing.sla_days };
+  const days = Math.max(0, Math.floor((collector.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS));
+  const action = meta.current_action;
+  if (action) return { sla: `${days} day(s); ${action.id} due ${action.due}`, overdue: action.due < collector.now.toISOString().slice(0, 10) };
+  return { sla: `${days} day(s); no SLA`, overdue: false };
+}
+
+/** Whether a person approves or carries out an action: by its template's rule, as the action gate asks; by the plan, for a type no template names. */
+function forPerson(action: PlannedAction, templates: ReadonlyMap<string, ActionTemplate>): boolean {
+  const template = templates.get(action.type);
+  return template ? needsHuman(template) : action.owner === "human" || action.human_required;
+}
+
+/**
+ * The plan as it is now, counted: what the decision planned and what the action engine added after
+ * each outcome, and how many of those wait for a person. The summary drafted with the plan counts only
+ * the first actions, so it is not shown once the plan has grown.
+ */
+function planSummary(actions: readonly PlannedAction[], templates: ReadonlyMap<string, ActionTemplate>, waitingFor: string | undefined): string {
+  const added = actions.filter((action) => action.follows !== undefined).length;
+  const human = actions.filter((action) => forPerson(action, templates)).length;
+  return `${counted(actions.length, "action")} planned${added > 0 ? ` (${added} added after an outcome)` : ""}; ${human} ${human === 1 ? "needs" : "need"} a person${waitingFor ? `: ${waitingFor} waits for you now` : ""}.`;
+}
+
+/** What a stage came to, in a line: a decision's verdict and statement, the implication's impact, what was learned, else the stage's own summary. */
+function saidBy(schema: string, output: unknown): { verdict?: string; summary?: string } {
+  if (typeof output !== "object" || output === null) return {};
+  if (schema === "decision") {
+    // Read back from the file as written: a value that is not text there is left out.
+    const { verdict, statement } = output as Partial<Record<keyof DecisionOutput, unknown>>;
+    if (typeof verdict !== "string" || typeof statement !== "string") return typeof verdict === "string" ? { verdict } : {};
+    // A statement often opens with its verdict ("PROCEED: ..."), which the page shows once, in front.
+    const opens = statement.startsWith(verdict) && !/\w/.test(statement.charAt(verdict.length));
+    return { verdict, summary: opens ? statement.slice(verdict.length).replace(/^[\s:.,-]+/, "") : statement };
+  }
+  if (schema === "implication") {
+    const { impact_score: impact, mode, factors } = output as Partial<Record<keyof ImplicationOutput, unknown>>;
+    if (typeof impact !== "number") return {};
+    const scores = (Array.isArray(factors) ? (factors as Array<Partial<ImplicationOutput["factors"][number]>>) : []).map((factor) => `${factor.name} ${factor.score}`).join(", ");
+    return { summary: `Impact ${impact}${typeof mode === "string" ? ` (${mode})` : ""}${scores ? `: ${scores}` : ""}` };
+  }
+  if (schema === "learning") {
+    const { outcome } = output as Partial<Record<keyof LearningOutput, unknown>>;
+    return typeof outcome === "string" ? { summary: outcome } : {};
+  }
+  const summary = (output as { summary?: unknown }).summary;
+  return typeof summary === "string" ? { summary } : {};
 }
 
 /**
@@ -48,24 +106,26 @@ export async function threadView(runtime: Runtime, name: string) {
   const outputs = await runtime.stageOutputs(meta.thread);
   const answers = (await runtime.audit.read()).filter((entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread);
   const waitingAt = meta.state === "waiting" ? meta.pending[0]?.stage : undefined;
+  const templates = actionTemplates(runtime.skills);
+  const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
   const stages = runtime.spec.nodes.map((node, index) => {
     const stage = node.skill.stage.stage;
     const file = stageFileOf(node);
     const written = meta.files.includes(file);
     const status = waitingAt === stage ? "waiting" : written ? "done" : "ahead";
-    const output = outputs[node.skill.stage.output] as { summary?: unknown } | undefined;
+    const schema = node.skill.stage.output;
+    const said = schema === "actions" && planned.length > 0 ? { summary: planSummary(planned, templates, meta.state === "waiting" ? meta.pending[0]?.action_id : undefined) } : saidBy(schema, outputs[schema]);
     const reviews = answers.filter((entry) => entry.stage === stage);
     return {
       number: index + 1,
       name: stage,
       status,
       status_text: status === "waiting" ? "waits for you" : status === "done" ? "drafted" : "not yet",
-      summary: typeof output?.summary === "string" ? output.summary : undefined,
+      ...said,
       file: written ? `threads/${meta.thread}/${file}` : undefined,
       review: reviews.length > 0 ? reviews.map((entry) => `${entry.answer} by ${entry.by}, ${minute(entry.at)}${entry.action_id ? ` (${entry.action_id})` : ""}${entry.reason ? `: ${entry.reason}` : ""}`).join("; ") : undefined,
     };
   });
-  const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
   return {
     thread: meta.thread,
     title: meta.title,
@@ -79,18 +139,16 @@ export async function threadView(runtime: Runtime, name: string) {
     next: nextStepOf(meta),
     error: meta.error,
     stages,
-    actions: planned.map((action) => {
-      const done = action as typeof action & { status?: string; outcome?: string; artifacts?: string[] };
-      return {
-        id: action.id,
-        type: action.type,
-        title: action.title,
-        who: action.human_required ? "a person approves" : "AI",
-        due: action.due ?? "-",
-        status: [done.status, done.outcome].filter(Boolean).join(": ") || "planned",
-        artifacts: done.artifacts ?? [],
-      };
-    }),
+    actions: planned.map((action) => ({
+      id: action.id,
+      type: action.type,
+      title: action.title,
+      who: action.owner === "human" ? "a person" : forPerson(action, templates) ? "AI; a person approves" : "AI",
+      // Read back from the stage file as written, not parsed again: a value missing there shows as such.
+      due: action.due ?? "-",
+      status: [action.status, action.outcome].filter(Boolean).join(": ") || "planned",
+      artifacts: action.artifacts ?? [],
+    })),
     files: meta.files.map((file) => `threads/${meta.thread}/${file}`),
     shown: [meta.thread],
   };

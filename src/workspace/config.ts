@@ -29,6 +29,12 @@ export const WorkspaceConfig = z
     model_output: z.enum(["tool_call", "json_schema"]).default("tool_call"),
     cache_ttl: CacheTtl.default("1h"),
     graph: z.string().default("causal-flow"),
+    // The currency sums are weighed and compared in (ISO 4217). Without it, the one the canvas
+    // writes most (src/llm/offline/money.ts), or USD when the canvas names none.
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, such as EUR, USD or GBP")
+      .optional(),
     // The public site that published pieces link to (tracked with UTM parameters).
     site_url: z.string().url().default("https://example.com"),
     // Where anything that leaves the machine goes: a dry-run outbox folder, or a webhook.

@@ -23,6 +23,8 @@ export type BaseName =
   | "scheduled"
   /** That thread measured on day 7 and day 30: it waits at its canvas gate (ARR and A4 change). */
   | "canvas"
+  /** That canvas change approved: the thread is complete. */
+  | "done"
   /** No workspace at all: an empty folder (for init and for commands pointed at nothing). */
   | "empty";
 
@@ -124,15 +126,19 @@ async function prepare(name: BaseName): Promise<string> {
   await cli(["event", "--file", eventFile("01-elsaai-deal-closed.md")]);
   // The decision, then publishing, then promoting: the thread waits for its day-7 measurement. Each
   // question is looked at (`pending` records it as shown) before it is approved, as a person does.
-  const approvals = name === "action" ? 1 : name === "scheduled" || name === "canvas" ? 3 : 0;
+  const approvals = name === "action" ? 1 : name === "scheduled" || name === "canvas" || name === "done" ? 3 : 0;
   for (let step = 0; step < approvals; step += 1) {
     await cli(["pending"]);
     await cli(["approve", "sales/elsaai-deal-closed"]);
   }
-  if (name === "canvas") {
+  if (name === "canvas" || name === "done") {
     // The measurements run on day 7 and day 30 after the actions started (today); then the thread learns.
     const today = new Date().toISOString().slice(0, 10);
     for (const day of [7, 30]) await cli(["--now", `${daysAfter(today, day)}T08:00:00Z`, "pass"]);
+  }
+  if (name === "done") {
+    await cli(["pending"]);
+    await cli(["approve", "sales/elsaai-deal-closed"]);
   }
   // What waits has been seen, so a case's answer gets as far as its hostile input.
   await cli(["pending"]);

@@ -127,6 +127,37 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     await page.screenshot({ path: join(artifacts, "canvas.png"), fullPage: true });
   });
 
+  it("lays today's page out as the page itself, as long as it is, while an inbox draft scrolls in a box of its own", async () => {
+    const { workspace, thread } = await closedDeal();
+    // Forty-one questions wait: today's page is longer than the window.
+    await copyWaitingThread(workspace, thread, 40, (n) => (50 + n) / 100);
+    const served = await serving(workspace);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const box = (selector: string) =>
+      page.locator(selector).first().evaluate((element) => ({
+        maxHeight: getComputedStyle(element).maxHeight,
+        scrolls: element.scrollHeight > element.clientHeight + 1,
+        height: element.getBoundingClientRect().height,
+      }));
+
+    await page.goto(new URL("/today", served.url).href);
+    expect(await page.locator("article.markdown h2").first().textContent()).toBe("Needs your attention (41)");
+    // One numbered list, each question with its answers under it, the tenth and after too.
+    expect(await page.locator("article.markdown > ol").count()).toBe(1);
+    expect(await page.locator("article.markdown > ol > li").count()).toBe(41);
+    expect(await page.locator("article.markdown > ol > li:nth-child(12) > ul > li").first().textContent()).toMatch(/^answer: leanos approve /);
+    const today = await box("article.markdown");
+    expect(today).toMatchObject({ maxHeight: "none", scrolls: false });
+    expect(today.height).toBeGreaterThan(900);
+    // The window scrolls, down to the page's end.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(today.height);
+    await page.screenshot({ path: join(artifacts, "today.png"), fullPage: true });
+
+    await page.goto(new URL("/inbox", served.url).href);
+    expect((await box("section.draft .markdown")).maxHeight).toBe("448px");
+    await page.close();
+  });
+
   it("fetches a page again only when what it shows moved; otherwise brings only the header's count up to date", async () => {
     const { workspace, thread } = await closedDeal();
     const [other] = await copyWaitingThread(workspace, thread, 1, () => 0.9);

@@ -157,18 +157,19 @@ describe("leanos serve: live updates say what changed", () => {
     const audit = join(workspace, ".leanos", "audit.jsonl");
     const line = (entry: object): string => `${JSON.stringify({ at: "2026-11-26T10:00:00.000Z", thread, ...entry })}\n`;
 
-    // A file written: the thread moved, and the threads list (ordered by the last move) with it; no question changed.
+    // A file written: the thread moved, and with it the threads list (ordered by the last move) and
+    // today's page (built from every thread); no question changed.
     await appendFile(audit, line({ kind: "file-written", path: `threads/${thread}/notes.md` }));
-    expect(await live.change()).toEqual({ threads: [thread], pages: ["threads"] });
+    expect(await live.change()).toEqual({ threads: [thread], pages: ["threads", "today"] });
 
     // A canvas change: the canvas page too. A line still being written is read once it is whole.
     const canvas = line({ kind: "canvas-change", file: "strategy/canvas/10-assumptions.md", assumption: "A4", field: "confidence", from: "60%", to: "95%", by: "x" });
     await appendFile(audit, canvas.slice(0, 40));
     await new Promise((resolve) => setTimeout(resolve, 1200));
     await appendFile(audit, canvas.slice(40));
-    expect(await live.change()).toEqual({ threads: [thread], pages: ["threads", "canvas"] });
+    expect(await live.change()).toEqual({ threads: [thread], pages: ["threads", "canvas", "today"] });
 
-    // Today's page, rewritten by a pass.
+    // ops/today.md, rewritten by a pass (today's page says when it was written).
     await mkdir(join(workspace, "ops"), { recursive: true });
     await writeFile(join(workspace, "ops", "today.md"), "# Today\n");
     expect(await live.change()).toEqual({ threads: [], pages: ["today"] });

@@ -80,20 +80,6 @@ describe("leanos serve: pages", () => {
     expect((await fetch(new URL("/threads/no-such-thread", server.url))).status).toBe(404);
   });
 
-  it("shows ops/today.md, and rebuilds it on request from its own page only", async () => {
-    const { workspace } = await closedDeal();
-    const server = await serving(workspace);
-    const before = await (await fetch(new URL("/today", server.url))).text();
-    expect(before).toContain("ops/today.md is not written yet");
-    expect((await fetch(new URL("/today", server.url), { method: "POST", body: new URLSearchParams({ csrf: "guessed" }), redirect: "manual" })).status).toBe(403);
-    const rebuilt = await fetch(new URL("/today", server.url), { method: "POST", body: new URLSearchParams({ csrf: formOf(before, "csrf") }), redirect: "manual" });
-    expect(rebuilt.status).toBe(303);
-    const written = await readFile(join(workspace, "ops", "today.md"), "utf8");
-    expect(written).toContain("sales/elsaai-deal-closed");
-    const after = await (await fetch(new URL("/today", server.url))).text();
-    expect(after).toContain("<code>sales/elsaai-deal-closed</code>");
-  });
-
   it("shows a workspace file broken while it runs as a page naming the file, and keeps serving", async () => {
     const { workspace } = await closedDeal();
     const server = await serving(workspace);

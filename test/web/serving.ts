@@ -16,8 +16,9 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-export async function serving(workspace: string, host = "127.0.0.1"): Promise<WebServer> {
-  const server = await startWebServer({ runtime: { workspace, provider: "offline" }, host, port: 0, by: "tester" });
+/** The web server on `workspace`; `now` fixes its clock (due dates, SLAs), as `leanos --now` does. */
+export async function serving(workspace: string, host = "127.0.0.1", now?: Date): Promise<WebServer> {
+  const server = await startWebServer({ runtime: { workspace, provider: "offline", ...(now ? { now: () => now } : {}) }, host, port: 0, by: "tester" });
   servers.push(server);
   return server;
 }

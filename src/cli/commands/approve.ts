@@ -11,7 +11,7 @@ export function approveCommand(): Command {
     .addOption(yesOption())
     .addHelpText(
       "after",
-      `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending\n  leanos approve sales/acme-deal-closed\n  leanos approve acme --edit '{"title":"Publish the case study in January"}'\n  leanos approve acme --interrupt ID   (ID: the id of the item in leanos pending --json)\n  leanos approve acme --yes            (a script that answers whatever waits)`,
+      `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending\n  leanos approve sales/elsaai-deal-closed\n  leanos approve elsaai --edit '{"verdict":"DEFER"}'   # the fields: leanos pending --json\n  leanos approve elsaai --interrupt ID   # ID: the id of the item in leanos pending --json\n  leanos approve elsaai --yes            # a script that answers whatever waits`,
     )
     .action(async (thread: string, options: { edit?: string } & WhichQuestion, command: Command) => {
       let edits: Record<string, unknown> | undefined;

@@ -7,7 +7,7 @@ export function chatCommand(): Command {
     .description("interactive approvals: walk through what waits, answer each item, hand over new events")
     .addHelpText(
       "after",
-      '\nAnswers: accept · edit FIELD VALUE · edit ($EDITOR) · respond TEXT · reject REASON · skip · list · event: TEXT · help · quit\nEach answer names the item it answers; an item shown in full is recorded as shown to you, as leanos pending does.\n\nExamples:\n  leanos chat\n  printf "accept\\nedit confidence 85\\nquit\\n" | leanos chat --json',
+      '\nAnswers: accept · edit FIELD VALUE · edit ($EDITOR) · respond TEXT · reject REASON · skip · list · event: TEXT · help · quit\nEach answer names the item it answers; an item shown in full is recorded as shown to you, as leanos pending does.\n\nExamples:\n  leanos chat\n  printf \'edit verdict DEFER\\nquit\\n\' | leanos chat --json',
     )
     .action(async (_options: unknown, command: Command) => {
       const [{ runChatCommand }, { DEFAULT_MAX_EVENT_KB }] = await Promise.all([import("../chatCommand.js"), import("../readEvent.js")]);

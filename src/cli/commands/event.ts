@@ -14,7 +14,7 @@ export function eventCommand(): Command {
     .option("-d, --date <date>", "when it happened, YYYY-MM-DD (default: the file's date, else today)")
     .addHelpText(
       "after",
-      '\nExamples:\n  leanos event "Acme deal closed: $40K ARR, 3-year term" --source contract.pdf\n  leanos event --file events/01-acme-deal-closed.md --json\n  leanos event "-30% demo conversion since the pricing page change"\n  cat note.md | leanos event -',
+      "\nExamples:\n  leanos event 'Acme deal closed: $40K ARR, 3-year term' --source contract.pdf\n  leanos event --file events/01-elsaai-deal-closed.md --json\n  leanos event '-30% demo conversion since the pricing page change'\n  cat note.md | leanos event -\nSingle quotes keep the text as it is: in double quotes the shell reads $40K as the variable $4 and a 0K.",
     )
     // "-30% demo conversion" is event text, not an option: unknown options reach the action, which
     // refuses only what looks like an option (a dash and a name, no spaces).
@@ -22,7 +22,11 @@ export function eventCommand(): Command {
     .addHelpText("after", "\nText that starts with - may be given as it is; -- before it also works.\nThe event must be UTF-8 text without NUL bytes, at most max_event_kb (.leanos/config.yaml, default 256) KB.")
     .action(async (words: string[], options: { file?: string; type?: ThreadType; source?: string; date?: string }, command: Command) => {
       const stray = words.find((word) => /^--?[A-Za-z][\w-]*(=\S*)?$/.test(word));
-      if (stray) throw new UsageError(`unknown option '${stray}' (see leanos event --help; options go before any --)`);
+      if (stray) {
+        const { similarOption } = await import("../suggest.js");
+        const near = similarOption(command, stray);
+        throw new UsageError(`unknown option '${stray}'${near ? ` (did you mean ${near}?)` : ""}\nleanos event --help shows its arguments, options and examples (options go before any --)`);
+      }
       const url = serverOf(command);
       const [{ readEvent, DEFAULT_MAX_EVENT_KB }, { openWorkspace }] = await Promise.all([import("../readEvent.js"), import("../../workspace/workspace.js")]);
       // The workspace is opened first: its config sets the size limit, a relative --file may be in it,

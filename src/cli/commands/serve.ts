@@ -8,7 +8,7 @@ export function serveCommand(): Command {
     .option("--host <address>", "the address to listen on; anything but this machine's own (127.0.0.1) needs the token printed at start", "127.0.0.1")
     .addHelpText(
       "after",
-      "\nAnswers from the page go through the same checks as leanos approve/respond/reject; drafts after an\nanswer are made with --provider/--model as for any command. Stop it with Ctrl-C.\n\nExamples:\n  leanos serve\n  leanos serve --port 8080\n  leanos serve --host 0.0.0.0   (prints a URL with ?token=...; every request needs it)",
+      "\nAnswers from the page go through the same checks as leanos approve/respond/reject; drafts after an\nanswer are made with --provider/--model as for any command. Stop it with Ctrl-C.\n\nExamples:\n  leanos serve\n  leanos serve --port 8080\n  leanos serve --host 0.0.0.0   # prints a URL with ?token=...; every request needs it",
     )
     .action(async (options: { port: string; host: string }, command: Command) => {
       // Digits only ("80abc" is no port); the range is checked where the server starts.

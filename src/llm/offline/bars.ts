@@ -1,8 +1,11 @@
-import { MONEY, moneyValue, PERCENT } from "./extract.js";
+import { PERCENT } from "./extract.js";
+import { amountsIn, currencySignSource, DEFAULT_CURRENCY, isCurrencyWord } from "./money.js";
 import { termsOf } from "./relevance.js";
 
 // A number in an assumption is a bar ("churn under 6%", "$30 or less per subscriber", "at least 20%
-// of signups"); a figure in the event about the same thing either clears it or misses it.
+// of signups"); a figure in the event about the same thing either clears it or misses it. A bar of
+// money is measured only by a sum in its own currency: "under EUR 300" says nothing of $333 or
+// £333, and leanos converts nothing (it has no exchange rates; see money.ts).
 
 export type Unit = "percent" | "points" | "money";
 
@@ -20,6 +23,8 @@ export interface Figure {
   before: string;
   /** For money: the period the sum is per, when the text says. */
   period?: "month" | "year";
+  /** For money: its currency (ISO 4217). */
+  currency?: string;
 }
 
 // A sum per month and a sum per year (ACV, ARR, annual) are not the same measure.
@@ -37,14 +42,20 @@ export interface Bar extends Figure {
 
 const POINTS = /([+-]?\d+(?:\.\d+)?)\s?(?:percentage points|points|pts|pp)\b/gi;
 
-// Words that make the number after them a ceiling, or (after the number) the same.
-const CEILING_BEFORE = /\b(under|below|less than|fewer than|at most|no more than|not more than|within|up to|cheaper than|lower than|max(imum)?)\s*(about|~|\$|€|£)?\s*$|[<≤]\s*$/i;
+// Words that make the number after them a ceiling, or (after the number) the same. A money figure
+// starts at its sign, so the words come just before it ("under EUR 300", "under 300 EUR").
+const CEILING_BEFORE = /\b(under|below|less than|fewer than|at most|no more than|not more than|within|up to|cheaper than|lower than|max(imum)?)\s*(about|~)?\s*$|[<≤]\s*$/i;
 const CEILING_AFTER = /^\s*(%|points|pts)?\s*(or less|or fewer|or under|or below|at most|max(imum)?)\b/i;
-// A figure is a starting point when a move to another one follows it, or "from" comes just before it.
-const STARTING_POINT_AFTER = /^\s*(\)|\w+)?\s*(->|→|=>|to\s+(about\s+|~)?[$€£]?\d)/i;
-const STARTING_POINT_BEFORE = /\bfrom\s*(about|~)?\s*[$€£]?\s*$/i;
 const TARGET_AFTER = /^\s*(target|goal|plan|bar|benchmark|budget|forecast|expected)\b/i;
-const TARGET_BEFORE = /\b(target|goal|aim|plan|bar|benchmark|budget|forecast) (of|was|is|at)\s*(about|~)?\s*[$€£]?\s*$/i;
+const TARGET_BEFORE = /\b(target|goal|aim|plan|bar|benchmark|budget|forecast) (of|was|is|at)\s*(about|~)?\s*$/i;
+// A figure is a starting point when a move to another one follows it ("to EUR 333", "to 41.8%"), or
+// "from" comes just before it.
+let startingPoint: { after: RegExp; before: RegExp } | undefined;
+const startingPointRules = (): { after: RegExp; before: RegExp } =>
+  (startingPoint ??= {
+    after: new RegExp(`^\\s*(\\)|\\w+)?\\s*(->|→|=>|to\\s+(about\\s+|~)?(${currencySignSource()})?\\s?\\d)`, "iu"),
+    before: /\bfrom\s*(about|~)?\s*$/i,
+  });
 
 // A bar such as "30% better than" is a relative claim: only a figure of a change can meet it, not a rate.
 const COMPARATIVE_WORDS = new Set(["better", "more", "higher", "lower", "fewer", "faster", "cheaper", "than"]);
@@ -57,24 +68,29 @@ function contextOf(text: string, start: number, end: number): Set<string> {
   // ends its label ("Churn: 7.6%"), so it joins the two, and one after the figure ends the clause.
   const clauseBefore = before.split(/;|\.(?!\d)/).at(-1) ?? "";
   const clauseAfter = after.split(/[;:]|\.(?!\d)/)[0] ?? "";
-  return termsOf(`${clauseBefore} ${clauseAfter}`);
+  // A currency's name says nothing of what the sum is for ("EUR 300 a demo" is about demos).
+  return new Set([...termsOf(`${clauseBefore} ${clauseAfter}`)].filter((term) => !isCurrencyWord(term)));
 }
 
-/** Every percentage, percentage-point figure and sum of money in a text, in text order. */
-export function figuresIn(text: string): Figure[] {
+/**
+ * Every percentage, percentage-point figure and sum of money in a text, in text order. `home`, the
+ * workspace's currency, says what an ambiguous sign means ("$" in a CAD workspace).
+ */
+export function figuresIn(text: string, home: string = DEFAULT_CURRENCY): Figure[] {
   const found: Figure[] = [];
-  const add = (unit: Unit, value: number, start: number, end: number): void => {
+  const { after: STARTING_POINT_AFTER, before: STARTING_POINT_BEFORE } = startingPointRules();
+  const add = (unit: Unit, value: number, start: number, end: number, currency?: string): void => {
     if (found.some((figure) => figure.index === start)) return;
     const before = text.slice(Math.max(0, start - 40), start);
     const after = text.slice(end, end + 40);
     const reference = STARTING_POINT_AFTER.test(after) || STARTING_POINT_BEFORE.test(before) || TARGET_AFTER.test(after) || TARGET_BEFORE.test(before);
-    const figure: Figure = { value, unit, context: contextOf(text, start, end), reference, index: start, end, before };
+    const figure: Figure = { value, unit, context: contextOf(text, start, end), reference, index: start, end, before, ...(currency ? { currency } : {}) };
     const period = unit === "money" ? periodOf(text, figure) : undefined;
     found.push(period ? { ...figure, period } : figure);
   };
   for (const match of text.matchAll(POINTS)) add("points", Math.abs(Number(match[1])), match.index, match.index + match[0].length);
   for (const match of text.matchAll(PERCENT)) add("percent", Number(match[1]), match.index, match.index + match[0].length);
-  for (const match of text.matchAll(MONEY)) add("money", moneyValue(match), match.index, match.index + match[0].length);
+  for (const amount of amountsIn(text, home)) add("money", amount.value, amount.index, amount.end, amount.currency);
   const figures = found.sort((a, b) => a.index - b.index);
   // A table row is one metric across columns in time or arm order (before, after; control, test):
   // its last figure is the measurement, the others what it is compared with.
@@ -90,8 +106,8 @@ export function figuresIn(text: string): Figure[] {
 }
 
 /** The first bar an assumption sets, with whether it is a floor or a ceiling. */
-export function barOf(assumptionText: string): Bar | undefined {
-  const figure = figuresIn(assumptionText)[0];
+export function barOf(assumptionText: string, home: string = DEFAULT_CURRENCY): Bar | undefined {
+  const figure = figuresIn(assumptionText, home)[0];
   if (!figure) return undefined;
   const ceiling = CEILING_BEFORE.test(figure.before) || CEILING_AFTER.test(assumptionText.slice(figure.end));
   return { ...figure, bound: ceiling ? "ceiling" : "floor" };
@@ -99,11 +115,12 @@ export function barOf(assumptionText: string): Bar | undefined {
 
 const isComparative = (context: Set<string>): boolean => [...context].some((term) => COMPARATIVE_WORDS.has(term));
 
-/** The figure in the evidence that measures what the bar is about, if there is one. */
-export function measuredAgainst(bar: Bar, evidence: readonly string[]): Figure | undefined {
-  return evidence.flatMap(figuresIn).find(
+/** The figure in the evidence that measures what the bar is about, if there is one (money: in the bar's currency). */
+export function measuredAgainst(bar: Bar, evidence: readonly string[], home: string = DEFAULT_CURRENCY): Figure | undefined {
+  return evidence.flatMap((sentence) => figuresIn(sentence, home)).find(
     (figure) =>
       figure.unit === bar.unit &&
+      figure.currency === bar.currency &&
       !figure.reference &&
       (bar.period === undefined || figure.period === undefined || bar.period === figure.period) &&
       [...figure.context].some((term) => bar.context.has(term)) &&

@@ -1,4 +1,3 @@
-import { renderPlain } from "../../files/plainTemplate.js";
 import type { PromptBasis } from "../layout.js";
 import type { RawEvent, StageContext } from "../../stages/context.js";
 import type {
@@ -19,8 +18,9 @@ import { draftLearning } from "./learning.js";
 import { draftFactors } from "./implication.js";
 import { eventTitle, readReport, type Reading } from "./reading.js";
 import { matchSegment, termsOf } from "./relevance.js";
-import { detectKind, threadTypeOf, type EventKind } from "./rules.js";
+import { detectKind, namesDealValue, threadTypeOf, type EventKind } from "./rules.js";
 import { addDays } from "../../files/dates.js";
+import { possessive, renderTitle } from "../../files/plainTemplate.js";
 
 // The offline provider: a deterministic drafter that does each stage's work by rules from the event
 // text and the canvas. No network; the same input always gives the same draft.
@@ -33,8 +33,10 @@ function understood(context: StageContext): { reading: Reading; kind: EventKind 
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
   const names = input ?? { organizations: [] as string[], segment: null as string | null, title: eventTitle(readReport(context.event.text), context.event.text) };
+  const org = names.organizations[0] ?? "the customer";
   return {
-    org: names.organizations[0] ?? "the customer",
+    org,
+    org_possessive: possessive(org),
     segment: names.segment ?? "target",
     title: names.title,
   };
@@ -60,7 +62,7 @@ export class OfflineDrafter implements StageDrafter {
     const reading = readReport(event.text);
     const kind = detectKind(reading, event.origin);
     const namesAccount = extractNames(reading.text, companyName(basis.canvas)).organizations.length > 0;
-    return { type: threadTypeOf(kind, namesAccount), title: eventTitle(reading, event.text) };
+    return { type: threadTypeOf(kind, namesAccount, namesDealValue(reading.text)), title: eventTitle(reading, event.text) };
   }
 
   async draft(request: DraftRequest): Promise<{ output: unknown }> {
@@ -131,7 +133,7 @@ export class OfflineDrafter implements StageDrafter {
     const risks = [`One event is thin evidence for ${ids}: confidence should move again only as more threads agree.`];
     if (kind.polarity === "negative") risks.push("If the cause is not found quickly, the same loss or decline repeats in other threads.");
     if ((input?.organizations.length ?? 0) > 0 && plan.actions.some((action) => action.type.startsWith("marketing:"))) {
-      risks.push(`Publishing ${input!.organizations[0]}'s results needs the customer's written permission.`);
+      risks.push(`Publishing ${possessive(input!.organizations[0]!)} results needs the customer's written permission.`);
     }
     if (marginHits > 0) risks.push("Price pressure in the event may erode margin if answered with discounts.");
     const dependencies = templates
@@ -156,7 +158,7 @@ export class OfflineDrafter implements StageDrafter {
     const view = eventView(context, context.outputs.input);
     const plan = planFor(kind, hypothesis);
     let verdict = plan.verdict;
-    let statement = renderPlain(plan.statement, view);
+    let statement = renderTitle(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
     const asked = /\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined;
     if (asked && asked !== verdict) {
@@ -168,7 +170,7 @@ export class OfflineDrafter implements StageDrafter {
         ? []
         : plan.actions
             .filter((action) => context.actionTemplates.has(action.type))
-            .map((action) => ({ type: action.type, title: renderPlain(action.title, view) }));
+            .map((action) => ({ type: action.type, title: renderTitle(action.title, view) }));
     const tests = hypothesis?.tests ?? [];
     const rationale = [
       tests.length > 0 ? `The event ${tests.map((test) => `${test.direction} ${test.assumption_id}${test.assumption_id === "NEW" ? "" : ` (${test.previous_confidence}% -> ${test.proposed_confidence}%)`}`).join(", ")}.` : "",
@@ -180,7 +182,7 @@ export class OfflineDrafter implements StageDrafter {
     return {
       verdict,
       statement,
-      alternatives: kind.alternatives.map((alternative) => ({ option: renderPlain(alternative.option, view), reason: renderPlain(alternative.reason, view) })),
+      alternatives: kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) })),
       rationale: this.withFeedback(rationale, context),
       actions,
     };

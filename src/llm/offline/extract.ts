@@ -4,25 +4,25 @@ import { nlp } from "./nlp.js";
 import type { z } from "zod";
 import type { Fact } from "../../stages/schemas.js";
 import { remembered } from "./remembered.js";
+import { amountsIn } from "./money.js";
+import { byRole, endsInCompanyForm, isTool, namesNoOne, opensOrdinary } from "./names.js";
+import { countPhrase, percentPhrase } from "./phrases.js";
 
 type FactT = z.infer<typeof Fact>;
 
 // Money, percentages and counts are read by patterns rather than compromise's money(), percentages()
 // and numbers(): tried on the sample's events (2026-11-28), compromise read "$1.1M" as 1.1, missed
-// "$46K/year", and joined "€84,000 and $2.5 million, 1,200" into one number, 2,501,200.
-const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
-export const MONEY = /([$€£])\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|mm|b|bn|thousand|million|billion)?\b/gi;
+// "$46K/year", and joined "€84,000 and $2.5 million, 1,200" into one number, 2,501,200. Money is
+// read in every currency and digit grouping (money.ts).
 export const PERCENT = /(\d+(?:\.\d+)?)\s?%/g;
 const DURATION = /\b(\d+)[- ]?(day|week|month|year)s?\b/gi;
-const COUNT = /\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)/gi;
+// A count is a number with a word after it (its unit is read by countPhrase); "9, organic" is not one.
+const COUNT = /(?<![\p{L}\p{N}.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s+[\p{L}])/gu;
+// The sum's unit after it: what it recurs as, or what it is per ("€6.90 a litre", "$392 per demo").
+const MONEY_UNIT = /^\s*(ARR|MRR|ACV|TCV|pipeline|per \p{L}+|an? (?!(?:ago|later|earlier|before|after)\b)\p{L}+|\/\s?\p{L}+)?/iu;
 
 function toNumber(text: string): number {
   return Number(text.replace(/,/g, ""));
-}
-
-/** The sum a MONEY match names: its figure times its multiplier ("$1.1M" is 1,100,000). */
-export function moneyValue(match: RegExpMatchArray): number {
-  return toNumber(match[2]!) * (MULTIPLIERS[(match[3] ?? "").toLowerCase()] ?? 1);
 }
 
 /** Numbers, money, percentages, durations and dates found in the text, each with its own words. */
@@ -34,10 +34,10 @@ export function extractFacts(text: string, reference: Date): FactT[] {
     taken.push([start, end]);
     return true;
   };
-  for (const match of text.matchAll(MONEY)) {
-    const value = moneyValue(match);
-    const tail = /^\s*(ARR|MRR|ACV|pipeline|per (?:month|year|session))?/i.exec(text.slice(match.index! + match[0].length))?.[0] ?? "";
-    if (claim(match.index!, match.index! + match[0].length)) facts.push({ kind: "money", text: `${match[0]}${tail}`.trim(), value });
+  for (const amount of amountsIn(text)) {
+    // The sum's unit: its currency is in its own text; what it is per follows it.
+    const tail = MONEY_UNIT.exec(text.slice(amount.end))?.[0] ?? "";
+    if (claim(amount.index, amount.end)) facts.push({ kind: "money", text: `${amount.text}${tail}`.trim(), value: amount.value });
   }
   for (const result of chrono.parse(text, reference)) {
     if (!result.start.isCertain("day") && !result.start.isCertain("month")) continue;
@@ -45,26 +45,25 @@ export function extractFacts(text: string, reference: Date): FactT[] {
     facts.push({ kind: "date", text: result.text });
   }
   for (const match of text.matchAll(PERCENT)) {
-    const after = (/^(?:[^,;:()\n.]|\.(?=\d)){0,40}/.exec(text.slice(match.index! + match[0].length))?.[0] ?? "").trim();
-    if (claim(match.index!, match.index! + match[0].length)) facts.push({ kind: "percent", text: `${match[0]} ${after}`.trim(), value: Number(match[1]) });
+    const end = match.index + match[0].length;
+    if (claim(match.index, end)) facts.push({ kind: "percent", text: percentPhrase(text, match.index, end), value: Number(match[1]) });
   }
   for (const match of text.matchAll(DURATION)) {
     if (claim(match.index!, match.index! + match[0].length)) facts.push({ kind: "duration", text: match[0], value: Number(match[1]) });
   }
+  // A number inside another count's phrase ("the 10" of "7 of the 10 stores") is part of that fact.
+  let phraseEnd = 0;
   for (const match of text.matchAll(COUNT)) {
-    const end = match.index! + match[1]!.length;
-    if (/^\d{4}$/.test(match[1]!) && Number(match[1]) > 1900 && Number(match[1]) < 2100) continue;
-    if (claim(match.index!, end)) facts.push({ kind: "number", text: match[0], value: toNumber(match[1]!) });
+    const end = match.index + match[1]!.length;
+    if (match.index < phraseEnd || (/^\d{4}$/.test(match[1]!) && Number(match[1]) > 1900 && Number(match[1]) < 2100)) continue;
+    if (!claim(match.index, end)) continue;
+    const phrase = countPhrase(text, match.index, end);
+    phraseEnd = phrase.end;
+    facts.push({ kind: "number", text: phrase.text, value: toNumber(match[1]!) });
   }
   // The same words twice (a figure repeated in the text) are one fact.
   return facts.filter((fact, index) => facts.findIndex((other) => other.kind === fact.kind && other.text === fact.text) === index);
 }
-
-const NOT_NAMES = new Set(
-  "The This That These Those Our We Their They Our It Its Note Source Date Today Yesterday Tomorrow Signed Contract Pilot Deal Deals Result Results Customer Customers Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Q1 Q2 Q3 Q4 AI ARR MRR ACV SDK DTC SMB CEO COO CTO CFO CMO VP API SEO UTM ICP KPI ROI B2B B2C Head".split(
-    " ",
-  ),
-);
 
 function clean(name: string): string {
   return name
@@ -113,6 +112,9 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     if (people.has(clean(match[1]!))) people.add(clean(match[2]!));
     if (people.has(clean(match[2]!))) people.add(clean(match[1]!));
   }
+  // "Referred by Acme Partners": a name that ends in a legal form is an organisation, whoever it did something for.
+  const firms = [...people].filter(endsInCompanyForm);
+  for (const firm of firms) people.delete(firm);
   const places = new Set((doc.places().out("array") as string[]).flatMap((place) => clean(place).split(/,?\s+/)));
   // Speakers in a chat export ("**Name**: ...") and @-mentions are people, though only their first
   // name is written. (A plain "Word: ..." line is as often an organisation described in a list.)
@@ -123,20 +125,26 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
   for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);
   // Capitalised runs not at the start of a sentence.
   for (const match of text.matchAll(/(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu)) candidates.push(match[1]!);
-  // A capitalised word opening a sentence, when an action verb follows it.
-  for (const match of text.matchAll(/(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu)) candidates.push(match[1]!);
+  // A capitalised word opening a sentence, when an action verb follows it (a buyer's among them: renewed, bought, ordered).
+  for (const match of text.matchAll(/(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|countersigned|renewed|bought|ordered|purchased|upgraded|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu)) candidates.push(match[1]!);
   for (const org of doc.organizations().out("array") as string[]) candidates.push(org);
+  candidates.push(...firms);
   const organizations: string[] = [];
   for (const raw of candidates) {
     const name = clean(raw);
     const words = name.split(" ");
-    if (name.length < 3 || NOT_NAMES.has(words[0]!) || TITLE_WORDS.test(name) || /^[A-Z]{2,}s?$/.test(name)) continue;
+    if (name.length < 3 || opensOrdinary(name) || TITLE_WORDS.test(name) || /^[A-Z]{2,}s?$/.test(name)) continue;
+    // A weekday, a nationality or a currency code names no one ("Tuesdays", "Ethiopian coffee", "EUR
+    // ARR"), and a tool or channel only carried the news ("closed won in HubSpot").
+    if (namesNoOne(name) || isTool(name)) continue;
     // "Lost deal", "Free tier": an ordinary word capitalised, not a name.
     if (!/[a-z][A-Z]/.test(words[0]!) && nlp(words[0]!).has("(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Value|#Copula|#Pronoun|#Conjunction)")) continue;
     if (words.every((word) => personWords.has(word) || places.has(word))) continue;
     if (ownCompany && name.toLowerCase() === ownCompany.toLowerCase()) continue;
-    if (!organizations.some((known) => known === name || known.startsWith(`${name} `))) {
-      const shorter = organizations.findIndex((known) => name.startsWith(`${known} `));
+    // One organisation named in full and in part ("Acme Bakery", "Acme") is one.
+    const partOf = (part: string, whole: string): boolean => whole.startsWith(`${part} `) || whole.endsWith(` ${part}`);
+    if (!organizations.some((known) => known === name || partOf(name, known))) {
+      const shorter = organizations.findIndex((known) => partOf(known, name));
       if (shorter >= 0) organizations.splice(shorter, 1, name);
       else organizations.push(name);
     }
@@ -146,7 +154,7 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     const at = text.indexOf(name);
     return at < 0 ? Number.MAX_SAFE_INTEGER : at;
   };
-  return { people: [...people].filter(isName), organizations: organizations.sort((a, b) => position(a) - position(b)) };
+  return { people: [...people].filter(isName), organizations: byRole(organizations.sort((a, b) => position(a) - position(b)), text) };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { StageContext } from "../../stages/context.js";
 import type { HypothesisOutput } from "../../stages/schemas.js";
 import { barOf, judgeBar, measuredAgainst } from "./bars.js";
 import { extractFacts } from "./extract.js";
+import { workspaceCurrency } from "./money.js";
 import { eventTitle, type Reading } from "./reading.js";
 import { rankAssumptions, termsOf } from "./relevance.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
@@ -16,6 +17,10 @@ const CLOSE_SECOND = 0.6;
 const MOST_TESTS = 3;
 // Evidence is at most this many sentences: the ones that share most of the assumption's words.
 const EVIDENCE_SENTENCES = 3;
+// A belief the event's kind bears on (a cost rise bears on margin) ranks this much higher: half of
+// what the best word match gives, so it wins a near tie. Only a belief that shares a word with the
+// event is ranked at all, so it still has evidence sentences.
+const BEARS_ON_WEIGHT = 0.5;
 
 // How far one event moves a belief, in confidence points: every relevant event counts for 10; one
 // that reports an outcome (a deal won, a figure measured) for 15 more than a signal of intent; each
@@ -43,10 +48,10 @@ export function supportingSentences(reading: Reading, assumptionText: string): s
     .map((entry) => entry.sentence);
 }
 
-function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: readonly string[], kind: EventKind): "validates" | "challenges" | "invalidates" {
-  // A number in the assumption is a bar the event either clears or misses.
-  const bar = barOf(`${assumption.title} ${assumption.hypothesis}`);
-  const measured = bar && measuredAgainst(bar, evidence);
+function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: readonly string[], kind: EventKind, home: string): "validates" | "challenges" | "invalidates" {
+  // A number in the assumption is a bar the event either clears or misses (money: in the bar's own currency).
+  const bar = barOf(`${assumption.title} ${assumption.hypothesis}`, home);
+  const measured = bar && measuredAgainst(bar, evidence, home);
   if (bar && measured) return judgeBar(bar, measured.value);
   // What happened decides the direction of the beliefs it tests: a deal won or a metric up supports
   // them, a deal lost or a metric down goes against them, whatever words the evidence uses ("chose us
@@ -62,15 +67,18 @@ function directionOf(assumption: { title: string; hypothesis: string; status: st
 }
 
 export function draftHypothesis(context: StageContext, reading: Reading, kind: EventKind): Pick<HypothesisOutput, "tests"> {
-  const ranked = rankAssumptions(context.canvas.assumptions, reading.text, reading.firstLine);
+  const ranked = rankAssumptions(context.canvas.assumptions, reading.text, reading.firstLine)
+    .map((entry) => (kind.bears_on.length > 0 && countCues(`${entry.assumption.title} ${entry.assumption.hypothesis}`, kind.bears_on) > 0 ? { ...entry, score: entry.score + BEARS_ON_WEIGHT } : entry))
+    .sort((a, b) => b.score - a.score || a.assumption.id.localeCompare(b.assumption.id));
   const top = ranked[0];
   const chosen = top ? ranked.filter((entry, index) => index === 0 || (index < MOST_TESTS && entry.score >= top.score * CLOSE_SECOND)) : [];
   const reference = new Date(`${context.event.date}T12:00:00Z`);
+  const home = workspaceCurrency(context.canvas);
   const tests: HypothesisOutput["tests"] = chosen.flatMap(({ assumption }) => {
     const evidence = supportingSentences(reading, `${assumption.title} ${assumption.hypothesis}`);
     if (evidence.length === 0) return [];
     const evidenceText = evidence.join(" ");
-    const direction = directionOf(assumption, evidence, kind);
+    const direction = directionOf(assumption, evidence, kind, home);
     const figures = extractFacts(evidenceText, reference).length;
     const shift = BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
     const previous = assumption.confidence;

@@ -2,7 +2,8 @@ import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
 import type { Fact, HypothesisOutput, ImplicationOutput } from "../../stages/schemas.js";
 import type { z } from "zod";
-import { parseMoney, readMetric } from "../../canvas/metrics.js";
+import { readMetric } from "../../canvas/metrics.js";
+import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
 import type { Reading } from "./reading.js";
 import { matchSegment } from "./relevance.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
@@ -15,23 +16,27 @@ export const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 // Money is weighed against the size of the company, not in dollars: $50K is a tenth of a small
 // agency's year and noise for a scale-up. A sum of 0.1% of the company's ARR scores 0 and one of 10%
-// (a tenth of the business moved by one event) scores 1, on a log scale between them.
+// (a tenth of the business moved by one event) scores 1, on a log scale between them. Both are read
+// in the workspace's currency: a sum in another currency is not weighed (nothing is converted, see
+// money.ts), and neither is an ARR the metrics give in another one.
 const NOISE_SHARE = 0.001;
 const DECADES_TO_FULL = 2;
-// A company whose metrics state no ARR, MRR or revenue is weighed as one of $1M ARR.
+// A company whose metrics state no ARR, MRR or revenue (in its currency) is weighed as one of 1M ARR.
 const UNKNOWN_ARR = 1_000_000;
 // A shift of 40 points carries the whole weight that moving a belief can give: it is a little over
 // the most one event makes (10 + 15 + 10, see hypothesis.ts), so a full move counts nearly in full.
 const FULL_SHIFT = 40;
 
-/** The company's yearly recurring revenue, from 13-metrics.md: ARR, or MRR x 12, or revenue. */
-export function companyArr(context: StageContext): number {
+/** The company's yearly recurring revenue in its currency `home`, from 13-metrics.md: ARR, or MRR x 12, or revenue. */
+export function companyArr(context: Pick<StageContext, "canvas">, home: string): number {
   const metrics = context.canvas.sections.get("13-metrics")?.text ?? "";
-  const arr = readMetric(metrics, "ARR");
-  const mrr = readMetric(metrics, "MRR");
-  const revenue = readMetric(metrics, "Revenue");
-  const value = (arr && parseMoney(arr)) || (mrr && (parseMoney(mrr) ?? 0) * 12) || (revenue && parseMoney(revenue)) || null;
-  return value && value > 0 ? value : UNKNOWN_ARR;
+  const sum = (metric: string): number => {
+    const cell = readMetric(metrics, metric);
+    const amount = cell ? amountsIn(cell, home)[0] : undefined;
+    return amount?.currency === home ? amount.value : 0;
+  };
+  const value = sum("ARR") || sum("MRR") * 12 || sum("Revenue");
+  return value > 0 ? value : UNKNOWN_ARR;
 }
 
 /** A sum's weight for the company, 0-1 (see NOISE_SHARE). */
@@ -41,8 +46,12 @@ export function scaleScore(amount: number, arr: number): number {
 
 export function draftFactors(context: StageContext, reading: Reading, kind: EventKind, facts: ReadonlyArray<z.infer<typeof Fact>>, hypothesis: HypothesisOutput | undefined): Pick<ImplicationOutput, "factors" | "impact_score"> & { money: number; marginHits: number } {
   const rules = offlineRules();
-  const money = Math.max(0, ...facts.filter((fact) => fact.kind === "money").map((fact) => fact.value ?? 0));
-  const arr = companyArr(context);
+  const home = workspaceCurrency(context.canvas);
+  // Each sum in its own currency (its fact's text names it); only those in the workspace's are weighed.
+  const sums = facts.filter((fact) => fact.kind === "money").map((fact) => ({ value: fact.value ?? 0, currency: amountsIn(fact.text, home)[0]?.currency ?? home }));
+  const money = Math.max(0, ...sums.filter((sum) => sum.currency === home).map((sum) => sum.value));
+  const foreign = [...new Set(sums.filter((sum) => sum.currency !== home).map((sum) => sum.currency))];
+  const arr = companyArr(context, home);
   const moneyScore = scaleScore(money, arr);
   const tests = hypothesis?.tests ?? [];
   const maxShift = Math.max(0, ...tests.map((test) => Math.abs(test.proposed_confidence - (test.previous_confidence ?? test.proposed_confidence))));
@@ -50,12 +59,13 @@ export function draftFactors(context: StageContext, reading: Reading, kind: Even
     const assumption = context.canvas.assumptions.find((candidate) => candidate.id === test.assumption_id);
     return assumption !== undefined && assumption.status !== "VALIDATED";
   });
-  const segment = matchSegment(context.workspaceRoot, reading.text);
+  const segment = matchSegment(context.workspaceRoot, reading.text, home);
   // No segment (or no typical deal size) says nothing either way: the middle of the scale.
   const acvScore = segment?.acv ? scaleScore(segment.acv, arr) : 0.5;
   const moatHits = countCues(reading.text, rules.moat_cues);
   const marginHits = countCues(reading.text, rules.margin_cues);
-  const moneyWords = money > 0 ? `$${money.toLocaleString("en-US")} named in the event (${Math.round((money / arr) * 1000) / 10}% of ARR)` : "no money named in the event";
+  const unweighed = foreign.length > 0 ? `; sums in ${foreign.join(", ")} are not weighed (no exchange rates)` : "";
+  const moneyWords = `${money > 0 ? `${showAmount(money, home)} named in the event (${Math.round((money / arr) * 1000) / 10}% of ARR)` : `no money in ${home} named in the event`}${unweighed}`;
 
   // Reasons for the weights, factor by factor:
   // - strategic value: any event that tests the canvas has some (0.3); moving a belief adds up to 0.5
@@ -74,7 +84,7 @@ export function draftFactors(context: StageContext, reading: Reading, kind: Even
     },
     "market size": {
       score: clamp(money > 0 ? 0.6 * acvScore + 0.4 * moneyScore : acvScore),
-      rationale: `${segment ? `segment ${segment.segment}${segment.acv ? ` (typical ACV $${segment.acv.toLocaleString("en-US")})` : ""}` : "no segment matched"}; ${moneyWords}`,
+      rationale: `${segment ? `segment ${segment.segment}${segment.acv ? ` (typical ACV ${showAmount(segment.acv, home)})` : ""}` : "no segment matched"}; ${moneyWords}`,
     },
     defensibility: {
       score: clamp(0.3 + 0.15 * moatHits),

@@ -1,6 +1,7 @@
 import type { StageContext } from "../../stages/context.js";
 import type { LearningOutput } from "../../stages/schemas.js";
-import { formatMoney, parseMoney, readMetric } from "../../canvas/metrics.js";
+import { readMetric } from "../../canvas/metrics.js";
+import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
 import { eventTitle, readReport } from "./reading.js";
 import { clamp, round2 } from "./implication.js";
 import type { EventKind } from "./rules.js";
@@ -101,12 +102,15 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     });
   }
   const metricUpdates: LearningOutput["metric_updates"] = [];
-  const arr = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
-  const metricsText = context.canvas.sections.get("13-metrics")?.text ?? "";
-  const currentArr = readMetric(metricsText, "ARR");
-  const currentValue = currentArr ? parseMoney(currentArr) : null;
-  if (kind.kind === "deal-won" && arr?.value && currentArr && currentValue !== null) {
-    metricUpdates.push({ metric: "ARR", from: currentArr, to: formatMoney(currentValue + arr.value) });
+  // A won deal's ARR is added to the company's when both are in the same currency; a sum in another
+  // currency is left for a person (nothing is converted, see money.ts).
+  const home = workspaceCurrency(context.canvas);
+  const arrFact = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
+  const arr = arrFact ? amountsIn(arrFact.text, home)[0] : undefined;
+  const currentArr = readMetric(context.canvas.sections.get("13-metrics")?.text ?? "", "ARR");
+  const current = currentArr ? amountsIn(currentArr, home)[0] : undefined;
+  if (kind.kind === "deal-won" && arr && arr.value > 0 && currentArr && current && current.currency === arr.currency) {
+    metricUpdates.push({ metric: "ARR", from: currentArr, to: showAmount(current.value + arr.value, current.currency, true) });
   }
   const done = actions.filter((action) => action.status === "completed").length;
   const outcome = `${eventTitle(readReport(context.event.text), context.event.text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;

@@ -80,7 +80,10 @@ export function rankAssumptions(assumptions: readonly Assumption[], eventText: s
 interface IcpFile {
   segment: string;
   description?: string;
+  /** The segment's typical deal per year: `typical_acv` in the workspace's currency, or `typical_acv_usd`, `typical_acv_eur`... in the one it names. */
+  typical_acv?: number;
   typical_acv_usd?: number;
+  [field: `typical_acv_${string}`]: number | undefined;
   criteria?: Array<{ name?: string; signals?: string[] }>;
 }
 
@@ -147,13 +150,19 @@ function segmentIndex(workspaceRoot: string): SegmentIndex {
   return built;
 }
 
-export function matchSegment(workspaceRoot: string, eventText: string): SegmentMatch | null {
+/**
+ * The ICP segment an event is about, with its typical deal in the workspace's currency `home`. A
+ * deal size the ICP gives in another currency is left out (null), never converted: leanos has no
+ * exchange rates (see money.ts).
+ */
+export function matchSegment(workspaceRoot: string, eventText: string, home = "USD"): SegmentMatch | null {
   const { icps, index } = segmentIndex(workspaceRoot);
   if (icps.length === 0) return null;
   const best = index.search(eventText)[0];
   if (!best) return null;
   const icp = icps.find((candidate) => candidate.segment === best.id)!;
-  return { segment: icp.segment, acv: typeof icp.typical_acv_usd === "number" ? icp.typical_acv_usd : null, score: best.score };
+  const acv = icp[`typical_acv_${home.toLowerCase()}`] ?? icp.typical_acv;
+  return { segment: icp.segment, acv: typeof acv === "number" ? acv : null, score: best.score };
 }
 
 export function termsOf(text: string): Set<string> {

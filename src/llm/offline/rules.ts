@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../../files/toolRoot.js";
 import { ActionTypeName, EventOrigin, ThreadType, Verdict } from "../../stages/schemas.js";
+import { amountsIn } from "./money.js";
 import type { Reading } from "./reading.js";
 
 const Plan = z.object({ verdict: Verdict, statement: z.string(), actions: z.array(z.object({ type: ActionTypeName, title: z.string() })) });
@@ -18,6 +19,10 @@ const EventKind = z.object({
   weight: z.number().positive().default(1),
   /** The kind this one becomes when the metric it is about is one where lower is better. */
   reverses_to: z.string().optional(),
+  /** The kind this one becomes when what moved is something the company pays for (`cost_cues`). */
+  when_paid: z.string().optional(),
+  /** Words of the beliefs this kind of event bears on: assumptions that use them rank higher (hypothesis.ts). */
+  bears_on: z.array(z.string()).default([]),
   /** The event shows a customer need was real (see `need_cues` in the YAML). */
   shows_needs: z.boolean().default(false),
   /** The type by the input skill's rule 3 when the event names no account. */
@@ -41,6 +46,7 @@ const OfflineRules = z.object({
   moat_cues: z.array(z.string()),
   margin_cues: z.array(z.string()),
   lower_is_better_cues: z.array(z.string()),
+  cost_cues: z.array(z.string()),
   need_cues: z.array(z.string()),
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
@@ -57,9 +63,17 @@ export function offlineRules(): OfflineRules {
 // that the thing did not happen: it is not counted.
 const DENIAL = /\b(?:not|never|no|nor|without|n't|no longer|yet to|instead of|rather than)\W+(?:\w+\W+){0,2}$/i;
 
+// Each cue compiled once: every stage of every event counts them again.
+const cuePatterns = new Map<string, RegExp>();
+const cuePattern = (cue: string): RegExp => {
+  let pattern = cuePatterns.get(cue);
+  if (!pattern) cuePatterns.set(cue, (pattern = new RegExp(cue, "gi")));
+  return pattern;
+};
+
 /** How often the cues match in a text, leaving out matches the words just before them deny. */
 export function countCues(text: string, cues: readonly string[]): number {
-  return cues.reduce((count, cue) => count + [...text.matchAll(new RegExp(cue, "gi"))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).length, 0);
+  return cues.reduce((count, cue) => count + [...text.matchAll(cuePattern(cue))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).length, 0);
 }
 
 /**
@@ -85,14 +99,25 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
   return reversed(best, reading);
 }
 
+/** The sentence that reports the kind's move: the first line when it does, else the first that does. */
+const reportingSentence = (kind: EventKind, reading: Reading): string | undefined => [reading.firstLine, ...reading.sentences].find((sentence) => countCues(sentence, kind.cues) > 0);
+
 /**
- * A metric kind turned to its reverse when the metric that moved is one where lower is better: read
- * in the sentence that reports the move (the first line when it does), before the word of the move.
+ * A metric kind turned to another when what moved is something the company pays for (a supplier's
+ * price list "increased 8-12%": a cost rise), read in the first line and the sentence that reports
+ * the move; or to its reverse when the metric is one where lower is better, read in that sentence
+ * before the word of the move. Until 2026-12-07 a supplier's rise was read as growth: the rise words
+ * ("increased", "up 9%") outnumbered the cost-rise cues, and "prices" is no lower-is-better metric
+ * (a company's own prices rising is good news), so nothing turned it.
  */
 function reversed(kind: EventKind, reading: Reading): EventKind {
-  if (!kind.reverses_to) return kind;
+  if (!kind.when_paid && !kind.reverses_to) return kind;
   const rules = offlineRules();
-  const reporting = [reading.firstLine, ...reading.sentences].find((sentence) => countCues(sentence, kind.cues) > 0);
+  const reporting = reportingSentence(kind, reading);
+  if (kind.when_paid && reporting && countCues(`${reading.firstLine}\n${reporting}`, rules.cost_cues) > 0) {
+    return rules.kinds.find((candidate) => candidate.kind === kind.when_paid) ?? kind;
+  }
+  if (!kind.reverses_to) return kind;
   if (!reporting) return kind;
   const moved = Math.min(...kind.cues.map((cue) => new RegExp(cue, "i").exec(reporting)?.index ?? Number.MAX_SAFE_INTEGER));
   const subject = reporting.slice(0, moved);
@@ -100,7 +125,20 @@ function reversed(kind: EventKind, reading: Reading): EventKind {
   return rules.kinds.find((candidate) => candidate.kind === kind.reverses_to) ?? kind;
 }
 
-/** The thread type of an event of this kind (the input skill's rule 3; see the YAML's header). */
-export function threadTypeOf(kind: EventKind, namesAccount: boolean): ThreadType {
-  return kind.retype.no_account && !namesAccount ? kind.retype.no_account : kind.type;
+// What follows a sum that is one deal's value: its recurring revenue, its contract or order, or its
+// price per year or month ("€27,720 ARR", "27.720 EUR a year", "CHF 40K contract").
+const DEAL_VALUE_AFTER = /^\s*(ARR|MRR|ACV|TCV|(annual |yearly |total )?contract( value)?|deal|order|PO|purchase order|(a|per|\/)\s?(year|yr|month|mo)\b|annually|monthly|p\.a\.)/i;
+
+/** True when the text states one deal's value in money, in any currency (money.ts). */
+export function namesDealValue(text: string): boolean {
+  return amountsIn(text).some((amount) => DEAL_VALUE_AFTER.test(text.slice(amount.end)));
+}
+
+/**
+ * The thread type of an event of this kind (the input skill's rule 3; see the YAML's header). An
+ * event names an account when it names an organisation, or when it states one deal's value: a deal
+ * worth "€27,720 ARR" is a customer's, even when the customer's name was not read.
+ */
+export function threadTypeOf(kind: EventKind, namesAccount: boolean, dealValue = false): ThreadType {
+  return kind.retype.no_account && !namesAccount && !dealValue ? kind.retype.no_account : kind.type;
 }

@@ -6,6 +6,7 @@ import { cases as events } from "./events.js";
 import { cases as files } from "./files.js";
 import { cases as names } from "./names.js";
 import { cases as paths } from "./paths.js";
+import { cases as readers } from "./readers.js";
 
 // Every category of the hostile-input suite. Each has a runner of its own (test/hostile/<name>.test.ts),
 // so vitest spreads them over its workers.
@@ -17,6 +18,7 @@ export const categories = {
   paths,
   names,
   edits,
+  readers,
 } satisfies Record<string, HostileCase[]>;
 
 export type Category = keyof typeof categories;
