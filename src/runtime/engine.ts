@@ -270,6 +270,9 @@ export class Runtime {
   private async standing(thread: string, id: string): Promise<ThreadResult | undefined> {
     const meta = await this.metas.read(thread);
     if (meta.state === "running" || meta.state === "failed") return undefined;
+    // A lease row (a live holder, or one a killed process left) sends resume through the lease: it
+    // waits for the holder, or takes the dead one's row over and removes it.
+    if (await this.store.leases.recorded(`thread:${id}`)) return undefined;
     if (meta.opportunities.some((entry) => entry.status === "approved" && !entry.thread)) return undefined;
     const checkpoint = await this.checkpointAt(id);
     if (!started(checkpoint) || (gatesOf(checkpoint).length === 0 && hasWorkLeft(checkpoint))) return undefined;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { hostname } from "node:os";
 import { RuntimeFailure } from "../errors.js";
@@ -26,6 +27,12 @@ export interface HeldLease {
 export interface LeaseStore {
   /** Takes the lease `name`, or says who holds it. */
   acquire(name: string): Promise<HeldLease | LeaseHolder>;
+  /**
+   * Whether the lease `name` has a row: held now, or left by a process killed while it held it. A
+   * command that would otherwise write nothing takes the lease when it has, so a dead holder's row is
+   * taken over and released rather than left behind.
+   */
+  recorded(name: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -95,6 +102,17 @@ export class SqliteLeases implements LeaseStore {
   async acquire(name: string): Promise<HeldLease | LeaseHolder> {
     const lease = Lease.acquire(this.root, this.databasePath, name);
     return lease instanceof Lease ? { release: async () => lease.release() } : lease;
+  }
+
+  async recorded(name: string): Promise<boolean> {
+    if (!existsSync(this.databasePath)) return false;
+    const db = openDatabase(this.root, this.databasePath, { reading: true });
+    try {
+      const made = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leanos_locks'").get() !== undefined;
+      return made && db.prepare("SELECT 1 FROM leanos_locks WHERE name = ?").get(name) !== undefined;
+    } finally {
+      db.close();
+    }
   }
 
   async close(): Promise<void> {}

@@ -62,6 +62,11 @@ export class PgLeases implements LeaseStore {
     return this.ready;
   }
 
+  async recorded(name: string): Promise<boolean> {
+    await this.schema();
+    return (await this.pool.query("SELECT 1 FROM leanos_leases WHERE workspace = $1 AND name = $2", [this.workspace, name])).rows.length > 0;
+  }
+
   async acquire(name: string): Promise<HeldLease | LeaseHolder> {
     await this.schema();
     const holder = await inTransaction(this.pool, async (client): Promise<LeaseHolder | undefined> => {
