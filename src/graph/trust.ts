@@ -52,7 +52,7 @@ const claimsFor = (kit: GraphKit): Claims => {
 };
 
 /** Where a node of `thread` may write: its own folder, the canvas, artifacts/, the temp folder and the audit log. */
-export function threadWriteScope(kit: GraphKit, thread: string | undefined, node: string): WriteScope {
+function threadWriteScope(kit: GraphKit, thread: string | undefined, node: string): WriteScope {
   const { workspace } = kit.env;
   if (thread !== undefined && !THREAD_NAME.safeParse(thread).success) throw new StateRefused(`${JSON.stringify(thread)} is not a thread's name (type/slug); nothing was written`);
   const rel = (path: string): string => path.slice(workspace.root.length + 1).split("\\").join("/");

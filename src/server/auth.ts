@@ -1,4 +1,5 @@
 import { Auth, HTTPException } from "@langchain/langgraph-sdk/auth";
+import { crossSite } from "../web/crossSite.js";
 import { tokenUser, userProof } from "./apiTokens.js";
 import { servedStore } from "./served.js";
 
@@ -7,22 +8,6 @@ import { servedStore } from "./served.js";
 // (what the SDK's apiKey and Agent Inbox send), and none may come from another site: a page the user
 // visits cannot drive the server, whatever its CORS answers. The user it returns carries a proof the
 // graph checks, so who answered a gate is who the token names, never what a request says.
-
-/** Why a request comes from another site, or undefined when it does not. */
-export function crossSite(headers: Headers, url: string): string | undefined {
-  const fetchSite = headers.get("sec-fetch-site");
-  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") return `Sec-Fetch-Site: ${fetchSite}`;
-  const origin = headers.get("origin");
-  if (origin === null) return undefined;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return `Origin: ${origin}`;
-  }
-  const served = headers.get("host") ?? new URL(url).host;
-  return host === served ? undefined : `Origin: ${origin}`;
-}
 
 /** The token a request carries, if any. */
 function tokenOf(headers: Headers): string | undefined {
@@ -34,7 +19,7 @@ const refused = (status: 401 | 403, message: string) =>
   new HTTPException(status, { message, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" } });
 
 export const auth = new Auth().authenticate(async (request: Request) => {
-  const foreign = crossSite(request.headers, request.url);
+  const foreign = crossSite((name) => request.headers.get(name), request.headers.get("host") ?? new URL(request.url).host);
   if (foreign) throw refused(403, `leanos refuses requests from another site (${foreign})`);
   const token = tokenOf(request.headers);
   if (!token) throw refused(401, "a token is needed: make one with `leanos token NAME` and send it as Authorization: Bearer TOKEN or x-api-key");

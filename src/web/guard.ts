@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import { localPath } from "./redirect.js";
+import { crossSite } from "./crossSite.js";
 
 // Who may use the inbox, and how a page is kept from being used by another site.
 // - On a loopback address only this machine can connect. Anywhere else every request must carry the
@@ -34,15 +35,6 @@ function same(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The host:port of an Origin header; undefined for "null" or anything unreadable. */
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -107,10 +99,7 @@ export function guarded(guard: Guard): MiddlewareHandler {
       }
     }
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      const site = c.req.header("sec-fetch-site");
-      if (site !== undefined && site !== "same-origin" && site !== "none") return refuse(c, 403, "a form from another site cannot answer here");
-      const origin = c.req.header("origin");
-      if (origin !== undefined && hostOf(origin) !== host) return refuse(c, 403, "a form from another site cannot answer here");
+      if (crossSite((name) => c.req.header(name), host)) return refuse(c, 403, "a form from another site cannot answer here");
     }
     await next();
   };
