@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import matter from "gray-matter";
@@ -76,6 +76,9 @@ async function scoreSet(set: EvalSet, choice: { provider?: string; model?: strin
   const expectations = Expectations.parse(parseYaml(await readFile(set.expected, "utf8")));
   const workspace = await mkdtemp(join(tmpdir(), "leanos-eval-"));
   await cp(set.workspace, workspace, { recursive: true, filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(set.workspace.length)) });
+  // The gate column measures LeanOS's impact rule (and the confidence floor), not the trust a workspace earns.
+  await mkdir(join(workspace, ".leanos"), { recursive: true });
+  await appendFile(join(workspace, ".leanos", "config.yaml"), "\nautonomy: threshold\n");
   const runtime = await Runtime.open({ workspace, ...choice, ...(drafter ? { drafter } : {}) });
   const events: EventScore[] = [];
   let provider = "";

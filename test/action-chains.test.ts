@@ -262,7 +262,7 @@ describe("the webhook connector", () => {
 
   it("keeps the action pending when the webhook answers 500 three times, and sends once when it is back", async () => {
     const workspace = await campaignWorkspace();
-    await writeFile(join(workspace, ".leanos", "config.yaml"), `approval_threshold: 0.8\nsite_url: https://glamyouup.com\nconnector: webhook\nwebhook:\n  url: ${url}\n  retries: 3\n`);
+    await writeFile(join(workspace, ".leanos", "config.yaml"), `approval_threshold: 0.8\nautonomy: threshold\nsite_url: https://glamyouup.com\nconnector: webhook\nwebhook:\n  url: ${url}\n  retries: 3\n`);
     await step(workspace, ["event", "--type", "marketing", CAMPAIGN_EVENT]);
     failuresLeft = 3;
     await look(workspace);

@@ -60,9 +60,9 @@ describe("leanos chat driven through piped stdin", () => {
     ]);
     expect(session.exitCode).toBe(0);
     // It opens with the list, highest impact first, then shows each item's question, why and material.
-    expect(session.text).toMatch(/2 item\(s\) wait, highest impact first:\n\s+1\. \[0\.85\] decision\s+sales\/elsaai-deal-closed\n\s+2\. \[0\.53\] action\s+sales\/lost-deal-nordstil-chose-vestio act-2/);
-    expect(session.text).toContain("impact 0.85 (VENTURE) = mean of strategic value");
-    expect(session.text).toContain("assumptions: A5 validates 65% → 95%; A4 validates 60% → 95%");
+    expect(session.text).toMatch(/2 item\(s\) wait, highest impact first:\n\s+1\. \[0\.87\] decision\s+sales\/elsaai-deal-closed\n\s+2\. \[0\.54\] action\s+sales\/lost-deal-nordstil-chose-vestio act-2/);
+    expect(session.text).toContain("impact 0.87 (VENTURE) = mean of strategic value");
+    expect(session.text).toContain("assumptions: A5 validates 65% → 80%; A4 validates 60% → 75%");
     expect(session.text).toContain("Material: threads/sales/elsaai-deal-closed/4-decision.md");
     // Bad input is explained and the item keeps waiting.
     expect(session.text).toContain('"frobnicate" is not a command I know');
@@ -205,7 +205,7 @@ describe("leanos chat in a terminal", () => {
     try {
       const first = await waitFor("> ");
       expect(first).toContain("2 item(s) wait, highest impact first:");
-      expect(first).toContain("sales/elsaai-deal-closed · decision · impact 0.85");
+      expect(first).toContain("sales/elsaai-deal-closed · decision · impact 0.87");
       expect(first).toContain("Answers: accept · edit FIELD VALUE");
       tmux("send-keys", "-t", session, "accept", "Enter");
       const second = await waitFor("Approve act-3 marketing:publish");

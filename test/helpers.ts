@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
@@ -19,13 +19,18 @@ export async function tempDir(prefix = "leanos-test-"): Promise<string> {
   return dir;
 }
 
-/** A fresh copy of the sample workspace (no threads, no runtime state). */
-export async function sampleCopy(): Promise<string> {
+/**
+ * A fresh copy of the sample workspace (no threads, no runtime state). Its decisions under the
+ * impact threshold act alone (autonomy: threshold, LeanOS's rule), as the specifications written for
+ * that rule expect; `{ autonomy: "earned" }` keeps the workspace's own setting (the default, earned).
+ */
+export async function sampleCopy(options: { autonomy?: "threshold" | "earned" } = {}): Promise<string> {
   const dir = await tempDir("leanos-ws-");
   await cp(sampleWorkspace, dir, {
     recursive: true,
     filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(sampleWorkspace.length)),
   });
+  if ((options.autonomy ?? "threshold") === "threshold") await appendFile(join(dir, ".leanos", "config.yaml"), "autonomy: threshold\n");
   return dir;
 }
 

@@ -58,7 +58,8 @@ describe("the offline drafter", () => {
     expect(elsa.input.facts).toContainEqual(expect.objectContaining({ kind: "percent", value: 38 }));
     expect(elsa.input.facts).toContainEqual(expect.objectContaining({ kind: "duration", text: "46 days" }));
     expect(test(elsa, "A4")).toMatchObject({ direction: "validates", previous_confidence: 60 });
-    expect(test(elsa, "A4")!.proposed_confidence).toBeGreaterThan(80);
+    // One event moves a confidence at most 15 points (stages/confidenceMoves.ts).
+    expect(test(elsa, "A4")!.proposed_confidence).toBe(75);
     expect(elsa.implication.factors.map((factor) => factor.name)).toEqual(["strategic value", "market size", "defensibility"]);
     expect(elsa.implication.impact_score).toBeGreaterThanOrEqual(0.8);
     expect(elsa.decision.verdict).toBe("PROCEED");

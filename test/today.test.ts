@@ -81,7 +81,7 @@ describe("ops/today.md", () => {
   it("shows the approved canvas change and the opportunity it raised", async () => {
     const page = await todayAt(hoursLater(1));
     const canvas = page.slice(page.indexOf("## Canvas changes"), page.indexOf("## Opportunities"));
-    expect(canvas).toMatch(/\*\*A9\*\* confidence 55% → 34%, status TESTING → CHALLENGED, evidence \+ threads\/business\/site-demo-conversion-fell-1-2 via `threads\/business\/site-demo-conversion-fell-1-2` \(approved by bella\)/);
+    expect(canvas).toMatch(/\*\*A9\*\* confidence 55% → 46%, status TESTING → CHALLENGED, evidence \+ threads\/business\/site-demo-conversion-fell-1-2 via `threads\/business\/site-demo-conversion-fell-1-2` \(approved by bella\)/);
     const opportunities = page.slice(page.indexOf("## Opportunities"), page.indexOf("## Snapshot"));
     expect(opportunities).toMatch(/Rethink [AH]\d+: .* \(business\) from `business\/site-demo-conversion-fell-1-2`: waits for approval/);
   });

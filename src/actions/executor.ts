@@ -11,15 +11,18 @@ import type { ActionTemplate, Review, StageContext } from "../stages/context.js"
 import type { PlannedAction } from "../stages/schemas.js";
 import type { Connector, SendReceipt } from "./connectors.js";
 import { draftedMark, markDrafted, type DraftedBy } from "./draftedBy.js";
-import { scoreLead } from "./icp.js";
-import { campaignMetrics, readMetricsRows } from "./metricsSource.js";
+import { canvasFindings, findingsMissing } from "./findings.js";
+import { FIT_THRESHOLD, icpToScore, scoreLead } from "./icp.js";
+import type { InputWait, MissingInput } from "./inputs.js";
+import { campaignMetrics, metricsMissing, readMetricsRows } from "./metricsSource.js";
 import { describeUnpublishable, readPublishable } from "./publishable.js";
 import { actionView, renderAsset } from "./view.js";
 import { addDays } from "../files/dates.js";
 
 // Runs one action: renders the template's assets into the thread's artifact folder, applies the
-// template's capability (ICP scoring, reading metrics, sending through a connector) and reports an
-// outcome. A ledger entry per action makes a second run return the first run's result.
+// template's capability (ICP scoring, reading metrics, gathering findings, sending through a
+// connector) and reports an outcome. A ledger entry per action makes a second run return the first
+// run's result. An action whose capability lacks its inputs reports no outcome: it waits for a person.
 
 export interface ExecutionEnv {
   context: StageContext;
@@ -40,6 +43,16 @@ export const ActionRun = z.object({
   at: z.string(),
 });
 export type ActionRun = z.infer<typeof ActionRun>;
+
+/** An action that could not run for want of its inputs: nothing is recorded, and a person is asked. */
+export interface ActionWaits {
+  waits: MissingInput;
+  /** What it wrote for the person (the lead as received, the record without figures, the investigation to fill in). */
+  artifacts: string[];
+}
+
+/** Capabilities whose result is made from inputs outside the action's files: always made afresh when it runs. */
+const FROM_INPUTS: ReadonlySet<string> = new Set(["icp-score", "metrics"]);
 
 export function idempotencyKey(thread: string, action: PlannedAction): string {
   return createHash("sha256").update(`${thread}\n${action.id}\n${action.type}`).digest("hex").slice(0, 20);
@@ -105,21 +118,38 @@ function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names
   });
 }
 
-/** The view with what the template's capability adds (ICP score, metrics, tracked channels). */
-async function capabilityView(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<Record<string, unknown>> {
+interface CapabilityView {
+  view: Record<string, unknown>;
+  /** What the capability lacks to run, known before anything is written. */
+  missing?: MissingInput;
+  /** How many findings an investigation gathered from the workspace. */
+  found?: number;
+}
+
+/** The view with what the template's capability adds (ICP score, metrics, findings, tracked channels). */
+async function capabilityView(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<CapabilityView> {
   const view = actionView(env.context, action, template, plan);
   const assets = (await assetNames(template)).map((name) => name.replace(/\.md$/, ""));
+  const root = env.context.workspaceRoot;
+  let missing: MissingInput | undefined;
+  let found: number | undefined;
   switch (template.action.executor) {
     case "icp-score": {
-      const segment = env.context.outputs.input?.segment;
-      view.icp = segment
-        ? scoreLead(env.context.workspaceRoot, segment, env.context.event.text)
-        : { segment: "", score: 0, fit: false, threshold: 0, breakdown: [], disqualifiers_hit: ["no segment of the canvas matches this lead"] };
+      const icp = icpToScore(root, env.context.outputs.input?.segment, env.context.event.text);
+      // Without an ICP there is no score: `icp` stays unset and the asset says the lead was not scored.
+      if ("missing" in icp) missing = icp.missing;
+      else if (icp.segment) {
+        view.segment = icp.segment;
+        view.icp = scoreLead(root, icp.segment, env.context.event.text);
+      } else {
+        view.icp = { segment: "", score: 0, fit: false, threshold: FIT_THRESHOLD, breakdown: [], disqualifiers_hit: ["the lead comes near none of the ICPs in research/customer/icp/"] };
+      }
       break;
     }
     case "metrics": {
-      const rows = await readMetricsRows(env.context.workspaceRoot);
+      const rows = await readMetricsRows(root);
       const today = env.now.toISOString().slice(0, 10);
+      missing = metricsMissing(rows, String(view.campaign_slug));
       view.metrics = campaignMetrics(rows, String(view.campaign_slug), env.context.today, today > env.context.today ? today : env.context.today);
       break;
     }
@@ -130,15 +160,55 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
       view.links = Object.fromEntries((view.channels as Array<{ name: string; url: string }>).map((channel) => [channel.name, channel.url]));
       break;
     }
-    default:
+    default: {
+      // {{#findings}}: what the canvas records on the assumptions at stake, for a report's findings table.
+      const findings = canvasFindings(env.context);
+      view.findings = findings;
+      found = findings.length;
       break;
+    }
   }
-  return view;
+  if (missing) view.missing = missing;
+  return { view, ...(missing ? { missing } : {}), ...(found !== undefined ? { found } : {}) };
+}
+
+/**
+ * What the action lacks to run, read from the workspace now (an investigation: from the findings
+ * in the documents it wrote). Undefined when it has its inputs or its capability needs none.
+ */
+export async function missingInputs(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate): Promise<MissingInput | undefined> {
+  const root = env.context.workspaceRoot;
+  switch (template.action.executor) {
+    case "icp-score": {
+      const icp = icpToScore(root, env.context.outputs.input?.segment, env.context.event.text);
+      return "missing" in icp ? icp.missing : undefined;
+    }
+    case "metrics":
+      return metricsMissing(await readMetricsRows(root), env.context.thread.split("/")[1]!);
+    case "send":
+      return undefined;
+    default:
+      return findingsMissing(root, action.artifacts ?? [], canvasFindings(env.context).length);
+  }
+}
+
+/** What the question of an action waiting for its inputs records, for the check of an accept (inputs.ts). */
+export function inputWait(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, reason: string): InputWait | undefined {
+  switch (template.action.executor) {
+    case "icp-score":
+      return { needs: "icp", reason, segment: env.context.outputs.input?.segment ?? null, documents: [] };
+    case "metrics":
+      return { needs: "metrics", reason, campaign: env.context.thread.split("/")[1]!, documents: [] };
+    case "send":
+      return undefined;
+    default:
+      return { needs: "findings", reason, documents: action.artifacts ?? [] };
+  }
 }
 
 /** For an action a person must act on first: the material they need (call script, drafts to approve...). */
 export async function prepareAction(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<string[]> {
-  return renderAssets(env, action, template, await capabilityView(env, action, template, plan), plan);
+  return renderAssets(env, action, template, (await capabilityView(env, action, template, plan)).view, plan);
 }
 
 function ledgerPath(env: ExecutionEnv, action: PlannedAction, check?: number): string {
@@ -155,7 +225,8 @@ export async function recordedRun(env: ExecutionEnv, action: PlannedAction, chec
 
 /**
  * Runs an AI action (approved first where it needs a person). `approval` is the person's answer for
- * actions that send: without an accepted one, nothing leaves the machine.
+ * actions that send: without an accepted one, nothing leaves the machine. An action that lacks its
+ * inputs records nothing and returns why (ActionWaits), with what it wrote for the person.
  */
 export async function runAction(
   env: ExecutionEnv,
@@ -164,15 +235,21 @@ export async function runAction(
   plan: readonly PlannedAction[],
   approval: Review | undefined,
   check?: number,
-): Promise<ActionRun> {
+): Promise<ActionRun | ActionWaits> {
   const earlier = await recordedRun(env, action, check);
   if (earlier) return earlier;
-  const view = await capabilityView(env, action, template, plan);
+  const { view, missing, found } = await capabilityView(env, action, template, plan);
   if (check) view.check_day = check;
   const root = env.context.workspaceRoot;
-  // What a person approved is what runs: prepared material is used as it is, never redrafted.
-  const prepared = check ? [] : (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
-  const artifacts = prepared.length > 0 ? prepared : await renderAssets(env, action, template, view, plan, check ? `day${check}` : "");
+  // What a person approved is what runs: prepared material is used as it is, never redrafted (an
+  // investigation's findings a person wrote in are kept so). A score or a measurement is made again
+  // from the inputs as they are when it runs.
+  const prepared = check || FROM_INPUTS.has(template.action.executor) ? [] : (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
+  // A document for an action that cannot run is the template's, filled: no model is asked to finish it.
+  const renderEnv = missing ? { ...env, drafter: undefined } : env;
+  const artifacts = prepared.length > 0 ? prepared : await renderAssets(renderEnv, action, template, view, plan, check ? `day${check}` : "");
+  const waits = missing ?? (found !== undefined ? await findingsMissing(root, artifacts, found) : undefined);
+  if (waits) return { waits, artifacts };
   const dir = artifactDir(env.context.thread, action.type);
   const receipts: SendReceipt[] = [];
   let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;

@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
-import { termsOf } from "../llm/offline/relevance.js";
+import { matchSegment, readIcps, termsOf } from "../llm/offline/relevance.js";
+import type { MissingInput } from "./inputs.js";
 
 const IcpFile = z.object({
   segment: z.string(),
@@ -24,6 +25,33 @@ export interface IcpScore {
 
 export const FIT_THRESHOLD = 0.5;
 
+export const ICP_DIR = "research/customer/icp";
+
+const ICP_FIELDS = "segment:, criteria: (each a name, a weight and signals) and disqualifiers:";
+
+/** The file format scoreLead reads, in one line: said by `leanos init` and by a lead that cannot be scored. */
+export const ICP_FORMAT = `one {segment}-icp.yaml per segment, with ${ICP_FIELDS}`;
+
+/**
+ * The segment whose ICP a lead is scored against: the one the input stage named, else the ICP the
+ * lead's text comes closest to (an ICP added after the input stage ran is found this way). `null`
+ * when the ICPs exist and none is near the lead; `missing` when there is no ICP to score against.
+ */
+export function icpToScore(workspaceRoot: string, segment: string | null | undefined, text: string): { segment: string | null } | { missing: MissingInput } {
+  const add = `add ${ICP_FORMAT}, and accept to score the lead again`;
+  if (readIcps(workspaceRoot).length === 0) {
+    const dir = join(workspaceRoot, ICP_DIR);
+    const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith("-icp.yaml")) : [];
+    const where = files.length === 0 ? `${ICP_DIR}/ is empty` : `${ICP_DIR}/ holds no ICP with a segment: line`;
+    return { missing: { reason: `no ICP to score the lead against: ${where}`, add } };
+  }
+  const chosen = segment || matchSegment(workspaceRoot, text)?.segment || null;
+  if (chosen === null) return { segment: null };
+  const path = `${ICP_DIR}/${chosen}-icp.yaml`;
+  if (!existsSync(join(workspaceRoot, path))) return { missing: { reason: `no ICP to score the lead against: ${path} does not exist`, add: `add it, with ${ICP_FIELDS}, and accept to score the lead again` } };
+  return { segment: chosen };
+}
+
 /** The share of a signal's content words that appear in the lead's text. */
 function overlap(signal: string, words: Set<string>): number {
   const terms = [...termsOf(signal)];
@@ -37,7 +65,7 @@ const DISQUALIFIER_OVERLAP = 0.6;
 
 /** Scores a lead against research/customer/icp/{segment}-icp.yaml: weighted share of each criterion's signals found. */
 export function scoreLead(workspaceRoot: string, segment: string, text: string): IcpScore {
-  const path = join("research", "customer", "icp", `${segment}-icp.yaml`);
+  const path = join(ICP_DIR, `${segment}-icp.yaml`);
   if (!existsSync(join(workspaceRoot, path))) throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
   const parsed = IcpFile.safeParse(parseYamlFile(path, readTextSync(workspaceRoot, path)));
   if (!parsed.success) throw new FileProblem(path, describeZodIssues(parsed.error.issues));

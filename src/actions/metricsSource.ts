@@ -5,6 +5,7 @@ import { z } from "zod";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
+import type { MissingInput } from "./inputs.js";
 
 // ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
 //   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }
@@ -42,6 +43,19 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
     rows.push(...list.data);
   }
   return rows;
+}
+
+/**
+ * Figures to measure against: a workspace that keeps none at all cannot measure anything, so a
+ * measure waits for a person rather than record an empty measurement. (A campaign with no row of
+ * its own, where rows are kept, is a measured nothing: its record says so.)
+ */
+export function metricsMissing(rows: readonly MetricsRow[], campaign: string): MissingInput | undefined {
+  if (rows.length > 0) return undefined;
+  return {
+    reason: "no figures to measure: ops/metrics/ holds no rows",
+    add: `add the campaign's figures to ops/metrics/*.yaml, one row per piece and date such as "- { date: 2026-11-20, piece: ${campaign}/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }", and accept to measure again`,
+  };
 }
 
 /** The rows of one campaign (pieces named `{campaign}` or `{campaign}/...`) between two dates. */

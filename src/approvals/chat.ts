@@ -47,6 +47,8 @@ export interface ChatBackend {
   /** The model that reads free text, if there is one. */
   drafter(): Promise<Pick<StageDrafter, "readIntent">>;
   answer(thread: string, response: GivenAnswer, expected?: string): Promise<ThreadResult>;
+  /** Corrects what the drafter read of a thread (leanos correct). */
+  correct(thread: string, fields: Record<string, unknown>, by: string): Promise<ThreadResult>;
   close(): Promise<void>;
 }
 
@@ -168,6 +170,19 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     io.record?.({ event: text, thread: result.thread, state: result.state, pending: result.pending });
   };
 
+  const correctThread = async (thread: string, edit: string): Promise<void> => {
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(edit) as Record<string, unknown>;
+    } catch {
+      io.say(`That correction is not valid JSON; write it as correct THREAD {"type":"sales"}.`);
+      return;
+    }
+    const result = await withRuntime(options, io, (runtime) => runtime.correct(thread, fields, options.by));
+    io.say(`Corrected ${Object.keys(fields).join(", ")}. Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`);
+    io.record?.({ correct: thread, fields, thread: result.thread, state: result.state, pending: result.pending });
+  };
+
   /** Reads a line when nothing is being asked; returns false at quit or EOF. */
   const idle = async (): Promise<boolean> => {
     for (;;) {
@@ -179,6 +194,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       if (intent?.kind === "help") io.say(HELP);
       else if (intent?.kind === "list") return true;
       else if (intent?.kind === "event") await safely(io, () => startEvent(intent.text));
+      else if (intent?.kind === "correct") await safely(io, () => correctThread(intent.thread, intent.edit));
       else {
         const reading = await readFreeText(options, io, ask.text, undefined);
         if (reading.kind === "event") await safely(io, () => startEvent(reading.text));
@@ -234,6 +250,12 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
         await safely(io, () => startEvent(intent.kind === "event" ? intent.text : ""));
         io.say(pc.dim(`Back to ${item.thread}:`));
         continue;
+      }
+      if (intent.kind === "correct") {
+        const { thread, edit } = intent;
+        await safely(io, () => correctThread(thread, edit));
+        // The correction may have answered this very item (a correction of the thread waiting here redrafts it).
+        break;
       }
       if (intent.kind === "respond" && intent.text === "") {
         const feedback = await next(io, "What should change? ");

@@ -14,6 +14,7 @@ export function runtimeChat(runtime: Runtime): ChatBackend {
     stageOutputs: (thread) => runtime.stageOutputs(thread),
     drafter: () => runtime.defaultDrafter(),
     answer: (thread, response, expected) => runtime.answer(thread, response, expected),
+    correct: (thread, fields, by) => runtime.correct(thread, fields, { by }),
     close: () => runtime.close(),
   };
 }
@@ -33,6 +34,7 @@ export function serverChat(remote: RemoteThreads, options: { root?: string; maxE
     stageOutputs: (thread) => remote.stageOutputs(thread),
     drafter: async () => ({}),
     answer: (thread, response, expected) => remote.answer(thread, response, expected),
+    correct: (thread, fields) => remote.correct(thread, fields),
     close: async () => undefined,
   };
 }

@@ -15,6 +15,7 @@ export const Intent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("quit") }),
   z.object({ kind: z.literal("list") }),
   z.object({ kind: z.literal("event"), text: z.string() }),
+  z.object({ kind: z.literal("correct"), thread: z.string(), edit: z.string() }),
   z.object({ kind: z.literal("unclear"), reason: z.string() }),
 ]);
 export type Intent = z.infer<typeof Intent>;
@@ -47,6 +48,7 @@ export function parseCommand(line: string, item: PendingItem | undefined): Inten
   if (/^(quit|exit|q|bye)$/i.test(text)) return { kind: "quit" };
   if (/^(list|ls|pending)$/i.test(text)) return { kind: "list" };
   if ((match = /^event\s*:\s*([\s\S]+)$/i.exec(text))) return { kind: "event", text: match[1]!.trim() };
+  if ((match = /^correct\s+(\S+)\s+(\{[\s\S]*\})\s*$/i.exec(text))) return { kind: "correct", thread: match[1]!, edit: match[2]! };
   return null;
 }
 

@@ -89,5 +89,6 @@ export const HELP = [
   "skip                       leave it waiting and go to the next",
   "list                       what waits now",
   "event: TEXT                hand over a new business event; it is drafted to its first gate",
+  "correct THREAD JSON        correct what the drafter read, e.g. correct acme {\"type\":\"sales\"}",
   "quit                       end the session (everything unanswered keeps waiting)",
 ].join("\n");

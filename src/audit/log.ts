@@ -64,6 +64,24 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     commit: z.string().optional(),
   }),
   z.object({ kind: z.literal("opportunity-started"), ...base, opportunity: z.string(), started: z.string() }),
+  /**
+   * A person judged the drafter's reading of a decision (the trust a thread type earns, autonomy.ts):
+   * agreed (accepted unchanged) or corrected (edit, respond, reject, or leanos correct). `type` is the
+   * thread type the drafter read, which a correction may have changed since.
+   */
+  z.object({
+    kind: z.literal("reading-judged"),
+    ...base,
+    type: z.string(),
+    judged: z.enum(["agreed", "corrected"]),
+    answer: z.enum(["accept", "edit", "respond", "reject", "correct"]),
+    by: z.string(),
+    /** For a correction: the fields it changed, and why, in the person's words. */
+    fields: z.array(z.string()).optional(),
+    reason: z.string().optional(),
+    /** Set when the correction came after the thread acted: its steps were not undone. */
+    after_acting: z.boolean().optional(),
+  }),
 ]);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;
@@ -115,6 +133,17 @@ export class AuditLog {
     } finally {
       await handle.close();
     }
+  }
+
+  /** Every readable entry of one kind; other lines are passed over before they are parsed. */
+  async readKind<K extends AuditEntry["kind"]>(kind: K): Promise<AuditEntryOf<K>[]> {
+    if (!existsSync(this.path)) return [];
+    const marker = `"kind":${JSON.stringify(kind)}`;
+    return (await readText(this.root, this.path))
+      .split("\n")
+      .filter((line) => line.includes(marker))
+      .map(parseLine)
+      .filter((entry): entry is AuditEntryOf<K> => entry?.kind === kind);
   }
 
   /** Every readable entry; a torn or foreign line is skipped rather than failing the reader. */

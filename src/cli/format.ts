@@ -68,6 +68,15 @@ export function formatAnswered(result: ThreadResult & { redraft?: Redraft }): st
   return `${formatRedraft(result.redraft, asked?.fields ?? [])}\n\n${formatResult(result)}`;
 }
 
+/** What `leanos correct` did: redrafted (and moved), or recorded only because the thread had acted. */
+export function formatCorrected(result: ThreadResult & { after_acting: boolean; fields: Record<string, unknown>; renamed?: string }): string {
+  const fields = Object.keys(result.fields).join(", ");
+  const lead = result.after_acting
+    ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
+    : `Corrected ${fields}: drafted again from the first corrected stage${result.renamed ? `, and moved from ${result.renamed} to ${result.thread}` : ""}.`;
+  return `${lead}\n\n${formatResult(result)}`;
+}
+
 /** Why `resume` ran nothing, and what moves the thread on. */
 export function notRunBecause(result: ThreadResult): string {
   if (result.state === "waiting") return "it waits for a person (see below).";

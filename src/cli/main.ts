@@ -19,6 +19,8 @@ import { statusCommand } from "./commands/status.js";
 import { todayCommand } from "./commands/today.js";
 import { tokenCommand } from "./commands/token.js";
 import { usageCommand } from "./commands/usage.js";
+import { correctCommand } from "./commands/correct.js";
+import { trustCommand } from "./commands/trust.js";
 import { DRAFTS, globalsOf, THROUGH_SERVER } from "./session.js";
 
 // The command line. Each command lives in commands/ and imports what it needs when it runs, so
@@ -70,11 +72,13 @@ export function buildProgram(): Command {
     approveCommand(),
     respondCommand(),
     rejectCommand(),
+    correctCommand(),
     resumeCommand(),
     statusCommand(),
     canvasCommand(),
     todayCommand(),
     usageCommand(),
+    trustCommand(),
     chatCommand(),
     serveCommand(),
     tokenCommand(),

@@ -44,16 +44,16 @@ export function who(): string {
 }
 
 /** The commands that work through a LangGraph server (--server, LEANOS_SERVER_URL); the others work on the workspace itself. */
-export const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "status", "chat"]);
+export const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "correct", "status", "chat"]);
 
 /** The commands that may run steps, and so read the workspace's data files in the middle of one. */
-const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "resume", "pass", "schedule"]);
+const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "correct", "resume", "pass", "schedule"]);
 
 /**
  * The commands that change nothing unless there is something to do (resume of a thread that has
  * none): they work on a workspace that cannot be written, such as a read-only mount.
  */
-const CHANGE_NOTHING = new Set(["status", "pending", "usage", "resume"]);
+const CHANGE_NOTHING = new Set(["status", "pending", "usage", "trust", "resume"]);
 const changesNothing = (command: Command): boolean => CHANGE_NOTHING.has(command.name()) || (command.name() === "reindex" && command.opts<{ check?: boolean }>().check === true);
 
 /** The commands that may draft with a model, and so take --provider and --model. */

@@ -126,6 +126,28 @@ export async function appendToFile(root: string, path: string, text: string): Pr
   durableStep(`append ${relative(root, target)}`);
 }
 
+/**
+ * Moves a folder in one rename (a crash leaves it at one place or the other, never half), both ends
+ * held to the write scope. The target must not exist: a rename never lands on a folder with files.
+ */
+export async function moveFolder(root: string, from: string, to: string): Promise<void> {
+  const source = containedPath(root, from);
+  const target = containedPath(root, to);
+  checkWriteScope(root, join(source, "x"));
+  checkWriteScope(root, join(target, "x"));
+  await mkdir(dirname(target), { recursive: true });
+  await rename(source, target);
+  durableStep(`move ${relative(root, source)} to ${relative(root, target)}`);
+}
+
+/** Removes a file or folder inside the workspace, held to the write scope. */
+export async function removePath(root: string, path: string): Promise<void> {
+  const target = containedPath(root, path);
+  checkWriteScope(root, target);
+  await rm(target, { recursive: true, force: true });
+  durableStep(`remove ${relative(root, target)}`);
+}
+
 /** Removes what dead processes left in .leanos/tmp/ (temp files, half-made thread folders). */
 export async function removeDeadTemps(root: string): Promise<string[]> {
   const dir = join(root, TMP_DIR);

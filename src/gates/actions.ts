@@ -1,7 +1,8 @@
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderTitle } from "../files/plainTemplate.js";
 import { connectorFor } from "../actions/connectors.js";
-import { idempotencyKey, needsHuman, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
+import { idempotencyKey, inputWait, missingInputs, needsHuman, prepareAction, runAction, type ActionWaits, type ExecutionEnv } from "../actions/executor.js";
+import { InputWait, stillMissing } from "../actions/inputs.js";
 import { routeOutcome } from "../actions/routing.js";
 import { fillBeforeAccepting, readPublishable, unpublishableReason } from "../actions/publishable.js";
 import { actionView } from "../actions/view.js";
@@ -24,9 +25,10 @@ import { addDays } from "../files/dates.js";
 
 // The action engine: one node runs the plan an action at a time (AI actions execute and produce
 // artifacts; each outcome routes to the next action as its template says), and one node asks a
-// person wherever an action needs one. Each step is its own checkpoint.
+// person wherever an action needs one. Each step is its own checkpoint. An AI action that lacks its
+// inputs is `blocked`: it asks a person what to do instead of closing on an empty result.
 
-const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress";
+const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress" || action.status === "blocked";
 const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));
 
 const ActionEdit = z.object({ title: OneLine, due: IsoDate, note: z.string().max(2000), outcome: z.string().optional() });
@@ -36,7 +38,8 @@ const Sends = z.array(z.string()).optional();
 /**
  * The action engine as a gate: a person approves an action whose template needs one (title, due date
  * and note may be edited), or carries it out and reports its outcome, which must be one the
- * template routes.
+ * template routes. For an action blocked on its inputs, an accept says the inputs are there now (and
+ * is refused while they are not), and a reported outcome is the person's own result.
  */
 export const actionsGate: GateDefinition = {
   nodes: (kit, node, kind) => actionNodes(kit, node, kind),
@@ -54,6 +57,15 @@ export const actionsGate: GateDefinition = {
   },
   checkTaken: async (payload, edits, context) => {
     const { outcomes, question } = payload.leanos;
+    const waiting = InputWait.safeParse(payload.leanos.locked.waits_for);
+    if (waiting.success) {
+      if (edits.outcome) return;
+      // Read now, as the person left the workspace: an accept runs the action again only with its inputs.
+      const missing = await stillMissing(context.workspaceRoot, waiting.data);
+      const report = outcomes?.length ? `; or report its outcome yourself: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})` : "";
+      if (missing) throw new UsageError(`${payload.leanos.action_id ?? "this action"} of ${context.thread} still waits: ${missing.reason}; ${missing.add}${report}`);
+      return;
+    }
     if (outcomes && outcomes.length > 1 && !edits.outcome) {
       throw new UsageError(`${question}\nreport what happened: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`);
     }
@@ -125,6 +137,13 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     return { plan: { ...plan, actions: added ? [...actions, added] : actions }, entries };
   };
 
+  /** The action lacks its inputs: it is blocked, keeps what it wrote for the person, and asks them. */
+  const block = (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, result: ActionWaits, what = "") => {
+    const blocked: PlannedAction = { ...action, status: "blocked", artifacts: [...new Set([...(action.artifacts ?? []), ...result.artifacts])] };
+    const entry: LogEntry = { at: kit.now().toISOString(), action_id: action.id, event: `${what}waits for a person: ${result.waits.reason}` };
+    return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? blocked : candidate)) }, [entry], ask);
+  };
+
   const runNode = async (state: ThreadGraphState) => {
     const plan = state.outputs[stage] as ActionsOutput;
     const action = plan.actions.find(isOpen);
@@ -135,6 +154,8 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     const review = state.action_reviews[action.id];
     const env = envFor(state);
 
+    // Blocked on its inputs and not answered yet (an answer sets it going again): the question is next.
+    if (action.status === "blocked") return new Command({ goto: ask });
     if (needsHuman(template) && !review) {
       // Prepare what the person needs before asking; the question itself is the next node.
       const artifacts = await prepareAction(env, keyed, template, plan.actions);
@@ -153,6 +174,12 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       const { plan: next, entries } = finish(state, plan, keyed, outcome, {}, "completed");
       return commit(state, next, entries, run);
     }
+    if (review?.outcome) {
+      // Asked because it lacked its inputs, the person gave the result themselves: it stands, and
+      // the action is done (checks not yet run are not run).
+      const { plan: next, entries } = finish(state, plan, keyed, review.outcome, {}, "completed");
+      return commit(state, next, entries, run);
+    }
     const checks = template.action.checks_days;
     if (checks) {
       // An action with checks runs on each check day, and completes after the last.
@@ -166,7 +193,8 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type} day ${check}` });
       const result = await runAction(env, keyed, template, plan.actions, review, check);
       kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type} day ${check}`, files: result.artifacts, attempts: 1 });
-      const checked: PlannedAction = { ...keyed, status: "in_progress", checks_done: [...(keyed.checks_done ?? []), check], artifacts: [...(keyed.artifacts ?? []), ...result.artifacts] };
+      if ("waits" in result) return block(state, plan, keyed, result, `day-${check} check `);
+      const checked: PlannedAction = { ...keyed, status: "in_progress", checks_done: [...(keyed.checks_done ?? []), check], artifacts: [...new Set([...(keyed.artifacts ?? []), ...result.artifacts])] };
       const ran: LogEntry = { at, action_id: action.id, event: `day-${check} check ran: ${result.artifacts.join(", ")}` };
       if (nextCheck(checked, checks) !== undefined) {
         return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? checked : candidate)) }, [ran], run);
@@ -177,6 +205,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type}` });
     const result = await runAction(env, keyed, template, plan.actions, review);
     kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type}`, files: result.artifacts, attempts: 1 });
+    if ("waits" in result) return block(state, plan, keyed, result);
     const sent = result.receipts.length > 0 ? `; ${result.receipts.length} send(s) via ${result.receipts[0]!.connector}${result.receipts[0]!.status === "dry-run" ? " (dry run)" : ""}` : "";
     const { plan: next, entries } = finish(state, plan, keyed, result.outcome, { artifacts: result.artifacts }, "completed");
     entries.unshift({ at, action_id: action.id, event: `ran: ${result.artifacts.length} artifact(s)${sent}` });
@@ -201,9 +230,11 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
   const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const plan = state.outputs[stage] as ActionsOutput;
     const action = plan.actions.find(isOpen);
-    if (!action || state.action_reviews[action.id]) return new Command({ goto: run });
+    // A blocked action is asked again whatever was answered before: that answer set it going, and it blocked since.
+    if (!action || (state.action_reviews[action.id] && action.status !== "blocked")) return new Command({ goto: run });
     const template = templateOf(action);
     const outcomes = Object.keys(template.action.outcomes);
+    if (action.status === "blocked") return askBlocked(state, plan, action, template, outcomes, config);
     const reportsOutcome = template.action.owner === "human";
     const sends = template.action.executor === "send" ? (action.artifacts ?? []) : undefined;
     // Read on every ask (a refused accept asks again), so the question names what is still to fill in now.
@@ -250,6 +281,68 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       at: review.at,
       action_id: action.id,
       event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : reportsOutcome ? `reported "${outcome}" by ${review.by}` : `approved by ${review.by}; cleared to run`,
+    };
+    await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
+    const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };
+    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
+  };
+
+  /**
+   * Asks about an action blocked on its inputs: what it lacks and what to add (read now, so a question
+   * asked again names what is still missing). Accept: the inputs are there, run it again. An outcome:
+   * the person's own result, which completes it. Reject: it is dropped (archived).
+   */
+  const askBlocked = async (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, template: ActionTemplate, outcomes: string[], config?: LangGraphRunnableConfig) => {
+    const env = envFor(state);
+    const missing = await missingInputs(env, action, template);
+    const reason = missing?.reason ?? "its inputs are there now";
+    const lead = `${action.id} ${action.type} "${action.title}" waits for you`;
+    const question = missing
+      ? `${lead}: ${missing.reason} — ${missing.add}; or report its outcome yourself: ${outcomes.join(" | ")}`
+      : `${lead}: it lacked its inputs, which are there now — accept to run it again; or report its outcome yourself: ${outcomes.join(" | ")}`;
+    const wait = inputWait(env, action, template, reason);
+    const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
+    const asked: GateQuestion = {
+      info: {
+        thread: state.thread,
+        kind,
+        node: ask,
+        stage,
+        question,
+        impact: state.impact ?? null,
+        action_id: action.id,
+        draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
+        outcomes,
+        ...(wait ? { locked: { waits_for: wait } } : {}),
+      },
+      editable: { title: action.title, due: action.due, note: action.note ?? "", outcome: "" },
+      allow: { edit: true, respond: false },
+      description: [
+        `### ${question}`,
+        material ? `Written so far:\n${material}` : "",
+        [
+          "Answer with one of:",
+          `- \`leanos approve ${state.thread}\` once the inputs are there: it runs again with them (refused while they are missing).`,
+          `- \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`: your own result (one of ${outcomes.join(", ")}); the action completes with it and goes on as its template routes that outcome.`,
+          `- \`leanos reject ${state.thread} --reason "..."\`: drop the action.`,
+        ].join("\n"),
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
+    };
+    const response = await askPerson(kit, actionsGate, asked, state, config);
+    if (response instanceof Command) return response;
+    const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
+    const outcome = edits.outcome || undefined;
+    const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };
+    kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: action.id });
+    const { outcome: _reported, ...fields } = edits;
+    // Any answer sets it going again: the run node archives, completes with the outcome, or runs it.
+    const updated: PlannedAction = { ...action, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")), status: "in_progress" };
+    const entry: LogEntry = {
+      at: review.at,
+      action_id: action.id,
+      event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : outcome ? `reported "${outcome}" by ${review.by}` : `inputs added, says ${review.by}; runs again`,
     };
     await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
     const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };

@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import type { Canvas } from "../canvas/canvas.js";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { editedValues, pendingItem, type GatePayload, type GateResponse, type GivenAnswer } from "./wire.js";
 
@@ -11,6 +12,8 @@ export interface AnswerContext {
   workspaceRoot: string;
   /** The output schema of a stage, refined for the workspace. */
   stageSchema: (stage: string) => ZodType;
+  /** The workspace's canvas, for a correction of the reading (the assumptions it may name). */
+  canvas: Canvas;
 }
 
 /** What one gate kind checks beyond the answer type; each throws a UsageError naming the field. */

@@ -1,7 +1,63 @@
-// The approval policy for a stage's draft, in one place: code, never read from the event or the
-// draft's prose. A stage waits for a person when its skill gates it always, or gates it on impact and
-// the drafted impact score reaches the workspace's threshold.
+import type { AutonomyMode, TrustStanding } from "./autonomy.js";
 
+// The approval policy for a stage's draft, in one place: code, never read from the event or the
+// draft's prose. A stage waits for a person when its skill gates it always; a stage gated on impact
+// (the decision) waits when its impact reaches the threshold, when a draft it builds on is under the
+// confidence floor, and, under the threshold, as the autonomy mode says.
+
+/** A stage draft's confidence, as the policy weighs it. */
+export interface StageConfidence {
+  stage: string;
+  score: number;
+  reasons: readonly string[];
+}
+
+export interface PolicyInput {
+  gates: readonly string[];
+  impact: number | null;
+  threshold: number;
+  mode: AutonomyMode;
+  /** The thread type's standing; needed in the earned mode. */
+  trust?: TrustStanding | undefined;
+  /** The confidence of each stage drafted so far that said one. */
+  confidence?: readonly StageConfidence[];
+  floor?: number;
+}
+
+/** Whether a person must answer, and every reason why (empty when the policy accepts). */
+export interface PolicyVerdict {
+  required: boolean;
+  reasons: string[];
+  /** Why it waits is the reading itself (trust not earned, or a guess), not only its stakes: the gate shows the reading. */
+  reading: boolean;
+}
+
+export function stagePolicy(input: PolicyInput): PolicyVerdict {
+  const { gates, impact, threshold } = input;
+  if (gates.includes("always")) return { required: true, reasons: ["this stage always waits for a person"], reading: false };
+  if (!gates.includes("impact")) return { required: false, reasons: [], reading: false };
+  const reasons: string[] = [];
+  let reading = false;
+  if (impact !== null && impact >= threshold) reasons.push(`impact ${impact} >= ${threshold}`);
+  const floor = input.floor ?? 0;
+  // Later stages inherit the reasons of those they build on: each is said once, with the lowest stage.
+  const guesses = (input.confidence ?? []).filter((guess) => guess.score < floor);
+  if (guesses.length > 0) {
+    const lowest = guesses.reduce((low, guess) => (guess.score < low.score ? guess : low));
+    const why = [...new Set(guesses.flatMap((guess) => guess.reasons))];
+    reasons.push(`a low-confidence reading (${lowest.stage} ${lowest.score} < ${floor}): ${why.join("; ") || "the drafter gave no reason"}`);
+    reading = true;
+  }
+  if (input.mode === "supervised") reasons.push("autonomy is supervised: every decision waits for a person");
+  if (input.mode === "earned" && !input.trust?.earned) {
+    const type = input.trust?.type ?? "this thread type";
+    reasons.push(`trust not yet earned for ${type} decisions: ${input.trust?.needs || "no answers recorded yet"}`);
+    reading = true;
+  }
+  return { required: reasons.length > 0, reasons, reading };
+}
+
+/** Whether a stage waits for a person on impact alone (LeanOS's rule, the threshold mode). */
 export function stageNeedsPerson(gates: readonly string[], impact: number | null, threshold: number): boolean {
-  return gates.includes("always") || (gates.includes("impact") && impact !== null && impact >= threshold);
+  return stagePolicy({ gates, impact, threshold, mode: "threshold" }).required;
 }

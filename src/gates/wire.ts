@@ -119,6 +119,12 @@ export function gatePayload(question: GateQuestion, refused?: string): GatePaylo
   };
 }
 
+/** What an action that lacks its inputs waits for, as its question records it. */
+function waitsFor(locked: Record<string, unknown>): string | undefined {
+  const wait = locked.waits_for as { needs?: unknown } | undefined;
+  return typeof wait?.needs === "string" ? wait.needs : undefined;
+}
+
 export function pendingItem(payload: GatePayload): PendingItem {
   const info = payload.leanos;
   const allowed: PendingItem["allowed"] = ["accept"];
@@ -138,6 +144,7 @@ export function pendingItem(payload: GatePayload): PendingItem {
     draft: info.draft,
     ...(info.diff ? { diff: info.diff } : {}),
     ...(info.outcomes ? { outcomes: info.outcomes } : {}),
+    ...(waitsFor(info.locked) ? { waits_for: waitsFor(info.locked)! } : {}),
     ...(payload.config.allow_edit ? { fields: Object.keys(payload.action_request.args) } : {}),
     ...(info.refused ? { refused: info.refused } : {}),
   };

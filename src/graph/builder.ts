@@ -9,6 +9,7 @@ import { CLAIM_NODE, FINISH_NODE, GraphKit, gateEntryName, stageNodeName, type G
 import type { GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 import { guardedNode } from "./trust.js";
+import { CORRECT_NODE, correctNode } from "./correct.js";
 
 export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent } from "./kit.js";
 
@@ -63,22 +64,30 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheck
   const add = (name: string, fn: NodeFn, ends?: string[], next?: string) =>
     builder.addNode(name, guardedNode(kit, name, fn, next), ends ? { ends: [...new Set(ends)] } : undefined);
   const waits: string[] = [];
+  const names: string[] = [];
+  const named = (name: string): string => (names.push(name), name);
   add(CLAIM_NODE, claimNode(kit), [stageNodeName(env.spec.nodes[0]!)]);
   for (const node of env.spec.nodes) {
     const first = node.gates[0];
     const next = first ? gateEntryName(node, first) : kit.after(node);
-    add(stageNodeName(node), stageNode(kit, node), undefined, next);
+    add(named(stageNodeName(node)), stageNode(kit, node), undefined, next);
     builder.addEdge(stageNodeName(node), next);
     for (const gate of node.gates) {
       for (const gateNode of GATES[gate].nodes(kit, node, gate)) {
-        add(gateNode.name, clearingRefusal(gateNode.name, gateNode.fn), gateNode.ends);
+        add(named(gateNode.name), clearingRefusal(gateNode.name, gateNode.fn), gateNode.ends);
         if (gateNode.ends.includes(END)) waits.push(gateNode.name);
       }
     }
   }
-  add(FINISH_NODE, finishNode(kit), undefined, END);
+  add(named(FINISH_NODE), finishNode(kit), undefined, END);
   builder.addEdge(FINISH_NODE, END);
-  builder.addConditionalEdges(START, (state) => (state.thread === undefined ? CLAIM_NODE : (state.timer?.node ?? END)), [CLAIM_NODE, ...waits, END]);
+  // A correction may send the thread back to any node: the stage it redrafts from, or where it was.
+  add(CORRECT_NODE, correctNode(kit), [...names, END]);
+  builder.addConditionalEdges(
+    START,
+    (state) => (state.thread === undefined ? CLAIM_NODE : state.correction ? CORRECT_NODE : (state.timer?.node ?? END)),
+    [CLAIM_NODE, CORRECT_NODE, ...waits, END],
+  );
   return builder.compile(checkpointer ? { checkpointer } : {});
 }
 

@@ -1,4 +1,6 @@
-import { stageNeedsPerson } from "../gates/policy.js";
+import { stagePolicy, type StageConfidence } from "../gates/policy.js";
+import { standingOf, type Judgement } from "../gates/autonomy.js";
+import type { DraftConfidence } from "../stages/schemas.js";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { WorkspaceStore } from "../store/store.js";
 import { join, relative } from "node:path";
@@ -9,13 +11,14 @@ import type { ActionTemplate, Review, StageContext } from "../stages/context.js"
 import type { AnswerContext } from "../gates/check.js";
 import type { GateKind } from "../gates/kind.js";
 import { schemaFor } from "../stages/validate.js";
-import { writeStageFiles, type LogEntry } from "../threads/stageFiles.js";
+import { writeStageFiles, type GateView, type LogEntry } from "../threads/stageFiles.js";
 import { threadDir } from "../threads/store.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
 import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
+import type { CorrectionRecord } from "./correct.js";
 
 export type ProgressEvent =
   | { kind: "stage-start"; thread: string; stage: string }
@@ -31,6 +34,8 @@ export interface GateAnswered {
   /** One line saying what was decided, for ops/today.md. */
   summary: string;
   action_id?: string;
+  /** A person's judgement of a decision's reading (the trust its thread type earns). */
+  judged?: { type: string; judged: "agreed" | "corrected" };
 }
 
 export interface CanvasChangeRecord {
@@ -63,8 +68,12 @@ export interface GraphEnvironment {
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
   onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
+  /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
+  onCorrected?: (thread: string, correction: CorrectionRecord) => Promise<void>;
   /** How many threads clients (not the workspace itself) started at or after `since`. */
   startedByClientsSince?: (since: Date) => Promise<number>;
+  /** Every person's judgement of a decision's reading so far, oldest first (the trust thread types earn). */
+  judgements?: () => Promise<Judgement[]>;
   /** A thread was claimed: its folder and meta.json exist. */
   onThreadStarted?: (meta: ThreadMeta) => Promise<void>;
   /** The id of the question waiting at `node` on the thread, as recorded when it was asked. */
@@ -136,6 +145,7 @@ export class GraphKit {
       skills: this.env.skills,
       approvalThreshold: this.env.workspace.config.approval_threshold,
       ...(feedback ? { feedback } : {}),
+      ...(state.pins ? { pins: state.pins } : {}),
     };
   }
 
@@ -147,7 +157,7 @@ export class GraphKit {
 
   /** What the gate rules need to check an answer on this thread. */
   answerContext(thread: string): AnswerContext {
-    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage) };
+    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage), canvas: this.env.canvas };
   }
 
   /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
@@ -157,11 +167,24 @@ export class GraphKit {
     return schemaFor(node.skill.stage.output, context);
   }
 
-  gateView(state: ThreadGraphState, node: GraphNode): { impact: number | null; threshold: number; required: boolean } {
-    const threshold = this.env.workspace.config.approval_threshold;
+  /** Whether the node's gate waits for a person, and why (the workspace's policy, gates/policy.ts). */
+  async gateView(state: ThreadGraphState, node: GraphNode): Promise<GateView> {
+    const { approval_threshold: threshold, autonomy: mode, trust: bar, confidence_floor: floor } = this.env.workspace.config;
     const impact = state.impact ?? null;
-    const required = stageNeedsPerson(node.gates, impact, threshold);
-    return { impact, threshold, required };
+    const weighsTrust = node.gates.includes("impact") && mode === "earned";
+    const trust = weighsTrust ? standingOf(state.type, (await this.env.judgements?.()) ?? [], bar) : undefined;
+    const verdict = stagePolicy({ gates: node.gates, impact, threshold, mode, trust, confidence: this.confidenceUpTo(state, node), floor });
+    return { impact, threshold, required: verdict.required, reasons: verdict.reasons, reading: verdict.reading, mode, ...(trust ? { trust } : {}) };
+  }
+
+  /** What the drafter said of its sureness for each stage up to `node`, where it said anything. */
+  confidenceUpTo(state: ThreadGraphState, node: GraphNode): StageConfidence[] {
+    const upTo = this.env.spec.nodes.indexOf(node);
+    return this.env.spec.nodes.slice(0, upTo + 1).flatMap((candidate) => {
+      const stage = candidate.skill.stage.stage;
+      const said = (state.outputs[stage] as { confidence?: DraftConfidence } | undefined)?.confidence;
+      return said ? [{ stage, score: said.score, reasons: said.reasons }] : [];
+    });
   }
 
   /** Writes a stage's files from the given state; the review shown is the stage's own unless one is given. */
@@ -180,7 +203,7 @@ export class GraphKit {
         drafted_at: this.now().toISOString(),
       },
       output: state.outputs[stage],
-      gate: this.gateView(state, node),
+      gate: await this.gateView(state, node),
       ...(review ? { review } : {}),
       log: extra.log ?? state.action_log,
       actionReviews: state.action_reviews,

@@ -28,7 +28,8 @@ export function foldUpdate(state: ThreadGraphState, update: Record<string, unkno
 }
 
 function macOf(key: string, threadId: string, next: string, state: ThreadGraphState): string {
-  const { seal: _seal, ...sealed } = state;
+  // A correction handed in is client input, checked by the node it enters at; everything else is sealed.
+  const { seal: _seal, correction: _correction, ...sealed } = state;
   return createHmac("sha256", key).update(canonicalJson([threadId, next, sealed])).digest("hex");
 }
 

@@ -2,6 +2,7 @@ import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { ReviewSchema } from "../approvals/review.js";
 import { IsoDate, RawEvent, ThreadType } from "../stages/schemas.js";
+import { CorrectionRequest, Pins } from "../gates/correction.js";
 
 const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({ ...current, ...update });
 const merge = <T>() => ({ reducer: { fn: mergeRecords<T> }, default: () => ({}) as Record<string, T> });
@@ -77,6 +78,13 @@ export const ThreadStateSchema = z.object({
   pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
   /** Why the last answer at a gate node was refused, by node; null once an answer was taken. */
   refusals: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
+  /** Values a person corrected, held over every redraft (gates/correction.ts). */
+  pins: Pins.optional(),
+  /**
+   * A correction handed in (leanos correct, an SDK run, the decision gate): the graph enters at the
+   * correction node, which checks it and clears it. Client input, so it is left out of the seal.
+   */
+  correction: CorrectionRequest.nullable().optional(),
   /** The node the graph runs next and a MAC of the whole state, set by every node (seal.ts). */
   seal: StateSealSchema.nullable().optional(),
 });

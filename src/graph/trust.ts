@@ -9,6 +9,9 @@ import { runThreadId } from "./claim.js";
 import { CLAIM_NODE, type GraphKit } from "./kit.js";
 import { foldUpdate, sealHolds, sealOf } from "./seal.js";
 import type { ThreadGraphState } from "./state.js";
+import { CORRECT_NODE } from "./correct.js";
+import { retypedName } from "../threads/retype.js";
+import { ThreadType } from "../stages/schemas.js";
 
 // The served graph's trust boundary. Anything in a thread's state can be set by a LangGraph client,
 // so every node is guarded: before it acts, it checks that its run's thread is the one the state
@@ -22,7 +25,10 @@ const THREAD_NAME = ThreadMeta.shape.thread;
 
 type NodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
 
-/** What the workspace's store says of a run's thread, looked up once per process: a claim never moves. */
+/**
+ * What the workspace's store says of a run's thread, looked up once per process and again when it
+ * seems to differ: a claim moves only when a correction changes the thread's type.
+ */
 class Claims {
   private readonly names = new Map<string, string>();
   private key: Promise<string> | undefined;
@@ -35,8 +41,8 @@ class Claims {
     return this.key;
   }
 
-  async threadOf(id: string): Promise<string | undefined> {
-    const known = this.names.get(id);
+  async threadOf(id: string, fresh = false): Promise<string | undefined> {
+    const known = fresh ? undefined : this.names.get(id);
     if (known) return known;
     const row = await this.kit.env.store.index.byId(id);
     if (row) this.names.set(id, row.thread);
@@ -52,14 +58,21 @@ const claimsFor = (kit: GraphKit): Claims => {
 };
 
 /** Where a node of `thread` may write: its own folder, the canvas, artifacts/, the temp folder and the audit log. */
-function threadWriteScope(kit: GraphKit, thread: string | undefined, node: string): WriteScope {
+function threadWriteScope(kit: GraphKit, thread: string | undefined, node: string, movingTo?: string): WriteScope {
   const { workspace } = kit.env;
   if (thread !== undefined && !THREAD_NAME.safeParse(thread).success) throw new StateRefused(`${JSON.stringify(thread)} is not a thread's name (type/slug); nothing was written`);
   const rel = (path: string): string => path.slice(workspace.root.length + 1).split("\\").join("/");
   const own = thread === undefined ? `${rel(workspace.threadsDir)}/` : `${rel(threadDir(workspace.threadsDir, thread))}/`;
   return {
     writer: `the graph's node ${node}`,
-    allowed: [own, "strategy/canvas/", "artifacts/", `${rel(join(workspace.root, TMP_DIR))}/`, rel(workspace.auditPath)],
+    allowed: [
+      own,
+      ...(movingTo ? [`${rel(threadDir(workspace.threadsDir, movingTo))}/`] : []),
+      "strategy/canvas/",
+      "artifacts/",
+      `${rel(join(workspace.root, TMP_DIR))}/`,
+      rel(workspace.auditPath),
+    ],
     forbidden: [`${rel(workspace.stateDir)}/`, ".git/"],
   };
 }
@@ -70,14 +83,17 @@ function threadWriteScope(kit: GraphKit, thread: string | undefined, node: strin
  */
 async function verify(kit: GraphKit, name: string, state: ThreadGraphState, id: string): Promise<string | undefined> {
   const claims = claimsFor(kit);
-  const claimed = await claims.threadOf(id);
+  let claimed = await claims.threadOf(id);
+  if (claimed !== undefined && state.thread !== claimed) claimed = await claims.threadOf(id, true);
   if (name === CLAIM_NODE) {
     // Only a thread nothing has run on yet is claimed; its state has no seal (the claim node makes the first).
     if (state.seal) throw new StateRefused(`${CLAIM_NODE} was reached out of order: this thread${claimed ? ` (${claimed})` : ""} was claimed already; nothing was run`);
     return undefined;
   }
   if (!claimed) throw new StateRefused(`no thread was claimed for this run (thread id ${id}); a thread starts with its event, at ${CLAIM_NODE}`);
-  if (state.thread !== claimed) {
+  // A correction cut short while it moved the thread to its new type's folder finds it there.
+  const moving = name === CORRECT_NODE && claimed === movedTo(state);
+  if (state.thread !== claimed && !moving) {
     throw new StateRefused(`the state names thread ${JSON.stringify(state.thread)}, but this run's thread is ${claimed}: state set from outside the graph is refused; nothing was written`);
   }
   const key = await claims.sealKey();
@@ -90,10 +106,17 @@ async function verify(kit: GraphKit, name: string, state: ThreadGraphState, id: 
   if (!sealHolds(key, id, state)) {
     throw new StateRefused(`the state of ${claimed} is not the one its graph left: it was changed from outside the graph (updateState or a command's update); nothing was run`);
   }
-  if (state.seal.next !== name) {
+  // A correction enters wherever the thread stands; it goes back there itself (correct.ts).
+  if (state.seal.next !== name && name !== CORRECT_NODE) {
     throw new StateRefused(`${name} was reached out of order on ${claimed}: the graph runs ${state.seal.next === END ? "nothing more" : state.seal.next} next; nothing was run`);
   }
-  return claimed;
+  return state.thread;
+}
+
+/** Where a correction of a new type moves the state's thread, if it asks for one. */
+function movedTo(state: ThreadGraphState): string | undefined {
+  const type = (state.correction?.fields as { type?: unknown } | undefined)?.type;
+  return typeof type === "string" && ThreadType.safeParse(type).success && typeof state.thread === "string" ? retypedName(state.thread, type as ThreadType) : undefined;
 }
 
 /** A node's result with the state it leaves sealed, naming the node the graph runs next. */
@@ -123,7 +146,8 @@ export function guardedNode(kit: GraphKit, name: string, fn: NodeFn, staticNext?
     try {
       await kit.env.who?.(config);
       thread = await verify(kit, name, state, id);
-      const result = await withinWriteScope(threadWriteScope(kit, thread, name), () => fn(state, config));
+      const movingTo = name === CORRECT_NODE ? movedTo(state) : undefined;
+      const result = await withinWriteScope(threadWriteScope(kit, thread, name, movingTo), () => fn(state, config));
       return await sealed(kit, result, state, id, staticNext);
     } catch (error) {
       if (!isGraphBubbleUp(error) && thread) await kit.env.onFailed?.(thread, describeFailure(error).message);

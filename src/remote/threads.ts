@@ -149,6 +149,23 @@ export class RemoteThreads {
   }
 
   /**
+   * Corrects what the drafter read of a thread: a run whose input is the correction, which the
+   * graph takes at its correction node (who made it is the server's authenticated user). A
+   * correction the graph refused leaves the thread where it was, and the refusal is reported.
+   */
+  async correct(name: string, fields: Record<string, unknown>, options: { reason?: string } = {}): Promise<ThreadResult> {
+    const thread = await this.find(name);
+    const label = thread.values.thread!;
+    const before = (thread.values.refusals ?? {})["correct_thread"];
+    const correction = { fields, via: "correct", ...(options.reason ? { reason: options.reason } : {}) };
+    await this.call("correct the thread", () => this.client.runs.wait(thread.thread_id, this.graph, { input: { correction }, config: this.config() }));
+    const result = await this.resultOf(thread.thread_id);
+    const refused = (await this.call(`read thread ${label}`, () => this.client.threads.get<Values>(thread.thread_id))).values.refusals?.["correct_thread"];
+    if (refused && refused !== before) throw new UsageError(`${refused}; nothing was changed`);
+    return result;
+  }
+
+  /**
    * Answers the question a thread waits at, naming that very interrupt: an answer meant for a
    * question answered meanwhile is not taken (and is reported as such).
    */

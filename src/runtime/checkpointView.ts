@@ -60,7 +60,7 @@ export function validatedBy(spec: GraphSpec, values: Partial<ThreadGraphState>):
 /** The first action of the plan that is not finished, for meta.json. */
 export function currentAction(spec: GraphSpec, values: Partial<ThreadGraphState>): ThreadMeta["current_action"] {
   const plan = outputsBySchema(spec, values.outputs ?? {}).actions;
-  const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress");
+  const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress" || action.status === "blocked");
   return open ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due } : null;
 }
 

@@ -34,6 +34,13 @@ import { gateAsked, progressOf, recordingEnvironment, sameQuestion } from "./rec
 import { buildIndexIfNew } from "./reindex.js";
 import { namingWith } from "./naming.js";
 import { pendingItems } from "./acrossThreads.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { checkCorrection, readingOf, type ReadingFields } from "../gates/correction.js";
+import { hasActed } from "../graph/correct.js";
+import { outputsBySchema } from "../graph/spec.js";
+import { checkRetype, retypedName } from "../threads/retype.js";
+import { THREAD_TYPES } from "../threads/store.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -216,13 +223,35 @@ export class Runtime {
     } catch (error) {
       // Said as the command line would say it: a read-only mount, not a bare "ENOENT: mkdir".
       const message = describeFailure(error).message;
+      thread = await this.nameNow(id, thread);
       await this.metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message }));
       if (error instanceof UsageError) throw error;
       // Every step done so far is kept; the person is told how to go on from there.
       const failed = error instanceof RuntimeFailure ? message : `thread ${thread} failed: ${message}`;
       throw new RuntimeFailure(`${failed}\n${thread} keeps every step done so far: leanos resume ${thread} runs it on once that is mended`, { cause: error });
     }
-    return this.settledResult(thread);
+    return this.settledResult(await this.nameNow(id, thread));
+  }
+
+  /** A thread's name now: a correction of its type moves it (retype.ts). */
+  private async nameNow(id: string, thread: string): Promise<string> {
+    const row = await this.store.index.byId(id);
+    return row && existsSync(join(this.metas.dirOf(row.thread), "meta.json")) ? row.thread : this.movedFrom(thread, id);
+  }
+
+  /**
+   * Where a thread whose folder is not at its name is: a correction of its type cut short after the
+   * folder moved and before the index followed leaves it under its new type (the correction, run
+   * again, finishes the move).
+   */
+  private async movedFrom(thread: string, id: string): Promise<string> {
+    if (existsSync(join(this.metas.dirOf(thread), "meta.json"))) return thread;
+    for (const type of THREAD_TYPES) {
+      const candidate = retypedName(thread, type);
+      if (candidate === thread || !existsSync(join(this.metas.dirOf(candidate), "meta.json"))) continue;
+      if ((await this.metas.read(candidate).catch(() => undefined))?.id === id) return candidate;
+    }
+    return thread;
   }
 
   /** meta.json made true to the checkpoint (after a run, or a crash), with the thread's approved follow-ups started. */
@@ -330,8 +359,44 @@ export class Runtime {
    * so no reader sees a state the checkpoint has left.
    */
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
-    const thread = await this.threadNamed(name);
-    return { thread, meta: await this.fresh(await this.metas.read(thread)) };
+    const named = await this.threadNamed(name);
+    const row = await this.store.index.get(named);
+    const thread = row ? await this.movedFrom(named, row.id) : named;
+    return { thread, meta: await this.fresh(await this.metas.read(thread), thread) };
+  }
+
+  /**
+   * Corrects what the drafter read of a thread (gates/correction.ts), as `leanos correct` does. The
+   * correction is checked before anything is written (a refused one changes nothing), then handed to
+   * the graph's correction node: before the thread acts it redrafts from the first corrected stage,
+   * moving the thread when its type changes; after, it is recorded and nothing is undone.
+   */
+  async correct(name: string, given: unknown, options: { by: string; reason?: string }): Promise<ThreadResult & { after_acting: boolean; fields: ReadingFields; renamed?: string }> {
+    const { thread, meta } = await this.resolve(name);
+    const id = threadIdOf(meta);
+    const check = async () => {
+      const checkpoint = await this.checkpointAt(id);
+      const values = checkpoint.snapshot.values as ThreadGraphState;
+      if (!started(checkpoint) || !values.outputs) throw new UsageError(`${thread} has nothing drafted yet to correct: leanos resume ${thread} drafts it first; nothing was changed`);
+      if (!values.seal) throw new UsageError(`${thread} was started before leanos sealed its threads' state, so it cannot be corrected; start its event again to correct it; nothing was changed`);
+      const current = await this.metas.read(thread);
+      if (current.state === "running") throw new UsageError(`${thread} is running (a crash cut it short?): leanos resume ${thread} first; nothing was changed`);
+      const fields = checkCorrection(given, this.canvas, readingOf(values.type, outputsBySchema(this.spec, values.outputs)));
+      const acted = hasActed(new GraphKit(this.environment(READER)), values);
+      if (!acted && fields.type !== undefined) await checkRetype(this.workspace.root, this.workspace.threadsDir, id, thread, fields.type);
+      return { current, fields, acted };
+    };
+    // Checked first without the lease, so a refused correction touches nothing at all (not even the
+    // lease's row); checked again under it, since another process may have moved the thread on.
+    await check();
+    const done = await this.tryLockThread(id, async () => {
+      const { current, fields, acted } = await check();
+      const correction = { fields, by: options.by, at: this.stamp(), via: "correct" as const, ...(options.reason ? { reason: options.reason } : {}) };
+      const result = await this.run(id, thread, await this.drafterFor(current), { correction });
+      return { ...result, after_acting: acted, fields, ...(result.thread !== thread ? { renamed: thread } : {}) };
+    });
+    if (done === "busy") throw new UsageError(`${thread} is busy: another process (a pass, an answer) is running it; correct it once that is done; nothing was changed`);
+    return done;
   }
 
   /** The thread a name names, from the index; a folder the index lacks (made by hand, or copied in) is found and indexed. */
@@ -361,13 +426,14 @@ export class Runtime {
    * The meta.json as the checkpoint has it: a "running" thread nobody runs is settled from its
    * checkpoint. Where nothing can be written it is read as it says.
    */
-  private async fresh(meta: ThreadMeta): Promise<ThreadMeta> {
+  private async fresh(meta: ThreadMeta, thread = meta.thread): Promise<ThreadMeta> {
     if (meta.state !== "running" || this.store.readOnly) return meta;
+    // `thread` is where its folder is, which a correction's move cut short may not yet have told meta.json.
     const repaired = await this.tryLockThread(threadIdOf(meta), async () => {
-      const current = await this.metas.read(meta.thread);
+      const current = await this.metas.read(thread);
       if (current.state !== "running") return current;
-      await this.settle(meta.thread);
-      return this.metas.read(meta.thread);
+      await this.settle(thread);
+      return this.metas.read(thread);
     });
     return repaired === "busy" ? meta : repaired;
   }

@@ -1,4 +1,8 @@
-import type { AuditEntry, AuditLog } from "../audit/log.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { AuditEntry, AuditEntryOf, AuditLog } from "../audit/log.js";
+import type { CorrectionRecord } from "../graph/correct.js";
+import { canonicalJson } from "../graph/seal.js";
 import type { Canvas } from "../canvas/canvas.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
 import type { GraphSpec } from "../graph/spec.js";
@@ -70,6 +74,16 @@ export function gateAsked(thread: string, item: PendingItem, at: string): AuditE
   };
 }
 
+/** The same correction, whenever it was stamped (a correction node run again after a kill stamps it anew). */
+function sameCorrection(recorded: ThreadMeta["corrections"][number] | undefined, correction: CorrectionRecord): boolean {
+  const { at: _a, ...given } = correction;
+  if (!recorded) return false;
+  const { at: _b, ...kept } = recorded;
+  return canonicalJson(kept) === canonicalJson(given);
+}
+
+const sameJudgement = (a: AuditEntryOf<"reading-judged">, b: AuditEntryOf<"reading-judged">): boolean => canonicalJson({ ...a, at: "" }) === canonicalJson({ ...b, at: "" });
+
 /** The graph's environment with every record it keeps wired to meta.json and the audit log. */
 export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
   const { audit, drafter, spec } = parts;
@@ -119,9 +133,38 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       });
       if (asked) await audit.append(gateAsked(thread, item, stamp()));
     },
+    judgements: async () => (await audit.readKind("reading-judged")).map((entry) => ({ type: entry.type, judged: entry.judged, at: entry.at })),
+    onCorrected: async (thread, correction) => {
+      const dir = metas.dirOf(thread);
+      const entry: AuditEntryOf<"reading-judged"> = {
+        kind: "reading-judged",
+        at: correction.at,
+        thread,
+        type: correction.read_as,
+        judged: "corrected",
+        answer: correction.via === "gate" ? "edit" : "correct",
+        by: correction.by,
+        fields: Object.keys(correction.fields),
+        ...(correction.reason ? { reason: correction.reason } : {}),
+        ...(correction.after_acting ? { after_acting: true } : {}),
+      };
+      // The node that records it runs again after a kill: what it recorded before is not recorded twice.
+      if (sameCorrection((await metas.read(thread)).corrections.at(-1), correction)) return;
+      const judged = (await audit.readKind("reading-judged")).filter((logged) => logged.thread === thread).at(-1);
+      if (!judged || !sameJudgement(judged, entry)) await audit.append(entry);
+      await metas.update(thread, (meta) => ({
+        ...meta,
+        corrections: [...meta.corrections, correction],
+        // The drafts a redraft removed (the plan that followed the old decision) are gone from its files.
+        files: meta.files.filter((file) => existsSync(join(dir, file))),
+      }));
+    },
     onGateAnswered: async (thread, answered) => {
       await metas.update(thread, (meta) => ({ ...meta, state: "running", pending: [] }));
-      await audit.append({
+      const judged: AuditEntry[] = answered.judged
+        ? [{ kind: "reading-judged", at: answered.review.at, thread, type: answered.judged.type, judged: answered.judged.judged, answer: answered.review.answer, by: answered.review.by }]
+        : [];
+      await audit.append(...judged, {
         kind: "gate-answered",
         at: answered.review.at,
         thread,

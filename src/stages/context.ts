@@ -5,6 +5,7 @@ export type { Review };
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.js";
 import type { RawEvent, StageOutputs, ThreadType } from "./schemas.js";
+import type { Pins } from "../gates/correction.js";
 
 export type { RawEvent };
 
@@ -31,4 +32,6 @@ export interface StageContext {
   approvalThreshold: number;
   /** Free-text feedback from a reviewer asking for a redraft of this stage. */
   feedback?: string;
+  /** Values a person corrected (the amounts, the assumptions' directions, the verdict): every draft keeps them. */
+  pins?: Pins;
 }

@@ -3,6 +3,7 @@ import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { StageContext } from "./context.js";
 import type { StageOutputs } from "./schemas.js";
 import { enforcePolicy, schemaFor } from "./validate.js";
+import { withPins } from "../gates/correction.js";
 
 export const MAX_REPAIRS = 2;
 
@@ -28,7 +29,8 @@ export async function draftStage(drafter: StageDrafter, context: StageContext): 
     usage.push(answer.usage ?? { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: Date.now() - started });
     const parsed = answer.problem === undefined ? schema.safeParse(answer.output) : undefined;
     if (parsed?.success) {
-      const output = enforcePolicy(schemaName, parsed.data as StageOutputs[typeof schemaName], context);
+      const pinned = withPins(schemaName, parsed.data, context.pins, context.canvas) as StageOutputs[typeof schemaName];
+      const output = enforcePolicy(schemaName, pinned, context);
       return { output, usage, attempts: attempt };
     }
     repair = { previous: answer.output, problems: answer.problem ?? describeZodIssues(parsed!.error!.issues) };

@@ -39,6 +39,18 @@ export type EventOrigin = z.infer<typeof EventOrigin>;
 export const RawEvent = z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional(), origin: EventOrigin.optional() });
 export type RawEvent = z.infer<typeof RawEvent>;
 
+/**
+ * How sure the drafter is of a stage's draft, and why not surer. Under the workspace's
+ * confidence_floor the decision waits for a person whatever the impact and the autonomy mode, and
+ * its question gives these reasons. A drafter that does not say is taken at its word (no floor).
+ */
+export const DraftConfidence = z.object({
+  score: Score,
+  /** What makes it a guess ("no amount read from the event"); empty when nothing does. */
+  reasons: z.array(z.string().min(1)),
+});
+export type DraftConfidence = z.infer<typeof DraftConfidence>;
+
 export const Fact = z.object({
   kind: z.enum(["money", "percent", "number", "date", "duration"]),
   text: z.string().min(1),
@@ -55,6 +67,7 @@ export const InputOutput = z.object({
   organizations: z.array(z.string()),
   people: z.array(z.string()),
   segment: z.string().nullable(),
+  confidence: DraftConfidence.optional(),
 });
 
 export const Direction = z.enum(["validates", "challenges", "invalidates", "new"]);
@@ -70,6 +83,7 @@ export const AssumptionTest = z.object({
 export const HypothesisOutput = z.object({
   tests: z.array(AssumptionTest).min(1),
   summary: z.string().min(1),
+  confidence: DraftConfidence.optional(),
 });
 
 export const ImpactFactor = z.object({
@@ -85,6 +99,7 @@ export const ImplicationOutput = z.object({
   risks: z.array(z.string().min(1)).min(1),
   dependencies: z.array(z.string().min(1)),
   timeline: z.string().min(1),
+  confidence: DraftConfidence.optional(),
 });
 
 export const Verdict = z.enum(["PROCEED", "DEFER", "REJECT", "INVESTIGATE"]);
@@ -94,6 +109,7 @@ export const DecisionOutput = z.object({
   alternatives: z.array(z.object({ option: z.string().min(1), reason: z.string().min(1) })).min(2),
   rationale: z.string().min(1),
   actions: z.array(z.object({ type: ActionTypeName, title: z.string().min(1) })),
+  confidence: DraftConfidence.optional(),
 });
 
 export const ActionStatus = z.enum(["pending", "in_progress", "blocked", "completed", "archived"]);
@@ -123,6 +139,7 @@ export type PlannedAction = z.infer<typeof PlannedAction>;
 export const ActionsOutput = z.object({
   actions: z.array(PlannedAction),
   summary: z.string().min(1),
+  confidence: DraftConfidence.optional(),
 });
 
 export const LearningOutput = z.object({
@@ -152,12 +169,14 @@ export const LearningOutput = z.object({
       type: ThreadType.default("business"),
     }),
   ),
+  confidence: DraftConfidence.optional(),
 });
 
 // For stages added by a workspace without TypeScript: a summary and the headed sections its skill lists.
 export const SectionsOutput = z.object({
   summary: z.string().min(1),
   sections: z.array(z.object({ heading: z.string().min(1), content: z.string().min(1) })).min(1),
+  confidence: DraftConfidence.optional(),
 });
 
 export const stageOutputSchemas = {

@@ -1,6 +1,7 @@
 import { z, type ZodType } from "zod";
 import type { StageContext } from "./context.js";
 import { idempotencyKey, needsHuman } from "../actions/executor.js";
+import { enforceConfidenceMoves } from "./confidenceMoves.js";
 import { impactFactorNames, impactScore } from "./impact.js";
 import { stageOutputSchemas, type OutputSchemaName, type StageOutputs } from "./schemas.js";
 
@@ -69,9 +70,11 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
 
 /**
  * The approval policy lives here, not in the model's hands: the impact score is recomputed as the
- * mean of the factors, and each action's owner and human_required come from its template.
+ * mean of the factors, each action's owner and human_required come from its template, and a
+ * confidence moves only as far as one event justifies (confidenceMoves.ts).
  */
 export function enforcePolicy<K extends OutputSchemaName>(name: K, output: StageOutputs[K], context: StageContext): StageOutputs[K] {
+  if (name === "hypothesis" || name === "learning") return enforceConfidenceMoves(name, output, context);
   if (name === "implication") {
     const implication = output as StageOutputs["implication"];
     return { ...implication, impact_score: impactScore(implication.factors.map((factor) => factor.score)) } as StageOutputs[K];

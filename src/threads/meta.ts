@@ -23,6 +23,8 @@ export const PendingItem = z.object({
   diff: z.string().optional(),
   /** For an action a person carries out: the outcomes to report. */
   outcomes: z.array(z.string()).optional(),
+  /** For an action that lacks its inputs: what it waits for (icp, metrics, findings); an accept runs it again once they are there. */
+  waits_for: z.string().optional(),
   /** The fields an `edit` answer may change. */
   fields: z.array(z.string()).optional(),
   /** Why the last answer given here was refused. */
@@ -98,6 +100,23 @@ export const ThreadMeta = z.object({
   origin: z.string().optional(),
   /** Its graph state is sealed (src/graph/seal.ts); threads started before states were sealed are not. */
   sealed: z.literal(true).optional(),
+  /** Corrections people made to what the drafter read (leanos correct, or an edit of the reading at the decision gate). */
+  corrections: z
+    .array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        /** The type the drafter had read. */
+        read_as: z.string(),
+        fields: z.record(z.string(), z.unknown()),
+        reason: z.string().optional(),
+        via: z.enum(["correct", "gate"]),
+        /** It came after the thread acted: recorded, and the steps taken were not undone. */
+        after_acting: z.boolean(),
+        redrafts_from: z.string().optional(),
+      }),
+    )
+    .default([]),
   /** Model calls made for this thread (none for the offline drafter). */
   usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: 0 }),
   error: z.string().optional(),

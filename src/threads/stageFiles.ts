@@ -4,6 +4,7 @@ import { stringify as toYaml } from "yaml";
 import type { Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
 import { writeMarkdown } from "./store.js";
+import type { AutonomyMode, TrustStanding } from "../gates/autonomy.js";
 
 // Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
 // the front-matter carries the structured output so programs can read the file back.
@@ -22,6 +23,12 @@ export interface GateView {
   impact: number | null;
   threshold: number;
   required: boolean;
+  /** Why the gate waits (gates/policy.ts); empty when the policy accepts. */
+  reasons: string[];
+  /** It waits on the reading itself (trust not earned, a guess): the gate shows the reading. */
+  reading: boolean;
+  mode: AutonomyMode;
+  trust?: TrustStanding;
 }
 
 export interface LogEntry {

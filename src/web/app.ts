@@ -15,6 +15,7 @@ import { pageLink } from "./paging.js";
 import { localPath } from "./redirect.js";
 import { renderPage, type PageName } from "./render.js";
 import { threadView, threadsView } from "./threads.js";
+import { correctionOfForm } from "./correction.js";
 import { todayView } from "./today.js";
 import { waitingCount } from "./waiting.js";
 
@@ -164,11 +165,29 @@ export function webApp(options: WebOptions): Hono {
     const name = decoded(c.req.path.slice("/threads/".length));
     if (!name) return c.notFound();
     try {
-      return await page(c, "thread", name, (runtime) => threadView(runtime, name));
+      return await page(c, "thread", name, (runtime) => threadView(runtime, name, guard.csrf));
     } catch (error) {
       if (error instanceof UsageError) return problem(c, 404, "No such thread", error.message);
       throw error;
     }
+  });
+
+  app.post("/threads/correct", async (c) => {
+    const form = await c.req.parseBody();
+    if (!carriesSecret(guard, form.csrf)) return problem(c, 403, "Refused", "This form is not from this inbox (its secret is missing or old): reload the page and correct again.");
+    const typed = Object.fromEntries(["type", "assumptions", "verdict", "facts", "reason"].flatMap((key) => (typeof form[key] === "string" ? [[key, form[key] as string]] : [])));
+    const thread = typeof form.thread === "string" ? form.thread : "";
+    let moved = thread;
+    try {
+      const fields = correctionOfForm(typed);
+      await withRuntime(async (runtime) => {
+        moved = (await runtime.correct(thread, fields, { by: options.by, ...(typed.reason?.trim() ? { reason: typed.reason.trim() } : {}) })).thread;
+      });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return page(c, "thread", thread, (runtime) => threadView(runtime, thread, guard.csrf, { error: error.message.replace(/^--edit: /, ""), typed }), 422);
+    }
+    return c.redirect(localPath(`/threads/${moved}`), 303);
   });
 
   app.get("/canvas", (c) => page(c, "canvas", "Canvas", async (runtime) => canvasView(runtime.canvas.assumptions, await runtime.audit.read())));

@@ -102,6 +102,8 @@ async function itemView(runtime: Runtime, item: PendingItem, key: string, page: 
     draft: item.diff ? undefined : item.draft,
     draft_html: item.draft && !item.diff ? await draftHtml(runtime.workspace.root, item.draft) : "",
     outcomes: item.outcomes ?? [],
+    // An action that lacks its inputs: an accept with no outcome runs it again with the inputs added.
+    run_again: item.waits_for !== undefined,
     can_reject: item.allowed.includes("reject"),
     can_respond: item.allowed.includes("respond"),
     editing: Boolean(mine?.field),
@@ -136,7 +138,16 @@ export async function inboxView(runtime: Runtime, csrf: string, request: InboxRe
   const views = await Promise.all(items.map((item, index) => itemView(runtime, item, String(page.start + index + 1), page.page, csrf, refusal)));
   // A refusal whose item is not shown (its thread is unknown, or no longer waits) is said at the top.
   const unplaced = refusal && !items.some((item) => sameItem(item, refusal)) ? refusal.message : undefined;
-  return { items: views, paging: pagingView("/inbox", page), shown: [...new Set(items.map((item) => item.thread))], waiting: waiting.length, ...(unplaced ? { alert: unplaced } : {}) };
+  const { trustReport } = await import("../ops/trust.js");
+  const trust = await trustReport(runtime.audit, runtime.workspace.config);
+  return {
+    items: views,
+    paging: pagingView("/inbox", page),
+    shown: [...new Set(items.map((item) => item.thread))],
+    waiting: waiting.length,
+    trust: { mode: trust.mode, types: trust.types.map((type) => ({ ...type, agreement: type.agreement === null ? "-" : `${Math.round(type.agreement * 100)}%` })) },
+    ...(unplaced ? { alert: unplaced } : {}),
+  };
 }
 
 /** The answer a form gave, as the runtime takes it; only the fields that were changed are edits. */

@@ -101,7 +101,7 @@ export async function threadsView(runtime: Runtime, requested?: string) {
 }
 
 /** One thread: the six stages in order, its actions, its files. */
-export async function threadView(runtime: Runtime, name: string) {
+export async function threadView(runtime: Runtime, name: string, csrf = "", correction: { error?: string; typed?: Record<string, string> } = {}) {
   const { meta } = await runtime.resolve(name);
   const outputs = await runtime.stageOutputs(meta.thread);
   const answers = (await runtime.audit.read()).filter((entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread);
@@ -138,6 +138,11 @@ export async function threadView(runtime: Runtime, name: string) {
     event_text: meta.event.text,
     next: nextStepOf(meta),
     error: meta.error,
+    csrf,
+    corrections: meta.corrections.map((entry) => ({
+      line: `${minute(entry.at)}, ${entry.by}${entry.via === "gate" ? " at the decision gate" : ""}: ${Object.entries(entry.fields).map(([field, value]) => `${field} ${typeof value === "string" ? value : JSON.stringify(value)}`).join("; ")}${entry.reason ? ` (${entry.reason})` : ""}${entry.after_acting ? ". It had acted already: nothing was undone." : `. Drafted again from ${entry.redrafts_from ?? "the first corrected stage"}.`}`,
+    })),
+    correction: { ...(correction.error ? { error: correction.error } : {}), typed: correction.typed ?? {} },
     stages,
     actions: planned.map((action) => ({
       id: action.id,

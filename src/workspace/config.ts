@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
+import { AutonomyMode, TrustBar } from "../gates/autonomy.js";
 
 export const WorkspaceId = z
   .string()
@@ -20,8 +21,13 @@ export type CacheTtl = z.infer<typeof CacheTtl>;
 
 export const WorkspaceConfig = z
   .object({
-    // Impact at or above this waits for a human at the decision gate.
+    // Impact at or above this waits for a human at the decision gate, in every autonomy mode.
     approval_threshold: z.number().min(0).max(1).default(0.8),
+    // Which decisions under the threshold act without a person (src/gates/autonomy.ts; README "Autonomy").
+    autonomy: AutonomyMode.default("earned"),
+    trust: TrustBar.default(TrustBar.parse({})),
+    // A stage drafted with a confidence under this makes the decision wait, whatever the mode and impact.
+    confidence_floor: z.number().min(0).max(1).default(0.5),
     provider: z.string().optional(),
     model: z.string().optional(),
     // How a model answers: a tool call (the default), or JSON matching the schema for an

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
@@ -8,11 +8,22 @@ import { UsageError } from "../errors.js";
 import { makeDir, writeFileAtomically } from "../files/atomic.js";
 import { toolPath } from "../files/toolRoot.js";
 import type { BusinessMode } from "../stages/schemas.js";
+import { ICP_DIR, ICP_FORMAT } from "../actions/icp.js";
 
 // `leanos init`: lays out a new workspace from examples/skeleton/: the canvas sections with what to
 // write in each, the assumptions file in the format leanos updates, the folders and the settings.
 
-const FOLDERS = ["events", "threads", "artifacts", "ops/metrics", "research/customer/icp", "skills"];
+const FOLDERS = ["events", "threads", "artifacts", "ops/metrics", ICP_DIR, "skills"];
+
+/**
+ * What the new workspace still lacks that an action needs, one short line each. A lead is not scored
+ * without an ICP (its action waits for a person), so an empty ICP folder is said at once.
+ */
+export function workspaceNotes(root: string): string[] {
+  const dir = join(root, ICP_DIR);
+  const icps = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith("-icp.yaml")) : [];
+  return icps.length > 0 ? [] : [`${ICP_DIR}/ is empty: add ${ICP_FORMAT}, or leads wait for you unscored.`];
+}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -59,7 +70,7 @@ function checkTarget(root: string): void {
   }
 }
 
-export async function initWorkspace(dir: string, options: { company: string; mode: BusinessMode; git: boolean }): Promise<{ root: string; files: string[] }> {
+export async function initWorkspace(dir: string, options: { company: string; mode: BusinessMode; git: boolean }): Promise<{ root: string; files: string[]; notes: string[] }> {
   const root = resolve(dir);
   const company = checkCompanyName(options.company);
   checkTarget(root);
@@ -92,5 +103,5 @@ export async function initWorkspace(dir: string, options: { company: string; mod
     const committed = added.status === 0 ? spawnSync("git", ["-C", root, ...identity, "commit", "--quiet", "-m", "leanos init: the workspace skeleton"], { encoding: "utf8" }) : added;
     if (committed.status !== 0) throw new UsageError(`git commit of the new workspace failed: ${committed.stderr.trim()}`);
   }
-  return { root, files: written };
+  return { root, files: written, notes: workspaceNotes(root) };
 }

@@ -17,7 +17,16 @@ import { cliPath, eventFile, sampleCopy } from "../helpers.js";
 
 const START = "2026-11-18T09:00:00Z";
 const EVENT = eventFile("01-elsaai-deal-closed.md");
-const THREAD = "sales/elsaai-deal-closed";
+/** The thread of the flow: the event's, and, in the correction flow, where its corrected type moves it. */
+const THREADS = ["sales/elsaai-deal-closed", "business/elsaai-deal-closed"];
+/** The correction the correction flow makes while the decision waits: a new type, so the thread moves. */
+const CORRECTION = ['{"type":"business"}', "--reason", "a partnership, not a sale"];
+
+/**
+ * The sample flow, or the same flow with a correction of the thread's type made while its decision
+ * waits (the thread's folder, meta.json, index row and checkpoint move to business/).
+ */
+export type Flow = "sample" | "correct";
 
 export interface FlowCommand {
   args: string[];
@@ -48,14 +57,20 @@ function expectOk(run: CliRun, args: string[]): CliRun {
 }
 
 interface ThreadView {
+  /** Where its folder is. */
+  name: string;
   state: string;
   next_due?: string | null;
   pending?: Array<{ node: string; action_id?: string }>;
+  corrections?: unknown[];
 }
 
 async function threadMeta(workspace: string): Promise<ThreadView | undefined> {
-  const text = await readFile(join(workspace, "threads", ...THREAD.split("/"), "meta.json"), "utf8").catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as ThreadView);
+  for (const name of THREADS) {
+    const text = await readFile(join(workspace, "threads", ...name.split("/"), "meta.json"), "utf8").catch(() => undefined);
+    if (text !== undefined) return { ...(JSON.parse(text) as Omit<ThreadView, "name">), name };
+  }
+  return undefined;
 }
 
 /**
@@ -64,15 +79,18 @@ async function threadMeta(workspace: string): Promise<ThreadView | undefined> {
  * scheduled, while it waits a look at what waits (`pending`, which records the question as seen)
  * and then its approval; none when it is done.
  */
-async function nextCommand(workspace: string, clock: { now: string }, last: FlowCommand | undefined): Promise<FlowCommand | undefined> {
+async function nextCommand(workspace: string, clock: { now: string }, last: FlowCommand | undefined, flow: Flow): Promise<FlowCommand | undefined> {
   const view = await threadMeta(workspace);
   if (!view) return { args: ["--now", clock.now, "event", "--file", EVENT], label: "event" };
   if (view.state === "scheduled" && view.next_due) {
     clock.now = `${view.next_due}T08:00:00Z`;
     return { args: ["--now", clock.now, "pass"], label: `pass ${view.next_due}` };
   }
+  if (flow === "correct" && view.state === "waiting" && view.pending?.[0]?.node === "gate_decision" && (view.corrections ?? []).length === 0) {
+    return { args: ["--now", clock.now, "correct", view.name, "--edit", ...CORRECTION], label: "correct" };
+  }
   if (view.state === "waiting" && last?.label !== "pending") return { args: ["--now", clock.now, "pending"], label: "pending" };
-  if (view.state === "waiting") return { args: ["--now", clock.now, "approve", THREAD], label: "approve" };
+  if (view.state === "waiting") return { args: ["--now", clock.now, "approve", view.name], label: "approve" };
   if (view.state === "running" || view.state === "failed") throw new Error(`the thread is ${view.state} in the middle of the flow`);
   return undefined;
 }
@@ -104,13 +122,13 @@ async function copyOf(workspace: string): Promise<string> {
 }
 
 /** Runs the flow to its end without a crash, keeping a copy of the workspace before each command. */
-export async function referenceRun(): Promise<ReferenceRun> {
+export async function referenceRun(flow: Flow = "sample"): Promise<ReferenceRun> {
   const workspace = await gitWorkspace();
   const clock = { now: START };
   const run: ReferenceRun = { before: [], commands: [], clocks: [], steps: [], end: workspace };
   for (let guard = 0; guard < 30; guard += 1) {
     const clockBefore = clock.now;
-    const command = await nextCommand(workspace, clock, run.commands.at(-1));
+    const command = await nextCommand(workspace, clock, run.commands.at(-1), flow);
     if (!command) return run;
     run.before.push(await copyOf(workspace));
     run.clocks.push(clockBefore);
@@ -160,12 +178,15 @@ export async function crashRun(reference: ReferenceRun, point: KillPoint): Promi
   const now = reference.clocks[point.command]!;
   const recovery: string[] = ["status"];
   expectOk(await leanos(workspace, ["--now", now, "status"]), ["status"]);
-  if (await threadMeta(workspace)) {
-    expectOk(await leanos(workspace, ["--now", now, "resume", THREAD]), ["resume", THREAD]);
+  const found = await threadMeta(workspace);
+  if (found) {
+    // Named as its folder is named now: a correction cut short may have moved it already.
+    expectOk(await leanos(workspace, ["--now", now, "resume", found.name]), ["resume", found.name]);
     recovery.push("resume");
   }
   const after = await threadMeta(workspace);
-  const undone = command.label === "event" ? after === undefined : command.label === "approve" ? sameQuestion(asked, after) : true;
+  const undone =
+    command.label === "event" ? after === undefined : command.label === "approve" ? sameQuestion(asked, after) : command.label === "correct" ? (after?.corrections ?? []).length === 0 : true;
   if (undone) {
     // A person gives the approval again once they have looked at what waits.
     if (command.label === "approve") {

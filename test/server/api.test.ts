@@ -248,3 +248,57 @@ describe("the CLI through --server", () => {
     expect(pass.stderr).toContain("leanos pass works on the workspace itself");
   }, 30_000);
 });
+
+describe("corrections through the server", () => {
+  type Values = RunValues & { type?: string; refusals?: Record<string, string | null> };
+  const metaOf = async (thread: string) =>
+    JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as { thread: string; corrections: Array<Record<string, unknown>> };
+
+  it("takes a run whose input is a correction: a new type moves the thread and asks again, recorded as the token's user's", async () => {
+    const { id, values } = await newThread(GATED_EVENT);
+    const from = asked(values).leanos.thread;
+    expect(asked(values).leanos.node).toBe("gate_decision");
+    const corrected = (await run(id, { input: { correction: { fields: { type: "business" }, by: "forged", reason: "a marketplace partnership" } } })) as Values;
+    const moved = `business/${from.split("/")[1]}`;
+    expect(asked(corrected).leanos).toMatchObject({ node: "gate_decision", thread: moved });
+    const state = (await client.threads.getState(id)).values as Values;
+    expect(state).toMatchObject({ thread: moved, type: "business" });
+    const meta = await metaOf(moved);
+    expect(meta.thread).toBe(moved);
+    expect(meta.corrections).toEqual([expect.objectContaining({ by: "inbox-user", read_as: "sales", fields: { type: "business" }, reason: "a marketplace partnership", redrafts_from: "input" })]);
+
+    // One it cannot take is said in the run's state, and the thread waits where it was.
+    const refused = (await run(id, { input: { correction: { fields: { assumptions: [{ id: "A99", direction: "challenges" }] } } } })) as Values;
+    expect(asked(refused).leanos.node).toBe("gate_decision");
+    expect(((await client.threads.getState(id)).values as Values).refusals?.["correct_thread"]).toContain("A99 is not in strategy/canvas/10-assumptions.md");
+    expect((await metaOf(moved)).corrections).toHaveLength(1);
+  }, 60_000);
+
+  it("takes an Agent Inbox edit of the reading at the decision gate as a correction: the stages after it are drafted again", async () => {
+    const { id, values } = await newThread(GATED_EVENT);
+    const payload = asked(values);
+    // Agent Inbox sends every field back, as text; only the assumptions changed.
+    const args = Object.fromEntries(Object.entries(payload.action_request.args).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    const edited = { ...args, assumptions: JSON.stringify([{ id: "A2", direction: "challenges" }]) };
+    const after = (await run(id, { command: { resume: [{ type: "edit", args: { action: payload.action_request.action, args: edited } }] } })) as Values;
+    const again = asked(after);
+    expect(again.leanos.node).toBe("gate_decision");
+    expect(again.action_request.args.assumptions).toEqual([{ id: "A2", direction: "challenges" }]);
+    const thread = again.leanos.thread;
+    const hypothesis = matter(await readFile(join(workspace, "threads", ...thread.split("/"), "2-hypothesis.md"), "utf8")).data as { output: { tests: Array<{ assumption_id: string; direction: string }> } };
+    expect(hypothesis.output.tests.map((test) => `${test.assumption_id} ${test.direction}`)).toEqual(["A2 challenges"]);
+    expect((await metaOf(thread)).corrections).toEqual([expect.objectContaining({ by: "inbox-user", via: "gate", fields: { assumptions: [{ id: "A2", direction: "challenges" }] } })]);
+  }, 60_000);
+
+  it("corrects from the CLI through --server, and refuses there what the graph refuses", async () => {
+    const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
+    const { values } = await newThread(GATED_EVENT);
+    const thread = asked(values).leanos.thread;
+    const wrong = await cli(["correct", thread, "--edit", '{"verdict":"MAYBE"}']);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain("verdict");
+    const done = await cli(["correct", thread, "--edit", '{"verdict":"DEFER"}', "--reason", "after the board meeting"]);
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect((await metaOf(thread)).corrections).toEqual([expect.objectContaining({ by: "bella", fields: { verdict: "DEFER" }, redrafts_from: "decision" })]);
+  }, 60_000);
+});

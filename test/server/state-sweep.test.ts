@@ -98,6 +98,12 @@ function hostile(field: string): unknown[] {
       return [{ gate_decision: null }];
     case "seal":
       return [null, { next: "apply_learning_canvas", mac: "00" }];
+    case "pins":
+      return [{ verdict: "PROCEED", facts: [{ kind: "money", text: "EUR 9M", value: 9_000_000 }] }];
+    case "correction":
+      // A correction is a client's to give (it enters at the correction node); one that names no
+      // reading's value is refused there, and the thread goes back to the question it waited at.
+      return [{ fields: { type: "../../.leanos" }, via: "correct" }, { fields: { verdict: "PROCEED" }, by: "anyone", via: "gate" }];
     default:
       throw new Error(`no hostile values for the state field ${field}: add them here`);
   }

@@ -121,7 +121,7 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     await expect.poll(chart).toBeDefined();
     const drawn = (await chart())!;
     expect(drawn.values.at(-2)).toBe(60);
-    expect(drawn.values.at(-1)).toBe(95);
+    expect(drawn.values.at(-1)).toBe(75);
     expect(drawn.labels.at(-1)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await page.locator("#A4 .steps li").last().textContent()).toContain(THREAD);
     await page.screenshot({ path: join(artifacts, "canvas.png"), fullPage: true });

@@ -110,7 +110,7 @@ describe("leanos serve: a thread's page", () => {
     expect(decided.statement.endsWith(statement)).toBe(true);
     expect(statement).not.toMatch(/^PROCEED/);
 
-    expect(textOf(stageOf(html, "implication"))).toMatch(/Impact 0\.85 \(VENTURE\): [a-z ]+ [\d.]+, [a-z ]+ [\d.]+, [a-z ]+ [\d.]+/);
+    expect(textOf(stageOf(html, "implication"))).toMatch(/Impact 0\.87 \(VENTURE\): [a-z ]+ [\d.]+, [a-z ]+ [\d.]+, [a-z ]+ [\d.]+/);
   });
 
   it("counts the plan as it is now: the actions the engine added after each outcome, and those that wait for a person", async () => {

@@ -71,7 +71,7 @@ describe("leanos serve: pages", () => {
     const list = await (await fetch(new URL("/threads", server.url))).text();
     expect(list).toMatch(new RegExp(`<tr class="state-waiting">\\s*<td><a href="/threads/${thread}">`));
     // It waits at the decision, whose SLA in graphs/causal-flow.yaml is 7 days.
-    expect(list).toMatch(/<td>waiting<\/td><td>decision<\/td><td>0\.85<\/td><td>[\d-]+ [\d:]+<\/td><td>\d+ of 7 day\(s\)<\/td>/);
+    expect(list).toMatch(/<td>waiting<\/td><td>decision<\/td><td>0\.87<\/td><td>[\d-]+ [\d:]+<\/td><td>\d+ of 7 day\(s\)<\/td>/);
     const one = await (await fetch(new URL(`/threads/${thread}`, server.url))).text();
     const stages = [...one.matchAll(/<li class="stage (\w+)">\s*<h2>(\d)\. (\w+)/g)].map((match) => `${match[2]}. ${match[3]}: ${match[1]}`);
     expect(stages).toEqual(["1. input: done", "2. hypothesis: done", "3. implication: done", "4. decision: waiting", "5. actions: ahead", "6. learning: ahead"]);

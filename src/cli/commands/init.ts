@@ -13,6 +13,9 @@ export function initCommand(): Command {
       const { initWorkspace } = await import("../../workspace/init.js");
       const result = await initWorkspace(dir, { company: options.company, mode: options.mode, git: Boolean(options.git) });
       if (jsonWanted(command)) printJson(result);
-      else out(`Workspace laid out in ${result.root} (${result.files.length} files). Next: fill in strategy/canvas/, then leanos --workspace ${result.root} event "..."`);
+      else {
+        out(`Workspace laid out in ${result.root} (${result.files.length} files). Next: fill in strategy/canvas/, then leanos --workspace ${result.root} event "..."`);
+        for (const note of result.notes) out(note);
+      }
     });
 }

@@ -3,6 +3,7 @@ import type { RawEvent, StageContext } from "../../stages/context.js";
 import type {
   ActionsOutput,
   DecisionOutput,
+  DraftConfidence,
   HypothesisOutput,
   ImplicationOutput,
   InputOutput,
@@ -12,13 +13,15 @@ import type {
 } from "../../stages/schemas.js";
 import { companyName } from "../prompt.js";
 import type { Classification, DraftRequest, StageDrafter } from "../provider.js";
+import { hypothesisConfidence, inherited, inputConfidence } from "./confidence.js";
 import { extractFacts, extractNames } from "./extract.js";
 import { draftHypothesis } from "./hypothesis.js";
 import { draftLearning } from "./learning.js";
 import { draftFactors } from "./implication.js";
+import { workspaceCurrency } from "./money.js";
 import { eventTitle, readReport, type Reading } from "./reading.js";
 import { matchSegment, termsOf } from "./relevance.js";
-import { detectKind, namesDealValue, threadTypeOf, type EventKind } from "./rules.js";
+import { detectKind, namesDealValue, offlineRules, threadTypeOf, type EventKind } from "./rules.js";
 import { addDays } from "../../files/dates.js";
 import { possessive, renderTitle } from "../../files/plainTemplate.js";
 
@@ -47,12 +50,52 @@ function eventView(context: StageContext, input: InputOutput | undefined): Recor
  * assumption (a disproof outweighs a support elsewhere), or its `when_challenged` plan when the tests
  * went against the canvas and supported none of it.
  */
-function planFor(kind: EventKind, hypothesis: HypothesisOutput | undefined): Pick<EventKind, "verdict" | "statement" | "actions"> {
+function planFor(kind: EventKind, hypothesis: HypothesisOutput | undefined, corrected = false): Pick<EventKind, "verdict" | "statement" | "actions"> {
   const directions = new Set(hypothesis?.tests.map((test) => test.direction) ?? []);
+  const against = (directions.has("challenges") || directions.has("invalidates")) && !directions.has("validates");
   if (kind.when_invalidated && directions.has("invalidates")) return kind.when_invalidated;
-  if (kind.when_challenged && (directions.has("challenges") || directions.has("invalidates")) && !directions.has("validates")) return kind.when_challenged;
+  if (kind.when_challenged && against) return kind.when_challenged;
+  // A person said the event goes against the canvas: a plan for good news does not follow from that.
+  if (corrected && against && kind.verdict === "PROCEED") return offlineRules().when_corrected_against;
   return kind;
 }
+
+// The stages in the order they build on one another: a stage's confidence is inherited from those before it.
+const CHAIN = ["input", "hypothesis", "implication", "decision", "actions", "learning"] as const;
+type Chained = (typeof CHAIN)[number];
+
+/** How sure the rules are of the input stage's reading of this thread's event (confidence.ts). */
+function readingConfidence(context: StageContext): DraftConfidence {
+  const { reading, kind } = understood(context);
+  return inputConfidence(context.event, reading, kind, workspaceCurrency(context.canvas));
+}
+
+/** How sure the rules are of the assumptions these tests were drafted on. */
+function testsConfidence(context: StageContext, tests: HypothesisOutput["tests"]): DraftConfidence {
+  return hypothesisConfidence(context.canvas.assumptions, understood(context).reading, tests);
+}
+
+/**
+ * The confidence of a stage that builds on the earlier ones: the least of theirs, with all their
+ * reasons (confidence.ts inherited). Each earlier stage's is the one its draft carries; an input or
+ * hypothesis drafted without one (by another drafter, or absent from a workspace's graph) is judged
+ * again by the rules, as its doubts are the event's, whoever drafted it.
+ */
+function builtOn(context: StageContext, stages: readonly Chained[]): { confidence?: DraftConfidence } {
+  const outputs = context.outputs;
+  const confidences = stages.map((stage) => {
+    const said = outputs[stage]?.confidence;
+    if (said) return said;
+    if (stage === "input") return readingConfidence(context);
+    if (stage === "hypothesis" && outputs.hypothesis) return testsConfidence(context, outputs.hypothesis.tests);
+    return undefined;
+  });
+  const confidence = inherited(confidences);
+  return confidence ? { confidence } : {};
+}
+
+/** The stages before `stage` in the chain. */
+const before = (stage: Chained): Chained[] => CHAIN.slice(0, CHAIN.indexOf(stage));
 
 export class OfflineDrafter implements StageDrafter {
   readonly provider = "offline";
@@ -94,6 +137,7 @@ export class OfflineDrafter implements StageDrafter {
       organizations: names.organizations,
       people: names.people,
       segment: matchSegment(context.workspaceRoot, reading.text)?.segment ?? null,
+      confidence: readingConfidence(context),
     };
   }
 
@@ -107,7 +151,7 @@ export class OfflineDrafter implements StageDrafter {
           : `${test.direction} ${test.assumption_id} (${test.title}): ${test.previous_confidence}% -> ${test.proposed_confidence}%.`,
       )
       .join(" ");
-    return { tests, summary: this.withFeedback(summary, context) };
+    return { tests, summary: this.withFeedback(summary, context), confidence: testsConfidence(context, tests) };
   }
 
   private implication(context: StageContext): ImplicationOutput {
@@ -126,7 +170,7 @@ export class OfflineDrafter implements StageDrafter {
         quantified.push({ metric: `${test.assumption_id} confidence`, value: `${test.previous_confidence}% -> ${test.proposed_confidence}%`, basis: "hypothesis stage" });
       }
     }
-    const plan = planFor(kind, hypothesis);
+    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined);
     const templates = plan.actions.map((action) => context.actionTemplates.get(action.type)).filter((template) => template !== undefined);
     const days = templates.reduce((sum, template) => sum + template.action.duration_days, 0);
     const ids = (hypothesis?.tests ?? []).map((test) => test.assumption_id).join(", ") || "the canvas";
@@ -148,6 +192,7 @@ export class OfflineDrafter implements StageDrafter {
       risks,
       dependencies,
       timeline: templates.length > 0 ? `about ${days} days for ${templates.map((template) => template.action.type).join(" -> ")}` : "no follow-up work planned",
+      ...builtOn(context, before("implication")),
     };
   }
 
@@ -156,11 +201,12 @@ export class OfflineDrafter implements StageDrafter {
     const hypothesis = context.outputs.hypothesis;
     const impact = context.outputs.implication?.impact_score;
     const view = eventView(context, context.outputs.input);
-    const plan = planFor(kind, hypothesis);
+    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined);
     let verdict = plan.verdict;
     let statement = renderTitle(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
-    const asked = /\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined;
+    // So is a verdict a person set by correcting the reading.
+    const asked = context.pins?.verdict ?? (/\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined);
     if (asked && asked !== verdict) {
       verdict = asked;
       statement = `${asked}: ${statement.replace(/^[A-Z]+:\s*/, "")} (changed on review)`;
@@ -185,6 +231,7 @@ export class OfflineDrafter implements StageDrafter {
       alternatives: kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) })),
       rationale: this.withFeedback(rationale, context),
       actions,
+      ...builtOn(context, before("decision")),
     };
   }
 
@@ -212,11 +259,11 @@ export class OfflineDrafter implements StageDrafter {
       : actions.length === 0
         ? `The decision (${decision?.verdict ?? "none"}) plans no actions.`
         : `${actions.length} action(s) planned; ${waiting} need a human before they run.`;
-    return { actions, summary };
+    return { actions, summary, ...builtOn(context, before("actions")) };
   }
 
   private learning(context: StageContext): LearningOutput {
-    return draftLearning(context, understood(context).kind);
+    return { ...draftLearning(context, understood(context).kind), ...builtOn(context, before("learning")) };
   }
 
   private sections(context: StageContext): SectionsOutput {
@@ -235,7 +282,9 @@ export class OfflineDrafter implements StageDrafter {
             : `The event says nothing on ${heading.toLowerCase()}.`;
       return { heading, content };
     });
-    return { summary: this.withFeedback(context.outputs.input?.summary ?? eventTitle(reading, context.event.text), context), sections: filled };
+    // A workspace's own stage builds on whichever stages ran before it.
+    const earlier = CHAIN.filter((stage) => stage === "input" || context.outputs[stage] !== undefined);
+    return { summary: this.withFeedback(context.outputs.input?.summary ?? eventTitle(reading, context.event.text), context), sections: filled, ...builtOn(context, earlier) };
   }
 
   private withFeedback(text: string, context: StageContext): string {

@@ -1,4 +1,5 @@
 import type { StageContext } from "../../stages/context.js";
+import { boundMove, mostPoints, MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
 import type { HypothesisOutput } from "../../stages/schemas.js";
 import { barOf, judgeBar, measuredAgainst } from "./bars.js";
 import { extractFacts } from "./extract.js";
@@ -22,18 +23,19 @@ const EVIDENCE_SENTENCES = 3;
 // event is ranked at all, so it still has evidence sentences.
 const BEARS_ON_WEIGHT = 0.5;
 
-// How far one event moves a belief, in confidence points: every relevant event counts for 10; one
-// that reports an outcome (a deal won, a figure measured) for 15 more than a signal of intent; each
-// figure in the evidence 5 more, up to 10 (two figures make a measurement; more repeat it).
-const BASE_SHIFT = 10;
-const OUTCOME_SHIFT = 15;
+// How far one event moves a belief, in confidence points, within the most one event may move it
+// (MOST_POINTS_PER_EVENT, 15: see stages/confidenceMoves.ts): every relevant event counts for 5; one
+// that reports an outcome (a deal won, a figure measured) for 5 more than a signal of intent; a figure
+// in the evidence 5 more (one figure measures; more repeat it). So only a measured outcome moves a
+// belief the full 15 points.
+const BASE_SHIFT = 5;
+const OUTCOME_SHIFT = 5;
 const FIGURE_SHIFT = 5;
-const MOST_FIGURE_SHIFT = 10;
+const MOST_FIGURE_SHIFT = MOST_POINTS_PER_EVENT - BASE_SHIFT - OUTCOME_SHIFT;
 // A setback moves a belief 60% as far as a success: one lost deal or missed figure more often has a
 // cause outside the belief (price, timing, one buyer) than one success has luck. An invalidated belief
-// falls to 20% at most: disproved, but kept in view in case the cause was elsewhere.
+// falls by the whole of one event's bound: disproved here, but one event short of settled.
 const SETBACK_WEIGHT = 0.6;
-const INVALIDATED_CEILING = 20;
 
 /** The sentences that support an assumption: those sharing most of its words, in the event's order. */
 export function supportingSentences(reading: Reading, assumptionText: string): string[] {
@@ -82,13 +84,17 @@ export function draftHypothesis(context: StageContext, reading: Reading, kind: E
     const figures = extractFacts(evidenceText, reference).length;
     const shift = BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
     const previous = assumption.confidence;
-    // One event never makes a belief certain (95) or impossible (5).
-    const proposed =
+    // One event never makes a belief certain (95) or impossible (5), and a second-hand report moves it
+    // less (the same bound the stage's policy enforces, so the draft needs no correcting).
+    const proposed = boundMove(
+      previous,
       direction === "validates"
         ? Math.min(95, previous + shift)
         : direction === "challenges"
           ? Math.max(5, previous - Math.round(shift * SETBACK_WEIGHT))
-          : Math.min(previous, INVALIDATED_CEILING);
+          : Math.max(5, previous - MOST_POINTS_PER_EVENT),
+      mostPoints(evidenceText),
+    );
     return [{ assumption_id: assumption.id, title: assumption.title, direction, previous_confidence: previous, proposed_confidence: proposed, evidence: evidenceText }];
   });
   if (tests.length === 0) {

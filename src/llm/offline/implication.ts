@@ -1,3 +1,4 @@
+import { MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
 import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
 import type { Fact, HypothesisOutput, ImplicationOutput } from "../../stages/schemas.js";
@@ -23,9 +24,9 @@ const NOISE_SHARE = 0.001;
 const DECADES_TO_FULL = 2;
 // A company whose metrics state no ARR, MRR or revenue (in its currency) is weighed as one of 1M ARR.
 const UNKNOWN_ARR = 1_000_000;
-// A shift of 40 points carries the whole weight that moving a belief can give: it is a little over
-// the most one event makes (10 + 15 + 10, see hypothesis.ts), so a full move counts nearly in full.
-const FULL_SHIFT = 40;
+// A move of the most one event may make (stages/confidenceMoves.ts) carries the whole weight that
+// moving a belief can give.
+const FULL_SHIFT = MOST_POINTS_PER_EVENT;
 
 /** The company's yearly recurring revenue in its currency `home`, from 13-metrics.md: ARR, or MRR x 12, or revenue. */
 export function companyArr(context: Pick<StageContext, "canvas">, home: string): number {

@@ -1,6 +1,7 @@
 import type { StageContext } from "../../stages/context.js";
 import type { LearningOutput } from "../../stages/schemas.js";
 import { readMetric } from "../../canvas/metrics.js";
+import { measuredMetric, MOST_POINTS_PER_EVENT, statusBacking } from "../../stages/confidenceMoves.js";
 import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
 import { eventTitle, readReport } from "./reading.js";
 import { clamp, round2 } from "./implication.js";
@@ -11,9 +12,9 @@ import type { EventKind } from "./rules.js";
 
 // A belief at 80% or more is validated: the canvas's own line between "we think" and "we know".
 const VALIDATED_AT = 80;
-// A chain that ended against what the event suggested (a won-looking deal then lost) takes 15 points
-// off: the event's own setback weight (hypothesis.ts) for an outcome, not a signal.
-const CHAIN_REVERSAL = 15;
+// A chain that ended against what the event suggested (a won-looking deal then lost) takes the most
+// one event may move a belief (stages/confidenceMoves.ts): an outcome, not a signal.
+const CHAIN_REVERSAL = MOST_POINTS_PER_EVENT;
 // Rethinking a belief that failed comes before telling a story that worked: the risk compounds while
 // the plan still depends on it, so it is proposed a tenth above the thread's impact.
 const RETHINK_URGENCY = 0.1;
@@ -22,10 +23,18 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   const hypothesis = context.outputs.hypothesis;
   const actions = context.outputs.actions?.actions ?? [];
   const facts = context.outputs.input?.facts ?? [];
-  const metrics = facts
-    .filter((fact) => fact.kind !== "date")
-    .slice(0, 8)
-    .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source }));
+  const home = workspaceCurrency(context.canvas);
+  // First the figures that measure a tested belief's own bar, named by what they measure ("Sales
+  // cycle: 46 days"): a status moves only on one of these (stages/confidenceMoves.ts).
+  const measured = (hypothesis?.tests ?? []).flatMap((test) => {
+    const assumption = context.canvas.assumptions.find((candidate) => candidate.id === test.assumption_id);
+    const metric = assumption && measuredMetric(assumption, test.evidence.split(/(?<=[.!?])\s+/), home);
+    return metric ? [{ ...metric, source: context.event.source }] : [];
+  });
+  const metrics = [
+    ...measured.filter((metric, index) => measured.findIndex((other) => other.name === metric.name && other.value === metric.value) === index),
+    ...facts.filter((fact) => fact.kind !== "date" && !measured.some((metric) => metric.value === fact.text)).map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source })),
+  ].slice(0, 8);
   // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
   // (A disqualified lead says nothing about the beliefs the thread tested.)
   const closing = actions.map((action) => action.closing).find((state) => state === "closed-won" || state === "closed-lost");
@@ -64,15 +73,19 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     if (validation.confidence_after !== assumption.confidence) {
       canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
     }
-    // A challenge never lifts an invalidated belief back to "challenged".
+    // A challenge never lifts an invalidated belief back to "challenged". A belief is validated or
+    // invalidated only on a measured result against its bar; a failure without one challenges it.
+    const backed = (verdict: "VALIDATED" | "INVALIDATED"): boolean => statusBacking(assumption, verdict, metrics, home).backed;
     const status =
-      validation.result === "failure" || (validation.result === "partial" && assumption.status === "INVALIDATED")
+      validation.result === "partial" && assumption.status === "INVALIDATED"
         ? "INVALIDATED"
-        : validation.result === "partial"
-          ? "CHALLENGED"
-          : validation.confidence_after >= VALIDATED_AT
-            ? "VALIDATED"
-            : assumption.status;
+        : validation.result === "failure"
+          ? backed("INVALIDATED") ? "INVALIDATED" : assumption.status === "INVALIDATED" ? "INVALIDATED" : "CHALLENGED"
+          : validation.result === "partial"
+            ? "CHALLENGED"
+            : validation.confidence_after >= VALIDATED_AT && backed("VALIDATED")
+              ? "VALIDATED"
+              : assumption.status;
     if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
   }
   const impact = context.outputs.implication?.impact_score ?? 0.5;
@@ -104,7 +117,6 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   const metricUpdates: LearningOutput["metric_updates"] = [];
   // A won deal's ARR is added to the company's when both are in the same currency; a sum in another
   // currency is left for a person (nothing is converted, see money.ts).
-  const home = workspaceCurrency(context.canvas);
   const arrFact = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
   const arr = arrFact ? amountsIn(arrFact.text, home)[0] : undefined;
   const currentArr = readMetric(context.canvas.sections.get("13-metrics")?.text ?? "", "ARR");

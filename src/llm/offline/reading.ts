@@ -89,8 +89,36 @@ function isOrder(sentence: string): boolean {
 
 const EMAIL_HEADER = /^(from|to|cc|bcc|date|sent|reply-to|subject):\s/i;
 
-// A sentence is judged once: events quote one another (a reply, a forward, a redraft with feedback).
-const isReport = remembered(4096, (sentence) => isEnglish(sentence) && !isOrder(sentence));
+// A sentence is judged once: events quote one another (a reply, a forward, a redraft with feedback),
+// and the confidence of a draft asks its language again (unreadLanguage).
+const inEnglish = remembered(4096, isEnglish);
+const isReport = remembered(4096, (sentence) => inEnglish(sentence) && !isOrder(sentence));
+
+/** What an event says in a language the rules do not read: its share of the prose's letters, and that prose. */
+export interface UnreadLanguage {
+  share: number;
+  text: string;
+}
+
+/**
+ * How much of an event's visible prose is left unread for its language (the confidence of a draft
+ * reads it: rules that read a tenth of an event are guessing). An English order is no report and
+ * counts on neither side; a sentence in another language counts as unread whatever it says.
+ */
+export const unreadLanguage = remembered(16, (text: string): UnreadLanguage => {
+  const visible = withoutHiddenBlocks(text).replace(/^[ \t]*>+[ \t]?/gm, "");
+  let read = 0;
+  let unread = 0;
+  const foreign: string[] = [];
+  for (const sentence of sentences(visible)) {
+    const letters = (sentence.match(/\p{L}/gu) ?? []).length;
+    if (!inEnglish(sentence)) {
+      unread += letters;
+      foreign.push(sentence);
+    } else if (isReport(sentence)) read += letters;
+  }
+  return { share: read + unread === 0 ? 0 : unread / (read + unread), text: foreign.join("\n") };
+});
 
 /** The sentences of an event the rules read (see the note at the top); every stage asks again, so the last few are kept. */
 export const readReport = remembered(16, (text: string): Reading => {

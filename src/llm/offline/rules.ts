@@ -48,6 +48,8 @@ const OfflineRules = z.object({
   lower_is_better_cues: z.array(z.string()),
   cost_cues: z.array(z.string()),
   need_cues: z.array(z.string()),
+  /** The plan when a person corrected the reading to go against the canvas and the kind has no plan for that. */
+  when_corrected_against: Plan,
 });
 export type OfflineRules = z.infer<typeof OfflineRules>;
 
@@ -71,9 +73,14 @@ const cuePattern = (cue: string): RegExp => {
   return pattern;
 };
 
+/** The words the cues match in a text, cue by cue, leaving out matches the words just before them deny. */
+export function cueMatches(text: string, cues: readonly string[]): string[] {
+  return cues.flatMap((cue) => [...text.matchAll(cuePattern(cue))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).map((match) => match[0]));
+}
+
 /** How often the cues match in a text, leaving out matches the words just before them deny. */
 export function countCues(text: string, cues: readonly string[]): number {
-  return cues.reduce((count, cue) => count + [...text.matchAll(cuePattern(cue))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).length, 0);
+  return cueMatches(text, cues).length;
 }
 
 /**
@@ -87,16 +94,20 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
     const chosen = fits.find((kind) => kind.origins.some((entry) => entry.kind === origin.kind && (entry.type === undefined || entry.type === type))) ?? fits[0];
     if (chosen) return chosen;
   }
-  let best = rules.kinds[rules.kinds.length - 1]!;
-  let bestScore = 0;
-  for (const kind of rules.kinds) {
-    const score = kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues));
-    if (score > bestScore) {
-      best = kind;
-      bestScore = score;
-    }
-  }
-  return reversed(best, reading);
+  // The highest score wins; on a tie the first listed (the sort is stable); with no cue, the last kind.
+  const [best] = kindScores(reading);
+  return reversed(best && best.score > 0 ? best.kind : rules.kinds[rules.kinds.length - 1]!, reading);
+}
+
+/**
+ * Every kind's cue score for an event (each match times the kind's weight, matches in the first
+ * line twice), highest first, ties in the YAML's order. The confidence of a draft reads the runner-up
+ * too (confidence.ts): a close second is a second reading of the event.
+ */
+export function kindScores(reading: Reading): Array<{ kind: EventKind; score: number }> {
+  return offlineRules()
+    .kinds.map((kind) => ({ kind, score: kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues)) }))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** The sentence that reports the kind's move: the first line when it does, else the first that does. */
@@ -110,7 +121,7 @@ const reportingSentence = (kind: EventKind, reading: Reading): string | undefine
  * ("increased", "up 9%") outnumbered the cost-rise cues, and "prices" is no lower-is-better metric
  * (a company's own prices rising is good news), so nothing turned it.
  */
-function reversed(kind: EventKind, reading: Reading): EventKind {
+export function reversed(kind: EventKind, reading: Reading): EventKind {
   if (!kind.when_paid && !kind.reverses_to) return kind;
   const rules = offlineRules();
   const reporting = reportingSentence(kind, reading);

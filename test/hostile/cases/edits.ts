@@ -40,7 +40,7 @@ export const cases: HostileCase[] = [
   refusedEdit("canvas", '{"A4.confidence":"eighty-five"}', ["A4.confidence", "whole number"]),
   refusedEdit("canvas", '{"A4.confidence":140}', ["A4.confidence", "whole number"]),
   refusedEdit("canvas", '{"A4.confidence":85.5}', ["A4.confidence", "whole number"]),
-  refusedEdit("canvas", '{"A4.status":"PROVEN"}', ["A4.status", "status must be one of"]),
+  refusedEdit("canvas", '{"A5.status":"PROVEN"}', ["A5.status", "status must be one of"]),
   refusedEdit("canvas", '{"A99.confidence":50}', ['"A99.confidence" is not part of this canvas update']),
   refusedEdit("canvas", '{"__proto__":{"A4.confidence":1}}', ['"__proto__" is not part of this canvas update']),
   {

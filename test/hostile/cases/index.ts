@@ -1,5 +1,6 @@
 import type { HostileCase } from "../harness.js";
 import { cases as configuration } from "./configuration.js";
+import { cases as corrections } from "./corrections.js";
 import { cases as edits } from "./edits.js";
 import { cases as environment } from "./environment.js";
 import { cases as events } from "./events.js";
@@ -18,6 +19,7 @@ export const categories = {
   paths,
   names,
   edits,
+  corrections,
   readers,
 } satisfies Record<string, HostileCase[]>;
 

@@ -27,8 +27,8 @@ const readers: Array<{ name: string; base: HostileCase["base"]; args: string[]; 
   // The prepared workspaces were last looked at with pending: what was shown is on record already, so nothing is written, and nothing said.
   { name: "status THREAD", base: "waiting", args: ["status", "elsaai"], check: prints("Waiting for a human:", "Approve the decision"), writes: "shown" },
   { name: "pending", base: "waiting", args: ["pending"], check: prints(THREAD, "Approve the decision"), writes: "shown" },
-  { name: "canvas", base: "done", args: ["canvas"], check: prints("A4", "95%") },
-  { name: "canvas --history", base: "done", args: ["canvas", "--history", "A4"], check: prints("A4:", "60% -> 95%") },
+  { name: "canvas", base: "done", args: ["canvas"], check: prints("A4", "75%") },
+  { name: "canvas --history", base: "done", args: ["canvas", "--history", "A4"], check: prints("A4:", "60% -> 75%") },
   { name: "usage", base: "waiting", args: ["usage", "elsaai"], check: prints(THREAD) },
   { name: "reindex --check", base: "done", args: ["reindex", "--check"], check: prints("1 thread folder(s) read; 0 disagreement(s)") },
   { name: "resume of a thread that waits", base: "waiting", args: ["resume", "elsaai"], check: prints(`Nothing left to run on ${THREAD}: it waits for a person`) },

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { findingsMissing } from "./findings.js";
+import { icpToScore } from "./icp.js";
+import { metricsMissing, readMetricsRows } from "./metricsSource.js";
+
+// An AI action that lacks what its capability works from (an ICP to score a lead against, figures to
+// measure, anything an investigation can report) does not close on an empty result: it waits for a
+// person, and the question says what is missing and what to add (the words are with each input:
+// icp.ts, metricsSource.ts, findings.ts). Here: what the question records of the wait, and the check
+// an accept must pass once the person says the inputs are there.
+
+/** What an AI action lacks to run: why it cannot, and what would let it. */
+export interface MissingInput {
+  /** e.g. "no ICP to score the lead against: research/customer/icp/ is empty" */
+  reason: string;
+  /** e.g. "add one {segment}-icp.yaml per segment ..., and accept to score the lead again" */
+  add: string;
+}
+
+/**
+ * What the question of a waiting action records of its wait (in `locked`, set by the engine), so an
+ * accept can be checked against the workspace as it is when the person answers.
+ */
+export const InputWait = z.object({
+  /** What it waits for: an ICP, figures, or findings (a document with an empty findings table). */
+  needs: z.enum(["icp", "metrics", "findings"]),
+  reason: z.string(),
+  /** icp: the segment the input stage named, if any. */
+  segment: z.string().nullable().optional(),
+  /** metrics: the campaign measured. */
+  campaign: z.string().optional(),
+  /** findings: the documents whose findings tables the person fills in. */
+  documents: z.array(z.string()).default([]),
+});
+export type InputWait = z.infer<typeof InputWait>;
+
+/** Whether the action still lacks its inputs, read from the workspace now. */
+export async function stillMissing(workspaceRoot: string, wait: InputWait): Promise<MissingInput | undefined> {
+  switch (wait.needs) {
+    case "icp": {
+      const icp = icpToScore(workspaceRoot, wait.segment, "");
+      return "missing" in icp ? icp.missing : undefined;
+    }
+    case "metrics":
+      return metricsMissing(await readMetricsRows(workspaceRoot), wait.campaign ?? "campaign");
+    case "findings":
+      return findingsMissing(workspaceRoot, wait.documents);
+  }
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import type { Canvas } from "../canvas/canvas.js";
+import { UsageError, describeZodIssues } from "../errors.js";
+import { AssumptionId, Direction, Fact, ThreadType, Verdict, type DecisionOutput, type HypothesisOutput, type InputOutput } from "../stages/schemas.js";
+
+// A person's correction of what the drafter read: the thread's type, the assumptions its event
+// tests and which way, the verdict, the amounts it took. Given at the decision gate (an edit of the
+// reading) or at any time with `leanos correct`; before the thread acts it redrafts from the first
+// stage it corrects, after it is recorded. Every correction counts against the type's trust.
+
+/** The largest correction taken, as JSON: a reading is a few lines, never a document. */
+export const MAX_CORRECTION_BYTES = 16 * 1024;
+
+const Text = z.string().min(1).max(300);
+
+/** What a correction may set; any other field is refused. */
+export const ReadingFields = z
+  .object({
+    type: ThreadType.optional(),
+    assumptions: z
+      .array(z.object({ id: z.union([AssumptionId, z.literal("NEW")]), direction: Direction }).strict())
+      .min(1)
+      .max(30)
+      .optional(),
+    verdict: Verdict.optional(),
+    facts: z.array(Fact.extend({ text: Text }).strict()).max(30).optional(),
+  })
+  .strict();
+export type ReadingFields = z.infer<typeof ReadingFields>;
+export const READING_FIELDS = Object.keys(ReadingFields.shape) as Array<keyof ReadingFields>;
+
+/** A correction as it travels to the graph: the fields, and who gave it, when and why. */
+export const CorrectionRequest = z
+  .object({
+    fields: z.record(z.string(), z.unknown()),
+    by: z.string().min(1).max(200).optional(),
+    at: z.string().min(1).max(64).optional(),
+    reason: z.string().max(2000).optional(),
+    /** Where it was given: leanos correct (any time), or an edit of the reading at the decision gate. */
+    via: z.enum(["correct", "gate"]).default("correct"),
+  })
+  .strict();
+export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
+
+/** The reading as the drafter left it, in the fields a correction sets. */
+export interface Reading {
+  type: ThreadType;
+  assumptions: Array<{ id: string; direction: z.infer<typeof Direction> }>;
+  verdict?: z.infer<typeof Verdict> | undefined;
+  facts: Array<z.infer<typeof Fact>>;
+}
+
+export function readingOf(type: ThreadType, outputs: { input?: InputOutput | undefined; hypothesis?: HypothesisOutput | undefined; decision?: DecisionOutput | undefined }): Reading {
+  return {
+    type,
+    assumptions: (outputs.hypothesis?.tests ?? []).map((test) => ({ id: test.assumption_id, direction: test.direction })),
+    ...(outputs.decision ? { verdict: outputs.decision.verdict } : {}),
+    facts: (outputs.input?.facts ?? []).map((fact) => ({ kind: fact.kind, text: fact.text, ...(fact.value !== undefined ? { value: fact.value } : {}) })),
+  };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The fields of `given` checked (known fields, possible values, assumptions on the canvas) and kept
+ * only where they change the reading. Throws a UsageError naming the first problem; a correction
+ * that changes nothing is refused too, so nothing is recorded for it.
+ */
+export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading): ReadingFields {
+  if (given === null || typeof given !== "object" || Array.isArray(given)) throw new UsageError("--edit needs a JSON object of the reading's fields to correct (type, assumptions, verdict, facts)");
+  const size = Buffer.byteLength(JSON.stringify(given), "utf8");
+  if (size > MAX_CORRECTION_BYTES) throw new UsageError(`--edit: the correction is ${Math.ceil(size / 1024)} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`);
+  for (const key of Object.keys(given)) {
+    if (!(READING_FIELDS as string[]).includes(key)) throw new UsageError(`--edit: "${key}" is not a field a correction sets (fields: ${READING_FIELDS.join(", ")})`);
+  }
+  const parsed = ReadingFields.safeParse(given);
+  if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
+  const fields = parsed.data;
+  const known = new Set(canvas.assumptions.map((assumption) => assumption.id));
+  const seen = new Set<string>();
+  for (const [index, test] of (fields.assumptions ?? []).entries()) {
+    if (test.id !== "NEW" && !known.has(test.id)) throw new UsageError(`--edit: assumptions.${index}.id: ${test.id} is not in strategy/canvas/10-assumptions.md (known: ${[...known].join(", ")})`);
+    if ((test.id === "NEW") !== (test.direction === "new")) throw new UsageError(`--edit: assumptions.${index}.direction: "new" goes with id "NEW" and only with it`);
+    if (test.id !== "NEW" && seen.has(test.id)) throw new UsageError(`--edit: assumptions.${index}.id: ${test.id} is named twice`);
+    seen.add(test.id);
+  }
+  if (fields.verdict !== undefined && reading.verdict === undefined) throw new UsageError("--edit: verdict: the thread has no decision drafted yet to correct");
+  const changed = Object.fromEntries(Object.entries(fields).filter(([key, value]) => !same(value, reading[key as keyof Reading]))) as ReadingFields;
+  if (Object.keys(changed).length === 0) throw new UsageError("--edit: every value given is what the drafter read already: nothing to correct");
+  return changed;
+}
+
+/** The stage a correction redrafts from: the earliest stage whose output it changes. */
+export function firstCorrectedStage(fields: ReadingFields): "input" | "hypothesis" | "decision" {
+  if (fields.type !== undefined || fields.facts !== undefined) return "input";
+  if (fields.assumptions !== undefined) return "hypothesis";
+  return "decision";
+}
+
+/** What a person set, held over every later redraft of the thread (so a redraft never undoes a correction). */
+export const Pins = ReadingFields.omit({ type: true });
+export type Pins = z.infer<typeof Pins>;
+
+/**
+ * A drafted stage output with the pinned values put back: the amounts on the input, the assumptions'
+ * directions on the hypothesis (tests a person left out are dropped, those they added are added from
+ * the canvas), the verdict on the decision.
+ */
+export function withPins(schema: string, output: unknown, pins: Pins | undefined, canvas: Canvas, by = "a person"): unknown {
+  const pinned = pinnedOutput(schema, output, pins, canvas, by);
+  // What a person set is not the drafter's guess: the stage no longer says it was unsure.
+  return pinned === output ? output : { ...(pinned as Record<string, unknown>), confidence: { score: 1, reasons: [] } };
+}
+
+function pinnedOutput(schema: string, output: unknown, pins: Pins | undefined, canvas: Canvas, by: string): unknown {
+  if (!pins) return output;
+  if (schema === "input" && pins.facts) return { ...(output as InputOutput), facts: pins.facts };
+  if (schema === "decision" && pins.verdict) {
+    const decision = output as DecisionOutput;
+    return { ...decision, verdict: pins.verdict, ...(decision.verdict === pins.verdict ? {} : { statement: `${pins.verdict}: ${decision.statement.replace(/^[A-Z]+:\s*/, "")}` }) };
+  }
+  if (schema === "hypothesis" && pins.assumptions) {
+    const hypothesis = output as HypothesisOutput;
+    const tests = pins.assumptions.map((pinned) => {
+      const drafted = hypothesis.tests.find((test) => test.assumption_id === pinned.id);
+      const assumption = canvas.assumptions.find((candidate) => candidate.id === pinned.id);
+      const previous = drafted?.previous_confidence ?? assumption?.confidence ?? null;
+      const proposed = drafted && drafted.direction === pinned.direction ? drafted.proposed_confidence : movedConfidence(previous, pinned.direction);
+      return {
+        assumption_id: pinned.id,
+        title: drafted?.title ?? assumption?.title ?? "a new assumption",
+        direction: pinned.direction,
+        previous_confidence: previous,
+        proposed_confidence: proposed,
+        evidence: drafted && drafted.direction === pinned.direction ? drafted.evidence : `${pinned.direction} by ${by}'s correction of the reading`,
+      };
+    });
+    return { ...hypothesis, tests };
+  }
+  return output;
+}
+
+/** A modest move the way a person set: one event is one event, whoever reads it. */
+function movedConfidence(previous: number | null, direction: z.infer<typeof Direction>): number {
+  const from = previous ?? 50;
+  const step = direction === "validates" ? 5 : direction === "challenges" ? -5 : direction === "invalidates" ? -10 : 0;
+  return Math.max(0, Math.min(100, from + step));
+}

@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { UsageError } from "../errors.js";
+import { removePath } from "../files/atomic.js";
+import { CorrectionRequest, checkCorrection, firstCorrectedStage, readingOf, type ReadingFields } from "../gates/correction.js";
+import { retypeThread } from "../threads/retype.js";
+import { threadDir } from "../threads/store.js";
+import type { PlannedAction } from "../stages/schemas.js";
+import { stageNodeName, type GraphKit } from "./kit.js";
+import { outputsBySchema, type GraphNode } from "./spec.js";
+import { runThreadId } from "./claim.js";
+import type { ThreadGraphState } from "./state.js";
+
+/** The node a correction enters at, from any point of a thread (the graph's START routes to it). */
+export const CORRECT_NODE = "correct_thread";
+
+/** What a correction records on the thread and in the audit log. */
+export interface CorrectionRecord {
+  at: string;
+  by: string;
+  /** The thread type the drafter read (the trust the correction counts against). */
+  read_as: string;
+  fields: ReadingFields;
+  reason?: string;
+  via: "correct" | "gate";
+  /** The thread had acted: its steps were not undone. */
+  after_acting: boolean;
+  /** Before acting: the stage redrafted from. */
+  redrafts_from?: string;
+}
+
+/**
+ * Whether the thread has acted: an action ran or was answered, its learning was drafted, or a
+ * canvas change was planned. Until then a correction redrafts; after, it is recorded only.
+ */
+export function hasActed(kit: GraphKit, state: ThreadGraphState): boolean {
+  const outputs = outputsBySchema(kit.env.spec, state.outputs);
+  const actions: PlannedAction[] = outputs.actions?.actions ?? [];
+  return (
+    actions.some((action) => action.status !== "pending" || (action.artifacts?.length ?? 0) > 0 || action.started !== undefined) ||
+    Object.keys(state.action_reviews).length > 0 ||
+    Object.keys(state.opportunity_reviews).length > 0 ||
+    Object.keys(state.canvas_apply).length > 0 ||
+    outputs.learning !== undefined
+  );
+}
+
+/**
+ * The correction node: checks the correction against the thread's reading, then either redrafts
+ * from the first stage it corrects (moving the thread's folder when its type changes), or, once the
+ * thread has acted, records it and goes back to where the thread was. A correction it refuses is
+ * recorded as refused and the thread goes back to where it was, unchanged.
+ */
+export function correctNode(kit: GraphKit) {
+  return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
+    const request = CorrectionRequest.parse(state.correction);
+    const by = kit.env.who ? await kit.env.who(config) : (request.by ?? kit.answerDefaults(config).by);
+    // leanos correct stamps it when the person gives it; a served client's stamp is not taken.
+    const at = (!kit.env.who && request.at) || kit.now().toISOString();
+    // Where the thread was: what its last node handed over to (a sleeping thread's timer wakes it later).
+    const sealedNext = state.seal?.next ?? END;
+    const back = sealedNext === state.timer?.node ? END : sealedNext;
+    const outputs = outputsBySchema(kit.env.spec, state.outputs);
+    let fields: ReadingFields;
+    try {
+      fields = checkCorrection(request.fields, kit.env.canvas, readingOf(state.type, outputs));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      // Said in the run's state, where the client that sent it reads why nothing changed (leanos correct
+      // checks the same before it sends, so only another client's correction is refused here).
+      return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: error.message } }, goto: back });
+    }
+    const base = { at, by, read_as: state.type, fields, via: request.via, ...(request.reason ? { reason: request.reason } : {}) };
+    if (hasActed(kit, state)) {
+      await kit.env.onCorrected?.(state.thread, { ...base, after_acting: true });
+      return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: null } }, goto: back });
+    }
+    const { type: newType, ...pinned } = fields;
+    let thread = state.thread;
+    if (newType !== undefined && newType !== state.type) {
+      const { workspace, store } = kit.env;
+      thread = await retypeThread({ root: workspace.root, threadsDir: workspace.threadsDir, claims: store.claims, index: store.index }, runThreadId(config), state.thread, newType);
+    }
+    const first = firstCorrectedStage(fields);
+    const node = kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === first) ?? kit.env.spec.nodes[0]!;
+    await removeLaterDrafts(kit, thread, node);
+    await kit.env.onCorrected?.(thread, { ...base, after_acting: false, redrafts_from: node.skill.stage.stage });
+    return new Command({
+      update: { correction: null, refusals: { [CORRECT_NODE]: null }, thread, type: newType ?? state.type, pins: { ...(state.pins ?? {}), ...pinned } },
+      goto: stageNodeName(node),
+    });
+  };
+}
+
+/** The drafts of stages after the decision (the actions' plan, the learning) are gone with the decision they followed. */
+async function removeLaterDrafts(kit: GraphKit, thread: string, from: GraphNode): Promise<void> {
+  const nodes = kit.env.spec.nodes;
+  const decision = nodes.find((candidate) => candidate.skill.stage.output === "decision") ?? from;
+  const dir = threadDir(kit.env.workspace.threadsDir, thread);
+  for (const node of nodes.slice(nodes.indexOf(decision) + 1)) await removePath(kit.env.workspace.root, join(dir, node.skill.stage.file));
+}
