@@ -244,18 +244,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       : `Approve ${action.id} ${action.type} "${action.title}"? ${sends ? "It sends to customers." : "Its template needs a person's approval."}${unsendable.length > 0 ? ` ${fillBeforeAccepting(unsendable)}` : ""}`;
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
     const asked: GateQuestion = {
-      info: {
-        thread: state.thread,
-        kind,
-        node: ask,
-        stage,
-        question,
-        impact: state.impact ?? null,
-        action_id: action.id,
-        draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
-        ...(reportsOutcome ? { outcomes } : {}),
-        ...(sends ? { locked: { sends } } : {}),
-      },
+      info: { ...infoOf(state, action, question), ...(reportsOutcome ? { outcomes } : {}), ...(sends ? { locked: { sends } } : {}) },
       editable: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
       allow: { edit: true, respond: false },
       namedAnswersOnly: template.action.executor === "send",
@@ -287,6 +276,18 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
   };
 
+  /** What every question about one action says of where it is asked. */
+  const infoOf = (state: ThreadGraphState, action: PlannedAction, question: string) => ({
+    thread: state.thread,
+    kind,
+    node: ask,
+    stage,
+    question,
+    impact: state.impact ?? null,
+    action_id: action.id,
+    draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
+  });
+
   /**
    * Asks about an action blocked on its inputs: what it lacks and what to add (read now, so a question
    * asked again names what is still missing). Accept: the inputs are there, run it again. An outcome:
@@ -303,18 +304,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     const wait = inputWait(env, action, template, reason);
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
     const asked: GateQuestion = {
-      info: {
-        thread: state.thread,
-        kind,
-        node: ask,
-        stage,
-        question,
-        impact: state.impact ?? null,
-        action_id: action.id,
-        draft: action.artifacts?.[0] ?? kit.draftPath(state, kit.stageFile(node)),
-        outcomes,
-        ...(wait ? { locked: { waits_for: wait } } : {}),
-      },
+      info: { ...infoOf(state, action, question), outcomes, ...(wait ? { locked: { waits_for: wait } } : {}) },
       editable: { title: action.title, due: action.due, note: action.note ?? "", outcome: "" },
       allow: { edit: true, respond: false },
       description: [

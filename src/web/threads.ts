@@ -35,6 +35,8 @@ function slaOf(collector: TodayCollector, meta: ThreadMeta): { sla: string; over
 
 /** Whether a person approves or carries out an action: by its template's rule, as the action gate asks; by the plan, for a type no template names. */
 function forPerson(action: PlannedAction, templates: ReadonlyMap<string, ActionTemplate>): boolean {
+  // An AI action that lacks its inputs waits for a person too.
+  if (action.status === "blocked") return true;
   const template = templates.get(action.type);
   return template ? needsHuman(template) : action.owner === "human" || action.human_required;
 }

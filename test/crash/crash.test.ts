@@ -6,7 +6,7 @@ import { crashRun, endState, leftovers, referenceRun, removeRun, spreadKillPoint
 const COUNT = Number.parseInt(process.env.LEANOS_CRASH_POINTS ?? "12", 10);
 // The correction flow is killed only inside its `correct` command: a few points in the whole suite,
 // as many as COUNT (every step it takes, when COUNT is at least that) in npm run test:crash.
-const CORRECT_COUNT = COUNT >= 40 ? COUNT : 6;
+const CORRECT_COUNT = COUNT >= 40 ? COUNT : 3;
 // LEANOS_CRASH_JOBS runs that many crash runs side by side.
 const JOBS = Math.max(1, Number.parseInt(process.env.LEANOS_CRASH_JOBS ?? "1", 10));
 
