@@ -39,8 +39,7 @@ import { join } from "node:path";
 import { checkCorrection, readingOf, type ReadingFields } from "../gates/correction.js";
 import { hasActed } from "../graph/correct.js";
 import { outputsBySchema } from "../graph/spec.js";
-import { checkRetype, retypedName } from "../threads/retype.js";
-import { THREAD_TYPES } from "../threads/store.js";
+import { checkRetype, whereThreadIs } from "../threads/retype.js";
 
 export interface RuntimeOptions {
   workspace?: string;
@@ -244,14 +243,8 @@ export class Runtime {
    * folder moved and before the index followed leaves it under its new type (the correction, run
    * again, finishes the move).
    */
-  private async movedFrom(thread: string, id: string): Promise<string> {
-    if (existsSync(join(this.metas.dirOf(thread), "meta.json"))) return thread;
-    for (const type of THREAD_TYPES) {
-      const candidate = retypedName(thread, type);
-      if (candidate === thread || !existsSync(join(this.metas.dirOf(candidate), "meta.json"))) continue;
-      if ((await this.metas.read(candidate).catch(() => undefined))?.id === id) return candidate;
-    }
-    return thread;
+  private movedFrom(thread: string, id: string): Promise<string> {
+    return whereThreadIs(this.workspace.root, this.workspace.threadsDir, thread, id);
   }
 
   /** meta.json made true to the checkpoint (after a run, or a crash), with the thread's approved follow-ups started. */
@@ -416,9 +409,11 @@ export class Runtime {
    * "running" and nobody runs it, and its row mended if a crash left it behind.
    */
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
-    const meta = await this.fresh(await this.metas.read(row.thread));
+    const thread = await this.movedFrom(row.thread, row.id);
+    const meta = await this.fresh(await this.metas.read(thread), thread);
     const current = indexRowOf(meta);
-    if (!this.store.readOnly && rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    // A thread a correction is moving keeps its row until the correction, run on, moves it.
+    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0) await this.store.index.put(current);
     return meta;
   }
 

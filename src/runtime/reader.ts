@@ -3,6 +3,7 @@ import { openIndexStore } from "../store/open.js";
 import type { IndexStore } from "../store/store.js";
 import type { ThreadMeta } from "../threads/meta.js";
 import { MetaStore } from "../threads/metaStore.js";
+import { whereThreadIs } from "../threads/retype.js";
 import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
@@ -43,9 +44,11 @@ export class ThreadReader {
 
   /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind, where the store can be written). */
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
-    const meta = this.settled(await this.metas.read(row.thread));
+    const thread = await whereThreadIs(this.workspace.root, this.workspace.threadsDir, row.thread, row.id);
+    const meta = this.settled(await this.metas.read(thread));
     const current = indexRowOf(meta);
-    if (!this.store.readOnly && rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    // A thread a correction is moving keeps its row until the correction, run on, moves it.
+    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0) await this.store.index.put(current);
     return meta;
   }
 

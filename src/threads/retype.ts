@@ -6,7 +6,7 @@ import { durableStep } from "../files/crashPoints.js";
 import type { ThreadType } from "../stages/schemas.js";
 import { indexRowOf } from "../store/indexRow.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
-import { readThreadMeta, threadDir, writeThreadMeta } from "./store.js";
+import { readThreadMeta, threadDir, THREAD_TYPES, writeThreadMeta } from "./store.js";
 
 // A thread whose type a person corrected moves to its type's folder: threads/{type}/{slug}. The
 // folder moves in one rename; then meta.json is named for its new place and the index follows. Every
@@ -16,6 +16,21 @@ import { readThreadMeta, threadDir, writeThreadMeta } from "./store.js";
 
 /** The name a thread takes under another type. */
 export const retypedName = (thread: string, type: ThreadType): string => `${type}/${thread.split("/")[1]}`;
+
+/**
+ * Where the thread `id` named `thread` is: its own folder, or, when a correction's move went ahead of
+ * the index and was cut short there, its slug's folder under another type. Its own name when neither.
+ */
+export async function whereThreadIs(root: string, threadsDir: string, thread: string, id: string): Promise<string> {
+  if (existsSync(join(threadDir(threadsDir, thread), "meta.json"))) return thread;
+  for (const type of THREAD_TYPES) {
+    const candidate = retypedName(thread, type);
+    const dir = threadDir(threadsDir, candidate);
+    if (candidate === thread || !existsSync(join(dir, "meta.json"))) continue;
+    if ((await readThreadMeta(root, dir).catch(() => undefined))?.id === id) return candidate;
+  }
+  return thread;
+}
 
 /** Refuses a move onto a folder another thread holds; true when the move is done already (a retry). */
 export async function checkRetype(root: string, threadsDir: string, id: string, thread: string, type: ThreadType): Promise<boolean> {
