@@ -1,3 +1,4 @@
+import { underTestContext } from "./stageContext.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -48,20 +49,7 @@ async function draftAll(set: EvalSet, event: RawEvent, canvas: StageContext["can
   for (const node of graph.nodes) {
     const stage = node.skill.stage.stage as "input" | "hypothesis" | "implication" | "decision" | "actions";
     if (stage === ("learning" as string)) break;
-    const context: StageContext = {
-      thread: `${type}/under-test`,
-      type,
-      today: "2026-11-25",
-      event,
-      canvas,
-      workspaceRoot: set.workspace,
-      skill: node.skill,
-      outputs,
-      reviews: {},
-      actionTemplates: templates,
-      skills,
-      approvalThreshold: 0.8,
-    };
+    const context = underTestContext({ type, event, canvas, workspaceRoot: set.workspace, skill: node.skill, outputs, skills, actionTemplates: templates });
     const { output } = await drafter.draft({ context, schemaName: node.skill.stage.output as never, schema: undefined as never });
     (outputs as Record<string, unknown>)[node.skill.stage.output] = output;
     if (stageNeedsPerson(node.gates, outputs.implication?.impact_score ?? null, 0.8)) gates.push(stage);

@@ -1,3 +1,4 @@
+import { underTestContext } from "./stageContext.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -23,7 +24,7 @@ import {
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
 import { readReport } from "../src/llm/offline/reading.js";
 import { detectKind } from "../src/llm/offline/rules.js";
-import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
+import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import type { RawEvent, StageContext } from "../src/stages/context.js";
 import { stageOutputSchemas, type HypothesisOutput, type StageOutputs } from "../src/stages/schemas.js";
 import { sampleWorkspace } from "./helpers.js";
@@ -48,20 +49,7 @@ async function draftChain(event: RawEvent, last: Chained = "learning"): Promise<
   const { type } = await drafter.classify(event, { canvas, skills });
   const outputs: Partial<StageOutputs> = {};
   for (const stage of CHAIN.slice(0, CHAIN.indexOf(last) + 1)) {
-    const context: StageContext = {
-      thread: `${type}/under-test`,
-      type,
-      today: "2026-11-25",
-      event,
-      canvas,
-      workspaceRoot: sampleWorkspace,
-      skill: skills.get(`causal-flow-${stage}`) as StageContext["skill"],
-      outputs,
-      reviews: {},
-      actionTemplates: actionTemplates(skills),
-      skills,
-      approvalThreshold: 0.8,
-    };
+    const context = underTestContext({ type, event, canvas, workspaceRoot: sampleWorkspace, skill: skills.get(`causal-flow-${stage}`) as StageContext["skill"], outputs, skills });
     const { output } = await drafter.draft({ context, schemaName: stage, schema: undefined as never });
     (outputs as Record<string, unknown>)[stage] = output;
   }

@@ -26,3 +26,15 @@ export async function closedDealContext(skills: SkillSet, stage: StageName, earl
     approvalThreshold: 0.8,
   };
 }
+
+/** The context an offline draft of `skill` gets for a thread under test of `type`, with its earlier stages' outputs. */
+export function underTestContext(parts: Pick<StageContext, "type" | "event" | "canvas" | "workspaceRoot" | "skill" | "outputs" | "skills"> & { actionTemplates?: StageContext["actionTemplates"] }): StageContext {
+  return {
+    thread: `${parts.type}/under-test`,
+    today: "2026-11-25",
+    reviews: {},
+    approvalThreshold: 0.8,
+    ...parts,
+    actionTemplates: parts.actionTemplates ?? actionTemplates(parts.skills),
+  };
+}
