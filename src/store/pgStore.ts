@@ -1,4 +1,5 @@
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { PostgresStore } from "@langchain/langgraph-checkpoint-postgres/store";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import pg from "pg";
@@ -217,6 +218,8 @@ export class PgStore implements WorkspaceStore {
   readonly claims: PgClaims;
   readonly index: PgIndex;
   readonly secrets: PgSecrets;
+  /** Its tables are made on first use, in the workspace's own schema, beside its checkpoints. */
+  readonly memory: PostgresStore;
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private prepared: Promise<void> | undefined;
@@ -228,6 +231,7 @@ export class PgStore implements WorkspaceStore {
     this.where = `${shownUrl(url)} (workspace ${workspaceId})`;
     this.schema = checkpointSchemaOf(workspaceId);
     this.checkpointer = new PostgresSaver(this.pool, undefined, { schema: this.schema });
+    this.memory = new PostgresStore({ connectionOptions: { connectionString: url, max: 2 }, schema: this.schema });
     const ready = () => this.ready();
     this.leases = new PgLeases(this.pool, workspaceId);
     this.claims = new PgClaims(this.pool, workspaceId, ready);
@@ -265,6 +269,6 @@ export class PgStore implements WorkspaceStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.memory.stop()]);
   }
 }

@@ -1,3 +1,4 @@
+import type { BaseStore } from "@langchain/langgraph-checkpoint";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { ThreadType } from "../stages/schemas.js";
 import type { IndexRow } from "./indexRow.js";
@@ -87,10 +88,15 @@ export interface WorkspaceStore {
   readonly claims: SlugClaims;
   readonly index: ThreadIndex;
   readonly secrets: WorkspaceSecrets;
+  /**
+   * LangGraph's long-term store: what the workspace remembers across threads. Its own, however many
+   * workspaces share a database (PostgreSQL: a schema per workspace; SQLite: the workspace's file).
+   */
+  readonly memory: BaseStore;
   /** The ids of every thread with checkpoints (a thread killed before its folder has some too). */
   checkpointedThreadIds(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /** A store opened without its checkpointer: enough to read and mend the thread index. */
-export type IndexStore = Omit<WorkspaceStore, "checkpointer">;
+export type IndexStore = Omit<WorkspaceStore, "checkpointer" | "memory">;
