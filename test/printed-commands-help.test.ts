@@ -28,6 +28,8 @@ const OTHERWISE: Record<string, Otherwise> = {
   "LEANOS_DATABASE_URL=postgres://leanos@db.internal/leanos LEANOS_WORKSPACE_ID=glamyouup leanos migrate-store --to sqlite": { exit: 1, says: /cannot use the PostgreSQL database/ },
   // langgraphjs dev's own address; what listens there on a test machine is not known.
   "LANGGRAPH_API_KEY=$(leanos token bella) leanos --server http://127.0.0.1:2024 pending": { needs: "a LangGraph server serving the leanos graph at 127.0.0.1:2024" },
+  // ID stands for an id leanos memory lists; the sample remembers nothing yet, so it is refused by name.
+  "leanos memory forget ID   # ID: as leanos memory lists it": { exit: 2, says: /the memory holds nothing with the id "ID"/ },
   // They serve or schedule until stopped.
   "leanos serve": { until: /http:\/\/127\.0\.0\.1:4321\// },
   "leanos serve --port 8080": { until: /http:\/\/127\.0\.0\.1:8080\// },

@@ -82,6 +82,8 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     /** Set when the correction came after the thread acted: its steps were not undone. */
     after_acting: z.boolean().optional(),
   }),
+  /** An example or rule a person took out of the workspace's memory (leanos memory forget). */
+  z.object({ kind: z.literal("memory-forgotten"), ...base, id: z.string(), by: z.string(), says: z.string() }),
 ]);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;

@@ -21,6 +21,7 @@ import { tokenCommand } from "./commands/token.js";
 import { usageCommand } from "./commands/usage.js";
 import { correctCommand } from "./commands/correct.js";
 import { trustCommand } from "./commands/trust.js";
+import { memoryCommand } from "./commands/memory.js";
 import { DRAFTS, globalsOf, THROUGH_SERVER } from "./session.js";
 
 // The command line. Each command lives in commands/ and imports what it needs when it runs, so
@@ -79,6 +80,7 @@ export function buildProgram(): Command {
     todayCommand(),
     usageCommand(),
     trustCommand(),
+    memoryCommand(),
     chatCommand(),
     serveCommand(),
     tokenCommand(),

@@ -53,7 +53,7 @@ const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "correct", 
  * The commands that change nothing unless there is something to do (resume of a thread that has
  * none): they work on a workspace that cannot be written, such as a read-only mount.
  */
-const CHANGE_NOTHING = new Set(["status", "pending", "usage", "trust", "resume"]);
+const CHANGE_NOTHING = new Set(["status", "pending", "usage", "trust", "memory", "resume"]);
 const changesNothing = (command: Command): boolean => CHANGE_NOTHING.has(command.name()) || (command.name() === "reindex" && command.opts<{ check?: boolean }>().check === true);
 
 /** The commands that may draft with a model, and so take --provider and --model. */

@@ -8,7 +8,7 @@ import { checkEditedDraft } from "./check.js";
 import { askPerson, type GateDefinition } from "./definition.js";
 import type { GateKind } from "./kind.js";
 import { readingEdit } from "./readingEdit.js";
-import { readingOf } from "./correction.js";
+import { readingOf, type Reading } from "./correction.js";
 import { describeReading } from "./readingView.js";
 import { editedValues, reviewOf, type GatePayload, type GateQuestion } from "./wire.js";
 
@@ -89,7 +89,10 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer });
     const corrected = response.type === "edit" && isDecision ? readingEdit(payloadOf(asked), editedValues(response), kit.env.canvas) : undefined;
-    const judged = isDecision && !corrected ? { type: state.type, judged: review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const) } : undefined;
+    const judged =
+      isDecision && !corrected && reading
+        ? { type: state.type, judged: review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const), reading, ...finalOf(reading, response) }
+        : undefined;
     // An accept of a draft a person already changed judges nothing: it is their reading now.
     const counted = judged && (judged.judged === "corrected" || firstLook(state, stage)) ? judged : undefined;
     await kit.env.onGateAnswered?.(state.thread, {
@@ -113,6 +116,13 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: finalOutput }, reviews: { ...state.reviews, [stage]: review } }, node);
     return new Command({ update: { outputs: { [stage]: finalOutput }, reviews: { [stage]: review } }, goto: next });
   };
+}
+
+/** The reading a person gave with an answer: the one drafted when accepted, its verdict changed by an edit of it, none for a respond or reject. */
+function finalOf(reading: Reading, response: { type: string }): { final?: Reading } {
+  if (response.type === "accept") return { final: reading };
+  const verdict = response.type === "edit" ? (editedValues(response as never) as { verdict?: unknown }).verdict : undefined;
+  return typeof verdict === "string" && verdict !== reading.verdict ? { final: { ...reading, verdict: verdict as Reading["verdict"] } } : {};
 }
 
 /** The payload a question raises, for the same checks the answer passed. */

@@ -61,9 +61,10 @@ export function correctNode(kit: GraphKit) {
     const sealedNext = state.seal?.next ?? END;
     const back = sealedNext === state.timer?.node ? END : sealedNext;
     const outputs = outputsBySchema(kit.env.spec, state.outputs);
+    const reading = readingOf(state.type, outputs);
     let fields: ReadingFields;
     try {
-      fields = checkCorrection(request.fields, kit.env.canvas, readingOf(state.type, outputs));
+      fields = checkCorrection(request.fields, kit.env.canvas, reading);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       // Said in the run's state, where the client that sent it reads why nothing changed (leanos correct
@@ -72,7 +73,7 @@ export function correctNode(kit: GraphKit) {
     }
     const base = { at, by, read_as: state.type, fields, via: request.via, ...(request.reason ? { reason: request.reason } : {}) };
     if (hasActed(kit, state)) {
-      await kit.env.onCorrected?.(state.thread, { ...base, after_acting: true });
+      await kit.env.onCorrected?.(state.thread, { ...base, after_acting: true }, reading);
       return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: null } }, goto: back });
     }
     const { type: newType, ...pinned } = fields;
@@ -84,7 +85,7 @@ export function correctNode(kit: GraphKit) {
     const first = firstCorrectedStage(fields);
     const node = kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === first) ?? kit.env.spec.nodes[0]!;
     await removeLaterDrafts(kit, thread, node);
-    await kit.env.onCorrected?.(thread, { ...base, after_acting: false, redrafts_from: node.skill.stage.stage });
+    await kit.env.onCorrected?.(thread, { ...base, after_acting: false, redrafts_from: node.skill.stage.stage }, reading);
     return new Command({
       update: { correction: null, refusals: { [CORRECT_NODE]: null }, thread, type: newType ?? state.type, pins: { ...(state.pins ?? {}), ...pinned } },
       goto: stageNodeName(node),

@@ -19,6 +19,7 @@ import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
 import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
 import type { CorrectionRecord } from "./correct.js";
+import type { Reading } from "../gates/correction.js";
 
 export type ProgressEvent =
   | { kind: "stage-start"; thread: string; stage: string }
@@ -34,8 +35,8 @@ export interface GateAnswered {
   /** One line saying what was decided, for ops/today.md. */
   summary: string;
   action_id?: string;
-  /** A person's judgement of a decision's reading (the trust its thread type earns). */
-  judged?: { type: string; judged: "agreed" | "corrected" };
+  /** A person's judgement of a decision's reading (the trust its thread type earns), with the reading judged. */
+  judged?: { type: string; judged: "agreed" | "corrected"; reading: Reading; final?: Reading };
 }
 
 export interface CanvasChangeRecord {
@@ -57,7 +58,7 @@ export interface GraphEnvironment {
   spec: GraphSpec;
   drafter: StageDrafter;
   /** Where slugs are claimed and the thread index is kept (the workspace's store). */
-  store: Pick<WorkspaceStore, "claims" | "index" | "secrets">;
+  store: Pick<WorkspaceStore, "claims" | "index" | "secrets" | "memory">;
   /** A stage's files are on disk; `usage` is the model calls that drafted them, counted in meta.json in the same write. */
   onStageWritten?: (thread: string, stage: string, files: string[], usage?: ModelUsage[]) => Promise<void>;
   /**
@@ -69,7 +70,7 @@ export interface GraphEnvironment {
   onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
   /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
-  onCorrected?: (thread: string, correction: CorrectionRecord) => Promise<void>;
+  onCorrected?: (thread: string, correction: CorrectionRecord, reading: Reading) => Promise<void>;
   /** How many threads clients (not the workspace itself) started at or after `since`. */
   startedByClientsSince?: (since: Date) => Promise<number>;
   /** Every person's judgement of a decision's reading so far, oldest first (the trust thread types earn). */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { AuditEntry, AuditEntryOf, AuditLog } from "../audit/log.js";
 import type { CorrectionRecord } from "../graph/correct.js";
 import { canonicalJson } from "../graph/seal.js";
+import { rememberExample, type Example } from "../memory/examples.js";
 import type { Canvas } from "../canvas/canvas.js";
 import type { GraphEnvironment, ProgressEvent } from "../graph/kit.js";
 import type { GraphSpec } from "../graph/spec.js";
@@ -10,7 +11,7 @@ import type { ThreadGraphState } from "../graph/state.js";
 import { callCost } from "../llm/cost.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { SkillSet } from "../skills/loader.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import { threadIdOf, type PendingItem, type ThreadMeta } from "../threads/meta.js";
 import type { WorkspaceStore } from "../store/store.js";
 import { MetaStore } from "../threads/metaStore.js";
 import type { Workspace } from "../workspace/workspace.js";
@@ -22,7 +23,7 @@ import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js
 
 export interface RecorderParts {
   workspace: Workspace;
-  store: Pick<WorkspaceStore, "claims" | "index" | "secrets">;
+  store: Pick<WorkspaceStore, "claims" | "index" | "secrets" | "memory">;
   canvas: Canvas;
   skills: SkillSet;
   spec: GraphSpec;
@@ -90,6 +91,11 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
   const metas = new MetaStore(parts.workspace, parts.store.index, parts.now);
   const stamp = () => parts.now().toISOString();
   const withoutError = ({ error: _cleared, ...meta }: ThreadMeta): ThreadMeta => meta;
+  /** Keeps the thread's example in the workspace's memory (memory/examples.ts), under its LangGraph id. */
+  const remember = async (thread: string, judged: Pick<Example, "read" | "final" | "judged" | "by" | "at" | "reason">): Promise<void> => {
+    const meta = await metas.read(thread);
+    await rememberExample(parts.store.memory, threadIdOf(meta), { kind: "example", thread, event: meta.event.text, ...judged });
+  };
   return {
     workspace: parts.workspace,
     store: parts.store,
@@ -134,7 +140,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       if (asked) await audit.append(gateAsked(thread, item, stamp()));
     },
     judgements: async () => (await audit.readKind("reading-judged")).map((entry) => ({ type: entry.type, judged: entry.judged, at: entry.at })),
-    onCorrected: async (thread, correction) => {
+    onCorrected: async (thread, correction, reading) => {
       const dir = metas.dirOf(thread);
       const entry: AuditEntryOf<"reading-judged"> = {
         kind: "reading-judged",
@@ -152,6 +158,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       if (sameCorrection((await metas.read(thread)).corrections.at(-1), correction)) return;
       const judged = (await audit.readKind("reading-judged")).filter((logged) => logged.thread === thread).at(-1);
       if (!judged || !sameJudgement(judged, entry)) await audit.append(entry);
+      await remember(thread, { read: reading, final: { ...reading, ...correction.fields }, judged: "corrected", by: correction.by, at: correction.at, ...(correction.reason ? { reason: correction.reason } : {}) });
       await metas.update(thread, (meta) => ({
         ...meta,
         corrections: [...meta.corrections, correction],
@@ -164,6 +171,8 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       const judged: AuditEntry[] = answered.judged
         ? [{ kind: "reading-judged", at: answered.review.at, thread, type: answered.judged.type, judged: answered.judged.judged, answer: answered.review.answer, by: answered.review.by }]
         : [];
+      // A reading a person gave or agreed with is an example of how this company's events read.
+      if (answered.judged?.final) await remember(thread, { read: answered.judged.reading, final: answered.judged.final, judged: answered.judged.judged, by: answered.review.by, at: answered.review.at });
       await audit.append(...judged, {
         kind: "gate-answered",
         at: answered.review.at,

@@ -1,3 +1,4 @@
+import { InMemoryStore } from "@langchain/langgraph";
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   store = new SqliteIndexStore(opened.workspace);
   const drafter = await selectDrafter({ provider: "offline" });
   const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
-  const env = recordingEnvironment({ ...opened, store: { claims: store.claims, index: store.index, secrets: store.secrets }, drafter, audit, now: () => new Date(`${DAY}T09:00:00Z`) });
+  const env = recordingEnvironment({ ...opened, store: { claims: store.claims, index: store.index, secrets: store.secrets, memory: new InMemoryStore() }, drafter, audit, now: () => new Date(`${DAY}T09:00:00Z`) });
   // As served: every run acts for an authenticated user.
   graph = buildThreadGraph({ ...env, who: async () => "sweeper" }, new MemorySaver());
   const start = async (file: string, id: string) => {

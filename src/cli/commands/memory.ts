@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { who, withRuntime } from "../session.js";
+
+export function memoryCommand(): Command {
+  const memory = new Command("memory")
+    .description("what the workspace remembers: an example of every decision people accepted or corrected, and the rules they confirmed")
+    .addHelpText("after", "\nExamples:\n  leanos memory\n  leanos memory --json\n  leanos memory forget ID   # ID: as leanos memory lists it")
+    .action(async (_options: unknown, command: Command) => {
+      const { listMemory, formatMemory } = await import("../../memory/examples.js");
+      await withRuntime(command, (runtime) => listMemory(runtime.store.memory), formatMemory);
+    });
+  memory
+    .command("forget")
+    .description("take one example or rule out of the memory (the audit log records it)")
+    .argument("<id>", "the id leanos memory lists")
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const { forgetMemory, listMemory } = await import("../../memory/examples.js");
+      await withRuntime(
+        command,
+        async (runtime) => {
+          const entry = (await listMemory(runtime.store.memory)).find((candidate) => candidate.id === id);
+          if (!entry || !(await forgetMemory(runtime.store.memory, id))) throw new UsageError(`the memory holds nothing with the id ${JSON.stringify(id)} (leanos memory lists what it holds); nothing was changed`);
+          await runtime.audit.append({ kind: "memory-forgotten", at: runtime.now().toISOString(), thread: entry.from.replace(/^threads\//, ""), id, by: who(), says: entry.says });
+          return { forgotten: entry };
+        },
+        (result) => `Forgot ${result.forgotten.kind} ${result.forgotten.id} (${result.forgotten.from}: ${result.forgotten.says}).`,
+      );
+    });
+  return memory;
+}
