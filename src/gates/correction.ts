@@ -11,7 +11,9 @@ import { AssumptionId, Direction, Fact, ThreadType, Verdict, type DecisionOutput
 /** The largest correction taken, as JSON: a reading is a few lines, never a document. */
 export const MAX_CORRECTION_BYTES = 16 * 1024;
 
-const Text = z.string().min(1).max(300);
+/** A control character (NUL among them): no reading's value holds one, and a file or terminal may act on it. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const Text = z.string().min(1).max(300).refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)");
 
 /** What a correction may set; any other field is refused. */
 export const ReadingFields = z
@@ -35,12 +37,18 @@ export const CorrectionRequest = z
     fields: z.record(z.string(), z.unknown()),
     by: z.string().min(1).max(200).optional(),
     at: z.string().min(1).max(64).optional(),
-    reason: z.string().max(2000).optional(),
+    reason: z.string().max(2000).refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)").optional(),
     /** Where it was given: leanos correct (any time), or an edit of the reading at the decision gate. */
     via: z.enum(["correct", "gate"]).default("correct"),
   })
   .strict();
 export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
+
+/** Refuses a reason a correction cannot record: too long, or holding a control character. */
+export function checkReason(reason: string | undefined): void {
+  const parsed = CorrectionRequest.shape.reason.safeParse(reason);
+  if (!parsed.success) throw new UsageError(`--reason: ${describeZodIssues(parsed.error.issues)}`);
+}
 
 /** The reading as the drafter left it, in the fields a correction sets. */
 export interface Reading {

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { UsageError } from "../errors.js";
+import { UsageError, describeZodIssues } from "../errors.js";
 import { removePath } from "../files/atomic.js";
 import { CorrectionRequest, checkCorrection, firstCorrectedStage, readingOf, type ReadingFields } from "../gates/correction.js";
 import { retypeThread } from "../threads/retype.js";
 import { threadDir } from "../threads/store.js";
 import type { PlannedAction } from "../stages/schemas.js";
-import { stageNodeName, type GraphKit } from "./kit.js";
+import { gateNodeName, stageNodeName, type GraphKit } from "./kit.js";
 import { outputsBySchema, type GraphNode } from "./spec.js";
 import { runThreadId } from "./claim.js";
 import type { ThreadGraphState } from "./state.js";
@@ -53,17 +53,22 @@ export function hasActed(kit: GraphKit, state: ThreadGraphState): boolean {
  */
 export function correctNode(kit: GraphKit) {
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
-    const request = CorrectionRequest.parse(state.correction);
+    const parsed = CorrectionRequest.safeParse(state.correction);
+    // A correction that is not one (a served client's) is refused where it came in, as any wrong value is.
+    const request = parsed.success ? parsed.data : { fields: {}, via: "correct" as const, reason: undefined, by: undefined, at: undefined };
     const by = kit.env.who ? await kit.env.who(config) : (request.by ?? kit.answerDefaults(config).by);
     // leanos correct stamps it when the person gives it; a served client's stamp is not taken.
     const at = (!kit.env.who && request.at) || kit.now().toISOString();
     // Where the thread was: what its last node handed over to (a sleeping thread's timer wakes it later).
     const sealedNext = state.seal?.next ?? END;
-    const back = sealedNext === state.timer?.node ? END : sealedNext;
+    // A correction an edit at the decision gate handed over goes back to that gate if it is refused.
+    const decision = kit.env.spec.nodes.find((node) => node.skill.stage.output === "decision" && node.gates.includes("impact"));
+    const back = sealedNext === state.timer?.node ? END : sealedNext === CORRECT_NODE ? (decision ? gateNodeName(decision, "impact") : END) : sealedNext;
     const outputs = outputsBySchema(kit.env.spec, state.outputs);
     const reading = readingOf(state.type, outputs);
     let fields: ReadingFields;
     try {
+      if (!parsed.success) throw new UsageError(`not a correction: ${describeZodIssues(parsed.error.issues)}`);
       fields = checkCorrection(request.fields, kit.env.canvas, reading);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

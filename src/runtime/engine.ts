@@ -36,7 +36,7 @@ import { namingWith } from "./naming.js";
 import { pendingItems } from "./acrossThreads.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkCorrection, readingOf, type ReadingFields } from "../gates/correction.js";
+import { checkCorrection, checkReason, readingOf, type ReadingFields } from "../gates/correction.js";
 import { hasActed } from "../graph/correct.js";
 import { outputsBySchema } from "../graph/spec.js";
 import { checkRetype, whereThreadIs } from "../threads/retype.js";
@@ -375,6 +375,7 @@ export class Runtime {
       const current = await this.metas.read(thread);
       if (current.state === "running") throw new UsageError(`${thread} is running (a crash cut it short?): leanos resume ${thread} first; nothing was changed`);
       const fields = checkCorrection(given, this.canvas, readingOf(values.type, outputsBySchema(this.spec, values.outputs)));
+      checkReason(options.reason);
       const acted = hasActed(new GraphKit(this.environment(READER)), values);
       if (!acted && fields.type !== undefined) await checkRetype(this.workspace.root, this.workspace.threadsDir, id, thread, fields.type);
       return { current, fields, acted };

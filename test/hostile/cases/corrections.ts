@@ -51,6 +51,7 @@ export const cases: HostileCase[] = [
   refused("a 100 KB value", JSON.stringify({ facts: [{ kind: "money", text: "x".repeat(100 * 1024), value: 1 }] }), ["101 KB", "at most 16 KB"]),
   // A megabyte does not fit in one argument (the kernel's limit is 128 KB): it comes on stdin.
   refused("a 1 MB value on stdin", "-", ["on stdin is over 16 KB", "at most 16 KB"], { stdin: JSON.stringify({ facts: [{ kind: "money", text: "x".repeat(1024 * 1024), value: 1 }] }) }),
+  refused("a NUL byte in a value, on stdin", "-", ["control character"], { stdin: JSON.stringify({ facts: [{ kind: "money", text: "EUR 1,200\u0000", value: 1200 }] }) }),
   refused("a new type onto a folder that exists", '{"type":"business"}', ["threads/business/elsaai-deal-closed/ exists already", "nothing was changed"], {
     setup: async (paths) => {
       const dir = join(paths.workspace, "threads", "business", "elsaai-deal-closed");
