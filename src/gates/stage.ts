@@ -10,7 +10,7 @@ import type { GateKind } from "./kind.js";
 import { readingEdit } from "./readingEdit.js";
 import { readingOf, type Reading } from "./correction.js";
 import { describeReading } from "./readingView.js";
-import { editedValues, reviewOf, type GatePayload, type GateQuestion } from "./wire.js";
+import { editedValues, gatePayload, reviewOf, type GateQuestion } from "./wire.js";
 
 /**
  * A gate on a whole stage: `impact` asks as the workspace's policy says (gates/policy.ts: the impact
@@ -88,7 +88,7 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     if (response instanceof Command) return response;
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer });
-    const corrected = response.type === "edit" && isDecision ? readingEdit(payloadOf(asked), editedValues(response), kit.env.canvas) : undefined;
+    const corrected = response.type === "edit" && isDecision ? readingEdit(gatePayload(asked), editedValues(response), kit.env.canvas) : undefined;
     const judged =
       isDecision && !corrected && reading
         ? { type: state.type, judged: review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const), reading, ...finalOf(reading, response) }
@@ -124,14 +124,6 @@ function finalOf(reading: Reading, response: { type: string }): { final?: Readin
   const verdict = response.type === "edit" ? (editedValues(response as never) as { verdict?: unknown }).verdict : undefined;
   return typeof verdict === "string" && verdict !== reading.verdict ? { final: { ...reading, verdict: verdict as Reading["verdict"] } } : {};
 }
-
-/** The payload a question raises, for the same checks the answer passed. */
-const payloadOf = (asked: GateQuestion): GatePayload => ({
-  action_request: { action: `approve_${asked.info.kind}`, args: asked.editable },
-  config: { allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true },
-  description: "",
-  leanos: { ...asked.info, locked: asked.info.locked ?? {} },
-});
 
 /** The draft's values a person may edit: how sure the drafter was is its say, shown, not edited. */
 function withoutConfidence(output: Record<string, unknown>): Record<string, unknown> {
