@@ -5,7 +5,9 @@
 // messages; breakpoints; 20-block lookback; TTL), counting tokens at 4 characters each.
 // Billed input counts reads at 0.1x, 5-minute writes at 1.25x and 1-hour writes at 2x, against the
 // same requests with no cache. The clock of the cache moves GAP minutes before every human step or
-// pass. `npm run bench:cache`.
+// pass. Each flow runs twice: on an empty memory, and on a memory that holds three judged examples of
+// the demo's other events and a confirmed rule (issue 27), so model requests carry worked examples;
+// the issue allows the billed share to rise by at most 5 points with them. `npm run bench:cache`.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { cp, mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
@@ -14,6 +16,12 @@ import { join, resolve } from "node:path";
 import { documentsReply, stageExample, startFakeAnthropic, type FakeAnthropic } from "../test/fakeAnthropic.js";
 import { billedInput, uncachedInput } from "../test/fakes/promptCache.js";
 import { CacheTtl } from "../src/workspace/config.js";
+import { readEvent } from "../src/cli/readEvent.js";
+import { EXAMPLES, RULES, rememberExample, type Example } from "../src/memory/examples.js";
+import { recallLessons } from "../src/memory/recall.js";
+import { Rule, ruleStatement } from "../src/memory/rules.js";
+import { openStore } from "../src/store/open.js";
+import { openWorkspace } from "../src/workspace/workspace.js";
 
 const root = resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -26,15 +34,60 @@ interface Step {
   next_due?: string | null;
 }
 
-async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl) {
+const DEAL = "01-elsaai-deal-closed.md";
+
+const reading = (type: string, assumptions: Array<[string, string]>, verdict?: string): Example["final"] => ({
+  type,
+  assumptions: assumptions.map(([id, direction]) => ({ id, direction })),
+  ...(verdict ? { verdict } : {}),
+  facts: [],
+});
+
+/** What a person judged of the demo's other events, as the memory keeps it. */
+const JUDGED: Array<{ file: string } & Pick<Example, "read" | "final" | "judged" | "reason">> = [
+  { file: "07-pilot-result-kaori.md", read: reading("sales", [["A2", "validates"], ["A7", "validates"]], "PROCEED"), final: reading("sales", [["A2", "challenges"], ["A7", "validates"]], "INVESTIGATE"), judged: "corrected", reason: "the pilot missed its 25% target" },
+  { file: "02-lost-deal-nordstil.md", read: reading("sales", [["A8", "challenges"]], "INVESTIGATE"), final: reading("sales", [["A8", "challenges"]], "INVESTIGATE"), judged: "agreed" },
+  { file: "03-inbound-lead-atelier-rouge.md", read: reading("sales", [["A4", "validates"]], "PROCEED"), final: reading("sales", [["A4", "validates"]], "PROCEED"), judged: "agreed" },
+];
+
+/**
+ * Writes the judged examples and a confirmed rule into the workspace's memory, as leanos keeps them
+ * once people judge (memory/examples.ts); how many examples the closed deal recalls as its nearest.
+ */
+async function seedMemory(root: string): Promise<number> {
+  const workspace = await openWorkspace(root);
+  const store = await openStore(workspace);
+  try {
+    for (const [index, judged] of JUDGED.entries()) {
+      const { file, ...values } = judged;
+      const event = await readEvent({ file: join(root, "events", file), today: "2026-11-25" });
+      const at = `2026-11-${String(19 + index).padStart(2, "0")}T09:00:00.000Z`;
+      await rememberExample(store.memory, `bench-${index}`, { kind: "example", thread: `sales/${file.replace(/^\d+-|\.md$/g, "")}`, event: event.text, ...values, by: "bench", at });
+    }
+    const then = { verdict: "INVESTIGATE" as const };
+    const rule = { kind: "rule", when: ["pilot", "target"], then, says: ruleStatement(["pilot", "target"], then), evidence: { thread: "sales/pilot-result-kaori", example: "bench-0" }, proposed_by: "bench", by: "bench", at: "2026-11-20T10:00:00.000Z" };
+    await store.memory.put(RULES, "rule-bench", Rule.parse(rule));
+    const deal = await readEvent({ file: join(root, "events", DEAL), today: "2026-11-25" });
+    const lessons = await recallLessons(store.memory, deal.text);
+    if ((await store.memory.search(EXAMPLES, { limit: 10 })).length !== JUDGED.length || lessons.rules.length !== 1) throw new Error("the memory was not seeded");
+    return lessons.nearest.length;
+  } finally {
+    await store.close();
+  }
+}
+
+async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl, withMemory: boolean) {
   server.reset();
   server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
   for (const stage of STAGES) server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
-  server.script.set("write_documents", [documentsReply("# Finished\n\nEvery fact kept.")]);
+  // With its publishable part marked, as a send's document keeps it (actions/publishable.ts).
+  server.script.set("write_documents", [documentsReply("# Finished\n\n<!-- publish -->\nEvery fact kept.\n<!-- /publish -->\n")]);
   const workspace = await mkdtemp(join(tmpdir(), "leanos-bench-cache-"));
   await cp(join(root, "examples", "workspace"), workspace, { recursive: true, filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|audit\.jsonl)$/.test(path) });
   const config = join(workspace, ".leanos", "config.yaml");
   await writeFile(config, `${await readFile(config, "utf8").catch(() => "")}\ncache_ttl: "${ttl}"\n`);
+  const nearest = withMemory ? await seedMemory(workspace) : 0;
+  if (withMemory && nearest === 0) throw new Error("the seeded examples are not near the demo's event");
   // Asynchronous: the model server answers from this very process.
   const leanos = async (...args: string[]): Promise<Step> => {
     const { stdout } = await run(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", workspace, "--json", "--quiet", ...args], {
@@ -43,7 +96,7 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl)
     });
     return JSON.parse(stdout) as Step;
   };
-  let step = await leanos("event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md"));
+  let step = await leanos("event", "--provider", "anthropic", "--file", join(workspace, "events", DEAL));
   let now: string | undefined;
   let humanSteps = 0;
   while (step.state === "waiting" || step.state === "scheduled") {
@@ -66,6 +119,7 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl)
   return {
     gap_min: gapMinutes,
     ttl,
+    memory: withMemory ? `${nearest} examples, 1 rule` : "empty",
     state: step.state,
     steps: humanSteps,
     calls: usage.length,
@@ -84,12 +138,22 @@ const server = await startFakeAnthropic();
 try {
   const rows = [];
   for (const [gap, ttl] of [1, 10].flatMap((gap) => CacheTtl.options.map((ttl) => [gap, ttl] as const))) {
-    process.stderr.write(`flow with ${gap} min between steps, ${ttl} cache...\n`);
-    rows.push(await runFlow(server, gap, ttl));
+    for (const withMemory of [false, true]) {
+      process.stderr.write(`flow with ${gap} min between steps, ${ttl} cache, ${withMemory ? "a memory of examples" : "an empty memory"}...\n`);
+      rows.push(await runFlow(server, gap, ttl, withMemory));
+    }
   }
   console.log("The demo's flow (closed deal to learning) with --provider anthropic, billed input against uncached:");
   console.table(rows.map(({ by_tool: _calls, ...row }) => row));
   console.log(`calls of one flow: ${rows[0]!.by_tool}`);
+  console.log("Billed share with worked examples in the requests (issue 27: at most 5 points more):");
+  const pairs = [];
+  for (let index = 0; index < rows.length; index += 2) {
+    const [plain, taught] = [rows[index]!, rows[index + 1]!];
+    const points = Number(((taught.billed_to_uncached - plain.billed_to_uncached) * 100).toFixed(1));
+    pairs.push({ gap_min: plain.gap_min, ttl: plain.ttl, share_empty_memory: plain.billed_to_uncached, share_with_examples: taught.billed_to_uncached, points_more: points, within_5_points: points <= 5 });
+  }
+  console.table(pairs);
 } finally {
   await server.close();
 }

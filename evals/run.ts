@@ -1,6 +1,7 @@
 // npm run eval [-- --provider PROVIDER:MODEL] [--set NAME ...] [--record FILE | --replay FILE]
 import { parseArgs } from "node:util";
 import { COLUMNS, runEvals } from "./harness.js";
+import { reportTeaching } from "./teachReport.js";
 
 const { values } = parseArgs({
   options: {
@@ -10,17 +11,31 @@ const { values } = parseArgs({
     record: { type: "string" },
     replay: { type: "string" },
     events: { type: "boolean" },
+    teach: { type: "boolean" },
+    "accept-rules": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
-  console.log(`npm run eval -- [--provider offline|anthropic:MODEL|openai:MODEL] [--set NAME ...] [--events] [--record FILE | --replay FILE]
+  console.log(`npm run eval -- [--provider offline|anthropic:MODEL|openai:MODEL] [--set NAME ...] [--events] [--record FILE | --replay FILE | --teach [--accept-rules]]
 
 Scores a provider's drafts of every eval set: the sample company (dev) and each company under
 evals/companies/ (test). Per stage: the thread type (classify), the assumptions tested and their
 direction (hypothesis), the verdict (decision) and whether the decision waits for a person
 (implication). --events also lists each event; --record keeps the model's answers in FILE;
---replay scores the answers kept in FILE again, offline.`);
+--replay scores the answers kept in FILE again, offline. --teach replays each set in order, giving each
+event's expectation as a person's correction after it is drafted, and reports the first half cold,
+the second half cold and the second half taught (what the workspace learned from the first);
+with --accept-rules the person also accepts each rule proposed after a correction when every
+earlier event it holds for reads its way, and rejects it otherwise.`);
+  process.exit(0);
+}
+if (values.teach) {
+  if (values.record || values.replay) {
+    console.error("--teach drafts with the provider itself: it goes with neither --record nor --replay");
+    process.exit(2);
+  }
+  await reportTeaching(values);
   process.exit(0);
 }
 if (values.record && values.replay) {

@@ -1,5 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import { runCli, sampleCopy } from "./helpers.js";
 import { differences, MAY_TOUCH, snapshot } from "./hostile/harness.js";
@@ -56,3 +57,63 @@ describe("leanos memory", () => {
     expect(differences(before, await snapshot(workspace, MAY_TOUCH))).toEqual([]);
   }, 90_000);
 });
+
+describe("rules proposed after a correction", () => {
+  async function proposedRule() {
+    const workspace = await sampleCopy({ autonomy: "earned" });
+    const cli = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], { env: { LEANOS_USER: "bella" } });
+    await writeFile(join(workspace, "events", "kestrel.md"), "---\ndate: 2026-11-19\nsource: CRM\n---\nKestrel Outdoor went with Vestio after their trial ended; we lost the $90K deal.\n");
+    await writeFile(join(workspace, "events", "modalia.md"), "---\ndate: 2026-11-19\nsource: Email\n---\nWe lost Modalia to Vestio: their buyer signed a two-year contract with Vestio on Friday.\n");
+    let said: { proposed_rule?: { id: string } } = {};
+    // Three events read the same way: a rule needs two earlier ones besides the correction it explains.
+    for (const [file, thread] of [
+      ["events/02-lost-deal-nordstil.md", "sales/lost-deal-nordstil-chose-vestio"],
+      ["events/kestrel.md", undefined],
+      ["events/modalia.md", undefined],
+    ] as const) {
+      const started = JSON.parse((await cli("event", "--file", file)).stdout) as { thread: string };
+      const corrected = await cli("correct", thread ?? started.thread, "--edit", '{"verdict":"DEFER"}');
+      expect(corrected.exitCode, corrected.stderr).toBe(0);
+      said = JSON.parse(corrected.stdout) as typeof said;
+    }
+    const entries = JSON.parse((await cli("memory")).stdout) as Entry[];
+    const proposal = entries.find((entry) => entry.kind === "proposed rule");
+    expect(proposal).toMatchObject({ by: "offline:rules-v1", says: expect.stringContaining('an event that mentions "vestio" is decided DEFER') });
+    // The correction that gave rise to it says so.
+    expect(said.proposed_rule?.id).toBe(proposal!.id);
+    return { workspace, cli, proposal: proposal! };
+  }
+
+  it("wait for a person; accepted, the rule decides the next such event, and the audit log records who accepted it", async () => {
+    const { workspace, cli, proposal } = await proposedRule();
+    const accepted = await cli("memory", "accept", proposal.id);
+    expect(accepted.exitCode, accepted.stderr).toBe(0);
+    expect((JSON.parse((await cli("memory")).stdout) as Entry[]).find((entry) => entry.id === proposal.id)).toMatchObject({ kind: "rule", by: "bella" });
+    await writeFile(join(workspace, "events", "vestio.md"), "---\ndate: 2026-11-20\nsource: Slack\n---\nAtelier Rouge told us they signed with Vestio this morning.\n");
+    const next = JSON.parse((await cli("event", "--file", "events/vestio.md")).stdout) as { thread: string; dir: string };
+    const decision = matter(await readFile(join(next.dir, "4-decision.md"), "utf8")).data.output as { verdict: string; rationale: string };
+    expect(decision.verdict).toBe("DEFER");
+    expect(decision.rationale).toContain('by the rule "an event that mentions "vestio" is decided DEFER", confirmed by bella');
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audit).toContainEqual(expect.objectContaining({ kind: "rule-proposed", id: proposal.id }));
+    expect(audit).toContainEqual(expect.objectContaining({ kind: "rule-judged", id: proposal.id, judged: "accepted", by: "bella" }));
+  }, 120_000);
+
+  it("rejected, the proposal is gone and no rule applies", async () => {
+    const { cli, proposal } = await proposedRule();
+    expect((await cli("memory", "reject", proposal.id)).exitCode).toBe(0);
+    expect((JSON.parse((await cli("memory")).stdout) as Entry[]).map((entry) => entry.id)).not.toContain(proposal.id);
+  }, 120_000);
+
+  it("refuses to accept or reject an id that names no proposal, with exit 2 and nothing changed", async () => {
+    const { workspace, cli } = await answeredWorkspace();
+    const before = await snapshot(workspace, MAY_TOUCH);
+    for (const verb of ["accept", "reject"]) {
+      const refused = await cli("memory", verb, "rule-nothing");
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toContain('no proposed rule has the id "rule-nothing"');
+    }
+    expect(differences(before, await snapshot(workspace, MAY_TOUCH))).toEqual([]);
+  }, 90_000);
+});
+

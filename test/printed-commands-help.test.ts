@@ -30,6 +30,8 @@ const OTHERWISE: Record<string, Otherwise> = {
   "LANGGRAPH_API_KEY=$(leanos token bella) leanos --server http://127.0.0.1:2024 pending": { needs: "a LangGraph server serving the leanos graph at 127.0.0.1:2024" },
   // ID stands for an id leanos memory lists; the sample remembers nothing yet, so it is refused by name.
   "leanos memory forget ID   # ID: as leanos memory lists it": { exit: 2, says: /the memory holds nothing with the id "ID"/ },
+  "leanos memory accept RULE # a proposed rule joins the memory": { exit: 2, says: /no proposed rule has the id "RULE"/ },
+  "leanos memory reject RULE # a proposed rule is dropped": { exit: 2, says: /no proposed rule has the id "RULE"/ },
   // They serve or schedule until stopped.
   "leanos serve": { until: /http:\/\/127\.0\.0\.1:4321\// },
   "leanos serve --port 8080": { until: /http:\/\/127\.0\.0\.1:8080\// },

@@ -84,6 +84,10 @@ export const AuditEntry = z.discriminatedUnion("kind", [
   }),
   /** An example or rule a person took out of the workspace's memory (leanos memory forget). */
   z.object({ kind: z.literal("memory-forgotten"), ...base, id: z.string(), by: z.string(), says: z.string() }),
+  /** A drafter proposed a rule after a correction on the thread; it waits for a person. */
+  z.object({ kind: z.literal("rule-proposed"), ...base, id: z.string(), says: z.string(), proposed_by: z.string() }),
+  /** A person accepted a proposed rule (it joined the memory) or rejected it. */
+  z.object({ kind: z.literal("rule-judged"), ...base, id: z.string(), judged: z.enum(["accepted", "rejected"]), by: z.string(), says: z.string() }),
 ]);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;

@@ -69,12 +69,15 @@ export function formatAnswered(result: ThreadResult & { redraft?: Redraft }): st
 }
 
 /** What `leanos correct` did: redrafted (and moved), or recorded only because the thread had acted. */
-export function formatCorrected(result: ThreadResult & { after_acting: boolean; fields: Record<string, unknown>; renamed?: string }): string {
+export function formatCorrected(result: ThreadResult & { after_acting: boolean; fields: Record<string, unknown>; renamed?: string; proposed_rule?: { id: string; says: string } }): string {
   const fields = Object.keys(result.fields).join(", ");
   const lead = result.after_acting
     ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
     : `Corrected ${fields}: drafted again from the first corrected stage${result.renamed ? `, and moved from ${result.renamed} to ${result.thread}` : ""}.`;
-  return `${lead}\n\n${formatResult(result)}`;
+  const rule = result.proposed_rule
+    ? `\n\nProposed rule ${result.proposed_rule.id}: ${result.proposed_rule.says}. It waits for you: leanos memory accept ${result.proposed_rule.id} (drafters apply it from then on), or leanos memory reject ${result.proposed_rule.id}.`
+    : "";
+  return `${lead}${rule}\n\n${formatResult(result)}`;
 }
 
 /** Why `resume` ran nothing, and what moves the thread on. */

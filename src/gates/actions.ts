@@ -19,6 +19,8 @@ import type { ActionsOutput, PlannedAction } from "../stages/schemas.js";
 import { threadDir } from "../threads/store.js";
 import type { LogEntry } from "../threads/stageFiles.js";
 import { gateEntryName, gateNodeName, type GraphKit } from "../graph/kit.js";
+import { runThreadId } from "../graph/claim.js";
+import type { Lessons } from "../memory/recall.js";
 import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { addDays } from "../files/dates.js";
@@ -85,8 +87,8 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
   const ask = gateNodeName(node, gate);
   const wait = `wait_${stage}`;
 
-  const envFor = (state: ThreadGraphState): ExecutionEnv => ({
-    context: kit.contextFor(state, node),
+  const envFor = (state: ThreadGraphState, lessons?: Lessons): ExecutionEnv => ({
+    context: { ...kit.contextFor(state, node), ...(lessons ? { lessons } : {}) },
     threadDir: threadDir(kit.env.workspace.threadsDir, state.thread),
     connector: connectorFor(kit.env.workspace.config, kit.env.workspace.root),
     siteUrl: kit.env.workspace.config.site_url,
@@ -144,7 +146,7 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? blocked : candidate)) }, [entry], ask);
   };
 
-  const runNode = async (state: ThreadGraphState) => {
+  const runNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const plan = state.outputs[stage] as ActionsOutput;
     const action = plan.actions.find(isOpen);
     if (!action) return new Command({ goto: kit.after(node, gate) });
@@ -152,7 +154,8 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     const at = kit.now().toISOString();
     const keyed: PlannedAction = { ...action, key: action.key ?? idempotencyKey(state.thread, action), started: action.started ?? at.slice(0, 10) };
     const review = state.action_reviews[action.id];
-    const env = envFor(state);
+    // A model finishing the action's documents reads what the memory teaches of the event, as its stages did.
+    const env = envFor(state, await kit.lessonsFor(state.event.text, runThreadId(config)));
 
     // Blocked on its inputs and not answered yet (an answer sets it going again): the question is next.
     if (action.status === "blocked") return new Command({ goto: ask });

@@ -127,25 +127,31 @@ function pinnedOutput(schema: string, output: unknown, pins: Pins | undefined, c
     const decision = output as DecisionOutput;
     return { ...decision, verdict: pins.verdict, ...(decision.verdict === pins.verdict ? {} : { statement: `${pins.verdict}: ${decision.statement.replace(/^[A-Z]+:\s*/, "")}` }) };
   }
-  if (schema === "hypothesis" && pins.assumptions) {
-    const hypothesis = output as HypothesisOutput;
-    const tests = pins.assumptions.map((pinned) => {
-      const drafted = hypothesis.tests.find((test) => test.assumption_id === pinned.id);
-      const assumption = canvas.assumptions.find((candidate) => candidate.id === pinned.id);
-      const previous = drafted?.previous_confidence ?? assumption?.confidence ?? null;
-      const proposed = drafted && drafted.direction === pinned.direction ? drafted.proposed_confidence : movedConfidence(previous, pinned.direction);
-      return {
-        assumption_id: pinned.id,
-        title: drafted?.title ?? assumption?.title ?? "a new assumption",
-        direction: pinned.direction,
-        previous_confidence: previous,
-        proposed_confidence: proposed,
-        evidence: drafted && drafted.direction === pinned.direction ? drafted.evidence : `${pinned.direction} by ${by}'s correction of the reading`,
-      };
-    });
-    return { ...hypothesis, tests };
-  }
+  if (schema === "hypothesis" && pins.assumptions) return withTests(output as HypothesisOutput, pins.assumptions, canvas, `${by}'s correction of the reading`);
   return output;
+}
+
+/**
+ * A hypothesis whose tests are `assumptions` in their directions: a test drafted the same way keeps
+ * its evidence and move, one drafted otherwise or not at all is set from the canvas with a modest
+ * move, its evidence saying where it came from (`source`); tests left out are dropped.
+ */
+export function withTests(hypothesis: HypothesisOutput, assumptions: ReadonlyArray<{ id: string; direction: z.infer<typeof Direction> }>, canvas: Canvas, source: string): HypothesisOutput {
+  const tests = assumptions.map((pinned) => {
+    const drafted = hypothesis.tests.find((test) => test.assumption_id === pinned.id);
+    const assumption = canvas.assumptions.find((candidate) => candidate.id === pinned.id);
+    const previous = drafted?.previous_confidence ?? assumption?.confidence ?? null;
+    const kept = drafted !== undefined && drafted.direction === pinned.direction;
+    return {
+      assumption_id: pinned.id,
+      title: drafted?.title ?? assumption?.title ?? "a new assumption",
+      direction: pinned.direction,
+      previous_confidence: previous,
+      proposed_confidence: kept ? drafted.proposed_confidence : movedConfidence(previous, pinned.direction),
+      evidence: kept ? drafted.evidence : `${pinned.direction} by ${source}`,
+    };
+  });
+  return { ...hypothesis, tests };
 }
 
 /** A modest move the way a person set: one event is one event, whoever reads it. */

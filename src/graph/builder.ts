@@ -1,5 +1,5 @@
 import { END, START, StateGraph, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { claimNode, finishNode } from "./claim.js";
+import { claimNode, finishNode, runThreadId } from "./claim.js";
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../stages/schemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
@@ -15,10 +15,11 @@ export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent 
 
 /** The stage node: draft (model calls happen here, never in a gate), validate, write the files. */
 function stageNode(kit: GraphKit, node: GraphNode) {
-  return async (state: ThreadGraphState) => {
+  return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const stage = node.skill.stage.stage;
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage });
-    const drafted = await draftStage(kit.env.drafter, kit.contextFor(state, node));
+    const lessons = await kit.lessonsFor(state.event.text, runThreadId(config));
+    const drafted = await draftStage(kit.env.drafter, { ...kit.contextFor(state, node), lessons });
     await kit.env.onModelUsage?.(state.thread, stage, drafted.usage, "with-stage-files");
     const output = drafted.output;
     const impact = "impact_score" in output ? output.impact_score : state.impact;

@@ -6,6 +6,7 @@ import { ThreadMeta } from "../threads/meta.js";
 import { indexRowOf } from "../store/indexRow.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder } from "../threads/store.js";
+import { recallLessons } from "../memory/recall.js";
 import { stageNodeName, type GraphEnvironment, type GraphKit } from "./kit.js";
 import type { ThreadGraphState } from "./state.js";
 
@@ -45,7 +46,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
   if (!known && !start.origin && !start.pattern && perHour > 0 && env.startedByClientsSince) {
     checkEventCount(await env.startedByClientsSince(new Date(now.getTime() - 3_600_000)), { perHour });
   }
-  const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills });
+  const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills, lessons: await recallLessons(env.store.memory, event.text, id) });
   const type = start.type ?? classification.type;
   const created = now.toISOString();
   const metaFor = (thread: string, slug: string): ThreadMeta =>

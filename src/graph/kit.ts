@@ -20,6 +20,7 @@ import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
 import type { CorrectionRecord } from "./correct.js";
 import type { Reading } from "../gates/correction.js";
+import { recallLessons, type Lessons } from "../memory/recall.js";
 
 export type ProgressEvent =
   | { kind: "stage-start"; thread: string; stage: string }
@@ -127,6 +128,11 @@ export class GraphKit {
     if (nextGate) return gateEntryName(node, nextGate);
     if (!node.next) return FINISH_NODE;
     return stageNodeName(this.env.spec.nodes.find((candidate) => candidate.skill.name === node.next)!);
+  }
+
+  /** What the workspace's memory holds for an event; a thread's own example never teaches it (`id`, its LangGraph id). */
+  async lessonsFor(eventText: string, id?: string): Promise<Lessons> {
+    return recallLessons(this.env.store.memory, eventText, id);
   }
 
   contextFor(state: ThreadGraphState, node: GraphNode): StageContext {

@@ -7,7 +7,8 @@ import type { CacheTtl } from "../workspace/config.js";
 import type { RawEvent } from "../stages/context.js";
 import { classifyRequest, documentsRequest, stageRequest, type DocumentsToWrite, type ModelRequest, type PromptBasis, type TextBlock } from "./layout.js";
 import { render } from "./prompt.js";
-import type { Classification, DraftRequest, IntentRequest, ModelUsage, StageDrafter } from "./provider.js";
+import type { Classification, DraftRequest, IntentRequest, ModelUsage, RuleRequest, StageDrafter } from "./provider.js";
+import { candidateOf, RuleAnswer, ruleRequestView } from "./ruleAnswer.js";
 import { Classified, flowToolDefinitions, toolSchema, WrittenDocuments } from "./tools.js";
 
 // Any LangChain chat model (made by initChatModel, see select.ts) as a drafter. Every request is laid
@@ -97,6 +98,18 @@ export class ChatModelDrafter implements StageDrafter {
       const parsed = ModelIntent.safeParse(await structured.invoke([new HumanMessage(render("chat-intent", request))]));
       // An answer that does not parse is no reading at all: the session asks back.
       return parsed.success ? parsed.data : { intent: "unclear", certain: false };
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  async proposeRule(request: RuleRequest): Promise<{ candidate: unknown; usage: ModelUsage }> {
+    // Like a chat line, a short call of its own after a correction, outside the flow's cached prefix.
+    const structured = this.chat.withStructuredOutput(RuleAnswer, { name: "propose_rule", method: this.output === "json_schema" ? "jsonSchema" : "functionCalling", includeRaw: true });
+    const started = Date.now();
+    try {
+      const result = await structured.invoke([new HumanMessage(render("propose-rule", ruleRequestView(request)))]);
+      return { candidate: candidateOf(result.parsed), usage: usageOf(result.raw as AIMessage, started) };
     } catch (error) {
       throw this.failure(error);
     }

@@ -5,6 +5,8 @@ import type { RawEvent, StageContext } from "../stages/context.js";
 import type { OutputSchemaName, StageOutputs } from "../stages/schemas.js";
 import { companyName, render } from "./prompt.js";
 import { stageToolName } from "./tools.js";
+import type { Lessons } from "../memory/recall.js";
+import { lessonsText, unclosable } from "./lessonsBlock.js";
 
 // How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
 // in the order tools, system, messages, so:
@@ -13,12 +15,21 @@ import { stageToolName } from "./tools.js";
 //   change keeps the first part cached;
 // - a thread's message grows only at its end: the event, then each recorded stage, then the request
 //   of this call. The last block before the request is the third breakpoint, so each call of a
-//   thread reads what the one before it wrote.
+//   thread reads what the one before it wrote;
+// - what the workspace's memory teaches (worked examples and confirmed rules, lessonsBlock.ts) is a
+//   block of the user message just after the event. Not in the system: it differs from event to
+//   event, and the system blocks are the prefix every call of the workspace shares. Not last: it is
+//   the same for every call of one thread (recall runs again for every stage, so only its parts that
+//   stay put while the memory does are shown: the nearest examples and the rules), so as part of the
+//   thread's history it is cached with the event and read back by each later call. With nothing
+//   recalled there is no block, and the request is byte for byte what it was without a memory.
 
 /** What every request of a workspace starts with. */
 export interface PromptBasis {
   canvas: Canvas;
   skills: SkillSet;
+  /** What the workspace's memory holds that bears on the event being read (memory/recall.ts). */
+  lessons?: Lessons;
 }
 
 export interface TextBlock {
@@ -81,9 +92,12 @@ export function systemBlocks(basis: PromptBasis): TextBlock[] {
   return blocks;
 }
 
-/** The thread's history: its event, then each stage recorded so far in the order they ran. */
-function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: readonly string[]): TextBlock[] {
-  const blocks: TextBlock[] = [{ text: render("event", event) }];
+/** The thread's history: its event, what the memory teaches of it, then each stage recorded so far in the order they ran. */
+function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: readonly string[], lessons: Lessons | undefined): TextBlock[] {
+  // An event that writes </event> cannot close its own fence and speak as the request.
+  const blocks: TextBlock[] = [{ text: render("event", { ...event, text: unclosable(event.text) }) }];
+  const taught = lessonsText(lessons);
+  if (taught) blocks.push({ text: taught });
   const names = Object.keys(outputs).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const name of names) blocks.push({ text: render("stage-output", { stage: name, yaml: toYaml(outputs[name as OutputSchemaName]).trim() }) });
   const last = blocks[blocks.length - 1]!;
@@ -94,7 +108,7 @@ function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: r
 const outputOrder = (skills: SkillSet): string[] => stageSkills(skills).map((skill) => skill.stage.output);
 
 export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelRequest {
-  return { system: systemBlocks(basis), user: [...historyBlocks(event, {}, []), { text: render("classify", {}) }], tool: "classify_event" };
+  return { system: systemBlocks(basis), user: [...historyBlocks(event, {}, [], basis.lessons), { text: render("classify", {}) }], tool: "classify_event" };
 }
 
 export function stageRequest(context: StageContext): ModelRequest {
@@ -102,7 +116,7 @@ export function stageRequest(context: StageContext): ModelRequest {
   const request = render("stage", { thread: context.thread, type: context.type, today: context.today, stage: context.skill.stage.stage, tool, feedback: context.feedback });
   return {
     system: systemBlocks(context),
-    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills)), { text: request }],
+    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text: request }],
     tool,
   };
 }
@@ -120,7 +134,7 @@ export function documentsRequest(request: DocumentsToWrite): ModelRequest {
   const text = render("documents", { thread: context.thread, id: request.action.id, type: request.action.type, instructions: request.instructions.trim(), documents: request.documents });
   return {
     system: systemBlocks(context),
-    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills)), { text }],
+    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text }],
     tool: "write_documents",
   };
 }

@@ -3,6 +3,8 @@ import type { RawEvent, StageContext } from "../stages/context.js";
 import type { OutputSchemaName, ThreadType } from "../stages/schemas.js";
 import type { ModelIntent } from "../approvals/intent.js";
 import type { DocumentsToWrite, PromptBasis } from "./layout.js";
+import type { Reading, ReadingFields } from "../gates/correction.js";
+import type { Example } from "../memory/examples.js";
 
 export interface ModelUsage {
   input_tokens: number;
@@ -37,6 +39,17 @@ export interface IntentRequest {
   line: string;
 }
 
+/** What a rule is proposed from: the corrected event, the reading and the correction, and what the memory holds. */
+export interface RuleRequest {
+  event: string;
+  read: Reading;
+  fields: ReadingFields;
+  /** The company's words (its canvas's) that the event holds: the only words a rule may name. */
+  words: string[];
+  /** Earlier examples (their event and final reading): a rule should not contradict them. */
+  others: Array<{ event: string; final: Example["final"] }>;
+}
+
 /** A source of stage drafts: a rule-based offline drafter or a LangChain chat model. */
 export interface StageDrafter {
   readonly provider: string;
@@ -47,6 +60,11 @@ export interface StageDrafter {
   draft(request: DraftRequest): Promise<{ output: unknown; problem?: string; usage?: ModelUsage }>;
   /** A model turns an action's filled templates into finished documents, in one call; without it the filled templates are the artifacts. */
   writeDocuments?(request: DocumentsToWrite): Promise<{ texts: Map<string, string>; usage: ModelUsage[] }>;
+  /**
+   * After a person's correction, proposes at most one rule that explains it (memory/proposals.ts
+   * checks it, and it waits for a person); the answer is checked, never trusted.
+   */
+  proposeRule?(request: RuleRequest): Promise<{ candidate: unknown; usage?: ModelUsage }>;
   /** A model reads a free-text chat reply; without it only the command words are understood. */
   readIntent?(request: IntentRequest): Promise<ModelIntent>;
 }

@@ -33,6 +33,7 @@ import { MetaStore } from "../threads/metaStore.js";
 import { gateAsked, progressOf, recordingEnvironment, sameQuestion } from "./recorder.js";
 import { buildIndexIfNew } from "./reindex.js";
 import { namingWith } from "./naming.js";
+import { proposalFrom } from "../memory/proposals.js";
 import { pendingItems } from "./acrossThreads.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -364,7 +365,11 @@ export class Runtime {
    * the graph's correction node: before the thread acts it redrafts from the first corrected stage,
    * moving the thread when its type changes; after, it is recorded and nothing is undone.
    */
-  async correct(name: string, given: unknown, options: { by: string; reason?: string }): Promise<ThreadResult & { after_acting: boolean; fields: ReadingFields; renamed?: string }> {
+  async correct(
+    name: string,
+    given: unknown,
+    options: { by: string; reason?: string },
+  ): Promise<ThreadResult & { after_acting: boolean; fields: ReadingFields; renamed?: string; proposed_rule?: { id: string; says: string } }> {
     const { thread, meta } = await this.resolve(name);
     const id = threadIdOf(meta);
     const check = async () => {
@@ -387,7 +392,8 @@ export class Runtime {
       const { current, fields, acted } = await check();
       const correction = { fields, by: options.by, at: this.stamp(), via: "correct" as const, ...(options.reason ? { reason: options.reason } : {}) };
       const result = await this.run(id, thread, await this.drafterFor(current), { correction });
-      return { ...result, after_acting: acted, fields, ...(result.thread !== thread ? { renamed: thread } : {}) };
+      const proposed = await proposalFrom(this.store.memory, id, correction.at);
+      return { ...result, after_acting: acted, fields, ...(result.thread !== thread ? { renamed: thread } : {}), ...(proposed ? { proposed_rule: proposed } : {}) };
     });
     if (done === "busy") throw new UsageError(`${thread} is busy: another process (a pass, an answer) is running it; correct it once that is done; nothing was changed`);
     return done;

@@ -1,4 +1,5 @@
 import type { CheckpointTuple } from "@langchain/langgraph";
+import type { Item } from "@langchain/langgraph-checkpoint";
 import { isDeepStrictEqual } from "node:util";
 import { RuntimeFailure, UsageError } from "../errors.js";
 import { indexRowOf } from "../store/indexRow.js";
@@ -11,8 +12,15 @@ import type { Runtime } from "./engine.js";
 
 // Moves a workspace's runtime state to another store (SQLite to PostgreSQL, or back): every thread's
 // LangGraph checkpoints with their pending writes, then the thread index and the slug claims, rebuilt
-// from the thread folders. The source is left as it was. Copying is idempotent (both checkpointers
-// upsert by id), so a migration cut short is finished by running it again.
+// from the thread folders, then the workspace's memory (every item under ["memory"]: examples, rules,
+// proposed rules), each under its namespace and key. The source is left as it was. Copying is
+// idempotent (both checkpointers upsert by id; a memory item already in the target with the same
+// value is left as it is), so a migration cut short is finished by running it again.
+//
+// Like threads of another workspace, a memory item the target holds under one of this workspace's
+// keys with another value is refused before anything is written: the migration never replaces a
+// memory item it finds in the target. Items the target holds under keys the source does not have
+// are left alone.
 
 export interface MigrationReport {
   from: string;
@@ -23,6 +31,8 @@ export interface MigrationReport {
   writes: number;
   /** Thread folders given an index row and a claim in the target. */
   rows: number;
+  /** Items of the memory (examples, rules, proposed rules) the target now holds as the source does. */
+  memory: number;
 }
 
 export interface MigrationControl {
@@ -90,6 +100,52 @@ async function verifyThread(source: WorkspaceStore, target: WorkspaceStore, thre
   if (!same) throw new RuntimeFailure(`thread ${threadId} reads back differently from ${target.where} than it was written; nothing was switched, the source is as it was`);
 }
 
+/** Where a memory item is kept, for people: memory/examples/<key>. */
+const itemName = (item: Pick<Item, "namespace" | "key">): string => [...item.namespace, item.key].join("/");
+/** The same as a map key (a key may hold a slash). */
+const slotOf = (item: Pick<Item, "namespace" | "key">): string => JSON.stringify([item.namespace, item.key]);
+
+const MEMORY = ["memory"];
+
+/**
+ * Every item of the store's memory. Read by one search whose limit grows until it comes back short:
+ * one statement reads a consistent whole, where pages by offset could skip an item (PostgresStore
+ * orders a search by created_at, and items made in the same instant have no order between pages).
+ * PostgresStore matches a prefix as text (["memory"] takes in ["memoryless"]): only ["memory", ...] counts.
+ */
+async function memoryOf(store: WorkspaceStore): Promise<Map<string, Item>> {
+  for (let limit = 1000; ; limit *= 4) {
+    const items = await store.memory.search(MEMORY, { limit });
+    if (items.length < limit) return new Map(items.filter((item) => item.namespace[0] === MEMORY[0]).map((item) => [slotOf(item), item]));
+  }
+}
+
+/** The source's memory items the target holds under the same namespace and key with another value. */
+function memoryConflicts(source: Map<string, Item>, target: Map<string, Item>): string[] {
+  return [...source].filter(([slot, item]) => target.has(slot) && !isDeepStrictEqual(target.get(slot)!.value, item.value)).map(([, item]) => itemName(item));
+}
+
+/** Copies the memory items the target lacks, and reads every one back; returns how many it holds now. */
+async function copyMemory(source: WorkspaceStore, target: WorkspaceStore): Promise<number> {
+  // Read again: what was checked before the threads were copied may have grown since.
+  const items = await memoryOf(source);
+  const present = await memoryOf(target);
+  const conflicts = memoryConflicts(items, present);
+  if (conflicts.length > 0) throw new UsageError(memoryConflictMessage(target, conflicts, "The threads were copied, the memory was not"));
+  for (const [slot, item] of items) if (!present.has(slot)) await target.memory.put(item.namespace, item.key, item.value);
+  const copied = await memoryOf(target);
+  const wrong = [...items].filter(([slot, item]) => !isDeepStrictEqual(copied.get(slot)?.value, item.value)).map(([, item]) => itemName(item));
+  if (wrong.length > 0) {
+    throw new RuntimeFailure(`${wrong.length} item(s) of the memory read back differently from ${target.where} than they were written (${wrong.slice(0, 3).join(", ")}); nothing was switched, the source is as it was`);
+  }
+  return items.size;
+}
+
+/** Why a target is refused for its memory; `copied` says what was copied all the same (nothing, when checked first). */
+const memoryConflictMessage = (target: WorkspaceStore, conflicts: string[], copied: string): string =>
+  `${target.where} already holds ${conflicts.length} item(s) of the memory under this workspace's keys with other values (${conflicts.slice(0, 3).join(", ")}): ` +
+  `is its workspace id used by another workspace, or was the memory changed there since an earlier copy? ${copied}; take those items out of the target (or give this workspace an id of its own) and run it again`;
+
 /**
  * Copies the runtime state of `runtime`'s workspace into `target`. Holds the pass lease and each
  * thread's lease while copying it, so no pass or step changes what is being copied; a thread busy in
@@ -107,10 +163,13 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
     if (strangers.length > 0) {
       throw new UsageError(`${target.where} already holds ${strangers.length} thread(s) this workspace does not have (${strangers.slice(0, 3).join(", ")}): give this workspace an id of its own`);
     }
+    // The memory is checked here too, before anything is written, and copied last.
+    const conflicts = memoryConflicts(await memoryOf(source), await memoryOf(target));
+    if (conflicts.length > 0) throw new UsageError(memoryConflictMessage(target, conflicts, "Nothing was copied"));
     // Threads' states are sealed with the workspace's key, and API tokens are signed with its own: the
     // target takes the source's, or every thread copied would be refused there as tampered with.
     for (const name of SECRET_NAMES) await target.secrets.set(name, await source.secrets.get(name));
-    const report: MigrationReport = { from: source.where, to: target.where, threads: 0, checkpoints: 0, writes: 0, rows: 0 };
+    const report: MigrationReport = { from: source.where, to: target.where, threads: 0, checkpoints: 0, writes: 0, rows: 0, memory: 0 };
     const busy: string[] = [];
     log(`copying the checkpoints of ${ids.length} thread(s) from ${source.where} to ${target.where}`);
     for (const id of ids) {
@@ -129,6 +188,8 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
     }
     report.rows = await indexFolders(runtime, target);
     log(`indexed ${report.rows} thread folder(s)`);
+    report.memory = await copyMemory(source, target);
+    log(`copied ${report.memory} item(s) of the memory`);
     return report;
   } finally {
     await pass.release();
@@ -152,7 +213,7 @@ async function indexFolders(runtime: Runtime, target: WorkspaceStore): Promise<n
 
 export function formatMigration(report: MigrationReport): string {
   return [
-    `copied ${report.threads} thread(s): ${report.checkpoints} checkpoint(s), ${report.writes} pending write(s); indexed ${report.rows} thread folder(s)`,
+    `copied ${report.threads} thread(s): ${report.checkpoints} checkpoint(s), ${report.writes} pending write(s); indexed ${report.rows} thread folder(s); copied ${report.memory} item(s) of the memory (examples and rules)`,
     `from ${report.from}`,
     `to   ${report.to}`,
     "The source is left as it was. Switch every process of this workspace to the new store before running anything else, or the two drift apart.",

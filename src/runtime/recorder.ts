@@ -16,6 +16,7 @@ import type { WorkspaceStore } from "../store/store.js";
 import { MetaStore } from "../threads/metaStore.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js";
+import { proposeRuleAfter } from "./ruleProposal.js";
 
 // What a thread's run leaves besides its checkpoint, written from inside the graph as it runs: the
 // stage files' record and the state in meta.json, and the audit log. So a run started by any
@@ -96,7 +97,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     const meta = await metas.read(thread);
     await rememberExample(parts.store.memory, threadIdOf(meta), { kind: "example", thread, event: meta.event.text, ...judged });
   };
-  return {
+  const env: GraphEnvironment = {
     workspace: parts.workspace,
     store: parts.store,
     canvas: parts.canvas,
@@ -159,6 +160,11 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       const judged = (await audit.readKind("reading-judged")).filter((logged) => logged.thread === thread).at(-1);
       if (!judged || !sameJudgement(judged, entry)) await audit.append(entry);
       await remember(thread, { read: reading, final: { ...reading, ...correction.fields }, judged: "corrected", by: correction.by, at: correction.at, ...(correction.reason ? { reason: correction.reason } : {}) });
+      const meta = await metas.read(thread);
+      await proposeRuleAfter(
+        { store: parts.store, drafter, canvas: parts.canvas, audit, at: correction.at, onUsage: (usage) => env.onModelUsage!(thread, "rule", usage) },
+        { thread, example: threadIdOf(meta), event: meta.event.text, fields: correction.fields, read: reading },
+      );
       await metas.update(thread, (meta) => ({
         ...meta,
         corrections: [...meta.corrections, correction],
@@ -194,4 +200,5 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       metas.update(thread, (meta) => ({ ...withoutError(meta), ...progressOf(spec, values, meta), state: "done", pending: [], next_due: null })).then(() => undefined),
     onFailed: (thread, message) => metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message })).then(() => undefined),
   };
+  return env;
 }

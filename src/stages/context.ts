@@ -6,6 +6,7 @@ import type { Skill, SkillSet } from "../skills/loader.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.js";
 import type { RawEvent, StageOutputs, ThreadType } from "./schemas.js";
 import type { Pins } from "../gates/correction.js";
+import type { Lessons } from "../memory/recall.js";
 
 export type { RawEvent };
 
@@ -34,4 +35,6 @@ export interface StageContext {
   feedback?: string;
   /** Values a person corrected (the amounts, the assumptions' directions, the verdict): every draft keeps them. */
   pins?: Pins;
+  /** What the workspace's memory holds that bears on this event: the nearest examples, the latest, the confirmed rules. */
+  lessons?: Lessons;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { rememberExample, type Example } from "../../src/memory/examples.js";
 import { PgStore } from "../../src/store/pgStore.js";
 import { SqliteStore } from "../../src/store/sqliteStore.js";
 import type { WorkspaceStore } from "../../src/store/store.js";
@@ -91,3 +92,39 @@ for (const backend of [sqlite, ...(databaseUrl ? [postgres] : [])]) {
     });
   });
 }
+
+describe.skipIf(!databaseUrl)("two workspaces on one PostgreSQL database", () => {
+  const example = (thread: string, event: string): Example => ({
+    kind: "example",
+    thread,
+    event,
+    read: { type: "business", assumptions: [], facts: [] },
+    final: { type: "sales", assumptions: [], facts: [] },
+    judged: "corrected",
+    by: "bella",
+    at: "2026-11-20T10:00:00.000Z",
+  });
+
+  it("each see only their own memory: search, get and forget never reach the other's", async () => {
+    const [one, other] = await Promise.all([postgres.open(), postgres.open()]);
+    await rememberExample(one.store.memory, "ex-one", example("sales/2026-11-acme", "Acme signed"));
+    await rememberExample(other.store.memory, "ex-other", example("business/2026-11-supplier", "Supplier prices rise"));
+
+    expect((await one.store.memory.search(EXAMPLES)).map((item) => item.key)).toEqual(["ex-one"]);
+    expect((await other.store.memory.search(EXAMPLES)).map((item) => item.key)).toEqual(["ex-other"]);
+    expect(await one.store.memory.get(EXAMPLES, "ex-other")).toBeNull();
+    expect(await other.store.memory.get(EXAMPLES, "ex-one")).toBeNull();
+    // The same key in both: each keeps its own value.
+    await rememberExample(other.store.memory, "ex-one", example("business/2026-11-elsewhere", "Elsewhere"));
+    expect((await one.store.memory.get(EXAMPLES, "ex-one"))?.value).toMatchObject({ thread: "sales/2026-11-acme" });
+
+    // Forgetting (what `leanos memory forget` does) in one leaves the other as it was, as another
+    // connection to the other reads it; forgetting the other's key in one touches nothing.
+    await one.store.memory.delete(EXAMPLES, "ex-one");
+    await one.store.memory.delete(EXAMPLES, "ex-other");
+    expect(await one.store.memory.search(EXAMPLES)).toEqual([]);
+    const otherAgain = await other.again();
+    expect((await otherAgain.memory.search(EXAMPLES)).map((item) => item.key).sort()).toEqual(["ex-one", "ex-other"]);
+    expect((await otherAgain.memory.get(EXAMPLES, "ex-one"))?.value).toMatchObject({ thread: "business/2026-11-elsewhere" });
+  });
+});

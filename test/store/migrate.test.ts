@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../src/errors.js";
+import { EXAMPLES, RULES, rememberExample, type Example } from "../../src/memory/examples.js";
+import { Rule } from "../../src/memory/rules.js";
 import { Runtime } from "../../src/runtime/engine.js";
-import { migrateStore } from "../../src/runtime/migrateStore.js";
+import { formatMigration, migrateStore } from "../../src/runtime/migrateStore.js";
+import { PgStore } from "../../src/store/pgStore.js";
 import { SqliteStore } from "../../src/store/sqliteStore.js";
 import type { WorkspaceStore } from "../../src/store/store.js";
 import { eventFile, runCli, sampleCopy, tempDir } from "../helpers.js";
@@ -27,6 +30,63 @@ const stateOf = async (store: WorkspaceStore, id: string) => {
   for await (const tuple of store.checkpointer.list({ configurable: { thread_id: id } })) tuples.push({ id: tuple.checkpoint.id, values: tuple.checkpoint.channel_values, writes: tuple.pendingWrites });
   return tuples;
 };
+
+const example = (thread: string, event: string, type: string, judged: Example["judged"]): Example => ({
+  kind: "example",
+  thread,
+  event,
+  read: { type: "business", assumptions: [], facts: [] },
+  final: { type, assumptions: [{ id: "A4", direction: "challenges" }], verdict: "PROCEED", facts: [{ kind: "amount", text: "EUR 12,000", value: 12000 }] },
+  judged,
+  by: "bella",
+  at: "2026-11-20T10:00:00.000Z",
+  ...(judged === "corrected" ? { reason: "a supplier's price list is about our costs" } : {}),
+});
+
+/** Two examples and a rule, as people left them in the workspace's memory. */
+async function remember(store: WorkspaceStore): Promise<void> {
+  await rememberExample(store.memory, "1f0a-thread-one", example("sales/2026-11-elsaai-deal", "ElsaAI signed the annual plan", "sales", "agreed"));
+  await rememberExample(store.memory, "1f0b-thread-two", example("business/2026-11-supplier-prices", "Supplier price list: prices up 18%", "business", "corrected"));
+  const rule: Rule = {
+    kind: "rule",
+    when: ["supplier", "price"],
+    then: { assumption: { id: "A4", direction: "challenges" } },
+    says: 'an event that mentions "supplier" and "price" challenges A4',
+    evidence: { thread: "business/2026-11-supplier-prices", example: "1f0b-thread-two" },
+    proposed_by: "offline",
+    by: "bella",
+    at: "2026-11-21T09:00:00.000Z",
+  };
+  await store.memory.put(RULES, "rule-supplier-price", Rule.parse(rule));
+}
+
+/** Every item of the memory: where it is kept and what it holds (with when it was last written, when `withTimes`). */
+async function memoryOf(store: WorkspaceStore, withTimes = false) {
+  const items = await store.memory.search(["memory"], { limit: 1000 });
+  return items
+    .map((item) => ({ namespace: item.namespace, key: item.key, value: item.value, ...(withTimes ? { updatedAt: new Date(item.updatedAt).getTime() } : {}) }))
+    .sort((a, b) => `${a.namespace.join("/")}/${a.key}`.localeCompare(`${b.namespace.join("/")}/${b.key}`));
+}
+
+/**
+ * Migrates the memory and checks the target holds it as the source does (besides what it held of its
+ * own under other keys: `kept`), and that running it again changes nothing.
+ */
+async function migratesMemory(runtime: Runtime, target: WorkspaceStore, kept: string[] = []): Promise<void> {
+  const wanted = await memoryOf(runtime.store);
+  expect(wanted.map((item) => `${item.namespace.join("/")}/${item.key}`)).toEqual(["memory/examples/1f0a-thread-one", "memory/examples/1f0b-thread-two", "memory/rules/rule-supplier-price"]);
+  const first = await migrateStore(runtime, target);
+  expect(first.memory).toBe(3);
+  expect(formatMigration(first)).toContain("copied 3 item(s) of the memory");
+  expect((await memoryOf(target)).filter((item) => !kept.includes(item.key))).toEqual(wanted);
+  expect(await target.memory.get(EXAMPLES, "1f0b-thread-two")).toMatchObject({ namespace: EXAMPLES, key: "1f0b-thread-two", value: wanted[1]!.value });
+
+  // Copying twice gives the same target: no item is written again (its time of writing stays).
+  const copied = await memoryOf(target, true);
+  const again = await migrateStore(runtime, target);
+  expect(again.memory).toBe(3);
+  expect(await memoryOf(target, true)).toEqual(copied);
+}
 
 describe("migrating a workspace's store", () => {
   it("copies every checkpoint with its values and pending writes, gives every folder its row and claim, and can run again", async () => {
@@ -73,6 +133,74 @@ describe("migrating a workspace's store", () => {
       await runtime.close();
     }
   });
+});
+
+describe("migrating a workspace's memory", () => {
+  it("copies every example and rule under its namespace and key, and copying again changes nothing (SQLite to SQLite)", async () => {
+    const runtime = await Runtime.open({ workspace: await sampleCopy(), now: () => new Date(NOW) });
+    const target = await otherStore();
+    try {
+      await remember(runtime.store);
+      // What the target holds under a key this workspace does not have is left as it is.
+      await target.memory.put(EXAMPLES, "kept-there", { kind: "example", note: "only in the target" });
+      await migratesMemory(runtime, target, ["kept-there"]);
+      expect((await target.memory.get(EXAMPLES, "kept-there"))?.value).toEqual({ kind: "example", note: "only in the target" });
+    } finally {
+      await target.close();
+      await runtime.close();
+    }
+  });
+
+  it("refuses a target holding another value under one of its keys, naming it, before copying anything", async () => {
+    const workspace = await sampleCopy();
+    const started = await runCli(["--workspace", workspace, "--quiet", "--now", NOW, "event", "--provider", "offline", "--file", eventFile("01-elsaai-deal-closed.md")]);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const runtime = await Runtime.open({ workspace, now: () => new Date(NOW) });
+    const target = await otherStore();
+    try {
+      await remember(runtime.store);
+      const theirs = example("sales/2026-11-someone-else", "Someone else's event", "sales", "agreed");
+      await rememberExample(target.memory, "1f0b-thread-two", theirs);
+      await expect(migrateStore(runtime, target)).rejects.toThrow(UsageError);
+      await expect(migrateStore(runtime, target)).rejects.toThrow(/already holds 1 item\(s\) of the memory under this workspace's keys with other values \(memory\/examples\/1f0b-thread-two\).*Nothing was copied/);
+      expect(await target.checkpointedThreadIds()).toEqual([]);
+      expect(await target.index.names()).toEqual([]);
+      expect(await memoryOf(target)).toEqual([{ namespace: EXAMPLES, key: "1f0b-thread-two", value: theirs }]);
+    } finally {
+      await target.close();
+      await runtime.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!databaseUrl)("migrating a workspace's memory to PostgreSQL and back", () => {
+  it("copies every example and rule to the workspace's schema, and back to a SQLite file, and again changes nothing", async () => {
+    const workspace = await sampleCopy();
+    const workspaceId = `ws_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    const onSqlite = await Runtime.open({ workspace, now: () => new Date(NOW) });
+    const postgres = new PgStore(databaseUrl!, workspaceId);
+    try {
+      await remember(onSqlite.store);
+      await migratesMemory(onSqlite, postgres);
+    } finally {
+      await postgres.close();
+      await onSqlite.close();
+    }
+
+    // The workspace switched to PostgreSQL, and copied back to a SQLite file.
+    vi.stubEnv("LEANOS_DATABASE_URL", databaseUrl!);
+    vi.stubEnv("LEANOS_WORKSPACE_ID", workspaceId);
+    const onPostgres = await Runtime.open({ workspace, now: () => new Date(NOW) });
+    vi.unstubAllEnvs();
+    const sqlite = await otherStore();
+    try {
+      expect(onPostgres.store.kind).toBe("postgres");
+      await migratesMemory(onPostgres, sqlite);
+    } finally {
+      await sqlite.close();
+      await onPostgres.close();
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!databaseUrl)("leanos migrate-store to PostgreSQL and back", () => {

@@ -5,9 +5,12 @@ import { who, withRuntime } from "../session.js";
 export function memoryCommand(): Command {
   const memory = new Command("memory")
     .description("what the workspace remembers: an example of every decision people accepted or corrected, and the rules they confirmed")
-    .addHelpText("after", "\nExamples:\n  leanos memory\n  leanos memory --json\n  leanos memory forget ID   # ID: as leanos memory lists it")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  leanos memory\n  leanos memory --json\n  leanos memory forget ID   # ID: as leanos memory lists it\n  leanos memory accept RULE # a proposed rule joins the memory\n  leanos memory reject RULE # a proposed rule is dropped",
+    )
     .action(async (_options: unknown, command: Command) => {
-      const { listMemory, formatMemory } = await import("../../memory/examples.js");
+      const { listMemory, formatMemory } = await import("../../memory/listing.js");
       await withRuntime(command, (runtime) => listMemory(runtime.store.memory), formatMemory);
     });
   memory
@@ -15,7 +18,7 @@ export function memoryCommand(): Command {
     .description("take one example or rule out of the memory (the audit log records it)")
     .argument("<id>", "the id leanos memory lists")
     .action(async (id: string, _options: unknown, command: Command) => {
-      const { forgetMemory, listMemory } = await import("../../memory/examples.js");
+      const { forgetMemory, listMemory } = await import("../../memory/listing.js");
       await withRuntime(
         command,
         async (runtime) => {
@@ -27,5 +30,30 @@ export function memoryCommand(): Command {
         (result) => `Forgot ${result.forgotten.kind} ${result.forgotten.id} (${result.forgotten.from}: ${result.forgotten.says}).`,
       );
     });
+  for (const [name, judged] of [
+    ["accept", "accepted"],
+    ["reject", "rejected"],
+  ] as const) {
+    memory
+      .command(name)
+      .description(judged === "accepted" ? "a proposed rule joins the memory: drafters apply it before their own rules (the audit log records it)" : "drop a proposed rule (the audit log records it)")
+      .argument("<id>", "the id of a proposed rule, as leanos memory lists it")
+      .action(async (id: string, _options: unknown, command: Command) => {
+        const { acceptProposal, proposalOf, PROPOSED } = await import("../../memory/proposals.js");
+        await withRuntime(
+          command,
+          async (runtime) => {
+            const proposal = await proposalOf(runtime.store.memory, id);
+            if (!proposal) throw new UsageError(`no proposed rule has the id ${JSON.stringify(id)} (leanos memory lists the rules that wait); nothing was changed`);
+            const at = runtime.now().toISOString();
+            if (judged === "accepted") await acceptProposal(runtime.store.memory, id, who(), at);
+            else await runtime.store.memory.delete(PROPOSED, id);
+            await runtime.audit.append({ kind: "rule-judged", at, thread: proposal.evidence.thread, id, judged, by: who(), says: proposal.says });
+            return { id, judged, says: proposal.says };
+          },
+          (result) => `${result.judged === "accepted" ? "Accepted" : "Rejected"} rule ${result.id}: ${result.says}.`,
+        );
+      });
+  }
   return memory;
 }

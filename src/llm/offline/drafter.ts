@@ -12,7 +12,8 @@ import type {
   StageOutputs,
 } from "../../stages/schemas.js";
 import { companyName } from "../prompt.js";
-import type { Classification, DraftRequest, StageDrafter } from "../provider.js";
+import type { Classification, DraftRequest, RuleRequest, StageDrafter } from "../provider.js";
+import { proposeOffline } from "./proposer.js";
 import { hypothesisConfidence, inherited, inputConfidence } from "./confidence.js";
 import { extractFacts, extractNames } from "./extract.js";
 import { draftHypothesis } from "./hypothesis.js";
@@ -23,6 +24,8 @@ import { eventTitle, readReport, type Reading } from "./reading.js";
 import { matchSegment, termsOf } from "./relevance.js";
 import { detectKind, namesDealValue, offlineRules, threadTypeOf, type EventKind } from "./rules.js";
 import { addDays } from "../../files/dates.js";
+import { withTests } from "../../gates/correction.js";
+import { taughtAssumptions, taughtType, taughtVerdict } from "./learned.js";
 import { possessive, renderTitle } from "../../files/plainTemplate.js";
 
 // The offline provider: a deterministic drafter that does each stage's work by rules from the event
@@ -105,7 +108,12 @@ export class OfflineDrafter implements StageDrafter {
     const reading = readReport(event.text);
     const kind = detectKind(reading, event.origin);
     const namesAccount = extractNames(reading.text, companyName(basis.canvas)).organizations.length > 0;
-    return { type: threadTypeOf(kind, namesAccount, namesDealValue(reading.text)), title: eventTitle(reading, event.text) };
+    const type = threadTypeOf(kind, namesAccount, namesDealValue(reading.text));
+    return { type: taughtType(basis.lessons, event.text)?.value ?? type, title: eventTitle(reading, event.text) };
+  }
+
+  async proposeRule(request: RuleRequest): Promise<{ candidate: unknown }> {
+    return { candidate: proposeOffline(request) };
   }
 
   async draft(request: DraftRequest): Promise<{ output: unknown }> {
@@ -127,9 +135,10 @@ export class OfflineDrafter implements StageDrafter {
     const reference = new Date(`${date}T12:00:00Z`);
     const names = extractNames(reading.text, companyName(context.canvas));
     const summary = reading.sentences.slice(0, 4).join(" ");
+    const typed = this.typeTaught(context);
     return {
       title: eventTitle(reading, context.event.text),
-      summary: summary.length > 0 ? summary : "The event reports nothing the rules can read.",
+      summary: (summary.length > 0 ? summary : "The event reports nothing the rules can read.") + (typed ? ` (read as a ${context.type} thread ${typed})` : ""),
       type: context.type,
       occurred_on: date,
       source,
@@ -142,8 +151,7 @@ export class OfflineDrafter implements StageDrafter {
   }
 
   private hypothesis(context: StageContext): HypothesisOutput {
-    const { reading, kind } = understood(context);
-    const { tests } = draftHypothesis(context, reading, kind);
+    const { tests, from } = this.testsOf(context);
     const summary = tests
       .map((test) =>
         test.assumption_id === "NEW"
@@ -151,7 +159,24 @@ export class OfflineDrafter implements StageDrafter {
           : `${test.direction} ${test.assumption_id} (${test.title}): ${test.previous_confidence}% -> ${test.proposed_confidence}%.`,
       )
       .join(" ");
-    return { tests, summary: this.withFeedback(summary, context), confidence: testsConfidence(context, tests) };
+    const said = from ? `${summary} (tested ${from})` : summary;
+    return { tests, summary: this.withFeedback(said, context), confidence: testsConfidence(context, tests) };
+  }
+
+  /** The tests the rules draft, or those the workspace's memory teaches for the event, and where those came from. */
+  private testsOf(context: StageContext): { tests: HypothesisOutput["tests"]; from?: string } {
+    const { reading, kind } = understood(context);
+    const drafted = draftHypothesis(context, reading, kind);
+    const read = drafted.tests.map((test) => ({ id: test.assumption_id, direction: test.direction }));
+    const learned = taughtAssumptions(context.lessons, context.event.text, read);
+    if (!learned) return drafted;
+    return { tests: withTests({ ...drafted, summary: "" }, learned.value, context.canvas, learned.from.replace(/^as in /, "the reading of ")).tests, from: learned.from };
+  }
+
+  /** Where the thread's type came from, when the workspace's memory taught it (classify read it the same way). */
+  private typeTaught(context: StageContext): string | undefined {
+    const learned = taughtType(context.lessons, context.event.text);
+    return learned && learned.value === context.type ? learned.from : undefined;
   }
 
   private implication(context: StageContext): ImplicationOutput {
@@ -201,15 +226,20 @@ export class OfflineDrafter implements StageDrafter {
     const hypothesis = context.outputs.hypothesis;
     const impact = context.outputs.implication?.impact_score;
     const view = eventView(context, context.outputs.input);
-    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined);
+    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined || this.testsOf(context).from !== undefined);
     let verdict = plan.verdict;
     let statement = renderTitle(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
     // So is a verdict a person set by correcting the reading.
     const asked = context.pins?.verdict ?? (/\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined);
+    // Else the verdict the workspace's memory teaches for such an event.
+    const learned = asked ? undefined : taughtVerdict(context.lessons, context.event.text);
     if (asked && asked !== verdict) {
       verdict = asked;
       statement = `${asked}: ${statement.replace(/^[A-Z]+:\s*/, "")} (changed on review)`;
+    } else if (learned) {
+      verdict = learned.value;
+      statement = `${verdict}: ${statement.replace(/^[A-Z]+:\s*/, "")}`;
     }
     const actions =
       verdict === "REJECT" || verdict === "DEFER"
@@ -229,7 +259,7 @@ export class OfflineDrafter implements StageDrafter {
       verdict,
       statement,
       alternatives: kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) })),
-      rationale: this.withFeedback(rationale, context),
+      rationale: this.withFeedback(learned ? `${rationale} (decided ${learned.from})` : rationale, context),
       actions,
       ...builtOn(context, before("decision")),
     };

@@ -14,7 +14,7 @@ const STOP_WORDS = new Set(
   ),
 );
 
-function processTerm(term: string): string | null {
+export function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   if (lower.length < 3 || STOP_WORDS.has(lower) || /^\d+$/.test(lower)) return null;
   // A light stem so "returns"/"return" and "brands"/"brand" meet.
@@ -22,7 +22,7 @@ function processTerm(term: string): string | null {
 }
 
 // Hyphenated words (white-label, try-on) stay one term.
-const tokenize = (text: string): string[] => text.split(/[^\p{L}\p{N}-]+/u).map((token) => token.replace(/^-+|-+$/g, ""));
+export const tokenize = (text: string): string[] => text.split(/[^\p{L}\p{N}-]+/u).map((token) => token.replace(/^-+|-+$/g, ""));
 
 // A headline match adds up to a fifth of a point: it breaks a near tie between the claims the body
 // matches, and no more. Tried on the dev set (2026-12-06): at 0.3 or 0.5 a headline word overruled

@@ -1,0 +1,44 @@
+import type { AuditLog } from "../audit/log.js";
+import type { Canvas } from "../canvas/canvas.js";
+import { RuntimeFailure } from "../errors.js";
+import type { Reading } from "../gates/correction.js";
+import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import { checkCandidate, eventRuleWords, keepProposal, type CorrectionEvidence } from "../memory/proposals.js";
+import { recallLessons } from "../memory/recall.js";
+import type { WorkspaceStore } from "../store/store.js";
+
+// After a correction is recorded, the thread's drafter may propose one rule that explains it. The
+// proposal is checked (memory/proposals.ts) and waits in the memory for a person; a drafter that
+// cannot propose, or a model call that fails, costs the correction nothing.
+
+export interface ProposalParts {
+  store: Pick<WorkspaceStore, "memory">;
+  drafter: StageDrafter;
+  canvas: Canvas;
+  audit: AuditLog;
+  at: string;
+  onUsage?: (usage: ModelUsage[]) => Promise<void>;
+}
+
+export async function proposeRuleAfter(parts: ProposalParts, evidence: CorrectionEvidence & { read: Reading }): Promise<{ id: string; says: string } | undefined> {
+  const { drafter, canvas } = parts;
+  if (!drafter.proposeRule) return undefined;
+  const words = [...eventRuleWords(evidence.event, canvas)];
+  if (words.length === 0) return undefined;
+  const others = (await recallLessons(parts.store.memory, evidence.event, evidence.example)).recent.map((entry) => ({ event: entry.example.event, final: entry.example.final }));
+  let answer: Awaited<ReturnType<NonNullable<StageDrafter["proposeRule"]>>>;
+  try {
+    answer = await drafter.proposeRule({ event: evidence.event, read: evidence.read, fields: evidence.fields, words, others });
+  } catch (error) {
+    // The model is down or answered nothing usable: the correction stands without a proposal.
+    if (error instanceof RuntimeFailure) return undefined;
+    throw error;
+  }
+  if (answer.usage) await parts.onUsage?.([answer.usage]);
+  if (answer.candidate === undefined || answer.candidate === null) return undefined;
+  const checked = checkCandidate(answer.candidate, evidence, canvas, `${drafter.provider}:${drafter.model}`, parts.at);
+  if ("refused" in checked) return undefined;
+  const { id, kept } = await keepProposal(parts.store.memory, checked);
+  if (kept) await parts.audit.append({ kind: "rule-proposed", at: parts.at, thread: evidence.thread, id, says: checked.says, proposed_by: checked.proposed_by });
+  return { id, says: checked.says };
+}
