@@ -118,6 +118,15 @@ export function scoreOf(drafted: Drafted, expected: Expected, gated: boolean): E
   };
 }
 
+/** One event's line of a report: "ok" where it scores, else what was drafted. */
+export const eventRow = (event: EventScore) => ({
+  event: event.file,
+  type: event.type ? "ok" : `no (${event.drafted.type})`,
+  assumption: event.direction ? "ok" : event.assumption ? `direction (${event.drafted.tests})` : `no (${event.drafted.tests})`,
+  verdict: event.verdict ? "ok" : `no (${event.drafted.verdict})`,
+  gate: event.gate ? "ok" : `no (${event.drafted.gate ? "gated" : "not gated"})`,
+});
+
 /** Drafts every event of one set in a copy of its workspace and scores it. */
 export async function scoreSet(set: EvalSet, choice: { provider?: string; model?: string }, drafter: StageDrafter | undefined): Promise<EvalReport> {
   const expectations = await expectationsOf(set);

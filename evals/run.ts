@@ -1,6 +1,6 @@
 // npm run eval [-- --provider PROVIDER:MODEL] [--set NAME ...] [--record FILE | --replay FILE]
 import { parseArgs } from "node:util";
-import { COLUMNS, runEvals } from "./harness.js";
+import { COLUMNS, eventRow, runEvals } from "./harness.js";
 import { reportTeaching } from "./teachReport.js";
 
 const { values } = parseArgs({
@@ -53,15 +53,7 @@ const percent = (value: number): string => `${Math.round(value * 100)}%`;
 if (values.events) {
   for (const report of reports) {
     console.log(`\n${report.set} (${report.role})`);
-    console.table(
-      report.events.map((event) => ({
-        event: event.file,
-        type: event.type ? "ok" : `no (${event.drafted.type})`,
-        assumption: event.direction ? "ok" : event.assumption ? `direction (${event.drafted.tests})` : `no (${event.drafted.tests})`,
-        verdict: event.verdict ? "ok" : `no (${event.drafted.verdict})`,
-        gate: event.gate ? "ok" : `no (${event.drafted.gate ? "gated" : "not gated"})`,
-      })),
-    );
+    console.table(report.events.map(eventRow));
   }
 }
 console.log(`\nEval of ${reports[0]?.provider ?? "?"}${values.replay ? ` (replayed from ${values.replay})` : ""}`);

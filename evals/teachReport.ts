@@ -1,5 +1,5 @@
 import { evalSets } from "./sets.js";
-import { COLUMNS, type Scores } from "./harness.js";
+import { COLUMNS, eventRow, type Scores } from "./harness.js";
 import { teachSet, type TeachReport } from "./teach.js";
 
 // The printed report of `npm run eval -- --teach`: per set, the first half cold, the second half cold
@@ -38,16 +38,7 @@ export async function reportTeaching(options: {
   if (options.events) {
     for (const report of reports) {
       console.log(`\n${report.set} (${report.role}), drafted while teaching`);
-      console.table(
-        report.events.map((event) => ({
-          event: event.file,
-          type: event.type ? "ok" : `no (${event.drafted.type})`,
-          assumption: event.direction ? "ok" : event.assumption ? `direction (${event.drafted.tests})` : `no (${event.drafted.tests})`,
-          verdict: event.verdict ? "ok" : `no (${event.drafted.verdict})`,
-          taught: event.taught,
-          learned: event.learned.join(" ").slice(0, 80),
-        })),
-      );
+      console.table(report.events.map((event) => ({ ...eventRow(event), taught: event.taught, learned: event.learned.join(" ").slice(0, 80) })));
       for (const rule of report.rules) console.log(`  rule ${rule.accepted ? "accepted" : "rejected"}: ${rule.says}`);
     }
   }
