@@ -5,8 +5,8 @@ import type { CasePaths, HostileCase } from "../harness.js";
 
 // `leanos correct` given what it must refuse: fields a correction does not set, assumptions the
 // canvas does not have, a type that is not one, a new type whose folder another thread holds, a
-// thread a pass is running, a value of a megabyte. Each exits 2 saying why, and the workspace is
-// left byte for byte as it was.
+// thread a pass is running, a value of a megabyte, a thread that does not exist; and `leanos memory`
+// given an id it does not hold. Each exits 2 saying why, and the workspace is left byte for byte as it was.
 
 const THREAD = "sales/elsaai-deal-closed";
 const ws = (paths: CasePaths): string[] => ["--workspace", paths.workspace];
@@ -59,6 +59,17 @@ export const cases: HostileCase[] = [
       await writeFile(join(dir, "notes.md"), "# Someone's own notes\n");
     },
   }),
+  refused("a thread that does not exist", '{"verdict":"DEFER"}', ['unknown thread "sales/no-such-thread"'], { args: (paths) => [...ws(paths), "correct", "sales/no-such-thread", "--edit", '{"verdict":"DEFER"}'] }),
+  // The memory: an id it does not hold is refused by each command that takes one.
+  ...(["forget", "accept", "reject"] as const).map(
+    (verb): HostileCase => ({
+      name: `memory ${verb}: an id the memory does not hold`,
+      base: "waiting",
+      args: (paths) => [...ws(paths), "memory", verb, "rule-0000000000"],
+      exit: 2,
+      words: [verb === "forget" ? 'the memory holds nothing with the id "rule-0000000000"' : 'no proposed rule has the id "rule-0000000000"', "nothing was changed"],
+    }),
+  ),
   refused("a thread a pass is running", '{"verdict":"DEFER"}', [`${THREAD} is busy`, "nothing was changed"], {
     setup: holdThread,
     check: () => {
