@@ -1,6 +1,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { acceptProposal, holdsFor, Proposal, PROPOSED } from "../src/memory/proposals.js";
+import { holdsFor, waitingProposals } from "../src/memory/proposals.js";
+import { judgeRule } from "../src/runtime/ruleProposal.js";
 import type { RuleEffect } from "../src/memory/rules.js";
 import { stagePolicy } from "../src/gates/policy.js";
 import { Runtime } from "../src/runtime/engine.js";
@@ -51,11 +52,9 @@ function agrees(then: RuleEffect, expected: Expected): boolean {
  */
 async function judgeProposals(runtime: Runtime, taught: readonly Taught[]): Promise<TeachReport["rules"]> {
   const judged: TeachReport["rules"] = [];
-  for (const item of await runtime.store.memory.search(PROPOSED, { limit: 100 })) {
-    const proposal = Proposal.parse(item.value);
+  for (const { id, proposal } of await waitingProposals(runtime.store.memory)) {
     const accepted = taught.filter((event) => holdsFor(proposal.when, event.text)).every((event) => agrees(proposal.then, event.expected));
-    if (accepted) await acceptProposal(runtime.store.memory, item.key, TEACHER, new Date().toISOString());
-    else await runtime.store.memory.delete(PROPOSED, item.key);
+    await judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, id, accepted ? "accepted" : "rejected", TEACHER);
     judged.push({ says: proposal.says, accepted });
   }
   return judged;

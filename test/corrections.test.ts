@@ -3,6 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, sampleCopy } from "./helpers.js";
+import { PROPOSED } from "../src/memory/proposals.js";
+import { ruleStatement } from "../src/memory/rules.js";
+import { Runtime } from "../src/runtime/engine.js";
 import { fingerprint, formOf, rawGet, serving } from "./web/serving.js";
 
 // Corrections and trust where people give and read them: the decision gate's reading edited from
@@ -94,4 +97,32 @@ describe("the web inbox", () => {
     const after = await rawGet(server.url, "/threads/business/elsaai-deal-closed");
     expect(after.body).toContain("type business (a partnership). Drafted again from input.");
   }, 60_000);
+
+  it("lists the rules proposed after corrections; one accepted joins the memory as the inbox's user's, and a stale or foreign answer changes nothing", async () => {
+    const { workspace } = await waitingDeal();
+    const runtime = await Runtime.open({ workspace, provider: "offline" });
+    try {
+      const when = ["vestio"];
+      const then = { verdict: "DEFER" as const };
+      await runtime.store.memory.put(PROPOSED, "rule-0123456789", { kind: "proposed-rule", when, then, says: ruleStatement(when, then), evidence: { thread: DEAL, example: "t1" }, proposed_by: "offline:rules-v1", at: "2026-11-18T09:00:00.000Z" });
+    } finally {
+      await runtime.close();
+    }
+    const server = await serving(workspace);
+    const inbox = await rawGet(server.url, "/inbox");
+    expect(inbox.body).toContain('<li data-rule="rule-0123456789"><strong>an event that mentions &quot;vestio&quot; is decided DEFER</strong>');
+    const answer = (fields: Record<string, string>) => fetch(new URL("/memory/rules", server.url), { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+
+    const before = await fingerprint(workspace);
+    expect((await answer({ csrf: "not-the-secret", id: "rule-0123456789", answer: "accept" })).status).toBe(403);
+    expect((await answer({ csrf: formOf(inbox.body, "csrf"), id: "rule-nothing", answer: "accept" })).status).toBe(409);
+    expect(await fingerprint(workspace)).toEqual(before);
+
+    const accepted = await answer({ csrf: formOf(inbox.body, "csrf"), id: "rule-0123456789", answer: "accept" });
+    expect(accepted.status).toBe(303);
+    expect((await rawGet(server.url, "/inbox")).body).not.toContain('data-rule="rule-0123456789"');
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audit.at(-1)).toMatchObject({ kind: "rule-judged", id: "rule-0123456789", judged: "accepted", by: "tester" });
+  }, 60_000);
 });
+

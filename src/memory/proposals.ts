@@ -126,11 +126,17 @@ export async function proposalOf(memory: BaseStore, id: string): Promise<Proposa
 
 /** The proposal a correction gave rise to (its example's id, and when it was made), if one waits. */
 export async function proposalFrom(memory: BaseStore, example: string, at: string): Promise<{ id: string; says: string } | undefined> {
-  for (const item of await memory.search(PROPOSED, { limit: 1000 })) {
+  const found = (await waitingProposals(memory)).find(({ proposal }) => proposal.evidence.example === example && proposal.at === at);
+  return found ? { id: found.id, says: found.proposal.says } : undefined;
+}
+
+/** Every proposal that waits for a person, oldest first. */
+export async function waitingProposals(memory: BaseStore): Promise<Array<{ id: string; proposal: Proposal }>> {
+  const waiting = (await memory.search(PROPOSED, { limit: 1000 })).flatMap((item) => {
     const parsed = Proposal.safeParse(item.value);
-    if (parsed.success && parsed.data.evidence.example === example && parsed.data.at === at) return { id: item.key, says: parsed.data.says };
-  }
-  return undefined;
+    return parsed.success ? [{ id: item.key, proposal: parsed.data }] : [];
+  });
+  return waiting.sort((a, b) => a.proposal.at.localeCompare(b.proposal.at) || a.id.localeCompare(b.id));
 }
 
 /** A person accepts a proposal: it becomes a rule (kept under the same id), and no longer waits. */

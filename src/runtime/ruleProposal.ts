@@ -3,7 +3,8 @@ import type { Canvas } from "../canvas/canvas.js";
 import { RuntimeFailure } from "../errors.js";
 import type { Reading } from "../gates/correction.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
-import { checkCandidate, eventRuleWords, keepProposal, type CorrectionEvidence } from "../memory/proposals.js";
+import { acceptProposal, checkCandidate, eventRuleWords, keepProposal, proposalOf, PROPOSED, type CorrectionEvidence } from "../memory/proposals.js";
+import { UsageError } from "../errors.js";
 import { recallLessons } from "../memory/recall.js";
 import type { WorkspaceStore } from "../store/store.js";
 
@@ -42,3 +43,18 @@ export async function proposeRuleAfter(parts: ProposalParts, evidence: Correctio
   if (kept) await parts.audit.append({ kind: "rule-proposed", at: parts.at, thread: evidence.thread, id, says: checked.says, proposed_by: checked.proposed_by });
   return { id, says: checked.says };
 }
+
+/**
+ * A person's answer to a proposed rule (leanos memory accept/reject, the inbox): accepted, it joins
+ * the rules; rejected, it is dropped. Either way the audit log records who did it. An id that names
+ * no waiting proposal is refused, and nothing changes.
+ */
+export async function judgeRule(parts: Pick<ProposalParts, "store" | "audit" | "at">, id: string, judged: "accepted" | "rejected", by: string): Promise<{ id: string; judged: typeof judged; says: string }> {
+  const proposal = await proposalOf(parts.store.memory, id);
+  if (!proposal) throw new UsageError(`no proposed rule has the id ${JSON.stringify(id.slice(0, 80))} (leanos memory lists the rules that wait); nothing was changed`);
+  if (judged === "accepted") await acceptProposal(parts.store.memory, id, by, parts.at);
+  else await parts.store.memory.delete(PROPOSED, id);
+  await parts.audit.append({ kind: "rule-judged", at: parts.at, thread: proposal.evidence.thread, id, judged, by, says: proposal.says });
+  return { id, judged, says: proposal.says };
+}
+

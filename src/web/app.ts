@@ -94,7 +94,7 @@ export function webApp(options: WebOptions): Hono {
     });
   }
 
-  const problem = (c: Context, status: 400 | 403 | 404 | 500, title: string, message: string): Response =>
+  const problem = (c: Context, status: 400 | 403 | 404 | 409 | 422 | 500, title: string, message: string): Response =>
     c.html(renderPage("error", title, { title, message }, { company, root, waiting: 0, shown: [] }), status);
 
   /** The inbox, page `request.page`; `alert` says why an answer was refused when no item can show it. */
@@ -188,6 +188,21 @@ export function webApp(options: WebOptions): Hono {
       return page(c, "thread", thread, (runtime) => threadView(runtime, thread, guard.csrf, { error: error.message.replace(/^--edit: /, ""), typed }), 422);
     }
     return c.redirect(localPath(`/threads/${moved}`), 303);
+  });
+
+  app.post("/memory/rules", async (c) => {
+    const form = await c.req.parseBody();
+    if (!carriesSecret(guard, form.csrf)) return problem(c, 403, "Refused", "This form is not from this inbox (its secret is missing or old): reload the page and answer again.");
+    const answer = form.answer === "accept" ? "accepted" : form.answer === "reject" ? "rejected" : undefined;
+    if (!answer || typeof form.id !== "string") return problem(c, 422, "Refused", "A proposed rule is accepted or rejected by its id: reload the inbox and answer again.");
+    try {
+      const { judgeRule } = await import("../runtime/ruleProposal.js");
+      await withRuntime((runtime) => judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, form.id as string, answer, options.by));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return problem(c, 409, "Not waiting", error.message);
+    }
+    return c.redirect(localPath("/inbox"), 303);
   });
 
   app.get("/canvas", (c) => page(c, "canvas", "Canvas", async (runtime) => canvasView(runtime.canvas.assumptions, await runtime.audit.read())));

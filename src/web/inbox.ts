@@ -140,7 +140,10 @@ export async function inboxView(runtime: Runtime, csrf: string, request: InboxRe
   const unplaced = refusal && !items.some((item) => sameItem(item, refusal)) ? refusal.message : undefined;
   const { trustReport } = await import("../ops/trust.js");
   const trust = await trustReport(runtime.audit, runtime.workspace.config);
+  const { waitingProposals } = await import("../memory/proposals.js");
+  const rules = (await waitingProposals(runtime.store.memory)).map(({ id, proposal }) => ({ id, says: proposal.says, thread: proposal.evidence.thread, by: proposal.proposed_by, on: proposal.at.slice(0, 10), csrf }));
   return {
+    rules,
     items: views,
     paging: pagingView("/inbox", page),
     shown: [...new Set(items.map((item) => item.thread))],

@@ -39,18 +39,10 @@ export function memoryCommand(): Command {
       .description(judged === "accepted" ? "a proposed rule joins the memory: drafters apply it before their own rules (the audit log records it)" : "drop a proposed rule (the audit log records it)")
       .argument("<id>", "the id of a proposed rule, as leanos memory lists it")
       .action(async (id: string, _options: unknown, command: Command) => {
-        const { acceptProposal, proposalOf, PROPOSED } = await import("../../memory/proposals.js");
+        const { judgeRule } = await import("../../runtime/ruleProposal.js");
         await withRuntime(
           command,
-          async (runtime) => {
-            const proposal = await proposalOf(runtime.store.memory, id);
-            if (!proposal) throw new UsageError(`no proposed rule has the id ${JSON.stringify(id)} (leanos memory lists the rules that wait); nothing was changed`);
-            const at = runtime.now().toISOString();
-            if (judged === "accepted") await acceptProposal(runtime.store.memory, id, who(), at);
-            else await runtime.store.memory.delete(PROPOSED, id);
-            await runtime.audit.append({ kind: "rule-judged", at, thread: proposal.evidence.thread, id, judged, by: who(), says: proposal.says });
-            return { id, judged, says: proposal.says };
-          },
+          (runtime) => judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, id, judged, who()),
           (result) => `${result.judged === "accepted" ? "Accepted" : "Rejected"} rule ${result.id}: ${result.says}.`,
         );
       });
