@@ -8,7 +8,7 @@ import { readEvent } from "../src/cli/readEvent.js";
 import type { StageDrafter } from "../src/llm/provider.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { Direction, ThreadType, Verdict, type DecisionOutput, type HypothesisOutput, type ImplicationOutput, type InputOutput } from "../src/stages/schemas.js";
+import { BuiltInThreadType, Direction, Verdict, type DecisionOutput, type HypothesisOutput, type ImplicationOutput, type InputOutput } from "../src/stages/schemas.js";
 import type { ThreadMeta } from "../src/threads/meta.js";
 import type { ThreadResult } from "../src/runtime/engine.js";
 import { RecordingDrafter, ReplayDrafter } from "./recording.js";
@@ -22,7 +22,7 @@ export const Expectations = z.object({
   events: z.array(
     z.object({
       file: z.string(),
-      type: ThreadType,
+      type: BuiltInThreadType,
       tests: z.array(z.object({ id: z.string(), direction: Direction })).min(1),
       verdict: Verdict,
       gate: z.boolean(),

@@ -70,11 +70,10 @@ function outputs(text: (plain: string) => string, withFacts: boolean): Outputs {
 }
 
 function withCompany(canvas: Canvas, company: string): Canvas {
-  const sections = new Map(canvas.sections);
-  const context = sections.get("01-context")!;
-  // companyName() reads the **Company:** line of 01-context.md first.
-  sections.set("01-context", { ...context, text: `**Company:** ${company}\n\n${context.text}` });
-  return { ...canvas, sections };
+  const context = canvas.roles.get("context")!;
+  // companyName() reads the **Company:** line of the context section first.
+  const named = { ...context, text: `**Company:** ${company}\n\n${context.text}` };
+  return { ...canvas, sections: new Map(canvas.sections).set(context.id, named), roles: new Map(canvas.roles).set("context", named) };
 }
 
 function contextFor(canvas: Canvas, data: Outputs, text: (plain: string) => string): StageContext {
@@ -192,10 +191,10 @@ describe("action asset templates", async () => {
     expect(rendered.get("marketing:create case-study.md")).toContain("started with Lingotrue Translations on a defined scope");
     expect(rendered.get("marketing:create case-study.md")).toContain("- Terminology drift");
     expect(rendered.get("marketing:research research-brief.md")).toContain("`device-makers` (Medical-device manufacturers)");
-    expect(rendered.get("marketing:research research-brief.md")).toContain("- One sentence (canvas `07-uvp`): Regulated translation that passes audits");
+    expect(rendered.get("marketing:research research-brief.md")).toContain("- One sentence (the canvas's UVP section): Regulated translation that passes audits");
     expect(rendered.get("sales:qualify call-script.md")).toContain("- **Audit exposure:** Is this a problem at Halvard Medical?");
-    expect(rendered.get("sales:qualify call-script.md")).toContain("(the usual buying centre, from canvas `04-segments`: Head of Regulatory Affairs (economic buyer)");
-    expect(rendered.get("sales:demo pitch-outline.md")).toContain("| They already use: Generalist agencies | Where it falls short (canvas `05-problem`): Rotating linguists, weak subject review.");
+    expect(rendered.get("sales:qualify call-script.md")).toContain("(the usual buying centre, from the canvas's segments section: Head of Regulatory Affairs (economic buyer)");
+    expect(rendered.get("sales:demo pitch-outline.md")).toContain("| They already use: Generalist agencies | Where it falls short (the canvas's problem section): Rotating linguists, weak subject review.");
     expect(rendered.get("sales:demo pitch-outline.md")).toContain("- **Message for this segment:** Labeling your notified body never questions.");
     expect(rendered.get("sales:pilot pilot-checklist.md")).toContain("- Proof on record for this segment: zero translation findings");
   });

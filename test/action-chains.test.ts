@@ -54,7 +54,7 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     expect(started.thread).toBe(LEAD);
     // Lead intake ran by itself and scored the lead against the luxury ICP.
     const score = await readFile(join(workspace, "artifacts", "sales", "inbound-demo-request-atelier-rouge", "lead-score.md"), "utf8");
-    expect(score).toMatch(/\*\*Overall score: 0\.\d+\*\* \(threshold 0\.5\)/);
+    expect(score).toMatch(/\*\*Overall score: 0\.\d+\*\* \(threshold 0\.6\)/);
     expect(score).toContain("| Return burden on ready-to-wear | 0.25 |");
     expect(started.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-2", outcomes: ["qualified", "disqualified"], draft: "artifacts/sales/inbound-demo-request-atelier-rouge/call-script.md" })]);
     expect(await readFile(join(workspace, started.pending[0]!.draft!), "utf8")).toContain("Atelier Rouge");

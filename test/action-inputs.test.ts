@@ -98,7 +98,7 @@ describe("a lead with no ICP to score it against", () => {
     expect(qualify).toMatchObject({ type: "sales:qualify", status: "in_progress" });
     expect(next.pending[0]).toMatchObject({ kind: "actions", action_id: "act-2", outcomes: ["qualified", "disqualified"] });
     const score = await readFile(join(workspace, intake!.artifacts![0]!), "utf8");
-    expect(score).toMatch(/\*\*Overall score: 0\.\d+\*\* \(threshold 0\.5\)/);
+    expect(score).toMatch(/\*\*Overall score: 0\.\d+\*\* \(threshold 0\.6\)/);
     expect(score).toContain("- Segment: `luxury-fashion`");
     expect(await logOf(workspace, waiting.thread)).toContain("act-1: inputs added, says bella; runs again");
   });

@@ -34,13 +34,13 @@ describe("canvasPitch: what the action templates quote from the canvas", () => {
     expect(canvasPitch(canvas, "")).toMatchObject({ segment_name: "", problems: [], uvp: "Regulated translation that passes audits, in every EU language, within ten business days" });
   });
 
-  it("falls back to 01-context's product line when 06-solution has no offer, and finds nothing in a skeleton not filled in", async () => {
+  it("falls back to the context's product line when the solution has no offer, and finds nothing in a skeleton not filled in", async () => {
     const { "06-solution": _solution, ...rest } = OTHER_COMPANY_SECTIONS;
     expect(canvasPitch(canvasOf(rest), "device-makers").offer).toBe("regulated translation for medical-device makers");
-    // `leanos init` lays out every section with headings and empty bullets only.
+    // `leanos init` lays out every section with headings and empty bullets only (one skeleton per role).
     const skeleton: Record<string, string> = {};
-    for (const id of ["01-context", "04-segments", "05-problem", "06-solution", "07-uvp"]) {
-      skeleton[id] = (await readFile(join(repoRoot, "examples", "skeleton", "strategy", "canvas", `${id}.md`), "utf8")).replaceAll("{{company}}", "Acme");
+    for (const [id, role] of [["01-context", "context"], ["04-segments", "segments"], ["05-problem", "problem"], ["06-solution", "solution"], ["07-uvp", "uvp"]]) {
+      skeleton[id!] = (await readFile(join(repoRoot, "examples", "skeleton", "canvas", `${role}.md`), "utf8")).replaceAll("{{company}}", "Acme");
     }
     expect(canvasPitch(canvasOf(skeleton), "smb")).toEqual({ segment_name: "smb", buyers: "", why_they_buy: "", problems: [], alternatives: [], offer: "", uvp: "", headline: "", proof: "" });
   });

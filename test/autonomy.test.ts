@@ -96,7 +96,7 @@ describe("a workspace earning autonomy from its people's answers", () => {
         await runtime.answer(started.thread, { type: "accept", args: null, by: "founder" });
         threads.push(started.thread);
       }
-      const report = await trustReport(runtime.audit, runtime.workspace.config);
+      const report = await trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes);
       expect(report.types.find((type) => type.type === "sales")).toMatchObject({ answered: 20, agreed_recent: 20, earned: true, acts_alone: true });
       expect(report.types.find((type) => type.type === "business")).toMatchObject({ answered: 0, earned: false, acts_alone: false });
 

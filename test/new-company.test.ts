@@ -1,4 +1,4 @@
-import { cp, readdir, readFile } from "node:fs/promises";
+import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEvent } from "../src/cli/readEvent.js";
@@ -18,6 +18,8 @@ const NOW = "2026-12-02T09:00:00Z";
 async function newCompany(): Promise<string> {
   const root = join(await tempDir("leanos-fernhill-"), "fernhill");
   await initWorkspace(root, { company: "Fernhill Tea", mode: "BOOTSTRAP", git: false });
+  // The founder's canvas, written in leanos's earlier file names, replaces the skeleton init laid out.
+  await rm(join(root, "strategy", "canvas"), { recursive: true });
   await cp(join(FIXTURE, "strategy"), join(root, "strategy"), { recursive: true });
   await cp(join(FIXTURE, "events"), join(root, "events"), { recursive: true });
   return root;

@@ -8,6 +8,7 @@ import type { RuleRequest } from "../src/llm/provider.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { checkCandidate, eventRuleWords, PROPOSED, Proposal } from "../src/memory/proposals.js";
 import { proposeRuleAfter } from "../src/runtime/ruleProposal.js";
+import { DEFAULT_THREAD_TYPES } from "../src/stages/threadTypes.js";
 import { startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
 import { sampleWorkspace, tempDir } from "./helpers.js";
 import { join } from "node:path";
@@ -26,6 +27,7 @@ const request = (others: RuleRequest["others"], fields: RuleRequest["fields"] = 
   fields,
   words: [...eventRuleWords(LOST, canvas)],
   others,
+  threadTypes: DEFAULT_THREAD_TYPES,
 });
 const earlier = (event: string, verdict: string): RuleRequest["others"][number] => ({ event, final: { type: "sales", assumptions: [], verdict, facts: [] } });
 
@@ -90,7 +92,7 @@ describe("a model's proposal", () => {
     const audit = new AuditLog(root, join(root, "audit.jsonl"));
     const usage: unknown[] = [];
     const kept = await proposeRuleAfter(
-      { store: { memory }, drafter, canvas, audit, at: "2026-11-20T10:00:00.000Z", onUsage: async (calls) => void usage.push(...calls) },
+      { store: { memory }, drafter, canvas, threadTypes: DEFAULT_THREAD_TYPES, audit, at: "2026-11-20T10:00:00.000Z", onUsage: async (calls) => void usage.push(...calls) },
       { thread: "sales/lost", example: "t1", event: LOST, fields: { verdict: "DEFER" }, read },
     );
     const waiting = (await memory.search(PROPOSED)).map((item) => Proposal.parse(item.value));

@@ -29,7 +29,7 @@ const GENERIC = new Set([
   // tools and channels every business uses (a CRM, a payment processor, an app store), nationalities,
   // and legal forms. Each is a word of the world, not one company's customer, product or person; a
   // word is added here only when such a list collides with an eval text, and never a customer's name.
-  ..."Adobe Amplitude BigCommerce Console Gorgias HubSpot Klaviyo Metabase Microsoft Notion Outlook QuickBooks Recharge Salesforce Stripe Trustpilot WhatsApp WooCommerce YouTube Zendesk".split(" "),
+  ..."Adobe Amplitude Apollo BigCommerce Console Gorgias HubSpot Klaviyo Metabase Microsoft Navigator Notion Outlook QuickBooks Recharge Salesforce Stripe Trustpilot WhatsApp WooCommerce YouTube Zendesk".split(" "),
   ..."African American Baltic Canadian Costa Estonian European Filipino Finnish Irish Japanese Latvian Maltese Nordic Norwegian South".split(" "),
   ..."Brothers GmbH Ventures".split(" "),
 ]);

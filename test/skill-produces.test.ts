@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { artifactDir } from "../src/actions/executor.js";
+import { DEFAULT_THREAD_TYPES } from "../src/stages/threadTypes.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import { repoRoot } from "./helpers.js";
 
@@ -14,7 +15,7 @@ describe("action skills say what the engine writes", () => {
     const templates = actionTemplates(await loadSkills([{ dir: join(repoRoot, "skills"), origin: "tool" }]));
     expect(templates.size).toBeGreaterThanOrEqual(12);
     for (const template of templates.values()) {
-      const dir = artifactDir(`${template.action.type.split(":")[0]}/{slug}`, template.action.type);
+      const dir = artifactDir(`${template.action.type.split(":")[0]}/{slug}`, template.action.type, DEFAULT_THREAD_TYPES);
       const assets = (await readdir(join(template.dir, "assets"))).filter((name) => name.endsWith(".md"));
       const checks = template.action.checks_days;
       const written = assets.flatMap((name) => (checks ? checks.map((day) => name.replace(/\.md$/, `-day${day}.md`)) : [name])).map((name) => join(dir, name));

@@ -9,10 +9,11 @@ import { writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
 import type { ModelUsage, StageDrafter } from "../llm/provider.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
+import { BUSINESS_NAMES, DEFAULT_THREAD_TYPES, kindOfType, type ThreadTypes } from "../stages/threadTypes.js";
 import type { Connector, SendReceipt } from "./connectors.js";
 import { draftedMark, markDrafted, type DraftedBy } from "./draftedBy.js";
 import { canvasFindings, findingsMissing } from "./findings.js";
-import { FIT_THRESHOLD, icpToScore, scoreLead } from "./icp.js";
+import { icpToScore, scoreLead } from "./icp.js";
 import type { InputWait, MissingInput } from "./inputs.js";
 import { campaignMetrics, metricsMissing, readMetricsRows } from "./metricsSource.js";
 import { describeUnpublishable, readPublishable } from "./publishable.js";
@@ -63,11 +64,19 @@ export function needsHuman(template: ActionTemplate): boolean {
   return template.action.owner === "human" || template.action.human_required || template.action.executor === "send";
 }
 
-export function artifactDir(thread: string, type: string): string {
+/**
+ * The folder an action's documents go to: by the action's family (sales:, marketing:, business:),
+ * under the thread's slug. A business action's go under the thread's own type when the thread is of
+ * the business kind (business, operations, or a type the workspace declares: artifacts/product/...),
+ * else under the workspace's name of business (artifacts/business/, or artifacts/operations/).
+ */
+export function artifactDir(thread: string, type: string, types: ThreadTypes): string {
   const [kind, slug] = thread.split("/") as [string, string];
   const family = type.split(":")[0]!;
   if (family === "marketing") return join("artifacts", "marketing", "campaigns", slug);
-  return join("artifacts", family === "sales" || family === "business" ? family : family || kind, slug);
+  if (family === "sales") return join("artifacts", "sales", slug);
+  if ((BUSINESS_NAMES as readonly string[]).includes(family)) return join("artifacts", kindOfType(kind) === "business" ? kind : types.business, slug);
+  return join("artifacts", family || kind, slug);
 }
 
 async function assetNames(template: ActionTemplate): Promise<string[]> {
@@ -79,7 +88,7 @@ async function assetNames(template: ActionTemplate): Promise<string[]> {
 /** Renders the template's assets; a second action of the same type in the thread gets its own file names. */
 async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, view: Record<string, unknown>, plan: readonly PlannedAction[], suffix = ""): Promise<string[]> {
   const root = env.context.workspaceRoot;
-  const dir = artifactDir(env.context.thread, action.type);
+  const dir = artifactDir(env.context.thread, action.type, env.context.threadTypes ?? DEFAULT_THREAD_TYPES);
   const takenByOthers = new Set(plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []));
   const documents: Array<{ name: string; path: string; skeleton: string }> = [];
   for (const name of await assetNames(template)) {
@@ -135,14 +144,16 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
   let found: number | undefined;
   switch (template.action.executor) {
     case "icp-score": {
+      // Checked when the skill is loaded: an icp-score action states its threshold (skills/schema.ts).
+      const threshold = template.action.fit_threshold!;
       const icp = icpToScore(root, env.context.outputs.input?.segment, env.context.event.text);
       // Without an ICP there is no score: `icp` stays unset and the asset says the lead was not scored.
       if ("missing" in icp) missing = icp.missing;
       else if (icp.segment) {
         view.segment = icp.segment;
-        view.icp = scoreLead(root, icp.segment, env.context.event.text);
+        view.icp = scoreLead(root, icp.segment, env.context.event.text, threshold);
       } else {
-        view.icp = { segment: "", score: 0, fit: false, threshold: FIT_THRESHOLD, breakdown: [], disqualifiers_hit: ["the lead comes near none of the ICPs in research/customer/icp/"] };
+        view.icp = { segment: "", score: 0, fit: false, threshold, breakdown: [], disqualifiers_hit: ["the lead comes near none of the ICPs in research/customer/icp/"] };
       }
       break;
     }
@@ -250,7 +261,7 @@ export async function runAction(
   const artifacts = prepared.length > 0 ? prepared : await renderAssets(renderEnv, action, template, view, plan, check ? `day${check}` : "");
   const waits = missing ?? (found !== undefined ? await findingsMissing(root, artifacts, found) : undefined);
   if (waits) return { waits, artifacts };
-  const dir = artifactDir(env.context.thread, action.type);
+  const dir = artifactDir(env.context.thread, action.type, env.context.threadTypes ?? DEFAULT_THREAD_TYPES);
   const receipts: SendReceipt[] = [];
   let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;
   if (template.action.executor === "icp-score") {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import type { StageContext } from "../stages/context.js";
 import type { MissingInput } from "./inputs.js";
 
@@ -26,8 +26,7 @@ const cell = (text: string): string => text.replace(/\s+/g, " ").replace(/\|/g, 
  * with no evidence on record says nothing yet, so it is no finding.
  */
 export function canvasFindings(context: StageContext): Finding[] {
-  const section = context.canvas.sections.get("10-assumptions");
-  const path = section ? (isAbsolute(section.path) ? relative(context.workspaceRoot, section.path) : section.path) : join("strategy", "canvas", "10-assumptions.md");
+  const path = context.canvas.roles.get("assumptions")!.file;
   const findings: Finding[] = [];
   for (const test of context.outputs.hypothesis?.tests ?? []) {
     const assumption = context.canvas.assumptions.find((candidate) => candidate.id === test.assumption_id);

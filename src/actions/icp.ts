@@ -23,8 +23,6 @@ export interface IcpScore {
   disqualifiers_hit: string[];
 }
 
-export const FIT_THRESHOLD = 0.5;
-
 export const ICP_DIR = "research/customer/icp";
 
 const ICP_FIELDS = "segment:, criteria: (each a name, a weight and signals) and disqualifiers:";
@@ -64,7 +62,8 @@ const SIGNAL_OVERLAP = 0.3;
 const DISQUALIFIER_OVERLAP = 0.6;
 
 /** Scores a lead against research/customer/icp/{segment}-icp.yaml: weighted share of each criterion's signals found. */
-export function scoreLead(workspaceRoot: string, segment: string, text: string): IcpScore {
+/** Scores a lead against its segment's ICP; `threshold` is the lead skill's `fit_threshold`. */
+export function scoreLead(workspaceRoot: string, segment: string, text: string, threshold: number): IcpScore {
   const path = join(ICP_DIR, `${segment}-icp.yaml`);
   if (!existsSync(join(workspaceRoot, path))) throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
   const parsed = IcpFile.safeParse(parseYamlFile(path, readTextSync(workspaceRoot, path)));
@@ -81,5 +80,5 @@ export function scoreLead(workspaceRoot: string, segment: string, text: string):
   });
   const score = Math.round((breakdown.reduce((sum, entry) => sum + entry.weight * entry.score, 0) / weights) * 100) / 100;
   const disqualifiersHit = parsed.data.disqualifiers.filter((disqualifier) => overlap(disqualifier, words) >= DISQUALIFIER_OVERLAP);
-  return { segment, score, fit: score >= FIT_THRESHOLD && disqualifiersHit.length === 0, threshold: FIT_THRESHOLD, breakdown, disqualifiers_hit: disqualifiersHit };
+  return { segment, score, fit: score >= threshold && disqualifiersHit.length === 0, threshold, breakdown, disqualifiers_hit: disqualifiersHit };
 }

@@ -1,5 +1,6 @@
 import { renderPlain } from "../files/plainTemplate.js";
-import type { Canvas } from "../canvas/canvas.js";
+import { sectionText, type Canvas } from "../canvas/canvas.js";
+import type { CanvasRole } from "../canvas/layouts.js";
 import { companyName } from "../llm/prompt.js";
 import type { ActionTemplate, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
@@ -70,17 +71,17 @@ export interface CanvasPitch {
 }
 
 export function canvasPitch(canvas: Canvas, segment: string): CanvasPitch {
-  const section = (id: string): string => canvas.sections.get(id)?.text ?? "";
-  const segments = blockOf(section("04-segments"), segment);
-  const uvp = section("07-uvp");
+  const section = (role: CanvasRole): string => sectionText(canvas, role);
+  const segments = blockOf(section("segments"), segment);
+  const uvp = section("uvp");
   const pitch = blockOf(uvp, segment);
   return {
-    segment_name: segment ? (segmentRowName(section("04-segments"), segment) ?? segment.replace(/[-_]+/g, " ")) : "",
+    segment_name: segment ? (segmentRowName(section("segments"), segment) ?? segment.replace(/[-_]+/g, " ")) : "",
     buyers: labelled(segments, /buying cent(?:re|er)|buyers?/i),
     why_they_buy: labelled(segments, /why they (?:buy|pay)/i),
-    problems: entries(blockOf(section("05-problem"), segment)).map(leadIn).filter(Boolean),
-    alternatives: alternativesOf(section("05-problem")),
-    offer: firstEntry(blockUnder(section("06-solution"), (heading) => /what (?:we|you) (?:sell|build|offer)/i.test(heading))) || labelled(section("01-context"), /product|what we sell/i),
+    problems: entries(blockOf(section("problem"), segment)).map(leadIn).filter(Boolean),
+    alternatives: alternativesOf(section("problem")),
+    offer: firstEntry(blockUnder(section("solution"), (heading) => /what (?:we|you) (?:sell|build|offer)/i.test(heading))) || labelled(section("context"), /product|what we sell/i),
     uvp: boldParagraph(uvp) || firstEntry(blockUnder(uvp, () => true)),
     headline: labelled(pitch, /headline/i),
     proof: labelled(pitch, /proof/i),
@@ -93,7 +94,7 @@ export function canvasPitch(canvas: Canvas, segment: string): CanvasPitch {
  * alone takes the first CamelCase word, which in a canvas is as often a vendor as the company.
  */
 export function companyOf(canvas: Canvas): string {
-  const context = canvas.sections.get("01-context")?.text ?? "";
+  const context = sectionText(canvas, "context");
   if (/\*\*Company:\*\*/.test(context)) return companyName(canvas);
   const name = labelled(context, /name/)
     .split(/\s\(|[,;]/)[0]!

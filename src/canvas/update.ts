@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { realpath } from "node:fs/promises";
 import { join, relative } from "node:path";
+import type { Canvas } from "./canvas.js";
 import { promisify } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import { z } from "zod";
@@ -16,8 +17,16 @@ import { readMetric, setMetric } from "./metrics.js";
 // A canvas update proposed by a learning stage: what it changes, the unified diff a person approves,
 // and the atomic write (plus a git commit when the workspace is a repository).
 
-export const ASSUMPTIONS_PATH = join("strategy", "canvas", "10-assumptions.md");
-export const METRICS_PATH = join("strategy", "canvas", "13-metrics.md");
+/** The files a canvas update may write, relative to the workspace: its assumptions section, and its metrics table if it has one. */
+export interface CanvasFiles {
+  assumptions: string;
+  metrics?: string;
+}
+
+export function canvasFilesOf(canvas: Canvas): CanvasFiles {
+  const metrics = canvas.roles.get("metrics");
+  return { assumptions: canvas.roles.get("assumptions")!.file, ...(metrics ? { metrics: metrics.file } : {}) };
+}
 
 /** The editable values of a canvas gate, flattened: `A4.confidence`, `A4.status`, `metric.ARR`. */
 export type CanvasValues = Record<string, string | number>;
@@ -70,19 +79,21 @@ function metricCellProblem(value: unknown): string | undefined {
  * What the values name that the canvas no longer has (a metric row renamed, an assumption removed
  * since the question was asked): applying them would silently change nothing.
  */
-export async function missingCanvasTargets(workspaceRoot: string, values: CanvasValues): Promise<string[]> {
+export async function missingCanvasTargets(workspaceRoot: string, values: CanvasValues, files: CanvasFiles): Promise<string[]> {
+  const { assumptions: assumptionsFile, metrics: metricsFile } = files;
   const keys = Object.keys(values);
   const missing: string[] = [];
   if (keys.some((key) => !key.startsWith("metric."))) {
-    const ids = new Set(parseAssumptionsDocument(await readText(workspaceRoot, ASSUMPTIONS_PATH)).assumptions.map((assumption) => assumption.id));
+    const ids = new Set(parseAssumptionsDocument(await readText(workspaceRoot, assumptionsFile)).assumptions.map((assumption) => assumption.id));
     for (const id of new Set(keys.filter((key) => !key.startsWith("metric.")).map((key) => key.split(".")[0]!))) {
-      if (!ids.has(id)) missing.push(`assumption ${id} is no longer in ${ASSUMPTIONS_PATH}`);
+      if (!ids.has(id)) missing.push(`assumption ${id} is no longer in ${assumptionsFile}`);
     }
   }
   const metrics = keys.filter((key) => key.startsWith("metric.")).map((key) => key.slice("metric.".length));
-  if (metrics.length > 0) {
-    const text = await readText(workspaceRoot, METRICS_PATH);
-    for (const metric of metrics) if (readMetric(text, metric) === null) missing.push(`metric "${metric}" is no longer a row of ${METRICS_PATH}`);
+  if (metrics.length > 0 && !metricsFile) missing.push("the canvas has no metrics section");
+  else if (metrics.length > 0 && metricsFile) {
+    const text = await readText(workspaceRoot, metricsFile);
+    for (const metric of metrics) if (readMetric(text, metric) === null) missing.push(`metric "${metric}" is no longer a row of ${metricsFile}`);
   }
   return missing;
 }
@@ -105,7 +116,8 @@ export interface CanvasPlan {
  * What the values would change in the files as they are now. Every changed assumption also gets the
  * thread as evidence and today as its last validation.
  */
-export async function planCanvasUpdate(workspaceRoot: string, thread: string, values: CanvasValues, today: string): Promise<CanvasPlan> {
+export async function planCanvasUpdate(workspaceRoot: string, thread: string, values: CanvasValues, today: string, canvasFiles: CanvasFiles): Promise<CanvasPlan> {
+  const { assumptions: assumptionsFile, metrics: metricsFile } = canvasFiles;
   const evidence = `threads/${thread}`;
   const byId = new Map<string, AssumptionChange>();
   const metricValues: Array<[string, string]> = [];
@@ -123,13 +135,13 @@ export async function planCanvasUpdate(workspaceRoot: string, thread: string, va
   const files: CanvasFileChange[] = [];
   const assumptionChanges = [...byId.values()];
   if (assumptionChanges.length > 0) {
-    const before = await readText(workspaceRoot, ASSUMPTIONS_PATH);
+    const before = await readText(workspaceRoot, assumptionsFile);
     const after = applyAssumptionChanges(before, assumptionChanges);
-    if (after !== before) files.push({ path: ASSUMPTIONS_PATH, before, after });
+    if (after !== before) files.push({ path: assumptionsFile, before, after });
   }
   const metricChanges: CanvasPlan["metricChanges"] = [];
-  if (metricValues.length > 0) {
-    const before = await readText(workspaceRoot, METRICS_PATH);
+  if (metricValues.length > 0 && metricsFile) {
+    const before = await readText(workspaceRoot, metricsFile);
     let after = before;
     for (const [metric, to] of metricValues) {
       const from = readMetric(after, metric);
@@ -137,7 +149,7 @@ export async function planCanvasUpdate(workspaceRoot: string, thread: string, va
       after = setMetric(after, metric, to);
       metricChanges.push({ metric, from, to });
     }
-    if (after !== before) files.push({ path: METRICS_PATH, before, after });
+    if (after !== before) files.push({ path: metricsFile, before, after });
   }
   const diff = files.map((file) => createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, "", "", { context: 2 })).join("\n");
   return { assumptionChanges, metricChanges, files, diff };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { THREAD_TYPES } from "../stages/threadTypes.js";
+import { canonicalType, type ThreadTypes } from "../stages/threadTypes.js";
 
 // Autonomy a workspace earns. LeanOS lets a decision under the impact threshold act with no person
 // looking; that is only safe once the people have seen this drafter read this company's events
@@ -58,7 +58,15 @@ export interface TrustStanding {
   needs: string;
 }
 
-/** Where `type` stands, from every judgement of the workspace (oldest first). */
+/**
+ * Judgements with their types as the workspace names them: business judged under either of its
+ * names (a workspace that moved its threads to operations/) counts as the one type it writes.
+ */
+export function judgementsIn(types: ThreadTypes, judgements: readonly Judgement[]): Judgement[] {
+  return judgements.map((judgement) => ({ ...judgement, type: canonicalType(types, judgement.type) ?? judgement.type }));
+}
+
+/** Where `type` stands, from every judgement of the workspace (oldest first; see judgementsIn). */
 export function standingOf(type: string, judgements: readonly Judgement[], bar: TrustBar): TrustStanding {
   const own = judgements.filter((judgement) => judgement.type === type);
   const recent = own.slice(-bar.window);
@@ -78,8 +86,9 @@ export function standingOf(type: string, judgements: readonly Judgement[], bar: 
   return { type, answered: own.length, agreed_recent: agreed, window: recent.length, agreement, since_correction: sinceCorrection, earned: needs.length === 0, needs: needs.join("; ") };
 }
 
-/** Every thread type's standing (the three LeanOS types, and any other a judgement names). */
-export function standings(judgements: readonly Judgement[], bar: TrustBar): TrustStanding[] {
-  const types = [...new Set([...THREAD_TYPES, ...judgements.map((judgement) => judgement.type)])];
-  return types.map((type) => standingOf(type, judgements, bar));
+/** Every thread type's standing: the workspace's types (LeanOS's three and those it declares), and any other a judgement names. */
+export function standings(judgements: readonly Judgement[], bar: TrustBar, types: ThreadTypes): TrustStanding[] {
+  const named = judgementsIn(types, judgements);
+  const all = [...new Set([...types.names, ...named.map((judgement) => judgement.type)])];
+  return all.map((type) => standingOf(type, named, bar));
 }

@@ -1,7 +1,6 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import {
-  ASSUMPTIONS_PATH,
-  METRICS_PATH,
+  canvasFilesOf,
   canvasValuesFrom,
   checkCanvasValues,
   missingCanvasTargets,
@@ -22,9 +21,6 @@ import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
 import type { GateKind } from "./kind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 
-/** The files a canvas change may write. */
-const CANVAS_FILES: readonly string[] = [ASSUMPTIONS_PATH, METRICS_PATH];
-
 /** A canvas change is accepted only as values the canvas can hold, and only while what it changes is still there. */
 export const canvasGate: GateDefinition = {
   nodes: (kit, node, kind) => canvasNodes(kit, node, kind),
@@ -33,7 +29,7 @@ export const canvasGate: GateDefinition = {
     if (problems.length > 0) throw new UsageError(`--edit: ${problems.join("; ")}`);
   },
   checkTaken: async (payload, edits, context) => {
-    const gone = await missingCanvasTargets(context.workspaceRoot, { ...payload.action_request.args, ...edits } as CanvasValues);
+    const gone = await missingCanvasTargets(context.workspaceRoot, { ...payload.action_request.args, ...edits } as CanvasValues, canvasFilesOf(context.canvas));
     if (gone.length > 0) {
       throw new UsageError(
         `the canvas changed since this was asked: ${gone.join("; ")}. Restore it, or refuse the change with leanos reject ${context.thread} --reason "..."; nothing was changed`,
@@ -58,6 +54,10 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
   const apply = `apply_${stage}_canvas`;
   const root = kit.env.workspace.root;
   const today = () => kit.now().toISOString().slice(0, 10);
+  // The files a canvas change may write: the workspace's assumptions section, and its metrics table.
+  const files = canvasFilesOf(kit.env.canvas);
+  const { assumptions: assumptionsFile } = files;
+  const canvasFiles = Object.values(files);
 
   const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const next = kit.after(node, gate);
@@ -66,12 +66,12 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     const learning = state.outputs[stage] as LearningOutput;
     const values = canvasValuesFrom(learning);
     if (Object.keys(values).length === 0) return new Command({ goto: next });
-    const proposed = await planCanvasUpdate(root, state.thread, values, today());
+    const proposed = await planCanvasUpdate(root, state.thread, values, today(), files);
     if (proposed.files.length === 0) return new Command({ goto: next });
-    const changes = describePlan(proposed.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? "", proposed).filter((change) => change.field !== "evidence");
+    const changes = describePlan(proposed.files.find((file) => file.path === assumptionsFile)?.before ?? "", proposed).filter((change) => change.field !== "evidence");
     const question = `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`;
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact ?? null, draft: ASSUMPTIONS_PATH, diff: proposed.diff },
+      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact ?? null, draft: assumptionsFile, diff: proposed.diff },
       editable: values,
       allow: { edit: true, respond: false },
       description: `### ${question}\n\nCanvas changes always wait for a person. Edit a value to change what is written, e.g. \`A4.confidence\` to 85.\n\n\`\`\`diff\n${proposed.diff}\`\`\``,
@@ -86,8 +86,8 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
       return new Command({ update: { reviews: { [key]: review } }, goto: next });
     }
     const finalValues: CanvasValues = { ...values, ...(editedValues(response) as CanvasValues) };
-    const plan = await planCanvasUpdate(root, state.thread, finalValues, today());
-    const before = plan.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? (await readText(root, ASSUMPTIONS_PATH));
+    const plan = await planCanvasUpdate(root, state.thread, finalValues, today(), files);
+    const before = plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
     const planned: CanvasApply = {
       review,
       planned_on: today(),
@@ -107,8 +107,8 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     // A file that is neither as planned from nor as planned to was changed by someone else since: plan again on it.
     const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
     if (planned.files.some((file, index) => current[index] !== file.before && current[index] !== file.after)) {
-      const plan = await planCanvasUpdate(root, state.thread, planned.values, today());
-      const before = plan.files.find((file) => file.path === ASSUMPTIONS_PATH)?.before ?? (await readText(root, ASSUMPTIONS_PATH));
+      const plan = await planCanvasUpdate(root, state.thread, planned.values, today(), files);
+      const before = plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
       planned = { ...planned, files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })), message: commitMessage(plan, before, state.thread), changes: describePlan(before, plan) };
     }
     for (const [index, file] of planned.files.entries()) if (current[index] !== file.after) await writeFileAtomically(root, file.path, file.after);
@@ -117,7 +117,7 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     const recorded = { ...review, ...(commit ? { commit } : {}) };
     await kit.env.onCanvasChanged?.(
       state.thread,
-      planned.changes.map((change) => ({ file: change.metric ? "strategy/canvas/13-metrics.md" : ASSUMPTIONS_PATH, ...change, by: review.by, ...(commit ? { commit } : {}) })),
+      planned.changes.map((change) => ({ file: change.metric ? (files.metrics ?? assumptionsFile) : assumptionsFile, ...change, by: review.by, ...(commit ? { commit } : {}) })),
     );
     await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: recorded } }, node);
     await kit.env.onGateAnswered?.(state.thread, {
@@ -137,15 +137,15 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
   const checkPlan = async (planned: CanvasApply, state: ThreadGraphState): Promise<void> => {
     const refuse = (why: string) => new StateRefused(`the canvas change planned on ${state.thread} is refused: ${why}; nothing was written`);
     const learning = state.outputs[stage] as LearningOutput | undefined;
-    const stray = planned.files.find((file) => !CANVAS_FILES.includes(file.path));
-    if (stray) throw refuse(`it writes ${stray.path}, and a canvas change writes only ${CANVAS_FILES.join(" and ")}`);
+    const stray = planned.files.find((file) => !canvasFiles.includes(file.path));
+    if (stray) throw refuse(`it writes ${stray.path}, and a canvas change writes only ${canvasFiles.join(" and ")}`);
     const offered = learning ? Object.keys(canvasValuesFrom(learning)) : [];
     const problems = checkCanvasValues(planned.values, offered);
     if (problems.length > 0) throw refuse(problems.join("; "));
     if (!planned.planned_on) return;
     const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
     if (!planned.files.every((file, index) => current[index] === file.before)) return;
-    const replanned = await planCanvasUpdate(root, state.thread, planned.values, planned.planned_on);
+    const replanned = await planCanvasUpdate(root, state.thread, planned.values, planned.planned_on, files);
     const same = replanned.files.length === planned.files.length && replanned.files.every((file, index) => file.path === planned.files[index]!.path && file.after === planned.files[index]!.after);
     if (!same) throw refuse("its files are not what its values make of the canvas");
   };

@@ -1,5 +1,6 @@
 import type { ZodType } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { editedValues, pendingItem, type GatePayload, type GateResponse, type GivenAnswer } from "./wire.js";
 
@@ -14,6 +15,8 @@ export interface AnswerContext {
   stageSchema: (stage: string) => ZodType;
   /** The workspace's canvas, for a correction of the reading (the assumptions it may name). */
   canvas: Canvas;
+  /** The workspace's thread types, for a correction of the type or a follow-up's type. */
+  threadTypes: ThreadTypes;
 }
 
 /** What one gate kind checks beyond the answer type; each throws a UsageError naming the field. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
 import { UsageError, describeZodIssues } from "../errors.js";
-import { AssumptionId, Direction, Fact, ThreadType, Verdict, type DecisionOutput, type HypothesisOutput, type InputOutput } from "../stages/schemas.js";
+import { AssumptionId, Direction, Fact, ThreadTypeName, Verdict, type DecisionOutput, type HypothesisOutput, type InputOutput, type ThreadType } from "../stages/schemas.js";
+import { canonicalType, unknownTypeMessage, type ThreadTypes } from "../stages/threadTypes.js";
 
 // A person's correction of what the drafter read: the thread's type, the assumptions its event
 // tests and which way, the verdict, the amounts it took. Given at the decision gate (an edit of the
@@ -15,10 +16,10 @@ export const MAX_CORRECTION_BYTES = 16 * 1024;
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 const Text = z.string().min(1).max(300).refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)");
 
-/** What a correction may set; any other field is refused. */
+/** What a correction may set; any other field is refused. Its type is checked against the workspace's by checkCorrection. */
 export const ReadingFields = z
   .object({
-    type: ThreadType.optional(),
+    type: ThreadTypeName.optional(),
     assumptions: z
       .array(z.object({ id: z.union([AssumptionId, z.literal("NEW")]), direction: Direction }).strict())
       .min(1)
@@ -70,20 +71,24 @@ export function readingOf(type: ThreadType, outputs: { input?: InputOutput | und
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The fields of `given` checked (known fields, possible values, assumptions on the canvas) and kept
- * only where they change the reading. Throws a UsageError naming the first problem; a correction
- * that changes nothing is refused too, so nothing is recorded for it.
+ * The fields of `given` checked (known fields, possible values, a type of the workspace, assumptions
+ * on the canvas) and kept only where they change the reading. A type is kept as the workspace names
+ * it: business and operations are one type, written under the workspace's name of it. Throws a
+ * UsageError naming the first problem; a correction that changes nothing is refused too, so nothing
+ * is recorded for it.
  */
-export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading): ReadingFields {
+export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading, types: ThreadTypes): ReadingFields {
   if (given === null || typeof given !== "object" || Array.isArray(given)) throw new UsageError("--edit needs a JSON object of the reading's fields to correct (type, assumptions, verdict, facts)");
   const size = Buffer.byteLength(JSON.stringify(given), "utf8");
   if (size > MAX_CORRECTION_BYTES) throw new UsageError(`--edit: the correction is ${Math.ceil(size / 1024)} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`);
   for (const key of Object.keys(given)) {
     if (!(READING_FIELDS as string[]).includes(key)) throw new UsageError(`--edit: "${key}" is not a field a correction sets (fields: ${READING_FIELDS.join(", ")})`);
   }
+  const typed = (given as { type?: unknown }).type;
+  if (typeof typed === "string" && canonicalType(types, typed) === undefined) throw new UsageError(`--edit: type: ${unknownTypeMessage(types, typed)}`);
   const parsed = ReadingFields.safeParse(given);
   if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
-  const fields = parsed.data;
+  const fields = parsed.data.type === undefined ? parsed.data : { ...parsed.data, type: canonicalType(types, parsed.data.type)! };
   const known = new Set(canvas.assumptions.map((assumption) => assumption.id));
   const seen = new Set<string>();
   for (const [index, test] of (fields.assumptions ?? []).entries()) {
@@ -93,7 +98,9 @@ export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading
     seen.add(test.id);
   }
   if (fields.verdict !== undefined && reading.verdict === undefined) throw new UsageError("--edit: verdict: the thread has no decision drafted yet to correct");
-  const changed = Object.fromEntries(Object.entries(fields).filter(([key, value]) => !same(value, reading[key as keyof Reading]))) as ReadingFields;
+  // The reading's type as the workspace names it: a business thread corrected to operations (or back) changes nothing.
+  const read = { ...reading, type: canonicalType(types, reading.type) ?? reading.type };
+  const changed = Object.fromEntries(Object.entries(fields).filter(([key, value]) => !same(value, read[key as keyof Reading]))) as ReadingFields;
   if (Object.keys(changed).length === 0) throw new UsageError("--edit: every value given is what the drafter read already: nothing to correct");
   return changed;
 }

@@ -3,14 +3,16 @@ import { z } from "zod";
 import { gateNodeName, type GraphKit } from "../graph/kit.js";
 import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
-import { ThreadType, type LearningOutput } from "../stages/schemas.js";
+import { threadTypeIn, type LearningOutput } from "../stages/schemas.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 import { checkEditedDraft } from "./check.js";
 import { askPerson, type GateDefinition } from "./definition.js";
 import { OneLine } from "./fields.js";
 import type { GateKind } from "./kind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 
-const OpportunityEdit = z.object({ title: OneLine, priority: z.number().min(0).max(1), rationale: z.string().min(1).max(2000), type: ThreadType });
+/** What an opportunity's edit must hold: its type one of the workspace's. */
+const opportunityEdit = (types: ThreadTypes) => z.object({ title: OneLine, priority: z.number().min(0).max(1), rationale: z.string().min(1).max(2000), type: threadTypeIn(types) });
 
 /**
  * Each follow-up a learning proposes waits for a person, one at a time; an approved one is started
@@ -22,7 +24,7 @@ export const opportunitiesGate: GateDefinition = {
     const self = gateNodeName(node, kind);
     return [{ name: self, fn: opportunitiesNode(kit, node, kind), ends: [self, kit.after(node, kind)] }];
   },
-  checkEdit: (payload, edits) => checkEditedDraft(payload, edits, OpportunityEdit),
+  checkEdit: (payload, edits, context) => checkEditedDraft(payload, edits, opportunityEdit(context.threadTypes)),
 };
 
 function opportunitiesNode(kit: GraphKit, node: GraphNode, kind: GateKind) {

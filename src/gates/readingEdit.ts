@@ -1,4 +1,5 @@
 import type { Canvas } from "../canvas/canvas.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 import { UsageError } from "../errors.js";
 import { checkCorrection, type Reading, type ReadingFields } from "./correction.js";
 import type { GatePayload } from "./wire.js";
@@ -17,7 +18,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * undefined when it leaves the reading as drafted (an edit of the decision itself). Values sent back
  * unchanged (an inbox returns every field) are not changes.
  */
-export function readingEdit(payload: GatePayload, edits: Record<string, unknown>, canvas: Canvas): ReadingFields | undefined {
+export function readingEdit(payload: GatePayload, edits: Record<string, unknown>, canvas: Canvas, types: ThreadTypes): ReadingFields | undefined {
   const args = payload.action_request.args;
   if (!Object.hasOwn(args, "assumptions") || !Object.hasOwn(args, "verdict")) return undefined;
   const changed = Object.keys(edits).filter((key) => Object.hasOwn(args, key) && !same(edits[key], args[key]));
@@ -29,5 +30,5 @@ export function readingEdit(payload: GatePayload, edits: Record<string, unknown>
     );
   }
   const reading = { type: args.type, assumptions: args.assumptions, verdict: args.verdict, facts: args.facts } as Reading;
-  return checkCorrection(Object.fromEntries(changed.map((key) => [key, edits[key]])), canvas, reading);
+  return checkCorrection(Object.fromEntries(changed.map((key) => [key, edits[key]])), canvas, reading, types);
 }

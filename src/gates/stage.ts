@@ -28,7 +28,7 @@ export const stageGate: GateDefinition = {
     },
   ],
   checkEdit: (payload, edits, context) => {
-    const reading = readingEdit(payload, edits, context.canvas);
+    const reading = readingEdit(payload, edits, context.canvas, context.threadTypes);
     if (reading) return;
     checkEditedDraft(payload, edits, context.stageSchema(payload.leanos.stage));
   },
@@ -88,7 +88,7 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     if (response instanceof Command) return response;
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer });
-    const corrected = response.type === "edit" && isDecision ? readingEdit(gatePayload(asked), editedValues(response), kit.env.canvas) : undefined;
+    const corrected = response.type === "edit" && isDecision ? readingEdit(gatePayload(asked), editedValues(response), kit.env.canvas, kit.env.workspace.threadTypes) : undefined;
     const judged =
       isDecision && !corrected && reading
         ? { type: state.type, judged: review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const), reading, ...finalOf(reading, response) }

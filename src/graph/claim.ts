@@ -1,8 +1,9 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { StateRefused, UsageError, describeZodIssues } from "../errors.js";
+import { RuntimeFailure, StateRefused, UsageError, describeZodIssues } from "../errors.js";
 import { checkEvent, checkEventCount } from "../stages/eventLimits.js";
 import { RawEvent, type ThreadType } from "../stages/schemas.js";
-import { ThreadMeta } from "../threads/meta.js";
+import { canonicalType, unknownTypeMessage } from "../stages/threadTypes.js";
+import { threadMetaIn, type ThreadMeta } from "../threads/meta.js";
 import { indexRowOf } from "../store/indexRow.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder } from "../threads/store.js";
@@ -20,7 +21,11 @@ export function runThreadId(config: LangGraphRunnableConfig | undefined): string
 /** What a thread is started from: the event, and what its starter already knows of it. */
 export interface ThreadStart {
   event: unknown;
-  /** A type given with the event (an opportunity's, a pattern's, `--type`) wins over the reading. */
+  /**
+   * A type given with the event (an opportunity's, a pattern's, `--type`) wins over the reading. It
+   * must be one of the workspace's types; business and operations are one type, claimed under the
+   * workspace's name of it.
+   */
   type?: ThreadType | undefined;
   /** The title, when the starter has read the event already (then it is not read again). */
   title?: string | undefined;
@@ -40,17 +45,24 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
   const event = parsed.data;
   if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
   const { max_event_kb: maxKb, max_events_per_hour: perHour } = env.workspace.config;
+  const types = env.workspace.threadTypes;
+  // A type the workspace does not know is refused before anything is read or written.
+  const given = start.type === undefined ? undefined : canonicalType(types, start.type);
+  if (start.type !== undefined && given === undefined) throw new UsageError(`the thread type given with the event: ${unknownTypeMessage(types, start.type)}`);
   checkEvent(event, { maxBytes: maxKb * 1024 });
   const known = await env.store.index.byId(id);
   // A start taken up again (a retry, or the graph's claim of a thread its starter claimed) was counted when it was new.
   if (!known && !start.origin && !start.pattern && perHour > 0 && env.startedByClientsSince) {
     checkEventCount(await env.startedByClientsSince(new Date(now.getTime() - 3_600_000)), { perHour });
   }
-  const classification = start.type && start.title ? { type: start.type, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills, lessons: await recallLessons(env.store.memory, event.text, id) });
-  const type = start.type ?? classification.type;
+  const classification = given && start.title ? { type: given, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills, threadTypes: types, lessons: await recallLessons(env.store.memory, event.text, id) });
+  // The drafter's reading is a LeanOS kind or a type of the workspace: business, as the offline rules
+  // read it, is claimed under the workspace's name of it (operations in a workspace that writes that).
+  const type = given ?? canonicalType(types, classification.type);
+  if (type === undefined) throw new RuntimeFailure(`the ${env.drafter.provider} drafter read the event as a thread of type ${unknownTypeMessage(types, classification.type)}`);
   const created = now.toISOString();
   const metaFor = (thread: string, slug: string): ThreadMeta =>
-    ThreadMeta.parse({
+    threadMetaIn(types).parse({
       thread,
       id,
       type,
@@ -71,7 +83,7 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       ...(start.pattern ? { pattern: start.pattern } : {}),
       sealed: true,
     });
-  const claimed = await claimThreadFolder(env.workspace.root, env.workspace.threadsDir, type, slugify(classification.title), metaFor, id, env.store.claims);
+  const claimed = await claimThreadFolder(env.workspace, type, slugify(classification.title), metaFor, id, env.store.claims);
   // Indexed every time: a start cut short between the folder and its row is mended by the retry.
   await env.store.index.put(indexRowOf(claimed.meta));
   if (!claimed.existing) await env.onThreadStarted?.(claimed.meta);

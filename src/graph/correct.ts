@@ -69,7 +69,7 @@ export function correctNode(kit: GraphKit) {
     let fields: ReadingFields;
     try {
       if (!parsed.success) throw new UsageError(`not a correction: ${describeZodIssues(parsed.error.issues)}`);
-      fields = checkCorrection(request.fields, kit.env.canvas, reading);
+      fields = checkCorrection(request.fields, kit.env.canvas, reading, kit.env.workspace.threadTypes);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       // Said in the run's state, where the client that sent it reads why nothing changed (leanos correct
@@ -83,9 +83,10 @@ export function correctNode(kit: GraphKit) {
     }
     const { type: newType, ...pinned } = fields;
     let thread = state.thread;
+    // checkCorrection named the type as the workspace does: the thread lands in the folder it writes.
     if (newType !== undefined && newType !== state.type) {
       const { workspace, store } = kit.env;
-      thread = await retypeThread({ root: workspace.root, threadsDir: workspace.threadsDir, claims: store.claims, index: store.index }, runThreadId(config), state.thread, newType);
+      thread = await retypeThread({ ...workspace, claims: store.claims, index: store.index }, runThreadId(config), state.thread, newType);
     }
     const first = firstCorrectedStage(fields);
     const node = kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === first) ?? kit.env.spec.nodes[0]!;

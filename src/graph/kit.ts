@@ -1,5 +1,6 @@
 import { stagePolicy, type StageConfidence } from "../gates/policy.js";
-import { standingOf, type Judgement } from "../gates/autonomy.js";
+import { judgementsIn, standingOf, type Judgement } from "../gates/autonomy.js";
+import { canonicalType } from "../stages/threadTypes.js";
 import type { DraftConfidence } from "../stages/schemas.js";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { WorkspaceStore } from "../store/store.js";
@@ -150,6 +151,7 @@ export class GraphKit {
       reviews: state.reviews,
       actionTemplates: this.templates,
       skills: this.env.skills,
+      threadTypes: this.env.workspace.threadTypes,
       approvalThreshold: this.env.workspace.config.approval_threshold,
       ...(feedback ? { feedback } : {}),
       ...(state.pins ? { pins: state.pins } : {}),
@@ -164,13 +166,13 @@ export class GraphKit {
 
   /** What the gate rules need to check an answer on this thread. */
   answerContext(thread: string): AnswerContext {
-    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage), canvas: this.env.canvas };
+    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage), canvas: this.env.canvas, threadTypes: this.env.workspace.threadTypes };
   }
 
   /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
   stageSchema(stage: string) {
     const node = this.env.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage)!;
-    const context = { canvas: this.env.canvas, actionTemplates: this.templates, skill: node.skill } as StageContext;
+    const context = { canvas: this.env.canvas, actionTemplates: this.templates, skill: node.skill, threadTypes: this.env.workspace.threadTypes } as StageContext;
     return schemaFor(node.skill.stage.output, context);
   }
 
@@ -179,7 +181,9 @@ export class GraphKit {
     const { approval_threshold: threshold, autonomy: mode, trust: bar, confidence_floor: floor } = this.env.workspace.config;
     const impact = state.impact ?? null;
     const weighsTrust = node.gates.includes("impact") && mode === "earned";
-    const trust = weighsTrust ? standingOf(state.type, (await this.env.judgements?.()) ?? [], bar) : undefined;
+    // Business under either of its names earns one trust (gates/autonomy.ts judgementsIn).
+    const types = this.env.workspace.threadTypes;
+    const trust = weighsTrust ? standingOf(canonicalType(types, state.type) ?? state.type, judgementsIn(types, (await this.env.judgements?.()) ?? []), bar) : undefined;
     const verdict = stagePolicy({ gates: node.gates, impact, threshold, mode, trust, confidence: this.confidenceUpTo(state, node), floor });
     return { impact, threshold, required: verdict.required, reasons: verdict.reasons, reading: verdict.reading, mode, ...(trust ? { trust } : {}) };
   }

@@ -1,7 +1,7 @@
 import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { ReviewSchema } from "../approvals/review.js";
-import { IsoDate, RawEvent, ThreadType } from "../stages/schemas.js";
+import { IsoDate, RawEvent, ThreadTypeName } from "../stages/schemas.js";
 import { CorrectionRequest, Pins } from "../gates/correction.js";
 
 const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({ ...current, ...update });
@@ -49,7 +49,8 @@ export type Timer = z.infer<typeof TimerSchema>;
 /** The state a thread carries through the graph; checkpointed after every node. */
 export const ThreadStateSchema = z.object({
   thread: z.string(),
-  type: ThreadType,
+  /** Its type, by the name's shape: the claim took it as one of the workspace's (graph/claim.ts). */
+  type: ThreadTypeName,
   today: IsoDate,
   event: RawEvent,
   /** Stage outputs by stage key. */

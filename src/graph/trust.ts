@@ -11,7 +11,7 @@ import { foldUpdate, sealHolds, sealOf } from "./seal.js";
 import type { ThreadGraphState } from "./state.js";
 import { CORRECT_NODE } from "./correct.js";
 import { retypedName } from "../threads/retype.js";
-import { ThreadType } from "../stages/schemas.js";
+import { canonicalType } from "../stages/threadTypes.js";
 
 // The served graph's trust boundary. Anything in a thread's state can be set by a LangGraph client,
 // so every node is guarded: before it acts, it checks that its run's thread is the one the state
@@ -92,14 +92,14 @@ async function verify(kit: GraphKit, name: string, state: ThreadGraphState, id: 
   }
   if (!claimed) throw new StateRefused(`no thread was claimed for this run (thread id ${id}); a thread starts with its event, at ${CLAIM_NODE}`);
   // A correction cut short while it moved the thread to its new type's folder finds it there.
-  const moving = name === CORRECT_NODE && claimed === movedTo(state);
+  const moving = name === CORRECT_NODE && claimed === movedTo(kit, state);
   if (state.thread !== claimed && !moving) {
     throw new StateRefused(`the state names thread ${JSON.stringify(state.thread)}, but this run's thread is ${claimed}: state set from outside the graph is refused; nothing was written`);
   }
   const key = await claims.sealKey();
   if (!state.seal) {
     // Threads started before states were sealed carry none; every thread since records that it is sealed.
-    const meta = await readThreadMeta(kit.env.workspace.root, threadDir(kit.env.workspace.threadsDir, claimed));
+    const meta = await readThreadMeta(kit.env.workspace.root, threadDir(kit.env.workspace.threadsDir, claimed), kit.env.workspace.threadTypes);
     if (meta.sealed) throw new StateRefused(`the state of ${claimed} has lost its seal: it was changed from outside the graph; nothing was run`);
     return claimed;
   }
@@ -113,10 +113,11 @@ async function verify(kit: GraphKit, name: string, state: ThreadGraphState, id: 
   return state.thread;
 }
 
-/** Where a correction of a new type moves the state's thread, if it asks for one. */
-function movedTo(state: ThreadGraphState): string | undefined {
+/** Where a correction of a new type moves the state's thread, if it asks for one: the type as the workspace names it (business and operations are one). */
+function movedTo(kit: GraphKit, state: ThreadGraphState): string | undefined {
   const type = (state.correction?.fields as { type?: unknown } | undefined)?.type;
-  return typeof type === "string" && ThreadType.safeParse(type).success && typeof state.thread === "string" ? retypedName(state.thread, type as ThreadType) : undefined;
+  const named = typeof type === "string" ? canonicalType(kit.env.workspace.threadTypes, type) : undefined;
+  return named !== undefined && typeof state.thread === "string" ? retypedName(state.thread, named) : undefined;
 }
 
 /** A node's result with the state it leaves sealed, naming the node the graph runs next. */
@@ -146,7 +147,7 @@ export function guardedNode(kit: GraphKit, name: string, fn: NodeFn, staticNext?
     try {
       await kit.env.who?.(config);
       thread = await verify(kit, name, state, id);
-      const movingTo = name === CORRECT_NODE ? movedTo(state) : undefined;
+      const movingTo = name === CORRECT_NODE ? movedTo(kit, state) : undefined;
       const result = await withinWriteScope(threadWriteScope(kit, thread, name, movingTo), () => fn(state, config));
       return await sealed(kit, result, state, id, staticNext);
     } catch (error) {

@@ -8,8 +8,8 @@ import type { RawEvent } from "../stages/context.js";
 import { classifyRequest, documentsRequest, stageRequest, type DocumentsToWrite, type ModelRequest, type PromptBasis, type TextBlock } from "./layout.js";
 import { render } from "./prompt.js";
 import type { Classification, DraftRequest, IntentRequest, ModelUsage, RuleRequest, StageDrafter } from "./provider.js";
-import { candidateOf, RuleAnswer, ruleRequestView } from "./ruleAnswer.js";
-import { Classified, flowToolDefinitions, toolSchema, WrittenDocuments } from "./tools.js";
+import { candidateOf, ruleAnswerIn, ruleRequestView } from "./ruleAnswer.js";
+import { classifiedIn, flowToolDefinitions, toolSchema, WrittenDocuments } from "./tools.js";
 
 // Any LangChain chat model (made by initChatModel, see select.ts) as a drafter. Every request is laid
 // out for the prompt cache (layout.ts) and answered by calling the tool it names: the same tools are
@@ -63,8 +63,9 @@ export class ChatModelDrafter implements StageDrafter {
   }
 
   async classify(event: RawEvent, basis: PromptBasis): Promise<Classification & { usage: ModelUsage }> {
-    const answer = await this.ask(classifyRequest(event, basis));
-    const parsed = Classified.safeParse(answer.args);
+    const request = classifyRequest(event, basis);
+    const answer = await this.ask(request);
+    const parsed = classifiedIn(request.threadTypes).safeParse(answer.args);
     if (!parsed.success) throw new RuntimeFailure(`the ${this.provider} model's classification of the event is invalid: ${answer.problem ?? describeZodIssues(parsed.error.issues)}`);
     return { ...parsed.data, usage: answer.usage };
   }
@@ -105,11 +106,11 @@ export class ChatModelDrafter implements StageDrafter {
 
   async proposeRule(request: RuleRequest): Promise<{ candidate: unknown; usage: ModelUsage }> {
     // Like a chat line, a short call of its own after a correction, outside the flow's cached prefix.
-    const structured = this.chat.withStructuredOutput(RuleAnswer, { name: "propose_rule", method: this.output === "json_schema" ? "jsonSchema" : "functionCalling", includeRaw: true });
+    const structured = this.chat.withStructuredOutput(ruleAnswerIn(request.threadTypes), { name: "propose_rule", method: this.output === "json_schema" ? "jsonSchema" : "functionCalling", includeRaw: true });
     const started = Date.now();
     try {
       const result = await structured.invoke([new HumanMessage(render("propose-rule", ruleRequestView(request)))]);
-      return { candidate: candidateOf(result.parsed), usage: usageOf(result.raw as AIMessage, started) };
+      return { candidate: candidateOf(result.parsed, request.threadTypes), usage: usageOf(result.raw as AIMessage, started) };
     } catch (error) {
       throw this.failure(error);
     }
@@ -142,7 +143,7 @@ export class ChatModelDrafter implements StageDrafter {
     }
     let reply: AIMessage;
     try {
-      reply = (await this.chat.bindTools!(flowToolDefinitions(), { tool_choice: "any" }).invoke(messages)) as AIMessage;
+      reply = (await this.chat.bindTools!(flowToolDefinitions(request.threadTypes), { tool_choice: "any" }).invoke(messages)) as AIMessage;
     } catch (error) {
       throw this.failure(error);
     }
@@ -156,7 +157,7 @@ export class ChatModelDrafter implements StageDrafter {
   }
 
   private async askForJson(request: ModelRequest, messages: BaseMessage[], started: number): Promise<Answer> {
-    const schema = toolSchema(request.tool) as ZodType;
+    const schema = toolSchema(request.tool, request.threadTypes) as ZodType;
     const structured = this.chat.withStructuredOutput(schema, { name: request.tool, method: "jsonSchema", includeRaw: true });
     let result: { raw: BaseMessage; parsed: unknown };
     try {

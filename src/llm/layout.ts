@@ -1,11 +1,13 @@
 import { stringify as toYaml } from "yaml";
 import { canvasExcerpt, type Canvas } from "../canvas/canvas.js";
+import { roleSays } from "../canvas/layouts.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
 import type { OutputSchemaName, StageOutputs } from "../stages/schemas.js";
 import { companyName, render } from "./prompt.js";
 import { stageToolName } from "./tools.js";
 import type { Lessons } from "../memory/recall.js";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../stages/threadTypes.js";
 import { lessonsText, unclosable } from "./lessonsBlock.js";
 
 // How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
@@ -30,6 +32,8 @@ export interface PromptBasis {
   skills: SkillSet;
   /** What the workspace's memory holds that bears on the event being read (memory/recall.ts). */
   lessons?: Lessons;
+  /** The workspace's thread types (its name of business, the types it declares); without them, LeanOS's three. */
+  threadTypes?: ThreadTypes;
 }
 
 export interface TextBlock {
@@ -45,6 +49,8 @@ export interface ModelRequest {
   user: TextBlock[];
   /** The tool the request asks for. */
   tool: string;
+  /** The workspace's thread types: the tools sent list them (tools.ts). */
+  threadTypes: ThreadTypes;
 }
 
 /** Stages in the order a thread goes through them; a workspace's own stages come after, by name. */
@@ -57,19 +63,29 @@ function stageSkills(skills: SkillSet) {
     .sort((a, b) => rank(a.stage.stage) - rank(b.stage.stage) || a.name.localeCompare(b.name));
 }
 
-const systemCache = new WeakMap<SkillSet, WeakMap<Canvas, TextBlock[]>>();
+const systemCache = new WeakMap<SkillSet, WeakMap<Canvas, Map<string, TextBlock[]>>>();
+
+/** The sections the canvas has not got yet (it is filled in phases), said so the model does not look for them. */
+const missingSections = (canvas: Canvas): string =>
+  canvas.missing.length === 0 ? "" : `\n\nNot in the canvas yet: ${canvas.missing.map((role) => `no ${role} section (${roleSays(role)})`).join("; ")}.`;
 
 /** The system blocks of every call in the workspace (built once per skill set and canvas). */
 export function systemBlocks(basis: PromptBasis): TextBlock[] {
-  const byCanvas = systemCache.get(basis.skills) ?? new WeakMap<Canvas, TextBlock[]>();
+  const byCanvas = systemCache.get(basis.skills) ?? new WeakMap<Canvas, Map<string, TextBlock[]>>();
   systemCache.set(basis.skills, byCanvas);
-  const cached = byCanvas.get(basis.canvas);
+  const byTypes = byCanvas.get(basis.canvas) ?? new Map<string, TextBlock[]>();
+  byCanvas.set(basis.canvas, byTypes);
+  const types = basis.threadTypes ?? DEFAULT_THREAD_TYPES;
+  const typesKey = types.names.join(",");
+  const cached = byTypes.get(typesKey);
   if (cached) return cached;
   const { canvas, skills } = basis;
   const company = companyName(canvas);
   const rules = render("system", {
     company,
     mode: canvas.mode,
+    business: types.business,
+    declared: types.declared.map((type) => `"${type}"`).join(", "),
     allowed: `action types: ${[...actionTemplates(skills).keys()].join(", ") || "(none)"}`,
     stages: stageSkills(skills).map((skill) => ({
       stage: skill.stage.stage,
@@ -82,13 +98,13 @@ export function systemBlocks(basis: PromptBasis): TextBlock[] {
   });
   const canvasText = render("canvas", {
     company,
-    canvas: `${canvasExcerpt(canvas, [...canvas.sections.keys()])}\n\nAssumption ids: ${canvas.assumptions.map((assumption) => assumption.id).join(", ") || "(none)"}`,
+    canvas: `${canvasExcerpt(canvas, [...canvas.sections.keys()])}\n\nAssumption ids: ${canvas.assumptions.map((assumption) => assumption.id).join(", ") || "(none)"}${missingSections(canvas)}`,
   });
   const blocks = [
     { text: rules, breakpoint: true },
     { text: canvasText, breakpoint: true },
   ];
-  byCanvas.set(canvas, blocks);
+  byTypes.set(typesKey, blocks);
   return blocks;
 }
 
@@ -108,7 +124,12 @@ function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: r
 const outputOrder = (skills: SkillSet): string[] => stageSkills(skills).map((skill) => skill.stage.output);
 
 export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelRequest {
-  return { system: systemBlocks(basis), user: [...historyBlocks(event, {}, [], basis.lessons), { text: render("classify", {}) }], tool: "classify_event" };
+  return {
+    system: systemBlocks(basis),
+    user: [...historyBlocks(event, {}, [], basis.lessons), { text: render("classify", {}) }],
+    tool: "classify_event",
+    threadTypes: basis.threadTypes ?? DEFAULT_THREAD_TYPES,
+  };
 }
 
 export function stageRequest(context: StageContext): ModelRequest {
@@ -118,6 +139,7 @@ export function stageRequest(context: StageContext): ModelRequest {
     system: systemBlocks(context),
     user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text: request }],
     tool,
+    threadTypes: context.threadTypes ?? DEFAULT_THREAD_TYPES,
   };
 }
 
@@ -136,5 +158,6 @@ export function documentsRequest(request: DocumentsToWrite): ModelRequest {
     system: systemBlocks(context),
     user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text }],
     tool: "write_documents",
+    threadTypes: context.threadTypes ?? DEFAULT_THREAD_TYPES,
   };
 }

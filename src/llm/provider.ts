@@ -5,6 +5,7 @@ import type { ModelIntent } from "../approvals/intent.js";
 import type { DocumentsToWrite, PromptBasis } from "./layout.js";
 import type { Reading, ReadingFields } from "../gates/correction.js";
 import type { Example } from "../memory/examples.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 
 export interface ModelUsage {
   input_tokens: number;
@@ -48,6 +49,8 @@ export interface RuleRequest {
   words: string[];
   /** Earlier examples (their event and final reading): a rule should not contradict them. */
   others: Array<{ event: string; final: Example["final"] }>;
+  /** The workspace's thread types: a rule's type is one of them. */
+  threadTypes: ThreadTypes;
 }
 
 /** A source of stage drafts: a rule-based offline drafter or a LangChain chat model. */

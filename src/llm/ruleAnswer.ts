@@ -1,25 +1,29 @@
 import { z } from "zod";
 import type { RuleRequest } from "./provider.js";
-import { Direction, ThreadType, Verdict } from "../stages/schemas.js";
+import { Direction, threadTypeIn, Verdict } from "../stages/schemas.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 import { unclosable } from "./lessonsBlock.js";
 
 // A model's answer when asked for a rule after a correction (prompts/propose-rule.md): flat fields,
 // as every provider's structured output takes them, turned into the candidate leanos then checks
 // (memory/proposals.ts). Nothing of it is trusted: a wrong word or value is refused there.
 
-export const RuleAnswer = z.object({
-  none: z.boolean().describe("true when no rule of the listed words explains the correction"),
-  when: z.array(z.string()).max(3).default([]),
-  type: ThreadType.optional(),
-  assumption_id: z.string().optional(),
-  direction: Direction.exclude(["new"]).optional(),
-  verdict: Verdict.optional(),
-});
-export type RuleAnswer = z.infer<typeof RuleAnswer>;
+/** The answer's schema in a workspace of these types: a rule's type is one the workspace writes. */
+export function ruleAnswerIn(types: ThreadTypes) {
+  return z.object({
+    none: z.boolean().describe("true when no rule of the listed words explains the correction"),
+    when: z.array(z.string()).max(3).default([]),
+    type: threadTypeIn(types, types.names).optional(),
+    assumption_id: z.string().optional(),
+    direction: Direction.exclude(["new"]).optional(),
+    verdict: Verdict.optional(),
+  });
+}
+export type RuleAnswer = z.infer<ReturnType<typeof ruleAnswerIn>>;
 
 /** The candidate rule of an answer: one value, and the words; undefined for none, or for an answer that gives no single value. */
-export function candidateOf(answer: unknown): unknown {
-  const parsed = RuleAnswer.safeParse(answer);
+export function candidateOf(answer: unknown, types: ThreadTypes): unknown {
+  const parsed = ruleAnswerIn(types).safeParse(answer);
   if (!parsed.success || parsed.data.none) return undefined;
   const { when, type, assumption_id: id, direction, verdict } = parsed.data;
   const values = [type !== undefined, id !== undefined || direction !== undefined, verdict !== undefined].filter(Boolean).length;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AssumptionId, Direction, ThreadType, Verdict } from "../stages/schemas.js";
+import { AssumptionId, Direction, ThreadTypeName, Verdict } from "../stages/schemas.js";
 
 // A rule a person confirmed (issue 27): when an event holds every one of a few words of the company's
 // own vocabulary (words of its canvas), its reading takes one value: a thread type, an assumption
@@ -12,7 +12,8 @@ import { AssumptionId, Direction, ThreadType, Verdict } from "../stages/schemas.
 export const RuleWord = z.string().regex(/^[\p{Ll}\p{N}][\p{Ll}\p{N}-]{1,39}$/u, "a rule's word is one lower-case word");
 
 export const RuleEffect = z.union([
-  z.object({ type: ThreadType }).strict(),
+  // A type by its shape: a proposed rule takes the type its correction set (proposals.ts), which the workspace checked.
+  z.object({ type: ThreadTypeName }).strict(),
   z.object({ assumption: z.object({ id: AssumptionId, direction: Direction.exclude(["new"]) }).strict() }).strict(),
   z.object({ verdict: Verdict }).strict(),
 ]);

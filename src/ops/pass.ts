@@ -70,7 +70,7 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     const today = now.toISOString().slice(0, 10);
     const due: Array<{ thread: string; when: string }> = [];
     const leads: Array<{ thread: string; text: string }> = [];
-    const collector = new TodayCollector(runtime.spec, now);
+    const collector = new TodayCollector(runtime.spec, now, runtime.workspace.threadTypes);
     // One look at the open threads: what is due, what the page needs, the leads not yet linked.
     for await (const meta of threadsToRead(runtime, now)) {
       const isDue = (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";

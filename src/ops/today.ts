@@ -3,6 +3,7 @@ import type { GraphSpec } from "../graph/spec.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
 import { gateLabel } from "../gates/kind.js";
 import type { ThreadType } from "../stages/schemas.js";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../stages/threadTypes.js";
 import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
 
 // ops/today.md, the founder's morning page. It is rebuilt from scratch each time from the threads'
@@ -57,6 +58,8 @@ export class TodayCollector {
   constructor(
     readonly spec: GraphSpec,
     readonly now: Date,
+    /** The workspace's thread types: the snapshot has a row for each. */
+    readonly types: ThreadTypes,
   ) {
     this.sla = new Map(spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]));
     this.today = now.toISOString().slice(0, 10);
@@ -102,7 +105,8 @@ export class TodayCollector {
 
 /** Threads that have sat in a stage longer than its `sla_days` in the graph file. */
 export function stuckThreads(threads: readonly ThreadMeta[], spec: GraphSpec, now: Date): StuckThread[] {
-  const collector = new TodayCollector(spec, now);
+  // The types only name the snapshot's rows, which this does not read.
+  const collector = new TodayCollector(spec, now, DEFAULT_THREAD_TYPES);
   for (const meta of threads) collector.add(meta);
   return collector.stuck.sort((a, b) => b.days - b.sla_days - (a.days - a.sla_days));
 }
@@ -161,7 +165,9 @@ function snapshot(collector: TodayCollector): string[] {
   const stages = collector.spec.nodes.map((node) => node.skill.stage.stage);
   const columns = [...stages, "done"];
   const lines = [`| Type | ${columns.join(" | ")} | total |`, `|---|${columns.map(() => "---:").join("|")}|---:|`];
-  for (const type of ["sales", "marketing", "business"]) {
+  // A row for each type the workspace writes, then any other its threads have (business threads left
+  // under the other name of business, say).
+  for (const type of [...new Set([...collector.types.names, ...collector.counts.keys()])]) {
     const row = collector.counts.get(type) ?? new Map<string, number>();
     const counts = columns.map((column) => row.get(column) ?? 0);
     lines.push(`| ${type} | ${counts.join(" | ")} | ${counts.reduce((sum, count) => sum + count, 0)} |`);
@@ -204,8 +210,8 @@ export function renderToday(collector: TodayCollector, audit: readonly AuditEntr
   ].join("\n");
 }
 
-export function buildToday(input: { now: Date; threads: readonly ThreadMeta[]; audit: readonly AuditEntry[]; spec: GraphSpec }): string {
-  const collector = new TodayCollector(input.spec, input.now);
+export function buildToday(input: { now: Date; threads: readonly ThreadMeta[]; audit: readonly AuditEntry[]; spec: GraphSpec; types?: ThreadTypes }): string {
+  const collector = new TodayCollector(input.spec, input.now, input.types ?? DEFAULT_THREAD_TYPES);
   for (const meta of input.threads) collector.add(meta);
   return renderToday(collector, input.audit);
 }

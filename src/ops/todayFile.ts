@@ -26,7 +26,7 @@ export async function todayNow(runtime: Runtime, collector?: TodayCollector): Pr
   const now = runtime.now();
   let filled = collector;
   if (!filled) {
-    filled = new TodayCollector(runtime.spec, now);
+    filled = new TodayCollector(runtime.spec, now, runtime.workspace.threadTypes);
     for await (const meta of threadsToRead(runtime, now)) filled.add(meta);
     for (const { type, count } of await idleCounts(runtime, now)) filled.addIdle(type, count);
   }

@@ -1,5 +1,6 @@
 import type { AuditLog } from "../audit/log.js";
 import { standings, type AutonomyMode, type TrustBar, type TrustStanding } from "../gates/autonomy.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 
 // `leanos trust`, the web inbox's panel and their --json: per thread type, how many decisions people
 // answered, how many of the latest they accepted unchanged, and whether its decisions under the
@@ -20,14 +21,19 @@ function sayOf(mode: AutonomyMode, standing: TrustStanding): { acts_alone: boole
   return standing.earned ? { acts_alone: true, says: "earned: acts alone under the impact threshold" } : { acts_alone: false, says: `waits; needs ${standing.needs}` };
 }
 
-export async function trustReport(audit: AuditLog, config: { autonomy: AutonomyMode; trust: TrustBar; approval_threshold: number; confidence_floor: number }): Promise<TrustReport> {
+export async function trustReport(
+  audit: AuditLog,
+  config: { autonomy: AutonomyMode; trust: TrustBar; approval_threshold: number; confidence_floor: number },
+  /** The workspace's thread types (Workspace.threadTypes): each gets its row. */
+  types: ThreadTypes,
+): Promise<TrustReport> {
   const judgements = (await audit.readKind("reading-judged")).map((entry) => ({ type: entry.type, judged: entry.judged, at: entry.at }));
   return {
     mode: config.autonomy,
     bar: config.trust,
     threshold: config.approval_threshold,
     floor: config.confidence_floor,
-    types: standings(judgements, config.trust).map((standing) => ({ ...standing, ...sayOf(config.autonomy, standing) })),
+    types: standings(judgements, config.trust, types).map((standing) => ({ ...standing, ...sayOf(config.autonomy, standing) })),
   };
 }
 

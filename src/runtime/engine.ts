@@ -245,7 +245,7 @@ export class Runtime {
    * again, finishes the move).
    */
   private movedFrom(thread: string, id: string): Promise<string> {
-    return whereThreadIs(this.workspace.root, this.workspace.threadsDir, thread, id);
+    return whereThreadIs(this.workspace, thread, id);
   }
 
   /** meta.json made true to the checkpoint (after a run, or a crash), with the thread's approved follow-ups started. */
@@ -379,10 +379,10 @@ export class Runtime {
       if (!values.seal) throw new UsageError(`${thread} was started before leanos sealed its threads' state, so it cannot be corrected; start its event again to correct it; nothing was changed`);
       const current = await this.metas.read(thread);
       if (current.state === "running") throw new UsageError(`${thread} is running (a crash cut it short?): leanos resume ${thread} first; nothing was changed`);
-      const fields = checkCorrection(given, this.canvas, readingOf(values.type, outputsBySchema(this.spec, values.outputs)));
+      const fields = checkCorrection(given, this.canvas, readingOf(values.type, outputsBySchema(this.spec, values.outputs)), this.workspace.threadTypes);
       checkReason(options.reason);
       const acted = hasActed(new GraphKit(this.environment(READER)), values);
-      if (!acted && fields.type !== undefined) await checkRetype(this.workspace.root, this.workspace.threadsDir, id, thread, fields.type);
+      if (!acted && fields.type !== undefined) await checkRetype(this.workspace, id, thread, fields.type);
       return { current, fields, acted };
     };
     // Checked first without the lease, so a refused correction touches nothing at all (not even the

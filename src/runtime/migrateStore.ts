@@ -200,8 +200,8 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
 async function indexFolders(runtime: Runtime, target: WorkspaceStore): Promise<number> {
   const { workspace } = runtime;
   let rows = 0;
-  for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
-    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread));
+  for (const thread of await listThreadNames(workspace)) {
+    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes);
     const id = threadIdOf(meta);
     if (!(await target.claims.claim(thread, id))) throw new UsageError(`${target.where} has the name ${thread} claimed by another thread: is its workspace id used by another workspace?`);
     await target.index.put(indexRowOf(meta));

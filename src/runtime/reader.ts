@@ -44,7 +44,7 @@ export class ThreadReader {
 
   /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind, where the store can be written). */
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
-    const thread = await whereThreadIs(this.workspace.root, this.workspace.threadsDir, row.thread, row.id);
+    const thread = await whereThreadIs(this.workspace, row.thread, row.id);
     const meta = this.settled(await this.metas.read(thread));
     const current = indexRowOf(meta);
     // A thread a correction is moving keeps its row until the correction, run on, moves it.

@@ -162,7 +162,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       await remember(thread, { read: reading, final: { ...reading, ...correction.fields }, judged: "corrected", by: correction.by, at: correction.at, ...(correction.reason ? { reason: correction.reason } : {}) });
       const meta = await metas.read(thread);
       await proposeRuleAfter(
-        { store: parts.store, drafter, canvas: parts.canvas, audit, at: correction.at, onUsage: (usage) => env.onModelUsage!(thread, "rule", usage) },
+        { store: parts.store, drafter, canvas: parts.canvas, threadTypes: parts.workspace.threadTypes, audit, at: correction.at, onUsage: (usage) => env.onModelUsage!(thread, "rule", usage) },
         { thread, example: threadIdOf(meta), event: meta.event.text, fields: correction.fields, read: reading },
       );
       await metas.update(thread, (meta) => ({

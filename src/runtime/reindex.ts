@@ -8,7 +8,7 @@ import type { Runtime } from "./engine.js";
 
 // The thread index checked against the thread folders, whose meta.json is the readable truth.
 
-type Folders = Pick<Workspace, "root" | "threadsDir">;
+type Folders = Pick<Workspace, "root" | "threadsDir" | "threadTypes">;
 
 /**
  * Gives every thread folder its row, once per workspace: a workspace made before the index, or whose
@@ -17,9 +17,9 @@ type Folders = Pick<Workspace, "root" | "threadsDir">;
 export async function buildIndexIfNew(workspace: Folders, index: ThreadIndex): Promise<number> {
   if (await index.isBuilt()) return 0;
   let added = 0;
-  for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
+  for (const thread of await listThreadNames(workspace)) {
     // An unreadable meta.json is reported by whoever reads that thread, and reindex lists it.
-    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread)).catch(() => undefined);
+    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes).catch(() => undefined);
     if (!meta) continue;
     await index.putIfAbsent(indexRowOf(meta));
     added += 1;
@@ -55,12 +55,12 @@ export async function reindex(runtime: Runtime, options: { check?: boolean } = {
   const { workspace, store } = runtime;
   const rows = new Map((await store.index.rows()).map((row): [string, IndexRow] => [row.thread, row]));
   const report: ReindexReport = { threads: 0, missing: [], differing: [], orphaned: [], unreadable: [], busy: [], mended: !options.check };
-  for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
+  for (const thread of await listThreadNames(workspace)) {
     const stored = rows.get(thread);
     rows.delete(thread);
     let meta;
     try {
-      meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread));
+      meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes);
     } catch (error) {
       if (!(error instanceof FileProblem)) throw error;
       report.unreadable.push({ thread, problem: error.message });

@@ -7,6 +7,7 @@ import { acceptProposal, checkCandidate, eventRuleWords, keepProposal, proposalO
 import { UsageError } from "../errors.js";
 import { recallLessons } from "../memory/recall.js";
 import type { WorkspaceStore } from "../store/store.js";
+import type { ThreadTypes } from "../stages/threadTypes.js";
 
 // After a correction is recorded, the thread's drafter may propose one rule that explains it. The
 // proposal is checked (memory/proposals.ts) and waits in the memory for a person; a drafter that
@@ -16,6 +17,8 @@ export interface ProposalParts {
   store: Pick<WorkspaceStore, "memory">;
   drafter: StageDrafter;
   canvas: Canvas;
+  /** The workspace's thread types (a rule's type is one of them). */
+  threadTypes: ThreadTypes;
   audit: AuditLog;
   at: string;
   onUsage?: (usage: ModelUsage[]) => Promise<void>;
@@ -29,7 +32,7 @@ export async function proposeRuleAfter(parts: ProposalParts, evidence: Correctio
   const others = (await recallLessons(parts.store.memory, evidence.event, evidence.example)).recent.map((entry) => ({ event: entry.example.event, final: entry.example.final }));
   let answer: Awaited<ReturnType<NonNullable<StageDrafter["proposeRule"]>>>;
   try {
-    answer = await drafter.proposeRule({ event: evidence.event, read: evidence.read, fields: evidence.fields, words, others });
+    answer = await drafter.proposeRule({ event: evidence.event, read: evidence.read, fields: evidence.fields, words, others, threadTypes: parts.threadTypes });
   } catch (error) {
     // The model is down or answered nothing usable: the correction stands without a proposal.
     if (error instanceof RuntimeFailure) return undefined;

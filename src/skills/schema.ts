@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CanvasRole } from "../canvas/layouts.js";
 import { ActionTypeName, OutputSchemaName } from "../stages/schemas.js";
 
 // Front-matter of a SKILL.md. The top-level keys follow the Agent Skills format so the same folders
@@ -20,8 +21,8 @@ export const StageSkillMetadata = z.object({
   file: z
     .string()
     .regex(/^\d+[a-z]?-[a-z0-9-]+(\.md|\/)$/, "must be a file such as 2-hypothesis.md (or 3b-review.md) or a folder such as 5-actions/"),
-  // Canvas sections (file stems such as 10-assumptions) given to the model with this stage.
-  canvas: commaList.optional(),
+  // The canvas sections most relevant to this stage, by role (canvas/layouts.yaml: assumptions, metrics...), named to the model.
+  canvas: commaList.pipe(z.array(CanvasRole)).optional(),
   // Section headings a `sections` stage must fill.
   sections: commaList.optional(),
 });
@@ -45,6 +46,11 @@ export const ActionSkillMetadata = z.object({
   title: z.string().optional(),
   // Days after the action starts at which it runs again (measure: 7 and 30); it completes after the last.
   checks_days: z.array(z.number().int().positive()).min(1).optional(),
+  // For icp-score: the fit score a lead must reach (the one place it is set; LeanOS's lead skill says 0.6).
+  fit_threshold: z.number().min(0).max(1).optional(),
+}).refine((action) => action.executor !== "icp-score" || action.fit_threshold !== undefined, {
+  path: ["fit_threshold"],
+  message: "an icp-score action states the fit score a lead must reach, such as fit_threshold: 0.6",
 });
 export type ActionSkillMetadata = z.infer<typeof ActionSkillMetadata>;
 

@@ -7,6 +7,7 @@ import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.j
 import type { RawEvent, StageOutputs, ThreadType } from "./schemas.js";
 import type { Pins } from "../gates/correction.js";
 import type { Lessons } from "../memory/recall.js";
+import type { ThreadTypes } from "./threadTypes.js";
 
 export type { RawEvent };
 
@@ -30,6 +31,8 @@ export interface StageContext {
   reviews: Record<string, Review>;
   actionTemplates: Map<string, ActionTemplate>;
   skills: SkillSet;
+  /** The workspace's thread types (Workspace.threadTypes); without them, LeanOS's three (threadTypes.ts DEFAULT_THREAD_TYPES). */
+  threadTypes?: ThreadTypes;
   approvalThreshold: number;
   /** Free-text feedback from a reviewer asking for a redraft of this stage. */
   feedback?: string;

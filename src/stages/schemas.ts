@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { THREAD_TYPES } from "./threadTypes.js";
+import { BUILT_IN_TYPES, DEFAULT_THREAD_TYPES, TYPE_NAME, TYPE_NAME_RULE, unknownTypeMessage, type ThreadTypes } from "./threadTypes.js";
 
 // Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
 // parsed with it before anything is written, whichever provider drafted it.
@@ -12,8 +12,22 @@ export const IsoDate = z
     const parsed = new Date(`${date}T00:00:00Z`);
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
   }, "not a calendar date");
-export const ThreadType = z.enum(THREAD_TYPES);
-export type ThreadType = z.infer<typeof ThreadType>;
+/**
+ * A thread type's name, by its shape only (a lower-case identifier). Which names a workspace takes is
+ * its ThreadTypes (threadTypes.ts): wherever a type comes in (meta.json read from disk, a stage's
+ * output, a correction, --type), it is checked with `threadTypeIn` against the workspace's types.
+ */
+export const ThreadTypeName = z.string().regex(TYPE_NAME, TYPE_NAME_RULE);
+export type ThreadType = z.infer<typeof ThreadTypeName>;
+/** The kinds LeanOS has, under their first names (the offline drafter's rules and the eval sets use these). */
+export const BuiltInThreadType = z.enum(BUILT_IN_TYPES);
+/**
+ * A thread type of a workspace: one of `names` (its types, as threadTypes.ts lists them); any other
+ * is refused, naming the workspace's types and the setting that declares more.
+ */
+export function threadTypeIn(types: ThreadTypes, names: readonly string[] = types.known) {
+  return z.enum(names as [string, ...string[]], { error: (issue) => unknownTypeMessage(types, String(issue.input)) });
+}
 export const BusinessMode = z.enum(["VENTURE", "BOOTSTRAP", "HYBRID"]);
 export type BusinessMode = z.infer<typeof BusinessMode>;
 export const AssumptionId = z.string().regex(/^[AH]\d+$/, "expected an assumption id such as A4 or H1");
@@ -57,18 +71,21 @@ export const Fact = z.object({
   value: z.number().optional(),
 });
 
-export const InputOutput = z.object({
-  title: z.string().min(3).max(120),
-  summary: z.string().min(1),
-  type: ThreadType,
-  occurred_on: IsoDate,
-  source: z.string().min(1),
-  facts: z.array(Fact),
-  organizations: z.array(z.string()),
-  people: z.array(z.string()),
-  segment: z.string().nullable(),
-  confidence: DraftConfidence.optional(),
-});
+/** The input stage's output, its `type` one of `type`'s names (the workspace's, see stageOutputSchemasFor). */
+function inputOutputOf(type: z.ZodType<string>) {
+  return z.object({
+    title: z.string().min(3).max(120),
+    summary: z.string().min(1),
+    type,
+    occurred_on: IsoDate,
+    source: z.string().min(1),
+    facts: z.array(Fact),
+    organizations: z.array(z.string()),
+    people: z.array(z.string()),
+    segment: z.string().nullable(),
+    confidence: DraftConfidence.optional(),
+  });
+}
 
 export const Direction = z.enum(["validates", "challenges", "invalidates", "new"]);
 export const AssumptionTest = z.object({
@@ -142,35 +159,38 @@ export const ActionsOutput = z.object({
   confidence: DraftConfidence.optional(),
 });
 
-export const LearningOutput = z.object({
-  outcome: z.string().min(1),
-  metrics: z.array(z.object({ name: z.string().min(1), value: z.string().min(1), source: z.string().min(1) })),
-  validations: z.array(
-    z.object({
-      assumption_id: z.union([AssumptionId, z.literal("NEW")]),
-      result: z.enum(["success", "partial", "failure", "pending"]),
-      confidence_before: Percent.nullable(),
-      confidence_after: Percent,
-      reasoning: z.string().min(1),
-    }),
-  ),
-  // Proposals only: a canvas change always waits for a human before it is applied.
-  canvas_updates: z.array(
-    z.object({ assumption_id: AssumptionId, field: z.enum(["confidence", "status"]), from: z.string(), to: z.string() }),
-  ),
-  // Rows of the 13-metrics.md table whose Current value the outcome changes.
-  metric_updates: z.array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) })).default([]),
-  opportunities: z.array(
-    z.object({
-      title: z.string().min(1),
-      priority: Score,
-      rationale: z.string().min(1),
-      // The kind of thread that would take the opportunity up when a person approves it.
-      type: ThreadType.default("business"),
-    }),
-  ),
-  confidence: DraftConfidence.optional(),
-});
+/** The learning stage's output; a follow-up's type is one of `type`'s names, `business` (the workspace's name of it) when not said. */
+function learningOutputOf(type: z.ZodType<string>, business: string) {
+  return z.object({
+    outcome: z.string().min(1),
+    metrics: z.array(z.object({ name: z.string().min(1), value: z.string().min(1), source: z.string().min(1) })),
+    validations: z.array(
+      z.object({
+        assumption_id: z.union([AssumptionId, z.literal("NEW")]),
+        result: z.enum(["success", "partial", "failure", "pending"]),
+        confidence_before: Percent.nullable(),
+        confidence_after: Percent,
+        reasoning: z.string().min(1),
+      }),
+    ),
+    // Proposals only: a canvas change always waits for a human before it is applied.
+    canvas_updates: z.array(
+      z.object({ assumption_id: AssumptionId, field: z.enum(["confidence", "status"]), from: z.string(), to: z.string() }),
+    ),
+    // Rows of the 13-metrics.md table whose Current value the outcome changes.
+    metric_updates: z.array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) })).default([]),
+    opportunities: z.array(
+      z.object({
+        title: z.string().min(1),
+        priority: Score,
+        rationale: z.string().min(1),
+        // The kind of thread that would take the opportunity up when a person approves it.
+        type: type.default(business),
+      }),
+    ),
+    confidence: DraftConfidence.optional(),
+  });
+}
 
 // For stages added by a workspace without TypeScript: a summary and the headed sections its skill lists.
 export const SectionsOutput = z.object({
@@ -179,15 +199,37 @@ export const SectionsOutput = z.object({
   confidence: DraftConfidence.optional(),
 });
 
-export const stageOutputSchemas = {
-  input: InputOutput,
-  hypothesis: HypothesisOutput,
-  implication: ImplicationOutput,
-  decision: DecisionOutput,
-  actions: ActionsOutput,
-  learning: LearningOutput,
-  sections: SectionsOutput,
-} as const;
+const schemasByTypes = new Map<string, ReturnType<typeof buildStageOutputSchemas>>();
+
+function buildStageOutputSchemas(types: ThreadTypes, names: readonly string[]) {
+  const type = threadTypeIn(types, names);
+  return {
+    input: inputOutputOf(type),
+    hypothesis: HypothesisOutput,
+    implication: ImplicationOutput,
+    decision: DecisionOutput,
+    actions: ActionsOutput,
+    learning: learningOutputOf(type, types.business),
+    sections: SectionsOutput,
+  } as const;
+}
+
+/**
+ * The stage output schemas of a workspace: a thread type in them (the input's type, a follow-up's)
+ * is one of `names`, by default every type the workspace reads (types.known). What the model is
+ * given as its tools lists the types the workspace writes (tools.ts passes types.names).
+ */
+export function stageOutputSchemasFor(types: ThreadTypes, names: readonly string[] = types.known): ReturnType<typeof buildStageOutputSchemas> {
+  const key = `${types.business}|${names.join(",")}`;
+  let schemas = schemasByTypes.get(key);
+  if (!schemas) schemasByTypes.set(key, (schemas = buildStageOutputSchemas(types, names)));
+  return schemas;
+}
+
+/** The stage output schemas of a workspace that declares no types: sales, marketing, business. */
+export const stageOutputSchemas = stageOutputSchemasFor(DEFAULT_THREAD_TYPES, DEFAULT_THREAD_TYPES.names);
+export const InputOutput = stageOutputSchemas.input;
+export const LearningOutput = stageOutputSchemas.learning;
 export type OutputSchemaName = keyof typeof stageOutputSchemas;
 export const OutputSchemaName = z.enum(Object.keys(stageOutputSchemas) as [OutputSchemaName, ...OutputSchemaName[]]);
 

@@ -3,14 +3,16 @@ import type { StageContext } from "./context.js";
 import { idempotencyKey, needsHuman } from "../actions/executor.js";
 import { enforceConfidenceMoves } from "./confidenceMoves.js";
 import { impactFactorNames, impactScore } from "./impact.js";
-import { stageOutputSchemas, type OutputSchemaName, type StageOutputs } from "./schemas.js";
+import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "./schemas.js";
+import { DEFAULT_THREAD_TYPES } from "./threadTypes.js";
 
 /**
- * A stage's output schema refined with what this workspace allows: assumption ids that exist in the
- * canvas, action types that have a template, the impact factors of the business mode, the sections
- * a `sections` stage must fill.
+ * A stage's output schema refined with what this workspace allows: thread types it knows (its
+ * three and those it declares), assumption ids that exist in the canvas, action types that have a
+ * template, the impact factors of the business mode, the sections a `sections` stage must fill.
  */
 export function schemaFor(name: OutputSchemaName, context: StageContext): ZodType {
+  const stageOutputSchemas = stageOutputSchemasFor(context.threadTypes ?? DEFAULT_THREAD_TYPES);
   const ids = new Set(context.canvas.assumptions.map((assumption) => assumption.id));
   const types = new Set(context.actionTemplates.keys());
   const knownId = (id: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GateKind } from "../gates/kind.js";
-import { ThreadType } from "../stages/schemas.js";
+import { ThreadTypeName } from "../stages/schemas.js";
 import { ThreadState, threadIdOf, type ThreadMeta } from "../threads/meta.js";
 
 // A thread's row in the store's thread index: what the commands that look across threads (pending,
@@ -12,7 +12,8 @@ export const IndexRow = z.object({
   id: z.string(),
   /** The readable name, type/slug. */
   thread: z.string(),
-  type: ThreadType,
+  /** Its type, as its meta.json (checked against the workspace's types when read) says. */
+  type: ThreadTypeName,
   state: ThreadState,
   stage: z.string().nullable(),
   next_due: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GateKind } from "../gates/kind.js";
-import { EventOrigin, IsoDate, ThreadType } from "../stages/schemas.js";
+import { EventOrigin, IsoDate, ThreadTypeName } from "../stages/schemas.js";
+import { TYPE_NAME, unknownTypeMessage, type ThreadTypes } from "../stages/threadTypes.js";
 
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
@@ -47,7 +48,7 @@ export const Opportunity = z.object({
   title: z.string(),
   priority: z.number().min(0).max(1),
   rationale: z.string(),
-  type: ThreadType,
+  type: ThreadTypeName,
   status: z.enum(["proposed", "approved", "declined", "started"]),
   thread: z.string().optional(),
 });
@@ -57,11 +58,15 @@ export type Opportunity = z.infer<typeof Opportunity>;
 export const ThreadState = z.enum(["running", "waiting", "scheduled", "done", "failed"]);
 export type ThreadState = z.infer<typeof ThreadState>;
 
+/** A thread's name: its type, then its slug (threads/<type>/<slug>/ is its folder). */
+export const ThreadName = z.string().regex(new RegExp(`^${TYPE_NAME.source.slice(1, -1)}/[a-z0-9-]+$`), "expected a thread name as type/slug");
+
 export const ThreadMeta = z.object({
-  thread: z.string().regex(/^(sales|marketing|business)\/[a-z0-9-]+$/),
+  thread: ThreadName,
   /** The LangGraph thread id its checkpoints are kept under (a UUID); threads made before ids were kept use their name. */
   id: z.string().optional(),
-  type: ThreadType,
+  /** Its type by the name's shape; threadMetaIn checks it is one of the workspace's. */
+  type: ThreadTypeName,
   slug: z.string(),
   title: z.string(),
   created_at: z.string(),
@@ -122,6 +127,34 @@ export const ThreadMeta = z.object({
   error: z.string().optional(),
 });
 export type ThreadMeta = z.infer<typeof ThreadMeta>;
+
+const metaSchemas = new WeakMap<ThreadTypes, z.ZodType<ThreadMeta, z.input<typeof ThreadMeta>>>();
+
+/**
+ * A thread's meta.json as a workspace takes it: its type, its name's type and the types of the
+ * follow-ups it has still to start are types the workspace knows (either name of business, and the types its settings declare). A
+ * thread of a type the settings no longer declare is refused, naming the setting.
+ */
+export function threadMetaIn(types: ThreadTypes): z.ZodType<ThreadMeta, z.input<typeof ThreadMeta>> {
+  let schema = metaSchemas.get(types);
+  if (!schema) {
+    const known = new Set(types.known);
+    const check = (type: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
+      if (!known.has(type)) ctx.addIssue({ code: "custom", path, message: unknownTypeMessage(types, type) });
+    };
+    schema = ThreadMeta.superRefine((meta, ctx) => {
+      check(meta.type, ctx, ["type"]);
+      const named = meta.thread.split("/")[0]!;
+      if (named !== meta.type) check(named, ctx, ["thread"]);
+      // A follow-up still to start would start a thread of its type; one started or declined is history.
+      meta.opportunities.forEach((opportunity, index) => {
+        if (opportunity.status === "proposed" || opportunity.status === "approved") check(opportunity.type, ctx, ["opportunities", index, "type"]);
+      });
+    });
+    metaSchemas.set(types, schema);
+  }
+  return schema;
+}
 
 /** The LangGraph thread id of a thread. */
 export const threadIdOf = (meta: Pick<ThreadMeta, "thread" | "id">): string => meta.id ?? meta.thread;

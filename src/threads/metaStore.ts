@@ -18,7 +18,7 @@ export class MetaStore {
   }
 
   read(thread: string): Promise<ThreadMeta> {
-    return readThreadMeta(this.workspace.root, this.dirOf(thread));
+    return readThreadMeta(this.workspace.root, this.dirOf(thread), this.workspace.threadTypes);
   }
 
   /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
@@ -27,7 +27,7 @@ export class MetaStore {
     // A meta.json is named after its folder: a correction's move, cut short, is never undone by a write.
     const named = { thread, type: thread.split("/")[0] as ThreadMeta["type"], slug: thread.split("/")[1]! };
     const updated = { ...change(before), ...named, updated_at: options.touch === false ? before.updated_at : this.now().toISOString() };
-    await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated);
+    await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated, this.workspace.threadTypes);
     await this.indexed(updated);
     return updated;
   }

@@ -7,10 +7,16 @@ import { durableStep } from "../files/crashPoints.js";
 import { tempPath, writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
 import type { ThreadType } from "../stages/schemas.js";
+import { BUILT_IN_TYPES, BUSINESS_NAMES, TYPE_NAME, type ThreadTypes } from "../stages/threadTypes.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
-import { ThreadMeta } from "./meta.js";
+import { threadMetaIn, type ThreadMeta } from "./meta.js";
 
-export const THREAD_TYPES: readonly ThreadType[] = ["business", "sales", "marketing"];
+/** Where a workspace's threads are, and the types it knows (the folders under threads/). */
+export interface ThreadFolders {
+  root: string;
+  threadsDir: string;
+  threadTypes: ThreadTypes;
+}
 
 export function threadDir(threadsDir: string, thread: string): string {
   return join(threadsDir, ...thread.split("/"));
@@ -23,8 +29,7 @@ export function threadDir(threadsDir: string, thread: string): string {
  * a folder that has files), so a crash leaves either no thread or a whole one, never a half.
  */
 export async function claimThreadFolder(
-  root: string,
-  threadsDir: string,
+  folders: ThreadFolders,
   type: ThreadType,
   baseSlug: string,
   metaFor: (thread: string, slug: string) => ThreadMeta,
@@ -33,6 +38,7 @@ export async function claimThreadFolder(
   /** Thread names taken by any process on any machine: a name is claimed there before its folder is made. */
   claims: SlugClaims,
 ): Promise<{ thread: string; dir: string; meta: ThreadMeta; existing: boolean }> {
+  const { root, threadsDir, threadTypes } = folders;
   await mkdir(containedPath(root, join(threadsDir, type)), { recursive: true });
   const staging = await tempPath(root, "claim");
   await mkdir(staging);
@@ -42,7 +48,7 @@ export async function claimThreadFolder(
       const thread = `${type}/${slug}`;
       const dir = containedPath(root, join(threadsDir, type, slug));
       if (existsSync(join(dir, "meta.json"))) {
-        const existing = await readThreadMeta(root, dir);
+        const existing = await readThreadMeta(root, dir, threadTypes);
         if (existing.id === id) return { thread, dir, meta: existing, existing: true };
         continue;
       }
@@ -50,7 +56,7 @@ export async function claimThreadFolder(
       // that one is taken over once its process is gone, so a crash never burns a name.
       if (!(await claims.claim(thread, id)) && !(await claims.reclaim(thread, id))) continue;
       durableStep(`claim row ${thread}`);
-      const meta = ThreadMeta.parse(metaFor(thread, slug));
+      const meta = threadMetaIn(threadTypes).parse(metaFor(thread, slug));
       await writeJsonAtomically(root, join(staging, "meta.json"), meta);
       try {
         await rename(staging, dir);
@@ -68,7 +74,8 @@ export async function claimThreadFolder(
   throw new UsageError(`too many threads named ${type}/${baseSlug}-*`);
 }
 
-export async function readThreadMeta(root: string, dir: string): Promise<ThreadMeta> {
+/** A thread's meta.json, checked against the workspace's types (a thread of a type it does not know is refused). */
+export async function readThreadMeta(root: string, dir: string, types: ThreadTypes): Promise<ThreadMeta> {
   const path = join(dir, "meta.json");
   const text = await readText(root, path);
   let raw: unknown;
@@ -77,13 +84,13 @@ export async function readThreadMeta(root: string, dir: string): Promise<ThreadM
   } catch (error) {
     throw new FileProblem(path, `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`);
   }
-  const parsed = ThreadMeta.safeParse(raw);
+  const parsed = threadMetaIn(types).safeParse(raw);
   if (!parsed.success) throw new FileProblem(path, `${describeZodIssues(parsed.error.issues)}; restore it (git checkout, or a backup) or move the thread folder aside`);
   return parsed.data;
 }
 
-export async function writeThreadMeta(root: string, dir: string, meta: ThreadMeta): Promise<void> {
-  await writeJsonAtomically(root, join(dir, "meta.json"), ThreadMeta.parse(meta));
+export async function writeThreadMeta(root: string, dir: string, meta: ThreadMeta, types: ThreadTypes): Promise<void> {
+  await writeJsonAtomically(root, join(dir, "meta.json"), threadMetaIn(types).parse(meta));
 }
 
 /** Writes a markdown file with YAML front-matter, atomically. */
@@ -95,10 +102,11 @@ export async function writeMarkdown(root: string, path: string, frontMatter: Rec
   await writeFileAtomically(root, path, withFrontMatter(`\n${body.trim()}\n`, clean));
 }
 
-/** Every thread name (`type/slug`) in the workspace. */
-export async function listThreadNames(root: string, threadsDir: string): Promise<string[]> {
+/** Every thread name (`type/slug`) in the workspace: the folders of the types it knows (a folder of any other is not a thread of it). */
+export async function listThreadNames(folders: ThreadFolders): Promise<string[]> {
+  const { root, threadsDir } = folders;
   const names: string[] = [];
-  for (const type of THREAD_TYPES) {
+  for (const type of folders.threadTypes.known) {
     const typeDir = join(threadsDir, type);
     if (!existsSync(containedPath(root, typeDir))) continue;
     for (const entry of await readdir(typeDir, { withFileTypes: true })) {
@@ -113,16 +121,26 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** The shortest prefix that may name a thread: shorter ones match too much by accident. */
 const MIN_PREFIX = 3;
 
-/** What a person typed as a thread name, checked before any lookup. */
-function wantedName(name: string): string {
+/** A full thread name, type/slug, as a person may type it. */
+const FULL_NAME = new RegExp(`^${TYPE_NAME.source.slice(1, -1)}/[a-z0-9-]+$`);
+
+/**
+ * What a person typed as a thread name, checked before any lookup. `types` are the type names it
+ * must not be (LeanOS's, and those of the threads looked among).
+ */
+function wantedName(name: string, types: Iterable<string>): string {
   const wanted = name.trim().toLowerCase().replace(/^threads\//, "").replace(/\/+$/, "");
   if (wanted.length === 0) throw new UsageError(`"${name}" names no thread: give a thread as type/slug, its slug, or a unique prefix (leanos status lists them)`);
-  if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9-]*)?$/.test(wanted)) {
+  if (!/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9-]*)?$/.test(wanted)) {
     throw new UsageError(`"${name}" is not a thread name: names are type/slug (letters, digits, hyphens), e.g. sales/elsaai-deal-closed`);
   }
-  if ((THREAD_TYPES as readonly string[]).includes(wanted)) throw new UsageError(`"${name}" is a thread type, not a thread: name one of its threads (leanos status lists them)`);
+  if (new Set(types).has(wanted)) throw new UsageError(`"${name}" is a thread type, not a thread: name one of its threads (leanos status lists them)`);
   return wanted;
 }
+
+/** The type names a name must not be: LeanOS's (by either name of business), the lookup's, and those of `names`. */
+const typeNamesOf = (names: readonly string[], more: readonly string[] = []): Set<string> =>
+  new Set([...BUILT_IN_TYPES, ...BUSINESS_NAMES, ...more, ...names.map((thread) => thread.split("/")[0]!)]);
 
 /** Where thread names are looked up: the store's index, or the thread folders on disk. */
 export interface ThreadLookup {
@@ -130,6 +148,8 @@ export interface ThreadLookup {
   withId(id: string): Promise<string | undefined>;
   exists(thread: string): Promise<boolean>;
   names(): Promise<string[]>;
+  /** The thread types of the workspace looked in, when it is known. */
+  types?: readonly string[];
 }
 
 export const indexLookup = (index: ThreadIndex): ThreadLookup => ({
@@ -138,15 +158,16 @@ export const indexLookup = (index: ThreadIndex): ThreadLookup => ({
   names: () => index.names(),
 });
 
-export const diskLookup = (workspace: { root: string; threadsDir: string }): ThreadLookup => ({
+export const diskLookup = (workspace: ThreadFolders): ThreadLookup => ({
   withId: async (id) => {
-    for (const thread of await listThreadNames(workspace.root, workspace.threadsDir)) {
-      if ((await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread))).id === id) return thread;
+    for (const thread of await listThreadNames(workspace)) {
+      if ((await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes)).id === id) return thread;
     }
     return undefined;
   },
   exists: async (thread) => existsSync(join(containedPath(workspace.root, threadDir(workspace.threadsDir, thread)), "meta.json")),
-  names: () => listThreadNames(workspace.root, workspace.threadsDir),
+  names: () => listThreadNames(workspace),
+  types: workspace.threadTypes.known,
 });
 
 /** No thread has this name or id (where it was looked up). */
@@ -164,15 +185,15 @@ export async function resolveThreadName(lookup: ThreadLookup, name: string): Pro
     if (thread) return thread;
     throw new UnknownThread(`no thread has the id ${id} (leanos status lists the threads)`);
   }
-  const wanted = wantedName(name);
+  const wanted = wantedName(name, typeNamesOf([], lookup.types));
   // A full name needs no listing of the workspace (passes name thousands of threads this way).
-  if (/^(sales|marketing|business)\/[a-z0-9-]+$/.test(wanted) && (await lookup.exists(wanted))) return wanted;
-  return pickThread(await lookup.names(), name);
+  if (FULL_NAME.test(wanted) && (await lookup.exists(wanted))) return wanted;
+  return pickThread(await lookup.names(), name, lookup.types);
 }
 
 /** The one of `all` (thread names) that `name` names: exactly, by its slug, or by a unique prefix of at least 3 characters. */
-export function pickThread(all: readonly string[], name: string): string {
-  const wanted = wantedName(name);
+export function pickThread(all: readonly string[], name: string, types: readonly string[] = []): string {
+  const wanted = wantedName(name, typeNamesOf(all, types));
   const exact = all.filter((thread) => thread === wanted || thread.split("/")[1] === wanted);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);

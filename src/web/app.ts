@@ -59,7 +59,7 @@ const decoded = (text: string): string | undefined => {
 
 /** The thread a workspace file belongs to, if it is in a thread's folder (its page follows that thread). */
 const threadOfFile = (path: string): string[] => {
-  const match = /^threads\/([a-z]+\/[a-z0-9-]+)\//.exec(path.split("\\").join("/"));
+  const match = /^threads\/([a-z][a-z0-9_]*\/[a-z0-9-]+)\//.exec(path.split("\\").join("/"));
   return match ? [match[1]!] : [];
 };
 

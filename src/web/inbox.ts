@@ -139,7 +139,7 @@ export async function inboxView(runtime: Runtime, csrf: string, request: InboxRe
   // A refusal whose item is not shown (its thread is unknown, or no longer waits) is said at the top.
   const unplaced = refusal && !items.some((item) => sameItem(item, refusal)) ? refusal.message : undefined;
   const { trustReport } = await import("../ops/trust.js");
-  const trust = await trustReport(runtime.audit, runtime.workspace.config);
+  const trust = await trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes);
   const { waitingProposals } = await import("../memory/proposals.js");
   const rules = (await waitingProposals(runtime.store.memory)).map(({ id, proposal }) => ({ id, says: proposal.says, thread: proposal.evidence.thread, by: proposal.proposed_by, on: proposal.at.slice(0, 10), csrf }));
   return {

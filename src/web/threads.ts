@@ -82,7 +82,7 @@ function saidBy(schema: string, output: unknown): { verdict?: string; summary?: 
  * index; only the page's threads have their meta.json read (for the next step and the SLA).
  */
 export async function threadsView(runtime: Runtime, requested?: string) {
-  const collector = new TodayCollector(runtime.spec, runtime.now());
+  const collector = new TodayCollector(runtime.spec, runtime.now(), runtime.workspace.threadTypes);
   const all = (await runtime.store.index.rows()).sort((a, b) => b.updated_at.localeCompare(a.updated_at) || a.thread.localeCompare(b.thread));
   const page = pageOf(requested, all.length);
   const rows = [];
@@ -144,7 +144,7 @@ export async function threadView(runtime: Runtime, name: string, csrf = "", corr
     corrections: meta.corrections.map((entry) => ({
       line: `${minute(entry.at)}, ${entry.by}${entry.via === "gate" ? " at the decision gate" : ""}: ${Object.entries(entry.fields).map(([field, value]) => `${field} ${typeof value === "string" ? value : JSON.stringify(value)}`).join("; ")}${entry.reason ? ` (${entry.reason})` : ""}${entry.after_acting ? ". It had acted already: nothing was undone." : `. Drafted again from ${entry.redrafts_from ?? "the first corrected stage"}.`}`,
     })),
-    correction: { ...(correction.error ? { error: correction.error } : {}), typed: correction.typed ?? {} },
+    correction: { ...(correction.error ? { error: correction.error } : {}), typed: correction.typed ?? {}, types: runtime.workspace.threadTypes.names.join(", ") },
     stages,
     actions: planned.map((action) => ({
       id: action.id,

@@ -5,6 +5,7 @@ import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
 import { AutonomyMode, TrustBar } from "../gates/autonomy.js";
+import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, TYPE_NAME_RULE } from "../stages/threadTypes.js";
 
 export const WorkspaceId = z
   .string()
@@ -18,6 +19,31 @@ export const WorkspaceId = z
  */
 export const CacheTtl = z.enum(["5m", "1h"]);
 export type CacheTtl = z.infer<typeof CacheTtl>;
+
+/**
+ * Thread types beyond LeanOS's three, as LeanOS added them (product, engineering...): each a
+ * lower-case identifier, named once, none of LeanOS's own (sales, marketing, business, or
+ * operations, its newer name of business) nor `threads`. Each runs the workspace's graph as a
+ * business thread does, in its own folder threads/<type>/.
+ */
+export const DeclaredThreadTypes = z
+  .array(
+    z
+      .string()
+      .regex(TYPE_NAME, { error: (issue) => `${JSON.stringify(issue.input)} cannot name a thread type: ${TYPE_NAME_RULE}` })
+      .refine((name) => !RESERVED_TYPE_NAMES.has(name), {
+        error: (issue) =>
+          (BUILT_IN_TYPES as readonly string[]).includes(String(issue.input))
+            ? `${String(issue.input)} is a thread type of every workspace already; list only types beyond sales, marketing and business`
+            : issue.input === "operations"
+              ? "operations is LeanOS's newer name of business, not a type of its own: a workspace writes its business threads under operations when it has a threads/operations/ folder (and no threads/business/)"
+              : `${String(issue.input)} cannot name a thread type (it is a folder of the workspace)`,
+      }),
+    { error: (issue) => (issue.code === "invalid_type" ? "must be a list of type names, e.g. [product, engineering]" : undefined) },
+  )
+  .max(32)
+  .refine((names) => new Set(names).size === names.length, { error: (issue) => `a type is named twice: ${(issue.input as string[]).filter((name, index, all) => all.indexOf(name) !== index).join(", ")}` })
+  .default([]);
 
 export const WorkspaceConfig = z
   .object({
@@ -35,6 +61,8 @@ export const WorkspaceConfig = z
     model_output: z.enum(["tool_call", "json_schema"]).default("tool_call"),
     cache_ttl: CacheTtl.default("1h"),
     graph: z.string().default("causal-flow"),
+    // Thread types beyond sales, marketing and business (see DeclaredThreadTypes), e.g. [product, engineering].
+    thread_types: DeclaredThreadTypes,
     // The currency sums are weighed and compared in (ISO 4217). Without it, the one the canvas
     // writes most (src/llm/offline/money.ts), or USD when the canvas names none.
     currency: z

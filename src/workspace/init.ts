@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { FALLBACK_GIT_IDENTITY } from "../files/gitIdentity.js";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { layoutNamed, type Layout, type LayoutName } from "../canvas/layouts.js";
 import { renderPlain } from "../files/plainTemplate.js";
 import { UsageError } from "../errors.js";
 import { makeDir, writeFileAtomically } from "../files/atomic.js";
@@ -11,7 +12,9 @@ import type { BusinessMode } from "../stages/schemas.js";
 import { ICP_DIR, ICP_FORMAT } from "../actions/icp.js";
 
 // `leanos init`: lays out a new workspace from examples/skeleton/: the canvas sections with what to
-// write in each, the assumptions file in the format leanos updates, the folders and the settings.
+// write in each (one skeleton per role, examples/skeleton/canvas/, named as the chosen layout names
+// them: LeanOS's guide by default), the assumptions file in the format leanos updates, the folders
+// and the settings.
 
 const FOLDERS = ["events", "threads", "artifacts", "ops/metrics", ICP_DIR, "skills"];
 
@@ -70,24 +73,39 @@ function checkTarget(root: string): void {
   }
 }
 
-export async function initWorkspace(dir: string, options: { company: string; mode: BusinessMode; git: boolean }): Promise<{ root: string; files: string[]; notes: string[] }> {
+/** Where each file of the skeleton goes: the canvas's role files under the layout's names, the rest as they are. */
+async function skeletonFiles(layout: Layout): Promise<Array<{ source: string; target: string; number?: string }>> {
+  const skeleton = toolPath("examples", "skeleton");
+  const canvas = Object.entries(layout.files).map(([stem, role]) => ({
+    source: join(skeleton, "canvas", `${role}.md`),
+    target: join("strategy", "canvas", `${stem}.md`),
+    number: stem.slice(0, 2),
+  }));
+  const rest = (await filesUnder(skeleton))
+    .map((source) => ({ source, name: relative(skeleton, source) }))
+    .filter(({ name }) => !name.startsWith(`canvas${sep}`))
+    .map(({ source, name }) => ({ source, target: name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name }));
+  return [...canvas, ...rest];
+}
+
+export async function initWorkspace(
+  dir: string,
+  options: { company: string; mode: BusinessMode; git: boolean; layout?: LayoutName },
+): Promise<{ root: string; files: string[]; notes: string[] }> {
   const root = resolve(dir);
   const company = checkCompanyName(options.company);
   checkTarget(root);
   if (existsSync(join(root, "strategy", "canvas"))) throw new UsageError(`${root} already holds a canvas (strategy/canvas/); nothing was changed`);
-  const skeleton = toolPath("examples", "skeleton");
-  const files = (await filesUnder(skeleton)).map((source) => {
-    const name = relative(skeleton, source);
-    return { source, target: name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name };
-  });
+  const layout = layoutNamed(options.layout ?? "lean-os");
+  const files = await skeletonFiles(layout);
   // Every target is checked before the first is written, so a refusal leaves the folder as it was.
   const taken = files.filter(({ target }) => existsSync(join(root, target)));
   if (taken.length > 0) throw new UsageError(`${join(root, taken[0]!.target)} exists${taken.length > 1 ? ` (and ${taken.length - 1} more of the skeleton's files)` : ""}; nothing was written`);
   await mkdir(root, { recursive: true });
   const written: string[] = [];
-  for (const { source, target } of files) {
+  for (const { source, target, number } of files) {
     // Markdown, not HTML: the name is written as given (AT&T <Labs> stays AT&T <Labs>).
-    await writeFileAtomically(root, target, renderPlain(await readFile(source, "utf8"), { company, mode: options.mode }));
+    await writeFileAtomically(root, target, renderPlain(await readFile(source, "utf8"), { company, mode: options.mode, number: number ?? "", layout_says: layout.says }));
     written.push(target);
   }
   for (const folder of FOLDERS) await makeDir(root, folder);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { containedPath } from "../files/contained.js";
+import { threadTypesOf, type BusinessName, type ThreadTypes } from "../stages/threadTypes.js";
 import { loadWorkspaceConfig, type WorkspaceConfig } from "./config.js";
 
 export interface Workspace {
@@ -14,9 +15,15 @@ export interface Workspace {
   skillsDir: string;
   graphsDir: string;
   config: WorkspaceConfig;
+  /**
+   * Its thread types, decided once when it is opened: the name it writes business threads under
+   * (operations when it has threads/operations/ and no threads/business/, else business) and the
+   * types its settings declare. Every folder, meta.json, index row and schema of a type goes by it.
+   */
+  threadTypes: ThreadTypes;
 }
 
-export function workspacePaths(root: string): Omit<Workspace, "config"> {
+export function workspacePaths(root: string): Omit<Workspace, "config" | "threadTypes"> {
   const stateDir = join(root, ".leanos");
   return {
     root,
@@ -44,11 +51,13 @@ const KNOWN_PLACES = [
   ".leanos/audit.jsonl",
   "strategy/canvas",
   "threads/business",
+  "threads/operations",
   "threads/sales",
   "threads/marketing",
   "artifacts/outbox",
   "artifacts/sales",
   "artifacts/business",
+  "artifacts/operations",
   "artifacts/marketing/campaigns",
   "ops/today.md",
   "ops/metrics",
@@ -71,5 +80,24 @@ export async function openWorkspace(dir: string | undefined): Promise<Workspace>
     );
   }
   const config = await loadWorkspaceConfig(root, join(paths.stateDir, "config.yaml"));
-  return { ...paths, config };
+  // A declared type's folders are checked like LeanOS's own.
+  for (const type of config.thread_types) for (const place of [`threads/${type}`, `artifacts/${type}`]) containedPath(root, place);
+  return { ...paths, config, threadTypes: threadTypesOf(businessNameOf(paths.threadsDir), config.thread_types) };
+}
+
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The name a workspace writes its business threads under. LeanOS renamed them `operations`: a
+ * workspace that has a threads/operations/ folder and no threads/business/ is one made (or moved)
+ * since, and gets `operations`; any other, `business`, so a workspace made before is as it was.
+ */
+export function businessNameOf(threadsDir: string): BusinessName {
+  return isFolder(join(threadsDir, "operations")) && !isFolder(join(threadsDir, "business")) ? "operations" : "business";
 }

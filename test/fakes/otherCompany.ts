@@ -1,4 +1,5 @@
-import type { Canvas } from "../../src/canvas/canvas.js";
+import type { Canvas, CanvasSection } from "../../src/canvas/canvas.js";
+import { roleOfStem } from "../../src/canvas/layouts.js";
 
 // A company that is not the sample: a translation agency for medical-device makers, with its canvas
 // laid out as the sample's is (a heading per segment slug, **Label:** lines, an alternatives table).
@@ -68,11 +69,18 @@ within ten business days.**
 
 /** A canvas from section texts; what the view reads of a canvas is its sections. */
 export function canvasOf(sections: Record<string, string>): Canvas {
+  const all = Object.entries(sections).map(([id, text]): CanvasSection => {
+    const role = roleOfStem(id);
+    return { id, path: `strategy/canvas/${id}.md`, file: `strategy/canvas/${id}.md`, ...(role ? { role } : {}), text };
+  });
   return {
     dir: "strategy/canvas",
     mode: "BOOTSTRAP",
     profitableOrFunded: true,
-    sections: new Map(Object.entries(sections).map(([id, text]) => [id, { id, path: `strategy/canvas/${id}.md`, text }])),
+    sections: new Map(all.map((section) => [section.id, section])),
+    roles: new Map(all.flatMap((section) => (section.role ? [[section.role, section] as const] : []))),
+    layout: "leanos-earlier",
+    missing: [],
     assumptions: [],
     assumptionProblems: [],
   };

@@ -230,9 +230,9 @@ describe("leanos serve: security headers", () => {
     await add("unreadable path", await rawGet(server.url, "/\\evil.com/"));
     await add("malformed request", await rawExchange(server, `GET /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n`));
     // A canvas file gone while the server runs: the error page.
-    await rm(join(workspace, "strategy", "canvas", "07-uvp.md"));
+    await rm(join(workspace, "strategy", "canvas", "10-assumptions.md"));
     await add("error", await fetch(new URL("/inbox", server.url)));
-    await writeFile(join(workspace, "strategy", "canvas", "07-uvp.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "07-uvp.md")));
+    await writeFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")));
 
     expect(answers.map(([name, status]) => `${name} ${status}`)).toEqual([
       "page 200",

@@ -83,11 +83,11 @@ describe("leanos serve: pages", () => {
   it("shows a workspace file broken while it runs as a page naming the file, and keeps serving", async () => {
     const { workspace } = await closedDeal();
     const server = await serving(workspace);
-    await rm(join(workspace, "strategy", "canvas", "07-uvp.md"));
+    await rm(join(workspace, "strategy", "canvas", "10-assumptions.md"));
     const broken = await fetch(new URL("/inbox", server.url));
     expect(broken.status).toBe(400);
-    expect(await broken.text()).toContain("07-uvp.md");
-    await writeFile(join(workspace, "strategy", "canvas", "07-uvp.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "07-uvp.md")));
+    expect(await broken.text()).toContain("10-assumptions.md");
+    await writeFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")));
     expect((await fetch(new URL("/inbox", server.url))).status).toBe(200);
   });
 

@@ -1,6 +1,5 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { THREAD_TYPES } from "../../stages/threadTypes.js";
 import type { ThreadType } from "../../stages/schemas.js";
 import { globalsOf, serverOf, threadCommand, withServer } from "../session.js";
 
@@ -9,7 +8,7 @@ export function eventCommand(): Command {
     .description("start a thread from a raw event; runs until done or a gate")
     .argument("[text...]", "the event text (words are joined), or - to read it from stdin")
     .option("-f, --file <file>", "read the event from a markdown file (front-matter date/source are used); a relative path is looked up in the current folder, then in the workspace")
-    .addOption(new Option("-t, --type <type>", "thread type instead of the classifier's").choices(THREAD_TYPES))
+    .option("-t, --type <type>", "thread type instead of the classifier's: sales, marketing, business (or operations, its newer name), or a type declared under thread_types in .leanos/config.yaml")
     .option("-s, --source <source>", "where the event comes from (contract, CRM note...)")
     .option("-d, --date <date>", "when it happened, YYYY-MM-DD (default: the file's date, else today)")
     .addHelpText(
@@ -33,6 +32,11 @@ export function eventCommand(): Command {
       // and a missing workspace is reported before anything is read from stdin. Through a server, the
       // server's workspace is used.
       const workspace = url ? undefined : await openWorkspace(globalsOf(command).workspace);
+      // A type the workspace does not know is refused before the event is read (through a server, the server refuses it).
+      if (workspace && options.type !== undefined) {
+        const { canonicalType, unknownTypeMessage } = await import("../../stages/threadTypes.js");
+        if (canonicalType(workspace.threadTypes, options.type) === undefined) throw new UsageError(`--type: ${unknownTypeMessage(workspace.threadTypes, options.type)}`);
+      }
       const text = words.length > 0 ? words.join(" ") : undefined;
       const event = await readEvent({
         ...(text !== undefined ? { text } : {}),

@@ -10,6 +10,6 @@ export function trustCommand(): Command {
     )
     .action(async (_options: unknown, command: Command) => {
       const { trustReport, formatTrust } = await import("../../ops/trust.js");
-      await withRuntime(command, (runtime) => trustReport(runtime.audit, runtime.workspace.config), formatTrust);
+      await withRuntime(command, (runtime) => trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes), formatTrust);
     });
 }

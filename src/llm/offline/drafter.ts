@@ -23,6 +23,7 @@ import { workspaceCurrency } from "./money.js";
 import { eventTitle, readReport, type Reading } from "./reading.js";
 import { matchSegment, termsOf } from "./relevance.js";
 import { detectKind, namesDealValue, offlineRules, threadTypeOf, type EventKind } from "./rules.js";
+import { canonicalType, DEFAULT_THREAD_TYPES, kindOfType } from "../../stages/threadTypes.js";
 import { addDays } from "../../files/dates.js";
 import { withTests } from "../../gates/correction.js";
 import { taughtAssumptions, taughtType, taughtVerdict } from "./learned.js";
@@ -34,7 +35,8 @@ import { possessive, renderTitle } from "../../files/plainTemplate.js";
 /** What the rules read of this thread's event, and its kind (by its origin, or by what it reports). */
 function understood(context: StageContext): { reading: Reading; kind: EventKind } {
   const reading = readReport(context.event.text);
-  return { reading, kind: detectKind(reading, context.event.origin, context.type) };
+  // The rules know LeanOS's kinds: operations, and every type a workspace declares, is read as business.
+  return { reading, kind: detectKind(reading, context.event.origin, kindOfType(context.type)) };
 }
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
@@ -108,8 +110,12 @@ export class OfflineDrafter implements StageDrafter {
     const reading = readReport(event.text);
     const kind = detectKind(reading, event.origin);
     const namesAccount = extractNames(reading.text, companyName(basis.canvas)).organizations.length > 0;
+    // The rules read a LeanOS kind (business as such: the claim names it as the workspace does); a
+    // type the memory teaches is taken while the workspace still knows it.
     const type = threadTypeOf(kind, namesAccount, namesDealValue(reading.text));
-    return { type: taughtType(basis.lessons, event.text)?.value ?? type, title: eventTitle(reading, event.text) };
+    const taught = taughtType(basis.lessons, event.text)?.value;
+    const known = taught !== undefined && canonicalType(basis.threadTypes ?? DEFAULT_THREAD_TYPES, taught) !== undefined;
+    return { type: known ? taught : type, title: eventTitle(reading, event.text) };
   }
 
   async proposeRule(request: RuleRequest): Promise<{ candidate: unknown }> {

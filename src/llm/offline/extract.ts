@@ -76,7 +76,7 @@ function clean(name: string): string {
 }
 
 const TITLE_WORDS = /\b(Chief|Head|VP|Vice|President|Director|Manager|Officer|Founder|Co-founder|Owner|Partner|Lead|CEO|COO|CTO|CFO|CMO|CDO|Buyer|Engineer)\b/;
-// A title word in a job title may be written in lower case ("Ana Silva, founder").
+// A title word in a job title may be written in lower case ("Ana Ruiz, founder").
 const ANY_CASE_TITLE = `\\b(?:${TITLE_WORDS.source
   .slice(4, -3)
   .split("|")

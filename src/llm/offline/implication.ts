@@ -1,3 +1,4 @@
+import { sectionText } from "../../canvas/canvas.js";
 import { MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
 import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
@@ -30,7 +31,7 @@ const FULL_SHIFT = MOST_POINTS_PER_EVENT;
 
 /** The company's yearly recurring revenue in its currency `home`, from 13-metrics.md: ARR, or MRR x 12, or revenue. */
 export function companyArr(context: Pick<StageContext, "canvas">, home: string): number {
-  const metrics = context.canvas.sections.get("13-metrics")?.text ?? "";
+  const metrics = sectionText(context.canvas, "metrics");
   const sum = (metric: string): number => {
     const cell = readMetric(metrics, metric);
     const amount = cell ? amountsIn(cell, home)[0] : undefined;

@@ -1,5 +1,7 @@
+import { sectionText } from "../../canvas/canvas.js";
 import type { StageContext } from "../../stages/context.js";
 import type { LearningOutput } from "../../stages/schemas.js";
+import { DEFAULT_THREAD_TYPES } from "../../stages/threadTypes.js";
 import { readMetric } from "../../canvas/metrics.js";
 import { measuredMetric, MOST_POINTS_PER_EVENT, statusBacking } from "../../stages/confidenceMoves.js";
 import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
@@ -93,6 +95,8 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   // weakest challenged one a business thread to rethink it.
   const titleOf = (id: string): string => hypothesis?.tests.find((test) => test.assumption_id === id)?.title ?? id;
   const opportunities: LearningOutput["opportunities"] = [];
+  // Business as the workspace names it (operations in a workspace that writes that).
+  const business = (context.threadTypes ?? DEFAULT_THREAD_TYPES).business;
   const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
   const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= VALIDATED_AT).sort((a, b) => gain(b) - gain(a))[0];
   // A thread whose own actions produced the story needs no separate case-study thread.
@@ -110,8 +114,8 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     opportunities.push({
       title: `Rethink ${challenged.assumption_id}: ${titleOf(challenged.assumption_id)}`,
       priority: round2(clamp(impact + RETHINK_URGENCY)),
-      rationale: `The event went against ${challenged.assumption_id} (now ${challenged.confidence_after}%); a business thread should decide what the canvas says instead.`,
-      type: "business",
+      rationale: `The event went against ${challenged.assumption_id} (now ${challenged.confidence_after}%); a ${business} thread should decide what the canvas says instead.`,
+      type: business,
     });
   }
   const metricUpdates: LearningOutput["metric_updates"] = [];
@@ -119,7 +123,7 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   // currency is left for a person (nothing is converted, see money.ts).
   const arrFact = facts.find((fact) => fact.kind === "money" && /\bARR\b/.test(fact.text));
   const arr = arrFact ? amountsIn(arrFact.text, home)[0] : undefined;
-  const currentArr = readMetric(context.canvas.sections.get("13-metrics")?.text ?? "", "ARR");
+  const currentArr = readMetric(sectionText(context.canvas, "metrics"), "ARR");
   const current = currentArr ? amountsIn(currentArr, home)[0] : undefined;
   if (kind.kind === "deal-won" && arr && arr.value > 0 && currentArr && current && current.currency === arr.currency) {
     metricUpdates.push({ metric: "ARR", from: currentArr, to: showAmount(current.value + arr.value, current.currency, true) });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../../files/toolRoot.js";
-import { ActionTypeName, EventOrigin, ThreadType, Verdict } from "../../stages/schemas.js";
+import { ActionTypeName, BuiltInThreadType, EventOrigin, Verdict, type ThreadType } from "../../stages/schemas.js";
 import { amountsIn } from "./money.js";
 import type { Reading } from "./reading.js";
 
@@ -10,7 +10,7 @@ const Plan = z.object({ verdict: Verdict, statement: z.string(), actions: z.arra
 
 const EventKind = z.object({
   kind: z.string(),
-  type: ThreadType,
+  type: BuiltInThreadType,
   polarity: z.enum(["positive", "negative", "mixed", "neutral"]),
   outcome_known: z.boolean(),
   cash: z.number().min(0).max(1),
@@ -26,9 +26,9 @@ const EventKind = z.object({
   /** The event shows a customer need was real (see `need_cues` in the YAML). */
   shows_needs: z.boolean().default(false),
   /** The type by the input skill's rule 3 when the event names no account. */
-  retype: z.object({ no_account: ThreadType.optional() }).default({}),
+  retype: z.object({ no_account: BuiltInThreadType.optional() }).default({}),
   /** Events leanos made itself that this kind drafts, by origin and (optionally) the thread's type. */
-  origins: z.array(z.object({ kind: EventOrigin.shape.kind, type: ThreadType.optional() })).default([]),
+  origins: z.array(z.object({ kind: EventOrigin.shape.kind, type: BuiltInThreadType.optional() })).default([]),
   verdict: Verdict,
   statement: z.string(),
   actions: z.array(z.object({ type: ActionTypeName, title: z.string() })),

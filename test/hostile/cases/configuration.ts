@@ -157,13 +157,13 @@ export const cases: HostileCase[] = [
     words: ["ops/metrics/2026-12.yaml:", "is not valid YAML"],
   },
   {
-    name: "schedule with a canvas section missing",
+    name: "schedule with the canvas's assumptions section missing",
     base: "waiting",
-    setup: async (paths) => rm(join(paths.workspace, "strategy", "canvas", "07-uvp.md")),
+    setup: async (paths) => rm(join(paths.workspace, "strategy", "canvas", "10-assumptions.md")),
     args: (paths) => schedule(paths),
     timeoutMs: SCHEDULE_TIMEOUT,
     exit: 2,
-    words: ["strategy/canvas/07-uvp.md", "is missing"],
+    words: ["no assumptions section in strategy/canvas", "10-assumptions.md"],
   },
   {
     name: 'schedule --cron "99 8 * * *"',

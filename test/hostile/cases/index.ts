@@ -1,4 +1,5 @@
 import type { HostileCase } from "../harness.js";
+import { cases as canvasLayouts } from "./canvasLayouts.js";
 import { cases as configuration } from "./configuration.js";
 import { cases as corrections } from "./corrections.js";
 import { cases as edits } from "./edits.js";
@@ -21,6 +22,7 @@ export const categories = {
   edits,
   corrections,
   readers,
+  canvasLayouts,
 } satisfies Record<string, HostileCase[]>;
 
 export type Category = keyof typeof categories;

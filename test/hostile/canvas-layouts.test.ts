@@ -1,0 +1,4 @@
+import { categories } from "./cases/index.js";
+import { hostileSuite } from "./runner.js";
+
+hostileSuite("canvas layouts", categories.canvasLayouts);
