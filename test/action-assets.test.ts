@@ -65,6 +65,13 @@ function outputs(text: (plain: string) => string, withFacts: boolean): Outputs {
       ],
       rationale: text("Impact 0.82: strategic value."),
       actions: [],
+      status: "accepted",
+      impact_score: 0.82,
+      human_flagged: true,
+      scope: { includes: [], excludes: [] },
+      success_metrics: [],
+      expected_outcomes: { month_3: [], month_6: [], month_12: [] },
+      accountability: null,
     },
   };
 }

@@ -159,7 +159,7 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(after.rationale).toContain("Please mention the pilot timeline. Thanks.");
     // ... and the person is told, with what they can do about it.
     expect(responded.stdout.split("\n")[0]).toBe(
-      "Redrafted the decision with your feedback: the drafter changed nothing but a note of the feedback in rationale. To change a value yourself, answer with approve --edit (fields: verdict, statement, alternatives, rationale, actions, type, assumptions, facts).",
+      "Redrafted the decision with your feedback: the drafter changed nothing but a note of the feedback in rationale. To change a value yourself, answer with approve --edit (fields: verdict, statement, alternatives, rationale, actions, scope, success_metrics, expected_outcomes, accountability, type, assumptions, facts).",
     );
     // A second answer is compared with the redraft it replaces (whose note quoted other feedback).
     await lookAtPending(workspace);

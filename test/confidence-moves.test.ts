@@ -63,6 +63,9 @@ const learning = (fields: Partial<LearningOutput>): LearningOutput => ({
   canvas_updates: [],
   metric_updates: [],
   opportunities: [],
+  results: null,
+  surprises: [],
+  prediction_accuracy: [],
   ...fields,
 });
 const statusTo = (to: string, id = "A2") => ({ assumption_id: id, field: "status" as const, from: "TESTING", to });

@@ -88,8 +88,9 @@ describe("a gate checks the answers it is given", () => {
   it("offers an inbox only the editable values, with the context in the description", async () => {
     const { runtime, thread } = await waitingAt("01-elsaai-deal-closed.md");
     const { payload, outputs } = await waiting(runtime, thread);
-    // The decision's own values (how sure the drafter was is shown, not edited), and the reading it rests on.
-    const { confidence: _confidence, ...decision } = (outputs as { decision: Record<string, unknown> }).decision;
+    // The decision's own values (how sure the drafter was, and what the policy sets: status, impact
+    // score, whether a person is flagged, are shown, not edited), and the reading it rests on.
+    const { confidence: _confidence, status: _status, impact_score: _impact, human_flagged: _flagged, ...decision } = (outputs as { decision: Record<string, unknown> }).decision;
     expect(payload.action_request.args).toMatchObject(decision);
     expect(Object.keys(payload.action_request.args).sort()).toEqual([...Object.keys(decision), "type", "assumptions", "facts"].sort());
     expect(payload.action_request.args).toMatchObject({ type: "sales", assumptions: expect.arrayContaining([{ id: "A4", direction: "validates" }]) });

@@ -24,7 +24,7 @@ const textOf = (dir: string): string =>
  * capitalised (a skill's table header or field label starts with them: Item, Known, Collects, Follows).
  */
 const GENERIC = new Set([
-  ..."January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows ICPs Whoever".split(" "),
+  ..."January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows ICPs Whoever Execution".split(" "),
   // The world vocabulary of prompts/offline/names.yaml and money.yaml that eval texts also write:
   // tools and channels every business uses (a CRM, a payment processor, an app store), nationalities,
   // and legal forms. Each is a word of the world, not one company's customer, product or person; a

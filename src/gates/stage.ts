@@ -68,8 +68,8 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const reading = isDecision ? readingOf(state.type, outputs) : undefined;
     const { verdict: _verdict, ...readingFields } = reading ?? {};
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind, node: gateNodeName(node, kind), stage, question, impact: view.impact, draft },
-      editable: { ...withoutConfidence(output), ...readingFields },
+      info: { thread: state.thread, kind, node: gateNodeName(node, kind), stage, question, impact: view.impact, draft, ...(isDecision ? { locked: policyFields(output) } : {}) },
+      editable: { ...withoutConfidence(isDecision ? withoutPolicyFields(output) : output), ...readingFields },
       allow: { edit: true, respond: true },
       description: [
         `### ${question}`,
@@ -112,7 +112,7 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
       return new Command({ update: { feedback: { [stage]: review.feedback ?? "" }, reviews: { [stage]: review } }, goto: stageNodeName(node) });
     }
     const edits = response.type === "edit" ? withoutReading(editedValues(response)) : {};
-    const finalOutput = { ...output, ...edits };
+    const finalOutput = await kit.stamped(state, node, { ...output, ...edits });
     await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: finalOutput }, reviews: { ...state.reviews, [stage]: review } }, node);
     return new Command({ update: { outputs: { [stage]: finalOutput }, reviews: { [stage]: review } }, goto: next });
   };
@@ -123,6 +123,16 @@ function finalOf(reading: Reading, response: { type: string }): { final?: Readin
   if (response.type === "accept") return { final: reading };
   const verdict = response.type === "edit" ? (editedValues(response as never) as { verdict?: unknown }).verdict : undefined;
   return typeof verdict === "string" && verdict !== reading.verdict ? { final: { ...reading, verdict: verdict as Reading["verdict"] } } : {};
+}
+
+// A decision's LeanOS record fields that the policy sets (validate.ts, graph/kit.ts stamped): shown
+// to the person as set by policy, never edited (an edit of the verdict moves the status with it).
+const POLICY_FIELDS = ["status", "impact_score", "human_flagged"] as const;
+function policyFields(output: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(POLICY_FIELDS.filter((key) => output[key] !== undefined).map((key) => [key, output[key]]));
+}
+function withoutPolicyFields(output: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(output).filter(([key]) => !(POLICY_FIELDS as readonly string[]).includes(key)));
 }
 
 /** The draft's values a person may edit: how sure the drafter was is its say, shown, not edited. */

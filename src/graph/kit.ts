@@ -13,6 +13,7 @@ import type { AnswerContext } from "../gates/check.js";
 import type { GateKind } from "../gates/kind.js";
 import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type GateView, type LogEntry } from "../threads/stageFiles.js";
+import { settleDecision } from "../stages/decisionRecord.js";
 import { threadDir } from "../threads/store.js";
 import type { PendingItem, ThreadMeta } from "../threads/meta.js";
 import type { Workspace } from "../workspace/workspace.js";
@@ -188,6 +189,17 @@ export class GraphKit {
     return { impact, threshold, required: verdict.required, reasons: verdict.reasons, reading: verdict.reading, mode, ...(trust ? { trust } : {}) };
   }
 
+  /**
+   * A decision's output with LeanOS's policy fields settled by the workspace's policy: its status from
+   * its verdict, its impact score the one the gate weighs, its human flag whether the gate waits for a
+   * person (gates/policy.ts is authoritative, whatever the drafter said). Other outputs as they are.
+   */
+  async stamped<T>(state: ThreadGraphState, node: GraphNode, output: T): Promise<T> {
+    if (node.skill.stage.output !== "decision" || typeof output !== "object" || output === null || !("verdict" in output)) return output;
+    const view = await this.gateView(state, node);
+    return settleDecision(output as T & { verdict: string }, { impact: view.impact, flagged: view.required });
+  }
+
   /** What the drafter said of its sureness for each stage up to `node`, where it said anything. */
   confidenceUpTo(state: ThreadGraphState, node: GraphNode): StageConfidence[] {
     const upTo = this.env.spec.nodes.indexOf(node);
@@ -213,7 +225,7 @@ export class GraphKit {
         model: this.env.drafter.model,
         drafted_at: this.now().toISOString(),
       },
-      output: state.outputs[stage],
+      output: await this.stamped(state, node, state.outputs[stage]),
       gate: await this.gateView(state, node),
       ...(review ? { review } : {}),
       log: extra.log ?? state.action_log,

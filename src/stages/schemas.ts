@@ -108,6 +108,28 @@ export const ImpactFactor = z.object({
   score: Score,
   rationale: z.string().min(1),
 });
+const Text = z.string().min(1);
+/** A figure the event states (or one worked out from stated figures only), with where it came from. */
+const StatedFigure = z.object({ amount: Text, basis: Text });
+/**
+ * LeanOS's revenue opportunity by horizon: immediate (0-3 months), short-term (3-12 months),
+ * long-term (12+ months). Each lists only sums the event states; a horizon it says nothing of is empty.
+ */
+export const RevenueHorizons = z.object({
+  immediate: z.array(StatedFigure),
+  short_term: z.array(StatedFigure),
+  long_term: z.array(StatedFigure),
+});
+/** LeanOS's ROI analysis over 12 months, when the event states both what comes in and what it costs. */
+export const RoiAnalysis = z.object({
+  total_revenue_12mo: Text,
+  total_cost_12mo: Text,
+  net_profit_12mo: Text,
+  roi: Text,
+  basis: Text,
+});
+/** LeanOS's sensitivity analysis (best, expected, worst case), when the event gives a range. */
+export const Sensitivity = z.object({ best_case: Text, expected_case: Text, worst_case: Text, basis: Text });
 export const ImplicationOutput = z.object({
   mode: BusinessMode,
   factors: z.array(ImpactFactor).length(3),
@@ -116,16 +138,43 @@ export const ImplicationOutput = z.object({
   risks: z.array(z.string().min(1)).min(1),
   dependencies: z.array(z.string().min(1)),
   timeline: z.string().min(1),
+  // Only where the event gives the figures: left out when it states no money (never estimated).
+  revenue: RevenueHorizons.optional(),
+  roi: RoiAnalysis.optional(),
+  sensitivity: Sensitivity.optional(),
   confidence: DraftConfidence.optional(),
 });
 
 export const Verdict = z.enum(["PROCEED", "DEFER", "REJECT", "INVESTIGATE"]);
+/** LeanOS's decision status (its 4-decision.md front matter): the verdict in LeanOS's words. */
+export const DecisionStatus = z.enum(["accepted", "rejected", "deferred"]);
+export type DecisionStatus = z.infer<typeof DecisionStatus>;
+export const SuccessMetric = z.object({
+  metric: Text,
+  target: Text,
+  measurement: Text,
+  frequency: Text,
+  owner: Text,
+});
+/** LeanOS's expected outcomes at 3, 6 and 12 months. */
+export const ExpectedOutcomes = z.object({ month_3: z.array(Text), month_6: z.array(Text), month_12: z.array(Text) });
+export const Accountability = z.object({ decision_owner: Text, execution_owner: Text, success_metrics_owner: Text });
 export const DecisionOutput = z.object({
   verdict: Verdict,
   statement: z.string().min(1),
   alternatives: z.array(z.object({ option: z.string().min(1), reason: z.string().min(1) })).min(2),
   rationale: z.string().min(1),
   actions: z.array(z.object({ type: ActionTypeName, title: z.string().min(1) })),
+  // LeanOS's decision record. The defaults let a decision drafted before these fields existed (a
+  // checkpoint, a pending gate's question) still parse; a new draft always has them (the type says so).
+  // status, impact_score and human_flagged are set by policy (validate.ts enforcePolicy, gates/policy.ts).
+  status: DecisionStatus.default("deferred"),
+  impact_score: Score.nullable().default(null),
+  human_flagged: z.boolean().default(true),
+  scope: z.object({ includes: z.array(Text), excludes: z.array(Text) }).default({ includes: [], excludes: [] }),
+  success_metrics: z.array(SuccessMetric).default([]),
+  expected_outcomes: ExpectedOutcomes.default({ month_3: [], month_6: [], month_12: [] }),
+  accountability: Accountability.nullable().default(null),
   confidence: DraftConfidence.optional(),
 });
 
@@ -179,6 +228,15 @@ function learningOutputOf(type: z.ZodType<string>, business: string) {
     ),
     // Rows of the 13-metrics.md table whose Current value the outcome changes.
     metric_updates: z.array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) })).default([]),
+    // LeanOS's results summary: what the decision expected, what happened, the difference.
+    results: z.object({ expected: Text, actual: Text, variance: Text }).nullable().default(null),
+    // LeanOS's surprises, positive and negative: what happened that nobody predicted.
+    surprises: z.array(z.object({ kind: z.enum(["positive", "negative"]), surprise: Text, impact: Text })).default([]),
+    // LeanOS's prediction accuracy: each of the decision's expected outcomes against what happened;
+    // accuracy is left null while the outcome is not in yet.
+    prediction_accuracy: z
+      .array(z.object({ horizon: z.enum(["3-month", "6-month", "12-month"]), prediction: Text, actual: Text, accuracy: Percent.nullable() }))
+      .default([]),
     opportunities: z.array(
       z.object({
         title: z.string().min(1),

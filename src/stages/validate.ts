@@ -5,6 +5,8 @@ import { enforceConfidenceMoves } from "./confidenceMoves.js";
 import { impactFactorNames, impactScore } from "./impact.js";
 import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "./schemas.js";
 import { DEFAULT_THREAD_TYPES } from "./threadTypes.js";
+import { settleDecision } from "./decisionRecord.js";
+import { stageNeedsPerson } from "../gates/policy.js";
 
 /**
  * A stage's output schema refined with what this workspace allows: thread types it knows (its
@@ -91,6 +93,15 @@ export function enforcePolicy<K extends OutputSchemaName>(name: K, output: Stage
         return { ...action, id, owner: template.action.owner, human_required: needsHuman(template), status: "pending" as const, key: idempotencyKey(context.thread, { ...action, id }) };
       }),
     } as StageOutputs[K];
+  }
+  if (name === "decision") {
+    // The impact score is the implication's; the human flag LeanOS's rule as far as a draft can see
+    // it (the threshold, an action that needs a person). The graph restamps the flag with the whole
+    // policy's answer (autonomy, trust, confidence) before the file is written (graph/kit.ts).
+    const decision = output as StageOutputs["decision"];
+    const impact = context.outputs.implication?.impact_score ?? null;
+    const flagged = stageNeedsPerson(["impact"], impact, context.approvalThreshold) || decision.actions.some((action) => context.actionTemplates.get(action.type)?.action.human_required === true);
+    return settleDecision(decision, { impact, flagged }) as StageOutputs[K];
   }
   return output;
 }

@@ -4,6 +4,7 @@ import { stringify as toYaml } from "yaml";
 import type { Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../stages/schemas.js";
 import { writeMarkdown } from "./store.js";
+import { yesNo } from "../stages/decisionRecord.js";
 import type { AutonomyMode, TrustStanding } from "../gates/autonomy.js";
 
 // Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
@@ -41,6 +42,20 @@ function fallbackBody(meta: StageFileMeta, output: unknown): string {
   return `# ${meta.title}: ${meta.stage}\n\n\`\`\`yaml\n${toYaml(output).trim()}\n\`\`\`\n`;
 }
 
+/**
+ * LeanOS's decision front matter (causal-flow-decision: status, impact_score, human_flagged as yes
+ * or no), repeated from the output for readers of LeanOS's shape; `output` stays the whole record.
+ */
+function decisionFront(schema: string, output: unknown): Record<string, unknown> {
+  if (schema !== "decision" || typeof output !== "object" || output === null) return {};
+  const { status, impact_score, human_flagged } = output as { status?: unknown; impact_score?: unknown; human_flagged?: unknown };
+  return {
+    ...(typeof status === "string" ? { status } : {}),
+    ...(typeof impact_score === "number" || impact_score === null ? { impact_score } : {}),
+    ...(typeof human_flagged === "boolean" ? { human_flagged: yesNo(human_flagged) } : {}),
+  };
+}
+
 export function actionFileName(action: PlannedAction, all: readonly PlannedAction[]): string {
   const base = action.type.replace(":", "-");
   const sameType = all.filter((other) => other.type === action.type).length > 1;
@@ -70,6 +85,7 @@ export async function writeStageFiles(args: {
   const front = {
     thread: meta.thread,
     stage: meta.stage,
+    ...decisionFront(skill.stage.output, output),
     skill: skill.name,
     drafted_by: meta.drafted_by,
     model: meta.model,

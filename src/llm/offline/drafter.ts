@@ -18,7 +18,8 @@ import { hypothesisConfidence, inherited, inputConfidence } from "./confidence.j
 import { extractFacts, extractNames } from "./extract.js";
 import { draftHypothesis } from "./hypothesis.js";
 import { draftLearning } from "./learning.js";
-import { draftFactors } from "./implication.js";
+import { draftFactors, statedMoney } from "./implication.js";
+import { draftDecisionRecord } from "./decisionRecord.js";
 import { workspaceCurrency } from "./money.js";
 import { eventTitle, readReport, type Reading } from "./reading.js";
 import { matchSegment, termsOf } from "./relevance.js";
@@ -223,6 +224,7 @@ export class OfflineDrafter implements StageDrafter {
       risks,
       dependencies,
       timeline: templates.length > 0 ? `about ${days} days for ${templates.map((template) => template.action.type).join(" -> ")}` : "no follow-up work planned",
+      ...statedMoney(reading, kind, workspaceCurrency(context.canvas)),
       ...builtOn(context, before("implication")),
     };
   }
@@ -261,12 +263,14 @@ export class OfflineDrafter implements StageDrafter {
     ]
       .filter((part) => part.length > 0)
       .join(" ");
+    const alternatives = kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) }));
     return {
       verdict,
       statement,
-      alternatives: kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) })),
+      alternatives,
       rationale: this.withFeedback(learned ? `${rationale} (decided ${learned.from})` : rationale, context),
       actions,
+      ...draftDecisionRecord(context, { verdict, actions, alternatives }),
       ...builtOn(context, before("decision")),
     };
   }

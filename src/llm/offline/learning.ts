@@ -130,5 +130,49 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   }
   const done = actions.filter((action) => action.status === "completed").length;
   const outcome = `${eventTitle(readReport(context.event.text), context.event.text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;
-  return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities };
+  const decision = context.outputs.decision;
+  const held = validations.filter((validation) => validation.result === "success").length;
+  const against = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").length;
+  const results: LearningOutput["results"] = decision
+    ? {
+        expected: decision.statement,
+        actual: outcome,
+        variance: outcomeKnown
+          ? `${held} of ${validations.length} tested assumption(s) held and ${against} went against the canvas${lostChain ? `; the chain ended ${closing} where the event pointed the other way` : ""}.`
+          : "Not known yet: the outcome has not been reported.",
+      }
+    : null;
+  // Surprises: a chain that ended against what the event suggested, and beliefs the canvas did not have.
+  const surprises: LearningOutput["surprises"] = [];
+  if (lostChain) {
+    for (const test of (hypothesis?.tests ?? []).filter((candidate) => candidate.direction === "validates")) {
+      surprises.push({ kind: "negative", surprise: `The chain ended ${closing} although the event supported ${test.assumption_id} "${test.title}".`, impact: `${test.assumption_id} loses the confidence the event gave it.` });
+    }
+  }
+  for (const test of (hypothesis?.tests ?? []).filter((candidate) => candidate.assumption_id === "NEW")) {
+    surprises.push({ kind: kind.polarity === "negative" ? "negative" : "positive", surprise: `Not in the canvas: ${test.title}.`, impact: "A new assumption to test before the canvas relies on it." });
+  }
+  // Prediction accuracy: each expected outcome of the decision against what the thread shows now.
+  const horizons = [
+    ["3-month", decision?.expected_outcomes?.month_3 ?? []],
+    ["6-month", decision?.expected_outcomes?.month_6 ?? []],
+    ["12-month", decision?.expected_outcomes?.month_12 ?? []],
+  ] as const;
+  const prediction_accuracy: LearningOutput["prediction_accuracy"] = horizons.flatMap(([horizon, predictions]) =>
+    predictions.map((prediction) => {
+      const action = actions.find((candidate) => prediction.startsWith(`${candidate.title} (${candidate.type})`));
+      if (action) {
+        if (action.status === "completed") return { horizon, prediction, actual: `done${action.outcome ? ` (${action.outcome})` : ""}`, accuracy: 100 };
+        if (action.status === "archived" || action.status === "blocked") return { horizon, prediction, actual: `not done: ${action.status}`, accuracy: 0 };
+        return { horizon, prediction, actual: `not in yet: ${action.status}`, accuracy: null };
+      }
+      const validation = validations.find((candidate) => candidate.assumption_id !== "NEW" && prediction.startsWith(`${candidate.assumption_id} `));
+      if (validation && validation.result !== "pending") {
+        const accuracy = validation.result === "success" ? 100 : validation.result === "failure" ? 0 : 50;
+        return { horizon, prediction, actual: `${validation.result}: ${validation.assumption_id} at ${validation.confidence_after}%`, accuracy };
+      }
+      return { horizon, prediction, actual: "not in yet", accuracy: null };
+    }),
+  );
+  return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities, results, surprises, prediction_accuracy };
 }
