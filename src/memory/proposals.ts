@@ -19,15 +19,8 @@ import { Rule, RuleEffect, RuleWord, ruleApplies, ruleStatement } from "./rules.
 
 export const PROPOSED = ["memory", "proposed"];
 
-export const Proposal = z.object({
-  kind: z.literal("proposed-rule"),
-  when: z.array(RuleWord).min(1).max(3),
-  then: RuleEffect,
-  says: z.string().max(300),
-  evidence: z.object({ thread: z.string(), example: z.string() }),
-  proposed_by: z.string(),
-  at: z.string(),
-});
+/** A rule before a person accepted it: the same fields, but no one's `by` yet, and `at` is when it was proposed. */
+export const Proposal = Rule.omit({ kind: true, by: true }).extend({ kind: z.literal("proposed-rule") });
 export type Proposal = z.infer<typeof Proposal>;
 
 /** What a drafter proposes: at most three of the company's words, and the one value they decide. */

@@ -234,7 +234,8 @@ export class OfflineDrafter implements StageDrafter {
     const hypothesis = context.outputs.hypothesis;
     const impact = context.outputs.implication?.impact_score;
     const view = eventView(context, context.outputs.input);
-    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined || this.testsOf(context).from !== undefined);
+    // Whether the memory taught the tests does not depend on what the rules read, so the hypothesis is not drafted again to ask.
+    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined || taughtAssumptions(context.lessons, context.event.text, []) !== undefined);
     let verdict = plan.verdict;
     let statement = renderTitle(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
