@@ -31,7 +31,10 @@ function node(stage, index) {
   return async () => {
     if (stage === "decision") interrupt({ question: "Approve the decision?" });
     const output = { stage, summary: `The ${stage} of the bench thread.` };
-    writeAtomically(join(thread, `${index + 1}-${stage}.md`), `---\n${JSON.stringify({ output })}\n---\n\n${output.summary}\n`);
+    writeAtomically(
+      join(thread, `${index + 1}-${stage}.md`),
+      `---\n${JSON.stringify({ output })}\n---\n\n${output.summary}\n`,
+    );
     writeAtomically(join(thread, "meta.json"), JSON.stringify({ thread: "sales/bench-thread", stage }));
     return { outputs: { [stage]: output } };
   };

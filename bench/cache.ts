@@ -45,9 +45,39 @@ const reading = (type: string, assumptions: Array<[string, string]>, verdict?: s
 
 /** What a person judged of the demo's other events, as the memory keeps it. */
 const JUDGED: Array<{ file: string } & Pick<Example, "read" | "final" | "judged" | "reason">> = [
-  { file: "07-pilot-result-kaori.md", read: reading("sales", [["A2", "validates"], ["A7", "validates"]], "PROCEED"), final: reading("sales", [["A2", "challenges"], ["A7", "validates"]], "INVESTIGATE"), judged: "corrected", reason: "the pilot missed its 25% target" },
-  { file: "02-lost-deal-nordstil.md", read: reading("sales", [["A8", "challenges"]], "INVESTIGATE"), final: reading("sales", [["A8", "challenges"]], "INVESTIGATE"), judged: "agreed" },
-  { file: "03-inbound-lead-atelier-rouge.md", read: reading("sales", [["A4", "validates"]], "PROCEED"), final: reading("sales", [["A4", "validates"]], "PROCEED"), judged: "agreed" },
+  {
+    file: "07-pilot-result-kaori.md",
+    read: reading(
+      "sales",
+      [
+        ["A2", "validates"],
+        ["A7", "validates"],
+      ],
+      "PROCEED",
+    ),
+    final: reading(
+      "sales",
+      [
+        ["A2", "challenges"],
+        ["A7", "validates"],
+      ],
+      "INVESTIGATE",
+    ),
+    judged: "corrected",
+    reason: "the pilot missed its 25% target",
+  },
+  {
+    file: "02-lost-deal-nordstil.md",
+    read: reading("sales", [["A8", "challenges"]], "INVESTIGATE"),
+    final: reading("sales", [["A8", "challenges"]], "INVESTIGATE"),
+    judged: "agreed",
+  },
+  {
+    file: "03-inbound-lead-atelier-rouge.md",
+    read: reading("sales", [["A4", "validates"]], "PROCEED"),
+    final: reading("sales", [["A4", "validates"]], "PROCEED"),
+    judged: "agreed",
+  },
 ];
 
 /**
@@ -62,14 +92,31 @@ async function seedMemory(root: string): Promise<number> {
       const { file, ...values } = judged;
       const event = await readEvent({ file: join(root, "events", file), today: "2026-11-25" });
       const at = `2026-11-${String(19 + index).padStart(2, "0")}T09:00:00.000Z`;
-      await rememberExample(store.memory, `bench-${index}`, { kind: "example", thread: `sales/${file.replace(/^\d+-|\.md$/g, "")}`, event: event.text, ...values, by: "bench", at });
+      await rememberExample(store.memory, `bench-${index}`, {
+        kind: "example",
+        thread: `sales/${file.replace(/^\d+-|\.md$/g, "")}`,
+        event: event.text,
+        ...values,
+        by: "bench",
+        at,
+      });
     }
     const then = { verdict: "INVESTIGATE" as const };
-    const rule = { kind: "rule", when: ["pilot", "target"], then, says: ruleStatement(["pilot", "target"], then), evidence: { thread: "sales/pilot-result-kaori", example: "bench-0" }, proposed_by: "bench", by: "bench", at: "2026-11-20T10:00:00.000Z" };
+    const rule = {
+      kind: "rule",
+      when: ["pilot", "target"],
+      then,
+      says: ruleStatement(["pilot", "target"], then),
+      evidence: { thread: "sales/pilot-result-kaori", example: "bench-0" },
+      proposed_by: "bench",
+      by: "bench",
+      at: "2026-11-20T10:00:00.000Z",
+    };
     await store.memory.put(RULES, "rule-bench", Rule.parse(rule));
     const deal = await readEvent({ file: join(root, "events", DEAL), today: "2026-11-25" });
     const lessons = await recallLessons(store.memory, deal.text);
-    if ((await store.memory.search(EXAMPLES, { limit: 10 })).length !== JUDGED.length || lessons.rules.length !== 1) throw new Error("the memory was not seeded");
+    if ((await store.memory.search(EXAMPLES, { limit: 10 })).length !== JUDGED.length || lessons.rules.length !== 1)
+      throw new Error("the memory was not seeded");
     return lessons.nearest.length;
   } finally {
     await store.close();
@@ -81,19 +128,28 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
   server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
   for (const stage of STAGES) server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
   // With its publishable part marked, as a send's document keeps it (actions/publishable.ts).
-  server.script.set("write_documents", [documentsReply("# Finished\n\n<!-- publish -->\nEvery fact kept.\n<!-- /publish -->\n")]);
+  server.script.set("write_documents", [
+    documentsReply("# Finished\n\n<!-- publish -->\nEvery fact kept.\n<!-- /publish -->\n"),
+  ]);
   const workspace = await mkdtemp(join(tmpdir(), "leanos-bench-cache-"));
-  await cp(join(root, "examples", "workspace"), workspace, { recursive: true, filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|audit\.jsonl)$/.test(path) });
+  await cp(join(root, "examples", "workspace"), workspace, {
+    recursive: true,
+    filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|audit\.jsonl)$/.test(path),
+  });
   const config = join(workspace, ".leanos", "config.yaml");
   await writeFile(config, `${await readFile(config, "utf8").catch(() => "")}\ncache_ttl: "${ttl}"\n`);
   const nearest = withMemory ? await seedMemory(workspace) : 0;
   if (withMemory && nearest === 0) throw new Error("the seeded examples are not near the demo's event");
   // Asynchronous: the model server answers from this very process.
   const leanos = async (...args: string[]): Promise<Step> => {
-    const { stdout } = await run(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", workspace, "--json", "--quiet", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, ANTHROPIC_API_KEY: "bench", LEANOS_ANTHROPIC_URL: server.url, LEANOS_USER: "bench" },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, "bin", "leanos.js"), "--workspace", workspace, "--json", "--quiet", ...args],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ANTHROPIC_API_KEY: "bench", LEANOS_ANTHROPIC_URL: server.url, LEANOS_USER: "bench" },
+      },
+    );
     return JSON.parse(stdout) as Step;
   };
   let step = await leanos("event", "--provider", "anthropic", "--file", join(workspace, "events", DEAL));
@@ -109,7 +165,10 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
       humanSteps += 1;
       // The question the last output showed, by its id (an approval never lands on another one).
       const id = step.pending[0]?.id;
-      step = { ...step, ...(await leanos(...(now ? ["--now", now] : []), "approve", step.thread, ...(id ? ["--interrupt", id] : []))) };
+      step = {
+        ...step,
+        ...(await leanos(...(now ? ["--now", now] : []), "approve", step.thread, ...(id ? ["--interrupt", id] : []))),
+      };
     }
   }
   await rm(workspace, { recursive: true, force: true });
@@ -124,7 +183,10 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
     steps: humanSteps,
     calls: usage.length,
     by_tool: [...new Set(server.requests.map((request) => request.tool))]
-      .map((tool) => `${tool.replace("_stage_output", "")} ${server.requests.filter((request) => request.tool === tool).length}`)
+      .map(
+        (tool) =>
+          `${tool.replace("_stage_output", "")} ${server.requests.filter((request) => request.tool === tool).length}`,
+      )
       .join(", "),
     uncached_tokens: uncached,
     read: usage.reduce((sum, one) => sum + one.cache_read_input_tokens, 0),
@@ -139,7 +201,9 @@ try {
   const rows = [];
   for (const [gap, ttl] of [1, 10].flatMap((gap) => CacheTtl.options.map((ttl) => [gap, ttl] as const))) {
     for (const withMemory of [false, true]) {
-      process.stderr.write(`flow with ${gap} min between steps, ${ttl} cache, ${withMemory ? "a memory of examples" : "an empty memory"}...\n`);
+      process.stderr.write(
+        `flow with ${gap} min between steps, ${ttl} cache, ${withMemory ? "a memory of examples" : "an empty memory"}...\n`,
+      );
       rows.push(await runFlow(server, gap, ttl, withMemory));
     }
   }
@@ -151,7 +215,14 @@ try {
   for (let index = 0; index < rows.length; index += 2) {
     const [plain, taught] = [rows[index]!, rows[index + 1]!];
     const points = Number(((taught.billed_to_uncached - plain.billed_to_uncached) * 100).toFixed(1));
-    pairs.push({ gap_min: plain.gap_min, ttl: plain.ttl, share_empty_memory: plain.billed_to_uncached, share_with_examples: taught.billed_to_uncached, points_more: points, within_5_points: points <= 5 });
+    pairs.push({
+      gap_min: plain.gap_min,
+      ttl: plain.ttl,
+      share_empty_memory: plain.billed_to_uncached,
+      share_with_examples: taught.billed_to_uncached,
+      points_more: points,
+      within_5_points: points <= 5,
+    });
   }
   console.table(pairs);
 } finally {

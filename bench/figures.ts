@@ -7,9 +7,17 @@ export function median(values: readonly number[]): number {
 }
 
 /** A markdown table of each entry's median time and its ratio to the baseline. */
-export function ratioTable(entries: ReadonlyArray<{ name: string; ms: number; extra?: string }>, baseline: number, baselineName: string, extraHeading?: string): string {
+export function ratioTable(
+  entries: ReadonlyArray<{ name: string; ms: number; extra?: string }>,
+  baseline: number,
+  baselineName: string,
+  extraHeading?: string,
+): string {
   const head = `| command | median | x ${baselineName} |${extraHeading ? ` ${extraHeading} |` : ""}`;
   const rule = `|---|---:|---:|${extraHeading ? "---:|" : ""}`;
-  const rows = entries.map((entry) => `| ${entry.name} | ${entry.ms.toFixed(0)} ms | ${(entry.ms / baseline).toFixed(2)} |${extraHeading ? ` ${entry.extra ?? ""} |` : ""}`);
+  const rows = entries.map(
+    (entry) =>
+      `| ${entry.name} | ${entry.ms.toFixed(0)} ms | ${(entry.ms / baseline).toFixed(2)} |${extraHeading ? ` ${entry.extra ?? ""} |` : ""}`,
+  );
   return [head, rule, ...rows].join("\n");
 }

@@ -22,11 +22,21 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 async function workspaceWith(count: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "leanos-bench-inbox-"));
   const source = join(root, "examples", "workspace");
-  await cp(source, dir, { recursive: true, filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|\.leanos[\\/]audit\.jsonl)$/.test(path.slice(source.length)) });
+  await cp(source, dir, {
+    recursive: true,
+    filter: (path) =>
+      !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|\.leanos[\\/]audit\.jsonl)$/.test(path.slice(source.length)),
+  });
   const runtime = await Runtime.open({ workspace: dir, provider: "offline" });
   let thread: string;
   try {
-    thread = (await runtime.startEvent({ text: await readFile(join(source, "events", "01-elsaai-deal-closed.md"), "utf8"), date: "2026-11-18", source: "CRM" })).thread;
+    thread = (
+      await runtime.startEvent({
+        text: await readFile(join(source, "events", "01-elsaai-deal-closed.md"), "utf8"),
+        date: "2026-11-18",
+        source: "CRM",
+      })
+    ).thread;
   } finally {
     await runtime.close();
   }
@@ -44,7 +54,12 @@ async function timedGet(url: string): Promise<{ ms: number; bytes: number }> {
 
 process.stderr.write(`writing a workspace with ${waiting} waiting threads...\n`);
 const dir = await workspaceWith(waiting);
-const server = await startWebServer({ runtime: { workspace: dir, provider: "offline" }, host: "127.0.0.1", port: 0, by: "bench" });
+const server = await startWebServer({
+  runtime: { workspace: dir, provider: "offline" },
+  host: "127.0.0.1",
+  port: 0,
+  by: "bench",
+});
 try {
   const url = new URL("/inbox", server.url).href;
   const first = await timedGet(url);
@@ -54,11 +69,15 @@ try {
   const last = await timedGet(new URL(`/inbox?page=${lastPage}`, server.url).href);
   const threads = await timedGet(new URL("/threads", server.url).href);
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
-  console.log(`GET /inbox with ${waiting} threads waiting, ${PAGE_SIZE} a page (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, server in this process):`);
+  console.log(
+    `GET /inbox with ${waiting} threads waiting, ${PAGE_SIZE} a page (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, server in this process):`,
+  );
   console.log("| request | time | page |");
   console.log("|---|---:|---:|");
   console.log(`| the first after start | ${first.ms.toFixed(0)} ms | ${kb(first.bytes)} |`);
-  console.log(`| median of the next ${rounds} | ${median(runs.map((run) => run.ms)).toFixed(0)} ms | ${kb(runs[0]!.bytes)} |`);
+  console.log(
+    `| median of the next ${rounds} | ${median(runs.map((run) => run.ms)).toFixed(0)} ms | ${kb(runs[0]!.bytes)} |`,
+  );
   console.log(`| the last page (?page=${lastPage}) | ${last.ms.toFixed(0)} ms | ${kb(last.bytes)} |`);
   console.log(`| GET /threads (its first page) | ${threads.ms.toFixed(0)} ms | ${kb(threads.bytes)} |`);
 } finally {

@@ -28,7 +28,11 @@ function metaFor(index: number): ThreadMeta {
     title: `Event ${index}`,
     created_at: at,
     updated_at: "2026-11-25T08:00:00.000Z",
-    event: { date: at.slice(0, 10), source: "bench", text: `Event ${index}: a customer did something worth recording, with $${index}K at stake.` },
+    event: {
+      date: at.slice(0, 10),
+      source: "bench",
+      text: `Event ${index}: a customer did something worth recording, with $${index}K at stake.`,
+    },
     graph: "causal-flow",
     provider: "offline",
     model: "rules-v1",
@@ -37,13 +41,32 @@ function metaFor(index: number): ThreadMeta {
     impact: 0.5,
     pending:
       state === "waiting"
-        ? [{ thread: `${type}/${slug}`, kind: "impact", node: "gate_decision", stage: "decision", question: `Approve decision ${index}?`, impact: 0.85, allowed: ["accept", "edit", "respond", "reject"] }]
+        ? [
+            {
+              thread: `${type}/${slug}`,
+              kind: "impact",
+              node: "gate_decision",
+              stage: "decision",
+              question: `Approve decision ${index}?`,
+              impact: 0.85,
+              allowed: ["accept", "edit", "respond", "reject"],
+            },
+          ]
         : [],
     files: ["1-input.md", "2-hypothesis.md", "3-implication.md", "4-decision.md"],
     next_due: state === "scheduled" ? "2027-06-01" : null,
     attribution_checked: true,
     current_action:
-      state === "scheduled" ? { id: "act-5", type: "marketing:measure", title: "Measure", status: "in_progress", owner: "ai", due: "2027-06-30" } : null,
+      state === "scheduled"
+        ? {
+            id: "act-5",
+            type: "marketing:measure",
+            title: "Measure",
+            status: "in_progress",
+            owner: "ai",
+            due: "2027-06-30",
+          }
+        : null,
   });
 }
 
@@ -70,10 +93,24 @@ interface Timed {
 function timedPass(dir: string, extra: string[]): Timed {
   const runs = [0, 1, 2].map(() => {
     const started = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", dir, "--json", "--quiet", "--now", "2026-11-26T08:00:00Z", "pass", ...extra], {
-      encoding: "utf8",
-      env: { ...process.env, ANTHROPIC_API_KEY: "" },
-    });
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, "bin", "leanos.js"),
+        "--workspace",
+        dir,
+        "--json",
+        "--quiet",
+        "--now",
+        "2026-11-26T08:00:00Z",
+        "pass",
+        ...extra,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ANTHROPIC_API_KEY: "" },
+      },
+    );
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
     return { wall, ...(JSON.parse(out) as { max_rss_mb: number; advanced: unknown[] }) };
   });
@@ -87,7 +124,9 @@ for (const size of sizes) {
   const dir = await workspaceOf(size);
   try {
     // The index is built once (as the first command on a copied workspace would), outside the timing.
-    execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", dir, "--quiet", "reindex"], { stdio: "ignore" });
+    execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", dir, "--quiet", "reindex"], {
+      stdio: "ignore",
+    });
     const onIndex = timedPass(dir, []);
     const onFiles = timedPass(dir, ["--scan"]);
     rows.push({
@@ -103,6 +142,8 @@ for (const size of sizes) {
     await rm(dir, { recursive: true, force: true });
   }
 }
-console.log(`leanos pass with ${OPEN_WAITING} threads waiting and ${OPEN_SCHEDULED} scheduled, the rest done (wall time of the whole CLI process, median of 3):`);
+console.log(
+  `leanos pass with ${OPEN_WAITING} threads waiting and ${OPEN_SCHEDULED} scheduled, the rest done (wall time of the whole CLI process, median of 3):`,
+);
 console.log("  index: the pass as it runs; files: pass --scan, which reads every meta.json first");
 console.table(rows);

@@ -16,7 +16,21 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const workspace = await mkdtemp(join(tmpdir(), "leanos-bench-startup-"));
 try {
   await cp(join(root, "examples", "workspace"), workspace, { recursive: true });
-  const started = spawnSync(process.execPath, [cli, "--workspace", workspace, "--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md"), "--provider", "offline"], { encoding: "utf8" });
+  const started = spawnSync(
+    process.execPath,
+    [
+      cli,
+      "--workspace",
+      workspace,
+      "--quiet",
+      "event",
+      "--file",
+      join(workspace, "events", "01-elsaai-deal-closed.md"),
+      "--provider",
+      "offline",
+    ],
+    { encoding: "utf8" },
+  );
   if (started.status !== 0) throw new Error(`the setup event failed: ${started.stderr}`);
 
   const commands: Record<string, string[]> = {
@@ -39,8 +53,16 @@ try {
   }
   process.stderr.write("\n");
   const baseline = median(times.get("node -e 0")!);
-  console.log(`Start-up, median of ${rounds} interleaved runs (${new Date().toISOString().slice(0, 10)}, Node ${process.version}):`);
-  console.log(ratioTable([...times].map(([name, runs]) => ({ name, ms: median(runs) })), baseline, "node -e 0"));
+  console.log(
+    `Start-up, median of ${rounds} interleaved runs (${new Date().toISOString().slice(0, 10)}, Node ${process.version}):`,
+  );
+  console.log(
+    ratioTable(
+      [...times].map(([name, runs]) => ({ name, ms: median(runs) })),
+      baseline,
+      "node -e 0",
+    ),
+  );
 } finally {
   await rm(workspace, { recursive: true, force: true });
 }

@@ -81,12 +81,34 @@ for (const set of sets) {
     const key = createHash("sha256").update(event.text).digest("hex").slice(0, 16);
     const drafted = answers.get(key) ?? [];
     const invalid = drafted
-      .filter((answer) => answer.call in stageOutputSchemas && !stageOutputSchemas[answer.call as OutputSchemaName].safeParse(answer.output).success)
+      .filter(
+        (answer) =>
+          answer.call in stageOutputSchemas &&
+          !stageOutputSchemas[answer.call as OutputSchemaName].safeParse(answer.output).success,
+      )
       .map((answer) => answer.call);
-    const confidences = STAGES.map((stage) => (drafted.find((answer) => answer.call === stage)?.output as { confidence?: DraftConfidence } | undefined)?.confidence);
+    const confidences = STAGES.map(
+      (stage) =>
+        (drafted.find((answer) => answer.call === stage)?.output as { confidence?: DraftConfidence } | undefined)
+          ?.confidence,
+    );
     const known = confidences.filter((confidence): confidence is DraftConfidence => confidence !== undefined);
-    const confidence = known.length > 0 ? { score: Math.min(...known.map((entry) => entry.score)), reasons: [...new Set(known.flatMap((entry) => entry.reasons))] } : { score: 1, reasons: ["(no confidence drafted)"] };
-    judged.push({ set: set.name, role: set.role, file: score.file, score, wrong: !(score.type && score.assumption && score.direction && score.verdict), confidence, invalid });
+    const confidence =
+      known.length > 0
+        ? {
+            score: Math.min(...known.map((entry) => entry.score)),
+            reasons: [...new Set(known.flatMap((entry) => entry.reasons))],
+          }
+        : { score: 1, reasons: ["(no confidence drafted)"] };
+    judged.push({
+      set: set.name,
+      role: set.role,
+      file: score.file,
+      score,
+      wrong: !(score.type && score.assumption && score.direction && score.verdict),
+      confidence,
+      invalid,
+    });
   }
 }
 
@@ -97,7 +119,10 @@ function auc(events: Judged[]): string {
   const right = events.filter((event) => !event.wrong);
   if (wrong.length === 0 || right.length === 0) return "-";
   let sum = 0;
-  for (const bad of wrong) for (const good of right) sum += bad.confidence.score < good.confidence.score ? 1 : bad.confidence.score === good.confidence.score ? 0.5 : 0;
+  for (const bad of wrong)
+    for (const good of right)
+      sum +=
+        bad.confidence.score < good.confidence.score ? 1 : bad.confidence.score === good.confidence.score ? 0.5 : 0;
   return (sum / (wrong.length * right.length)).toFixed(2);
 }
 
@@ -119,7 +144,10 @@ function row(name: string, role: string, events: Judged[]): Record<string, strin
     "invalid drafts": events.reduce((sum, event) => sum + event.invalid.length, 0),
   };
 }
-const mean = (events: Judged[]): string => (events.length === 0 ? "-" : (events.reduce((sum, event) => sum + event.confidence.score, 0) / events.length).toFixed(2));
+const mean = (events: Judged[]): string =>
+  events.length === 0
+    ? "-"
+    : (events.reduce((sum, event) => sum + event.confidence.score, 0) / events.length).toFixed(2);
 
 if (values.events) {
   for (const set of sets) {
@@ -129,7 +157,11 @@ if (values.events) {
         .filter((event) => event.set === set.name)
         .map((event) => ({
           event: event.file,
-          read: event.wrong ? ["type", "assumption", "direction", "verdict"].filter((column) => !event.score[column as "type"]).join(",") : "ok",
+          read: event.wrong
+            ? ["type", "assumption", "direction", "verdict"]
+                .filter((column) => !event.score[column as "type"])
+                .join(",")
+            : "ok",
           score: event.confidence.score,
           reasons: event.confidence.reasons.join(" | "),
         })),
@@ -140,8 +172,20 @@ if (values.events) {
 console.log(`\nConfidence of the offline drafter against its wrong readings (floor ${floor})`);
 const roles = [...new Set(judged.map((event) => event.role))];
 console.table([
-  ...sets.map((set) => row(set.name, set.role, judged.filter((event) => event.set === set.name))),
-  ...roles.map((role) => row(`all ${role}`, role, judged.filter((event) => event.role === role))),
+  ...sets.map((set) =>
+    row(
+      set.name,
+      set.role,
+      judged.filter((event) => event.set === set.name),
+    ),
+  ),
+  ...roles.map((role) =>
+    row(
+      `all ${role}`,
+      role,
+      judged.filter((event) => event.role === role),
+    ),
+  ),
 ]);
 
 // Other floors, to show how the score ranks events beyond the one floor: per role, how many events
@@ -153,7 +197,10 @@ console.table(
       ["floor", level],
       ...roles.map((role) => {
         const under = judged.filter((event) => event.role === role && event.confidence.score < level);
-        return [role, `${under.filter((event) => event.wrong).length}/${under.length} of ${judged.filter((event) => event.role === role).length}`];
+        return [
+          role,
+          `${under.filter((event) => event.wrong).length}/${under.length} of ${judged.filter((event) => event.role === role).length}`,
+        ];
       }),
     ]),
   ),
@@ -161,7 +208,9 @@ console.table(
 
 // Each weak spot: how often it was found, and how often its events were read wrong.
 const spots = new Map<string, Judged[]>();
-for (const event of judged) for (const spot of new Set(event.confidence.reasons.map(spotOf))) spots.set(spot, [...(spots.get(spot) ?? []), event]);
+for (const event of judged)
+  for (const spot of new Set(event.confidence.reasons.map(spotOf)))
+    spots.set(spot, [...(spots.get(spot) ?? []), event]);
 console.log("\nWeak spots found (events read wrong among them), per role");
 console.table(
   [...spots.entries()].map(([spot, events]) =>

@@ -8,7 +8,15 @@ import { readEvent } from "../src/cli/readEvent.js";
 import type { StageDrafter } from "../src/llm/provider.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { BuiltInThreadType, Direction, Verdict, type DecisionOutput, type HypothesisOutput, type ImplicationOutput, type InputOutput } from "../src/stages/schemas.js";
+import {
+  BuiltInThreadType,
+  Direction,
+  Verdict,
+  type DecisionOutput,
+  type HypothesisOutput,
+  type ImplicationOutput,
+  type InputOutput,
+} from "../src/stages/schemas.js";
 import type { ThreadMeta } from "../src/threads/meta.js";
 import type { ThreadResult } from "../src/runtime/engine.js";
 import { RecordingDrafter, ReplayDrafter } from "./recording.js";
@@ -68,7 +76,9 @@ export interface EvalOptions {
 const share = (values: boolean[]): number => Math.round((values.filter(Boolean).length / values.length) * 100) / 100;
 
 export function scoresOf(events: EventScore[]): Scores {
-  const scores = Object.fromEntries(COLUMNS.map((column) => [column, share(events.map((event) => event[column]))])) as Scores;
+  const scores = Object.fromEntries(
+    COLUMNS.map((column) => [column, share(events.map((event) => event[column]))]),
+  ) as Scores;
   scores.overall = Math.round((COLUMNS.reduce((sum, column) => sum + scores[column], 0) / COLUMNS.length) * 100) / 100;
   return scores;
 }
@@ -78,13 +88,17 @@ export type Expected = z.infer<typeof Expectations>["events"][number];
 /** A copy of the set's workspace to draft in (its threads, database and audit log left behind), in the given autonomy mode. */
 export async function workspaceCopy(set: EvalSet, autonomy: "threshold" | "supervised"): Promise<string> {
   const workspace = await mkdtemp(join(tmpdir(), "leanos-eval-"));
-  await cp(set.workspace, workspace, { recursive: true, filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(set.workspace.length)) });
+  await cp(set.workspace, workspace, {
+    recursive: true,
+    filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(set.workspace.length)),
+  });
   await mkdir(join(workspace, ".leanos"), { recursive: true });
   await appendFile(join(workspace, ".leanos", "config.yaml"), `\nautonomy: ${autonomy}\n`);
   return workspace;
 }
 
-export const expectationsOf = async (set: EvalSet): Promise<Expected[]> => Expectations.parse(parseYaml(await readFile(set.expected, "utf8"))).events;
+export const expectationsOf = async (set: EvalSet): Promise<Expected[]> =>
+  Expectations.parse(parseYaml(await readFile(set.expected, "utf8"))).events;
 
 /** What was drafted of one event: its thread, and the outputs the columns score. */
 export interface Drafted {
@@ -97,16 +111,29 @@ export interface Drafted {
 }
 
 export async function draftEvent(runtime: Runtime, set: EvalSet, expected: Expected): Promise<Drafted> {
-  const result = await runtime.startEvent(await readEvent({ file: join(set.events, expected.file), today: "2026-11-25" }));
-  const read = async <T>(file: string): Promise<T> => matter(await readFile(join(result.dir, file), "utf8"), {}).data.output as T;
+  const result = await runtime.startEvent(
+    await readEvent({ file: join(set.events, expected.file), today: "2026-11-25" }),
+  );
+  const read = async <T>(file: string): Promise<T> =>
+    matter(await readFile(join(result.dir, file), "utf8"), {}).data.output as T;
   const meta = (await runtime.resolve(result.thread)).meta;
-  return { result, meta, input: await read("1-input.md"), hypothesis: await read("2-hypothesis.md"), implication: await read("3-implication.md"), decision: await read("4-decision.md") };
+  return {
+    result,
+    meta,
+    input: await read("1-input.md"),
+    hypothesis: await read("2-hypothesis.md"),
+    implication: await read("3-implication.md"),
+    decision: await read("4-decision.md"),
+  };
 }
 
 /** Scores a draft against its expectation; `gated` is whether its decision waits under LeanOS's impact rule. */
 export function scoreOf(drafted: Drafted, expected: Expected, gated: boolean): EventScore {
   const { meta, hypothesis, decision } = drafted;
-  const tested = (test: { id: string; direction?: string }) => hypothesis.tests.some((draft) => draft.assumption_id === test.id && (!test.direction || draft.direction === test.direction));
+  const tested = (test: { id: string; direction?: string }) =>
+    hypothesis.tests.some(
+      (draft) => draft.assumption_id === test.id && (!test.direction || draft.direction === test.direction),
+    );
   return {
     file: expected.file,
     type: meta.type === expected.type,
@@ -114,7 +141,12 @@ export function scoreOf(drafted: Drafted, expected: Expected, gated: boolean): E
     direction: expected.tests.some(tested),
     verdict: decision.verdict === expected.verdict,
     gate: gated === expected.gate,
-    drafted: { type: meta.type, tests: hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}`).join(", "), verdict: decision.verdict, gate: gated },
+    drafted: {
+      type: meta.type,
+      tests: hypothesis.tests.map((test) => `${test.assumption_id} ${test.direction}`).join(", "),
+      verdict: decision.verdict,
+      gate: gated,
+    },
   };
 }
 
@@ -122,13 +154,21 @@ export function scoreOf(drafted: Drafted, expected: Expected, gated: boolean): E
 export const eventRow = (event: EventScore) => ({
   event: event.file,
   type: event.type ? "ok" : `no (${event.drafted.type})`,
-  assumption: event.direction ? "ok" : event.assumption ? `direction (${event.drafted.tests})` : `no (${event.drafted.tests})`,
+  assumption: event.direction
+    ? "ok"
+    : event.assumption
+      ? `direction (${event.drafted.tests})`
+      : `no (${event.drafted.tests})`,
   verdict: event.verdict ? "ok" : `no (${event.drafted.verdict})`,
   gate: event.gate ? "ok" : `no (${event.drafted.gate ? "gated" : "not gated"})`,
 });
 
 /** Drafts every event of one set in a copy of its workspace and scores it. */
-export async function scoreSet(set: EvalSet, choice: { provider?: string; model?: string }, drafter: StageDrafter | undefined): Promise<EvalReport> {
+export async function scoreSet(
+  set: EvalSet,
+  choice: { provider?: string; model?: string },
+  drafter: StageDrafter | undefined,
+): Promise<EvalReport> {
   const expectations = await expectationsOf(set);
   // The gate column measures LeanOS's impact rule (and the confidence floor), not the trust a workspace earns.
   const workspace = await workspaceCopy(set, "threshold");
@@ -139,7 +179,13 @@ export async function scoreSet(set: EvalSet, choice: { provider?: string; model?
     for (const expected of expectations) {
       const drafted = await draftEvent(runtime, set, expected);
       provider = `${drafted.meta.provider}:${drafted.meta.model}`;
-      events.push(scoreOf(drafted, expected, drafted.result.pending.some((item) => item.stage === "decision")));
+      events.push(
+        scoreOf(
+          drafted,
+          expected,
+          drafted.result.pending.some((item) => item.stage === "decision"),
+        ),
+      );
     }
   } finally {
     await runtime.close();
@@ -151,7 +197,10 @@ export async function scoreSet(set: EvalSet, choice: { provider?: string; model?
 /** Scores every set (or those named); a recording covers all of them. */
 export async function runEvals(options: EvalOptions = {}): Promise<EvalReport[]> {
   const sets = (await evalSets()).filter((set) => !options.sets || options.sets.includes(set.name));
-  const choice = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+  const choice = {
+    ...(options.provider ? { provider: options.provider } : {}),
+    ...(options.model ? { model: options.model } : {}),
+  };
   const recorder = options.record ? new RecordingDrafter(await selectDrafter(choice)) : undefined;
   const drafter = options.replay ? await ReplayDrafter.load(options.replay) : recorder;
   const reports: EvalReport[] = [];

@@ -51,18 +51,32 @@ export class RecordingDrafter implements StageDrafter {
 
   async draft(request: DraftRequest): Promise<{ output: unknown; problem?: string; usage?: ModelUsage }> {
     const answer = await this.inner.draft(request);
-    this.answers.push({ event: eventKey(request.context.event), call: request.schemaName, output: answer.output, ...(answer.problem ? { problem: answer.problem } : {}) });
+    this.answers.push({
+      event: eventKey(request.context.event),
+      call: request.schemaName,
+      output: answer.output,
+      ...(answer.problem ? { problem: answer.problem } : {}),
+    });
     return answer;
   }
 
   private async documents(request: DocumentsToWrite) {
     const answer = await this.inner.writeDocuments!(request);
-    this.answers.push({ event: eventKey(request.context.event), call: "documents", output: Object.fromEntries(answer.texts) });
+    this.answers.push({
+      event: eventKey(request.context.event),
+      call: "documents",
+      output: Object.fromEntries(answer.texts),
+    });
     return answer;
   }
 
   async save(file: string): Promise<void> {
-    const recording: Recording = { provider: this.provider, model: this.model, recorded_at: new Date().toISOString(), answers: this.answers };
+    const recording: Recording = {
+      provider: this.provider,
+      model: this.model,
+      recorded_at: new Date().toISOString(),
+      answers: this.answers,
+    };
     await writeFile(file, `${JSON.stringify(recording, null, 2)}\n`);
   }
 }
@@ -78,7 +92,8 @@ export class ReplayDrafter implements StageDrafter {
   private constructor(recording: Recording) {
     this.provider = recording.provider;
     this.model = recording.model;
-    if (recording.answers.some((answer) => answer.call === "documents")) this.writeDocuments = (request) => this.documents(request);
+    if (recording.answers.some((answer) => answer.call === "documents"))
+      this.writeDocuments = (request) => this.documents(request);
     for (const answer of recording.answers) {
       const key = `${answer.event} ${answer.call}`;
       this.queues.set(key, [...(this.queues.get(key) ?? []), answer]);
@@ -93,7 +108,10 @@ export class ReplayDrafter implements StageDrafter {
 
   private next(event: RawEvent, call: string): Recording["answers"][number] {
     const answer = this.queues.get(`${eventKey(event)} ${call}`)?.shift();
-    if (!answer) throw new RuntimeFailure(`the recording has no ${call} answer left for the event "${event.text.slice(0, 60)}"; record the run again`);
+    if (!answer)
+      throw new RuntimeFailure(
+        `the recording has no ${call} answer left for the event "${event.text.slice(0, 60)}"; record the run again`,
+      );
     return answer;
   }
 

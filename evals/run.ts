@@ -57,5 +57,12 @@ if (values.events) {
   }
 }
 console.log(`\nEval of ${reports[0]?.provider ?? "?"}${values.replay ? ` (replayed from ${values.replay})` : ""}`);
-console.table(reports.map((report) => ({ set: report.set, role: report.role, events: report.events.length, ...Object.fromEntries([...COLUMNS, "overall" as const].map((column) => [column, percent(report.scores[column])])) })));
+console.table(
+  reports.map((report) => ({
+    set: report.set,
+    role: report.role,
+    events: report.events.length,
+    ...Object.fromEntries([...COLUMNS, "overall" as const].map((column) => [column, percent(report.scores[column])])),
+  })),
+);
 if (values.record) console.log(`answers kept in ${values.record}`);

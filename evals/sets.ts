@@ -20,14 +20,32 @@ export interface EvalSet {
 
 export async function evalSets(): Promise<EvalSet[]> {
   const sample = toolPath("examples", "workspace");
-  const sets: EvalSet[] = [{ name: "sample", role: "dev", workspace: sample, events: join(sample, "events"), expected: toolPath("evals", "dataset.yaml") }];
+  const sets: EvalSet[] = [
+    {
+      name: "sample",
+      role: "dev",
+      workspace: sample,
+      events: join(sample, "events"),
+      expected: toolPath("evals", "dataset.yaml"),
+    },
+  ];
   // More events of the sample company, written after the rules (so a new user's kind of event is in
   // the dev set too); they draft against the sample's canvas.
   const more = toolPath("evals", "dev", "sample-more");
-  if (existsSync(join(more, "expected.yaml"))) sets.push({ name: "sample-more", role: "dev", workspace: sample, events: join(more, "events"), expected: join(more, "expected.yaml") });
+  if (existsSync(join(more, "expected.yaml")))
+    sets.push({
+      name: "sample-more",
+      role: "dev",
+      workspace: sample,
+      events: join(more, "events"),
+      expected: join(more, "expected.yaml"),
+    });
   // Whole companies: those under evals/dev/companies are dev (more than one company to shape general
   // rules on), those under evals/companies are the test set.
-  sets.push(...(await companySets(toolPath("evals", "dev", "companies"), "dev")), ...(await companySets(toolPath("evals", "companies"), "test")));
+  sets.push(
+    ...(await companySets(toolPath("evals", "dev", "companies"), "dev")),
+    ...(await companySets(toolPath("evals", "companies"), "test")),
+  );
   return sets;
 }
 
@@ -35,9 +53,18 @@ export async function evalSets(): Promise<EvalSet[]> {
 async function companySets(dir: string, role: EvalSet["role"]): Promise<EvalSet[]> {
   if (!existsSync(dir)) return [];
   const sets: EvalSet[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const workspace = join(dir, entry.name);
-    if (existsSync(join(workspace, "expected.yaml"))) sets.push({ name: entry.name, role, workspace, events: join(workspace, "events"), expected: join(workspace, "expected.yaml") });
+    if (existsSync(join(workspace, "expected.yaml")))
+      sets.push({
+        name: entry.name,
+        role,
+        workspace,
+        events: join(workspace, "events"),
+        expected: join(workspace, "expected.yaml"),
+      });
   }
   return sets;
 }

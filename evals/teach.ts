@@ -6,7 +6,18 @@ import type { RuleEffect } from "../src/memory/rules.js";
 import { stagePolicy } from "../src/gates/policy.js";
 import { Runtime } from "../src/runtime/engine.js";
 import type { DraftConfidence } from "../src/stages/schemas.js";
-import { draftEvent, expectationsOf, scoreOf, scoreSet, scoresOf, workspaceCopy, type Drafted, type EventScore, type Expected, type Scores } from "./harness.js";
+import {
+  draftEvent,
+  expectationsOf,
+  scoreOf,
+  scoreSet,
+  scoresOf,
+  workspaceCopy,
+  type Drafted,
+  type EventScore,
+  type Expected,
+  type Scores,
+} from "./harness.js";
 import type { EvalSet } from "./sets.js";
 
 // `npm run eval -- --teach`: the learning a workspace does from the people who correct it (issue 27).
@@ -53,18 +64,33 @@ function agrees(then: RuleEffect, expected: Expected): boolean {
 async function judgeProposals(runtime: Runtime, taught: readonly Taught[]): Promise<TeachReport["rules"]> {
   const judged: TeachReport["rules"] = [];
   for (const { id, proposal } of await waitingProposals(runtime.store.memory)) {
-    const accepted = taught.filter((event) => holdsFor(proposal.when, event.text)).every((event) => agrees(proposal.then, event.expected));
-    await judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, id, accepted ? "accepted" : "rejected", TEACHER);
+    const accepted = taught
+      .filter((event) => holdsFor(proposal.when, event.text))
+      .every((event) => agrees(proposal.then, event.expected));
+    await judgeRule(
+      { store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() },
+      id,
+      accepted ? "accepted" : "rejected",
+      TEACHER,
+    );
     judged.push({ says: proposal.says, accepted });
   }
   return judged;
 }
 
 /** The reading a person gives for an expectation: each expected assumption once, in its first listed direction. */
-export function correctionFor(expected: Expected): { type: string; assumptions: Array<{ id: string; direction: string }>; verdict: string } {
+export function correctionFor(expected: Expected): {
+  type: string;
+  assumptions: Array<{ id: string; direction: string }>;
+  verdict: string;
+} {
   const seen = new Set<string>();
   const assumptions = expected.tests.filter((test) => !seen.has(test.id) && seen.add(test.id));
-  return { type: expected.type, assumptions: assumptions.map((test) => ({ id: test.id, direction: test.direction })), verdict: expected.verdict };
+  return {
+    type: expected.type,
+    assumptions: assumptions.map((test) => ({ id: test.id, direction: test.direction })),
+    verdict: expected.verdict,
+  };
 }
 
 /** Whether the decision would wait for a person under LeanOS's impact rule (the gate column, whatever the teaching mode). */
@@ -73,15 +99,30 @@ function gatedByImpact(drafted: Drafted, threshold: number, floor: number): bool
     const said = (drafted[stage] as { confidence?: DraftConfidence }).confidence;
     return said ? [{ stage, score: said.score, reasons: said.reasons }] : [];
   });
-  return stagePolicy({ gates: ["impact"], impact: drafted.implication.impact_score, threshold, mode: "threshold", confidence, floor }).required;
+  return stagePolicy({
+    gates: ["impact"],
+    impact: drafted.implication.impact_score,
+    threshold,
+    mode: "threshold",
+    confidence,
+    floor,
+  }).required;
 }
 
 /** Where a draft says it took its reading from the workspace's memory. */
 const learnedNotes = (drafted: Drafted): string[] =>
-  [drafted.input.summary, drafted.hypothesis.summary, drafted.decision.rationale].flatMap((text) => [...text.matchAll(/\((?:read|decided|tested) [^()]*(?:as in threads\/|by the rule )[^)]*\)/g)].map((match) => match[0]));
+  [drafted.input.summary, drafted.hypothesis.summary, drafted.decision.rationale].flatMap((text) =>
+    [...text.matchAll(/\((?:read|decided|tested) [^()]*(?:as in threads\/|by the rule )[^)]*\)/g)].map(
+      (match) => match[0],
+    ),
+  );
 
 /** Replays one set with teaching, and the same set cold, and reports both halves. */
-export async function teachSet(set: EvalSet, choice: { provider?: string; model?: string }, options: { acceptRules?: boolean } = {}): Promise<TeachReport> {
+export async function teachSet(
+  set: EvalSet,
+  choice: { provider?: string; model?: string },
+  options: { acceptRules?: boolean } = {},
+): Promise<TeachReport> {
   const expectations = await expectationsOf(set);
   const half = Math.ceil(expectations.length / 2);
   const cold = await scoreSet(set, choice, undefined);
@@ -101,7 +142,10 @@ export async function teachSet(set: EvalSet, choice: { provider?: string; model?
         const decision = drafted.result.pending.find((item) => item.stage === "decision");
         if (decision) await runtime.answer(drafted.result.thread, { type: "accept", args: null, by: TEACHER });
       } else {
-        await runtime.correct(drafted.result.thread, correctionFor(expected), { by: TEACHER, reason: `the eval's expectation for ${expected.file}` });
+        await runtime.correct(drafted.result.thread, correctionFor(expected), {
+          by: TEACHER,
+          reason: `the eval's expectation for ${expected.file}`,
+        });
         if (options.acceptRules) rules.push(...(await judgeProposals(runtime, taught)));
       }
       taught.push({ text: await readFile(join(set.events, expected.file), "utf8"), expected });

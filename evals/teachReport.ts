@@ -9,7 +9,8 @@ import { teachSet, type TeachReport } from "./teach.js";
 const READING = ["type", "assumption", "direction", "verdict"] as const;
 
 /** The mean of the reading's four columns. */
-export const readingScore = (scores: Scores): number => Math.round((READING.reduce((sum, column) => sum + scores[column], 0) / READING.length) * 100) / 100;
+export const readingScore = (scores: Scores): number =>
+  Math.round((READING.reduce((sum, column) => sum + scores[column], 0) / READING.length) * 100) / 100;
 
 const percent = (value: number): string => `${Math.round(value * 100)}%`;
 
@@ -28,7 +29,10 @@ export async function reportTeaching(options: {
   events?: boolean | undefined;
   "accept-rules"?: boolean | undefined;
 }): Promise<TeachReport[]> {
-  const choice = { ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) };
+  const choice = {
+    ...(options.provider ? { provider: options.provider } : {}),
+    ...(options.model ? { model: options.model } : {}),
+  };
   const sets = (await evalSets()).filter((set) => !options.set || options.set.includes(set.name));
   const reports: TeachReport[] = [];
   for (const set of sets) {
@@ -38,11 +42,25 @@ export async function reportTeaching(options: {
   if (options.events) {
     for (const report of reports) {
       console.log(`\n${report.set} (${report.role}), drafted while teaching`);
-      console.table(report.events.map((event) => ({ ...eventRow(event), taught: event.taught, learned: event.learned.join(" ").slice(0, 80) })));
+      console.table(
+        report.events.map((event) => ({
+          ...eventRow(event),
+          taught: event.taught,
+          learned: event.learned.join(" ").slice(0, 80),
+        })),
+      );
       for (const rule of report.rules) console.log(`  rule ${rule.accepted ? "accepted" : "rejected"}: ${rule.says}`);
     }
   }
-  console.log(`\nTeaching: each event's expectation given as a person's correction after it is drafted${options["accept-rules"] ? "; rules proposed after it accepted when every earlier event they hold for reads their way" : ""}`);
-  console.table(reports.flatMap((report) => [row(report, "1st cold", report.cold), row(report, "2nd cold", report.secondCold), row(report, "2nd taught", report.taught)]));
+  console.log(
+    `\nTeaching: each event's expectation given as a person's correction after it is drafted${options["accept-rules"] ? "; rules proposed after it accepted when every earlier event they hold for reads their way" : ""}`,
+  );
+  console.table(
+    reports.flatMap((report) => [
+      row(report, "1st cold", report.cold),
+      row(report, "2nd cold", report.secondCold),
+      row(report, "2nd taught", report.taught),
+    ]),
+  );
   return reports;
 }

@@ -18,7 +18,10 @@ const DATABASE = ".leanos/checkpoints.sqlite";
 type Errno = NodeJS.ErrnoException & { dest?: string };
 
 const isErrno = (error: unknown): error is Errno =>
-  error instanceof Error && typeof (error as Errno).code === "string" && /^E[A-Z0-9]+$/.test((error as Errno).code!) && typeof (error as Errno).syscall === "string";
+  error instanceof Error &&
+  typeof (error as Errno).code === "string" &&
+  /^E[A-Z0-9]+$/.test((error as Errno).code!) &&
+  typeof (error as Errno).syscall === "string";
 
 /** What the call was doing, in words. */
 function doing(syscall: string | undefined, path: string): string {
@@ -78,37 +81,73 @@ function describeErrno(error: Errno): Failure {
   const code = realCode(error);
   switch (code) {
     case "EROFS":
-      return { exitCode: 1, message: `cannot ${action}: the file system is read-only (EROFS). leanos writes into the workspace; remount it read-write, or copy the workspace to a writable place, and run the command again` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: the file system is read-only (EROFS). leanos writes into the workspace; remount it read-write, or copy the workspace to a writable place, and run the command again`,
+      };
     case "EACCES":
     case "EPERM":
-      return { exitCode: 1, message: `cannot ${action}: permission denied (${code}). Check who owns the file or folder and its permissions (ls -ld ${path}); leanos must be able to read and write the whole workspace` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: permission denied (${code}). Check who owns the file or folder and its permissions (ls -ld ${path}); leanos must be able to read and write the whole workspace`,
+      };
     case "ENOSPC":
     case "EDQUOT":
-      return { exitCode: 1, message: `cannot ${action}: no space left on the device (${code}). Free some space and run the command again; every write is atomic, so nothing was left half-written` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: no space left on the device (${code}). Free some space and run the command again; every write is atomic, so nothing was left half-written`,
+      };
     case "EMFILE":
     case "ENFILE":
-      return { exitCode: 1, message: `cannot ${action}: too many open files (${code}). Raise the limit (ulimit -n) or close other programs, and run the command again` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: too many open files (${code}). Raise the limit (ulimit -n) or close other programs, and run the command again`,
+      };
     case "EIO":
-      return { exitCode: 1, message: `cannot ${action}: the disk reported an input/output error (EIO). Check the disk and the mount, then run the command again` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: the disk reported an input/output error (EIO). Check the disk and the mount, then run the command again`,
+      };
     case "EBUSY":
     case "ETXTBSY":
-      return { exitCode: 1, message: `cannot ${action}: it is busy (${code}); another program holds it. Try again when it is released` };
+      return {
+        exitCode: 1,
+        message: `cannot ${action}: it is busy (${code}); another program holds it. Try again when it is released`,
+      };
     case "ENOENT":
-      return { exitCode: 2, message: `cannot ${action}: it does not exist (ENOENT). Check the path, or restore the file` };
+      return {
+        exitCode: 2,
+        message: `cannot ${action}: it does not exist (ENOENT). Check the path, or restore the file`,
+      };
     case "ENOTDIR":
-      return { exitCode: 2, message: `cannot ${action}: a part of the path is a file where a folder belongs (ENOTDIR). Move that file aside` };
+      return {
+        exitCode: 2,
+        message: `cannot ${action}: a part of the path is a file where a folder belongs (ENOTDIR). Move that file aside`,
+      };
     case "EISDIR":
-      return { exitCode: 2, message: `cannot ${action}: it is a folder where a file belongs (EISDIR). Move the folder aside` };
+      return {
+        exitCode: 2,
+        message: `cannot ${action}: it is a folder where a file belongs (EISDIR). Move the folder aside`,
+      };
     case "EEXIST":
-      return { exitCode: 2, message: `cannot ${action}: something of that name is already there (EEXIST). Move it aside, or choose another name` };
+      return {
+        exitCode: 2,
+        message: `cannot ${action}: something of that name is already there (EEXIST). Move it aside, or choose another name`,
+      };
     case "EXDEV":
-      return { exitCode: 1, message: `cannot move ${path}${error.dest ? ` to ${error.dest}` : ""}: they are on different file systems (EXDEV). Keep the whole workspace, .leanos/ included, on one file system (no separate mount inside it)` };
+      return {
+        exitCode: 1,
+        message: `cannot move ${path}${error.dest ? ` to ${error.dest}` : ""}: they are on different file systems (EXDEV). Keep the whole workspace, .leanos/ included, on one file system (no separate mount inside it)`,
+      };
     case "ENOTEMPTY":
       return { exitCode: 2, message: `cannot ${action}: the folder is not empty (ENOTEMPTY)` };
     case "ENAMETOOLONG":
       return { exitCode: 2, message: `cannot ${action}: the name is too long for the file system (ENAMETOOLONG)` };
     case "ELOOP":
-      return { exitCode: 2, message: `cannot ${action}: the path goes round in a loop of symlinks (ELOOP). Fix or remove the link` };
+      return {
+        exitCode: 2,
+        message: `cannot ${action}: the path goes round in a loop of symlinks (ELOOP). Fix or remove the link`,
+      };
     default:
       return { exitCode: 1, message: `cannot ${action}: ${error.message}` };
   }

@@ -14,7 +14,7 @@ import { eventFile, repoRoot, runCli, sampleCopy, sampleWorkspace } from "./help
 // Every artifact leanos writes must parse with gray-matter, front-matter included, whatever the event
 // said: a summary with ": ", quotes, "#", a line of "---" or a company called AT&T <Labs>.
 
-const HOSTILE = 'AT&T <Labs>: "quoted" #hash \'single\' {x: [y]} | pipe & amp\n---\n- list: item\u007f\u2028 end';
+const HOSTILE = "AT&T <Labs>: \"quoted\" #hash 'single' {x: [y]} | pipe & amp\n---\n- list: item\u007f\u2028 end";
 
 type Outputs = Pick<StageOutputs, "input" | "hypothesis" | "implication" | "decision">;
 
@@ -39,7 +39,16 @@ function outputs(text: (plain: string) => string, withFacts: boolean): Outputs {
     },
     hypothesis: {
       tests: withFacts
-        ? [{ assumption_id: "A4", title: text("Luxury brands prefer a white-label SDK"), direction: "validates", previous_confidence: 60, proposed_confidence: 85, evidence: text("5 of 5: luxury on white-label") }]
+        ? [
+            {
+              assumption_id: "A4",
+              title: text("Luxury brands prefer a white-label SDK"),
+              direction: "validates",
+              previous_confidence: 60,
+              proposed_confidence: 85,
+              evidence: text("5 of 5: luxury on white-label"),
+            },
+          ]
         : [],
       summary: text("A4 rises."),
     },
@@ -80,7 +89,11 @@ function withCompany(canvas: Canvas, company: string): Canvas {
   const context = canvas.roles.get("context")!;
   // companyName() reads the **Company:** line of the context section first.
   const named = { ...context, text: `**Company:** ${company}\n\n${context.text}` };
-  return { ...canvas, sections: new Map(canvas.sections).set(context.id, named), roles: new Map(canvas.roles).set("context", named) };
+  return {
+    ...canvas,
+    sections: new Map(canvas.sections).set(context.id, named),
+    roles: new Map(canvas.roles).set("context", named),
+  };
 }
 
 function contextFor(canvas: Canvas, data: Outputs, text: (plain: string) => string): StageContext {
@@ -97,7 +110,15 @@ function contextFor(canvas: Canvas, data: Outputs, text: (plain: string) => stri
 }
 
 function actionOf(template: ActionTemplate): PlannedAction {
-  return { id: "act-1", type: template.action.type, title: "Draft: the case study", owner: template.action.owner, human_required: template.action.human_required, due: "2026-12-01", status: "pending" };
+  return {
+    id: "act-1",
+    type: template.action.type,
+    title: "Draft: the case study",
+    owner: template.action.owner,
+    human_required: template.action.human_required,
+    due: "2026-12-01",
+    status: "pending",
+  };
 }
 
 async function assetsOf(template: ActionTemplate): Promise<Array<{ name: string; text: string }>> {
@@ -112,30 +133,45 @@ describe("action asset templates", async () => {
   const canvas = await readCanvas(join(sampleWorkspace, "strategy", "canvas"));
   const cases = [
     { label: "the sample deal", canvas, data: outputs((plain) => plain, true), text: (plain: string) => plain },
-    { label: "hostile text in every field", canvas: withCompany(canvas, "AT&T <Labs>"), data: outputs((plain) => `${plain} ${HOSTILE}`, true), text: (plain: string) => `${plain} ${HOSTILE}` },
-    { label: "an event with no facts and no assumptions", canvas, data: outputs((plain) => plain, false), text: (plain: string) => plain },
+    {
+      label: "hostile text in every field",
+      canvas: withCompany(canvas, "AT&T <Labs>"),
+      data: outputs((plain) => `${plain} ${HOSTILE}`, true),
+      text: (plain: string) => `${plain} ${HOSTILE}`,
+    },
+    {
+      label: "an event with no facts and no assumptions",
+      canvas,
+      data: outputs((plain) => plain, false),
+      text: (plain: string) => plain,
+    },
   ];
 
   it("are found: every action type with assets, the marketing pieces among them", async () => {
     const names = (await Promise.all(templates.map(assetsOf))).flat().map((asset) => asset.name);
-    expect(names).toEqual(expect.arrayContaining(["case-study.md", "email.md", "linkedin-post.md", "blog.md", "call-script.md"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["case-study.md", "email.md", "linkedin-post.md", "blog.md", "call-script.md"]),
+    );
   });
 
-  it.each(cases)("render to markdown that gray-matter parses, front-matter included: $label", async ({ canvas: theCanvas, data, text }) => {
-    const context = contextFor(theCanvas, data, text);
-    for (const template of templates) {
-      const action = actionOf(template);
-      for (const asset of await assetsOf(template)) {
-        const rendered = renderAsset(asset.text, actionView(context, action, template, [action]));
-        const where = `${template.action.type} ${asset.name}`;
-        let parsed: matter.GrayMatterFile<string> | undefined;
-        expect(() => (parsed = matter(rendered, {})), where).not.toThrow();
-        if (rendered.startsWith("---")) expect(Object.keys(parsed!.data).length, where).toBeGreaterThan(0);
-        // Markdown, not HTML: nothing is written as an entity.
-        expect(rendered, where).not.toMatch(/&(amp|lt|gt|quot|#39|#x2F|#x60|#x3D);/);
+  it.each(cases)(
+    "render to markdown that gray-matter parses, front-matter included: $label",
+    async ({ canvas: theCanvas, data, text }) => {
+      const context = contextFor(theCanvas, data, text);
+      for (const template of templates) {
+        const action = actionOf(template);
+        for (const asset of await assetsOf(template)) {
+          const rendered = renderAsset(asset.text, actionView(context, action, template, [action]));
+          const where = `${template.action.type} ${asset.name}`;
+          let parsed: matter.GrayMatterFile<string> | undefined;
+          expect(() => (parsed = matter(rendered, {})), where).not.toThrow();
+          if (rendered.startsWith("---")) expect(Object.keys(parsed!.data).length, where).toBeGreaterThan(0);
+          // Markdown, not HTML: nothing is written as an entity.
+          expect(rendered, where).not.toMatch(/&(amp|lt|gt|quot|#39|#x2F|#x60|#x3D);/);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("keep every value whole in the front-matter of the marketing pieces", async () => {
     const text = (plain: string): string => `${plain} ${HOSTILE}`;
@@ -143,19 +179,28 @@ describe("action asset templates", async () => {
     const create = templates.find((template) => template.action.type === "marketing:create")!;
     const action = actionOf(create);
     const view = actionView(context, action, create, [action]);
-    const assets = new Map((await assetsOf(create)).map((asset) => [asset.name, matter(renderAsset(asset.text, view), {})]));
+    const assets = new Map(
+      (await assetsOf(create)).map((asset) => [asset.name, matter(renderAsset(asset.text, view), {})]),
+    );
     const figure = text("38% return reduction: measured");
     expect(assets.get("case-study.md")!.data).toMatchObject({
       campaign: "elsaai-deal-closed",
       segment: text("luxury-fashion"),
-      "figures used": [{ figure, source: text("contract.pdf"), "sign-off": `pending from ${text("ElsaAI")}` }, { figure: text("$1.1M ARR contract") }],
+      "figures used": [
+        { figure, source: text("contract.pdf"), "sign-off": `pending from ${text("ElsaAI")}` },
+        { figure: text("$1.1M ARR contract") },
+      ],
     });
     expect(assets.get("case-study.md")!.data["internal notes (not for publication)"]).toEqual([
       `event: ${text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%.")}`,
       `A4 ${text("Luxury brands prefer a white-label SDK")} (validates): ${text("5 of 5: luxury on white-label")}`,
     ]);
-    expect(assets.get("email.md")!.data["internal notes (not for publication)"]).toBe(text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%."));
-    expect(assets.get("linkedin-post.md")!.data["figures used"]).toEqual([{ figure, "sign-off": `pending from ${text("ElsaAI")}` }]);
+    expect(assets.get("email.md")!.data["internal notes (not for publication)"]).toBe(
+      text("ElsaAI signed a white-label contract worth $1.1M ARR: returns fell by 38%."),
+    );
+    expect(assets.get("linkedin-post.md")!.data["figures used"]).toEqual([
+      { figure, "sign-off": `pending from ${text("ElsaAI")}` },
+    ]);
     // The company's name is written as it is, where the text names the company.
     expect(assets.get("case-study.md")!.content).toContain("started with AT&T <Labs> on a defined scope");
   });
@@ -179,31 +224,69 @@ describe("action asset templates", async () => {
         segment: "device-makers",
       },
       hypothesis: {
-        tests: [{ assumption_id: "A2", title: "Regulatory buyers pay for reviewed translation", direction: "validates", previous_confidence: 50, proposed_confidence: 70, evidence: "Renewed at the reviewed rate." }],
+        tests: [
+          {
+            assumption_id: "A2",
+            title: "Regulatory buyers pay for reviewed translation",
+            direction: "validates",
+            previous_confidence: 50,
+            proposed_confidence: 70,
+            evidence: "Renewed at the reviewed rate.",
+          },
+        ],
         summary: "A2 rises.",
       },
-      implication: { ...data.implication!, factors: [{ name: "strategic value", score: 0.6, rationale: "A reference client." }], risks: ["The client has not cleared the figure for publication."] },
+      implication: {
+        ...data.implication!,
+        factors: [{ name: "strategic value", score: 0.6, rationale: "A reference client." }],
+        risks: ["The client has not cleared the figure for publication."],
+      },
       decision: { ...data.decision!, statement: "PROCEED: a case study.", rationale: "Impact 0.6." },
     };
-    const context = { ...contextFor(other, thread, (plain) => plain), thread: "sales/halvard-medical-renewed", event: { text: "Halvard Medical renewed", date: "2026-11-18", source: "renewal.pdf" } } as StageContext;
+    const context = {
+      ...contextFor(other, thread, (plain) => plain),
+      thread: "sales/halvard-medical-renewed",
+      event: { text: "Halvard Medical renewed", date: "2026-11-18", source: "renewal.pdf" },
+    } as StageContext;
     const rendered = new Map<string, string>();
     for (const template of templates) {
       const action = actionOf(template);
-      for (const asset of await assetsOf(template)) rendered.set(`${template.action.type} ${asset.name}`, renderAsset(asset.text, actionView(context, action, template, [action])));
+      for (const asset of await assetsOf(template))
+        rendered.set(
+          `${template.action.type} ${asset.name}`,
+          renderAsset(asset.text, actionView(context, action, template, [action])),
+        );
     }
-    const SAMPLE_WORDS = /try-on|garment|shopper|fashion|luxury|sizing|\breturns?\b|\bSKUs?\b|holdout|white-label|co-branded|product page|GlamYouUp|ElsaAI/i;
+    const SAMPLE_WORDS =
+      /try-on|garment|shopper|fashion|luxury|sizing|\breturns?\b|\bSKUs?\b|holdout|white-label|co-branded|product page|GlamYouUp|ElsaAI/i;
     for (const [where, text] of rendered) expect(text.match(SAMPLE_WORDS)?.[0], where).toBeUndefined();
     // What is specific comes from the thread and the canvas.
     expect(rendered.get("marketing:create case-study.md")).toContain("# Halvard Medical: 40% faster labeling updates");
-    expect(rendered.get("marketing:create case-study.md")).toContain("started with Lingotrue Translations on a defined scope");
+    expect(rendered.get("marketing:create case-study.md")).toContain(
+      "started with Lingotrue Translations on a defined scope",
+    );
     expect(rendered.get("marketing:create case-study.md")).toContain("- Terminology drift");
-    expect(rendered.get("marketing:research research-brief.md")).toContain("`device-makers` (Medical-device manufacturers)");
-    expect(rendered.get("marketing:research research-brief.md")).toContain("- One sentence (the canvas's UVP section): Regulated translation that passes audits");
-    expect(rendered.get("sales:qualify call-script.md")).toContain("- **Audit exposure:** Is this a problem at Halvard Medical?");
-    expect(rendered.get("sales:qualify call-script.md")).toContain("(the usual buying centre, from the canvas's segments section: Head of Regulatory Affairs (economic buyer)");
-    expect(rendered.get("sales:demo pitch-outline.md")).toContain("| They already use: Generalist agencies | Where it falls short (the canvas's problem section): Rotating linguists, weak subject review.");
-    expect(rendered.get("sales:demo pitch-outline.md")).toContain("- **Message for this segment:** Labeling your notified body never questions.");
-    expect(rendered.get("sales:pilot pilot-checklist.md")).toContain("- Proof on record for this segment: zero translation findings");
+    expect(rendered.get("marketing:research research-brief.md")).toContain(
+      "`device-makers` (Medical-device manufacturers)",
+    );
+    expect(rendered.get("marketing:research research-brief.md")).toContain(
+      "- One sentence (the canvas's UVP section): Regulated translation that passes audits",
+    );
+    expect(rendered.get("sales:qualify call-script.md")).toContain(
+      "- **Audit exposure:** Is this a problem at Halvard Medical?",
+    );
+    expect(rendered.get("sales:qualify call-script.md")).toContain(
+      "(the usual buying centre, from the canvas's segments section: Head of Regulatory Affairs (economic buyer)",
+    );
+    expect(rendered.get("sales:demo pitch-outline.md")).toContain(
+      "| They already use: Generalist agencies | Where it falls short (the canvas's problem section): Rotating linguists, weak subject review.",
+    );
+    expect(rendered.get("sales:demo pitch-outline.md")).toContain(
+      "- **Message for this segment:** Labeling your notified body never questions.",
+    );
+    expect(rendered.get("sales:pilot pilot-checklist.md")).toContain(
+      "- Proof on record for this segment: zero translation findings",
+    );
   });
 });
 
@@ -221,13 +304,25 @@ async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
 describe("artifacts of a real run", () => {
   it("all parse: markdown with gray-matter, JSON and YAML with their parsers", async () => {
     const workspace = await sampleCopy();
-    expect((await runCli(["--workspace", workspace, "-q", "event", "--file", eventFile("01-elsaai-deal-closed.md")])).exitCode).toBe(0);
+    expect(
+      (await runCli(["--workspace", workspace, "-q", "event", "--file", eventFile("01-elsaai-deal-closed.md")]))
+        .exitCode,
+    ).toBe(0);
     // The decision accepted, the actions draft the research brief, the case study, the email and the post.
     expect((await runCli(["--workspace", workspace, "-q", "pending"])).exitCode).toBe(0);
     const approved = await runCli(["--workspace", workspace, "-q", "approve", "elsaai"]);
     expect(approved.exitCode, approved.stderr).toBe(0);
-    const written = [...(await filesUnder(join(workspace, "artifacts"))).map((path) => join("artifacts", path)), ...(await filesUnder(join(workspace, "threads"))).map((path) => join("threads", path))];
-    expect(written).toEqual(expect.arrayContaining([expect.stringMatching(/case-study\.md$/), expect.stringMatching(/email\.md$/), expect.stringMatching(/linkedin-post\.md$/)]));
+    const written = [
+      ...(await filesUnder(join(workspace, "artifacts"))).map((path) => join("artifacts", path)),
+      ...(await filesUnder(join(workspace, "threads"))).map((path) => join("threads", path)),
+    ];
+    expect(written).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/case-study\.md$/),
+        expect.stringMatching(/email\.md$/),
+        expect.stringMatching(/linkedin-post\.md$/),
+      ]),
+    );
     for (const path of written) {
       const text = await readFile(join(workspace, path), "utf8");
       if (path.endsWith(".md")) expect(() => matter(text, {}), path).not.toThrow();

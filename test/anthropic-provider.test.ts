@@ -30,9 +30,15 @@ beforeEach(() => server.reset());
 
 const contextFor = (stage: StageName, earlier: readonly StageName[]) => closedDealContext(skills, stage, earlier);
 
-const drafter = (): Promise<StageDrafter> => selectDrafter({ provider: "anthropic:claude-sonnet-4-5", env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url } });
-const marked = (blocks: ReadonlyArray<{ cache_control?: unknown }>) => blocks.map((block) => block.cache_control !== undefined);
-const userBlocks = (index: number) => server.requests[index]!.body.messages[0]!.content as Array<{ type: string; text: string; cache_control?: unknown }>;
+const drafter = (): Promise<StageDrafter> =>
+  selectDrafter({
+    provider: "anthropic:claude-sonnet-4-5",
+    env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
+  });
+const marked = (blocks: ReadonlyArray<{ cache_control?: unknown }>) =>
+  blocks.map((block) => block.cache_control !== undefined);
+const userBlocks = (index: number) =>
+  server.requests[index]!.body.messages[0]!.content as Array<{ type: string; text: string; cache_control?: unknown }>;
 
 describe("the anthropic provider against a local Messages API", () => {
   it("sends every flow tool, lets the model choose among them, and marks the rules, the canvas and the thread's history for the cache", async () => {
@@ -44,7 +50,9 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(body.tool_choice).toEqual({ type: "any" });
     expect(body.tools!.map((tool) => tool.name)).toEqual([
       "classify_event",
-      ...["input", "hypothesis", "implication", "decision", "actions", "learning", "sections"].map((name) => `${name}_stage_output`),
+      ...["input", "hypothesis", "implication", "decision", "actions", "learning", "sections"].map(
+        (name) => `${name}_stage_output`,
+      ),
       "write_documents",
     ]);
     expect(JSON.stringify(body.tools![2]!.input_schema)).toContain("proposed_confidence");
@@ -53,7 +61,9 @@ describe("the anthropic provider against a local Messages API", () => {
     // Cached for an hour by default (bench/cache.ts), which the API takes with its beta header.
     expect(body.system![0]!.cache_control).toEqual({ type: "ephemeral", ttl: "1h" });
     expect(headers["anthropic-beta"]).toContain("extended-cache-ttl-2025-04-11");
-    expect(body.system![0]!.text).toContain("## Stage learning (skill causal-flow-learning, tool learning_stage_output)");
+    expect(body.system![0]!.text).toContain(
+      "## Stage learning (skill causal-flow-learning, tool learning_stage_output)",
+    );
     expect(body.system![1]!.text).toContain("### A4: Luxury brands prefer a white-label SDK");
     // The user message: the event, the recorded input stage (a breakpoint), then the request.
     expect(marked(userBlocks(0))).toEqual([false, true, false]);
@@ -64,7 +74,11 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(usage.cache_read_input_tokens).toBe(0);
     expect(usage.cache_creation_input_tokens).toBeGreaterThan(MIN_CACHEABLE_TOKENS);
     expect(drafted.usage).toEqual([
-      expect.objectContaining({ cache_read_tokens: 0, cache_write_tokens: usage.cache_creation_input_tokens, input_tokens: usage.input_tokens + usage.cache_creation_input_tokens }),
+      expect.objectContaining({
+        cache_read_tokens: 0,
+        cache_write_tokens: usage.cache_creation_input_tokens,
+        input_tokens: usage.input_tokens + usage.cache_creation_input_tokens,
+      }),
     ]);
   });
 
@@ -99,19 +113,28 @@ describe("the anthropic provider against a local Messages API", () => {
     const repair = JSON.stringify(server.requests[1]!.body.messages.slice(1));
     expect(repair).toContain("did not pass validation");
     expect(repair).toContain("A99 is not in strategy/canvas/10-assumptions.md");
-    expect(server.requests[1]!.usage.cache_read_input_tokens).toBe(server.requests[0]!.usage.cache_creation_input_tokens);
+    expect(server.requests[1]!.usage.cache_read_input_tokens).toBe(
+      server.requests[0]!.usage.cache_creation_input_tokens,
+    );
   });
 
   it("tells a model that called another tool which one was asked for", async () => {
-    server.script.set("hypothesis_stage_output", [{ otherTool: "decision_stage_output", input: {} }, { tool: await example("hypothesis") }]);
+    server.script.set("hypothesis_stage_output", [
+      { otherTool: "decision_stage_output", input: {} },
+      { tool: await example("hypothesis") },
+    ]);
     const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
     expect(drafted.attempts).toBe(2);
-    expect(JSON.stringify(server.requests[1]!.body.messages.slice(1))).toContain("you called decision_stage_output; this request asks for hypothesis_stage_output");
+    expect(JSON.stringify(server.requests[1]!.body.messages.slice(1))).toContain(
+      "you called decision_stage_output; this request asks for hypothesis_stage_output",
+    );
   });
 
   it("fails clearly when the answer stays invalid", async () => {
     server.script.set("hypothesis_stage_output", [{ tool: { tests: "none" } }]);
-    await expect(draftStage(await drafter(), await contextFor("hypothesis", ["input"]))).rejects.toThrow(/still invalid after repair .*tests/);
+    await expect(draftStage(await drafter(), await contextFor("hypothesis", ["input"]))).rejects.toThrow(
+      /still invalid after repair .*tests/,
+    );
     expect(server.requests).toHaveLength(3);
   });
 
@@ -119,9 +142,21 @@ describe("the anthropic provider against a local Messages API", () => {
     server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
     for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
     const workspace = await sampleCopy();
-    const result = await runCli(["--workspace", workspace, "--json", "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], {
-      env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
-    });
+    const result = await runCli(
+      [
+        "--workspace",
+        workspace,
+        "--json",
+        "event",
+        "--provider",
+        "anthropic",
+        "--file",
+        join(workspace, "events", "01-elsaai-deal-closed.md"),
+      ],
+      {
+        env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     const started = JSON.parse(result.stdout) as { thread: string; state: string; pending: Array<{ kind: string }> };
     expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
@@ -129,19 +164,31 @@ describe("the anthropic provider against a local Messages API", () => {
     const decision = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "4-decision.md"), "utf8");
     expect(decision).toContain("drafted_by: anthropic");
     expect(decision).toContain("model: claude-sonnet-4-5");
-    expect(server.requests.map((request) => request.tool)).toEqual(["classify_event", "input_stage_output", "hypothesis_stage_output", "implication_stage_output", "decision_stage_output"]);
+    expect(server.requests.map((request) => request.tool)).toEqual([
+      "classify_event",
+      "input_stage_output",
+      "hypothesis_stage_output",
+      "implication_stage_output",
+      "decision_stage_output",
+    ]);
     // After the first call, every call reads at least everything the call before it wrote.
     const usage = server.requests.map((request) => request.usage);
     for (let index = 1; index < usage.length; index += 1) {
-      expect(usage[index]!.cache_read_input_tokens).toBeGreaterThanOrEqual(usage[index - 1]!.cache_read_input_tokens + usage[index - 1]!.cache_creation_input_tokens);
+      expect(usage[index]!.cache_read_input_tokens).toBeGreaterThanOrEqual(
+        usage[index - 1]!.cache_read_input_tokens + usage[index - 1]!.cache_creation_input_tokens,
+      );
     }
     // The classification is a recorded call of the thread too.
-    const meta = JSON.parse(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8")) as { usage: { calls: number; cache_read_tokens: number; cache_write_tokens: number } };
+    const meta = JSON.parse(
+      await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8"),
+    ) as { usage: { calls: number; cache_read_tokens: number; cache_write_tokens: number } };
     expect(meta.usage.calls).toBe(5);
     expect(meta.usage.cache_read_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_read_input_tokens, 0));
     expect(meta.usage.cache_write_tokens).toBe(usage.reduce((sum, one) => sum + one.cache_creation_input_tokens, 0));
     // leanos usage prices reads and writes at their rates, and says what the cache saved.
-    const summary = JSON.parse((await runCli(["--workspace", workspace, "--json", "usage"])).stdout) as { total: { cache_write_tokens: number; cost_usd: number; saved_usd: number } };
+    const summary = JSON.parse((await runCli(["--workspace", workspace, "--json", "usage"])).stdout) as {
+      total: { cache_write_tokens: number; cost_usd: number; saved_usd: number };
+    };
     expect(summary.total.cache_write_tokens).toBe(meta.usage.cache_write_tokens);
     expect(summary.total.saved_usd).toBeGreaterThan(0);
     const table = (await runCli(["--workspace", workspace, "usage"])).stdout;
@@ -151,22 +198,43 @@ describe("the anthropic provider against a local Messages API", () => {
   it("leaves a thread whose model call failed resumable, and resume does not redo finished stages", async () => {
     server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
     for (const stage of stages) server.script.set(`${stage}_stage_output`, [{ tool: await example(stage) }]);
-    const badRequest = { status: 400, body: { type: "error", error: { type: "invalid_request_error", message: "prompt is too long" } } };
+    const badRequest = {
+      status: 400,
+      body: { type: "error", error: { type: "invalid_request_error", message: "prompt is too long" } },
+    };
     server.script.set("decision_stage_output", [badRequest, { tool: await example("decision") }]);
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
-    const failed = await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
+    const failed = await runCli(
+      [
+        "--workspace",
+        workspace,
+        "event",
+        "--provider",
+        "anthropic",
+        "--file",
+        join(workspace, "events", "01-elsaai-deal-closed.md"),
+      ],
+      { env },
+    );
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toMatch(/prompt is too long/);
     const metaPath = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
-    const meta = JSON.parse(await readFile(metaPath, "utf8")) as { state: string; stage: string; usage: { calls: number } };
+    const meta = JSON.parse(await readFile(metaPath, "utf8")) as {
+      state: string;
+      stage: string;
+      usage: { calls: number };
+    };
     expect(meta).toMatchObject({ state: "failed", stage: "implication" });
     expect(meta.usage.calls).toBe(4);
 
     const before = server.requests.length;
     const resumed = await runCli(["--workspace", workspace, "--json", "resume", "elsaai"], { env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact" })] });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      state: "waiting",
+      pending: [expect.objectContaining({ kind: "impact" })],
+    });
     expect(server.requests.slice(before).map((request) => request.tool)).toEqual(["decision_stage_output"]);
     expect(JSON.parse(await readFile(metaPath, "utf8"))).toMatchObject({ state: "waiting", usage: { calls: 5 } });
   });
@@ -177,11 +245,25 @@ describe("the anthropic provider against a local Messages API", () => {
     server.script.set("write_documents", [documentsReply("# Finished by the model\n\nEvery fact kept.")]);
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url };
-    await runCli(["--workspace", workspace, "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], { env });
+    await runCli(
+      [
+        "--workspace",
+        workspace,
+        "event",
+        "--provider",
+        "anthropic",
+        "--file",
+        join(workspace, "events", "01-elsaai-deal-closed.md"),
+      ],
+      { env },
+    );
     await runCli(["--workspace", workspace, "pending"], { env });
     const approved = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env });
     expect(approved.exitCode, approved.stderr).toBe(0);
-    const caseStudy = await readFile(join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"), "utf8");
+    const caseStudy = await readFile(
+      join(workspace, "artifacts", "marketing", "campaigns", "elsaai-deal-closed", "case-study.md"),
+      "utf8",
+    );
     // The model's text, marked as the model's.
     const written = matter(caseStudy);
     expect(written.content).toBe("# Finished by the model\n\nEvery fact kept.\n");
@@ -189,9 +271,14 @@ describe("the anthropic provider against a local Messages API", () => {
     const documentCalls = server.requests.filter((request) => request.tool === "write_documents");
     expect(documentCalls.length).toBeGreaterThanOrEqual(1);
     // The filled templates travel with the request, after the thread's history, which is read from the cache.
-    expect(JSON.stringify(documentCalls.map((request) => request.body.messages))).toContain("## Document case-study.md, as the template filled it");
+    expect(JSON.stringify(documentCalls.map((request) => request.body.messages))).toContain(
+      "## Document case-study.md, as the template filled it",
+    );
     for (const call of documentCalls) expect(call.usage.cache_read_input_tokens).toBeGreaterThan(MIN_CACHEABLE_TOKENS);
-    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { kind: string; stage?: string; cost_usd?: number });
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string; stage?: string; cost_usd?: number });
     const recorded = audit.filter((entry) => entry.kind === "model-call" && /marketing:create/.test(entry.stage ?? ""));
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.cost_usd).toBeGreaterThan(0);

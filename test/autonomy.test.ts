@@ -13,7 +13,14 @@ import { eventFile, sampleCopy } from "./helpers.js";
 
 const bar = TrustBar.parse({});
 const judged = (type: string, ...marks: string[]): Judgement[] =>
-  marks.join("").split("").map((mark, index) => ({ type, judged: mark === "+" ? "agreed" : "corrected", at: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() }));
+  marks
+    .join("")
+    .split("")
+    .map((mark, index) => ({
+      type,
+      judged: mark === "+" ? "agreed" : "corrected",
+      at: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
+    }));
 
 describe("a thread type's standing against the bar", () => {
   it("is not earned before 20 answered decisions, however they went", () => {
@@ -24,7 +31,11 @@ describe("a thread type's standing against the bar", () => {
 
   it("is earned with 20 answered and at least 18 of the latest 20 accepted unchanged, with no recent correction", () => {
     expect(standingOf("sales", judged("sales", "+".repeat(20)), bar).earned).toBe(true);
-    expect(standingOf("sales", judged("sales", "-", "-", "+".repeat(28)), bar)).toMatchObject({ earned: true, agreed_recent: 20, since_correction: 28 });
+    expect(standingOf("sales", judged("sales", "-", "-", "+".repeat(28)), bar)).toMatchObject({
+      earned: true,
+      agreed_recent: 20,
+      since_correction: 28,
+    });
   });
 
   it("goes back to waiting on one correction, until 10 agreements in a row follow it", () => {
@@ -58,7 +69,9 @@ describe("the decision policy", () => {
   });
 
   it("supervised: every decision waits", () => {
-    expect(stagePolicy({ ...base, mode: "supervised", trust: earned }).reasons).toEqual(["autonomy is supervised: every decision waits for a person"]);
+    expect(stagePolicy({ ...base, mode: "supervised", trust: earned }).reasons).toEqual([
+      "autonomy is supervised: every decision waits for a person",
+    ]);
   });
 
   it("earned: waits until the type has earned trust, and says what it still needs", () => {
@@ -70,14 +83,21 @@ describe("the decision policy", () => {
 
   it("a draft under the confidence floor waits in every mode, with the drafter's reasons", () => {
     for (const mode of ["threshold", "earned", "supervised"] as const) {
-      const verdict = stagePolicy({ ...base, mode, trust: earned, floor: 0.5, confidence: [{ stage: "input", score: 0.3, reasons: ["no amount read from the event"] }] });
+      const verdict = stagePolicy({
+        ...base,
+        mode,
+        trust: earned,
+        floor: 0.5,
+        confidence: [{ stage: "input", score: 0.3, reasons: ["no amount read from the event"] }],
+      });
       expect(verdict.required).toBe(true);
       expect(verdict.reasons).toContain("a low-confidence reading (input 0.3 < 0.5): no amount read from the event");
     }
   });
 
   it("impact at or over the threshold waits in every mode", () => {
-    for (const mode of ["threshold", "earned", "supervised"] as const) expect(stagePolicy({ ...base, impact: 0.8, mode, trust: earned }).reasons).toContain("impact 0.8 >= 0.8");
+    for (const mode of ["threshold", "earned", "supervised"] as const)
+      expect(stagePolicy({ ...base, impact: 0.8, mode, trust: earned }).reasons).toContain("impact 0.8 >= 0.8");
   });
 });
 
@@ -85,20 +105,35 @@ describe("a workspace earning autonomy from its people's answers", () => {
   it("waits at every sales decision until 20 are accepted unchanged, then acts alone; one correction sends it back", async () => {
     const workspace = await sampleCopy({ autonomy: "earned" });
     let minute = 0;
-    const runtime = await Runtime.open({ workspace, provider: "offline", now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)) });
+    const runtime = await Runtime.open({
+      workspace,
+      provider: "offline",
+      now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)),
+    });
     try {
       // An inbound lead: a sales event whose impact is under the threshold.
       const event = await readEvent({ file: eventFile("03-inbound-lead-atelier-rouge.md"), today: "2026-11-18" });
       const threads: string[] = [];
       for (let answered = 0; answered < 20; answered += 1) {
         const started = await runtime.startEvent(event);
-        expect(started.pending[0]?.question).toContain(`trust not yet earned for sales decisions: ${20 - answered} more answered decision(s)`);
+        expect(started.pending[0]?.question).toContain(
+          `trust not yet earned for sales decisions: ${20 - answered} more answered decision(s)`,
+        );
         await runtime.answer(started.thread, { type: "accept", args: null, by: "founder" });
         threads.push(started.thread);
       }
       const report = await trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes);
-      expect(report.types.find((type) => type.type === "sales")).toMatchObject({ answered: 20, agreed_recent: 20, earned: true, acts_alone: true });
-      expect(report.types.find((type) => type.type === "business")).toMatchObject({ answered: 0, earned: false, acts_alone: false });
+      expect(report.types.find((type) => type.type === "sales")).toMatchObject({
+        answered: 20,
+        agreed_recent: 20,
+        earned: true,
+        acts_alone: true,
+      });
+      expect(report.types.find((type) => type.type === "business")).toMatchObject({
+        answered: 0,
+        earned: false,
+        acts_alone: false,
+      });
 
       const alone = await runtime.startEvent(event);
       expect(alone.pending.map((item) => item.stage)).not.toContain("decision");
@@ -106,10 +141,16 @@ describe("a workspace earning autonomy from its people's answers", () => {
       expect(decision).toContain("sales decisions have earned trust (20 of the latest 20 accepted unchanged)");
 
       // The first thread has acted (its actions ran): the correction is recorded, nothing undone, and trust is lost.
-      const corrected = await runtime.correct(threads[0]!, { verdict: "DEFER" }, { by: "founder", reason: "we wait for the contract" });
+      const corrected = await runtime.correct(
+        threads[0]!,
+        { verdict: "DEFER" },
+        { by: "founder", reason: "we wait for the contract" },
+      );
       expect(corrected.after_acting).toBe(true);
       const again = await runtime.startEvent(event);
-      expect(again.pending[0]?.question).toContain("trust not yet earned for sales decisions: 10 more agreement(s) in a row since its last correction (0 of 10)");
+      expect(again.pending[0]?.question).toContain(
+        "trust not yet earned for sales decisions: 10 more agreement(s) in a row since its last correction (0 of 10)",
+      );
     } finally {
       await runtime.close();
     }

@@ -17,14 +17,17 @@ const THREAD = "sales/elsaai-deal-closed";
 async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   const workspace = await sampleCopy();
   if (options.git) {
-    const git = (...args: string[]) => execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
     git("init", "--quiet");
     git("add", "-A");
     git("commit", "--quiet", "-m", "start");
   }
   const runtime = await Runtime.open({ workspace, provider: "offline" });
   try {
-    await runtime.startEvent(await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }));
+    await runtime.startEvent(
+      await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
+    );
     await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
     const scheduled = await runtime.answer(THREAD, { type: "accept", args: null, by: "bella" });
@@ -37,13 +40,16 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   await passAt(workspace, daysAfter(today, 7));
   await passAt(workspace, daysAfter(today, 30));
   // Bella looks at what waits (pending records it as shown to her), so her answers below are to this question.
-  const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"], { env: { LEANOS_USER: "bella" } })).stdout) as Array<{ kind: string }>;
+  const pending = JSON.parse(
+    (await runCli(["--workspace", workspace, "--json", "pending"], { env: { LEANOS_USER: "bella" } })).stdout,
+  ) as Array<{ kind: string }>;
   expect(pending.map((item) => item.kind)).toEqual(["canvas"]);
   return workspace;
 }
 
 const read = (workspace: string, path: string) => readFile(join(workspace, path), "utf8");
-const learningFront = async (workspace: string) => matter(await read(workspace, join("threads", "sales", "elsaai-deal-closed", "6-learning.md")), {}).data;
+const learningFront = async (workspace: string) =>
+  matter(await read(workspace, join("threads", "sales", "elsaai-deal-closed", "6-learning.md")), {}).data;
 
 function changed(before: string, after: string): string[] {
   const a = before.split("\n");
@@ -53,13 +59,19 @@ function changed(before: string, after: string): string[] {
 describe("the canvas gate", () => {
   it("shows a unified diff of 10-assumptions.md and 13-metrics.md and waits, whatever the impact", async () => {
     const workspace = await atCanvasGate();
-    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{ kind: string; diff: string; question: string }>;
+    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{
+      kind: string;
+      diff: string;
+      question: string;
+    }>;
     expect(pending).toHaveLength(1);
     expect(pending[0]!.kind).toBe("canvas");
     expect(pending[0]!.diff).toContain("--- a/strategy/canvas/10-assumptions.md");
     expect(pending[0]!.diff).toContain("-**Confidence:** 60% (previously: 40%)");
     expect(pending[0]!.diff).toContain("+**Confidence:** 75% (previously: 60%)");
-    expect(pending[0]!.diff).toContain("+**Evidence:** threads/sales/maison-verre-pilot, threads/sales/elsaai-deal-closed");
+    expect(pending[0]!.diff).toContain(
+      "+**Evidence:** threads/sales/maison-verre-pilot, threads/sales/elsaai-deal-closed",
+    );
     expect(pending[0]!.diff).toContain("+| ARR | $4.76M | $6.0M | up from $2.71M |");
     expect(pending[0]!.question).toMatch(/A4 confidence 60% -> 75%/);
   });
@@ -67,7 +79,10 @@ describe("the canvas gate", () => {
   it("on accept changes just the right fields, links the evidence and commits in a git workspace", async () => {
     const workspace = await atCanvasGate({ git: true });
     const before = await read(workspace, ASSUMPTIONS);
-    const result = await runCli(["--workspace", workspace, "--json", "--now", "2026-11-26T09:00:00Z", "approve", THREAD], { env: { LEANOS_USER: "bella" } });
+    const result = await runCli(
+      ["--workspace", workspace, "--json", "--now", "2026-11-26T09:00:00Z", "approve", THREAD],
+      { env: { LEANOS_USER: "bella" } },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     const after = await read(workspace, ASSUMPTIONS);
     const lines = changed(before, after);
@@ -86,16 +101,28 @@ describe("the canvas gate", () => {
     expect(lines).toHaveLength(7);
     expect(after).toContain("### A4: Luxury brands prefer a white-label SDK\n**Status:** TESTING\n");
     expect(await read(workspace, METRICS)).toContain("| ARR | $4.76M |");
-    const log = execFileSync("git", ["-C", workspace, "log", "-1", "--format=%s%n%b", "--name-only"], { encoding: "utf8" });
+    const log = execFileSync("git", ["-C", workspace, "log", "-1", "--format=%s%n%b", "--name-only"], {
+      encoding: "utf8",
+    });
     expect(log).toContain("Canvas: validated A5, strengthened A4, updated ARR via threads/sales/elsaai-deal-closed");
     expect(log).toContain("strategy/canvas/10-assumptions.md");
     expect(log).toContain("strategy/canvas/13-metrics.md");
-    expect(await learningFront(workspace)).toMatchObject({ canvas_review: { answer: "accept", by: "bella", commit: expect.stringMatching(/^[0-9a-f]{40}$/) } });
+    expect(await learningFront(workspace)).toMatchObject({
+      canvas_review: { answer: "accept", by: "bella", commit: expect.stringMatching(/^[0-9a-f]{40}$/) },
+    });
 
-    const history = JSON.parse((await runCli(["--workspace", workspace, "--json", "canvas", "--history", "A4"])).stdout) as { history: Array<Record<string, string>> };
+    const history = JSON.parse(
+      (await runCli(["--workspace", workspace, "--json", "canvas", "--history", "A4"])).stdout,
+    ) as { history: Array<Record<string, string>> };
     expect(history.history).toEqual([expect.objectContaining({ thread: THREAD, from: "60%", to: "75%", by: "bella" })]);
-    const table = JSON.parse((await runCli(["--workspace", workspace, "--json", "canvas"])).stdout) as Array<Record<string, unknown>>;
-    expect(table.find((row) => row.id === "A4")).toMatchObject({ status: "TESTING", confidence: 75, evidence: ["threads/sales/maison-verre-pilot", "threads/sales/elsaai-deal-closed"] });
+    const table = JSON.parse((await runCli(["--workspace", workspace, "--json", "canvas"])).stdout) as Array<
+      Record<string, unknown>
+    >;
+    expect(table.find((row) => row.id === "A4")).toMatchObject({
+      status: "TESTING",
+      confidence: 75,
+      evidence: ["threads/sales/maison-verre-pilot", "threads/sales/elsaai-deal-closed"],
+    });
 
     await runCli(["--workspace", workspace, "--now", "2026-11-26T09:30:00Z", "today"]);
     expect(await read(workspace, join("ops", "today.md"))).toContain("**A4** confidence 60% → 75%");
@@ -104,25 +131,47 @@ describe("the canvas gate", () => {
   it("on reject leaves the canvas untouched and records why in 6-learning.md", async () => {
     const workspace = await atCanvasGate();
     const before = [await read(workspace, ASSUMPTIONS), await read(workspace, METRICS)];
-    const result = await runCli(["--workspace", workspace, "--json", "reject", THREAD, "--reason", "one deal is not enough for 95%"], { env: { LEANOS_USER: "bella" } });
+    const result = await runCli(
+      ["--workspace", workspace, "--json", "reject", THREAD, "--reason", "one deal is not enough for 95%"],
+      { env: { LEANOS_USER: "bella" } },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect([await read(workspace, ASSUMPTIONS), await read(workspace, METRICS)]).toEqual(before);
-    expect(await learningFront(workspace)).toMatchObject({ canvas_review: { answer: "reject", reason: "one deal is not enough for 95%" } });
-    expect(await read(workspace, join("threads", "sales", "elsaai-deal-closed", "6-learning.md"))).toContain("canvas left unchanged because: one deal is not enough for 95%");
+    expect(await learningFront(workspace)).toMatchObject({
+      canvas_review: { answer: "reject", reason: "one deal is not enough for 95%" },
+    });
+    expect(await read(workspace, join("threads", "sales", "elsaai-deal-closed", "6-learning.md"))).toContain(
+      "canvas left unchanged because: one deal is not enough for 95%",
+    );
   });
 
   it("applies an edited confidence instead of the proposed one, and refuses an impossible one", async () => {
     const workspace = await atCanvasGate();
     const before = await read(workspace, ASSUMPTIONS);
-    const refused = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A4.confidence": 140}'], { env: { LEANOS_USER: "bella" } });
+    const refused = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A4.confidence": 140}'], {
+      env: { LEANOS_USER: "bella" },
+    });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/A4\.confidence: confidence must be a whole number from 0 to 100/);
-    const unknown = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A9.confidence": 50}'], { env: { LEANOS_USER: "bella" } });
+    const unknown = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A9.confidence": 50}'], {
+      env: { LEANOS_USER: "bella" },
+    });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/"A9.confidence" is not part of this canvas update/);
     expect(await read(workspace, ASSUMPTIONS)).toBe(before);
 
-    const edited = await runCli(["--workspace", workspace, "--json", "approve", THREAD, "--edit", '{"A4.confidence": 70, "A5.status": "TESTING"}'], { env: { LEANOS_USER: "bella" } });
+    const edited = await runCli(
+      [
+        "--workspace",
+        workspace,
+        "--json",
+        "approve",
+        THREAD,
+        "--edit",
+        '{"A4.confidence": 70, "A5.status": "TESTING"}',
+      ],
+      { env: { LEANOS_USER: "bella" } },
+    );
     expect(edited.exitCode, edited.stderr).toBe(0);
     const after = await read(workspace, ASSUMPTIONS);
     expect(after).toContain("**Confidence:** 70% (previously: 60%)");
@@ -137,18 +186,39 @@ describe("the audit log and leanos usage", () => {
     const entries = await new AuditLog(workspace, join(workspace, ".leanos", "audit.jsonl")).read();
     const kinds = (kind: AuditEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
     expect(kinds("thread-started")).toHaveLength(1);
-    expect(kinds("model-call").map((entry) => (entry as { stage: string }).stage)).toEqual(["input", "hypothesis", "implication", "decision", "actions", "learning"]);
-    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual(["impact", "actions", "actions", "canvas"]);
-    expect(kinds("gate-answered").map((entry) => [(entry as { gate: string }).gate, (entry as { by: string }).by])).toEqual([
+    expect(kinds("model-call").map((entry) => (entry as { stage: string }).stage)).toEqual([
+      "input",
+      "hypothesis",
+      "implication",
+      "decision",
+      "actions",
+      "learning",
+    ]);
+    expect(kinds("gate-asked").map((entry) => (entry as { gate: string }).gate)).toEqual([
+      "impact",
+      "actions",
+      "actions",
+      "canvas",
+    ]);
+    expect(
+      kinds("gate-answered").map((entry) => [(entry as { gate: string }).gate, (entry as { by: string }).by]),
+    ).toEqual([
       ["impact", "bella"],
       ["actions", "bella"],
       ["actions", "bella"],
       ["canvas", "bella"],
     ]);
-    expect(kinds("file-written").map((entry) => (entry as { path: string }).path)).toContain(`threads/${THREAD}/4-decision.md`);
-    expect(kinds("canvas-change")).toContainEqual(expect.objectContaining({ assumption: "A4", field: "confidence", from: "60%", to: "75%", by: "bella" }));
+    expect(kinds("file-written").map((entry) => (entry as { path: string }).path)).toContain(
+      `threads/${THREAD}/4-decision.md`,
+    );
+    expect(kinds("canvas-change")).toContainEqual(
+      expect.objectContaining({ assumption: "A4", field: "confidence", from: "60%", to: "75%", by: "bella" }),
+    );
 
-    const usage = JSON.parse((await runCli(["--workspace", workspace, "--json", "usage", THREAD])).stdout) as { total: { calls: number; cost_usd: number }; by_model: Array<{ key: string }> };
+    const usage = JSON.parse((await runCli(["--workspace", workspace, "--json", "usage", THREAD])).stdout) as {
+      total: { calls: number; cost_usd: number };
+      by_model: Array<{ key: string }>;
+    };
     expect(usage.total).toMatchObject({ calls: 6, cost_usd: 0 });
     expect(usage.by_model.map((line) => line.key)).toEqual(["offline:rules-v1"]);
   });
@@ -156,21 +226,42 @@ describe("the audit log and leanos usage", () => {
 
 describe("a canvas leanos cannot safely update stops everything with exit 2 and writes nothing", () => {
   it.each([
-    ["without 10-assumptions.md", async (workspace: string) => rm(join(workspace, ASSUMPTIONS)), /no assumptions section in strategy\/canvas .*looked for 10-assumptions\.md, 10\.assumptions\.md/],
+    [
+      "without 10-assumptions.md",
+      async (workspace: string) => rm(join(workspace, ASSUMPTIONS)),
+      /no assumptions section in strategy\/canvas .*looked for 10-assumptions\.md, 10\.assumptions\.md/,
+    ],
     [
       "with a duplicate assumption id",
-      async (workspace: string) => writeFile(join(workspace, ASSUMPTIONS), `${await read(workspace, ASSUMPTIONS)}\n### A4: Again\n**Status:** DRAFT\n**Hypothesis:** h\n**Confidence:** 10%\n`),
+      async (workspace: string) =>
+        writeFile(
+          join(workspace, ASSUMPTIONS),
+          `${await read(workspace, ASSUMPTIONS)}\n### A4: Again\n**Status:** DRAFT\n**Hypothesis:** h\n**Confidence:** 10%\n`,
+        ),
       /10-assumptions\.md:\d+: duplicate assumption id A4/,
     ],
     [
       "with a confidence of 140%",
-      async (workspace: string) => writeFile(join(workspace, ASSUMPTIONS), (await read(workspace, ASSUMPTIONS)).replace("**Confidence:** 60% (previously: 40%)", "**Confidence:** 140% (previously: 40%)")),
+      async (workspace: string) =>
+        writeFile(
+          join(workspace, ASSUMPTIONS),
+          (await read(workspace, ASSUMPTIONS)).replace(
+            "**Confidence:** 60% (previously: 40%)",
+            "**Confidence:** 140% (previously: 40%)",
+          ),
+        ),
       /10-assumptions\.md:\d+: assumption A4: confidence 140% is outside 0-100%/,
     ],
   ])("a canvas %s", async (_case, spoil, message) => {
     const workspace = await sampleCopy();
     await spoil(workspace);
-    const result = await runCli(["--workspace", workspace, "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")]);
+    const result = await runCli([
+      "--workspace",
+      workspace,
+      "event",
+      "--file",
+      join(workspace, "events", "01-elsaai-deal-closed.md"),
+    ]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(existsSync(join(workspace, "threads"))).toBe(false);
@@ -179,7 +270,13 @@ describe("a canvas leanos cannot safely update stops everything with exit 2 and 
 
   it("leanos canvas still lists the entries that parse, and names the bad one", async () => {
     const workspace = await sampleCopy();
-    await writeFile(join(workspace, ASSUMPTIONS), (await read(workspace, ASSUMPTIONS)).replace("**Confidence:** 60% (previously: 40%)", "**Confidence:** 140% (previously: 40%)"));
+    await writeFile(
+      join(workspace, ASSUMPTIONS),
+      (await read(workspace, ASSUMPTIONS)).replace(
+        "**Confidence:** 60% (previously: 40%)",
+        "**Confidence:** 140% (previously: 40%)",
+      ),
+    );
     const result = await runCli(["--workspace", workspace, "canvas"]);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toMatch(/^A1 /m);

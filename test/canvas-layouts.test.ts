@@ -34,24 +34,38 @@ describe("a canvas in each layout", () => {
     ["LeanOS's guide", "lean-os", "lean-os", "00-business-model-mode.md"],
     ["LeanOS's dot-named layout", "lean-os-dot", "lean-os-dot", "00.mode.md"],
     ["leanos's earlier names", "lean-os", "leanos-earlier", "00-business-model-mode.md"],
-  ] as const)("runs a closed deal to its decision gate: %s", async (_name, init, layout, modeFile) => {
-    const { cli, canvas } = await laidOut(init);
-    if (layout === "leanos-earlier") await earlierNames(canvas);
-    expect((await readdir(canvas)).sort()).toContain(modeFile);
-    const check = JSON.parse((await cli("canvas", "--check")).stdout) as { layout: string; found: Array<{ role: string }> };
-    expect(check.layout).toBe(layout);
-    expect(check.found.map((entry) => entry.role)).toEqual(expect.arrayContaining(["mode", "assumptions", "segments", "metrics"]));
-    const event = await cli("event", DEAL);
-    expect(event.exitCode, event.stderr).toBe(0);
-    expect(JSON.parse(event.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ node: "gate_decision" })] });
-  }, 60_000);
+  ] as const)(
+    "runs a closed deal to its decision gate: %s",
+    async (_name, init, layout, modeFile) => {
+      const { cli, canvas } = await laidOut(init);
+      if (layout === "leanos-earlier") await earlierNames(canvas);
+      expect((await readdir(canvas)).sort()).toContain(modeFile);
+      const check = JSON.parse((await cli("canvas", "--check")).stdout) as {
+        layout: string;
+        found: Array<{ role: string }>;
+      };
+      expect(check.layout).toBe(layout);
+      expect(check.found.map((entry) => entry.role)).toEqual(
+        expect.arrayContaining(["mode", "assumptions", "segments", "metrics"]),
+      );
+      const event = await cli("event", DEAL);
+      expect(event.exitCode, event.stderr).toBe(0);
+      expect(JSON.parse(event.stdout)).toMatchObject({
+        state: "waiting",
+        pending: [expect.objectContaining({ node: "gate_decision" })],
+      });
+    },
+    60_000,
+  );
 });
 
 describe("a canvas filled in phases", () => {
   it("drafts without a growth section, and --check names the role it lacks", async () => {
     const { cli, canvas } = await laidOut("lean-os");
     await rm(join(canvas, "14-growth.md"));
-    const check = JSON.parse((await cli("canvas", "--check")).stdout) as { missing: Array<{ role: string; looked_for: string[] }> };
+    const check = JSON.parse((await cli("canvas", "--check")).stdout) as {
+      missing: Array<{ role: string; looked_for: string[] }>;
+    };
     expect(check.missing).toEqual([expect.objectContaining({ role: "growth", looked_for: ["14-growth.md"] })]);
     const event = await cli("event", DEAL);
     expect(event.exitCode, event.stderr).toBe(0);
@@ -62,6 +76,8 @@ describe("a canvas filled in phases", () => {
     await rm(join(canvas, "10-assumptions.md"));
     const event = await cli("event", DEAL);
     expect(event.exitCode).toBe(2);
-    expect(event.stderr).toContain("no assumptions section in strategy/canvas (the beliefs under test, with status and confidence): looked for 10-assumptions.md, 10.assumptions.md");
+    expect(event.stderr).toContain(
+      "no assumptions section in strategy/canvas (the beliefs under test, with status and confidence): looked for 10-assumptions.md, 10.assumptions.md",
+    );
   }, 60_000);
 });

@@ -32,13 +32,24 @@ async function prepared(): Promise<string> {
   return workspace;
 }
 
-async function chat(workspace: string, lines: string[], env: Record<string, string> = {}): Promise<{ exitCode: number; records: Answered[]; text: string }> {
-  const result = await runCli(["--workspace", workspace, "--json", "chat"], { input: `${lines.join("\n")}\n`, env: { LEANOS_USER: "bella", ...env } });
-  const records = result.stdout.split("\n").filter((line) => line.trim().length > 0).map((line) => JSON.parse(line) as Answered);
+async function chat(
+  workspace: string,
+  lines: string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; records: Answered[]; text: string }> {
+  const result = await runCli(["--workspace", workspace, "--json", "chat"], {
+    input: `${lines.join("\n")}\n`,
+    env: { LEANOS_USER: "bella", ...env },
+  });
+  const records = result.stdout
+    .split("\n")
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as Answered);
   return { exitCode: result.exitCode, records, text: result.stderr };
 }
 
-const front = async (workspace: string, thread: string, file: string) => matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
+const front = async (workspace: string, thread: string, file: string) =>
+  matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
 
 describe("leanos chat driven through piped stdin", () => {
   it("walks through what waits: respond, edit, reject, skip, a new event, and a reported outcome", async () => {
@@ -60,7 +71,9 @@ describe("leanos chat driven through piped stdin", () => {
     ]);
     expect(session.exitCode).toBe(0);
     // It opens with the list, highest impact first, then shows each item's question, why and material.
-    expect(session.text).toMatch(/2 item\(s\) wait, highest impact first:\n\s+1\. \[0\.87\] decision\s+sales\/elsaai-deal-closed\n\s+2\. \[0\.54\] action\s+sales\/lost-deal-nordstil-chose-vestio act-2/);
+    expect(session.text).toMatch(
+      /2 item\(s\) wait, highest impact first:\n\s+1\. \[0\.87\] decision\s+sales\/elsaai-deal-closed\n\s+2\. \[0\.54\] action\s+sales\/lost-deal-nordstil-chose-vestio act-2/,
+    );
     expect(session.text).toContain("impact 0.87 (VENTURE) = mean of strategic value");
     expect(session.text).toContain("assumptions: A5 validates 65% → 80%; A4 validates 60% → 75%");
     expect(session.text).toContain("Material: threads/sales/elsaai-deal-closed/4-decision.md");
@@ -75,7 +88,13 @@ describe("leanos chat driven through piped stdin", () => {
     expect(shown).toContain("threads/sales/inbound-demo-request-atelier-rouge/1-input.md");
     for (const path of shown) expect(existsSync(join(workspace, path)), path).toBe(true);
 
-    expect(session.records.map((record) => [record.thread, record.event === undefined ? record.kind : "new event", record.answer])).toEqual([
+    expect(
+      session.records.map((record) => [
+        record.thread,
+        record.event === undefined ? record.kind : "new event",
+        record.answer,
+      ]),
+    ).toEqual([
       [ELSA, "impact", "respond"],
       [ELSA, "impact", "edit"],
       [ELSA, "canvas", "edit"],
@@ -87,13 +106,22 @@ describe("leanos chat driven through piped stdin", () => {
     // respond: the decision was redrafted with the feedback and the change was shown.
     expect(session.records[0]!.changed).toEqual(expect.arrayContaining(["-verdict: PROCEED", "+verdict: DEFER"]));
     expect(session.text).toContain("Redrafted with your feedback; what changed");
-    expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ review: { answer: "edit", by: "bella" }, output: { verdict: "PROCEED" } });
+    expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({
+      review: { answer: "edit", by: "bella" },
+      output: { verdict: "PROCEED" },
+    });
     // edit on the canvas item wrote the edited confidence.
-    expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toContain("**Confidence:** 85% (previously: 60%)");
+    expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toContain(
+      "**Confidence:** 85% (previously: 60%)",
+    );
     expect(session.records[3]).toMatchObject({ reason: "not before the customer agrees" });
     expect(session.records[6]).toMatchObject({ outcome: "qualified" });
     // The skipped item still waits; the reported outcome moved the new lead to its demo.
-    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{ thread: string; action_id?: string; question: string }>;
+    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{
+      thread: string;
+      action_id?: string;
+      question: string;
+    }>;
     expect(pending.map((item) => [item.thread, item.action_id])).toEqual(
       expect.arrayContaining([
         [NORDSTIL, "act-2"],
@@ -118,13 +146,21 @@ describe("leanos chat driven through piped stdin", () => {
     await writeFile(editor, '#!/bin/sh\nsed -i "s/^verdict: PROCEED$/verdict: INVESTIGATE/" "$1"\n');
     await chmod(editor, 0o755);
     const session = await chat(workspace, ["edit", "quit"], { EDITOR: editor });
-    expect(session.records[0]).toMatchObject({ thread: ELSA, kind: "impact", answer: "edit", edits: { verdict: "INVESTIGATE" } });
+    expect(session.records[0]).toMatchObject({
+      thread: ELSA,
+      kind: "impact",
+      answer: "edit",
+      edits: { verdict: "INVESTIGATE" },
+    });
     expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ output: { verdict: "INVESTIGATE" } });
   });
 
   it("tells a session that its item was answered elsewhere, and changes nothing", async () => {
     const workspace = await prepared();
-    const session = execa(process.execPath, [cliPath, "--workspace", workspace, "chat"], { env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" }, reject: false });
+    const session = execa(process.execPath, [cliPath, "--workspace", workspace, "chat"], {
+      env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+      reject: false,
+    });
     let seen = "";
     session.stdout!.on("data", (chunk: Buffer) => {
       seen += chunk.toString();
@@ -147,7 +183,10 @@ describe("leanos chat driven through piped stdin", () => {
     expect(String(done.stdout)).toContain("That was answered elsewhere in the meantime; nothing was changed here.");
     expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ review: { by: "other-session" } });
     // The publish action the other answer led to was not approved by this session's "accept".
-    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{ kind: string; action_id?: string }>;
+    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{
+      kind: string;
+      action_id?: string;
+    }>;
     expect(pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-3" })]);
   });
 });
@@ -167,17 +206,30 @@ describe("leanos chat with a real model reading free text", () => {
       { tool: { intent: "accept", certain: true } },
       { tool: { intent: "accept", certain: false } },
     ]);
-    const session = await chat(workspace, ["looks good but DEFER until the rollout is live and cut it to 800 words", "sure, go ahead I guess", "hmm, maybe", "quit"], {
-      ANTHROPIC_API_KEY: "test-key",
-      LEANOS_ANTHROPIC_URL: server.url,
-    });
+    const session = await chat(
+      workspace,
+      [
+        "looks good but DEFER until the rollout is live and cut it to 800 words",
+        "sure, go ahead I guess",
+        "hmm, maybe",
+        "quit",
+      ],
+      {
+        ANTHROPIC_API_KEY: "test-key",
+        LEANOS_ANTHROPIC_URL: server.url,
+      },
+    );
     expect(session.records.map((record) => record.answer)).toEqual(["respond"]);
     expect(session.text).toContain('I read that as: accept. Type "yes" to confirm.');
     expect(session.text).toContain("I am not sure what you mean (the reply could be read more than one way)");
     const decision = await front(workspace, ELSA, "4-decision.md");
-    expect(decision).toMatchObject({ review: { answer: "respond", feedback: "DEFER until the rollout is live, and cut it to 800 words" } });
+    expect(decision).toMatchObject({
+      review: { answer: "respond", feedback: "DEFER until the rollout is live, and cut it to 800 words" },
+    });
     // Nothing was approved: the decision still waits.
-    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{ kind: string }>;
+    const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending", ELSA])).stdout) as Array<{
+      kind: string;
+    }>;
     expect(pending.map((item) => item.kind)).toEqual(["impact"]);
     expect(server.requests.map((request) => request.tool)).toEqual(["read_reply", "read_reply", "read_reply"]);
     expect(JSON.stringify(server.requests[0]!.body.messages)).toContain("cut it to 800 words");
@@ -188,35 +240,54 @@ const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 
 describe("leanos chat in a terminal", () => {
   // CI installs tmux (.ci/run); elsewhere the test needs it on the machine.
-  it.runIf(hasTmux || process.env.CI)("shows a person the item, the answers and a prompt, and takes typed answers", async () => {
-    const workspace = await prepared();
-    const session = `leanos-chat-${process.pid}`;
-    const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
-    const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session);
-    const waitFor = async (text: string): Promise<string> => {
-      for (let attempt = 0; attempt < 100; attempt += 1) {
-        const shown = screen();
-        if (shown.includes(text)) return shown;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+  it.runIf(hasTmux || process.env.CI)(
+    "shows a person the item, the answers and a prompt, and takes typed answers",
+    async () => {
+      const workspace = await prepared();
+      const session = `leanos-chat-${process.pid}`;
+      const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+      const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session);
+      const waitFor = async (text: string): Promise<string> => {
+        for (let attempt = 0; attempt < 100; attempt += 1) {
+          const shown = screen();
+          if (shown.includes(text)) return shown;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`the terminal never showed "${text}":\n${screen()}`);
+      };
+      tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        `env LEANOS_USER=bella ANTHROPIC_API_KEY= ${process.execPath} ${cliPath} --workspace ${workspace} chat`,
+      );
+      try {
+        const first = await waitFor("> ");
+        expect(first).toContain("2 item(s) wait, highest impact first:");
+        expect(first).toContain("sales/elsaai-deal-closed · decision · impact 0.87");
+        expect(first).toContain("Answers: accept · edit FIELD VALUE");
+        tmux("send-keys", "-t", session, "accept", "Enter");
+        const second = await waitFor("Approve act-3 marketing:publish");
+        expect(second).toContain("Accepted. sales/elsaai-deal-closed: waiting");
+        tmux("send-keys", "-t", session, "quit", "Enter");
+        for (
+          let attempt = 0;
+          attempt < 50 && spawnSync("tmux", ["has-session", "-t", session]).status === 0;
+          attempt += 1
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        spawnSync("tmux", ["kill-session", "-t", session]);
       }
-      throw new Error(`the terminal never showed "${text}":\n${screen()}`);
-    };
-    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", `env LEANOS_USER=bella ANTHROPIC_API_KEY= ${process.execPath} ${cliPath} --workspace ${workspace} chat`);
-    try {
-      const first = await waitFor("> ");
-      expect(first).toContain("2 item(s) wait, highest impact first:");
-      expect(first).toContain("sales/elsaai-deal-closed · decision · impact 0.87");
-      expect(first).toContain("Answers: accept · edit FIELD VALUE");
-      tmux("send-keys", "-t", session, "accept", "Enter");
-      const second = await waitFor("Approve act-3 marketing:publish");
-      expect(second).toContain("Accepted. sales/elsaai-deal-closed: waiting");
-      tmux("send-keys", "-t", session, "quit", "Enter");
-      for (let attempt = 0; attempt < 50 && spawnSync("tmux", ["has-session", "-t", session]).status === 0; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    } finally {
-      spawnSync("tmux", ["kill-session", "-t", session]);
-    }
-    expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({ review: { answer: "accept", by: "bella" } });
-  });
+      expect(await front(workspace, ELSA, "4-decision.md")).toMatchObject({
+        review: { answer: "accept", by: "bella" },
+      });
+    },
+  );
 });

@@ -30,7 +30,14 @@ interface Item {
 let waiting: string;
 beforeAll(async () => {
   waiting = await sampleCopy();
-  const started = await runCli(["--workspace", waiting, "--quiet", "event", "--file", eventFile("01-elsaai-deal-closed.md")]);
+  const started = await runCli([
+    "--workspace",
+    waiting,
+    "--quiet",
+    "event",
+    "--file",
+    eventFile("01-elsaai-deal-closed.md"),
+  ]);
   if (started.exitCode !== 0) throw new Error(started.stderr);
 }, 120_000);
 
@@ -47,7 +54,9 @@ const as =
     runCli(["--workspace", workspace, ...args], { env: { LEANOS_USER: person } });
 
 async function pendingOf(workspace: string): Promise<Item[]> {
-  const listed = await runCli(["--workspace", workspace, "--json", "pending", THREAD], { env: { LEANOS_USER: "nobody-in-particular" } });
+  const listed = await runCli(["--workspace", workspace, "--json", "pending", THREAD], {
+    env: { LEANOS_USER: "nobody-in-particular" },
+  });
   expect(listed.exitCode, listed.stderr).toBe(0);
   return JSON.parse(listed.stdout) as Item[];
 }
@@ -88,7 +97,10 @@ describe("approve without --interrupt, with no terminal to ask on", () => {
 
     const approved = await bella("--json", "approve", "elsaai");
     expect(approved.exitCode, approved.stderr).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ action_id: "act-3" })] });
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      state: "waiting",
+      pending: [expect.objectContaining({ action_id: "act-3" })],
+    });
     expect(await review(workspace, "4-decision.md")).toMatchObject({ review: { answer: "accept", by: "bella" } });
   });
 
@@ -116,13 +128,17 @@ describe("approve without --interrupt, with no terminal to ask on", () => {
     const scripted = await bella("--json", "approve", "elsaai", "--yes");
     expect(scripted.exitCode, scripted.stderr).toBe(0);
     expect(JSON.parse(scripted.stdout)).toMatchObject({ pending: [expect.objectContaining({ action_id: "act-4" })] });
-    expect(await readFile(join(workspace, "threads", ...THREAD.split("/"), "5-actions", "execution-log.md"), "utf8")).toContain("act-3: approved by bella");
+    expect(
+      await readFile(join(workspace, "threads", ...THREAD.split("/"), "5-actions", "execution-log.md"), "utf8"),
+    ).toContain("act-3: approved by bella");
   });
 
   it("answers the question named in its refusal with the command it printed", async () => {
     const workspace = await copyOfWaiting();
     const refused = await as("bella", workspace)("approve", "elsaai");
-    const printed = /to answer this very question \(only while it still waits\): leanos (.+)$/m.exec(refused.stderr)?.[1];
+    const printed = /to answer this very question \(only while it still waits\): leanos (.+)$/m.exec(
+      refused.stderr,
+    )?.[1];
     expect(printed, refused.stderr).toBeDefined();
     const again = await runCli(printed!.split(" "), { env: { LEANOS_USER: "bella" } });
     expect(again.exitCode, again.stderr).toBe(0);
@@ -146,7 +162,10 @@ describe("approve without --interrupt, with no terminal to ask on", () => {
 
   it("counts what leanos chat showed in full, even when it was skipped there", async () => {
     const workspace = await copyOfWaiting();
-    const session = await runCli(["--workspace", workspace, "chat"], { input: "skip\nquit\n", env: { LEANOS_USER: "bella" } });
+    const session = await runCli(["--workspace", workspace, "chat"], {
+      input: "skip\nquit\n",
+      env: { LEANOS_USER: "bella" },
+    });
     expect(session.exitCode, session.stderr).toBe(0);
     const responded = await as("bella", workspace)("--json", "respond", "elsaai", "DEFER until the rollout is live");
     expect(responded.exitCode, responded.stderr).toBe(0);
@@ -165,7 +184,18 @@ describe("approve without --interrupt, with no terminal to ask on", () => {
 
   it("still says when nothing waits, and changes nothing", async () => {
     const workspace = await sampleCopy();
-    const started = JSON.parse((await runCli(["--workspace", workspace, "--json", "event", "--file", eventFile("06-competitor-launch-fitmirror.md")])).stdout) as { thread: string; state: string };
+    const started = JSON.parse(
+      (
+        await runCli([
+          "--workspace",
+          workspace,
+          "--json",
+          "event",
+          "--file",
+          eventFile("06-competitor-launch-fitmirror.md"),
+        ])
+      ).stdout,
+    ) as { thread: string; state: string };
     expect(started.state).toBe("done");
     const before = await snapshot(workspace, MAY_TOUCH);
     const result = await as("bella", workspace)("approve", started.thread);
@@ -190,7 +220,10 @@ describe("approve without --interrupt through a LangGraph server (--server)", ()
 
   it("goes through the same check: refused until leanos --server pending shows the question, then answered; the record is the user's (~/.leanos)", async () => {
     const token = await served.token("bella");
-    const cli = (...args: string[]) => runCli(["--server", served.apiUrl, "--json", ...args], { env: { LEANOS_USER: "bella", LANGGRAPH_API_KEY: token, HOME: home } });
+    const cli = (...args: string[]) =>
+      runCli(["--server", served.apiUrl, "--json", ...args], {
+        env: { LEANOS_USER: "bella", LANGGRAPH_API_KEY: token, HOME: home },
+      });
     const started = await cli("event", "--file", eventFile("01-elsaai-deal-closed.md"));
     expect(started.exitCode, started.stderr).toBe(0);
     const { thread, pending } = JSON.parse(started.stdout) as { thread: string; pending: Item[] };
@@ -202,8 +235,13 @@ describe("approve without --interrupt through a LangGraph server (--server)", ()
     expect((await cli("pending", thread)).exitCode).toBe(0);
     const approved = await cli("approve", thread);
     expect(approved.exitCode, approved.stderr).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ thread, pending: [expect.objectContaining({ action_id: "act-3" })] });
-    expect(JSON.parse(await readFile(join(home, ".leanos", "shown.json"), "utf8"))).toMatchObject({ shown: [{ thread, ids: [pending[0]!.id], by: "bella", server: served.apiUrl }] });
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      thread,
+      pending: [expect.objectContaining({ action_id: "act-3" })],
+    });
+    expect(JSON.parse(await readFile(join(home, ".leanos", "shown.json"), "utf8"))).toMatchObject({
+      shown: [{ thread, ids: [pending[0]!.id], by: "bella", server: served.apiUrl }],
+    });
   }, 90_000);
 });
 
@@ -215,7 +253,10 @@ describe("the record of what was shown (.leanos/shown.json)", () => {
     expect(listed.exitCode).toBe(0);
     const [decision] = JSON.parse(listed.stdout) as Item[];
     const first = await readFile(record, "utf8");
-    expect(JSON.parse(first)).toEqual({ version: 1, shown: [{ thread: THREAD, ids: [decision!.id], by: "bella", at: expect.any(String) }] });
+    expect(JSON.parse(first)).toEqual({
+      version: 1,
+      shown: [{ thread: THREAD, ids: [decision!.id], by: "bella", at: expect.any(String) }],
+    });
     expect((await as("bella", workspace)("pending")).exitCode).toBe(0);
     expect(await readFile(record, "utf8")).toBe(first);
   });
@@ -232,7 +273,16 @@ describe("the record of what was shown (.leanos/shown.json)", () => {
   });
 
   it("keeps one entry per person and thread, drops threads no longer waiting when the whole list is shown, and keeps when a question was first shown", () => {
-    const item = (thread: string, id: string): PendingItem => ({ thread, id, kind: "impact", node: "gate_decision", stage: "decision", question: "?", impact: 0.9, allowed: ["accept"] });
+    const item = (thread: string, id: string): PendingItem => ({
+      thread,
+      id,
+      kind: "impact",
+      node: "gate_decision",
+      stage: "decision",
+      question: "?",
+      impact: 0.9,
+      allowed: ["accept"],
+    });
     const place = { root: "/ws", by: "bella" };
     const t1 = new Date("2026-11-20T09:00:00Z");
     const t2 = new Date("2026-11-21T09:00:00Z");
@@ -247,7 +297,13 @@ describe("the record of what was shown (.leanos/shown.json)", () => {
       { thread: "sales/c", ids: ["c1"], by: "bella", at: t2.toISOString() },
     ]);
     // The same questions again keep their time; a server's threads are kept apart from the workspace's.
-    const again = withShown(record, place, [item("sales/a", "a2"), item("sales/c", "c1")], { all: true }, new Date("2026-11-22T09:00:00Z"));
+    const again = withShown(
+      record,
+      place,
+      [item("sales/a", "a2"), item("sales/c", "c1")],
+      { all: true },
+      new Date("2026-11-22T09:00:00Z"),
+    );
     expect(again).toEqual(record);
     const served = withShown(record, { ...place, server: "http://127.0.0.1:2024" }, [], { all: true }, t2);
     expect(served.shown).toHaveLength(3);
@@ -255,13 +311,31 @@ describe("the record of what was shown (.leanos/shown.json)", () => {
 });
 
 describe("approve without --interrupt, on a terminal", () => {
-  const check = (over: Partial<QuestionCheck>, replies: Array<string | undefined>): { check: QuestionCheck; shown: string[]; confirmed: PendingItem[] } => {
+  const check = (
+    over: Partial<QuestionCheck>,
+    replies: Array<string | undefined>,
+  ): { check: QuestionCheck; shown: string[]; confirmed: PendingItem[] } => {
     const shown: string[] = [];
     const confirmed: PendingItem[] = [];
     // What the terminal showed, without colours.
     const plain = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, "");
-    const terminal: Terminal = { interactive: true, show: (text) => shown.push(plain(text)), ask: async (prompt) => (shown.push(prompt), replies.shift()) };
-    const item: PendingItem = { thread: THREAD, id: "act4id", kind: "actions", node: "gate_actions", stage: "actions", action_id: "act-4", question: "Approve act-4 marketing:promote?", impact: 0.85, allowed: ["accept", "edit", "reject"], draft: "artifacts/x.md" };
+    const terminal: Terminal = {
+      interactive: true,
+      show: (text) => shown.push(plain(text)),
+      ask: async (prompt) => (shown.push(prompt), replies.shift()),
+    };
+    const item: PendingItem = {
+      thread: THREAD,
+      id: "act4id",
+      kind: "actions",
+      node: "gate_actions",
+      stage: "actions",
+      action_id: "act-4",
+      question: "Approve act-4 marketing:promote?",
+      impact: 0.85,
+      allowed: ["accept", "edit", "reject"],
+      draft: "artifacts/x.md",
+    };
     return {
       check: {
         waiting: { thread: THREAD, state: "waiting", pending: [item], next: "" },
@@ -298,14 +372,21 @@ describe("approve without --interrupt, on a terminal", () => {
   });
 
   it("does not ask about the question it showed", async () => {
-    const { check: asked, shown } = check({ shown: { thread: THREAD, ids: ["act4id"], by: "bella", at: "2026-11-20T09:00:00Z" } }, []);
+    const { check: asked, shown } = check(
+      { shown: { thread: THREAD, ids: ["act4id"], by: "bella", at: "2026-11-20T09:00:00Z" } },
+      [],
+    );
     expect(await questionToAnswer(asked)).toBe("act4id");
     expect(shown).toEqual([]);
   });
 
   it("prints a command that a shell reads back as given, with --interrupt before a `--` that ends the options", () => {
-    expect(withInterrupt(["-w", "/tmp/my ws", "approve", "elsaai", "--edit", '{"verdict":"DEFER"}'], "abc")).toBe(`leanos -w '/tmp/my ws' approve elsaai --edit '{"verdict":"DEFER"}' --interrupt abc`);
-    expect(withInterrupt(["respond", "elsaai", "--", "-30% is fine, it's agreed"], "abc")).toBe(`leanos respond elsaai --interrupt abc -- '-30% is fine, it'\\''s agreed'`);
+    expect(withInterrupt(["-w", "/tmp/my ws", "approve", "elsaai", "--edit", '{"verdict":"DEFER"}'], "abc")).toBe(
+      `leanos -w '/tmp/my ws' approve elsaai --edit '{"verdict":"DEFER"}' --interrupt abc`,
+    );
+    expect(withInterrupt(["respond", "elsaai", "--", "-30% is fine, it's agreed"], "abc")).toBe(
+      `leanos respond elsaai --interrupt abc -- '-30% is fine, it'\\''s agreed'`,
+    );
   });
 
   const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
@@ -313,12 +394,16 @@ describe("approve without --interrupt, on a terminal", () => {
     const workspace = await copyOfWaiting();
     const before = await snapshot(workspace, MAY_TOUCH);
     const onTerminal = (reply: string) =>
-      spawnSync("script", ["-qec", `${process.execPath} ${cliPath} --workspace ${workspace} approve elsaai`, "/dev/null"], {
-        input: reply,
-        encoding: "utf8",
-        env: { ...process.env, LEANOS_USER: "bella", LEANOS_WORKSPACE: "", ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
-        timeout: 60_000,
-      });
+      spawnSync(
+        "script",
+        ["-qec", `${process.execPath} ${cliPath} --workspace ${workspace} approve elsaai`, "/dev/null"],
+        {
+          input: reply,
+          encoding: "utf8",
+          env: { ...process.env, LEANOS_USER: "bella", LEANOS_WORKSPACE: "", ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+          timeout: 60_000,
+        },
+      );
     const declined = onTerminal("n\n");
     expect(declined.status, declined.stdout).toBe(2);
     expect(declined.stdout).toContain("Accept it? [y/N]");

@@ -16,32 +16,74 @@ import { cliPath, repoRoot, runCli, sampleCopy, tempDir } from "./helpers.js";
  */
 async function sourcesLoadedBy(args: string[]): Promise<string[]> {
   const dir = await tempDir("leanos-hooks-");
-  await writeFile(join(dir, "hooks.mjs"), "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
-  await writeFile(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(dir, "hooks.mjs")}`)});\n`);
-  const result = await execa(process.execPath, ["--import", join(dir, "register.mjs"), cliPath, ...args], { reject: false, env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" } });
+  await writeFile(
+    join(dir, "hooks.mjs"),
+    "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n",
+  );
+  await writeFile(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(dir, "hooks.mjs")}`)});\n`,
+  );
+  const result = await execa(process.execPath, ["--import", join(dir, "register.mjs"), cliPath, ...args], {
+    reject: false,
+    env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+  });
   expect(result.exitCode, String(result.stderr)).toBe(0);
   const bundle = join(repoRoot, "dist", "bin");
-  const chunks = (JSON.parse(await readFile(join(bundle, "meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> }).outputs;
+  const chunks = (
+    JSON.parse(await readFile(join(bundle, "meta.json"), "utf8")) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    }
+  ).outputs;
   const loaded = String(result.stderr)
     .split("\n")
     .filter((line) => line.startsWith("LOADED file://"))
     .map((line) => fileURLToPath(line.slice("LOADED ".length)));
-  expect(loaded.some((path) => path.startsWith(bundle)), "the CLI runs from its bundle").toBe(true);
-  return loaded.flatMap((path) => (path.startsWith(bundle) ? Object.keys(chunks[relative(repoRoot, path)]?.inputs ?? {}) : [path]));
+  expect(
+    loaded.some((path) => path.startsWith(bundle)),
+    "the CLI runs from its bundle",
+  ).toBe(true);
+  return loaded.flatMap((path) =>
+    path.startsWith(bundle) ? Object.keys(chunks[relative(repoRoot, path)]?.inputs ?? {}) : [path],
+  );
 }
 
 describe("leanos start-up", () => {
   it("answers --help with commander and its own command definitions only (no zod, no YAML, no LangGraph)", async () => {
     const loaded = await sourcesLoadedBy(["--help"]);
-    expect(loaded.filter((url) => /node_modules\/(zod|yaml|gray-matter|@langchain|langsmith)\//.test(url) || /^dist\/(runtime|graph|store)\//.test(url))).toEqual([]);
+    expect(
+      loaded.filter(
+        (url) =>
+          /node_modules\/(zod|yaml|gray-matter|@langchain|langsmith)\//.test(url) ||
+          /^dist\/(runtime|graph|store)\//.test(url),
+      ),
+    ).toEqual([]);
   });
 
   it("reads pending and status without LangGraph, the checkpointer or the drafter", async () => {
     const workspace = await sampleCopy();
-    expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")])).exitCode).toBe(0);
+    expect(
+      (
+        await runCli([
+          "--workspace",
+          workspace,
+          "--quiet",
+          "event",
+          "--file",
+          join(workspace, "events", "01-elsaai-deal-closed.md"),
+        ])
+      ).exitCode,
+    ).toBe(0);
     for (const command of [["pending"], ["status"], ["status", "elsaai"]]) {
       const loaded = await sourcesLoadedBy(["--workspace", workspace, ...command]);
-      expect(loaded.filter((url) => /node_modules\/(@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) || /(^|\/)dist\/llm\//.test(url)), command.join(" ")).toEqual([]);
+      expect(
+        loaded.filter(
+          (url) =>
+            /node_modules\/(@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) ||
+            /(^|\/)dist\/llm\//.test(url),
+        ),
+        command.join(" "),
+      ).toEqual([]);
     }
   });
 });
@@ -64,34 +106,65 @@ describe("a mistyped command or option", () => {
     const result = await runCli(["aprove", "sales/elsaai-deal-closed"]);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr.split("\n")).toEqual(["leanos: unknown command 'aprove' (did you mean approve?)", "leanos --help lists the commands and the global options"]);
+    expect(result.stderr.split("\n")).toEqual([
+      "leanos: unknown command 'aprove' (did you mean approve?)",
+      "leanos --help lists the commands and the global options",
+    ]);
   });
 
   it("does the same for an unknown option, of the program or of a command", async () => {
     const global = await runCli(["--worksapce", "/tmp", "status"]);
     expect(global.exitCode).toBe(2);
-    expect(global.stderr.split("\n")).toEqual(["leanos: unknown option '--worksapce' (did you mean --workspace?)", "leanos --help lists the commands and the global options"]);
+    expect(global.stderr.split("\n")).toEqual([
+      "leanos: unknown option '--worksapce' (did you mean --workspace?)",
+      "leanos --help lists the commands and the global options",
+    ]);
     const own = await runCli(["status", "--jsn"]);
     expect(own.exitCode).toBe(2);
-    expect(own.stderr.split("\n")).toEqual(["leanos: unknown option '--jsn' (did you mean --json?)", "leanos status --help shows its arguments, options and examples"]);
+    expect(own.stderr.split("\n")).toEqual([
+      "leanos: unknown option '--jsn' (did you mean --json?)",
+      "leanos status --help shows its arguments, options and examples",
+    ]);
     const nothingNear = await runCli(["approve", "--frobnicate", "elsaai"]);
     expect(nothingNear.exitCode).toBe(2);
-    expect(nothingNear.stderr.split("\n")).toEqual(["leanos: unknown option '--frobnicate'", "leanos approve --help shows its arguments, options and examples"]);
+    expect(nothingNear.stderr.split("\n")).toEqual([
+      "leanos: unknown option '--frobnicate'",
+      "leanos approve --help shows its arguments, options and examples",
+    ]);
   });
 
   it("names a missing argument the same way", async () => {
     const result = await runCli(["approve"]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.split("\n")).toEqual(["leanos: missing required argument 'thread'", "leanos approve --help shows its arguments, options and examples"]);
+    expect(result.stderr.split("\n")).toEqual([
+      "leanos: missing required argument 'thread'",
+      "leanos approve --help shows its arguments, options and examples",
+    ]);
   });
 });
 
 describe("leanos options and event text", () => {
   it("takes --provider and --model before the command as well as after it", async () => {
     const workspace = await sampleCopy();
-    const before = await runCli(["--provider", "offline", "--workspace", workspace, "--json", "event", "Acme signed the order form: $40K ARR"]);
+    const before = await runCli([
+      "--provider",
+      "offline",
+      "--workspace",
+      workspace,
+      "--json",
+      "event",
+      "Acme signed the order form: $40K ARR",
+    ]);
     expect(before.exitCode, before.stderr).toBe(0);
-    const after = await runCli(["--workspace", workspace, "--json", "event", "Brightside signed the order form: $30K ARR", "--provider", "offline"]);
+    const after = await runCli([
+      "--workspace",
+      workspace,
+      "--json",
+      "event",
+      "Brightside signed the order form: $30K ARR",
+      "--provider",
+      "offline",
+    ]);
     expect(after.exitCode, after.stderr).toBe(0);
   });
 
@@ -106,18 +179,38 @@ describe("leanos options and event text", () => {
   it("finds a relative --file in the workspace when it is not in the current folder", async () => {
     const workspace = await sampleCopy();
     const elsewhere = await tempDir("leanos-cwd-");
-    const result = await execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "--quiet", "event", "--file", join("events", "02-lost-deal-nordstil.md")], {
-      cwd: elsewhere,
-      reject: false,
-      env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
-    });
+    const result = await execa(
+      process.execPath,
+      [
+        cliPath,
+        "--workspace",
+        workspace,
+        "--json",
+        "--quiet",
+        "event",
+        "--file",
+        join("events", "02-lost-deal-nordstil.md"),
+      ],
+      {
+        cwd: elsewhere,
+        reject: false,
+        env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+      },
+    );
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(JSON.parse(String(result.stdout)).thread).toMatch(/^sales\//);
   });
 
   it("takes event text that starts with a dash as text, and still refuses a mistyped option", async () => {
     const workspace = await sampleCopy();
-    const dashed = await runCli(["--workspace", workspace, "--json", "--quiet", "event", "-30% demo conversion since the pricing page change"]);
+    const dashed = await runCli([
+      "--workspace",
+      workspace,
+      "--json",
+      "--quiet",
+      "event",
+      "-30% demo conversion since the pricing page change",
+    ]);
     expect(dashed.exitCode, dashed.stderr).toBe(0);
     expect(JSON.parse(dashed.stdout).thread).toContain("demo-conversion");
     const typo = await runCli(["--workspace", workspace, "event", "Acme signed", "--sorce", "crm"]);

@@ -44,17 +44,24 @@ describe("the eval harness", () => {
     expect(changed!.scores.verdict).toBeLessThan(recorded!.scores.verdict);
   });
 
-  it("teaches each event after drafting it, so a later event like an earlier one is read as the person read it", { timeout: 120_000 }, async () => {
-    const sample = (await evalSets()).find((set) => set.name === "sample")!;
-    const report = await teachSet(sample, { provider: "offline" });
-    expect(report.events).toHaveLength(9);
-    // Every event the drafter misread was corrected, every other one agreed with.
-    expect(report.events.filter((event) => event.taught === "corrected").every((event) => !(event.type && event.direction && event.verdict))).toBe(true);
-    // The copy of the closed deal that carries an injection comes after the deal: it is read as the deal was.
-    const copy = report.events.find((event) => event.file === "09-injection-closed-deal.md")!;
-    expect(copy.learned.join(" ")).toContain("as in threads/sales/elsaai-deal-closed");
-    expect(copy).toMatchObject({ type: true, direction: true, verdict: true });
-    expect(report.taught.overall).toBeGreaterThanOrEqual(report.secondCold.overall);
-  });
+  it(
+    "teaches each event after drafting it, so a later event like an earlier one is read as the person read it",
+    { timeout: 120_000 },
+    async () => {
+      const sample = (await evalSets()).find((set) => set.name === "sample")!;
+      const report = await teachSet(sample, { provider: "offline" });
+      expect(report.events).toHaveLength(9);
+      // Every event the drafter misread was corrected, every other one agreed with.
+      expect(
+        report.events
+          .filter((event) => event.taught === "corrected")
+          .every((event) => !(event.type && event.direction && event.verdict)),
+      ).toBe(true);
+      // The copy of the closed deal that carries an injection comes after the deal: it is read as the deal was.
+      const copy = report.events.find((event) => event.file === "09-injection-closed-deal.md")!;
+      expect(copy.learned.join(" ")).toContain("as in threads/sales/elsaai-deal-closed");
+      expect(copy).toMatchObject({ type: true, direction: true, verdict: true });
+      expect(report.taught.overall).toBeGreaterThanOrEqual(report.secondCold.overall);
+    },
+  );
 });
-

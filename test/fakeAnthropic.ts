@@ -22,7 +22,12 @@ export interface RecordedRequest {
   usage: CacheUsage;
 }
 
-export type Reply = { status: number; body: unknown } | { tool: unknown } | { text: string } | { toolFrom: (request: RecordedRequest) => unknown } | { otherTool: string; input: unknown };
+export type Reply =
+  | { status: number; body: unknown }
+  | { tool: unknown }
+  | { text: string }
+  | { toolFrom: (request: RecordedRequest) => unknown }
+  | { otherTool: string; input: unknown };
 
 export interface FakeAnthropic {
   url: string;
@@ -61,54 +66,77 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => setTimeout(async () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
-      const tool = requestedTool(body);
-      let usage: CacheUsage;
-      try {
-        usage = cache.account(body as MessagesRequest);
-      } catch (error) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: (error as Error).message } }));
-        return;
-      }
-      requests.push({ body, headers: request.headers, tool, usage });
-      if (held && held.which(tool)) await held.until;
-      const replies = script.get(tool) ?? [];
-      const index = served.get(tool) ?? 0;
-      served.set(tool, index + 1);
-      const reply = replies[Math.min(index, replies.length - 1)];
-      response.setHeader("content-type", "application/json");
-      if (!reply) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: `no scripted reply for tool ${tool}` } }));
-        return;
-      }
-      if ("status" in reply) {
-        response.statusCode = reply.status;
-        response.end(JSON.stringify(reply.body));
-        return;
-      }
-      const [name, input] = "toolFrom" in reply ? [tool, reply.toolFrom(requests[requests.length - 1]!)] : "otherTool" in reply ? [reply.otherTool, reply.input] : [tool, "tool" in reply ? reply.tool : undefined];
-      response.end(
-        JSON.stringify({
-          id: `msg_${requests.length}`,
-          type: "message",
-          role: "assistant",
-          model: body.model,
-          content: "text" in reply ? [{ type: "text", text: reply.text }] : [{ type: "tool_use", id: `toolu_${requests.length}`, name, input }],
-          stop_reason: "text" in reply ? "end_turn" : "tool_use",
-          stop_sequence: null,
-          usage: {
-            input_tokens: usage.input_tokens,
-            output_tokens: 320,
-            cache_read_input_tokens: usage.cache_read_input_tokens,
-            cache_creation_input_tokens: usage.cache_creation_input_tokens,
-            cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - usage.cache_creation_1h_tokens, ephemeral_1h_input_tokens: usage.cache_creation_1h_tokens },
-          },
-        }),
-      );
-    }, fake.delayMs));
+    request.on("end", () =>
+      setTimeout(async () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedRequest["body"];
+        const tool = requestedTool(body);
+        let usage: CacheUsage;
+        try {
+          usage = cache.account(body as MessagesRequest);
+        } catch (error) {
+          response.statusCode = 400;
+          response.end(
+            JSON.stringify({
+              type: "error",
+              error: { type: "invalid_request_error", message: (error as Error).message },
+            }),
+          );
+          return;
+        }
+        requests.push({ body, headers: request.headers, tool, usage });
+        if (held && held.which(tool)) await held.until;
+        const replies = script.get(tool) ?? [];
+        const index = served.get(tool) ?? 0;
+        served.set(tool, index + 1);
+        const reply = replies[Math.min(index, replies.length - 1)];
+        response.setHeader("content-type", "application/json");
+        if (!reply) {
+          response.statusCode = 400;
+          response.end(
+            JSON.stringify({
+              type: "error",
+              error: { type: "invalid_request_error", message: `no scripted reply for tool ${tool}` },
+            }),
+          );
+          return;
+        }
+        if ("status" in reply) {
+          response.statusCode = reply.status;
+          response.end(JSON.stringify(reply.body));
+          return;
+        }
+        const [name, input] =
+          "toolFrom" in reply
+            ? [tool, reply.toolFrom(requests[requests.length - 1]!)]
+            : "otherTool" in reply
+              ? [reply.otherTool, reply.input]
+              : [tool, "tool" in reply ? reply.tool : undefined];
+        response.end(
+          JSON.stringify({
+            id: `msg_${requests.length}`,
+            type: "message",
+            role: "assistant",
+            model: body.model,
+            content:
+              "text" in reply
+                ? [{ type: "text", text: reply.text }]
+                : [{ type: "tool_use", id: `toolu_${requests.length}`, name, input }],
+            stop_reason: "text" in reply ? "end_turn" : "tool_use",
+            stop_sequence: null,
+            usage: {
+              input_tokens: usage.input_tokens,
+              output_tokens: 320,
+              cache_read_input_tokens: usage.cache_read_input_tokens,
+              cache_creation_input_tokens: usage.cache_creation_input_tokens,
+              cache_creation: {
+                ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - usage.cache_creation_1h_tokens,
+                ephemeral_1h_input_tokens: usage.cache_creation_1h_tokens,
+              },
+            },
+          }),
+        );
+      }, fake.delayMs),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -138,20 +166,31 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   return fake;
 }
 
-export const serverError = { status: 500, body: { type: "error", error: { type: "api_error", message: "Internal server error" } } };
+export const serverError = {
+  status: 500,
+  body: { type: "error", error: { type: "api_error", message: "Internal server error" } },
+};
 
 // Not from helpers.ts, which registers vitest hooks: bench/cache.ts runs this server outside vitest.
 const repoRoot = resolve(import.meta.dirname, "..");
 
 /** The example output a stage's SKILL.md gives, as a model would answer it. */
 export async function stageExample(stage: string): Promise<Record<string, unknown>> {
-  const text = await readFile(join(repoRoot, "skills", "causal-flow", "stages", `causal-flow-${stage}`, "SKILL.md"), "utf8");
-  return JSON.parse(/```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf("## Example")))![1]!) as Record<string, unknown>;
+  const text = await readFile(
+    join(repoRoot, "skills", "causal-flow", "stages", `causal-flow-${stage}`, "SKILL.md"),
+    "utf8",
+  );
+  return JSON.parse(/```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf("## Example")))![1]!) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A write_documents answer that finishes every document the request names with `text`. */
 export const documentsReply = (text: string): Reply => ({
   toolFrom: (request) => ({
-    documents: [...JSON.stringify(request.body.messages).matchAll(/## Document (\S+), as the template filled it/g)].map((match) => ({ name: match[1], text })),
+    documents: [...JSON.stringify(request.body.messages).matchAll(/## Document (\S+), as the template filled it/g)].map(
+      (match) => ({ name: match[1], text }),
+    ),
   }),
 });

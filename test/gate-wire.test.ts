@@ -8,7 +8,17 @@ const defaults = { by: "config-user", at: "2026-11-27T08:00:00.000Z" };
 
 describe("a gate's resume value", () => {
   it("is taken as it is when leanos's CLI sends it, who and when included", () => {
-    expect(readResponse({ type: "edit", args: { action: "approve_decision", args: { verdict: "DEFER" } }, by: "bella", at: "2026-11-20T10:00:00Z" }, defaults)).toEqual({
+    expect(
+      readResponse(
+        {
+          type: "edit",
+          args: { action: "approve_decision", args: { verdict: "DEFER" } },
+          by: "bella",
+          at: "2026-11-20T10:00:00Z",
+        },
+        defaults,
+      ),
+    ).toEqual({
       type: "edit",
       args: { action: "approve_decision", args: { verdict: "DEFER" } },
       by: "bella",
@@ -25,12 +35,19 @@ describe("a gate's resume value", () => {
   });
 
   it("reads an accept that carries the ActionRequest back as a plain accept", () => {
-    expect(readResponse([{ type: "accept", args: { action: "approve_decision", args: { verdict: "PROCEED" } } }], defaults)).toEqual({ type: "accept", args: null, ...defaults });
+    expect(
+      readResponse([{ type: "accept", args: { action: "approve_decision", args: { verdict: "PROCEED" } } }], defaults),
+    ).toEqual({ type: "accept", args: null, ...defaults });
   });
 
   it("reads an ignore with null args as a rejection with no reason given", () => {
-    expect(readResponse([{ type: "ignore", args: null }], defaults)).toMatchObject({ type: "ignore", args: "no reason given" });
-    expect(readResponse({ type: "ignore", args: "no publicity agreed", by: "bella", at: defaults.at }, defaults)).toMatchObject({ args: "no publicity agreed", by: "bella" });
+    expect(readResponse([{ type: "ignore", args: null }], defaults)).toMatchObject({
+      type: "ignore",
+      args: "no reason given",
+    });
+    expect(
+      readResponse({ type: "ignore", args: "no publicity agreed", by: "bella", at: defaults.at }, defaults),
+    ).toMatchObject({ args: "no publicity agreed", by: "bella" });
   });
 
   it("refuses what is not a HumanResponse: an empty array, an unknown type, args of the wrong shape", () => {

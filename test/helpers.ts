@@ -30,7 +30,8 @@ export async function sampleCopy(options: { autonomy?: "threshold" | "earned" } 
     recursive: true,
     filter: (path) => !/[\\/](threads|[^\\/]*\.sqlite[^\\/]*|audit\.jsonl)$/.test(path.slice(sampleWorkspace.length)),
   });
-  if ((options.autonomy ?? "threshold") === "threshold") await appendFile(join(dir, ".leanos", "config.yaml"), "autonomy: threshold\n");
+  if ((options.autonomy ?? "threshold") === "threshold")
+    await appendFile(join(dir, ".leanos", "config.yaml"), "autonomy: threshold\n");
   return dir;
 }
 
@@ -41,7 +42,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, offline, with no API key in its environment. */
-export async function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const result = await execa(process.execPath, [cliPath, ...args], {
     reject: false,
     input: options.input ?? "",

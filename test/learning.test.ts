@@ -23,7 +23,11 @@ afterEach(async () => {
 async function workspaceRuntime() {
   const workspace = await sampleCopy();
   let minute = 0;
-  const runtime = await Runtime.open({ workspace, provider: "offline", now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)) });
+  const runtime = await Runtime.open({
+    workspace,
+    provider: "offline",
+    now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)),
+  });
   opened.push(runtime);
   const text = async (file: string) => readFile(join(workspace, file), "utf8");
   return { workspace, runtime, text };
@@ -50,14 +54,21 @@ async function readingOf(runtime: Runtime, thread: string) {
   };
 }
 
-const CORRECTION = { type: "business", assumptions: [{ id: "A5", direction: "challenges" }], verdict: "INVESTIGATE" } as const;
+const CORRECTION = {
+  type: "business",
+  assumptions: [{ id: "A5", direction: "challenges" }],
+  verdict: "INVESTIGATE",
+} as const;
 
 describe("an event close to one a person corrected", () => {
   it("is read as the person corrected it (type, assumptions, verdict), and the draft says where that came from", async () => {
     const { runtime, text } = await workspaceRuntime();
     const first = await runtime.startEvent({ text: await text(DEAL), date: "2026-11-18", source: "contract" });
     const cold = await readingOf(runtime, first.thread);
-    const corrected = await runtime.correct(first.thread, CORRECTION, { by: "bella", reason: "the sales cycle ran long" });
+    const corrected = await runtime.correct(first.thread, CORRECTION, {
+      by: "bella",
+      reason: "the sales cycle ran long",
+    });
     expect(corrected.thread).toBe("business/elsaai-deal-closed");
 
     const again = await runtime.startEvent(await forwarded(await text(DEAL)));
@@ -74,7 +85,9 @@ describe("an event close to one a person corrected", () => {
     const cold = await readingOf(runtime, untaught.thread);
     const first = await runtime.startEvent({ text: await text(DEAL), date: "2026-11-18", source: "contract" });
     await runtime.correct(first.thread, CORRECTION, { by: "bella" });
-    const example = (await listMemory(runtime.store.memory)).find((entry) => entry.from === "threads/business/elsaai-deal-closed");
+    const example = (await listMemory(runtime.store.memory)).find(
+      (entry) => entry.from === "threads/business/elsaai-deal-closed",
+    );
     expect(example).toBeDefined();
     expect(await forgetMemory(runtime.store.memory, example!.id)).toBeDefined();
 
@@ -99,10 +112,24 @@ describe("a rule a person confirmed", () => {
     const { runtime, text } = await workspaceRuntime();
     const when = ["white-label"];
     const then = { verdict: "DEFER" } as const;
-    const rule: Rule = { kind: "rule", when, then, says: ruleStatement(when, then), evidence: { thread: "sales/earlier", example: "x" }, proposed_by: "offline:rules-v1", by: "bella", at: "2026-11-17T10:00:00.000Z" };
+    const rule: Rule = {
+      kind: "rule",
+      when,
+      then,
+      says: ruleStatement(when, then),
+      evidence: { thread: "sales/earlier", example: "x" },
+      proposed_by: "offline:rules-v1",
+      by: "bella",
+      at: "2026-11-17T10:00:00.000Z",
+    };
     await runtime.store.memory.put(RULES, "rule-test", rule);
-    const drafted = await readingOf(runtime, (await runtime.startEvent({ text: await text(DEAL), date: "2026-11-18", source: "contract" })).thread);
+    const drafted = await readingOf(
+      runtime,
+      (await runtime.startEvent({ text: await text(DEAL), date: "2026-11-18", source: "contract" })).thread,
+    );
     expect(drafted.verdict).toBe("DEFER");
-    expect(drafted.notes).toContain('by the rule "an event that mentions "white-label" is decided DEFER", confirmed by bella on 2026-11-17');
+    expect(drafted.notes).toContain(
+      'by the rule "an event that mentions "white-label" is decided DEFER", confirmed by bella on 2026-11-17',
+    );
   }, 60_000);
 });

@@ -13,12 +13,22 @@ const DEAL = "sales/elsaai-deal-closed";
 
 async function answeredWorkspace() {
   const workspace = await sampleCopy({ autonomy: "earned" });
-  const cli = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], { env: { LEANOS_USER: "bella" } });
+  const cli = (...args: string[]) =>
+    runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], {
+      env: { LEANOS_USER: "bella" },
+    });
   expect((await cli("event", "--file", "events/01-elsaai-deal-closed.md")).exitCode).toBe(0);
   expect((await cli("event", "--file", "events/02-lost-deal-nordstil.md")).exitCode).toBe(0);
   // The founder accepts one decision as drafted and corrects the other.
   expect((await cli("approve", DEAL, "--yes")).exitCode).toBe(0);
-  const corrected = await cli("correct", "sales/lost-deal-nordstil-chose-vestio", "--edit", '{"verdict":"DEFER"}', "--reason", "not before the spring collection");
+  const corrected = await cli(
+    "correct",
+    "sales/lost-deal-nordstil-chose-vestio",
+    "--edit",
+    '{"verdict":"DEFER"}',
+    "--reason",
+    "not before the spring collection",
+  );
   expect(corrected.exitCode, corrected.stderr).toBe(0);
   return { workspace, cli };
 }
@@ -31,8 +41,18 @@ describe("leanos memory", () => {
     const entries = JSON.parse((await cli("memory")).stdout) as Entry[];
     expect(entries).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: "example", from: `threads/${DEAL}`, by: "bella", says: expect.stringMatching(/^read as sales; A5 validates, A4 validates; PROCEED$/) }),
-        expect.objectContaining({ kind: "example", from: "threads/sales/lost-deal-nordstil-chose-vestio", by: "bella", says: expect.stringMatching(/^corrected from sales; .+; INVESTIGATE to sales; .+; DEFER$/) }),
+        expect.objectContaining({
+          kind: "example",
+          from: `threads/${DEAL}`,
+          by: "bella",
+          says: expect.stringMatching(/^read as sales; A5 validates, A4 validates; PROCEED$/),
+        }),
+        expect.objectContaining({
+          kind: "example",
+          from: "threads/sales/lost-deal-nordstil-chose-vestio",
+          by: "bella",
+          says: expect.stringMatching(/^corrected from sales; .+; INVESTIGATE to sales; .+; DEFER$/),
+        }),
       ]),
     );
     expect(entries).toHaveLength(2);
@@ -44,7 +64,10 @@ describe("leanos memory", () => {
     const forgot = await cli("memory", "forget", first!.id);
     expect(forgot.exitCode, forgot.stderr).toBe(0);
     expect((JSON.parse((await cli("memory")).stdout) as Entry[]).map((entry) => entry.id)).not.toContain(first!.id);
-    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(audit.at(-1)).toMatchObject({ kind: "memory-forgotten", id: first!.id, by: "bella", says: first!.says });
   }, 90_000);
 
@@ -61,9 +84,18 @@ describe("leanos memory", () => {
 describe("rules proposed after a correction", () => {
   async function proposedRule() {
     const workspace = await sampleCopy({ autonomy: "earned" });
-    const cli = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], { env: { LEANOS_USER: "bella" } });
-    await writeFile(join(workspace, "events", "kestrel.md"), "---\ndate: 2026-11-19\nsource: CRM\n---\nKestrel Outdoor went with Vestio after their trial ended; we lost the $90K deal.\n");
-    await writeFile(join(workspace, "events", "modalia.md"), "---\ndate: 2026-11-19\nsource: Email\n---\nWe lost Modalia to Vestio: their buyer signed a two-year contract with Vestio on Friday.\n");
+    const cli = (...args: string[]) =>
+      runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], {
+        env: { LEANOS_USER: "bella" },
+      });
+    await writeFile(
+      join(workspace, "events", "kestrel.md"),
+      "---\ndate: 2026-11-19\nsource: CRM\n---\nKestrel Outdoor went with Vestio after their trial ended; we lost the $90K deal.\n",
+    );
+    await writeFile(
+      join(workspace, "events", "modalia.md"),
+      "---\ndate: 2026-11-19\nsource: Email\n---\nWe lost Modalia to Vestio: their buyer signed a two-year contract with Vestio on Friday.\n",
+    );
     let said: { proposed_rule?: { id: string } } = {};
     // Three events read the same way: a rule needs two earlier ones besides the correction it explains.
     for (const [file, thread] of [
@@ -78,7 +110,10 @@ describe("rules proposed after a correction", () => {
     }
     const entries = JSON.parse((await cli("memory")).stdout) as Entry[];
     const proposal = entries.find((entry) => entry.kind === "proposed rule");
-    expect(proposal).toMatchObject({ by: "offline:rules-v1", says: expect.stringContaining('an event that mentions "vestio" is decided DEFER') });
+    expect(proposal).toMatchObject({
+      by: "offline:rules-v1",
+      says: expect.stringContaining('an event that mentions "vestio" is decided DEFER'),
+    });
     // The correction that gave rise to it says so.
     expect(said.proposed_rule?.id).toBe(proposal!.id);
     return { workspace, cli, proposal: proposal! };
@@ -88,15 +123,33 @@ describe("rules proposed after a correction", () => {
     const { workspace, cli, proposal } = await proposedRule();
     const accepted = await cli("memory", "accept", proposal.id);
     expect(accepted.exitCode, accepted.stderr).toBe(0);
-    expect((JSON.parse((await cli("memory")).stdout) as Entry[]).find((entry) => entry.id === proposal.id)).toMatchObject({ kind: "rule", by: "bella" });
-    await writeFile(join(workspace, "events", "vestio.md"), "---\ndate: 2026-11-20\nsource: Slack\n---\nAtelier Rouge told us they signed with Vestio this morning.\n");
-    const next = JSON.parse((await cli("event", "--file", "events/vestio.md")).stdout) as { thread: string; dir: string };
-    const decision = matter(await readFile(join(next.dir, "4-decision.md"), "utf8")).data.output as { verdict: string; rationale: string };
+    expect(
+      (JSON.parse((await cli("memory")).stdout) as Entry[]).find((entry) => entry.id === proposal.id),
+    ).toMatchObject({ kind: "rule", by: "bella" });
+    await writeFile(
+      join(workspace, "events", "vestio.md"),
+      "---\ndate: 2026-11-20\nsource: Slack\n---\nAtelier Rouge told us they signed with Vestio this morning.\n",
+    );
+    const next = JSON.parse((await cli("event", "--file", "events/vestio.md")).stdout) as {
+      thread: string;
+      dir: string;
+    };
+    const decision = matter(await readFile(join(next.dir, "4-decision.md"), "utf8")).data.output as {
+      verdict: string;
+      rationale: string;
+    };
     expect(decision.verdict).toBe("DEFER");
-    expect(decision.rationale).toContain('by the rule "an event that mentions "vestio" is decided DEFER", confirmed by bella');
-    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(decision.rationale).toContain(
+      'by the rule "an event that mentions "vestio" is decided DEFER", confirmed by bella',
+    );
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(audit).toContainEqual(expect.objectContaining({ kind: "rule-proposed", id: proposal.id }));
-    expect(audit).toContainEqual(expect.objectContaining({ kind: "rule-judged", id: proposal.id, judged: "accepted", by: "bella" }));
+    expect(audit).toContainEqual(
+      expect.objectContaining({ kind: "rule-judged", id: proposal.id, judged: "accepted", by: "bella" }),
+    );
   }, 120_000);
 
   it("rejected, the proposal is gone and no rule applies", async () => {
@@ -116,4 +169,3 @@ describe("rules proposed after a correction", () => {
     expect(differences(before, await snapshot(workspace, MAY_TOUCH))).toEqual([]);
   }, 90_000);
 });
-

@@ -6,14 +6,26 @@ import { barOf, figuresIn, judgeBar, measuredAgainst } from "../src/llm/offline/
 
 describe("a bar in an assumption", () => {
   it("is a floor by default and after 'at least' or 'or more'", () => {
-    expect(barOf("At least 20% of gift recipients start paying")).toMatchObject({ value: 20, unit: "percent", bound: "floor" });
+    expect(barOf("At least 20% of gift recipients start paying")).toMatchObject({
+      value: 20,
+      unit: "percent",
+      bound: "floor",
+    });
     expect(barOf("Gross margin stays at 42% or more")).toMatchObject({ value: 42, bound: "floor" });
   });
 
   it("is a ceiling after 'under', 'no more than' or before 'or less'", () => {
     expect(barOf("Monthly churn stays under 6% all year")).toMatchObject({ value: 6, bound: "ceiling" });
-    expect(barOf("The increase adds no more than 0.5 points of churn")).toMatchObject({ value: 0.5, unit: "points", bound: "ceiling" });
-    expect(barOf("Creators bring subscribers at $30 or less each")).toMatchObject({ value: 30, unit: "money", bound: "ceiling" });
+    expect(barOf("The increase adds no more than 0.5 points of churn")).toMatchObject({
+      value: 0.5,
+      unit: "points",
+      bound: "ceiling",
+    });
+    expect(barOf("Creators bring subscribers at $30 or less each")).toMatchObject({
+      value: 30,
+      unit: "money",
+      bound: "ceiling",
+    });
   });
 
   it("knows a yearly sum from a monthly one", () => {
@@ -35,7 +47,9 @@ describe("a measurement against a bar", () => {
   });
 
   it("is not a target the event compares with", () => {
-    expect(measuredAgainst(barOf("Churn stays under 6%")!, ["Churn hit 7.6% against a target of 6%."])?.value).toBe(7.6);
+    expect(measuredAgainst(barOf("Churn stays under 6%")!, ["Churn hit 7.6% against a target of 6%."])?.value).toBe(
+      7.6,
+    );
     expect(measuredAgainst(barOf("Churn stays under 6%")!, ["Churn: 6% target, 7.6% actual."])?.value).toBe(7.6);
   });
 
@@ -47,7 +61,9 @@ describe("a measurement against a bar", () => {
   it("must be of the same thing and the same unit", () => {
     expect(measuredAgainst(margin, ["Returns fell to 29% in the pilot."])).toBeUndefined();
     expect(measuredAgainst(margin, ["Gross margin was $7.30 a box."])).toBeUndefined();
-    expect(measuredAgainst(barOf("Rural practices buy at $5K+ ACV")!, ["Rural practices pay $60/month per truck."])).toBeUndefined();
+    expect(
+      measuredAgainst(barOf("Rural practices buy at $5K+ ACV")!, ["Rural practices pay $60/month per truck."]),
+    ).toBeUndefined();
   });
 });
 
@@ -56,17 +72,34 @@ describe("a bar of money in the company's currency", () => {
 
   it("is read with its currency, its code or symbol before or after the amount", () => {
     expect(demoCost).toMatchObject({ value: 300, unit: "money", currency: "EUR", bound: "ceiling" });
-    expect(barOf("Cost per demo stays under 300 € all year", "EUR")).toMatchObject({ value: 300, currency: "EUR", bound: "ceiling" });
-    expect(barOf("Average deal of at least 27.720 EUR a year", "EUR")).toMatchObject({ value: 27_720, currency: "EUR", bound: "floor", period: "year" });
-    expect(barOf("Gift boxes sell at CHF 1'200 or less", "CHF")).toMatchObject({ value: 1_200, currency: "CHF", bound: "ceiling" });
+    expect(barOf("Cost per demo stays under 300 € all year", "EUR")).toMatchObject({
+      value: 300,
+      currency: "EUR",
+      bound: "ceiling",
+    });
+    expect(barOf("Average deal of at least 27.720 EUR a year", "EUR")).toMatchObject({
+      value: 27_720,
+      currency: "EUR",
+      bound: "floor",
+      period: "year",
+    });
+    expect(barOf("Gift boxes sell at CHF 1'200 or less", "CHF")).toMatchObject({
+      value: 1_200,
+      currency: "CHF",
+      bound: "ceiling",
+    });
   });
 
   it("is missed by a sum in its currency over a ceiling: EUR 333 is not under EUR 300", () => {
     const measured = measuredAgainst(demoCost, ["Paid social closed at EUR 333 a demo over the quarter."], "EUR");
     expect(measured).toMatchObject({ value: 333, currency: "EUR" });
     expect(judgeBar(demoCost, measured!.value)).toBe("challenges");
-    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: 612 € per demo."], "EUR")!.value)).toBe("invalidates");
-    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: €270 a demo."], "EUR")!.value)).toBe("validates");
+    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: 612 € per demo."], "EUR")!.value)).toBe(
+      "invalidates",
+    );
+    expect(judgeBar(demoCost, measuredAgainst(demoCost, ["Paid social: €270 a demo."], "EUR")!.value)).toBe(
+      "validates",
+    );
   });
 
   it("is measured by where a move in euros ends", () => {

@@ -7,7 +7,10 @@ import { Runtime, type ThreadResult } from "../src/runtime/engine.js";
 import type { StageOutputs } from "../src/stages/schemas.js";
 import { sampleCopy } from "./helpers.js";
 
-type Drafted = { result: ThreadResult; files: Record<string, string> } & Pick<StageOutputs, "input" | "hypothesis" | "implication" | "decision">;
+type Drafted = { result: ThreadResult; files: Record<string, string> } & Pick<
+  StageOutputs,
+  "input" | "hypothesis" | "implication" | "decision"
+>;
 
 async function stageOutput<T>(dir: string, file: string): Promise<T> {
   const parsed = matter(await readFile(join(dir, file), "utf8"), {});
@@ -60,11 +63,17 @@ describe("the offline drafter", () => {
     expect(test(elsa, "A4")).toMatchObject({ direction: "validates", previous_confidence: 60 });
     // One event moves a confidence at most 15 points (stages/confidenceMoves.ts).
     expect(test(elsa, "A4")!.proposed_confidence).toBe(75);
-    expect(elsa.implication.factors.map((factor) => factor.name)).toEqual(["strategic value", "market size", "defensibility"]);
+    expect(elsa.implication.factors.map((factor) => factor.name)).toEqual([
+      "strategic value",
+      "market size",
+      "defensibility",
+    ]);
     expect(elsa.implication.impact_score).toBeGreaterThanOrEqual(0.8);
     expect(elsa.decision.verdict).toBe("PROCEED");
     expect(elsa.decision.actions.map((action) => action.type)).toEqual(["marketing:research"]);
-    expect(elsa.result.pending).toEqual([expect.objectContaining({ kind: "impact", thread: "sales/elsaai-deal-closed" })]);
+    expect(elsa.result.pending).toEqual([
+      expect.objectContaining({ kind: "impact", thread: "sales/elsaai-deal-closed" }),
+    ]);
   });
 
   it("drafts a lost deal as a challenge to the price assumption, investigated without a decision gate", async () => {
@@ -103,13 +112,23 @@ describe("the offline drafter", () => {
   });
 
   it("gives different drafts for different events", async () => {
-    const all = await Promise.all(["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "04-metric-drop-demo-conversion.md", "07-pilot-result-kaori.md", "08-campaign-result-case-study.md"].map(draft));
+    const all = await Promise.all(
+      [
+        "01-elsaai-deal-closed.md",
+        "02-lost-deal-nordstil.md",
+        "04-metric-drop-demo-conversion.md",
+        "07-pilot-result-kaori.md",
+        "08-campaign-result-case-study.md",
+      ].map(draft),
+    );
     expect(new Set(all.map((drafted) => drafted.decision.statement)).size).toBe(all.length);
     expect(new Set(all.map((drafted) => drafted.implication.impact_score)).size).toBeGreaterThan(3);
   });
 
   it("is deterministic: the same event gives the same draft", async () => {
-    const again = await runtime.startEvent(await readEvent({ file: join(workspace, "events", "02-lost-deal-nordstil.md"), today: "2026-11-25" }));
+    const again = await runtime.startEvent(
+      await readEvent({ file: join(workspace, "events", "02-lost-deal-nordstil.md"), today: "2026-11-25" }),
+    );
     const first = drafts.get("02-lost-deal-nordstil.md")!;
     expect(await stageOutput(again.dir, "3-implication.md")).toEqual(first.implication);
     expect(await stageOutput(again.dir, "4-decision.md")).toEqual(first.decision);
@@ -121,7 +140,9 @@ describe("the offline drafter", () => {
     await writeFile(modeFile, (await readFile(modeFile, "utf8")).replace("**Mode:** VENTURE", "**Mode:** BOOTSTRAP"));
     const other = await Runtime.open({ workspace: bootstrap, provider: "offline" });
     try {
-      const result = await other.startEvent(await readEvent({ file: join(bootstrap, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }));
+      const result = await other.startEvent(
+        await readEvent({ file: join(bootstrap, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
+      );
       const implication = await stageOutput<StageOutputs["implication"]>(result.dir, "3-implication.md");
       expect(implication.mode).toBe("BOOTSTRAP");
       expect(implication.factors.map((factor) => factor.name)).toEqual(["revenue impact", "time to cash", "margin"]);
@@ -142,7 +163,9 @@ describe("the offline drafter in a workspace that counts in euros", () => {
   async function draftText(text: string): Promise<Drafted> {
     const known = eurDrafts.get(text);
     if (known) return known;
-    const drafted = await draftedOf(await euros.startEvent(await readEvent({ text, date: "2026-11-20", source: "note", today: "2026-11-25" })));
+    const drafted = await draftedOf(
+      await euros.startEvent(await readEvent({ text, date: "2026-11-20", source: "note", today: "2026-11-25" })),
+    );
     eurDrafts.set(text, drafted);
     return drafted;
   }
@@ -161,8 +184,16 @@ describe("the offline drafter in a workspace that counts in euros", () => {
     await writeFile(
       assumptions,
       (await readFile(assumptions, "utf8")) +
-        assumption("A20", "Paid social brings demos at under EUR 300 each", "Paid social ads bring a booked demo at under EUR 300 of spend, so the channel pays back within a quarter.") +
-        assumption("A21", "Gross margin stays at 70% or more", "Our costs (hosting, supplier fees and support) stay low enough to keep gross margin at 70% or more."),
+        assumption(
+          "A20",
+          "Paid social brings demos at under EUR 300 each",
+          "Paid social ads bring a booked demo at under EUR 300 of spend, so the channel pays back within a quarter.",
+        ) +
+        assumption(
+          "A21",
+          "Gross margin stays at 70% or more",
+          "Our costs (hosting, supplier fees and support) stay low enough to keep gross margin at 70% or more.",
+        ),
     );
     euros = await Runtime.open({ workspace: eur, provider: "offline" });
   });
@@ -171,7 +202,9 @@ describe("the offline drafter in a workspace that counts in euros", () => {
   it("reads a deal with its ARR in euros as a sales deal, weighed against the company's ARR in euros", async () => {
     const deal = await draftText("Closed won in Pipedrive: 27.720 EUR ARR, 3-year contract, signed by Anna Berg.");
     expect(deal.result.thread.startsWith("sales/")).toBe(true);
-    expect(deal.input.facts).toContainEqual(expect.objectContaining({ kind: "money", value: 27_720, text: "27.720 EUR ARR" }));
+    expect(deal.input.facts).toContainEqual(
+      expect.objectContaining({ kind: "money", value: 27_720, text: "27.720 EUR ARR" }),
+    );
     // Pipedrive reported the deal; it is not the customer, and no currency code is one either.
     expect(deal.input.organizations).toEqual([]);
     const market = deal.implication.factors.find((factor) => factor.name === "market size")!;
@@ -181,13 +214,19 @@ describe("the offline drafter in a workspace that counts in euros", () => {
   it("weighs no sum in another currency against a company that counts in euros, and says so", async () => {
     const deal = await draftText("Brasserie Tolvanen signed the order form: $27,720 ARR, 3-year contract.");
     const market = deal.implication.factors.find((factor) => factor.name === "market size")!;
-    expect(market.rationale).toContain("no money in EUR named in the event; sums in USD are not weighed (no exchange rates)");
+    expect(market.rationale).toContain(
+      "no money in EUR named in the event; sums in USD are not weighed (no exchange rates)",
+    );
   });
 
   it("holds a bar in euros against the sum in euros: EUR 333 a demo goes against 'under EUR 300'", async () => {
-    const campaign = await draftText("Paid social campaign closed: 14 booked demos at EUR 333 a demo over the quarter.");
+    const campaign = await draftText(
+      "Paid social campaign closed: 14 booked demos at EUR 333 a demo over the quarter.",
+    );
     expect(test(campaign, "A20")).toMatchObject({ direction: "challenges", previous_confidence: 60 });
-    expect(campaign.input.facts).toContainEqual(expect.objectContaining({ kind: "money", value: 333, text: "EUR 333 a demo" }));
+    expect(campaign.input.facts).toContainEqual(
+      expect.objectContaining({ kind: "money", value: 333, text: "EUR 333 a demo" }),
+    );
   });
 
   it("reads a supplier's higher price list as a cost rise that goes against the margin belief", async () => {
@@ -203,13 +242,21 @@ describe("the offline drafter in a workspace that counts in euros", () => {
 
   it("names the customer once and writes no word twice, whatever fills a template", async () => {
     const unnamed = await draftText("Closed won in Pipedrive: 27.720 EUR ARR, 3-year contract, signed by Anna Berg.");
-    const named = await draftText("We publish case studies on Tuesdays and Thursdays. Ethiopian coffee roaster Brasserie Tolvanen signed: 27.720 EUR ARR.");
+    const named = await draftText(
+      "We publish case studies on Tuesdays and Thursdays. Ethiopian coffee roaster Brasserie Tolvanen signed: 27.720 EUR ARR.",
+    );
     expect(named.input.organizations).toEqual(["Brasserie Tolvanen"]);
     for (const drafted of [unnamed, named]) {
-      const written = [drafted.decision.statement, ...drafted.decision.actions.map((action) => action.title), ...drafted.implication.risks].join("\n");
+      const written = [
+        drafted.decision.statement,
+        ...drafted.decision.actions.map((action) => action.title),
+        ...drafted.implication.risks,
+      ].join("\n");
       expect(written).not.toMatch(/\b(\w+) \1\b/i);
       expect(written).not.toMatch(/[’']s[’']s|s's\b/);
     }
-    expect(unnamed.decision.actions.map((action) => action.title)).toContain("Collect the customer results, quotes and permission to publish");
+    expect(unnamed.decision.actions.map((action) => action.title)).toContain(
+      "Collect the customer results, quotes and permission to publish",
+    );
   });
 });

@@ -6,7 +6,11 @@ import type { StageContext } from "../src/stages/context.js";
 // agency and barely to a scale-up.
 
 const withMetrics = (rows: string): StageContext =>
-  ({ canvas: { roles: new Map([["metrics", { text: `| Metric | Current | Target | Trend |\n|---|---|---|---|\n${rows}` }]]) } }) as unknown as StageContext;
+  ({
+    canvas: {
+      roles: new Map([["metrics", { text: `| Metric | Current | Target | Trend |\n|---|---|---|---|\n${rows}` }]]),
+    },
+  }) as unknown as StageContext;
 
 describe("the weight of a sum of money", () => {
   it("is 0 at a thousandth of the company's ARR, one half at a hundredth and 1 from a tenth up, on a log scale", () => {

@@ -121,17 +121,29 @@ describe("the workspace's currency", () => {
       await mkdir(join(root, ".leanos"), { recursive: true });
       await writeFile(join(root, ".leanos", "config.yaml"), config);
     }
-    return { dir, sections: new Map(texts.map((text, index) => [`section-${index}`, { id: `section-${index}`, path: join(dir, `${index}.md`), text }])) } as unknown as Canvas;
+    return {
+      dir,
+      sections: new Map(
+        texts.map((text, index) => [
+          `section-${index}`,
+          { id: `section-${index}`, path: join(dir, `${index}.md`), text },
+        ]),
+      ),
+    } as unknown as Canvas;
   }
 
   it("is the one the canvas writes most, USD when it names none, and the setting `currency` before either", async () => {
-    expect(workspaceCurrency(await canvasIn(["| ARR | €2.1M | €3M |", "Average deal 27.720 EUR; one US reseller at $40K."]))).toBe("EUR");
+    expect(
+      workspaceCurrency(await canvasIn(["| ARR | €2.1M | €3M |", "Average deal 27.720 EUR; one US reseller at $40K."])),
+    ).toBe("EUR");
     expect(workspaceCurrency(await canvasIn(["We sell to bakeries."]))).toBe("USD");
     expect(workspaceCurrency(await canvasIn(["| ARR | €2.1M | €3M |"], "currency: CHF\n"))).toBe("CHF");
   });
 
   it("counts an ambiguous sign for the meaning the canvas writes plainly", () => {
-    expect(dominantCurrency("ARR CAD 2.1M, target CAD 3M; deals $40K and $35K; one US customer at USD 12K")).toBe("CAD");
+    expect(dominantCurrency("ARR CAD 2.1M, target CAD 3M; deals $40K and $35K; one US customer at USD 12K")).toBe(
+      "CAD",
+    );
     expect(dominantCurrency("deals $40K and $35K")).toBe("USD");
   });
 

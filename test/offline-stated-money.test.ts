@@ -15,7 +15,9 @@ describe("the money an event states", () => {
   it("places a one-time sum now, a recurring one over 12 months, and a multi-year term over its years", () => {
     const stated = money("Deal closed: Kestrel signed a 3-year term at $200K ARR, plus $30K one-time implementation.");
     expect(stated.revenue?.immediate).toEqual([expect.objectContaining({ amount: "$30K one-time" })]);
-    expect(stated.revenue?.short_term).toEqual([expect.objectContaining({ amount: expect.stringMatching(/^\$200,?000 over 12 months$|^\$200K over 12 months$/) })]);
+    expect(stated.revenue?.short_term).toEqual([
+      expect.objectContaining({ amount: expect.stringMatching(/^\$200,?000 over 12 months$|^\$200K over 12 months$/) }),
+    ]);
     expect(stated.revenue?.long_term?.[0]?.amount).toMatch(/over the 3-year term$/);
     expect(stated.roi).toBeUndefined();
   });
@@ -27,8 +29,14 @@ describe("the money an event states", () => {
   });
 
   it("gives a sensitivity only for a stated range, with its midpoint as the expected case", () => {
-    const stated = money("Deal closed with Kestrel: they will pay $100K-$140K ARR depending on the stores they roll out.");
-    expect(stated.sensitivity).toMatchObject({ worst_case: expect.stringContaining("100"), best_case: expect.stringContaining("140"), expected_case: expect.stringContaining("120") });
+    const stated = money(
+      "Deal closed with Kestrel: they will pay $100K-$140K ARR depending on the stores they roll out.",
+    );
+    expect(stated.sensitivity).toMatchObject({
+      worst_case: expect.stringContaining("100"),
+      best_case: expect.stringContaining("140"),
+      expected_case: expect.stringContaining("120"),
+    });
   });
 
   it("states nothing for a lost deal or a quote turned down", () => {

@@ -5,7 +5,9 @@ import { possessive, renderTitle, withoutDoubledWords } from "../src/files/plain
 
 describe("a title filled in with a name", () => {
   it("has no word twice in a row, whatever the name brings", () => {
-    expect(renderTitle("Publish the {{org}} pieces on the blog", { org: "the customer" })).toBe("Publish the customer pieces on the blog");
+    expect(renderTitle("Publish the {{org}} pieces on the blog", { org: "the customer" })).toBe(
+      "Publish the customer pieces on the blog",
+    );
     expect(renderTitle("Collect the {{org}} results", { org: "The Body Shop" })).toBe("Collect The Body Shop results");
     expect(withoutDoubledWords("the the the end")).toBe("the end");
   });

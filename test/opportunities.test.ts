@@ -12,9 +12,21 @@ describe("an approved opportunity", () => {
   it("starts a thread whose event carries its origin: an opportunity of the source thread", async () => {
     let meta = {
       thread: "business/signups-fell",
-      opportunities: [{ id: "opp-1", title: "Rethink A3: Onboarding takes a day", priority: 0.7, rationale: "The event went against A3.", type: "business", status: "approved" }],
+      opportunities: [
+        {
+          id: "opp-1",
+          title: "Rethink A3: Onboarding takes a day",
+          priority: 0.7,
+          rationale: "The event went against A3.",
+          type: "business",
+          status: "approved",
+        },
+      ],
     } as unknown as ThreadMeta;
-    const metas = { read: async () => meta, update: async (_thread: string, change: (current: ThreadMeta) => ThreadMeta) => (meta = change(meta)) } as unknown as MetaStore;
+    const metas = {
+      read: async () => meta,
+      update: async (_thread: string, change: (current: ThreadMeta) => ThreadMeta) => (meta = change(meta)),
+    } as unknown as MetaStore;
     const started: Array<{ event: RawEvent; type: string; origin: string }> = [];
     await startApprovedOpportunities("business/signups-fell", {
       metas,

@@ -22,7 +22,9 @@ async function withRuntime<T>(workspace: string, now: string, work: (runtime: Ru
 const summaryOf = (result: { stdout: string }): PassSummary => JSON.parse(result.stdout) as PassSummary;
 
 async function meta(workspace: string, thread: string): Promise<ThreadMeta> {
-  return JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as ThreadMeta;
+  return JSON.parse(
+    await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8"),
+  ) as ThreadMeta;
 }
 
 const CAMPAIGN_TEXT = (name: string) =>
@@ -33,7 +35,10 @@ async function campaigns(workspace: string, names: string[]): Promise<string[]> 
   return withRuntime(workspace, "2026-11-26T08:00:00Z", async (runtime) => {
     const threads: string[] = [];
     for (const name of names) {
-      const started = await runtime.startEvent({ text: CAMPAIGN_TEXT(name), date: "2026-11-26", source: "test" }, "marketing");
+      const started = await runtime.startEvent(
+        { text: CAMPAIGN_TEXT(name), date: "2026-11-26", source: "test" },
+        "marketing",
+      );
       await runtime.answer(started.thread, { type: "accept", args: null, by: "bella" });
       const measuring = await runtime.answer(started.thread, { type: "accept", args: null, by: "bella" });
       expect(measuring).toMatchObject({ state: "scheduled" });
@@ -52,7 +57,11 @@ describe("leanos pass", () => {
   it("measures a campaign on day 7 and day 30, then learns; a pass between finds nothing due, and a second pass does nothing new", async () => {
     const workspace = await sampleCopy();
     const [thread] = await campaigns(workspace, ["Maison Noor"]);
-    expect(await meta(workspace, thread!)).toMatchObject({ state: "scheduled", next_due: "2026-12-03", current_action: { type: "marketing:measure" } });
+    expect(await meta(workspace, thread!)).toMatchObject({
+      state: "scheduled",
+      next_due: "2026-12-03",
+      current_action: { type: "marketing:measure" },
+    });
 
     expect(summaryOf(await passAt(workspace, "2026-12-02T08:00:00Z")).advanced).toEqual([]);
     const day7 = summaryOf(await passAt(workspace, "2026-12-03T08:00:00Z"));
@@ -66,7 +75,10 @@ describe("leanos pass", () => {
     expect(day30.advanced).toEqual([{ thread, state: "done", pending: 0, next_due: null }]);
     expect(await checksRun(workspace, thread!)).toEqual(["act-5 day-7", "act-5 day-30"]);
     expect(await meta(workspace, thread!)).toMatchObject({ state: "done", stage: "learning" });
-    const learning = matter(await readFile(join(workspace, "threads", ...thread!.split("/"), "6-learning.md"), "utf8"), {}).data;
+    const learning = matter(
+      await readFile(join(workspace, "threads", ...thread!.split("/"), "6-learning.md"), "utf8"),
+      {},
+    ).data;
     expect(learning.drafted_at >= "2026-12-26").toBe(true);
 
     const today = await readFile(join(workspace, "ops", "today.md"), "utf8");
@@ -97,12 +109,21 @@ describe("leanos pass", () => {
     expect(a4).toHaveLength(1);
     expect(a4[0]!.sources).toEqual([...sources].sort());
     const proposal = await meta(workspace, a4[0]!.thread);
-    expect(proposal).toMatchObject({ type: "marketing", pattern: { key: "validated:A4", sources: [...sources].sort() } });
+    expect(proposal).toMatchObject({
+      type: "marketing",
+      pattern: { key: "validated:A4", sources: [...sources].sort() },
+    });
     // The event says where it came from in a field the drafter reads, not in its prose.
     expect(proposal.event.origin).toEqual({ kind: "pattern", threads: [...sources].sort() });
-    const decision = matter(await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "4-decision.md"), "utf8"), {}).data.output as { statement: string };
+    const decision = matter(
+      await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "4-decision.md"), "utf8"),
+      {},
+    ).data.output as { statement: string };
     expect(decision.statement).toMatch(/case study campaign/);
-    const input = matter(await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "1-input.md"), "utf8"), {}).data.output as { summary: string };
+    const input = matter(
+      await readFile(join(workspace, "threads", ...a4[0]!.thread.split("/"), "1-input.md"), "utf8"),
+      {},
+    ).data.output as { summary: string };
     for (const thread of sources) expect(input.summary).toContain(`threads/${thread}`);
 
     const second = summaryOf(await passAt(workspace, "2026-11-21T09:00:00Z"));
@@ -116,12 +137,17 @@ describe("leanos pass", () => {
     const [campaign] = await campaigns(workspace, ["Maison Noor"]);
     const slug = campaign!.split("/")[1]!;
     const lead = await withRuntime(workspace, "2026-11-27T08:00:00Z", async (runtime) => {
-      const started = await runtime.startEvent({
-        text: `Inbound lead: Atelier Rouge, a Paris luxury house, requested a demo. VP Digital Commerce; online return rate on ready-to-wear about 29%; ready-to-wear over 40% of online sales; Salesforce Commerce Cloud; EU single-tenant cloud hosting. Came from https://glamyouup.com/stories/${slug}?utm_source=blog&utm_campaign=${slug}.`,
-        date: "2026-11-27",
-        source: "website form",
-      }, "sales");
-      return started.state === "waiting" && started.pending[0]!.stage === "decision" ? runtime.answer(started.thread, { type: "accept", args: null, by: "bella" }) : started;
+      const started = await runtime.startEvent(
+        {
+          text: `Inbound lead: Atelier Rouge, a Paris luxury house, requested a demo. VP Digital Commerce; online return rate on ready-to-wear about 29%; ready-to-wear over 40% of online sales; Salesforce Commerce Cloud; EU single-tenant cloud hosting. Came from https://glamyouup.com/stories/${slug}?utm_source=blog&utm_campaign=${slug}.`,
+          date: "2026-11-27",
+          source: "website form",
+        },
+        "sales",
+      );
+      return started.state === "waiting" && started.pending[0]!.stage === "decision"
+        ? runtime.answer(started.thread, { type: "accept", args: null, by: "bella" })
+        : started;
     });
     expect(lead.pending[0]).toMatchObject({ kind: "actions", action_id: "act-2" });
     const due = (await meta(workspace, lead.thread)).current_action!.due;
@@ -130,15 +156,21 @@ describe("leanos pass", () => {
     expect(summary.attributed).toEqual([{ thread: lead.thread, campaign }]);
     expect(await meta(workspace, lead.thread)).toMatchObject({ attribution: { campaign } });
     expect((await meta(workspace, campaign!)).attributed).toEqual([lead.thread]);
-    expect(summary.stalled).toEqual([expect.objectContaining({ thread: lead.thread, action_id: "act-2", type: "sales:qualify", due })]);
-    expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain(`\`${lead.thread}\` act-2 \`sales:qualify\` (owner human) was due ${due}`);
+    expect(summary.stalled).toEqual([
+      expect.objectContaining({ thread: lead.thread, action_id: "act-2", type: "sales:qualify", due }),
+    ]);
+    expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain(
+      `\`${lead.thread}\` act-2 \`sales:qualify\` (owner human) was due ${due}`,
+    );
     expect(summaryOf(await passAt(workspace, "2026-12-10T09:00:00Z")).attributed).toEqual([]);
   });
 
   it("runs each step once when two passes start at the same time", async () => {
     const workspace = await sampleCopy();
     const threads = await campaigns(workspace, ["Maison Noor", "Atelier Sol", "Casa Vela"]);
-    const both = await Promise.all([0, 1].map(() => runCli(["--workspace", workspace, "--json", "--now", "2026-12-03T08:00:00Z", "pass"])));
+    const both = await Promise.all(
+      [0, 1].map(() => runCli(["--workspace", workspace, "--json", "--now", "2026-12-03T08:00:00Z", "pass"])),
+    );
     for (const result of both) expect(result.exitCode, result.stderr).toBe(0);
     const summaries = both.map(summaryOf);
     const advanced = summaries.flatMap((summary) => summary.advanced.map((entry) => entry.thread)).sort();
@@ -148,8 +180,19 @@ describe("leanos pass", () => {
 
   it("stops after the step in hand on SIGTERM, leaves every file whole, and the next pass finishes the rest", async () => {
     const workspace = await sampleCopy();
-    const threads = await campaigns(workspace, ["Maison Noor", "Atelier Sol", "Casa Vela", "Riva Moda", "Nord Atelier", "Linea Sei"]);
-    const pass = execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "--now", "2026-12-03T08:00:00Z", "pass"], { reject: false, env: { ANTHROPIC_API_KEY: "" } });
+    const threads = await campaigns(workspace, [
+      "Maison Noor",
+      "Atelier Sol",
+      "Casa Vela",
+      "Riva Moda",
+      "Nord Atelier",
+      "Linea Sei",
+    ]);
+    const pass = execa(
+      process.execPath,
+      [cliPath, "--workspace", workspace, "--json", "--now", "2026-12-03T08:00:00Z", "pass"],
+      { reject: false, env: { ANTHROPIC_API_KEY: "" } },
+    );
     await new Promise<void>((resolve) => {
       pass.stderr!.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("advancing")) resolve();
@@ -182,7 +225,11 @@ describe("leanos schedule", () => {
     const workspace = await sampleCopy();
     const assumptions = join(workspace, "strategy", "canvas", "10-assumptions.md");
     const good = await readFile(assumptions, "utf8");
-    const schedule = execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "schedule", "--cron", "* * * * * *"], { reject: false, env: { ANTHROPIC_API_KEY: "" } });
+    const schedule = execa(
+      process.execPath,
+      [cliPath, "--workspace", workspace, "--json", "schedule", "--cron", "* * * * * *"],
+      { reject: false, env: { ANTHROPIC_API_KEY: "" } },
+    );
     let out = "";
     let err = "";
     schedule.stdout!.on("data", (chunk: Buffer) => {
@@ -191,13 +238,21 @@ describe("leanos schedule", () => {
     schedule.stderr!.on("data", (chunk: Buffer) => {
       err += chunk.toString();
     });
-    const lines = () => out.split("\n").filter((line) => line.trim().length > 0).map((line) => JSON.parse(line) as Partial<PassSummary> & { failed?: string });
+    const lines = () =>
+      out
+        .split("\n")
+        .filter((line) => line.trim().length > 0)
+        .map((line) => JSON.parse(line) as Partial<PassSummary> & { failed?: string });
     const until = async (check: () => boolean): Promise<void> => {
-      for (let attempt = 0; attempt < 200 && !check(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let attempt = 0; attempt < 200 && !check(); attempt += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(check()).toBe(true);
     };
     await until(() => lines().length >= 1);
-    await writeFile(assumptions, good.replace("**Confidence:** 60% (previously: 40%)", "**Confidence:** 140% (previously: 40%)"));
+    await writeFile(
+      assumptions,
+      good.replace("**Confidence:** 60% (previously: 40%)", "**Confidence:** 140% (previously: 40%)"),
+    );
     await until(() => lines().some((line) => typeof line.failed === "string"));
     await writeFile(assumptions, good);
     const failures = lines().filter((line) => typeof line.failed === "string").length;

@@ -67,7 +67,8 @@ async function tryEach(shell: Shell, workspace: string, commands: ReadonlyMap<st
     if (run.exitCode !== 0) failures.push(`exit ${run.exitCode}: ${where}`);
     else if (WRONG_COMMAND.test(run.output)) failures.push(`leanos did not understand it: ${where}`);
     const printed = argumentsAsPrinted(command, home);
-    if (printed !== undefined && JSON.stringify(run.received) !== JSON.stringify(printed)) failures.push(`the shell changed the words: ${JSON.stringify(run.received)}: ${where}`);
+    if (printed !== undefined && JSON.stringify(run.received) !== JSON.stringify(printed))
+      failures.push(`the shell changed the words: ${JSON.stringify(run.received)}: ${where}`);
   }
   return failures;
 }
@@ -80,13 +81,18 @@ async function tryEach(shell: Shell, workspace: string, commands: ReadonlyMap<st
 async function walkTrying(eventFile: string): Promise<{ failures: string[]; tried: string[] }> {
   const shell = await leanosShell();
   const workspace = await sampleCopy();
-  const started = JSON.parse((await cli(workspace, ["event", "--file", join("events", eventFile)])).stdout) as { thread: string };
+  const started = JSON.parse((await cli(workspace, ["event", "--file", join("events", eventFile)])).stdout) as {
+    thread: string;
+  };
   const { thread } = started;
   let seen = new Map<string, string>();
   const failures: string[] = [];
   const tried: string[] = [];
   for (let step = 0; step < 20; step += 1) {
-    const status = JSON.parse((await cli(workspace, ["status", thread])).stdout) as { state: string; next_due: string | null };
+    const status = JSON.parse((await cli(workspace, ["status", thread])).stdout) as {
+      state: string;
+      next_due: string | null;
+    };
     if (status.state === "scheduled") {
       await cli(workspace, ["--now", `${status.next_due}T08:00:00Z`, "pass"]);
       continue;
@@ -102,33 +108,56 @@ async function walkTrying(eventFile: string): Promise<{ failures: string[]; trie
       if (seen.get(path) === text) continue;
       for (const command of commandsIn(text)) if (!commands.has(command)) commands.set(command, path);
     }
-    for (const command of commandsIn(await gateText(workspace, thread))) if (!commands.has(command)) commands.set(command, `the ${item!.kind} gate's question`);
+    for (const command of commandsIn(await gateText(workspace, thread)))
+      if (!commands.has(command)) commands.set(command, `the ${item!.kind} gate's question`);
     failures.push(...(await tryEach(shell, workspace, commands)));
     tried.push(...commands.keys());
     seen = now;
-    const outcome = item!.outcomes && item!.outcomes.length > 1 ? ["--edit", JSON.stringify({ outcome: item!.outcomes[0] })] : [];
+    const outcome =
+      item!.outcomes && item!.outcomes.length > 1 ? ["--edit", JSON.stringify({ outcome: item!.outcomes[0] })] : [];
     await cli(workspace, ["approve", thread, ...outcome]);
   }
   throw new Error(`${thread} did not finish in 20 steps`);
 }
 
 describe("every command a draft or a gate prints works as printed", () => {
-  it("through the closed deal: the decision, publishing, promotion, the canvas change", { timeout: 600_000 }, async () => {
-    const { failures, tried } = await walkTrying("01-elsaai-deal-closed.md");
-    expect(failures).toEqual([]);
-    // The drafts to publish and promote tell the approver how to answer.
-    expect(tried).toEqual(expect.arrayContaining(["leanos approve sales/elsaai-deal-closed", 'leanos reject sales/elsaai-deal-closed --reason "not cleared for publication"']));
-  });
+  it(
+    "through the closed deal: the decision, publishing, promotion, the canvas change",
+    { timeout: 600_000 },
+    async () => {
+      const { failures, tried } = await walkTrying("01-elsaai-deal-closed.md");
+      expect(failures).toEqual([]);
+      // The drafts to publish and promote tell the approver how to answer.
+      expect(tried).toEqual(
+        expect.arrayContaining([
+          "leanos approve sales/elsaai-deal-closed",
+          'leanos reject sales/elsaai-deal-closed --reason "not cleared for publication"',
+        ]),
+      );
+    },
+  );
 
-  it("through an inbound lead: qualify, demo, pilot and close, each reporting its outcome", { timeout: 600_000 }, async () => {
-    const { failures, tried } = await walkTrying("03-inbound-lead-atelier-rouge.md");
-    expect(failures).toEqual([]);
-    expect(tried).toEqual(expect.arrayContaining([`leanos approve sales/inbound-demo-request-atelier-rouge --edit '{"outcome":"disqualified"}'`]));
-  });
+  it(
+    "through an inbound lead: qualify, demo, pilot and close, each reporting its outcome",
+    { timeout: 600_000 },
+    async () => {
+      const { failures, tried } = await walkTrying("03-inbound-lead-atelier-rouge.md");
+      expect(failures).toEqual([]);
+      expect(tried).toEqual(
+        expect.arrayContaining([
+          `leanos approve sales/inbound-demo-request-atelier-rouge --edit '{"outcome":"disqualified"}'`,
+        ]),
+      );
+    },
+  );
 
-  it("through a lost deal: the investigation and the initiative a person carries out", { timeout: 600_000 }, async () => {
-    const { failures, tried } = await walkTrying("02-lost-deal-nordstil.md");
-    expect(failures).toEqual([]);
-    expect(tried.some((command) => /^leanos approve \S+ --edit '\{"outcome":"[a-z-]+"\}'$/.test(command))).toBe(true);
-  });
+  it(
+    "through a lost deal: the investigation and the initiative a person carries out",
+    { timeout: 600_000 },
+    async () => {
+      const { failures, tried } = await walkTrying("02-lost-deal-nordstil.md");
+      expect(failures).toEqual([]);
+      expect(tried.some((command) => /^leanos approve \S+ --edit '\{"outcome":"[a-z-]+"\}'$/.test(command))).toBe(true);
+    },
+  );
 });

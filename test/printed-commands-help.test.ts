@@ -24,13 +24,25 @@ interface Otherwise {
 
 const OTHERWISE: Record<string, Otherwise> = {
   // No PostgreSQL runs here: the database is reported with its address, exit 1.
-  "leanos migrate-store --to postgres://leanos@db.internal/leanos --workspace-id glamyouup": { exit: 1, says: /cannot use the PostgreSQL database postgres:\/\/leanos@db\.internal\/leanos/ },
-  "LEANOS_DATABASE_URL=postgres://leanos@db.internal/leanos LEANOS_WORKSPACE_ID=glamyouup leanos migrate-store --to sqlite": { exit: 1, says: /cannot use the PostgreSQL database/ },
+  "leanos migrate-store --to postgres://leanos@db.internal/leanos --workspace-id glamyouup": {
+    exit: 1,
+    says: /cannot use the PostgreSQL database postgres:\/\/leanos@db\.internal\/leanos/,
+  },
+  "LEANOS_DATABASE_URL=postgres://leanos@db.internal/leanos LEANOS_WORKSPACE_ID=glamyouup leanos migrate-store --to sqlite":
+    { exit: 1, says: /cannot use the PostgreSQL database/ },
   // langgraphjs dev's own address; what listens there on a test machine is not known.
-  "LANGGRAPH_API_KEY=$(leanos token bella) leanos --server http://127.0.0.1:2024 pending": { needs: "a LangGraph server serving the leanos graph at 127.0.0.1:2024" },
+  "LANGGRAPH_API_KEY=$(leanos token bella) leanos --server http://127.0.0.1:2024 pending": {
+    needs: "a LangGraph server serving the leanos graph at 127.0.0.1:2024",
+  },
   // ID stands for an id leanos memory lists; the sample remembers nothing yet, so it is refused by name.
-  "leanos memory forget ID   # ID: as leanos memory lists it": { exit: 2, says: /the memory holds nothing with the id "ID"/ },
-  "leanos memory accept RULE # a proposed rule joins the memory": { exit: 2, says: /no proposed rule has the id "RULE"/ },
+  "leanos memory forget ID   # ID: as leanos memory lists it": {
+    exit: 2,
+    says: /the memory holds nothing with the id "ID"/,
+  },
+  "leanos memory accept RULE # a proposed rule joins the memory": {
+    exit: 2,
+    says: /no proposed rule has the id "RULE"/,
+  },
   "leanos memory reject RULE # a proposed rule is dropped": { exit: 2, says: /no proposed rule has the id "RULE"/ },
   // They serve or schedule until stopped.
   "leanos serve": { until: /http:\/\/127\.0\.0\.1:4321\// },
@@ -69,8 +81,18 @@ describe("every --help example works as printed", () => {
     home = await tempDir("leanos-home-");
     const workspace = join(home, "glamyouup");
     await cp(await sampleCopy(), workspace, { recursive: true });
-    await writeFile(join(workspace, "note.md"), "Webinar follow-up: three demo requests from luxury retailers, one asking about white-label.\n");
-    const started = await runCli(["--workspace", workspace, "-q", "event", "--file", "events/01-elsaai-deal-closed.md"]);
+    await writeFile(
+      join(workspace, "note.md"),
+      "Webinar follow-up: three demo requests from luxury retailers, one asking about white-label.\n",
+    );
+    const started = await runCli([
+      "--workspace",
+      workspace,
+      "-q",
+      "event",
+      "--file",
+      "events/01-elsaai-deal-closed.md",
+    ]);
     expect(started.exitCode, started.stderr).toBe(0);
     const pending = await runCli(["--workspace", workspace, "--json", "pending"], { env: { LEANOS_USER: "bella" } });
     interruptId = (JSON.parse(pending.stdout) as Array<{ id: string }>)[0]!.id;
@@ -81,7 +103,19 @@ describe("every --help example works as printed", () => {
       .split("\n")
       .map((line) => /^ {2}([a-z][a-z-]*)\b/.exec(line)?.[1])
       .filter((name): name is string => name !== undefined && name !== "help");
-    expect(names).toEqual(expect.arrayContaining(["init", "event", "approve", "chat", "serve", "token", "migrate-store", "schedule", "demo"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "init",
+        "event",
+        "approve",
+        "chat",
+        "serve",
+        "token",
+        "migrate-store",
+        "schedule",
+        "demo",
+      ]),
+    );
     for (const example of examplesIn(root)) examples.push({ command: "leanos", example });
     for (const name of names) {
       const found = examplesIn(await helpOf([name]));
@@ -97,26 +131,41 @@ describe("every --help example works as printed", () => {
     expect(printed).toEqual(expect.arrayContaining(Object.keys(OTHERWISE)));
   });
 
-  it("runs each one in a shell: no usage error, and the words reach leanos as printed", { timeout: 900_000 }, async () => {
-    const failures: string[] = [];
-    for (const { command, example } of examples) {
-      const otherwise = OTHERWISE[example] ?? {};
-      // `--interrupt ID` is the one placeholder an example may hold: the id leanos pending --json shows.
-      const line = example.replace(/--interrupt ID\b/, `--interrupt ${interruptId}`);
-      const copy = await tempDir("leanos-home-");
-      await cp(home, copy, { recursive: true });
-      const run = await shell.run(line, { cwd: join(copy, "glamyouup"), home: copy, ...(otherwise.until ? { until: otherwise.until } : {}) });
-      const where = `${command} --help: ${example}\n${run.output.trimEnd().split("\n").slice(-12).join("\n")}`;
-      const stopped = otherwise.until !== undefined && (run.signal === "SIGTERM" || run.exitCode === 0);
-      const ended = otherwise.until ? stopped : otherwise.needs ? run.exitCode !== 2 : run.exitCode === (otherwise.exit ?? 0);
-      if (!ended) failures.push(`exit ${run.exitCode ?? run.signal}: ${where}`);
-      else if (otherwise.says && !otherwise.says.test(run.output)) failures.push(`not the refusal expected: ${where}`);
-      else if (WRONG_COMMAND.test(run.output)) failures.push(`leanos did not understand it: ${where}`);
-      const printed = argumentsAsPrinted(line, copy);
-      if (printed !== undefined && JSON.stringify(run.received) !== JSON.stringify(printed)) {
-        failures.push(`the shell changed the words: printed ${JSON.stringify(printed)}, leanos received ${JSON.stringify(run.received)}: ${where}`);
+  it(
+    "runs each one in a shell: no usage error, and the words reach leanos as printed",
+    { timeout: 900_000 },
+    async () => {
+      const failures: string[] = [];
+      for (const { command, example } of examples) {
+        const otherwise = OTHERWISE[example] ?? {};
+        // `--interrupt ID` is the one placeholder an example may hold: the id leanos pending --json shows.
+        const line = example.replace(/--interrupt ID\b/, `--interrupt ${interruptId}`);
+        const copy = await tempDir("leanos-home-");
+        await cp(home, copy, { recursive: true });
+        const run = await shell.run(line, {
+          cwd: join(copy, "glamyouup"),
+          home: copy,
+          ...(otherwise.until ? { until: otherwise.until } : {}),
+        });
+        const where = `${command} --help: ${example}\n${run.output.trimEnd().split("\n").slice(-12).join("\n")}`;
+        const stopped = otherwise.until !== undefined && (run.signal === "SIGTERM" || run.exitCode === 0);
+        const ended = otherwise.until
+          ? stopped
+          : otherwise.needs
+            ? run.exitCode !== 2
+            : run.exitCode === (otherwise.exit ?? 0);
+        if (!ended) failures.push(`exit ${run.exitCode ?? run.signal}: ${where}`);
+        else if (otherwise.says && !otherwise.says.test(run.output))
+          failures.push(`not the refusal expected: ${where}`);
+        else if (WRONG_COMMAND.test(run.output)) failures.push(`leanos did not understand it: ${where}`);
+        const printed = argumentsAsPrinted(line, copy);
+        if (printed !== undefined && JSON.stringify(run.received) !== JSON.stringify(printed)) {
+          failures.push(
+            `the shell changed the words: printed ${JSON.stringify(printed)}, leanos received ${JSON.stringify(run.received)}: ${where}`,
+          );
+        }
       }
-    }
-    expect(failures).toEqual([]);
-  });
+      expect(failures).toEqual([]);
+    },
+  );
 });

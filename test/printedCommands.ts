@@ -9,11 +9,15 @@ import { cliPath, tempDir } from "./helpers.js";
 // whether the shell passed on what the line says ("$40K" in double quotes reaches leanos as "0K").
 
 /** What shows that a printed command is wrong about leanos itself (not a refusal it means to give). */
-export const WRONG_COMMAND = /is not a field|unknown option|unknown command|too many arguments|missing required argument|not valid JSON|is not an outcome|unknown thread|ambiguous|syntax error|command not found/i;
+export const WRONG_COMMAND =
+  /is not a field|unknown option|unknown command|too many arguments|missing required argument|not valid JSON|is not an outcome|unknown thread|ambiguous|syntax error|command not found/i;
 
 export interface Shell {
   /** Runs `line` with bash -c, as pasted, in `cwd`, with `home` as HOME; stdin is empty. */
-  run(line: string, options: { cwd: string; home: string; env?: Record<string, string>; until?: RegExp; timeoutMs?: number }): Promise<ShellRun>;
+  run(
+    line: string,
+    options: { cwd: string; home: string; env?: Record<string, string>; until?: RegExp; timeoutMs?: number },
+  ): Promise<ShellRun>;
 }
 
 export interface ShellRun {
@@ -35,7 +39,10 @@ export async function leanosShell(): Promise<Shell> {
     shim,
     `import { appendFileSync } from "node:fs";\nif (process.env.LEANOS_ARGV_LOG) appendFileSync(process.env.LEANOS_ARGV_LOG, JSON.stringify(process.argv.slice(2)) + "\\n");\nawait import(${JSON.stringify(pathToFileURL(cliPath).href)});\n`,
   );
-  await writeFile(join(bin, "leanos"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(shim)} "$@"\n`);
+  await writeFile(
+    join(bin, "leanos"),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(shim)} "$@"\n`,
+  );
   await chmod(join(bin, "leanos"), 0o755);
   let runs = 0;
   return {
@@ -73,10 +80,19 @@ export async function leanosShell(): Promise<Shell> {
       }
       const result = await child;
       const received = await readFile(log, "utf8").then(
-        (text) => text.split("\n").filter(Boolean).map((entry) => JSON.parse(entry) as string[]),
+        (text) =>
+          text
+            .split("\n")
+            .filter(Boolean)
+            .map((entry) => JSON.parse(entry) as string[]),
         () => [],
       );
-      return { exitCode: result.exitCode, signal: result.signal ?? undefined, output: String(result.all ?? ""), received };
+      return {
+        exitCode: result.exitCode,
+        signal: result.signal ?? undefined,
+        output: String(result.all ?? ""),
+        received,
+      };
     },
   };
 }

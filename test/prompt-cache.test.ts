@@ -4,12 +4,26 @@ import { billedInput, MIN_CACHEABLE_TOKENS, PromptCache, type MessagesRequest } 
 
 // The billing model behind the local Messages API server and bench/cache.ts, and leanos's own prices.
 
-const text = (tokens: number, mark?: "5m" | "1h") => ({ type: "text", text: "x".repeat(tokens * 4), ...(mark ? { cache_control: { type: "ephemeral", ...(mark === "1h" ? { ttl: "1h" } : {}) } } : {}) });
+const text = (tokens: number, mark?: "5m" | "1h") => ({
+  type: "text",
+  text: "x".repeat(tokens * 4),
+  ...(mark ? { cache_control: { type: "ephemeral", ...(mark === "1h" ? { ttl: "1h" } : {}) } } : {}),
+});
 const request = (history: number[], options: { toolChoice?: unknown; ttl?: "5m" | "1h" } = {}): MessagesRequest => ({
   tools: [{ name: "t", input_schema: {} }],
   tool_choice: options.toolChoice ?? { type: "any" },
   system: [text(2000, options.ttl ?? "5m")],
-  messages: [{ role: "user", content: [...history.map((tokens, index) => text(tokens, index === history.length - 1 ? (options.ttl ?? "5m") : undefined)), { type: "text", text: "ask" }] }],
+  messages: [
+    {
+      role: "user",
+      content: [
+        ...history.map((tokens, index) =>
+          text(tokens, index === history.length - 1 ? (options.ttl ?? "5m") : undefined),
+        ),
+        { type: "text", text: "ask" },
+      ],
+    },
+  ],
 });
 
 describe("the prompt cache as the local server bills it", () => {
@@ -46,7 +60,9 @@ describe("the prompt cache as the local server bills it", () => {
     const written = hourly.account(request([500], { ttl: "1h" }));
     expect(written.cache_creation_1h_tokens).toBe(written.cache_creation_input_tokens);
     hourly.advance(10 * 60_000);
-    expect(hourly.account(request([500], { ttl: "1h" })).cache_read_input_tokens).toBe(written.cache_creation_input_tokens);
+    expect(hourly.account(request([500], { ttl: "1h" })).cache_read_input_tokens).toBe(
+      written.cache_creation_input_tokens,
+    );
   });
 
   it("caches no prefix shorter than the minimum, and refuses more than four breakpoints", () => {
@@ -64,7 +80,10 @@ describe("what leanos charges for a call", () => {
   it("bills reads at 0.1x, 5-minute writes at 1.25x and hour-long writes at 2x the input price", () => {
     // claude-sonnet-4-5: $3 input; 100k fresh + 600k read + 300k written.
     expect(callCost("anthropic", "claude-sonnet-4-5", usage)).toBeCloseTo(0.3 + 0.18 + 1.125, 6);
-    expect(callCost("anthropic", "claude-sonnet-4-5", { ...usage, cache_write_1h_tokens: 300_000 })).toBeCloseTo(0.3 + 0.18 + 1.8, 6);
+    expect(callCost("anthropic", "claude-sonnet-4-5", { ...usage, cache_write_1h_tokens: 300_000 })).toBeCloseTo(
+      0.3 + 0.18 + 1.8,
+      6,
+    );
     expect(uncachedCost("anthropic", "claude-sonnet-4-5", usage)).toBeCloseTo(3, 6);
   });
 

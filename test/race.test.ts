@@ -25,10 +25,24 @@ describe("a pass during a live event", () => {
     const release = model.hold((tool) => tool.endsWith("_stage_output"));
     const workspace = await sampleCopy();
     const env = { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: model.url, LEANOS_WORKSPACE: "", NO_COLOR: "1" };
-    const event = execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "event", "--provider", "anthropic", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")], {
-      reject: false,
-      env,
-    });
+    const event = execa(
+      process.execPath,
+      [
+        cliPath,
+        "--workspace",
+        workspace,
+        "--json",
+        "event",
+        "--provider",
+        "anthropic",
+        "--file",
+        join(workspace, "events", "01-elsaai-deal-closed.md"),
+      ],
+      {
+        reject: false,
+        env,
+      },
+    );
     const meta = join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json");
     while (!existsSync(meta)) await new Promise((resolve) => setTimeout(resolve, 50));
 

@@ -31,17 +31,40 @@ function endless(): { stream: Readable; pulled: () => number } {
 
 describe("readEvent", () => {
   it("reads text, a file with front-matter, and JSON", async () => {
-    expect(await readEvent({ text: "ElsaAI deal closed", today })).toEqual({ text: "ElsaAI deal closed", date: today, source: "command line" });
-    const file = await fileWith("---\ndate: 2026-11-18\nsource: contract.pdf\n---\nElsaAI deal closed: 38% fewer returns\n");
-    expect(await readEvent({ file, today })).toEqual({ text: "ElsaAI deal closed: 38% fewer returns", date: "2026-11-18", source: "contract.pdf", file });
+    expect(await readEvent({ text: "ElsaAI deal closed", today })).toEqual({
+      text: "ElsaAI deal closed",
+      date: today,
+      source: "command line",
+    });
+    const file = await fileWith(
+      "---\ndate: 2026-11-18\nsource: contract.pdf\n---\nElsaAI deal closed: 38% fewer returns\n",
+    );
+    expect(await readEvent({ file, today })).toEqual({
+      text: "ElsaAI deal closed: 38% fewer returns",
+      date: "2026-11-18",
+      source: "contract.pdf",
+      file,
+    });
     const stdin = Readable.from([Buffer.from('{"text": "Café deal ✓", "source": "crm"}')]);
     expect(await readEvent({ text: "-", today, stdin })).toEqual({ text: "Café deal ✓", date: today, source: "crm" });
   });
 
   it.each([
-    ["a file with a NUL byte", Buffer.from("ElsaAI deal\u0000closed"), /--file .*: the event holds a NUL byte at line 1: it is binary, not text/],
-    ["a Latin-1 file", Buffer.from("Caf\xe9 deal closed", "latin1"), /--file .*: the event is not UTF-8 text \(save it as UTF-8\)/],
-    ["a binary file", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe]), /the event is not UTF-8 text/],
+    [
+      "a file with a NUL byte",
+      Buffer.from("ElsaAI deal\u0000closed"),
+      /--file .*: the event holds a NUL byte at line 1: it is binary, not text/,
+    ],
+    [
+      "a Latin-1 file",
+      Buffer.from("Caf\xe9 deal closed", "latin1"),
+      /--file .*: the event is not UTF-8 text \(save it as UTF-8\)/,
+    ],
+    [
+      "a binary file",
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe]),
+      /the event is not UTF-8 text/,
+    ],
   ])("refuses %s with the reason (exit 2)", async (_case, bytes, message) => {
     const error = await readEvent({ file: await fileWith(bytes), today }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
@@ -54,7 +77,9 @@ describe("readEvent", () => {
 
   it("stops reading stdin at the limit: an endless stream is refused after little more than the limit", async () => {
     const { stream, pulled } = endless();
-    await expect(readEvent({ text: "-", today, stdin: stream, maxBytes: 256 * 1024 })).rejects.toThrow(/stdin: the event is larger than 256 KB; .*max_event_kb/);
+    await expect(readEvent({ text: "-", today, stdin: stream, maxBytes: 256 * 1024 })).rejects.toThrow(
+      /stdin: the event is larger than 256 KB; .*max_event_kb/,
+    );
     // The stream's internal buffer reads ahead a little; what matters is that it stopped.
     expect(pulled()).toBeLessThan(2 * 1024 * 1024);
     expect(stream.destroyed).toBe(true);
@@ -64,8 +89,12 @@ describe("readEvent", () => {
     const big = await fileWith(Buffer.alloc(300 * 1024, "a"));
     await expect(readEvent({ file: big, today })).rejects.toThrow(/larger than 256 KB/);
     await expect(readEvent({ file: big, today, maxBytes: 512 * 1024 })).resolves.toMatchObject({ date: today });
-    await expect(readEvent({ file: "/dev/zero", today, maxBytes: 1024 })).rejects.toThrow(/--file \/dev\/zero: the event is larger than 1 KB/);
-    await expect(readEvent({ text: "x".repeat(2048), today, maxBytes: 1024 })).rejects.toThrow(/the event text: the event is larger than 1 KB/);
+    await expect(readEvent({ file: "/dev/zero", today, maxBytes: 1024 })).rejects.toThrow(
+      /--file \/dev\/zero: the event is larger than 1 KB/,
+    );
+    await expect(readEvent({ text: "x".repeat(2048), today, maxBytes: 1024 })).rejects.toThrow(
+      /the event text: the event is larger than 1 KB/,
+    );
   });
 
   it("refuses a missing file and a folder by name", async () => {
@@ -85,7 +114,9 @@ describe("readEvent", () => {
 
   it("refuses a front-matter date that is not a calendar date, naming the file (no silent roll-over into 2027)", async () => {
     const file = await fileWith("---\ndate: 2026-13-45\n---\nElsaAI deal closed\n");
-    await expect(readEvent({ file, today })).rejects.toThrow(/--file .*event\.md: date: 2026-13-45: not a calendar date/);
+    await expect(readEvent({ file, today })).rejects.toThrow(
+      /--file .*event\.md: date: 2026-13-45: not a calendar date/,
+    );
   });
 
   it("refuses front-matter that is not YAML with the file and line", async () => {

@@ -14,7 +14,10 @@ describe("the README", () => {
   it("starts with the two commands, and says how long the tests take beside the test command", async () => {
     const text = await readme();
     const first = /```sh\n([\s\S]*?)```/.exec(text)?.[1] ?? "";
-    const commands = first.trim().split("\n").map((line) => line.split("#")[0]!.trim());
+    const commands = first
+      .trim()
+      .split("\n")
+      .map((line) => line.split("#")[0]!.trim());
     expect(commands).toEqual(["npm ci && npm run demo", "npm ci && npm test"]);
     expect(first).toMatch(/npm test.*#.*\d+ to \d+ minutes/);
     expect(text.indexOf("```sh")).toBeLessThan(text.indexOf("\n## "));
@@ -27,7 +30,16 @@ describe("the README", () => {
       expect(index, `a section "${title}"`).toBeGreaterThanOrEqual(0);
       return index;
     };
-    const sequence = ["Your own company in ten minutes", "Using it", "Chat", "Passes", "The web inbox", "On LangGraph's server", "Models", "Evals"].map(at);
+    const sequence = [
+      "Your own company in ten minutes",
+      "Using it",
+      "Chat",
+      "Passes",
+      "The web inbox",
+      "On LangGraph's server",
+      "Models",
+      "Evals",
+    ].map(at);
     expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
     expect(at("Your own company")).toBe(0);
     expect(order.at(-1)).toBe("Architecture");
@@ -35,8 +47,20 @@ describe("the README", () => {
 
   it("shows a newcomer init, the canvas parts that matter, the ICP format, a first event and answering it", async () => {
     const text = await readme();
-    const section = text.slice(text.indexOf("## Your own company"), text.indexOf("\n## ", text.indexOf("## Your own company") + 5));
-    for (const needed of ["leanos init", "10-assumptions.md", "13-metrics.md", "research/customer/icp/", "criteria:", "leanos event", "leanos pending", "leanos approve"]) {
+    const section = text.slice(
+      text.indexOf("## Your own company"),
+      text.indexOf("\n## ", text.indexOf("## Your own company") + 5),
+    );
+    for (const needed of [
+      "leanos init",
+      "10-assumptions.md",
+      "13-metrics.md",
+      "research/customer/icp/",
+      "criteria:",
+      "leanos event",
+      "leanos pending",
+      "leanos approve",
+    ]) {
       expect(section, needed).toContain(needed);
     }
   });

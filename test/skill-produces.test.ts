@@ -15,13 +15,22 @@ describe("action skills say what the engine writes", () => {
     const templates = actionTemplates(await loadSkills([{ dir: join(repoRoot, "skills"), origin: "tool" }]));
     expect(templates.size).toBeGreaterThanOrEqual(12);
     for (const template of templates.values()) {
-      const dir = artifactDir(`${template.action.type.split(":")[0]}/{slug}`, template.action.type, DEFAULT_THREAD_TYPES);
+      const dir = artifactDir(
+        `${template.action.type.split(":")[0]}/{slug}`,
+        template.action.type,
+        DEFAULT_THREAD_TYPES,
+      );
       const assets = (await readdir(join(template.dir, "assets"))).filter((name) => name.endsWith(".md"));
       const checks = template.action.checks_days;
-      const written = assets.flatMap((name) => (checks ? checks.map((day) => name.replace(/\.md$/, `-day${day}.md`)) : [name])).map((name) => join(dir, name));
+      const written = assets
+        .flatMap((name) => (checks ? checks.map((day) => name.replace(/\.md$/, `-day${day}.md`)) : [name]))
+        .map((name) => join(dir, name));
       const produces = /## Produces\n([\s\S]*?)(?=\n## )/.exec(template.body)?.[1] ?? "";
       const named = [...produces.matchAll(/`(artifacts\/[^`]+)`/g)].map((match) => match[1]);
-      expect({ skill: template.name, files: [...new Set(named)].sort() }).toEqual({ skill: template.name, files: written.sort() });
+      expect({ skill: template.name, files: [...new Set(named)].sort() }).toEqual({
+        skill: template.name,
+        files: written.sort(),
+      });
     }
   });
 });

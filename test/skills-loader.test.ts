@@ -31,17 +31,36 @@ describe("skill loader", () => {
 
   it("lets a workspace skill replace the tool's skill of the same name", async () => {
     const root = await tempDir();
-    await writeSkill(root, "causal-flow-input", stageSkill("causal-flow-input", "  stage: input\n  output: input\n  file: 1-input.md", "Workspace wording."));
+    await writeSkill(
+      root,
+      "causal-flow-input",
+      stageSkill("causal-flow-input", "  stage: input\n  output: input\n  file: 1-input.md", "Workspace wording."),
+    );
     const skills = await loadSkills([toolSkills, { dir: root, origin: "workspace" }]);
     expect(skills.get("causal-flow-input")!.origin).toBe("workspace");
     expect(skills.get("causal-flow-input")!.body).toBe("Workspace wording.");
   });
 
   it.each([
-    ["a name that is not the folder's", "other-name", "  stage: extra\n  output: sections\n  file: 7-extra.md", /name: "other-name" must equal its folder's name "bad-skill"/],
-    ["a name with capitals", "Bad-Skill", "  stage: extra\n  output: sections\n  file: 7-extra.md", /name: must be 1-64 characters/],
+    [
+      "a name that is not the folder's",
+      "other-name",
+      "  stage: extra\n  output: sections\n  file: 7-extra.md",
+      /name: "other-name" must equal its folder's name "bad-skill"/,
+    ],
+    [
+      "a name with capitals",
+      "Bad-Skill",
+      "  stage: extra\n  output: sections\n  file: 7-extra.md",
+      /name: must be 1-64 characters/,
+    ],
     ["an unknown output schema", "bad-skill", "  stage: extra\n  output: poem\n  file: 7-extra.md", /metadata\.output/],
-    ["a stage file without a number", "bad-skill", "  stage: extra\n  output: sections\n  file: extra.md", /metadata\.file/],
+    [
+      "a stage file without a number",
+      "bad-skill",
+      "  stage: extra\n  output: sections\n  file: extra.md",
+      /metadata\.file/,
+    ],
   ])("refuses %s, naming the file and the field", async (_case, name, metadata, message) => {
     const root = await tempDir();
     const file = await writeSkill(root, "bad-skill", stageSkill(name, metadata));

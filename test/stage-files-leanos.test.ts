@@ -21,7 +21,11 @@ describe("a LeanOS-shaped 4-decision.md", () => {
   it("round-trips: the front matter and the output agree, for gray-matter and for leanos", async () => {
     const workspace = await sampleCopy();
     let minute = 0;
-    const runtime = await Runtime.open({ workspace, provider: "offline", now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)) });
+    const runtime = await Runtime.open({
+      workspace,
+      provider: "offline",
+      now: () => new Date(Date.UTC(2026, 10, 18, 9, minute++)),
+    });
     opened.push(runtime);
     const text = matter(await readFile(join(workspace, DEAL), "utf8")).content;
     const started = await runtime.startEvent({ text, date: "2026-11-18", source: "contract" });
@@ -37,14 +41,19 @@ describe("a LeanOS-shaped 4-decision.md", () => {
     expect(data.stage).toBe("decision");
     expect(["accepted", "rejected", "deferred"]).toContain(data.status);
     expect(data.status).toBe(decision.status);
-    expect(decision.status).toBe(decision.verdict === "PROCEED" ? "accepted" : decision.verdict === "REJECT" ? "rejected" : "deferred");
+    expect(decision.status).toBe(
+      decision.verdict === "PROCEED" ? "accepted" : decision.verdict === "REJECT" ? "rejected" : "deferred",
+    );
     expect(typeof data.impact_score).toBe("number");
     expect(data.impact_score).toBe(decision.impact_score);
     expect(["yes", "no"]).toContain(data.human_flagged);
     expect(data.human_flagged).toBe(decision.human_flagged ? "yes" : "no");
 
     // The record is filled from the thread: the implication's score, the plan's actions and owners.
-    const implication = (matter(await readFile(join(runtime.workspace.threadsDir, ...thread.split("/"), "3-implication.md"), "utf8")).data as { output: { impact_score: number } }).output;
+    const implication = (
+      matter(await readFile(join(runtime.workspace.threadsDir, ...thread.split("/"), "3-implication.md"), "utf8"))
+        .data as { output: { impact_score: number } }
+    ).output;
     expect(decision.impact_score).toBe(implication.impact_score);
     expect(decision.scope.includes).toEqual(decision.actions.map((action) => action.title));
     expect(decision.scope.excludes.length).toBeGreaterThanOrEqual(2);
@@ -56,7 +65,16 @@ describe("a LeanOS-shaped 4-decision.md", () => {
 
     // The body has LeanOS's sections, with the output's values in them.
     const body = read.content;
-    for (const heading of ["## Scope", "## Expected Outcomes", "### 3-Month Outcomes", "### 6-Month Outcomes", "### 12-Month Outcomes", "## Success Metrics", "## Approval", "## Accountability"]) {
+    for (const heading of [
+      "## Scope",
+      "## Expected Outcomes",
+      "### 3-Month Outcomes",
+      "### 6-Month Outcomes",
+      "### 12-Month Outcomes",
+      "## Success Metrics",
+      "## Approval",
+      "## Accountability",
+    ]) {
       expect(body).toContain(`\n${heading}\n`);
     }
     expect(body).toContain("**Scope includes:**");
@@ -89,6 +107,11 @@ describe("a LeanOS-shaped 4-decision.md", () => {
       actions: [{ type: "marketing:create", title: "Draft the case study" }],
     };
     const parsed = DecisionOutput.parse(old);
-    expect(parsed).toMatchObject({ ...old, scope: { includes: [], excludes: [] }, success_metrics: [], accountability: null });
+    expect(parsed).toMatchObject({
+      ...old,
+      scope: { includes: [], excludes: [] },
+      success_metrics: [],
+      accountability: null,
+    });
   });
 });

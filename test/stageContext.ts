@@ -8,14 +8,22 @@ import { sampleWorkspace } from "./helpers.js";
 export type StageName = "input" | "hypothesis" | "implication" | "decision" | "actions" | "learning";
 
 /** The context of one stage of the sample's closed-deal thread, with the skills' examples as its earlier stages. */
-export async function closedDealContext(skills: SkillSet, stage: StageName, earlier: readonly StageName[]): Promise<StageContext> {
+export async function closedDealContext(
+  skills: SkillSet,
+  stage: StageName,
+  earlier: readonly StageName[],
+): Promise<StageContext> {
   const outputs: Record<string, unknown> = {};
   for (const name of earlier) outputs[name] = await stageExample(name);
   return {
     thread: "sales/elsaai-deal-closed",
     type: "sales",
     today: "2026-11-25",
-    event: { text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.", date: "2026-11-18", source: "contract" },
+    event: {
+      text: "ElsaAI deal closed: $1.1M ARR, 38% return reduction achieved in the pilot.",
+      date: "2026-11-18",
+      source: "contract",
+    },
     canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
     workspaceRoot: sampleWorkspace,
     skill: skills.get(`causal-flow-${stage}`) as StageContext["skill"],
@@ -28,7 +36,11 @@ export async function closedDealContext(skills: SkillSet, stage: StageName, earl
 }
 
 /** The context an offline draft of `skill` gets for a thread under test of `type`, with its earlier stages' outputs. */
-export function underTestContext(parts: Pick<StageContext, "type" | "event" | "canvas" | "workspaceRoot" | "skill" | "outputs" | "skills"> & { actionTemplates?: StageContext["actionTemplates"] }): StageContext {
+export function underTestContext(
+  parts: Pick<StageContext, "type" | "event" | "canvas" | "workspaceRoot" | "skill" | "outputs" | "skills"> & {
+    actionTemplates?: StageContext["actionTemplates"];
+  },
+): StageContext {
   return {
     thread: `${parts.type}/under-test`,
     today: "2026-11-25",

@@ -34,7 +34,8 @@ interface Result {
   pending: Pending[];
 }
 
-const OPERATIONAL = "The on-call rotation missed two incidents this week; the team asks for a second pager and a runbook review.";
+const OPERATIONAL =
+  "The on-call rotation missed two incidents this week; the team asks for a second pager and a runbook review.";
 const PRODUCT = "Beta users ask for an offline mode in the app; three churned citing it.";
 
 /** The CLI on a workspace, as bella, with JSON output. */
@@ -44,7 +45,12 @@ const cliOn =
     runCli(["--workspace", workspace, "--json", "--quiet", ...args], { env: { LEANOS_USER: "bella" } });
 
 const metaOf = async (workspace: string, thread: string) =>
-  JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as { thread: string; type: string; state: string; corrections: Array<Record<string, unknown>> };
+  JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as {
+    thread: string;
+    type: string;
+    state: string;
+    corrections: Array<Record<string, unknown>>;
+  };
 
 /** A copy of the sample workspace that writes its business threads under operations (its decisions wait until earned). */
 async function operationsWorkspace(): Promise<string> {
@@ -61,7 +67,9 @@ describe("operations, LeanOS's newer name of business", () => {
     expect(started.exitCode, started.stderr).toBe(0);
     const result = JSON.parse(started.stdout) as Result;
     expect(result.thread).toMatch(/^operations\/[a-z0-9-]+$/);
-    expect(existsSync(join(workspace, "threads", "operations", result.thread.split("/")[1]!, "4-decision.md"))).toBe(true);
+    expect(existsSync(join(workspace, "threads", "operations", result.thread.split("/")[1]!, "4-decision.md"))).toBe(
+      true,
+    );
     expect(existsSync(join(workspace, "threads", "business"))).toBe(false);
     const meta = await metaOf(workspace, result.thread);
     expect(meta).toMatchObject({ thread: result.thread, type: "operations", state: "waiting" });
@@ -83,7 +91,9 @@ describe("operations, LeanOS's newer name of business", () => {
     // The decision is taken; the investigation it started writes under artifacts/operations/ and waits for its findings.
     expect(after.pending.map((item) => item.node)).not.toContain("gate_decision");
     expect(after.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-1" })]);
-    expect(existsSync(join(workspace, "artifacts", "operations", result.thread.split("/")[1]!, "investigation.md"))).toBe(true);
+    expect(
+      existsSync(join(workspace, "artifacts", "operations", result.thread.split("/")[1]!, "investigation.md")),
+    ).toBe(true);
     expect(existsSync(join(workspace, "artifacts", "business"))).toBe(false);
 
     // leanos trust and ops/today.md name the type as the workspace does.
@@ -101,10 +111,23 @@ describe("operations, LeanOS's newer name of business", () => {
     const cli = cliOn(workspace);
     const started = JSON.parse((await cli("event", "--file", "events/01-elsaai-deal-closed.md")).stdout) as Result;
     expect(started.thread).toBe("sales/elsaai-deal-closed");
-    const corrected = await cli("correct", "elsaai", "--edit", '{"type":"business"}', "--reason", "a partnership, not a sale");
+    const corrected = await cli(
+      "correct",
+      "elsaai",
+      "--edit",
+      '{"type":"business"}',
+      "--reason",
+      "a partnership, not a sale",
+    );
     expect(corrected.exitCode, corrected.stderr).toBe(0);
-    expect(JSON.parse(corrected.stdout)).toMatchObject({ thread: "operations/elsaai-deal-closed", renamed: "sales/elsaai-deal-closed" });
-    expect(await metaOf(workspace, "operations/elsaai-deal-closed")).toMatchObject({ type: "operations", corrections: [expect.objectContaining({ fields: { type: "operations" } })] });
+    expect(JSON.parse(corrected.stdout)).toMatchObject({
+      thread: "operations/elsaai-deal-closed",
+      renamed: "sales/elsaai-deal-closed",
+    });
+    expect(await metaOf(workspace, "operations/elsaai-deal-closed")).toMatchObject({
+      type: "operations",
+      corrections: [expect.objectContaining({ fields: { type: "operations" } })],
+    });
     expect(existsSync(join(workspace, "threads", "business"))).toBe(false);
     // operations is what it reads already: nothing to correct.
     const same = await cli("correct", "elsaai", "--edit", '{"type":"operations"}');
@@ -115,15 +138,26 @@ describe("operations, LeanOS's newer name of business", () => {
   it("is what a model is offered, and a model's reading of business is claimed under it", async () => {
     const server = await startFakeAnthropic();
     try {
-      server.script.set("classify_event", [{ tool: { type: "business", title: "On-call rotation missed two incidents" } }]);
-      for (const stage of ["input", "hypothesis", "implication", "decision"]) server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
+      server.script.set("classify_event", [
+        { tool: { type: "business", title: "On-call rotation missed two incidents" } },
+      ]);
+      for (const stage of ["input", "hypothesis", "implication", "decision"])
+        server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
       const workspace = await operationsWorkspace();
       await appendFile(join(workspace, ".leanos", "config.yaml"), "thread_types: [product]\n");
-      const result = await runCli(["--workspace", workspace, "--json", "event", "--provider", "anthropic", OPERATIONAL], { env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url } });
+      const result = await runCli(
+        ["--workspace", workspace, "--json", "event", "--provider", "anthropic", OPERATIONAL],
+        { env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url } },
+      );
       expect(result.exitCode, result.stderr).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ thread: "operations/call-rotation-missed-two-incidents", state: "waiting" });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        thread: "operations/call-rotation-missed-two-incidents",
+        state: "waiting",
+      });
       const { body } = server.requests[0]!;
-      const classify = body.tools!.find((tool) => tool.name === "classify_event")! as unknown as { input_schema: { properties: { type: { enum: string[] } } } };
+      const classify = body.tools!.find((tool) => tool.name === "classify_event")! as unknown as {
+        input_schema: { properties: { type: { enum: string[] } } };
+      };
       expect(classify.input_schema.properties.type.enum).toEqual(["sales", "marketing", "operations", "product"]);
       expect(body.system![0]!.text).toContain('"operations" for everything else');
     } finally {
@@ -154,15 +188,21 @@ describe("operations, LeanOS's newer name of business", () => {
       { type: "business", judged: "agreed" as const, at: "2026-11-01" },
       { type: "operations", judged: "agreed" as const, at: "2026-11-02" },
     ];
-    expect(standings(judged, TrustBar.parse({}), operations).map((standing) => [standing.type, standing.answered])).toEqual([
+    expect(
+      standings(judged, TrustBar.parse({}), operations).map((standing) => [standing.type, standing.answered]),
+    ).toEqual([
       ["sales", 0],
       ["marketing", 0],
       ["operations", 2],
     ]);
     // A business action's documents go under the workspace's name of business, or the thread's own business-kind type.
     expect(artifactDir("sales/acme", "business:investigate", operations)).toBe(join("artifacts", "operations", "acme"));
-    expect(artifactDir("sales/acme", "business:investigate", DEFAULT_THREAD_TYPES)).toBe(join("artifacts", "business", "acme"));
-    expect(artifactDir("product/acme", "business:investigate", threadTypesOf("business", ["product"]))).toBe(join("artifacts", "product", "acme"));
+    expect(artifactDir("sales/acme", "business:investigate", DEFAULT_THREAD_TYPES)).toBe(
+      join("artifacts", "business", "acme"),
+    );
+    expect(artifactDir("product/acme", "business:investigate", threadTypesOf("business", ["product"]))).toBe(
+      join("artifacts", "product", "acme"),
+    );
   });
 });
 
@@ -175,7 +215,10 @@ describe("thread types declared in the settings", () => {
     expect(started.exitCode, started.stderr).toBe(0);
     const result = JSON.parse(started.stdout) as Result;
     expect(result.thread).toMatch(/^product\/[a-z0-9-]+$/);
-    expect(result).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "impact", node: "gate_decision" })] });
+    expect(result).toMatchObject({
+      state: "waiting",
+      pending: [expect.objectContaining({ kind: "impact", node: "gate_decision" })],
+    });
     expect(await metaOf(workspace, result.thread)).toMatchObject({ type: "product", state: "waiting" });
     const input = await readFile(join(workspace, "threads", ...result.thread.split("/"), "1-input.md"), "utf8");
     expect(input).toContain("- Type: product");
@@ -200,7 +243,9 @@ describe("thread types declared in the settings", () => {
     expect(refused.stderr).toContain("thread_types in .leanos/config.yaml");
     expect(existsSync(join(workspace, "threads", "product"))).toBe(false);
     // A correction to it is refused the same way.
-    const started = JSON.parse((await cliOn(workspace)("event", "--file", "events/01-elsaai-deal-closed.md")).stdout) as Result;
+    const started = JSON.parse(
+      (await cliOn(workspace)("event", "--file", "events/01-elsaai-deal-closed.md")).stdout,
+    ) as Result;
     const correction = await cliOn(workspace)("correct", started.thread, "--edit", '{"type":"product"}');
     expect(correction.exitCode).toBe(2);
     expect(correction.stderr).toContain("thread_types in .leanos/config.yaml");
@@ -228,22 +273,46 @@ describe("thread types declared in the settings", () => {
     const types = threadTypesOf("operations", ["product"]);
     // The model is offered the types the workspace writes.
     const classify = flowToolDefinitions(types).find((tool) => tool.function.name === "classify_event")!;
-    expect((classify.function.parameters as { properties: { type: { enum: string[] } } }).properties.type.enum).toEqual(["sales", "marketing", "operations", "product"]);
+    expect((classify.function.parameters as { properties: { type: { enum: string[] } } }).properties.type.enum).toEqual(
+      ["sales", "marketing", "operations", "product"],
+    );
     const input = flowToolDefinitions(types).find((tool) => tool.function.name === "input_stage_output")!;
     expect(JSON.stringify(input.function.parameters)).toContain('"enum":["sales","marketing","operations","product"]');
     // The ground rules tell the model what each is for.
     const skills = await loadSkills([{ dir: join(repoRoot, "skills"), origin: "tool" }]);
-    const rules = systemBlocks({ canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")), skills, threadTypes: types })[0]!.text;
+    const rules = systemBlocks({
+      canvas: await readCanvas(join(sampleWorkspace, "strategy", "canvas")),
+      skills,
+      threadTypes: types,
+    })[0]!.text;
     expect(rules).toContain('"operations" for everything else');
     expect(rules).toContain('thread types of its own as well: "product"');
     // A stage's output is checked against them; a follow-up's type defaults to the workspace's business.
     const schemas = stageOutputSchemasFor(types);
-    const output = { title: "Offline mode", summary: "s", type: "product", occurred_on: "2026-11-18", source: "s", facts: [], organizations: [], people: [], segment: null };
+    const output = {
+      title: "Offline mode",
+      summary: "s",
+      type: "product",
+      occurred_on: "2026-11-18",
+      source: "s",
+      facts: [],
+      organizations: [],
+      people: [],
+      segment: null,
+    };
     expect(schemas.input.safeParse(output).success).toBe(true);
     const finance = schemas.input.safeParse({ ...output, type: "finance" });
     expect(finance.success).toBe(false);
     expect(finance.error!.issues[0]!.message).toContain("thread_types in .leanos/config.yaml");
-    expect(schemas.learning.parse({ outcome: "o", metrics: [], validations: [], canvas_updates: [], opportunities: [{ title: "t", priority: 0.5, rationale: "r" }] }).opportunities[0]!.type).toBe("operations");
+    expect(
+      schemas.learning.parse({
+        outcome: "o",
+        metrics: [],
+        validations: [],
+        canvas_updates: [],
+        opportunities: [{ title: "t", priority: 0.5, rationale: "r" }],
+      }).opportunities[0]!.type,
+    ).toBe("operations");
     // meta.json of a type the workspace does not know is refused.
     const base = minimalMeta();
     expect(threadMetaIn(types).safeParse({ ...base, thread: "product/x", type: "product" }).success).toBe(true);
@@ -255,7 +324,9 @@ describe("thread types declared in the settings", () => {
     const reading = { type: "sales", assumptions: [], facts: [] };
     expect(checkCorrection({ type: "business" }, canvas, reading, types)).toEqual({ type: "operations" });
     expect(checkCorrection({ type: "product" }, canvas, reading, types)).toEqual({ type: "product" });
-    expect(() => checkCorrection({ type: "finance" }, canvas, reading, types)).toThrow(/"finance" is not a thread type of this workspace/);
+    expect(() => checkCorrection({ type: "finance" }, canvas, reading, types)).toThrow(
+      /"finance" is not a thread type of this workspace/,
+    );
   });
 
   it("are the workspace's when it is opened", async () => {
@@ -263,7 +334,11 @@ describe("thread types declared in the settings", () => {
     await appendFile(join(workspace, ".leanos", "config.yaml"), "thread_types: [product]\n");
     await mkdir(join(workspace, "threads", "operations"), { recursive: true });
     const opened = await openWorkspace(workspace);
-    expect(opened.threadTypes).toMatchObject({ business: "operations", declared: ["product"], names: ["sales", "marketing", "operations", "product"] });
+    expect(opened.threadTypes).toMatchObject({
+      business: "operations",
+      declared: ["product"],
+      names: ["sales", "marketing", "operations", "product"],
+    });
   });
 });
 

@@ -41,9 +41,16 @@ const DROP = "business/site-demo-conversion-fell-1-2";
 
 beforeAll(async () => {
   workspace = await sampleCopy();
-  await withRuntime(EARLIER[0]!, async (runtime) => runtime.startEvent(await readEvent({ file: join(workspace, "events", "04-metric-drop-demo-conversion.md"), today: "2026-10-21" })));
+  await withRuntime(EARLIER[0]!, async (runtime) =>
+    runtime.startEvent(
+      await readEvent({ file: join(workspace, "events", "04-metric-drop-demo-conversion.md"), today: "2026-10-21" }),
+    ),
+  );
   expect(await withRuntime(EARLIER[1]!, (runtime) => runtime.advance(DROP))).toMatchObject({ state: "scheduled" });
-  expect(await withRuntime(EARLIER[2]!, (runtime) => runtime.advance(DROP))).toMatchObject({ state: "waiting", pending: [expect.objectContaining({ kind: "canvas" })] });
+  expect(await withRuntime(EARLIER[2]!, (runtime) => runtime.advance(DROP))).toMatchObject({
+    state: "waiting",
+    pending: [expect.objectContaining({ kind: "canvas" })],
+  });
   await withRuntime(PREPARED, async (runtime) => {
     for (const name of ["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md", "06-competitor-launch-fitmirror.md"]) {
       await runtime.startEvent(await readEvent({ file: join(workspace, "events", name), today: "2026-11-20" }));
@@ -57,14 +64,21 @@ describe("ops/today.md", () => {
     const page = await todayAt(hoursLater(1));
     const attention = page.slice(page.indexOf("## Needs your attention"), page.indexOf("## Decisions made by AI"));
     expect(attention).toContain("## Needs your attention (3)");
-    for (const thread of ["sales/elsaai-deal-closed", "sales/lost-deal-nordstil-chose-vestio", "business/site-demo-conversion-fell-1-2"]) expect(attention).toContain(`\`${thread}\``);
+    for (const thread of [
+      "sales/elsaai-deal-closed",
+      "sales/lost-deal-nordstil-chose-vestio",
+      "business/site-demo-conversion-fell-1-2",
+    ])
+      expect(attention).toContain(`\`${thread}\``);
     const impacts = [...attention.matchAll(/\*\*\[(\d\.\d+)\] /g)].map((match) => Number(match[1]));
     expect(impacts).toHaveLength(3);
     expect([...impacts].sort((a, b) => b - a)).toEqual(impacts);
     expect(attention).toMatch(/\*\*\[0\.\d+\] decision\*\* `sales\/elsaai-deal-closed`/);
     expect(attention).toContain("`leanos approve sales/elsaai-deal-closed`");
     expect(attention).toContain('`leanos reject sales/lost-deal-nordstil-chose-vestio --reason "..."`');
-    expect(attention).toMatch(/\*\*\[0\.\d+\] opportunity\*\* `business\/site-demo-conversion-fell-1-2`: Start a business thread for "Rethink/);
+    expect(attention).toMatch(
+      /\*\*\[0\.\d+\] opportunity\*\* `business\/site-demo-conversion-fell-1-2`: Start a business thread for "Rethink/,
+    );
   });
 
   it("lists the decisions the policy took in the last 24 hours, and drops them after", async () => {
@@ -75,20 +89,28 @@ describe("ops/today.md", () => {
     expect(decisions).toContain("below the approval threshold 0.8");
     expect(decisions).not.toContain("sales/elsaai-deal-closed");
     const later = await todayAt(hoursLater(30));
-    expect(later.slice(later.indexOf("## Decisions made by AI"), later.indexOf("## Canvas changes"))).toContain("_None in the last 24 hours._");
+    expect(later.slice(later.indexOf("## Decisions made by AI"), later.indexOf("## Canvas changes"))).toContain(
+      "_None in the last 24 hours._",
+    );
   });
 
   it("shows the approved canvas change and the opportunity it raised", async () => {
     const page = await todayAt(hoursLater(1));
     const canvas = page.slice(page.indexOf("## Canvas changes"), page.indexOf("## Opportunities"));
-    expect(canvas).toMatch(/\*\*A9\*\* confidence 55% → 46%, status TESTING → CHALLENGED, evidence \+ threads\/business\/site-demo-conversion-fell-1-2 via `threads\/business\/site-demo-conversion-fell-1-2` \(approved by bella\)/);
+    expect(canvas).toMatch(
+      /\*\*A9\*\* confidence 55% → 46%, status TESTING → CHALLENGED, evidence \+ threads\/business\/site-demo-conversion-fell-1-2 via `threads\/business\/site-demo-conversion-fell-1-2` \(approved by bella\)/,
+    );
     const opportunities = page.slice(page.indexOf("## Opportunities"), page.indexOf("## Snapshot"));
-    expect(opportunities).toMatch(/Rethink [AH]\d+: .* \(business\) from `business\/site-demo-conversion-fell-1-2`: waits for approval/);
+    expect(opportunities).toMatch(
+      /Rethink [AH]\d+: .* \(business\) from `business\/site-demo-conversion-fell-1-2`: waits for approval/,
+    );
   });
 
   it("counts threads by type and stage", async () => {
     const page = await todayAt(hoursLater(1));
-    expect(page).toContain("| Type | input | hypothesis | implication | decision | actions | learning | done | total |");
+    expect(page).toContain(
+      "| Type | input | hypothesis | implication | decision | actions | learning | done | total |",
+    );
     expect(page).toContain("| sales | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 2 |");
     expect(page).toContain("| business | 0 | 0 | 0 | 0 | 0 | 1 | 1 | 2 |");
   });
@@ -99,7 +121,9 @@ describe("ops/today.md", () => {
     });
     const page = await todayAt(hoursLater(8 * 24));
     const alerts = page.slice(page.indexOf("## Alerts"));
-    expect(alerts).toContain("`sales/elsaai-deal-closed` has been in **decision** for 8 days (SLA 7 days): it waits for an answer");
+    expect(alerts).toContain(
+      "`sales/elsaai-deal-closed` has been in **decision** for 8 days (SLA 7 days): it waits for an answer",
+    );
     // The actions and learning stages have no SLA in the graph file.
     expect(alerts).not.toContain("nordstil");
   });

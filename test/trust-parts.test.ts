@@ -27,7 +27,11 @@ describe("the state seal", () => {
   });
 
   it("folds an update as LangGraph does: records merge, the log appends, the rest is replaced", () => {
-    const folded = foldUpdate(state, { outputs: { decision: { verdict: "PROCEED" } }, action_log: [{ at: "x", action_id: "act-2", event: "e" }], impact: 0.9 });
+    const folded = foldUpdate(state, {
+      outputs: { decision: { verdict: "PROCEED" } },
+      action_log: [{ at: "x", action_id: "act-2", event: "e" }],
+      impact: 0.9,
+    });
     expect(folded.outputs).toEqual({ input: { title: "Acme signed" }, decision: { verdict: "PROCEED" } });
     expect(folded.action_log).toHaveLength(2);
     expect(folded.impact).toBe(0.9);
@@ -40,7 +44,9 @@ describe("the state seal", () => {
     expect(sealHolds(KEY, "thread-2", sealed)).toBe(false);
     expect(sealHolds("b".repeat(64), "thread-1", sealed)).toBe(false);
     expect(sealHolds(KEY, "thread-1", { ...sealed, thread: "sales/other" })).toBe(false);
-    expect(sealHolds(KEY, "thread-1", { ...sealed, seal: { ...sealed.seal, next: "apply_learning_canvas" } })).toBe(false);
+    expect(sealHolds(KEY, "thread-1", { ...sealed, seal: { ...sealed.seal, next: "apply_learning_canvas" } })).toBe(
+      false,
+    );
     expect(sealHolds(KEY, "thread-1", { ...sealed, outputs: { ...sealed.outputs, decision: {} } })).toBe(false);
     expect(sealHolds(KEY, "thread-1", { ...sealed, seal: null })).toBe(false);
     expect(sealHolds(KEY, "thread-1", { ...sealed, seal: { next: "gate_decision", mac: "zz" } })).toBe(false);
@@ -72,7 +78,9 @@ describe("event limits", () => {
     expect(() => checkEvent({ ...event, text: "a\nb\u0000" }, { maxBytes: 1024 })).toThrow(/NUL character at line 2/);
     expect(() => checkEvent({ ...event, text: "a \ud800 b" }, { maxBytes: 1024 })).toThrow(/lone surrogate/);
     expect(() => checkEvent({ ...event, text: "a 😀 b" }, { maxBytes: 1024 })).not.toThrow();
-    expect(() => checkEvent({ ...event, source: "crm\nApprove this" }, { maxBytes: 1024 })).toThrow(/source must be one line/);
+    expect(() => checkEvent({ ...event, source: "crm\nApprove this" }, { maxBytes: 1024 })).toThrow(
+      /source must be one line/,
+    );
   });
 
   it("count the events of the last hour against max_events_per_hour (0: no limit)", () => {

@@ -22,7 +22,9 @@ const root = join(here, "..", "..");
 const englishOnlyZod = {
   name: "zod-english-only",
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(here, "zod-locales.mjs") } : undefined));
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(here, "zod-locales.mjs") } : undefined,
+    );
   },
 };
 const outdir = join(root, "dist", "bin");
@@ -42,9 +44,21 @@ const result = await build({
   metafile: true,
   logLevel: "warning",
   plugins: [englishOnlyZod],
-  external: ["better-sqlite3", "pg", "pg-native", "compromise", "@langchain/*", "langchain", "langchain/*", "langsmith", "langsmith/*"],
+  external: [
+    "better-sqlite3",
+    "pg",
+    "pg-native",
+    "compromise",
+    "@langchain/*",
+    "langchain",
+    "langchain/*",
+    "langsmith",
+    "langsmith/*",
+  ],
   // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
-  banner: { js: 'import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);',
+  },
 });
 
 // Which source files each chunk holds: the start-up test reads it to tell what a command loaded.

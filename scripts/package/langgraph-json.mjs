@@ -14,7 +14,10 @@ const config = JSON.parse(await readFile(join(root, "langgraph.json"), "utf8"));
 /** `./src/server/graph.ts:graph` as `./server/graph.js:graph`; anything else is a mistake in langgraph.json. */
 function built(spec) {
   const match = /^\.\/src\/(.+)\.ts(:[A-Za-z_$][\w$]*)?$/.exec(spec);
-  if (!match) throw new Error(`langgraph.json: "${spec}" does not name a module under ./src/ (./src/PATH.ts:EXPORT), so dist/langgraph.json cannot name its build`);
+  if (!match)
+    throw new Error(
+      `langgraph.json: "${spec}" does not name a module under ./src/ (./src/PATH.ts:EXPORT), so dist/langgraph.json cannot name its build`,
+    );
   return `./${match[1]}.js${match[2] ?? ""}`;
 }
 

@@ -68,7 +68,13 @@ export class WebhookConnector implements Connector {
           body: JSON.stringify(message),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
-        if (response.ok) return { connector: this.name, channel: message.channel, status: "sent", ref: `${this.url} ${response.status}` };
+        if (response.ok)
+          return {
+            connector: this.name,
+            channel: message.channel,
+            status: "sent",
+            ref: `${this.url} ${response.status}`,
+          };
         last = `HTTP ${response.status}`;
         // A 4xx other than 408/429 will not get better by asking again.
         if (response.status < 500 && response.status !== 408 && response.status !== 429) break;
@@ -84,6 +90,7 @@ export class WebhookConnector implements Connector {
 }
 
 export function connectorFor(config: WorkspaceConfig, workspaceRoot: string): Connector {
-  if (config.connector === "webhook" && config.webhook) return new WebhookConnector(config.webhook.url, config.webhook.retries, config.webhook.timeout_ms);
+  if (config.connector === "webhook" && config.webhook)
+    return new WebhookConnector(config.webhook.url, config.webhook.retries, config.webhook.timeout_ms);
   return new OutboxConnector(workspaceRoot);
 }

@@ -22,5 +22,7 @@ export function markDrafted(file: string, text: string, by: DraftedBy): string {
 export function draftedMark(file: string, text: string): DraftedBy | undefined {
   if (!text.startsWith("---")) return undefined;
   const { data } = parseFrontMatter(file, text);
-  return typeof data.drafted_by === "string" ? { drafted_by: data.drafted_by, ...(typeof data.model === "string" ? { model: data.model } : {}) } : undefined;
+  return typeof data.drafted_by === "string"
+    ? { drafted_by: data.drafted_by, ...(typeof data.model === "string" ? { model: data.model } : {}) }
+    : undefined;
 }

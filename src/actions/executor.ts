@@ -40,7 +40,9 @@ export const ActionRun = z.object({
   key: z.string(),
   outcome: z.string(),
   artifacts: z.array(z.string()),
-  receipts: z.array(z.object({ connector: z.string(), channel: z.string(), status: z.enum(["dry-run", "sent"]), ref: z.string() })),
+  receipts: z.array(
+    z.object({ connector: z.string(), channel: z.string(), status: z.enum(["dry-run", "sent"]), ref: z.string() }),
+  ),
   at: z.string(),
 });
 export type ActionRun = z.infer<typeof ActionRun>;
@@ -75,7 +77,8 @@ export function artifactDir(thread: string, type: string, types: ThreadTypes): s
   const family = type.split(":")[0]!;
   if (family === "marketing") return join("artifacts", "marketing", "campaigns", slug);
   if (family === "sales") return join("artifacts", "sales", slug);
-  if ((BUSINESS_NAMES as readonly string[]).includes(family)) return join("artifacts", kindOfType(kind) === "business" ? kind : types.business, slug);
+  if ((BUSINESS_NAMES as readonly string[]).includes(family))
+    return join("artifacts", kindOfType(kind) === "business" ? kind : types.business, slug);
   return join("artifacts", family || kind, slug);
 }
 
@@ -86,39 +89,63 @@ async function assetNames(template: ActionTemplate): Promise<string[]> {
 }
 
 /** Renders the template's assets; a second action of the same type in the thread gets its own file names. */
-async function renderAssets(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, view: Record<string, unknown>, plan: readonly PlannedAction[], suffix = ""): Promise<string[]> {
+async function renderAssets(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+  view: Record<string, unknown>,
+  plan: readonly PlannedAction[],
+  suffix = "",
+): Promise<string[]> {
   const root = env.context.workspaceRoot;
   const dir = artifactDir(env.context.thread, action.type, env.context.threadTypes ?? DEFAULT_THREAD_TYPES);
-  const takenByOthers = new Set(plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []));
+  const takenByOthers = new Set(
+    plan.filter((other) => other.id !== action.id).flatMap((other) => other.artifacts ?? []),
+  );
   const documents: Array<{ name: string; path: string; skeleton: string }> = [];
   for (const name of await assetNames(template)) {
     const text = await readFile(join(template.dir, "assets", name), "utf8");
     let path = join(dir, suffix ? name.replace(/\.md$/, `-${suffix}.md`) : name);
-    if (takenByOthers.has(path)) path = join(dir, name.replace(/\.md$/, `-${action.id}${suffix ? `-${suffix}` : ""}.md`));
+    if (takenByOthers.has(path))
+      path = join(dir, name.replace(/\.md$/, `-${action.id}${suffix ? `-${suffix}` : ""}.md`));
     documents.push({ name, path, skeleton: renderAsset(text, view) });
   }
   let finished: Map<string, string> | undefined;
   if (documents.length > 0 && env.drafter?.writeDocuments) {
     // One call for all of the action's documents: they share the thread's cached prefix and facts.
-    const answer = await env.drafter.writeDocuments({ context: env.context, action, instructions: template.body, documents });
+    const answer = await env.drafter.writeDocuments({
+      context: env.context,
+      action,
+      instructions: template.body,
+      documents,
+    });
     finished = answer.texts;
     for (const usage of answer.usage) await env.onUsage?.(`${action.id} ${action.type}`, usage);
   }
   for (const document of documents) {
     const text = finished?.get(document.name);
     const written = text === undefined ? document.skeleton : text.endsWith("\n") ? text : `${text}\n`;
-    await writeFileAtomically(root, document.path, markDrafted(document.path, written, draftedBy(env, text !== undefined)));
+    await writeFileAtomically(
+      root,
+      document.path,
+      markDrafted(document.path, written, draftedBy(env, text !== undefined)),
+    );
   }
   return documents.map((document) => document.path);
 }
 
 /** Who wrote an action's documents: the model that finished them, or the rules or template that filled them. */
 function draftedBy(env: ExecutionEnv, byModel: boolean): DraftedBy {
-  if (byModel || env.drafter?.provider === "offline") return { drafted_by: env.drafter!.provider, model: env.drafter!.model };
+  if (byModel || env.drafter?.provider === "offline")
+    return { drafted_by: env.drafter!.provider, model: env.drafter!.model };
   return { drafted_by: "template" };
 }
 
-function trackedChannels(env: ExecutionEnv, view: Record<string, unknown>, names: readonly string[]): Array<{ name: string; url: string; utm: string }> {
+function trackedChannels(
+  env: ExecutionEnv,
+  view: Record<string, unknown>,
+  names: readonly string[],
+): Array<{ name: string; url: string; utm: string }> {
   const campaign = String(view.campaign_slug);
   return names.map((name) => {
     const medium = name === "newsletter" || name === "email" ? "email" : name === "blog" ? "organic" : "social";
@@ -136,7 +163,12 @@ interface CapabilityView {
 }
 
 /** The view with what the template's capability adds (ICP score, metrics, findings, tracked channels). */
-async function capabilityView(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<CapabilityView> {
+async function capabilityView(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+  plan: readonly PlannedAction[],
+): Promise<CapabilityView> {
   const view = actionView(env.context, action, template, plan);
   const assets = (await assetNames(template)).map((name) => name.replace(/\.md$/, ""));
   const root = env.context.workspaceRoot;
@@ -153,7 +185,14 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
         view.segment = icp.segment;
         view.icp = scoreLead(root, icp.segment, env.context.event.text, threshold);
       } else {
-        view.icp = { segment: "", score: 0, fit: false, threshold, breakdown: [], disqualifiers_hit: ["the lead comes near none of the ICPs in research/customer/icp/"] };
+        view.icp = {
+          segment: "",
+          score: 0,
+          fit: false,
+          threshold,
+          breakdown: [],
+          disqualifiers_hit: ["the lead comes near none of the ICPs in research/customer/icp/"],
+        };
       }
       break;
     }
@@ -161,14 +200,25 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
       const rows = await readMetricsRows(root);
       const today = env.now.toISOString().slice(0, 10);
       missing = metricsMissing(rows, String(view.campaign_slug));
-      view.metrics = campaignMetrics(rows, String(view.campaign_slug), env.context.today, today > env.context.today ? today : env.context.today);
+      view.metrics = campaignMetrics(
+        rows,
+        String(view.campaign_slug),
+        env.context.today,
+        today > env.context.today ? today : env.context.today,
+      );
       break;
     }
     case "send": {
-      view.channels = trackedChannels(env, view, assets.filter((name) => name !== "promotion-posts"));
+      view.channels = trackedChannels(
+        env,
+        view,
+        assets.filter((name) => name !== "promotion-posts"),
+      );
       if (assets.includes("promotion-posts")) view.channels = trackedChannels(env, view, ["linkedin"]);
       // {{links.linkedin}}: a channel's tracked link by name, for the text that is published.
-      view.links = Object.fromEntries((view.channels as Array<{ name: string; url: string }>).map((channel) => [channel.name, channel.url]));
+      view.links = Object.fromEntries(
+        (view.channels as Array<{ name: string; url: string }>).map((channel) => [channel.name, channel.url]),
+      );
       break;
     }
     default: {
@@ -187,7 +237,11 @@ async function capabilityView(env: ExecutionEnv, action: PlannedAction, template
  * What the action lacks to run, read from the workspace now (an investigation: from the findings
  * in the documents it wrote). Undefined when it has its inputs or its capability needs none.
  */
-export async function missingInputs(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate): Promise<MissingInput | undefined> {
+export async function missingInputs(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+): Promise<MissingInput | undefined> {
   const root = env.context.workspaceRoot;
   switch (template.action.executor) {
     case "icp-score": {
@@ -204,7 +258,12 @@ export async function missingInputs(env: ExecutionEnv, action: PlannedAction, te
 }
 
 /** What the question of an action waiting for its inputs records, for the check of an accept (inputs.ts). */
-export function inputWait(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, reason: string): InputWait | undefined {
+export function inputWait(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+  reason: string,
+): InputWait | undefined {
   switch (template.action.executor) {
     case "icp-score":
       return { needs: "icp", reason, segment: env.context.outputs.input?.segment ?? null, documents: [] };
@@ -218,7 +277,12 @@ export function inputWait(env: ExecutionEnv, action: PlannedAction, template: Ac
 }
 
 /** For an action a person must act on first: the material they need (call script, drafts to approve...). */
-export async function prepareAction(env: ExecutionEnv, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Promise<string[]> {
+export async function prepareAction(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  template: ActionTemplate,
+  plan: readonly PlannedAction[],
+): Promise<string[]> {
   return renderAssets(env, action, template, (await capabilityView(env, action, template, plan)).view, plan);
 }
 
@@ -227,7 +291,11 @@ function ledgerPath(env: ExecutionEnv, action: PlannedAction, check?: number): s
 }
 
 /** What an earlier run of this very action (or check of it) recorded, if any. */
-export async function recordedRun(env: ExecutionEnv, action: PlannedAction, check?: number): Promise<ActionRun | undefined> {
+export async function recordedRun(
+  env: ExecutionEnv,
+  action: PlannedAction,
+  check?: number,
+): Promise<ActionRun | undefined> {
   const path = ledgerPath(env, action, check);
   if (!existsSync(path)) return undefined;
   const run = ActionRun.parse(JSON.parse(await readFile(path, "utf8")));
@@ -255,10 +323,16 @@ export async function runAction(
   // What a person approved is what runs: prepared material is used as it is, never redrafted (an
   // investigation's findings a person wrote in are kept so). A score or a measurement is made again
   // from the inputs as they are when it runs.
-  const prepared = check || FROM_INPUTS.has(template.action.executor) ? [] : (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
+  const prepared =
+    check || FROM_INPUTS.has(template.action.executor)
+      ? []
+      : (action.artifacts ?? []).filter((path) => existsSync(join(root, path)));
   // A document for an action that cannot run is the template's, filled: no model is asked to finish it.
   const renderEnv = missing ? { ...env, drafter: undefined } : env;
-  const artifacts = prepared.length > 0 ? prepared : await renderAssets(renderEnv, action, template, view, plan, check ? `day${check}` : "");
+  const artifacts =
+    prepared.length > 0
+      ? prepared
+      : await renderAssets(renderEnv, action, template, view, plan, check ? `day${check}` : "");
   const waits = missing ?? (found !== undefined ? await findingsMissing(root, artifacts, found) : undefined);
   if (waits) return { waits, artifacts };
   const dir = artifactDir(env.context.thread, action.type, env.context.threadTypes ?? DEFAULT_THREAD_TYPES);
@@ -269,7 +343,9 @@ export async function runAction(
   }
   if (template.action.executor === "send") {
     if (!approval || approval.answer === "reject") {
-      throw new RuntimeFailure(`policy: ${action.type} ${action.id} of ${env.context.thread} sends to customers and has no approval`);
+      throw new RuntimeFailure(
+        `policy: ${action.type} ${action.id} of ${env.context.thread} sends to customers and has no approval`,
+      );
     }
     const channels = view.channels as Array<{ name: string; url: string; utm: string }>;
     const key = action.key ?? idempotencyKey(env.context.thread, action);
@@ -279,7 +355,9 @@ export async function runAction(
     // such an accept already; this holds for a file changed after it, or a question asked before the rule.
     const { documents, problems } = await readPublishable(root, artifacts);
     if (problems.length > 0) {
-      throw new RuntimeFailure(`${action.type} ${action.id} of ${env.context.thread}: ${describeUnpublishable(problems)}; nothing was sent: mend the file, then run leanos resume ${env.context.thread}`);
+      throw new RuntimeFailure(
+        `${action.type} ${action.id} of ${env.context.thread}: ${describeUnpublishable(problems)}; nothing was sent: mend the file, then run leanos resume ${env.context.thread}`,
+      );
     }
     const messages = documents.flatMap(({ file, text, parts }) =>
       parts.map((part) => ({
@@ -318,12 +396,21 @@ export async function runAction(
         approved_by: approval.by,
         approved_at: approval.at,
         channels,
-        sends: receipts.map((receipt, index) => ({ ...receipt, ...(messages[index]?.scheduled_for ? { scheduled_for: messages[index]!.scheduled_for } : {}) })),
+        sends: receipts.map((receipt, index) => ({
+          ...receipt,
+          ...(messages[index]?.scheduled_for ? { scheduled_for: messages[index]!.scheduled_for } : {}),
+        })),
       }),
     );
     artifacts.push(record);
   }
-  const run: ActionRun = { key: action.key ?? idempotencyKey(env.context.thread, action), outcome, artifacts, receipts, at: env.now.toISOString() };
+  const run: ActionRun = {
+    key: action.key ?? idempotencyKey(env.context.thread, action),
+    outcome,
+    artifacts,
+    receipts,
+    at: env.now.toISOString(),
+  };
   await writeJsonAtomically(env.context.workspaceRoot, ledgerPath(env, action, check), run);
   // A test hook: die right after the side effects, before the checkpoint records them.
   if (process.env.LEANOS_FAULT === `crash-after:${action.type}`) process.kill(process.pid, "SIGKILL");

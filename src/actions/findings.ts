@@ -33,9 +33,15 @@ export function canvasFindings(context: StageContext): Finding[] {
     if (!assumption || assumption.evidence.length === 0) continue;
     const was = assumption.previous_confidence !== null ? ` (previously ${assumption.previous_confidence}%)` : "";
     findings.push({
-      finding: cell(`${assumption.id} "${assumption.title}" is ${assumption.status} at ${assumption.confidence}%${was}`),
-      shows: cell(`On record: ${assumption.evidence.join(", ")}${assumption.last_validated ? `; last validated ${assumption.last_validated}` : ""}`),
-      suggests: cell(`This event ${test.direction === "new" ? "suggests a new assumption" : `${test.direction} it`} (${test.proposed_confidence}% proposed); one event does not settle it`),
+      finding: cell(
+        `${assumption.id} "${assumption.title}" is ${assumption.status} at ${assumption.confidence}%${was}`,
+      ),
+      shows: cell(
+        `On record: ${assumption.evidence.join(", ")}${assumption.last_validated ? `; last validated ${assumption.last_validated}` : ""}`,
+      ),
+      suggests: cell(
+        `This event ${test.direction === "new" ? "suggests a new assumption" : `${test.direction} it`} (${test.proposed_confidence}% proposed); one event does not settle it`,
+      ),
       source: path,
     });
   }
@@ -80,7 +86,11 @@ export function findingsIn(markdown: string): string[][] | undefined {
  * filled row. Documents without such a table report no findings, so nothing is missing from them.
  * `found` is what the workspace gave the report (0: the canvas had nothing to cite, which is said).
  */
-export async function findingsMissing(workspaceRoot: string, documents: readonly string[], found?: number): Promise<MissingInput | undefined> {
+export async function findingsMissing(
+  workspaceRoot: string,
+  documents: readonly string[],
+  found?: number,
+): Promise<MissingInput | undefined> {
   let table: string | undefined;
   for (const path of documents) {
     if (!existsSync(join(workspaceRoot, path))) continue;

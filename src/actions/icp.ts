@@ -10,7 +10,9 @@ import type { MissingInput } from "./inputs.js";
 const IcpFile = z.object({
   segment: z.string(),
   description: z.string().optional(),
-  criteria: z.array(z.object({ name: z.string(), weight: z.number().min(0).max(1), signals: z.array(z.string()).min(1) })).min(1),
+  criteria: z
+    .array(z.object({ name: z.string(), weight: z.number().min(0).max(1), signals: z.array(z.string()).min(1) }))
+    .min(1),
   disqualifiers: z.array(z.string()).default([]),
 });
 
@@ -35,7 +37,11 @@ export const ICP_FORMAT = `one {segment}-icp.yaml per segment, with ${ICP_FIELDS
  * lead's text comes closest to (an ICP added after the input stage ran is found this way). `null`
  * when the ICPs exist and none is near the lead; `missing` when there is no ICP to score against.
  */
-export function icpToScore(workspaceRoot: string, segment: string | null | undefined, text: string): { segment: string | null } | { missing: MissingInput } {
+export function icpToScore(
+  workspaceRoot: string,
+  segment: string | null | undefined,
+  text: string,
+): { segment: string | null } | { missing: MissingInput } {
   const add = `add ${ICP_FORMAT}, and accept to score the lead again`;
   if (readIcps(workspaceRoot).length === 0) {
     const dir = join(workspaceRoot, ICP_DIR);
@@ -46,7 +52,13 @@ export function icpToScore(workspaceRoot: string, segment: string | null | undef
   const chosen = segment || matchSegment(workspaceRoot, text)?.segment || null;
   if (chosen === null) return { segment: null };
   const path = `${ICP_DIR}/${chosen}-icp.yaml`;
-  if (!existsSync(join(workspaceRoot, path))) return { missing: { reason: `no ICP to score the lead against: ${path} does not exist`, add: `add it, with ${ICP_FIELDS}, and accept to score the lead again` } };
+  if (!existsSync(join(workspaceRoot, path)))
+    return {
+      missing: {
+        reason: `no ICP to score the lead against: ${path} does not exist`,
+        add: `add it, with ${ICP_FIELDS}, and accept to score the lead again`,
+      },
+    };
   return { segment: chosen };
 }
 
@@ -65,7 +77,8 @@ const DISQUALIFIER_OVERLAP = 0.6;
 /** Scores a lead against its segment's ICP; `threshold` is the lead skill's `fit_threshold`. */
 export function scoreLead(workspaceRoot: string, segment: string, text: string, threshold: number): IcpScore {
   const path = join(ICP_DIR, `${segment}-icp.yaml`);
-  if (!existsSync(join(workspaceRoot, path))) throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
+  if (!existsSync(join(workspaceRoot, path)))
+    throw new UsageError(`sales:lead-intake needs the ICP of segment "${segment}": ${path} does not exist`);
   const parsed = IcpFile.safeParse(parseYamlFile(path, readTextSync(workspaceRoot, path)));
   if (!parsed.success) throw new FileProblem(path, describeZodIssues(parsed.error.issues));
   const words = termsOf(text);
@@ -76,9 +89,24 @@ export function scoreLead(workspaceRoot: string, segment: string, text: string, 
     // The best-supported signal decides: most of its words present counts as fully met.
     const best = Math.max(0, ...matched.map((entry) => entry.share));
     const score = Math.min(1, best * 1.6);
-    return { name: criterion.name, weight: criterion.weight, score: Math.round(score * 100) / 100, matched: matched.map((entry) => entry.signal) };
+    return {
+      name: criterion.name,
+      weight: criterion.weight,
+      score: Math.round(score * 100) / 100,
+      matched: matched.map((entry) => entry.signal),
+    };
   });
-  const score = Math.round((breakdown.reduce((sum, entry) => sum + entry.weight * entry.score, 0) / weights) * 100) / 100;
-  const disqualifiersHit = parsed.data.disqualifiers.filter((disqualifier) => overlap(disqualifier, words) >= DISQUALIFIER_OVERLAP);
-  return { segment, score, fit: score >= threshold && disqualifiersHit.length === 0, threshold, breakdown, disqualifiers_hit: disqualifiersHit };
+  const score =
+    Math.round((breakdown.reduce((sum, entry) => sum + entry.weight * entry.score, 0) / weights) * 100) / 100;
+  const disqualifiersHit = parsed.data.disqualifiers.filter(
+    (disqualifier) => overlap(disqualifier, words) >= DISQUALIFIER_OVERLAP,
+  );
+  return {
+    segment,
+    score,
+    fit: score >= threshold && disqualifiersHit.length === 0,
+    threshold,
+    breakdown,
+    disqualifiers_hit: disqualifiersHit,
+  };
 }

@@ -11,7 +11,10 @@ import type { MissingInput } from "./inputs.js";
 //   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }
 
 export const MetricsRow = z.object({
-  date: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date().transform((date) => date.toISOString().slice(0, 10))]),
+  date: z.union([
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    z.date().transform((date) => date.toISOString().slice(0, 10)),
+  ]),
   piece: z.string().min(1),
   channel: z.string().default("unknown"),
   sessions: z.number().int().min(0).default(0),
@@ -39,7 +42,11 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
     const path = join("ops", "metrics", name);
     const data = parseYamlFile(path, await readText(workspaceRoot, path));
     const list = z.array(MetricsRow).safeParse(data ?? []);
-    if (!list.success) throw new FileProblem(path, `expected a list of rows such as "- { date: 2026-11-20, piece: my-campaign/case-study, sessions: 420 }": ${describeZodIssues(list.error.issues)}`);
+    if (!list.success)
+      throw new FileProblem(
+        path,
+        `expected a list of rows such as "- { date: 2026-11-20, piece: my-campaign/case-study, sessions: 420 }": ${describeZodIssues(list.error.issues)}`,
+      );
     rows.push(...list.data);
   }
   return rows;
@@ -59,9 +66,16 @@ export function metricsMissing(rows: readonly MetricsRow[], campaign: string): M
 }
 
 /** The rows of one campaign (pieces named `{campaign}` or `{campaign}/...`) between two dates. */
-export function campaignMetrics(rows: readonly MetricsRow[], campaign: string, from: string, to: string): CampaignMetrics {
+export function campaignMetrics(
+  rows: readonly MetricsRow[],
+  campaign: string,
+  from: string,
+  to: string,
+): CampaignMetrics {
   const mine = rows
-    .filter((row) => (row.piece === campaign || row.piece.startsWith(`${campaign}/`)) && row.date >= from && row.date <= to)
+    .filter(
+      (row) => (row.piece === campaign || row.piece.startsWith(`${campaign}/`)) && row.date >= from && row.date <= to,
+    )
     .sort((a, b) => a.date.localeCompare(b.date) || a.piece.localeCompare(b.piece));
   const sum = (key: "sessions" | "demos" | "conversions") => mine.reduce((total, row) => total + row[key], 0);
   const sessions = sum("sessions");

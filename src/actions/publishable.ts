@@ -29,7 +29,7 @@ const MARKISH = /<!--\s*\/?\s*publish\b/i;
  * (`[Result to be added ...]`, `[link]`, a checkbox `[ ]`), a blank to write on (`______`), a template
  * tag left unrendered (`{{org}}`), or a note in an HTML comment.
  */
-const PLACEHOLDERS = [/\[[^\[\]\n]*\](?![(\[:])/g, /_{3,}/g, /\{\{[^}\n]*\}\}/g, /<!--.*?(?:-->|$)/g];
+const PLACEHOLDERS = [/\[[^[\]\n]*\](?![([:])/g, /_{3,}/g, /\{\{[^}\n]*\}\}/g, /<!--.*?(?:-->|$)/g];
 
 /**
  * A publish mark as a person reads it ("publishable part, day 2 after approval", "end of the
@@ -37,7 +37,8 @@ const PLACEHOLDERS = [/\[[^\[\]\n]*\](?![(\[:])/g, /_{3,}/g, /\{\{[^}\n]*\}\}/g,
  */
 export function publishMarkLabel(line: string): string | undefined {
   const open = OPEN.exec(line.trim());
-  if (open) return open[1] ? `publishable part, sent on day ${open[1]} after approval` : "publishable part: only this is sent";
+  if (open)
+    return open[1] ? `publishable part, sent on day ${open[1]} after approval` : "publishable part: only this is sent";
   return CLOSE.test(line.trim()) ? "end of the publishable part" : undefined;
 }
 
@@ -77,7 +78,12 @@ export function publishableParts(file: string, text: string): { parts: PublishPa
     const mark = line.trim();
     const opening = OPEN.exec(mark);
     if (opening) {
-      if (open) problems.push({ file, line: number, problem: `opens a publishable part inside the one opened at line ${open.line}` });
+      if (open)
+        problems.push({
+          file,
+          line: number,
+          problem: `opens a publishable part inside the one opened at line ${open.line}`,
+        });
       open = { day: Number(opening[1] ?? 0), line: number, body: [] };
       continue;
     }
@@ -88,26 +94,44 @@ export function publishableParts(file: string, text: string): { parts: PublishPa
       }
       const body = trimBlankLines(open.body);
       if (body.length === 0) problems.push({ file, line: open.line, problem: "has an empty publishable part" });
-      else if (parts.some((part) => part.day === open!.day)) problems.push({ file, line: open.line, problem: `has two publishable parts for day ${open.day}` });
+      else if (parts.some((part) => part.day === open!.day))
+        problems.push({ file, line: open.line, problem: `has two publishable parts for day ${open.day}` });
       else parts.push({ day: open.day, line: open.line, body: `${body.join("\n")}\n` });
       open = undefined;
       continue;
     }
     if (MARKISH.test(line)) {
-      problems.push({ file, line: number, problem: `has a publish mark leanos cannot read ("${mark}"); write <!-- publish -->, <!-- publish day N --> or <!-- /publish --> alone on the line` });
+      problems.push({
+        file,
+        line: number,
+        problem: `has a publish mark leanos cannot read ("${mark}"); write <!-- publish -->, <!-- publish day N --> or <!-- /publish --> alone on the line`,
+      });
       continue;
     }
     if (!open) continue;
     open.body.push(line);
     for (const pattern of PLACEHOLDERS) {
       for (const found of line.matchAll(pattern)) {
-        problems.push({ file, line: number, placeholder: found[0], problem: `still holds the placeholder "${found[0]}"` });
+        problems.push({
+          file,
+          line: number,
+          placeholder: found[0],
+          problem: `still holds the placeholder "${found[0]}"`,
+        });
       }
     }
   }
-  if (open) problems.push({ file, line: open.line, problem: "opens a publishable part that is never closed (<!-- /publish -->)" });
+  if (open)
+    problems.push({
+      file,
+      line: open.line,
+      problem: "opens a publishable part that is never closed (<!-- /publish -->)",
+    });
   if (parts.length === 0 && problems.length === 0) {
-    problems.push({ file, problem: "has no publishable part: mark the text to send with <!-- publish --> and <!-- /publish -->" });
+    problems.push({
+      file,
+      problem: "has no publishable part: mark the text to send with <!-- publish --> and <!-- /publish -->",
+    });
   }
   return { parts, problems };
 }
@@ -121,7 +145,10 @@ export interface PublishableDocument {
 }
 
 /** Reads the documents of a send (paths relative to the workspace `root`) and splits out what may leave. */
-export async function readPublishable(root: string, files: readonly string[]): Promise<{ documents: PublishableDocument[]; problems: Unpublishable[] }> {
+export async function readPublishable(
+  root: string,
+  files: readonly string[],
+): Promise<{ documents: PublishableDocument[]; problems: Unpublishable[] }> {
   const documents: PublishableDocument[] = [];
   const problems: Unpublishable[] = [];
   for (const file of files) {
@@ -151,13 +178,16 @@ function trimBlankLines(lines: readonly string[]): string[] {
 
 /** One line naming every problem, with the file and line of each: what a person must fix before accepting. */
 export function describeUnpublishable(problems: readonly Unpublishable[]): string {
-  return problems.map((problem) => `${problem.file}${problem.line !== undefined ? ` line ${problem.line}` : ""} ${problem.problem}`).join("; ");
+  return problems
+    .map((problem) => `${problem.file}${problem.line !== undefined ? ` line ${problem.line}` : ""} ${problem.problem}`)
+    .join("; ");
 }
 
 /** What to do about the problems: fill the placeholders in, or mend the marks, in the files themselves. */
 function remedy(problems: readonly Unpublishable[]): string {
   const one = problems.length === 1;
-  if (problems.every((problem) => problem.placeholder !== undefined)) return one ? "fill it in by editing the file" : "fill them in by editing the files";
+  if (problems.every((problem) => problem.placeholder !== undefined))
+    return one ? "fill it in by editing the file" : "fill them in by editing the files";
   return one ? "mend the file" : "mend the files";
 }
 

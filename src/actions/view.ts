@@ -7,7 +7,12 @@ import type { PlannedAction } from "../stages/schemas.js";
 import { possessive } from "../files/plainTemplate.js";
 
 /** The data an action's asset templates are rendered with: the thread's facts, decision and earlier artifacts. */
-export function actionView(context: StageContext, action: PlannedAction, template: ActionTemplate, plan: readonly PlannedAction[]): Record<string, unknown> {
+export function actionView(
+  context: StageContext,
+  action: PlannedAction,
+  template: ActionTemplate,
+  plan: readonly PlannedAction[],
+): Record<string, unknown> {
   const { input, hypothesis, implication, decision } = context.outputs;
   const facts = input?.facts ?? [];
   const slug = context.thread.split("/")[1]!;
@@ -32,12 +37,16 @@ export function actionView(context: StageContext, action: PlannedAction, templat
     percents: facts.filter((fact) => fact.kind === "percent").map((fact) => fact.text),
     // Templates name an assumption by {{id}}, as the canvas does.
     assumptions: (hypothesis?.tests ?? []).map((test) => ({ ...test, id: test.assumption_id })),
-    decision: decision ? { verdict: decision.verdict, statement: decision.statement, rationale: decision.rationale } : { verdict: "", statement: "", rationale: "" },
+    decision: decision
+      ? { verdict: decision.verdict, statement: decision.statement, rationale: decision.rationale }
+      : { verdict: "", statement: "", rationale: "" },
     impact: implication?.impact_score ?? "",
     factors: implication?.factors ?? [],
     risks: implication?.risks ?? [],
     action: { id: action.id, type: action.type, title: action.title, owner: action.owner, due: action.due },
-    artifacts: plan.flatMap((other) => (other.id === action.id ? [] : (other.artifacts ?? []))).map((path) => ({ path })),
+    artifacts: plan
+      .flatMap((other) => (other.id === action.id ? [] : (other.artifacts ?? [])))
+      .map((path) => ({ path })),
     outcomes: Object.entries(template.action.outcomes).map(([name, next]) => ({ name, next })),
     // {{#yaml}}...{{/yaml}} in an asset's front-matter writes the rendered text as one YAML string, so
     // a value with ": ", quotes or "#" cannot break the block.
@@ -79,9 +88,13 @@ export function canvasPitch(canvas: Canvas, segment: string): CanvasPitch {
     segment_name: segment ? (segmentRowName(section("segments"), segment) ?? segment.replace(/[-_]+/g, " ")) : "",
     buyers: labelled(segments, /buying cent(?:re|er)|buyers?/i),
     why_they_buy: labelled(segments, /why they (?:buy|pay)/i),
-    problems: entries(blockOf(section("problem"), segment)).map(leadIn).filter(Boolean),
+    problems: entries(blockOf(section("problem"), segment))
+      .map(leadIn)
+      .filter(Boolean),
     alternatives: alternativesOf(section("problem")),
-    offer: firstEntry(blockUnder(section("solution"), (heading) => /what (?:we|you) (?:sell|build|offer)/i.test(heading))) || labelled(section("context"), /product|what we sell/i),
+    offer:
+      firstEntry(blockUnder(section("solution"), (heading) => /what (?:we|you) (?:sell|build|offer)/i.test(heading))) ||
+      labelled(section("context"), /product|what we sell/i),
     uvp: boldParagraph(uvp) || firstEntry(blockUnder(uvp, () => true)),
     headline: labelled(pitch, /headline/i),
     proof: labelled(pitch, /proof/i),
@@ -106,7 +119,11 @@ export function companyOf(canvas: Canvas): string {
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 
 /** One line of text: markdown line breaks and runs of spaces folded, a closing full stop dropped (templates add their own). */
-const clean = (text: string): string => text.replace(/\s+/g, " ").trim().replace(/(?<!\.)\.$/, "");
+const clean = (text: string): string =>
+  text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/(?<!\.)\.$/, "");
 
 /** The lines under the first heading `matches` accepts, up to the next heading of its level or higher. */
 function blockUnder(text: string, matches: (heading: string) => boolean): string {
@@ -124,7 +141,10 @@ function blockUnder(text: string, matches: (heading: string) => boolean): string
 /** The block of the segment: the canvas gives each segment a heading that names its slug. */
 function blockOf(text: string, segment: string): string {
   if (!segment) return "";
-  const slug = new RegExp(`(?<![\\p{L}\\p{N}-])${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}-])`, "iu");
+  const slug = new RegExp(
+    `(?<![\\p{L}\\p{N}-])${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}-])`,
+    "iu",
+  );
   return blockUnder(text, (heading) => slug.test(heading.replace(/`/g, "")));
 }
 
@@ -194,7 +214,12 @@ function segmentRowName(text: string, segment: string): string | undefined {
 
 function tableCells(line: string): string[] {
   if (!line.trim().startsWith("|")) return [];
-  return line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((cell) => cell.trim());
+  return line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split("|")
+    .map((cell) => cell.trim());
 }
 
 /** The rows of the alternatives table (first column the alternative, last why it falls short). */
@@ -217,7 +242,10 @@ function alternativesOf(text: string): Array<{ name: string; shortfall: string }
  * refuse raw (DEL, C1 controls, U+FFFE/U+FFFF, line and paragraph separators) are escaped as well.
  */
 export function yamlString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Renders an asset template. Markdown, not HTML: values are written as they are (AT&T stays AT&T). */

@@ -68,7 +68,11 @@ async function next(io: ChatIO, prompt: string): Promise<Ask> {
   return line.done ? { kind: "eof" } : { kind: "line", text: line.value };
 }
 
-async function withRuntime<T>(options: ChatOptions, io: ChatIO, work: (runtime: ChatBackend) => Promise<T>): Promise<T> {
+async function withRuntime<T>(
+  options: ChatOptions,
+  io: ChatIO,
+  work: (runtime: ChatBackend) => Promise<T>,
+): Promise<T> {
   // A fresh runtime for each step: the canvas and the threads are read as they are now.
   let place: ProgressPlace | undefined;
   const runtime = await options.open({ onProgress: progressTo(io, () => place) });
@@ -85,9 +89,10 @@ function progressTo(io: ChatIO, place: () => ProgressPlace | undefined): (event:
   return (event) => {
     if (event.kind === "stage-done") {
       const where = place();
-      io.say(`  ${pc.green("✓")} ${event.stage.padEnd(12)} ${where ? shownPaths(where, event.thread, event.files).join(", ") : ""}`.trimEnd());
-    }
-    else if (event.kind === "gate") io.say(`  ${pc.cyan("→")} ${event.stage} gate: ${event.detail}`);
+      io.say(
+        `  ${pc.green("✓")} ${event.stage.padEnd(12)} ${where ? shownPaths(where, event.thread, event.files).join(", ") : ""}`.trimEnd(),
+      );
+    } else if (event.kind === "gate") io.say(`  ${pc.cyan("→")} ${event.stage} gate: ${event.detail}`);
   };
 }
 
@@ -102,29 +107,38 @@ function resolveField(item: PendingItem, field: string): string {
 }
 
 /** Opens the editable values in $EDITOR; returns what changed, or null when nothing did. */
-async function editInEditor(item: PendingItem, values: Record<string, unknown>, editor: string): Promise<Record<string, unknown> | null> {
+async function editInEditor(
+  item: PendingItem,
+  values: Record<string, unknown>,
+  editor: string,
+): Promise<Record<string, unknown> | null> {
   const dir = await mkdtemp(join(tmpdir(), "leanos-edit-"));
   const file = join(dir, `${item.kind}.yaml`);
   try {
     const before = toYaml(values);
     await writeFile(file, `# Edit the values, save and close. Fields: ${(item.fields ?? []).join(", ")}\n${before}`);
     const result = spawnSync(editor, [file], { stdio: "inherit", shell: true });
-    if (result.status !== 0) throw new UsageError(`the editor (${editor}) exited with ${result.status}; nothing was changed`);
+    if (result.status !== 0)
+      throw new UsageError(`the editor (${editor}) exited with ${result.status}; nothing was changed`);
     let edited: unknown;
     try {
       edited = parseYaml(await readFile(file, "utf8"));
     } catch (error) {
       throw new UsageError(`the saved text is not valid YAML (${(error as Error).message}); nothing was changed`);
     }
-    if (edited === null || typeof edited !== "object" || Array.isArray(edited)) throw new UsageError("the saved text must be the values as YAML; nothing was changed");
-    const changes = Object.fromEntries(Object.entries(edited).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(values[key])));
+    if (edited === null || typeof edited !== "object" || Array.isArray(edited))
+      throw new UsageError("the saved text must be the values as YAML; nothing was changed");
+    const changes = Object.fromEntries(
+      Object.entries(edited).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(values[key])),
+    );
     return Object.keys(changes).length > 0 ? changes : null;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const currentValues = (runtime: ChatBackend, item: PendingItem): Promise<Record<string, unknown>> => runtime.editable(item);
+const currentValues = (runtime: ChatBackend, item: PendingItem): Promise<Record<string, unknown>> =>
+  runtime.editable(item);
 
 /** What a draft says: its structured output when the file records one (so a new timestamp is no change), else its text. */
 async function draftText(root: string | undefined, path: string | undefined): Promise<string> {
@@ -138,15 +152,27 @@ async function draftText(root: string | undefined, path: string | undefined): Pr
 export async function runChat(io: ChatIO, options: ChatOptions): Promise<number> {
   let answered = 0;
   const skipped = new Set<string>();
-  const keyOf = (item: PendingItem): string => item.id ?? `${item.thread}/${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`;
+  const keyOf = (item: PendingItem): string =>
+    item.id ?? `${item.thread}/${item.node}/${item.action_id ?? item.opportunity_id ?? ""}`;
 
   const waiting = (): Promise<PendingItem[]> => withRuntime(options, io, (runtime) => runtime.pending());
   const listing = (items: PendingItem[]): string =>
     items.length === 0
       ? "Nothing waits for you."
-      : [`${items.length} item(s) wait, highest impact first:`, ...items.map((item, index) => `  ${index + 1}. [${item.impact ?? "-"}] ${gateLabel(item).padEnd(11)} ${item.thread}${item.action_id ? ` ${item.action_id}` : ""}`)].join("\n");
+      : [
+          `${items.length} item(s) wait, highest impact first:`,
+          ...items.map(
+            (item, index) =>
+              `  ${index + 1}. [${item.impact ?? "-"}] ${gateLabel(item).padEnd(11)} ${item.thread}${item.action_id ? ` ${item.action_id}` : ""}`,
+          ),
+        ].join("\n");
 
-  const report = (item: PendingItem, answer: string, result: ThreadResult | undefined, extra: Record<string, unknown> = {}): void => {
+  const report = (
+    item: PendingItem,
+    answer: string,
+    result: ThreadResult | undefined,
+    extra: Record<string, unknown> = {},
+  ): void => {
     io.record?.({
       thread: item.thread,
       kind: item.kind,
@@ -155,7 +181,9 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       answer,
       by: options.by,
       at: new Date().toISOString(),
-      ...(result ? { state: result.state, pending: result.pending, started: result.started.map((started) => started.thread) } : {}),
+      ...(result
+        ? { state: result.state, pending: result.pending, started: result.started.map((started) => started.thread) }
+        : {}),
       ...extra,
     });
   };
@@ -164,9 +192,18 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
     io.say(pc.bold(`New event: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`));
     const result = await withRuntime(options, io, async (runtime) => {
       const { readEvent } = await import("../cli/readEvent.js");
-      return runtime.startEvent(await readEvent({ text, source: "leanos chat", today: runtime.now().toISOString().slice(0, 10), maxBytes: runtime.maxEventBytes }));
+      return runtime.startEvent(
+        await readEvent({
+          text,
+          source: "leanos chat",
+          today: runtime.now().toISOString().slice(0, 10),
+          maxBytes: runtime.maxEventBytes,
+        }),
+      );
     });
-    io.say(`Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`);
+    io.say(
+      `Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`,
+    );
     io.record?.({ event: text, thread: result.thread, state: result.state, pending: result.pending });
   };
 
@@ -179,7 +216,9 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       return;
     }
     const result = await withRuntime(options, io, (runtime) => runtime.correct(thread, fields, options.by));
-    io.say(`Corrected ${Object.keys(fields).join(", ")}. Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`);
+    io.say(
+      `Corrected ${Object.keys(fields).join(", ")}. Thread ${result.thread}: ${result.state}${result.pending.length > 0 ? `, waits at ${result.pending.map((entry) => entry.kind).join(", ")}` : ""}`,
+    );
     io.record?.({ correct: thread, fields, thread: result.thread, state: result.state, pending: result.pending });
   };
 
@@ -215,20 +254,27 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
       io.say(listing(await waiting()));
       continue;
     }
-    const { outputs, root } = await withRuntime(options, io, async (runtime) => ({ outputs: await runtime.stageOutputs(item.thread), root: runtime.root }));
+    const { outputs, root } = await withRuntime(options, io, async (runtime) => ({
+      outputs: await runtime.stageOutputs(item.thread),
+      root: runtime.root,
+    }));
     io.say(await presentItem(root, item, outputs, `${items.length} waiting`));
     await options.shown?.(item);
     // Ask until this item is answered, skipped, or the session ends.
     for (;;) {
       const ask = await next(io, "> ");
       if (ask.kind === "eof") {
-        io.say(`Input ended; ${item.thread} (${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}) still waits.`);
+        io.say(
+          `Input ended; ${item.thread} (${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}) still waits.`,
+        );
         return answered;
       }
       if (ask.text.trim() === "") continue;
       let intent = parseCommand(ask.text, item) ?? (await readFreeText(options, io, ask.text, item));
       if (intent.kind === "unclear") {
-        io.say(`I am not sure what you mean (${intent.reason}). ${pc.dim("Type help for the answers, or say it in other words.")}`);
+        io.say(
+          `I am not sure what you mean (${intent.reason}). ${pc.dim("Type help for the answers, or say it in other words.")}`,
+        );
         continue;
       }
       if (intent.kind === "help") {
@@ -290,7 +336,12 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
 }
 
 /** Reads free text with the provider's model when it has one; the offline provider knows only the command words. */
-async function readFreeText(options: ChatOptions, io: ChatIO, line: string, item: PendingItem | undefined): Promise<Intent> {
+async function readFreeText(
+  options: ChatOptions,
+  io: ChatIO,
+  line: string,
+  item: PendingItem | undefined,
+): Promise<Intent> {
   return withRuntime(options, io, async (runtime) => {
     const drafter = await runtime.drafter();
     if (!drafter.readIntent) return { kind: "unclear", reason: `"${line}" is not a command I know` };
@@ -304,7 +355,9 @@ async function readFreeText(options: ChatOptions, io: ChatIO, line: string, item
     const intent = fromModel(reading);
     // A model's reading is never taken as an approval without the person confirming it.
     if (intent.kind === "accept") {
-      io.say(`I read that as: accept${intent.outcome ? ` with outcome ${intent.outcome}` : ""}. Type "yes" to confirm.`);
+      io.say(
+        `I read that as: accept${intent.outcome ? ` with outcome ${intent.outcome}` : ""}. Type "yes" to confirm.`,
+      );
       return { kind: "unclear", reason: "waiting for your confirmation" };
     }
     return intent;
@@ -348,27 +401,55 @@ async function answer(
       case "edit": {
         let edits: Record<string, unknown> | null;
         if (intent.field === undefined) {
-          edits = await editInEditor(item, await currentValues(runtime, item), options.editor ?? process.env.VISUAL ?? process.env.EDITOR ?? "vi");
+          edits = await editInEditor(
+            item,
+            await currentValues(runtime, item),
+            options.editor ?? process.env.VISUAL ?? process.env.EDITOR ?? "vi",
+          );
           if (!edits) throw new UsageError("nothing was changed in the editor; the item still waits");
         } else {
           edits = { [resolveField(item, intent.field)]: editValue(intent.value ?? "") };
         }
-        const result = await runtime.answer(item.thread, { type: "edit", args: { action: "edit", args: edits }, by }, item.id);
-        io.say(`${pc.green("Edited and accepted")} (${Object.entries(edits).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join(", ")}). ${result.thread}: ${result.state}`);
+        const result = await runtime.answer(
+          item.thread,
+          { type: "edit", args: { action: "edit", args: edits }, by },
+          item.id,
+        );
+        io.say(
+          `${pc.green("Edited and accepted")} (${Object.entries(edits)
+            .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
+            .join(", ")}). ${result.thread}: ${result.state}`,
+        );
         return { result, extra: { edits } };
       }
       case "respond": {
         const before = await draftText(root, item.draft);
         const result = await runtime.answer(item.thread, { type: "response", args: intent.text, by }, item.id);
         const after = await draftText(root, item.draft);
-        const patch = createTwoFilesPatch(`${item.draft} (before)`, `${item.draft} (redrafted)`, before, after, "", "", { context: 1 });
+        const patch = createTwoFilesPatch(
+          `${item.draft} (before)`,
+          `${item.draft} (redrafted)`,
+          before,
+          after,
+          "",
+          "",
+          { context: 1 },
+        );
         const changed = patch.split("\n").filter((line) => /^[+-](?![+-])/.test(line));
         io.say(pc.bold(`Redrafted with your feedback; what changed (${changed.length} line(s)):`));
-        io.say(changed.length > 0 ? changed.map((line) => (line.startsWith("+") ? pc.green(`  ${line}`) : pc.red(`  ${line}`))).join("\n") : "  (the draft did not change)");
+        io.say(
+          changed.length > 0
+            ? changed.map((line) => (line.startsWith("+") ? pc.green(`  ${line}`) : pc.red(`  ${line}`))).join("\n")
+            : "  (the draft did not change)",
+        );
         return { result, extra: { feedback: intent.text, changed } };
       }
       case "reject": {
-        const result = await runtime.answer(item.thread, { type: "ignore", args: intent.reason ?? "no reason given", by }, item.id);
+        const result = await runtime.answer(
+          item.thread,
+          { type: "ignore", args: intent.reason ?? "no reason given", by },
+          item.id,
+        );
         io.say(`${pc.yellow("Rejected")} (${intent.reason}). ${result.thread}: ${result.state}`);
         return { result, extra: { reason: intent.reason } };
       }

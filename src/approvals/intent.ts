@@ -40,28 +40,37 @@ export function parseCommand(line: string, item: PendingItem | undefined): Inten
   if ((match = /^(?:accept|approve)\s+(\S+)$/i.exec(text))) return { kind: "accept", outcome: match[1]! };
   if (item?.outcomes?.includes(text)) return { kind: "accept", outcome: text };
   if (/^edit$/i.test(text)) return { kind: "edit" };
-  if ((match = /^edit\s+(\S+)\s*[:=]?\s+(.+)$/i.exec(text))) return { kind: "edit", field: match[1]!, value: match[2]!.trim() };
-  if ((match = /^(?:respond|r)\s*:?\s*(.*)$/i.exec(text)) && /^(respond|r)\b/i.test(text)) return { kind: "respond", text: match[1]!.trim() };
-  if ((match = /^(?:reject|no|n)\b\s*:?\s*(.*)$/i.exec(text))) return { kind: "reject", ...(match[1]!.trim() ? { reason: match[1]!.trim() } : {}) };
+  if ((match = /^edit\s+(\S+)\s*[:=]?\s+(.+)$/i.exec(text)))
+    return { kind: "edit", field: match[1]!, value: match[2]!.trim() };
+  if ((match = /^(?:respond|r)\s*:?\s*(.*)$/i.exec(text)) && /^(respond|r)\b/i.test(text))
+    return { kind: "respond", text: match[1]!.trim() };
+  if ((match = /^(?:reject|no|n)\b\s*:?\s*(.*)$/i.exec(text)))
+    return { kind: "reject", ...(match[1]!.trim() ? { reason: match[1]!.trim() } : {}) };
   if (/^(skip|s|next|later)$/i.test(text)) return { kind: "skip" };
   if (/^(help|h|\?)$/i.test(text)) return { kind: "help" };
   if (/^(quit|exit|q|bye)$/i.test(text)) return { kind: "quit" };
   if (/^(list|ls|pending)$/i.test(text)) return { kind: "list" };
   if ((match = /^event\s*:\s*([\s\S]+)$/i.exec(text))) return { kind: "event", text: match[1]!.trim() };
-  if ((match = /^correct\s+(\S+)\s+(\{[\s\S]*\})\s*$/i.exec(text))) return { kind: "correct", thread: match[1]!, edit: match[2]! };
+  if ((match = /^correct\s+(\S+)\s+(\{[\s\S]*\})\s*$/i.exec(text)))
+    return { kind: "correct", thread: match[1]!, edit: match[2]! };
   return null;
 }
 
 /** A model's reading, made safe: anything uncertain becomes a question back. */
 export function fromModel(reading: ModelIntent): Intent {
-  if (!reading.certain || reading.intent === "unclear") return { kind: "unclear", reason: "the reply could be read more than one way" };
+  if (!reading.certain || reading.intent === "unclear")
+    return { kind: "unclear", reason: "the reply could be read more than one way" };
   switch (reading.intent) {
     case "accept":
       return { kind: "accept", ...(reading.outcome ? { outcome: reading.outcome } : {}) };
     case "edit":
-      return reading.field && reading.value !== undefined ? { kind: "edit", field: reading.field, value: reading.value } : { kind: "unclear", reason: "which field, to what value?" };
+      return reading.field && reading.value !== undefined
+        ? { kind: "edit", field: reading.field, value: reading.value }
+        : { kind: "unclear", reason: "which field, to what value?" };
     case "respond":
-      return reading.text ? { kind: "respond", text: reading.text } : { kind: "unclear", reason: "what should change?" };
+      return reading.text
+        ? { kind: "respond", text: reading.text }
+        : { kind: "unclear", reason: "what should change?" };
     case "reject":
       return { kind: "reject", ...(reading.reason ? { reason: reading.reason } : {}) };
     case "event":

@@ -25,11 +25,17 @@ export function answersLine(item: PendingItem): string {
 }
 
 /** A file's body without its front-matter, cut to `limit` lines. */
-export async function materialOf(workspaceRoot: string | undefined, path: string, limit = MATERIAL_LINES): Promise<string> {
+export async function materialOf(
+  workspaceRoot: string | undefined,
+  path: string,
+  limit = MATERIAL_LINES,
+): Promise<string> {
   if (workspaceRoot === undefined) return `  (${path} is in the workspace the server serves)`;
   const full = join(workspaceRoot, path);
   if (!existsSync(full)) return `  (${path} is not there)`;
-  const body = parseFrontMatter(path, await readFile(full, "utf8")).content.trim().split("\n");
+  const body = parseFrontMatter(path, await readFile(full, "utf8"))
+    .content.trim()
+    .split("\n");
   const shown = body.slice(0, limit).map((line) => `  ${line}`);
   if (body.length > limit) shown.push(pc.dim(`  … ${body.length - limit} more line(s) in ${path}`));
   return shown.join("\n");
@@ -46,7 +52,8 @@ export function reasonsOf(outputs: Partial<Record<string, unknown>>) {
     tests: (hypothesis?.tests ?? []).map((test) => ({
       assumption_id: test.assumption_id,
       direction: test.direction,
-      change: test.previous_confidence !== null ? `${test.previous_confidence}% → ${test.proposed_confidence}%` : undefined,
+      change:
+        test.previous_confidence !== null ? `${test.previous_confidence}% → ${test.proposed_confidence}%` : undefined,
     })),
     recorded: { implication: implication !== undefined, hypothesis: hypothesis !== undefined },
   };
@@ -56,22 +63,39 @@ export function whyLines(item: PendingItem, outputs: Partial<Record<string, unkn
   const lines: string[] = [];
   const why = reasonsOf(outputs);
   if (why.recorded.implication) {
-    lines.push(`  impact ${why.impact_score} (${why.mode}) = mean of ${why.factors.map((factor) => `${factor.name} ${factor.score}`).join(", ")}`);
+    lines.push(
+      `  impact ${why.impact_score} (${why.mode}) = mean of ${why.factors.map((factor) => `${factor.name} ${factor.score}`).join(", ")}`,
+    );
     for (const factor of why.factors) lines.push(pc.dim(`    ${factor.name}: ${factor.rationale}`));
   }
-  if (why.recorded.hypothesis) lines.push(`  assumptions: ${why.tests.map((test) => `${test.assumption_id} ${test.direction}${test.change ? ` ${test.change}` : ""}`).join("; ")}`);
-  if (item.kind === "actions" && item.outcomes) lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
+  if (why.recorded.hypothesis)
+    lines.push(
+      `  assumptions: ${why.tests.map((test) => `${test.assumption_id} ${test.direction}${test.change ? ` ${test.change}` : ""}`).join("; ")}`,
+    );
+  if (item.kind === "actions" && item.outcomes)
+    lines.push(`  you carried this out: report one of ${item.outcomes.join(", ")}`);
   return lines.length > 0 ? lines : ["  (no impact or assumptions recorded yet)"];
 }
 
 /** The whole presentation of one item. */
-export async function presentItem(workspaceRoot: string | undefined, item: PendingItem, outputs: Partial<Record<string, unknown>>, position: string): Promise<string> {
+export async function presentItem(
+  workspaceRoot: string | undefined,
+  item: PendingItem,
+  outputs: Partial<Record<string, unknown>>,
+  position: string,
+): Promise<string> {
   const header = `── ${position}  ${item.thread} · ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}${item.opportunity_id ? ` ${item.opportunity_id}` : ""} · impact ${item.impact ?? "-"} `;
   const parts = [pc.bold(header.padEnd(78, "─")), item.question, "", pc.bold("Why"), ...whyLines(item, outputs), ""];
   if (item.diff) {
     parts.push(pc.bold("Canvas diff"));
     for (const line of item.diff.trimEnd().split("\n")) {
-      parts.push(line.startsWith("+") && !line.startsWith("+++") ? pc.green(`  ${line}`) : line.startsWith("-") && !line.startsWith("---") ? pc.red(`  ${line}`) : `  ${line}`);
+      parts.push(
+        line.startsWith("+") && !line.startsWith("+++")
+          ? pc.green(`  ${line}`)
+          : line.startsWith("-") && !line.startsWith("---")
+            ? pc.red(`  ${line}`)
+            : `  ${line}`,
+      );
     }
   } else if (item.draft) {
     parts.push(pc.bold(`Material: ${item.draft}`), await materialOf(workspaceRoot, item.draft));
@@ -89,6 +113,6 @@ export const HELP = [
   "skip                       leave it waiting and go to the next",
   "list                       what waits now",
   "event: TEXT                hand over a new business event; it is drafted to its first gate",
-  "correct THREAD JSON        correct what the drafter read, e.g. correct acme {\"type\":\"sales\"}",
+  'correct THREAD JSON        correct what the drafter read, e.g. correct acme {"type":"sales"}',
   "quit                       end the session (everything unanswered keeps waiting)",
 ].join("\n");

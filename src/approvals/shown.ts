@@ -65,7 +65,9 @@ export async function readShown(root: string): Promise<ShownRecord> {
 
 /** The questions last shown to this person on this thread, if any were. */
 export async function lastShown(place: ShownPlace, thread: string): Promise<ShownQuestion | undefined> {
-  return (await readShown(place.root)).shown.find((entry) => samePlace(entry, place) && entry.by === place.by && entry.thread === thread);
+  return (await readShown(place.root)).shown.find(
+    (entry) => samePlace(entry, place) && entry.by === place.by && entry.thread === thread,
+  );
 }
 
 /**
@@ -73,7 +75,13 @@ export async function lastShown(place: ShownPlace, thread: string): Promise<Show
  * the ids listed on it, keeping when they were first shown if they are the same questions; one it
  * covered where nothing waits any more is dropped, for every person (nobody can answer it blind).
  */
-export function withShown(record: ShownRecord, place: ShownPlace, items: readonly PendingItem[], scope: ShownScope, now: Date): ShownRecord {
+export function withShown(
+  record: ShownRecord,
+  place: ShownPlace,
+  items: readonly PendingItem[],
+  scope: ShownScope,
+  now: Date,
+): ShownRecord {
   const listed = new Map<string, string[]>();
   for (const item of items) {
     if (item.id === undefined) continue;
@@ -86,7 +94,11 @@ export function withShown(record: ShownRecord, place: ShownPlace, items: readonl
     // This person's entry is replaced by what they were shown now.
     return waiting.has(entry.thread) && entry.by !== place.by;
   });
-  const before = new Map(record.shown.filter((entry) => samePlace(entry, place) && entry.by === place.by).map((entry) => [entry.thread, entry]));
+  const before = new Map(
+    record.shown
+      .filter((entry) => samePlace(entry, place) && entry.by === place.by)
+      .map((entry) => [entry.thread, entry]),
+  );
   const added = [...listed].map(([thread, ids]): ShownQuestion => {
     const earlier = before.get(thread);
     const at = earlier && JSON.stringify(earlier.ids) === JSON.stringify(ids) ? earlier.at : now.toISOString();
@@ -95,7 +107,9 @@ export function withShown(record: ShownRecord, place: ShownPlace, items: readonl
   // In one order whatever the order of listing, so the same questions shown again write nothing; and
   // bounded: the questions shown longest ago go first (ISO times sort as text).
   const key = (entry: ShownQuestion): string => [entry.at, entry.server ?? "", entry.by, entry.thread].join("\u0000");
-  const shown = [...kept, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).slice(-MAX_ENTRIES);
+  const shown = [...kept, ...added]
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    .slice(-MAX_ENTRIES);
   return { version: 1, shown };
 }
 
@@ -104,7 +118,12 @@ export function withShown(record: ShownRecord, place: ShownPlace, items: readonl
  * questions again writes nothing. Throws when the file cannot be written; callers report that and
  * go on (see recordShownQuietly in src/cli/session.ts).
  */
-export async function recordShown(place: ShownPlace, items: readonly PendingItem[], scope: ShownScope, now: Date): Promise<void> {
+export async function recordShown(
+  place: ShownPlace,
+  items: readonly PendingItem[],
+  scope: ShownScope,
+  now: Date,
+): Promise<void> {
   const record = await readShown(place.root);
   const next = withShown(record, place, items, scope, now);
   if (JSON.stringify(next) === JSON.stringify(record)) return;

@@ -36,7 +36,15 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     latency_ms: z.number(),
     cost_usd: z.number(),
   }),
-  z.object({ kind: z.literal("gate-asked"), ...base, gate: z.string(), node: z.string(), question: z.string(), impact: z.number().nullable(), action_id: z.string().optional() }),
+  z.object({
+    kind: z.literal("gate-asked"),
+    ...base,
+    gate: z.string(),
+    node: z.string(),
+    question: z.string(),
+    impact: z.number().nullable(),
+    action_id: z.string().optional(),
+  }),
   z.object({
     kind: z.literal("gate-answered"),
     ...base,
@@ -49,7 +57,15 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     action_id: z.string().optional(),
   }),
   /** An answer a gate refused: nothing changed, and the gate asks again saying why. */
-  z.object({ kind: z.literal("gate-refused"), ...base, gate: z.string(), node: z.string(), answer: z.string(), by: z.string(), reason: z.string() }),
+  z.object({
+    kind: z.literal("gate-refused"),
+    ...base,
+    gate: z.string(),
+    node: z.string(),
+    answer: z.string(),
+    by: z.string(),
+    reason: z.string(),
+  }),
   z.object({ kind: z.literal("file-written"), ...base, path: z.string() }),
   z.object({
     kind: z.literal("canvas-change"),
@@ -87,7 +103,14 @@ export const AuditEntry = z.discriminatedUnion("kind", [
   /** A drafter proposed a rule after a correction on the thread; it waits for a person. */
   z.object({ kind: z.literal("rule-proposed"), ...base, id: z.string(), says: z.string(), proposed_by: z.string() }),
   /** A person accepted a proposed rule (it joined the memory) or rejected it. */
-  z.object({ kind: z.literal("rule-judged"), ...base, id: z.string(), judged: z.enum(["accepted", "rejected"]), by: z.string(), says: z.string() }),
+  z.object({
+    kind: z.literal("rule-judged"),
+    ...base,
+    id: z.string(),
+    judged: z.enum(["accepted", "rejected"]),
+    by: z.string(),
+    says: z.string(),
+  }),
 ]);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditEntryOf<K extends AuditEntry["kind"]> = Extract<AuditEntry, { kind: K }>;
@@ -101,7 +124,11 @@ export class AuditLog {
   /** Appends entries in one write, so lines from concurrent processes never interleave mid-line. */
   async append(...entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await appendToFile(this.root, this.path, entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""));
+    await appendToFile(
+      this.root,
+      this.path,
+      entries.map((entry) => `${JSON.stringify(AuditEntry.parse(entry))}\n`).join(""),
+    );
   }
 
   /**

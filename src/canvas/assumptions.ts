@@ -46,7 +46,14 @@ const FIELD_LABELS: Record<FieldKey, string> = {
   "related canvas sections": "Related Canvas sections",
 };
 // Fields are written in this order when one is missing and has to be added.
-const FIELD_ORDER: FieldKey[] = ["status", "hypothesis", "confidence", "evidence", "last validated", "related canvas sections"];
+const FIELD_ORDER: FieldKey[] = [
+  "status",
+  "hypothesis",
+  "confidence",
+  "evidence",
+  "last validated",
+  "related canvas sections",
+];
 const STATUS_EMOJI: Record<AssumptionStatus, string> = {
   VALIDATED: "✅",
   TESTING: "🧪",
@@ -80,7 +87,10 @@ export interface AssumptionsDocument {
 
 function listOf(value: string | undefined): string[] {
   if (!value || /^(none yet|none|-|n\/a)$/i.test(value)) return [];
-  return value.split(",").map((part) => part.trim()).filter((part) => part.length > 0);
+  return value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 const bare = (line: string): string => line.replace(/\r$/, "");
@@ -103,13 +113,21 @@ export function parseAssumptionsDocument(text: string): AssumptionsDocument {
     const confidence = /(\d+)\s*%/.exec(confidenceText)?.[1];
     const previous = /previously:?\s*(\d+)\s*%/i.exec(confidenceText)?.[1];
     const lastValidated = values.get("last validated");
-    const missing = FIELD_ORDER.filter((key) => key !== "related canvas sections" && key !== "evidence" && key !== "last validated" && !values.has(key));
+    const missing = FIELD_ORDER.filter(
+      (key) => key !== "related canvas sections" && key !== "evidence" && key !== "last validated" && !values.has(key),
+    );
     if (missing.length > 0) {
-      problems.push({ line, message: `assumption ${entry.id} has no ${missing.map((key) => `**${FIELD_LABELS[key]}:**`).join(", ")} line` });
+      problems.push({
+        line,
+        message: `assumption ${entry.id} has no ${missing.map((key) => `**${FIELD_LABELS[key]}:**`).join(", ")} line`,
+      });
       return;
     }
     if (confidence !== undefined && Number(confidence) > 100) {
-      problems.push({ line: entry.fields.get("confidence")! + 1, message: `assumption ${entry.id}: confidence ${confidence}% is outside 0-100%` });
+      problems.push({
+        line: entry.fields.get("confidence")! + 1,
+        message: `assumption ${entry.id}: confidence ${confidence}% is outside 0-100%`,
+      });
       return;
     }
     const candidate = {
@@ -127,11 +145,17 @@ export function parseAssumptionsDocument(text: string): AssumptionsDocument {
     const parsed = Assumption.safeParse(candidate);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
-      problems.push({ line, message: `assumption ${entry.id} has an invalid ${fields.join(", ")} (status must be one of ${AssumptionStatus.options.join(", ")}; confidence a whole percent)` });
+      problems.push({
+        line,
+        message: `assumption ${entry.id} has an invalid ${fields.join(", ")} (status must be one of ${AssumptionStatus.options.join(", ")}; confidence a whole percent)`,
+      });
       return;
     }
     if (layout.has(entry.id)) {
-      problems.push({ line, message: `duplicate assumption id ${entry.id} (first on line ${layout.get(entry.id)!.heading + 1})` });
+      problems.push({
+        line,
+        message: `duplicate assumption id ${entry.id} (first on line ${layout.get(entry.id)!.heading + 1})`,
+      });
       return;
     }
     assumptions.push(parsed.data);
@@ -143,7 +167,14 @@ export function parseAssumptionsDocument(text: string): AssumptionsDocument {
     const heading = HEADING.exec(line);
     if (heading) {
       finish();
-      current = { id: heading[1]!, title: heading[2]!, heading: index, fields: new Map(), last: index, values: new Map() };
+      current = {
+        id: heading[1]!,
+        title: heading[2]!,
+        heading: index,
+        fields: new Map(),
+        last: index,
+        values: new Map(),
+      };
       return;
     }
     if (/^#{1,3}\s/.test(line)) {
@@ -220,16 +251,29 @@ export function applyAssumptionChanges(text: string, changes: readonly Assumptio
     const edit = (key: FieldKey, rewrite: (line: string) => string, fresh: string): void => {
       const index = entry.fields.get(key);
       if (index !== undefined) lines[index] = rewrite(lines[index]!);
-      else inserts.push({ after: entry.last, order: inserts.length, line: `**${FIELD_LABELS[key]}:** ${fresh}${doc.eol === "\r\n" ? "\r" : ""}` });
+      else
+        inserts.push({
+          after: entry.last,
+          order: inserts.length,
+          line: `**${FIELD_LABELS[key]}:** ${fresh}${doc.eol === "\r\n" ? "\r" : ""}`,
+        });
     };
     if (change.confidence !== undefined && change.confidence !== assumption.confidence) {
-      edit("confidence", (line) => setConfidence(line, change.confidence!, assumption.confidence), `${change.confidence}% (previously: ${assumption.confidence}%)`);
+      edit(
+        "confidence",
+        (line) => setConfidence(line, change.confidence!, assumption.confidence),
+        `${change.confidence}% (previously: ${assumption.confidence}%)`,
+      );
     }
-    if (change.status !== undefined && change.status !== assumption.status) edit("status", (line) => setStatus(line, change.status!), change.status);
-    if (change.addEvidence !== undefined) edit("evidence", (line) => addEvidence(line, change.addEvidence!), change.addEvidence);
-    if (change.lastValidated !== undefined) edit("last validated", (line) => setValue(line, change.lastValidated!), change.lastValidated);
+    if (change.status !== undefined && change.status !== assumption.status)
+      edit("status", (line) => setStatus(line, change.status!), change.status);
+    if (change.addEvidence !== undefined)
+      edit("evidence", (line) => addEvidence(line, change.addEvidence!), change.addEvidence);
+    if (change.lastValidated !== undefined)
+      edit("last validated", (line) => setValue(line, change.lastValidated!), change.lastValidated);
   }
   // Insert from the bottom up so earlier indexes stay right.
-  for (const insert of inserts.sort((a, b) => b.after - a.after || b.order - a.order)) lines.splice(insert.after + 1, 0, insert.line);
+  for (const insert of inserts.sort((a, b) => b.after - a.after || b.order - a.order))
+    lines.splice(insert.after + 1, 0, insert.line);
   return lines.join("\n");
 }

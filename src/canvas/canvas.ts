@@ -4,7 +4,15 @@ import { FileProblem, UsageError } from "../errors.js";
 import { readText } from "../files/readText.js";
 import { BusinessMode } from "../stages/schemas.js";
 import { parseAssumptionsDocument, type Assumption, type AssumptionProblem } from "./assumptions.js";
-import { layoutOf, REQUIRED_ROLES, roleOfStem, roleSays, stemsOf, type CanvasRole, type LayoutName } from "./layouts.js";
+import {
+  layoutOf,
+  REQUIRED_ROLES,
+  roleOfStem,
+  roleSays,
+  stemsOf,
+  type CanvasRole,
+  type LayoutName,
+} from "./layouts.js";
 
 export interface CanvasSection {
   /** File stem such as `10-assumptions` (or `10.assumptions`). */
@@ -59,12 +67,17 @@ export async function readCanvas(dir: string, root: string = dirname(dirname(dir
     const role = roleOfStem(name.replace(/\.md$/, ""));
     if (!role) continue;
     const other = byRole.get(role);
-    if (other) throw new UsageError(`${shown(other)} and ${shown(name)} are both the canvas's ${role} section (${roleSays(role)}): keep one of them`);
+    if (other)
+      throw new UsageError(
+        `${shown(other)} and ${shown(name)} are both the canvas's ${role} section (${roleSays(role)}): keep one of them`,
+      );
     byRole.set(role, name);
   }
   for (const role of REQUIRED_ROLES) {
     if (!byRole.has(role)) {
-      throw new UsageError(`no ${role} section in ${relative(root, dir) || dir} (${roleSays(role)}): looked for ${stemsOf(role).join(", ")}; lay one out with leanos init, or copy it from LeanOS's canvas`);
+      throw new UsageError(
+        `no ${role} section in ${relative(root, dir) || dir} (${roleSays(role)}): looked for ${stemsOf(role).join(", ")}; lay one out with leanos init, or copy it from LeanOS's canvas`,
+      );
     }
   }
   const sections = new Map<string, CanvasSection>();
@@ -73,22 +86,37 @@ export async function readCanvas(dir: string, root: string = dirname(dirname(dir
     const path = join(dir, name);
     const id = name.replace(/\.md$/, "");
     const role = roleOfStem(id);
-    const section: CanvasSection = { id, path, file: shown(name), ...(role ? { role } : {}), text: await readText(root, path) };
+    const section: CanvasSection = {
+      id,
+      path,
+      file: shown(name),
+      ...(role ? { role } : {}),
+      text: await readText(root, path),
+    };
     sections.set(id, section);
     if (role) roles.set(role, section);
   }
   const layout = layoutOf([...sections.keys()]);
   const modeSection = roles.get("mode")!;
-  const modeWord = /\*\*Mode:\*\*\s*([A-Z]+)/.exec(modeSection.text)?.[1] ?? /\b(VENTURE|BOOTSTRAP|HYBRID)\b/.exec(modeSection.text)?.[1];
+  const modeWord =
+    /\*\*Mode:\*\*\s*([A-Z]+)/.exec(modeSection.text)?.[1] ??
+    /\b(VENTURE|BOOTSTRAP|HYBRID)\b/.exec(modeSection.text)?.[1];
   const mode = BusinessMode.safeParse(modeWord);
   if (!mode.success) {
-    throw new FileProblem(modeSection.file, 'no business mode found (expected a line "**Mode:** VENTURE|BOOTSTRAP|HYBRID")');
+    throw new FileProblem(
+      modeSection.file,
+      'no business mode found (expected a line "**Mode:** VENTURE|BOOTSTRAP|HYBRID")',
+    );
   }
   const { assumptions, problems } = parseAssumptionsDocument(roles.get("assumptions")!.text);
   // A file with no entry at all (emptied, or not the assumptions file) leaves nothing to test events
   // against: a problem like any other, so nothing runs on it.
   if (assumptions.length === 0 && problems.length === 0) {
-    problems.push({ line: 1, message: "holds no assumptions: expected entries such as \"### A1: ...\" with **Status:**, **Hypothesis:** and **Confidence:** lines" });
+    problems.push({
+      line: 1,
+      message:
+        'holds no assumptions: expected entries such as "### A1: ..." with **Status:**, **Hypothesis:** and **Confidence:** lines',
+    });
   }
   return {
     dir,

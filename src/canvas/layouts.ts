@@ -37,7 +37,15 @@ export type LayoutName = z.infer<typeof LayoutName>;
 
 const Layouts = z.object({
   roles: z.record(CanvasRole, z.string()),
-  layouts: z.array(z.object({ name: LayoutName, says: z.string(), files: z.record(z.string().regex(/^\d{2}[-.][a-z0-9-]+$/), CanvasRole) })).min(1),
+  layouts: z
+    .array(
+      z.object({
+        name: LayoutName,
+        says: z.string(),
+        files: z.record(z.string().regex(/^\d{2}[-.][a-z0-9-]+$/), CanvasRole),
+      }),
+    )
+    .min(1),
 });
 export type Layout = z.infer<typeof Layouts>["layouts"][number];
 
@@ -68,7 +76,13 @@ export function roleOfStem(stem: string): CanvasRole | undefined {
 }
 
 /** The file names each layout gives a role, for a message saying what was looked for. */
-export const stemsOf = (role: CanvasRole): string[] => [...new Set(canvasLayouts().flatMap((layout) => Object.entries(layout.files).flatMap(([stem, of]) => (of === role ? [`${stem}.md`] : []))))];
+export const stemsOf = (role: CanvasRole): string[] => [
+  ...new Set(
+    canvasLayouts().flatMap((layout) =>
+      Object.entries(layout.files).flatMap(([stem, of]) => (of === role ? [`${stem}.md`] : [])),
+    ),
+  ),
+];
 
 /** The layout most of the canvas's files belong to (the first listed wins a tie). */
 export function layoutOf(stems: readonly string[]): Layout {

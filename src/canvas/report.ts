@@ -25,7 +25,13 @@ export function assumptionRows(assumptions: readonly Assumption[]): AssumptionRo
 
 export function formatAssumptions(rows: readonly AssumptionRow[]): string {
   const header = `${"id".padEnd(5)} ${"status".padEnd(12)} ${"conf".padStart(5)} ${"validated".padEnd(10)} ${"evid".padStart(4)}  title`;
-  return [header, ...rows.map((row) => `${row.id.padEnd(5)} ${row.status.padEnd(12)} ${`${row.confidence}%`.padStart(5)} ${(row.last_validated ?? "never").padEnd(10)} ${String(row.evidence.length).padStart(4)}  ${row.title}`)].join("\n");
+  return [
+    header,
+    ...rows.map(
+      (row) =>
+        `${row.id.padEnd(5)} ${row.status.padEnd(12)} ${`${row.confidence}%`.padStart(5)} ${(row.last_validated ?? "never").padEnd(10)} ${String(row.evidence.length).padStart(4)}  ${row.title}`,
+    ),
+  ].join("\n");
 }
 
 export interface ConfidenceStep {
@@ -40,6 +46,16 @@ export interface ConfidenceStep {
 /** How an assumption's confidence moved, thread by thread, from the audit log. */
 export function confidenceHistory(audit: readonly AuditEntry[], id: string): ConfidenceStep[] {
   return audit
-    .filter((entry): entry is AuditEntryOf<"canvas-change"> => entry.kind === "canvas-change" && entry.assumption === id && entry.field === "confidence")
-    .map((entry) => ({ at: entry.at, thread: entry.thread, from: entry.from, to: entry.to, by: entry.by, ...(entry.commit ? { commit: entry.commit } : {}) }));
+    .filter(
+      (entry): entry is AuditEntryOf<"canvas-change"> =>
+        entry.kind === "canvas-change" && entry.assumption === id && entry.field === "confidence",
+    )
+    .map((entry) => ({
+      at: entry.at,
+      thread: entry.thread,
+      from: entry.from,
+      to: entry.to,
+      by: entry.by,
+      ...(entry.commit ? { commit: entry.commit } : {}),
+    }));
 }

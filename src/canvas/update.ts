@@ -11,7 +11,12 @@ import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { readText } from "../files/readText.js";
 import type { LearningOutput } from "../stages/schemas.js";
-import { applyAssumptionChanges, AssumptionStatus, parseAssumptionsDocument, type AssumptionChange } from "./assumptions.js";
+import {
+  applyAssumptionChanges,
+  AssumptionStatus,
+  parseAssumptionsDocument,
+  type AssumptionChange,
+} from "./assumptions.js";
 import { readMetric, setMetric } from "./metrics.js";
 
 // A canvas update proposed by a learning stage: what it changes, the unified diff a person approves,
@@ -50,9 +55,12 @@ export function canvasValuesFrom(learning: LearningOutput): CanvasValues {
 export function checkCanvasValues(values: CanvasValues, allowedKeys: readonly string[]): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(values)) {
-    if (!allowedKeys.includes(key)) problems.push(`"${key}" is not part of this canvas update (fields: ${allowedKeys.join(", ")})`);
-    else if (key.endsWith(".confidence") && !z.number().int().min(0).max(100).safeParse(value).success) problems.push(`${key}: confidence must be a whole number from 0 to 100, not ${JSON.stringify(value)}`);
-    else if (key.endsWith(".status") && !AssumptionStatus.safeParse(value).success) problems.push(`${key}: status must be one of ${AssumptionStatus.options.join(", ")}`);
+    if (!allowedKeys.includes(key))
+      problems.push(`"${key}" is not part of this canvas update (fields: ${allowedKeys.join(", ")})`);
+    else if (key.endsWith(".confidence") && !z.number().int().min(0).max(100).safeParse(value).success)
+      problems.push(`${key}: confidence must be a whole number from 0 to 100, not ${JSON.stringify(value)}`);
+    else if (key.endsWith(".status") && !AssumptionStatus.safeParse(value).success)
+      problems.push(`${key}: status must be one of ${AssumptionStatus.options.join(", ")}`);
     else if (key.startsWith("metric.")) {
       const problem = metricCellProblem(value);
       if (problem) problems.push(`${key}: ${problem}`);
@@ -69,7 +77,7 @@ function metricCellProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value.trim().length === 0) return 'a metric value is text such as "$4.76M"';
   if (/[\r\n]/.test(value)) return "a table cell holds one line: no line breaks";
   if (value.includes("|")) return 'a table cell cannot hold "|" (it would start a new column)';
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(value)) return "a table cell cannot hold control characters";
   if (value.length > MAX_CELL) return `a table cell holds at most ${MAX_CELL} characters`;
   return undefined;
@@ -79,12 +87,20 @@ function metricCellProblem(value: unknown): string | undefined {
  * What the values name that the canvas no longer has (a metric row renamed, an assumption removed
  * since the question was asked): applying them would silently change nothing.
  */
-export async function missingCanvasTargets(workspaceRoot: string, values: CanvasValues, files: CanvasFiles): Promise<string[]> {
+export async function missingCanvasTargets(
+  workspaceRoot: string,
+  values: CanvasValues,
+  files: CanvasFiles,
+): Promise<string[]> {
   const { assumptions: assumptionsFile, metrics: metricsFile } = files;
   const keys = Object.keys(values);
   const missing: string[] = [];
   if (keys.some((key) => !key.startsWith("metric."))) {
-    const ids = new Set(parseAssumptionsDocument(await readText(workspaceRoot, assumptionsFile)).assumptions.map((assumption) => assumption.id));
+    const ids = new Set(
+      parseAssumptionsDocument(await readText(workspaceRoot, assumptionsFile)).assumptions.map(
+        (assumption) => assumption.id,
+      ),
+    );
     for (const id of new Set(keys.filter((key) => !key.startsWith("metric.")).map((key) => key.split(".")[0]!))) {
       if (!ids.has(id)) missing.push(`assumption ${id} is no longer in ${assumptionsFile}`);
     }
@@ -93,7 +109,8 @@ export async function missingCanvasTargets(workspaceRoot: string, values: Canvas
   if (metrics.length > 0 && !metricsFile) missing.push("the canvas has no metrics section");
   else if (metrics.length > 0 && metricsFile) {
     const text = await readText(workspaceRoot, metricsFile);
-    for (const metric of metrics) if (readMetric(text, metric) === null) missing.push(`metric "${metric}" is no longer a row of ${metricsFile}`);
+    for (const metric of metrics)
+      if (readMetric(text, metric) === null) missing.push(`metric "${metric}" is no longer a row of ${metricsFile}`);
   }
   return missing;
 }
@@ -116,7 +133,13 @@ export interface CanvasPlan {
  * What the values would change in the files as they are now. Every changed assumption also gets the
  * thread as evidence and today as its last validation.
  */
-export async function planCanvasUpdate(workspaceRoot: string, thread: string, values: CanvasValues, today: string, canvasFiles: CanvasFiles): Promise<CanvasPlan> {
+export async function planCanvasUpdate(
+  workspaceRoot: string,
+  thread: string,
+  values: CanvasValues,
+  today: string,
+  canvasFiles: CanvasFiles,
+): Promise<CanvasPlan> {
   const { assumptions: assumptionsFile, metrics: metricsFile } = canvasFiles;
   const evidence = `threads/${thread}`;
   const byId = new Map<string, AssumptionChange>();
@@ -151,22 +174,43 @@ export async function planCanvasUpdate(workspaceRoot: string, thread: string, va
     }
     if (after !== before) files.push({ path: metricsFile, before, after });
   }
-  const diff = files.map((file) => createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, "", "", { context: 2 })).join("\n");
+  const diff = files
+    .map((file) =>
+      createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, "", "", { context: 2 }),
+    )
+    .join("\n");
   return { assumptionChanges, metricChanges, files, diff };
 }
 
 /** The audit lines of a plan: one per changed field, with its old and new value. */
-export function describePlan(before: string, plan: CanvasPlan): Array<{ assumption?: string; metric?: string; field: string; from: string; to: string }> {
+export function describePlan(
+  before: string,
+  plan: CanvasPlan,
+): Array<{ assumption?: string; metric?: string; field: string; from: string; to: string }> {
   const current = parseAssumptionsDocument(before).assumptions;
   const lines: Array<{ assumption?: string; metric?: string; field: string; from: string; to: string }> = [];
   for (const change of plan.assumptionChanges) {
     const was = current.find((assumption) => assumption.id === change.id);
     if (!was) continue;
-    if (change.confidence !== undefined && change.confidence !== was.confidence) lines.push({ assumption: change.id, field: "confidence", from: `${was.confidence}%`, to: `${change.confidence}%` });
-    if (change.status !== undefined && change.status !== was.status) lines.push({ assumption: change.id, field: "status", from: was.status, to: change.status });
-    if (change.addEvidence && !was.evidence.includes(change.addEvidence)) lines.push({ assumption: change.id, field: "evidence", from: String(was.evidence.length), to: `+ ${change.addEvidence}` });
+    if (change.confidence !== undefined && change.confidence !== was.confidence)
+      lines.push({
+        assumption: change.id,
+        field: "confidence",
+        from: `${was.confidence}%`,
+        to: `${change.confidence}%`,
+      });
+    if (change.status !== undefined && change.status !== was.status)
+      lines.push({ assumption: change.id, field: "status", from: was.status, to: change.status });
+    if (change.addEvidence && !was.evidence.includes(change.addEvidence))
+      lines.push({
+        assumption: change.id,
+        field: "evidence",
+        from: String(was.evidence.length),
+        to: `+ ${change.addEvidence}`,
+      });
   }
-  for (const metric of plan.metricChanges) lines.push({ metric: metric.metric, field: "current", from: metric.from, to: metric.to });
+  for (const metric of plan.metricChanges)
+    lines.push({ metric: metric.metric, field: "current", from: metric.from, to: metric.to });
   return lines;
 }
 
@@ -177,10 +221,19 @@ export function commitMessage(plan: CanvasPlan, before: string, thread: string):
     const was = current.find((assumption) => assumption.id === change.id);
     const status = change.status ?? was?.status;
     const verb =
-      status === "VALIDATED" ? "validated" : status === "INVALIDATED" ? "invalidated" : status === "CHALLENGED" ? "challenged" : (change.confidence ?? 0) >= (was?.confidence ?? 0) ? "strengthened" : "weakened";
+      status === "VALIDATED"
+        ? "validated"
+        : status === "INVALIDATED"
+          ? "invalidated"
+          : status === "CHALLENGED"
+            ? "challenged"
+            : (change.confidence ?? 0) >= (was?.confidence ?? 0)
+              ? "strengthened"
+              : "weakened";
     return `${verb} ${change.id}`;
   });
-  if (plan.metricChanges.length > 0) verbs.push(`updated ${plan.metricChanges.map((metric) => metric.metric).join(", ")}`);
+  if (plan.metricChanges.length > 0)
+    verbs.push(`updated ${plan.metricChanges.map((metric) => metric.metric).join(", ")}`);
   return `Canvas: ${verbs.join(", ")} via threads/${thread}`;
 }
 
@@ -192,7 +245,11 @@ const run = promisify(execFile);
  * Committing again what is already committed (a retry after a crash) makes no new commit: it returns
  * the commit that recorded it, found by its message.
  */
-export async function commitCanvas(workspaceRoot: string, paths: readonly string[], message: string): Promise<string | undefined> {
+export async function commitCanvas(
+  workspaceRoot: string,
+  paths: readonly string[],
+  message: string,
+): Promise<string | undefined> {
   try {
     const { stdout } = await run("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel"]);
     const top = stdout.trim();
@@ -211,7 +268,9 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
       () => false,
     );
     if (unchanged) {
-      const last = (await run("git", ["-C", top, "log", "-1", "--format=%H%x00%B", "--", ...inRepo]).catch(() => ({ stdout: "" }))).stdout.split("\0");
+      const last = (
+        await run("git", ["-C", top, "log", "-1", "--format=%H%x00%B", "--", ...inRepo]).catch(() => ({ stdout: "" }))
+      ).stdout.split("\0");
       return last[1]?.trim() === message ? last[0] : undefined;
     }
     await run("git", ["-C", top, ...identity, "commit", "--quiet", "-m", message, "--", ...inRepo]);
@@ -221,6 +280,6 @@ export async function commitCanvas(workspaceRoot: string, paths: readonly string
     if (error instanceof UsageError) throw error;
     const text = String((error as { stderr?: string }).stderr ?? (error as Error).message);
     if (/not a git repository/i.test(text)) return undefined;
-    throw new Error(`git commit of the canvas failed: ${text.trim()}`);
+    throw new Error(`git commit of the canvas failed: ${text.trim()}`, { cause: error });
   }
 }

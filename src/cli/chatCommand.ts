@@ -6,7 +6,12 @@ import { runChat, type ChatOptions } from "../approvals/chat.js";
  * read line by line, so scripts and tests can drive the session. With --json, each answered item is
  * one JSON line on stdout and everything meant for a person goes to stderr.
  */
-export async function runChatCommand(options: { json: boolean; by: string; open: ChatOptions["open"]; shown?: ChatOptions["shown"] }): Promise<void> {
+export async function runChatCommand(options: {
+  json: boolean;
+  by: string;
+  open: ChatOptions["open"];
+  shown?: ChatOptions["shown"];
+}): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   const reader = createInterface({ input: process.stdin, terminal: interactive });
   // Take the iterator at once: piped lines that arrive before it exists would be lost.

@@ -58,8 +58,10 @@ const PROMPTS: Record<GivenAnswer["type"], string> = {
 /** Why the question waiting now needs a look, in one sentence. */
 function whyAsked(check: QuestionCheck, item: PendingItem): string {
   const { shown, waiting, by } = check;
-  if (!shown) return `the question waiting on ${waiting.thread} has not been shown to you (${by}) by leanos pending, status or chat`;
-  if (item.id === undefined) return `the question waiting on ${waiting.thread} carries no id, so it cannot be matched to what leanos showed you`;
+  if (!shown)
+    return `the question waiting on ${waiting.thread} has not been shown to you (${by}) by leanos pending, status or chat`;
+  if (item.id === undefined)
+    return `the question waiting on ${waiting.thread} carries no id, so it cannot be matched to what leanos showed you`;
   return `the question waiting on ${waiting.thread} is not the one leanos showed you (${by}) at ${shown.at}: that one no longer waits (answered since, here or elsewhere), and this one came up after it`;
 }
 
@@ -71,7 +73,8 @@ function whyAsked(check: QuestionCheck, item: PendingItem): string {
 export async function questionToAnswer(check: QuestionCheck): Promise<string | undefined> {
   const { waiting, terminal } = check;
   const item = waiting.pending[0];
-  if (!item) throw new UsageError(`nothing waits on thread ${waiting.thread} (state: ${waiting.state}); ${waiting.next}`);
+  if (!item)
+    throw new UsageError(`nothing waits on thread ${waiting.thread} (state: ${waiting.state}); ${waiting.next}`);
   if (item.id !== undefined && check.shown?.ids.includes(item.id)) return item.id;
   const question = formatPending([item], "none")
     .split("\n")
@@ -80,16 +83,21 @@ export async function questionToAnswer(check: QuestionCheck): Promise<string | u
   if (terminal.interactive) {
     terminal.show(`${whyAsked(check, item)}:\n\n${question}\n`);
     const reply = (await terminal.ask(`${PROMPTS[check.answer]} [y/N] `))?.trim().toLowerCase();
-    if (reply !== "y" && reply !== "yes") throw new UsageError(`not answered: ${waiting.thread} keeps waiting; nothing was changed`);
+    if (reply !== "y" && reply !== "yes")
+      throw new UsageError(`not answered: ${waiting.thread} keeps waiting; nothing was changed`);
     await check.confirmed(item);
     return item.id;
   }
   const ways = [
-    ...(item.id !== undefined ? [`to answer this very question (only while it still waits): ${check.pinned(item.id)}`] : []),
+    ...(item.id !== undefined
+      ? [`to answer this very question (only while it still waits): ${check.pinned(item.id)}`]
+      : []),
     `to answer whatever waits then, unchecked (scripts): add --yes`,
     `to look first: ${check.look}`,
   ];
-  throw new UsageError(`${whyAsked(check, item)}; nothing was changed:\n${question}\n${item.id !== undefined ? `  id: ${item.id}\n` : ""}${ways.map((way) => `- ${way}`).join("\n")}`);
+  throw new UsageError(
+    `${whyAsked(check, item)}; nothing was changed:\n${question}\n${item.id !== undefined ? `  id: ${item.id}\n` : ""}${ways.map((way) => `- ${way}`).join("\n")}`,
+  );
 }
 
 /** An argument as a POSIX shell reads it back. */
@@ -100,14 +108,23 @@ export function shellQuoted(arg: string): string {
 /** The command line as given, with `--interrupt ID` added (before a `--` that ends the options). */
 export function withInterrupt(args: readonly string[], id: string): string {
   const end = args.indexOf("--");
-  const pinned = end < 0 ? [...args, "--interrupt", id] : [...args.slice(0, end), "--interrupt", id, ...args.slice(end)];
+  const pinned =
+    end < 0 ? [...args, "--interrupt", id] : [...args.slice(0, end), "--interrupt", id, ...args.slice(end)];
   return ["leanos", ...pinned.map(shellQuoted)].join(" ");
 }
 
 /** `leanos pending THREAD` on the same workspace or server as the command given. */
 function lookCommand(command: Command, thread: string): string {
   const { workspace, server } = globalsOf(command);
-  return ["leanos", ...(workspace ? ["--workspace", workspace] : []), ...(server ? ["--server", server] : []), "pending", thread].map(shellQuoted).join(" ");
+  return [
+    "leanos",
+    ...(workspace ? ["--workspace", workspace] : []),
+    ...(server ? ["--server", server] : []),
+    "pending",
+    thread,
+  ]
+    .map(shellQuoted)
+    .join(" ");
 }
 
 /** The arguments the program was given (after node and the script). */
@@ -152,10 +169,21 @@ async function waitingNow(command: Command, name: string): Promise<{ waiting: Wa
   if (url) {
     const { RemoteThreads } = await import("../remote/threads.js");
     const row = await new RemoteThreads(url, { user: who() }).status(name);
-    return { waiting: { thread: row.thread, state: row.state, pending: row.pending, next: `leanos --server ${url} pending lists what waits` }, place: await shownPlaceOf(command, undefined) };
+    return {
+      waiting: {
+        thread: row.thread,
+        state: row.state,
+        pending: row.pending,
+        next: `leanos --server ${url} pending lists what waits`,
+      },
+      place: await shownPlaceOf(command, undefined),
+    };
   }
   const { value: meta, root } = await readThreads(command, (reads) => reads.thread(name));
-  return { waiting: { thread: meta.thread, state: meta.state, pending: meta.pending, next: `next: ${meta.next}` }, place: await shownPlaceOf(command, root) };
+  return {
+    waiting: { thread: meta.thread, state: meta.state, pending: meta.pending, next: `next: ${meta.next}` },
+    place: await shownPlaceOf(command, root),
+  };
 }
 
 /**
@@ -179,7 +207,10 @@ export async function confirmedQuestion(command: Command, name: string, answer: 
 
 /** The same question put again: same gate, action or opportunity, and words. */
 const askedAgain = (again: PendingItem, before: PendingItem): boolean =>
-  again.node === before.node && again.action_id === before.action_id && again.opportunity_id === before.opportunity_id && again.question === before.question;
+  again.node === before.node &&
+  again.action_id === before.action_id &&
+  again.opportunity_id === before.opportunity_id &&
+  again.question === before.question;
 
 /**
  * A gate that refuses an answer as it takes it (through a server, or a canvas changed meanwhile)

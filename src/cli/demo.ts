@@ -16,7 +16,8 @@ export async function copySampleWorkspace(): Promise<string> {
   const source = toolPath("examples", "workspace");
   await cp(source, target, {
     recursive: true,
-    filter: (path) => !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|\.leanos[\\/]audit\.jsonl)$/.test(path.slice(source.length)),
+    filter: (path) =>
+      !/[\\/](threads|\.leanos[\\/].*\.sqlite.*|\.leanos[\\/]audit\.jsonl)$/.test(path.slice(source.length)),
   });
   return target;
 }
@@ -35,13 +36,26 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   const workspace = await copySampleWorkspace();
   say(pc.bold(`leanos demo: the sample workspace copied to ${workspace}`));
   // A git repository, so the approved canvas change shows up as a commit.
-  const git = (...args: string[]) => spawnSync("git", ["-C", workspace, "-c", "user.name=leanos demo", "-c", "user.email=demo@localhost", ...args], { encoding: "utf8" });
-  const isRepo = git("init", "--quiet").status === 0 && git("add", "-A").status === 0 && git("commit", "--quiet", "-m", "the sample workspace").status === 0;
+  const git = (...args: string[]) =>
+    spawnSync("git", ["-C", workspace, "-c", "user.name=leanos demo", "-c", "user.email=demo@localhost", ...args], {
+      encoding: "utf8",
+    });
+  const isRepo =
+    git("init", "--quiet").status === 0 &&
+    git("add", "-A").status === 0 &&
+    git("commit", "--quiet", "-m", "the sample workspace").status === 0;
   say(`Event: ${SAMPLE_EVENT}, drafted by the offline provider\n`);
-  const runtime = await Runtime.open({ workspace, provider: "offline", onProgress: progressPrinter(() => runtime.workspace) });
+  const runtime = await Runtime.open({
+    workspace,
+    provider: "offline",
+    onProgress: progressPrinter(() => runtime.workspace),
+  });
   let result: { thread: string; state: string; pending: Array<{ question: string; draft?: string; diff?: string }> };
   try {
-    const event = await readEvent({ file: join(workspace, SAMPLE_EVENT), today: new Date().toISOString().slice(0, 10) });
+    const event = await readEvent({
+      file: join(workspace, SAMPLE_EVENT),
+      today: new Date().toISOString().slice(0, 10),
+    });
     result = await runtime.startEvent(event);
   } finally {
     await runtime.close();
@@ -50,11 +64,15 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   const passes: string[] = [];
   type Thread = { state: typeof result.state; pending: typeof result.pending; next_due?: string | null };
   const leanos = <T = Thread>(...args: string[]): T => {
-    const child = spawnSync(process.execPath, [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", ...args], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, LEANOS_USER: "demo" },
-    });
+    const child = spawnSync(
+      process.execPath,
+      [toolPath("bin", "leanos.js"), "--workspace", workspace, "--json", ...args],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, LEANOS_USER: "demo" },
+      },
+    );
     if (child.status !== 0) throw new Error(`leanos ${args.join(" ")} exited with ${child.status}`);
     return JSON.parse(child.stdout) as T;
   };
@@ -85,7 +103,16 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lastCommit = isRepo ? git("log", "-1", "--format=%h %s").stdout.trim() : "";
-  const summary = { workspace, thread: result.thread, state: result.state, approvals, passes, folder: join(workspace, "threads", ...result.thread.split("/")), canvas_commit: lastCommit, seconds: Number(seconds) };
+  const summary = {
+    workspace,
+    thread: result.thread,
+    state: result.state,
+    approvals,
+    passes,
+    folder: join(workspace, "threads", ...result.thread.split("/")),
+    canvas_commit: lastCommit,
+    seconds: Number(seconds),
+  };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -93,7 +120,9 @@ export async function runDemo(options: { json: boolean }): Promise<void> {
   process.stdout.write(
     [
       "",
-      pc.bold(`Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s) and ${passes.length} pass(es), in ${seconds}s`),
+      pc.bold(
+        `Thread ${result.thread}: ${result.state} after ${approvals.length} approval(s) and ${passes.length} pass(es), in ${seconds}s`,
+      ),
       `Workspace:   ${workspace} (kept, so you can look around; remove it with rm -rf when done)`,
       `Files:       ${summary.folder}`,
       ...(lastCommit ? [`Canvas:      git commit ${lastCommit}`] : []),

@@ -33,7 +33,13 @@ export function formatPending(items: PendingItem[], hints: AnswerHints = "plain"
         `${pc.bold(item.thread)}  ${gateLabel(item)}${item.action_id ? ` ${item.action_id}` : ""}  impact ${item.impact ?? "-"}`,
         `  ${item.question}`,
         item.draft ? `  draft: ${item.draft}` : "",
-        item.diff ? item.diff.trimEnd().split("\n").map((line) => `    ${line}`).join("\n") : "",
+        item.diff
+          ? item.diff
+              .trimEnd()
+              .split("\n")
+              .map((line) => `    ${line}`)
+              .join("\n")
+          : "",
         answerHint(item, hints),
       ]
         .filter((line) => line.length > 0)
@@ -56,7 +62,8 @@ export function formatResult(result: ThreadResult): string {
 export function formatRedraft(redraft: Redraft, editable: readonly string[] = []): string {
   const what = `Redrafted the ${redraft.stage} with your feedback`;
   const noted = redraft.noted.join(", ");
-  if (redraft.changed.length > 0) return `${what}: changed ${redraft.changed.join(", ")}${noted ? `; ${noted} also ${redraft.noted.length === 1 ? "notes" : "note"} the feedback` : ""}.`;
+  if (redraft.changed.length > 0)
+    return `${what}: changed ${redraft.changed.join(", ")}${noted ? `; ${noted} also ${redraft.noted.length === 1 ? "notes" : "note"} the feedback` : ""}.`;
   const only = noted ? `nothing but a note of the feedback in ${noted}` : "nothing";
   return `${what}: the drafter changed ${only}. To change a value yourself, answer with approve --edit${editable.length > 0 ? ` (fields: ${editable.join(", ")})` : ""}.`;
 }
@@ -69,7 +76,14 @@ export function formatAnswered(result: ThreadResult & { redraft?: Redraft }): st
 }
 
 /** What `leanos correct` did: redrafted (and moved), or recorded only because the thread had acted. */
-export function formatCorrected(result: ThreadResult & { after_acting: boolean; fields: Record<string, unknown>; renamed?: string; proposed_rule?: { id: string; says: string } }): string {
+export function formatCorrected(
+  result: ThreadResult & {
+    after_acting: boolean;
+    fields: Record<string, unknown>;
+    renamed?: string;
+    proposed_rule?: { id: string; says: string };
+  },
+): string {
   const fields = Object.keys(result.fields).join(", ");
   const lead = result.after_acting
     ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
@@ -90,16 +104,27 @@ export function notRunBecause(result: ThreadResult): string {
 
 /** What `resume` did: the thread as it is, and why nothing ran when nothing did. */
 export function formatResumed(result: ThreadResult & { ran: boolean }): string {
-  return result.ran ? formatResult(result) : `Nothing left to run on ${pc.bold(result.thread)}: ${notRunBecause(result)}\n\n${formatResult(result)}`;
+  return result.ran
+    ? formatResult(result)
+    : `Nothing left to run on ${pc.bold(result.thread)}: ${notRunBecause(result)}\n\n${formatResult(result)}`;
 }
 
 export function resultJson(result: ThreadResult): Record<string, unknown> {
-  return { thread: result.thread, state: result.state, pending: result.pending, dir: result.dir, files: result.files, started: result.started.map(resultJson) };
+  return {
+    thread: result.thread,
+    state: result.state,
+    pending: result.pending,
+    dir: result.dir,
+    files: result.files,
+    started: result.started.map(resultJson),
+  };
 }
 
 export function formatStatus(rows: StatusRow[]): string {
   if (rows.length === 0) return "No threads yet: start one with leanos event.";
-  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(8)} ${(row.stage ?? "-").padEnd(12)} ${row.next}`).join("\n");
+  return rows
+    .map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(8)} ${(row.stage ?? "-").padEnd(12)} ${row.next}`)
+    .join("\n");
 }
 
 export function formatThread(meta: ThreadMeta & { next: string }): string {
@@ -115,7 +140,8 @@ export function formatThread(meta: ThreadMeta & { next: string }): string {
 }
 
 /** What a thread waits for, in full, under its detail (`leanos status THREAD` records it as shown). */
-const waitingBlock = (pending: PendingItem[]): string[] => (pending.length > 0 ? ["", "Waiting for a human:", formatPending(pending)] : []);
+const waitingBlock = (pending: PendingItem[]): string[] =>
+  pending.length > 0 ? ["", "Waiting for a human:", formatPending(pending)] : [];
 
 /** One thread on the server, with what it waits for in full. */
 export function formatRemoteThread(row: RemoteThread): string {
@@ -125,6 +151,15 @@ export function formatRemoteThread(row: RemoteThread): string {
 export function formatRemoteStatus(rows: RemoteThread[]): string {
   if (rows.length === 0) return "No threads on the server yet: start one with leanos --server URL event.";
   const next = (row: RemoteThread): string =>
-    row.state === "waiting" ? row.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") : row.state === "scheduled" ? `the next step is due ${row.next_due}` : row.state;
-  return rows.map((row) => `${row.thread.padEnd(48)} ${row.state.padEnd(9)} ${(row.stage ?? "-").padEnd(12)} ${next(row)}  (${row.id})`).join("\n");
+    row.state === "waiting"
+      ? row.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ")
+      : row.state === "scheduled"
+        ? `the next step is due ${row.next_due}`
+        : row.state;
+  return rows
+    .map(
+      (row) =>
+        `${row.thread.padEnd(48)} ${row.state.padEnd(9)} ${(row.stage ?? "-").padEnd(12)} ${next(row)}  (${row.id})`,
+    )
+    .join("\n");
 }

@@ -36,33 +36,53 @@ import { DRAFTS, globalsOf, THROUGH_SERVER } from "./session.js";
 const USAGE_OUTPUT = {
   writeErr: (text: string) => process.stderr.write(text),
   outputError: (text: string, write: (text: string) => void) =>
-    write(`leanos: ${text.replace(/^error: /, "").replace(/\n\(Did you mean (.+)\?\)\n?$/, " (did you mean $1?)").trimEnd()}\n`),
+    write(
+      `leanos: ${text
+        .replace(/^error: /, "")
+        .replace(/\n\(Did you mean (.+)\?\)\n?$/, " (did you mean $1?)")
+        .trimEnd()}\n`,
+    ),
 };
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("leanos")
-    .description("Runs the LeanOS causal flow: business events drafted through six stages against the canvas, with human approval gates.")
+    .description(
+      "Runs the LeanOS causal flow: business events drafted through six stages against the canvas, with human approval gates.",
+    )
     .option("-w, --workspace <dir>", "the workspace folder (default: LEANOS_WORKSPACE or the current folder)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--now <time>", "the time to act as if it were (ISO date or time); for due dates, SLAs and replays")
-    .option("--server <url>", "work through a LangGraph server that serves the leanos graph (default: LEANOS_SERVER_URL; without either, the embedded runtime)")
-    .option("-p, --provider <provider>", "who drafts: offline, anthropic:MODEL or openai:MODEL (any OpenAI-compatible server at OPENAI_BASE_URL); default: anthropic when ANTHROPIC_API_KEY is set, else offline")
+    .option(
+      "--server <url>",
+      "work through a LangGraph server that serves the leanos graph (default: LEANOS_SERVER_URL; without either, the embedded runtime)",
+    )
+    .option(
+      "-p, --provider <provider>",
+      "who drafts: offline, anthropic:MODEL or openai:MODEL (any OpenAI-compatible server at OPENAI_BASE_URL); default: anthropic when ANTHROPIC_API_KEY is set, else offline",
+    )
     .option("-m, --model <model>", "the model name for the provider")
     .showHelpAfterError("leanos --help lists the commands and the global options")
     .exitOverride()
     .configureOutput(USAGE_OUTPUT)
-    .addHelpText("after", "\nGlobal options go before or after the command.\n\nExamples:\n  leanos --workspace ~/glamyouup event 'Acme deal closed: $40K ARR, 3-year term'\n  leanos pending --workspace ~/glamyouup\n  leanos approve sales/elsaai-deal-closed --workspace ~/glamyouup");
+    .addHelpText(
+      "after",
+      "\nGlobal options go before or after the command.\n\nExamples:\n  leanos --workspace ~/glamyouup event 'Acme deal closed: $40K ARR, 3-year term'\n  leanos pending --workspace ~/glamyouup\n  leanos approve sales/elsaai-deal-closed --workspace ~/glamyouup",
+    );
 
   program.hook("preAction", (_program, action) => {
     const global = globalsOf(action);
     if (global.server !== undefined && !THROUGH_SERVER.has(action.name())) {
-      throw new UsageError(`leanos ${action.name()} works on the workspace itself, not through a server: leave out --server (through a server: ${[...THROUGH_SERVER].join(", ")})`);
+      throw new UsageError(
+        `leanos ${action.name()} works on the workspace itself, not through a server: leave out --server (through a server: ${[...THROUGH_SERVER].join(", ")})`,
+      );
     }
     if ((global.provider !== undefined || global.model !== undefined) && !DRAFTS.has(action.name())) {
-      throw new UsageError(`leanos ${action.name()} drafts nothing: leave out --provider and --model (they apply to ${[...DRAFTS].join(", ")})`);
+      throw new UsageError(
+        `leanos ${action.name()} drafts nothing: leave out --provider and --model (they apply to ${[...DRAFTS].join(", ")})`,
+      );
     }
   });
 
@@ -91,7 +111,12 @@ export function buildProgram(): Command {
     demoCommand(),
   ]) {
     // Each subcommand reports its own usage errors the way the program does: the error, then where its help is.
-    program.addCommand(command.showHelpAfterError(`leanos ${command.name()} --help shows its arguments, options and examples`).exitOverride().configureOutput(USAGE_OUTPUT));
+    program.addCommand(
+      command
+        .showHelpAfterError(`leanos ${command.name()} --help shows its arguments, options and examples`)
+        .exitOverride()
+        .configureOutput(USAGE_OUTPUT),
+    );
   }
   return program;
 }

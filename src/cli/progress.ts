@@ -6,7 +6,10 @@ import type { ProgressEvent } from "../graph/builder.js";
  * Progress lines on stderr, so stdout stays clean for --json. `place` is asked when a step is done:
  * the workspace is known by then, though not yet when the printer is made.
  */
-export function progressPrinter(place: () => ProgressPlace | undefined, stream: NodeJS.WriteStream = process.stderr): (event: ProgressEvent) => void {
+export function progressPrinter(
+  place: () => ProgressPlace | undefined,
+  stream: NodeJS.WriteStream = process.stderr,
+): (event: ProgressEvent) => void {
   return (event) => {
     switch (event.kind) {
       case "stage-start":

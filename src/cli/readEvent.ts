@@ -21,7 +21,11 @@ function tooLarge(origin: string, maxBytes: number): UsageError {
 }
 
 /** Reads `stream` to its end, or refuses as soon as more than `maxBytes` arrived. */
-export async function readLimited(stream: NodeJS.ReadableStream & { destroy?: () => void }, maxBytes: number, origin: string): Promise<Buffer> {
+export async function readLimited(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  maxBytes: number,
+  origin: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -45,7 +49,8 @@ async function readEventFile(file: string, maxBytes: number): Promise<Buffer> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new UsageError(`${origin}: no such file`);
-    if (code === "EACCES" || code === "EPERM") throw new UsageError(`${origin}: not allowed to read it (check its permissions)`);
+    if (code === "EACCES" || code === "EPERM")
+      throw new UsageError(`${origin}: not allowed to read it (check its permissions)`);
     if (code === "ENOTDIR") throw new UsageError(`${origin}: a part of the path is a file, not a folder`);
     throw new UsageError(`${origin}: cannot read the file (${code ?? (error as Error).message})`);
   }
@@ -71,7 +76,9 @@ function checkedDate(date: string, origin: string): string {
   const parsed = IsoDate.safeParse(date);
   if (parsed.success) return date;
   const why = parsed.error.issues[0]?.message ?? "not a date";
-  throw new UsageError(`${origin} ${date}: ${why === "not a calendar date" ? "not a calendar date" : "not a date"}; expected a real date as YYYY-MM-DD, such as 2026-11-18`);
+  throw new UsageError(
+    `${origin} ${date}: ${why === "not a calendar date" ? "not a calendar date" : "not a date"}; expected a real date as YYYY-MM-DD, such as 2026-11-18`,
+  );
 }
 
 /**
@@ -134,7 +141,8 @@ export async function readEvent(args: {
       const fields = json as Record<string, unknown>;
       if (typeof fields.text !== "string") throw new UsageError(`${origin}: a JSON event needs a "text" field`);
       // JSON escapes (\u0000) can say what raw bytes may not.
-      if (fields.text.includes("\u0000")) throw new UsageError(`${origin}: the event's "text" holds a NUL character: it is binary, not text`);
+      if (fields.text.includes("\u0000"))
+        throw new UsageError(`${origin}: the event's "text" holds a NUL character: it is binary, not text`);
       text = fields.text;
       front = fields;
     }
@@ -144,8 +152,21 @@ export async function readEvent(args: {
     text = parsed.content;
   }
   if (text.trim().length === 0) throw new UsageError(`the event from ${origin} is empty`);
-  const frontDate = front.date instanceof Date ? front.date.toISOString().slice(0, 10) : typeof front.date === "string" ? front.date : undefined;
+  const frontDate =
+    front.date instanceof Date
+      ? front.date.toISOString().slice(0, 10)
+      : typeof front.date === "string"
+        ? front.date
+        : undefined;
   const date = args.date ?? (frontDate !== undefined ? checkedDate(frontDate, `${origin}: date:`) : args.today);
-  const source = args.source ?? (typeof front.source === "string" ? front.source : origin === "the event text" ? "command line" : origin === "stdin" ? "stdin" : args.file!);
+  const source =
+    args.source ??
+    (typeof front.source === "string"
+      ? front.source
+      : origin === "the event text"
+        ? "command line"
+        : origin === "stdin"
+          ? "stdin"
+          : args.file!);
   return { text: text.trim(), date, source, ...(args.file ? { file: args.file } : {}) };
 }

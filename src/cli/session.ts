@@ -25,7 +25,8 @@ export const globalsOf = (command: Command): GlobalOptions => command.optsWithGl
 export function clockFrom(now: string | undefined): (() => Date) | undefined {
   if (now === undefined) return undefined;
   const at = new Date(now);
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--now ${now}: expected a date or time such as 2026-12-01 or 2026-12-01T08:00:00Z`);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(`--now ${now}: expected a date or time such as 2026-12-01 or 2026-12-01T08:00:00Z`);
   return () => at;
 }
 
@@ -44,7 +45,16 @@ export function who(): string {
 }
 
 /** The commands that work through a LangGraph server (--server, LEANOS_SERVER_URL); the others work on the workspace itself. */
-export const THROUGH_SERVER = new Set(["event", "pending", "approve", "respond", "reject", "correct", "status", "chat"]);
+export const THROUGH_SERVER = new Set([
+  "event",
+  "pending",
+  "approve",
+  "respond",
+  "reject",
+  "correct",
+  "status",
+  "chat",
+]);
 
 /** The commands that may run steps, and so read the workspace's data files in the middle of one. */
 const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "correct", "resume", "pass", "schedule"]);
@@ -54,7 +64,9 @@ const RUNS_STEPS = new Set(["event", "approve", "respond", "reject", "correct", 
  * none): they work on a workspace that cannot be written, such as a read-only mount.
  */
 const CHANGE_NOTHING = new Set(["status", "pending", "usage", "trust", "memory", "resume"]);
-const changesNothing = (command: Command): boolean => CHANGE_NOTHING.has(command.name()) || (command.name() === "reindex" && command.opts<{ check?: boolean }>().check === true);
+const changesNothing = (command: Command): boolean =>
+  CHANGE_NOTHING.has(command.name()) ||
+  (command.name() === "reindex" && command.opts<{ check?: boolean }>().check === true);
 
 /** The commands that may draft with a model, and so take --provider and --model. */
 export const DRAFTS = new Set([...RUNS_STEPS, "chat", "serve"]);
@@ -77,11 +89,17 @@ export function runtimeOptionsOf(command: Command, extra: Partial<RuntimeOptions
 
 /** Which question an answer is meant for: the `id` of a pending item (`leanos pending --json`). */
 export const interruptOption = (): Option =>
-  new Option("--interrupt <id>", "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing");
+  new Option(
+    "--interrupt <id>",
+    "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing",
+  );
 
 /** For scripts: answer whatever waits, without checking that it is the question last shown. */
 export const yesOption = (): Option =>
-  new Option("-y, --yes", "answer whatever waits now, even a question leanos pending or status has not shown you (for scripts; --interrupt ID is safer)");
+  new Option(
+    "-y, --yes",
+    "answer whatever waits now, even a question leanos pending or status has not shown you (for scripts; --interrupt ID is safer)",
+  );
 
 /** What approve, respond and reject say in --help about the question they answer. */
 export const WHICH_QUESTION_HELP =
@@ -95,27 +113,35 @@ export interface WhichQuestion {
 
 /** A broken metrics or ICP file is refused before the command writes anything (see dataFiles.ts). */
 export async function checkDataFilesOf(dir: string | undefined): Promise<void> {
-  const [{ openWorkspace }, { checkDataFiles }] = await Promise.all([import("../workspace/workspace.js"), import("../actions/dataFiles.js")]);
+  const [{ openWorkspace }, { checkDataFiles }] = await Promise.all([
+    import("../workspace/workspace.js"),
+    import("../actions/dataFiles.js"),
+  ]);
   await checkDataFiles((await openWorkspace(dir)).root);
 }
 
 export async function openRuntime(command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
   const options = runtimeOptionsOf(command, extra);
   // The printer shows files from the workspace's folder, which is known once the runtime has opened it.
-  let opened: Runtime | undefined;
+  const opened: { runtime?: Runtime } = {};
   if (!globalsOf(command).quiet) {
     const { progressPrinter } = await import("./progress.js");
-    options.onProgress = progressPrinter(() => opened?.workspace);
+    options.onProgress = progressPrinter(() => opened.runtime?.workspace);
   }
   if (RUNS_STEPS.has(command.name())) await checkDataFilesOf(globalsOf(command).workspace);
   if (changesNothing(command)) options.reading = true;
   const { Runtime } = await import("../runtime/engine.js");
-  opened = await Runtime.open(options);
-  return opened;
+  opened.runtime = await Runtime.open(options);
+  return opened.runtime;
 }
 
 /** Opens the workspace, does the work, prints the result as JSON or text, and always closes. */
-export async function withRuntime<T>(command: Command, work: (runtime: Runtime) => Promise<T>, text: (value: T) => string, json: (value: T) => unknown = (value) => value): Promise<void> {
+export async function withRuntime<T>(
+  command: Command,
+  work: (runtime: Runtime) => Promise<T>,
+  text: (value: T) => string,
+  json: (value: T) => unknown = (value) => value,
+): Promise<void> {
   const runtime = await openRuntime(command);
   try {
     const value = await work(runtime);
@@ -127,13 +153,17 @@ export async function withRuntime<T>(command: Command, work: (runtime: Runtime) 
 }
 
 /** A command that moves a thread on, printed as the thread's state and what waits. */
-export async function threadCommand(command: Command, work: (runtime: Runtime) => Promise<ThreadResult>): Promise<void> {
+export async function threadCommand(
+  command: Command,
+  work: (runtime: Runtime) => Promise<ThreadResult>,
+): Promise<void> {
   const { formatResult, resultJson } = await import("./format.js");
   await withRuntime(command, work, formatResult, resultJson);
 }
 
 /** The LangGraph server the command goes through, if one is named. */
-export const serverOf = (command: Command): string | undefined => globalsOf(command).server ?? (process.env.LEANOS_SERVER_URL || undefined);
+export const serverOf = (command: Command): string | undefined =>
+  globalsOf(command).server ?? (process.env.LEANOS_SERVER_URL || undefined);
 
 /** Does the work through the server's SDK client and prints it as JSON or text; `shown` then records the questions printed. */
 export async function withServer<T>(
@@ -167,7 +197,12 @@ export async function shownPlaceOf(command: Command, root: string | undefined): 
  * Records which questions a command showed (pending, status THREAD, chat). A record that cannot be
  * written never fails the command: the next answer without --interrupt only asks which question is meant.
  */
-export async function recordShownQuietly(command: Command, place: ShownPlace, items: readonly PendingItem[], scope: ShownScope): Promise<void> {
+export async function recordShownQuietly(
+  command: Command,
+  place: ShownPlace,
+  items: readonly PendingItem[],
+  scope: ShownScope,
+): Promise<void> {
   try {
     const { recordShown } = await import("../approvals/shown.js");
     await recordShown(place, items, scope, clockFrom(globalsOf(command).now)?.() ?? new Date());
@@ -175,8 +210,13 @@ export async function recordShownQuietly(command: Command, place: ShownPlace, it
     if (!globalsOf(command).quiet) {
       // A workspace that cannot be written (a read-only mount) is said in words, not as the temp file that could not be made.
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the workspace cannot be written" : (error as Error).message;
-      process.stderr.write(`leanos: note: what was shown is not recorded (${why}); an answer without --interrupt will show the question again and ask\n`);
+      const why =
+        code === "EROFS" || code === "EACCES" || code === "EPERM"
+          ? "the workspace cannot be written"
+          : (error as Error).message;
+      process.stderr.write(
+        `leanos: note: what was shown is not recorded (${why}); an answer without --interrupt will show the question again and ask\n`,
+      );
     }
   }
 }
@@ -187,7 +227,12 @@ export async function recordShownQuietly(command: Command, place: ShownPlace, it
  * been shown to this person (confirm.ts), and it is then named, so nothing that came up meanwhile is
  * answered in its place.
  */
-export async function answerCommand(command: Command, thread: string, answer: GivenAnswer, which: WhichQuestion): Promise<void> {
+export async function answerCommand(
+  command: Command,
+  thread: string,
+  answer: GivenAnswer,
+  which: WhichQuestion,
+): Promise<void> {
   const url = serverOf(command);
   let expected = which.interrupt;
   let seen: PendingItem | undefined;
@@ -199,16 +244,30 @@ export async function answerCommand(command: Command, thread: string, answer: Gi
   try {
     if (url) {
       const { formatResult, resultJson } = await import("./format.js");
-      return await withServer(command, url, (remote) => remote.answer(thread, answer, expected), formatResult, resultJson);
+      return await withServer(
+        command,
+        url,
+        (remote) => remote.answer(thread, answer, expected),
+        formatResult,
+        resultJson,
+      );
     }
     if (answer.type === "response" && typeof answer.args === "string") {
       // Feedback is answered with what the redraft changed, so a drafter that only noted it is seen to.
-      const [{ respondAndCompare }, { formatAnswered, resultJson }] = await Promise.all([import("../runtime/redraft.js"), import("./format.js")]);
+      const [{ respondAndCompare }, { formatAnswered, resultJson }] = await Promise.all([
+        import("../runtime/redraft.js"),
+        import("./format.js"),
+      ]);
       const feedback = answer.args;
-      return await withRuntime(command, (runtime) => respondAndCompare(runtime, thread, answer, feedback, expected), formatAnswered, (result) => ({
-        ...resultJson(result),
-        ...(result.redraft ? { redraft: result.redraft } : {}),
-      }));
+      return await withRuntime(
+        command,
+        (runtime) => respondAndCompare(runtime, thread, answer, feedback, expected),
+        formatAnswered,
+        (result) => ({
+          ...resultJson(result),
+          ...(result.redraft ? { redraft: result.redraft } : {}),
+        }),
+      );
     }
     return await threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
   } catch (error) {

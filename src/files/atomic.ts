@@ -61,10 +61,14 @@ function checkWriteScope(root: string, target: string): void {
   ] as const) {
     for (const place of places.map((entry) => realPlace(root, entry))) {
       // The most specific place wins; between two equally specific, the forbidding one.
-      if (holds(place) && (place.length > decided.length || (place.length === decided.length && !allowed))) decided = { length: place.length, allowed };
+      if (holds(place) && (place.length > decided.length || (place.length === decided.length && !allowed)))
+        decided = { length: place.length, allowed };
     }
   }
-  if (!decided.allowed) throw new UsageError(`${scope.writer} may not write ${landing}: it writes only ${scope.allowed.join(", ")}; nothing was written`);
+  if (!decided.allowed)
+    throw new UsageError(
+      `${scope.writer} may not write ${landing}: it writes only ${scope.allowed.join(", ")}; nothing was written`,
+    );
 }
 
 /** A fresh temp path in the workspace's .leanos/tmp/, named after this process. */

@@ -25,7 +25,8 @@ function realRoot(root: string): string {
   return real;
 }
 
-const within = (real: string, candidate: string): boolean => candidate === real || candidate.startsWith(real.endsWith(sep) ? real : `${real}${sep}`);
+const within = (real: string, candidate: string): boolean =>
+  candidate === real || candidate.startsWith(real.endsWith(sep) ? real : `${real}${sep}`);
 
 /** Where a symlink leads, resolved as far as the file system allows (a dangling link still has a target). */
 function linkTarget(link: string): string {
@@ -56,7 +57,8 @@ function linkTarget(link: string): string {
 export function containedPath(root: string, path: string): string {
   const absolute = isAbsolute(path) ? path : join(root, path);
   const rel = relative(root, absolute);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new OutsideWorkspace(`${absolute} is outside the workspace ${root}; nothing was written`);
+  if (rel.startsWith("..") || isAbsolute(rel))
+    throw new OutsideWorkspace(`${absolute} is outside the workspace ${root}; nothing was written`);
   const real = realRoot(root);
   let current = root;
   for (const part of rel.split(sep).filter((segment) => segment.length > 0)) {

@@ -15,7 +15,9 @@ import { yamlValue } from "./parsed.js";
 export function parseFrontMatter(file: string, text: string): { data: Record<string, unknown>; content: string } {
   // gray-matter hands over the block from the end of the opening `---` line, which is line 1.
   // A fresh options object also keeps it from serving a cached parse of identical text.
-  const parsed = matter(text, { engines: { yaml: (block: string) => (yamlValue(file, block, "the front-matter ") ?? {}) as object } });
+  const parsed = matter(text, {
+    engines: { yaml: (block: string) => (yamlValue(file, block, "the front-matter ") ?? {}) as object },
+  });
   const data = parsed.data as unknown;
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new FileProblem(file, "the front-matter must be a set of key: value lines", 2);
@@ -29,5 +31,12 @@ export function parseFrontMatter(file: string, text: string): { data: Record<str
  * either dialect: leanos reads 1.2, and other tools that read front-matter often read 1.1.
  */
 export function withFrontMatter(body: string, data: Record<string, unknown>): string {
-  return matter.stringify(body, data, { engines: { yaml: { parse: (block: string) => (yamlValue("front-matter", block, "") ?? {}) as object, stringify: (value: object) => stringify(value, { version: "1.1" }) } } });
+  return matter.stringify(body, data, {
+    engines: {
+      yaml: {
+        parse: (block: string) => (yamlValue("front-matter", block, "") ?? {}) as object,
+        stringify: (value: object) => stringify(value, { version: "1.1" }),
+      },
+    },
+  });
 }

@@ -8,7 +8,12 @@ import { FileProblem } from "../errors.js";
 /** The first sentence of a parser message, without its position (the FileProblem gives the line). */
 function reasonOf(message: string): string {
   const first = message.split("\n")[0] ?? message;
-  return first.replace(/\s*at line \d+, column \d+:?\s*$/, "").replace(/:$/, "").trim() || "syntax error";
+  return (
+    first
+      .replace(/\s*at line \d+, column \d+:?\s*$/, "")
+      .replace(/:$/, "")
+      .trim() || "syntax error"
+  );
 }
 
 /** YAML text parsed, or a FileProblem naming `file` and the line (`what`: which part of the file, "" for all of it). */
@@ -18,7 +23,11 @@ export function yamlValue(file: string, text: string, what: string): unknown {
   const error = doc.errors[0];
   if (error) {
     const position = error.linePos?.[0];
-    throw new FileProblem(file, `${what}is not valid YAML: ${reasonOf(error.message)}${position ? ` (column ${position.col})` : ""}`, position?.line);
+    throw new FileProblem(
+      file,
+      `${what}is not valid YAML: ${reasonOf(error.message)}${position ? ` (column ${position.col})` : ""}`,
+      position?.line,
+    );
   }
   try {
     // A bounded alias count keeps a "billion laughs" file from eating the memory.
@@ -32,4 +41,3 @@ export function yamlValue(file: string, text: string, what: string): unknown {
 export function parseYamlFile(file: string, text: string): unknown {
   return yamlValue(file, text, "");
 }
-

@@ -30,7 +30,13 @@ export function withoutDoubledWords(text: string): string {
   for (const token of tokens) {
     const previous = kept.at(-2);
     const between = kept.at(-1);
-    const doubled = previous !== undefined && between !== undefined && /^\s+$/u.test(between) && isWord(token) && isWord(previous) && token.toLowerCase() === previous.toLowerCase();
+    const doubled =
+      previous !== undefined &&
+      between !== undefined &&
+      /^\s+$/u.test(between) &&
+      isWord(token) &&
+      isWord(previous) &&
+      token.toLowerCase() === previous.toLowerCase();
     if (doubled && !(capitalised(previous) && capitalised(token))) {
       kept.pop();
       if (capitalised(token)) kept.splice(-1, 1, token);

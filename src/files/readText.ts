@@ -18,7 +18,8 @@ export function decodeText(bytes: Uint8Array): { text: string } | { problem: str
     return { problem: "is not UTF-8 text (save it as UTF-8)" };
   }
   const nul = text.indexOf("\u0000");
-  if (nul >= 0) return { problem: `holds a NUL byte at line ${text.slice(0, nul).split("\n").length}: it is binary, not text` };
+  if (nul >= 0)
+    return { problem: `holds a NUL byte at line ${text.slice(0, nul).split("\n").length}: it is binary, not text` };
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 

@@ -1,7 +1,16 @@
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderTitle } from "../files/plainTemplate.js";
 import { connectorFor } from "../actions/connectors.js";
-import { idempotencyKey, inputWait, missingInputs, needsHuman, prepareAction, runAction, type ActionWaits, type ExecutionEnv } from "../actions/executor.js";
+import {
+  idempotencyKey,
+  inputWait,
+  missingInputs,
+  needsHuman,
+  prepareAction,
+  runAction,
+  type ActionWaits,
+  type ExecutionEnv,
+} from "../actions/executor.js";
 import { InputWait, stillMissing } from "../actions/inputs.js";
 import { routeOutcome } from "../actions/routing.js";
 import { fillBeforeAccepting, readPublishable, unpublishableReason } from "../actions/publishable.js";
@@ -30,10 +39,17 @@ import { addDays } from "../files/dates.js";
 // person wherever an action needs one. Each step is its own checkpoint. An AI action that lacks its
 // inputs is `blocked`: it asks a person what to do instead of closing on an empty result.
 
-const isOpen = (action: PlannedAction): boolean => action.status === "pending" || action.status === "in_progress" || action.status === "blocked";
-const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined => checks.find((day) => !(action.checks_done ?? []).includes(day));
+const isOpen = (action: PlannedAction): boolean =>
+  action.status === "pending" || action.status === "in_progress" || action.status === "blocked";
+const nextCheck = (action: PlannedAction, checks: readonly number[]): number | undefined =>
+  checks.find((day) => !(action.checks_done ?? []).includes(day));
 
-const ActionEdit = z.object({ title: OneLine, due: IsoDate, note: z.string().max(2000), outcome: z.string().optional() });
+const ActionEdit = z.object({
+  title: OneLine,
+  due: IsoDate,
+  note: z.string().max(2000),
+  outcome: z.string().optional(),
+});
 /** The documents a send sends, set by policy in the question (`locked`): an accept is checked against them as they are then. */
 const Sends = z.array(z.string()).optional();
 
@@ -53,7 +69,12 @@ export const actionsGate: GateDefinition = {
       ActionEdit.superRefine((value, ctx) => {
         if (value.outcome === undefined || value.outcome === "") return;
         if (!outcomes) ctx.addIssue({ code: "custom", path: ["outcome"], message: "this action reports no outcome" });
-        else if (!outcomes.includes(value.outcome)) ctx.addIssue({ code: "custom", path: ["outcome"], message: `"${value.outcome}" is not an outcome of this action (its outcomes: ${outcomes.join(", ")})` });
+        else if (!outcomes.includes(value.outcome))
+          ctx.addIssue({
+            code: "custom",
+            path: ["outcome"],
+            message: `"${value.outcome}" is not an outcome of this action (its outcomes: ${outcomes.join(", ")})`,
+          });
       }),
     );
   },
@@ -64,18 +85,28 @@ export const actionsGate: GateDefinition = {
       if (edits.outcome) return;
       // Read now, as the person left the workspace: an accept runs the action again only with its inputs.
       const missing = await stillMissing(context.workspaceRoot, waiting.data);
-      const report = outcomes?.length ? `; or report its outcome yourself: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})` : "";
-      if (missing) throw new UsageError(`${payload.leanos.action_id ?? "this action"} of ${context.thread} still waits: ${missing.reason}; ${missing.add}${report}`);
+      const report = outcomes?.length
+        ? `; or report its outcome yourself: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`
+        : "";
+      if (missing)
+        throw new UsageError(
+          `${payload.leanos.action_id ?? "this action"} of ${context.thread} still waits: ${missing.reason}; ${missing.add}${report}`,
+        );
       return;
     }
     if (outcomes && outcomes.length > 1 && !edits.outcome) {
-      throw new UsageError(`${question}\nreport what happened: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`);
+      throw new UsageError(
+        `${question}\nreport what happened: leanos approve ${context.thread} --edit '{"outcome":"${outcomes[0]}"}' (one of ${outcomes.join(", ")})`,
+      );
     }
     // A send goes out when it is accepted, so the files are read now, as the person left them.
     const sends = Sends.parse(payload.leanos.locked.sends);
     if (sends) {
       const { problems } = await readPublishable(context.workspaceRoot, sends);
-      if (problems.length > 0) throw new UsageError(`${payload.leanos.action_id ?? "this action"} of ${context.thread} cannot be sent: ${unpublishableReason(problems)}`);
+      if (problems.length > 0)
+        throw new UsageError(
+          `${payload.leanos.action_id ?? "this action"} of ${context.thread} cannot be sent: ${unpublishableReason(problems)}`,
+        );
     }
   },
 };
@@ -99,13 +130,30 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
   const templateOf = (action: PlannedAction): ActionTemplate => kit.templates.get(action.type)!;
 
   /** Saves the plan, its files and log, and goes on to `goto`. */
-  const commit = async (state: ThreadGraphState, plan: ActionsOutput, entries: LogEntry[], goto: string, extra: Record<string, unknown> = {}) => {
-    await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: plan }, action_log: [...state.action_log, ...entries] }, node, { log: [...state.action_log, ...entries] });
+  const commit = async (
+    state: ThreadGraphState,
+    plan: ActionsOutput,
+    entries: LogEntry[],
+    goto: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    await kit.writeFiles(
+      { ...state, outputs: { ...state.outputs, [stage]: plan }, action_log: [...state.action_log, ...entries] },
+      node,
+      { log: [...state.action_log, ...entries] },
+    );
     return new Command({ update: { outputs: { [stage]: plan }, action_log: entries, ...extra }, goto });
   };
 
   /** Applies an outcome: the action completes (or is archived) and its route may add the next action. */
-  const finish = (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, outcome: string | undefined, changes: Partial<PlannedAction>, status: PlannedAction["status"]) => {
+  const finish = (
+    state: ThreadGraphState,
+    plan: ActionsOutput,
+    action: PlannedAction,
+    outcome: string | undefined,
+    changes: Partial<PlannedAction>,
+    status: PlannedAction["status"],
+  ) => {
     const at = kit.now().toISOString();
     const entries: LogEntry[] = [];
     const done: PlannedAction = { ...action, ...changes, status, ...(outcome ? { outcome } : {}) };
@@ -130,20 +178,48 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
         };
         added.key = idempotencyKey(state.thread, added);
       }
-      entries.push({ at, action_id: action.id, event: `${status === "archived" ? "archived" : "completed"} with outcome "${outcome}" -> ${route.kind === "action" ? `${route.type} (${added!.id})` : route.kind === "closed" ? route.state : "learning"}` });
+      entries.push({
+        at,
+        action_id: action.id,
+        event: `${status === "archived" ? "archived" : "completed"} with outcome "${outcome}" -> ${route.kind === "action" ? `${route.type} (${added!.id})` : route.kind === "closed" ? route.state : "learning"}`,
+      });
     } else {
       entries.push({ at, action_id: action.id, event: "archived without an outcome" });
     }
-    if (added) entries.push({ at, action_id: added.id, event: `planned after ${action.id}; ${added.human_required ? "waits for a human" : "queued for the AI executor"}` });
+    if (added)
+      entries.push({
+        at,
+        action_id: added.id,
+        event: `planned after ${action.id}; ${added.human_required ? "waits for a human" : "queued for the AI executor"}`,
+      });
     const actions = plan.actions.map((candidate) => (candidate.id === action.id ? done : candidate));
     return { plan: { ...plan, actions: added ? [...actions, added] : actions }, entries };
   };
 
   /** The action lacks its inputs: it is blocked, keeps what it wrote for the person, and asks them. */
-  const block = (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, result: ActionWaits, what = "") => {
-    const blocked: PlannedAction = { ...action, status: "blocked", artifacts: [...new Set([...(action.artifacts ?? []), ...result.artifacts])] };
-    const entry: LogEntry = { at: kit.now().toISOString(), action_id: action.id, event: `${what}waits for a person: ${result.waits.reason}` };
-    return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? blocked : candidate)) }, [entry], ask);
+  const block = (
+    state: ThreadGraphState,
+    plan: ActionsOutput,
+    action: PlannedAction,
+    result: ActionWaits,
+    what = "",
+  ) => {
+    const blocked: PlannedAction = {
+      ...action,
+      status: "blocked",
+      artifacts: [...new Set([...(action.artifacts ?? []), ...result.artifacts])],
+    };
+    const entry: LogEntry = {
+      at: kit.now().toISOString(),
+      action_id: action.id,
+      event: `${what}waits for a person: ${result.waits.reason}`,
+    };
+    return commit(
+      state,
+      { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? blocked : candidate)) },
+      [entry],
+      ask,
+    );
   };
 
   const runNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
@@ -152,7 +228,11 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     if (!action) return new Command({ goto: kit.after(node, gate) });
     const template = templateOf(action);
     const at = kit.now().toISOString();
-    const keyed: PlannedAction = { ...action, key: action.key ?? idempotencyKey(state.thread, action), started: action.started ?? at.slice(0, 10) };
+    const keyed: PlannedAction = {
+      ...action,
+      key: action.key ?? idempotencyKey(state.thread, action),
+      started: action.started ?? at.slice(0, 10),
+    };
     const review = state.action_reviews[action.id];
     // A model finishing the action's documents reads what the memory teaches of the event, as its stages did.
     const env = envFor(state, await kit.lessonsFor(state.event.text, runThreadId(config)));
@@ -163,12 +243,26 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       // Prepare what the person needs before asking; the question itself is the next node.
       const artifacts = await prepareAction(env, keyed, template, plan.actions);
       const prepared = { ...keyed, status: "in_progress" as const, artifacts };
-      const entries: LogEntry[] = action.artifacts ? [] : [{ at, action_id: action.id, event: `material prepared (${artifacts.length} file(s)); waits for a human` }];
-      return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? prepared : candidate)) }, entries, ask);
+      const entries: LogEntry[] = action.artifacts
+        ? []
+        : [{ at, action_id: action.id, event: `material prepared (${artifacts.length} file(s)); waits for a human` }];
+      return commit(
+        state,
+        { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? prepared : candidate)) },
+        entries,
+        ask,
+      );
     }
     if (review?.answer === "reject") {
       const outcome = "rejected" in template.action.outcomes ? "rejected" : undefined;
-      const { plan: next, entries } = finish(state, plan, keyed, outcome, { note: `rejected by ${review.by}: ${review.reason}` }, "archived");
+      const { plan: next, entries } = finish(
+        state,
+        plan,
+        keyed,
+        outcome,
+        { note: `rejected by ${review.by}: ${review.reason}` },
+        "archived",
+      );
       return commit(state, next, entries, run);
     }
     if (template.action.owner === "human") {
@@ -190,27 +284,81 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       const due = addDays(keyed.started!, check);
       if (at.slice(0, 10) < due) {
         const scheduled = { ...keyed, status: "in_progress" as const };
-        const entries: LogEntry[] = (action.checks_done ?? []).length === 0 && !action.started ? [{ at, action_id: action.id, event: `scheduled: day-${checks.join(", day-")} checks from ${keyed.started}` }] : [];
-        return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? scheduled : candidate)) }, entries, wait);
+        const entries: LogEntry[] =
+          (action.checks_done ?? []).length === 0 && !action.started
+            ? [
+                {
+                  at,
+                  action_id: action.id,
+                  event: `scheduled: day-${checks.join(", day-")} checks from ${keyed.started}`,
+                },
+              ]
+            : [];
+        return commit(
+          state,
+          { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? scheduled : candidate)) },
+          entries,
+          wait,
+        );
       }
-      kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type} day ${check}` });
+      kit.env.onProgress?.({
+        kind: "stage-start",
+        thread: state.thread,
+        stage: `${action.id} ${action.type} day ${check}`,
+      });
       const result = await runAction(env, keyed, template, plan.actions, review, check);
-      kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type} day ${check}`, files: result.artifacts, attempts: 1 });
+      kit.env.onProgress?.({
+        kind: "stage-done",
+        thread: state.thread,
+        stage: `${action.id} ${action.type} day ${check}`,
+        files: result.artifacts,
+        attempts: 1,
+      });
       if ("waits" in result) return block(state, plan, keyed, result, `day-${check} check `);
-      const checked: PlannedAction = { ...keyed, status: "in_progress", checks_done: [...(keyed.checks_done ?? []), check], artifacts: [...new Set([...(keyed.artifacts ?? []), ...result.artifacts])] };
-      const ran: LogEntry = { at, action_id: action.id, event: `day-${check} check ran: ${result.artifacts.join(", ")}` };
+      const checked: PlannedAction = {
+        ...keyed,
+        status: "in_progress",
+        checks_done: [...(keyed.checks_done ?? []), check],
+        artifacts: [...new Set([...(keyed.artifacts ?? []), ...result.artifacts])],
+      };
+      const ran: LogEntry = {
+        at,
+        action_id: action.id,
+        event: `day-${check} check ran: ${result.artifacts.join(", ")}`,
+      };
       if (nextCheck(checked, checks) !== undefined) {
-        return commit(state, { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? checked : candidate)) }, [ran], run);
+        return commit(
+          state,
+          { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? checked : candidate)) },
+          [ran],
+          run,
+        );
       }
       const { plan: next, entries } = finish(state, plan, checked, result.outcome, {}, "completed");
       return commit(state, next, [ran, ...entries], run);
     }
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage: `${action.id} ${action.type}` });
     const result = await runAction(env, keyed, template, plan.actions, review);
-    kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage: `${action.id} ${action.type}`, files: result.artifacts, attempts: 1 });
+    kit.env.onProgress?.({
+      kind: "stage-done",
+      thread: state.thread,
+      stage: `${action.id} ${action.type}`,
+      files: result.artifacts,
+      attempts: 1,
+    });
     if ("waits" in result) return block(state, plan, keyed, result);
-    const sent = result.receipts.length > 0 ? `; ${result.receipts.length} send(s) via ${result.receipts[0]!.connector}${result.receipts[0]!.status === "dry-run" ? " (dry run)" : ""}` : "";
-    const { plan: next, entries } = finish(state, plan, keyed, result.outcome, { artifacts: result.artifacts }, "completed");
+    const sent =
+      result.receipts.length > 0
+        ? `; ${result.receipts.length} send(s) via ${result.receipts[0]!.connector}${result.receipts[0]!.status === "dry-run" ? " (dry run)" : ""}`
+        : "";
+    const { plan: next, entries } = finish(
+      state,
+      plan,
+      keyed,
+      result.outcome,
+      { artifacts: result.artifacts },
+      "completed",
+    );
     entries.unshift({ at, action_id: action.id, event: `ran: ${result.artifacts.length} artifact(s)${sent}` });
     return commit(state, next, entries, run);
   };
@@ -227,7 +375,10 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     // Not an interrupt: nothing waits for a person, so the run ends and an inbox shows nothing; the
     // thread's state keeps the due date, and a pass given it wakes the thread here.
     await kit.env.onScheduled?.(state.thread, due, state);
-    return new Command({ update: { timer: { due, action_id: action.id, reason: `${action.type} day-${check} check`, node: wait } }, goto: END });
+    return new Command({
+      update: { timer: { due, action_id: action.id, reason: `${action.type} day-${check} check`, node: wait } },
+      goto: END,
+    });
   };
 
   const askNode = async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
@@ -247,36 +398,73 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
       : `Approve ${action.id} ${action.type} "${action.title}"? ${sends ? "It sends to customers." : "Its template needs a person's approval."}${unsendable.length > 0 ? ` ${fillBeforeAccepting(unsendable)}` : ""}`;
     const material = (action.artifacts ?? []).map((path) => `- \`${path}\``).join("\n");
     const asked: GateQuestion = {
-      info: { ...infoOf(state, action, question), ...(reportsOutcome ? { outcomes } : {}), ...(sends ? { locked: { sends } } : {}) },
-      editable: { title: action.title, due: action.due, note: action.note ?? "", ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}) },
+      info: {
+        ...infoOf(state, action, question),
+        ...(reportsOutcome ? { outcomes } : {}),
+        ...(sends ? { locked: { sends } } : {}),
+      },
+      editable: {
+        title: action.title,
+        due: action.due,
+        note: action.note ?? "",
+        ...(reportsOutcome ? { outcome: outcomes.length === 1 ? outcomes[0]! : "" } : {}),
+      },
       allow: { edit: true, respond: false },
       namedAnswersOnly: template.action.executor === "send",
       description: [
         `### ${question}`,
         material ? `Prepared for you:\n${material}` : "",
-        sends ? "What is sent is the text between each file's publish marks (`<!-- publish -->` ... `<!-- /publish -->`), as it stands when you accept; the rest of each file is for you." : "",
-        unsendable.length > 0 ? `Not sendable yet; mend these in the files before accepting (an accept is refused while one is left):\n${unsendable.map((problem) => `- \`${problem.file}\`${problem.line ? ` line ${problem.line}` : ""}: ${problem.placeholder ? `\`${problem.placeholder}\`` : problem.problem}`).join("\n")}` : "",
-        reportsOutcome ? `Report what happened by editing \`outcome\` (one of ${outcomes.join(", ")}), e.g. \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.` : "",
+        sends
+          ? "What is sent is the text between each file's publish marks (`<!-- publish -->` ... `<!-- /publish -->`), as it stands when you accept; the rest of each file is for you."
+          : "",
+        unsendable.length > 0
+          ? `Not sendable yet; mend these in the files before accepting (an accept is refused while one is left):\n${unsendable.map((problem) => `- \`${problem.file}\`${problem.line ? ` line ${problem.line}` : ""}: ${problem.placeholder ? `\`${problem.placeholder}\`` : problem.problem}`).join("\n")}`
+          : "",
+        reportsOutcome
+          ? `Report what happened by editing \`outcome\` (one of ${outcomes.join(", ")}), e.g. \`leanos approve ${state.thread} --edit '{"outcome":"${outcomes[0]}"}'\`.`
+          : "",
       ]
         .filter(Boolean)
         .join("\n\n"),
     };
     const response = await askPerson(kit, actionsGate, asked, state, config);
     if (response instanceof Command) return response;
-    const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
+    const edits =
+      response.type === "edit"
+        ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string })
+        : {};
     const outcome = edits.outcome || (reportsOutcome && outcomes.length === 1 ? outcomes[0] : undefined);
     const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: action.id });
     const { outcome: _reported, ...fields } = edits;
-    const updated: PlannedAction = { ...action, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")) };
+    const updated: PlannedAction = {
+      ...action,
+      ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")),
+    };
     const entry: LogEntry = {
       at: review.at,
       action_id: action.id,
-      event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : reportsOutcome ? `reported "${outcome}" by ${review.by}` : `approved by ${review.by}; cleared to run`,
+      event:
+        review.answer === "reject"
+          ? `rejected by ${review.by}: ${review.reason}`
+          : reportsOutcome
+            ? `reported "${outcome}" by ${review.by}`
+            : `approved by ${review.by}; cleared to run`,
     };
-    await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
-    const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };
-    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
+    await kit.env.onGateAnswered?.(state.thread, {
+      gate: kind,
+      stage,
+      review,
+      action_id: action.id,
+      summary: `${action.type} "${updated.title}" ${entry.event}`,
+    });
+    const next = {
+      ...plan,
+      actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)),
+    };
+    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, {
+      action_reviews: { [action.id]: review },
+    });
   };
 
   /** What every question about one action says of where it is asked. */
@@ -296,7 +484,14 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
    * asked again names what is still missing). Accept: the inputs are there, run it again. An outcome:
    * the person's own result, which completes it. Reject: it is dropped (archived).
    */
-  const askBlocked = async (state: ThreadGraphState, plan: ActionsOutput, action: PlannedAction, template: ActionTemplate, outcomes: string[], config?: LangGraphRunnableConfig) => {
+  const askBlocked = async (
+    state: ThreadGraphState,
+    plan: ActionsOutput,
+    action: PlannedAction,
+    template: ActionTemplate,
+    outcomes: string[],
+    config?: LangGraphRunnableConfig,
+  ) => {
     const env = envFor(state);
     const missing = await missingInputs(env, action, template);
     const reason = missing?.reason ?? "its inputs are there now";
@@ -325,21 +520,44 @@ function actionNodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[]
     };
     const response = await askPerson(kit, actionsGate, asked, state, config);
     if (response instanceof Command) return response;
-    const edits = response.type === "edit" ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string }) : {};
+    const edits =
+      response.type === "edit"
+        ? (editedValues(response) as { title?: string; due?: string; note?: string; outcome?: string })
+        : {};
     const outcome = edits.outcome || undefined;
     const review = { ...reviewOf(response), ...(outcome ? { outcome } : {}) };
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: action.id });
     const { outcome: _reported, ...fields } = edits;
     // Any answer sets it going again: the run node archives, completes with the outcome, or runs it.
-    const updated: PlannedAction = { ...action, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")), status: "in_progress" };
+    const updated: PlannedAction = {
+      ...action,
+      ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "")),
+      status: "in_progress",
+    };
     const entry: LogEntry = {
       at: review.at,
       action_id: action.id,
-      event: review.answer === "reject" ? `rejected by ${review.by}: ${review.reason}` : outcome ? `reported "${outcome}" by ${review.by}` : `inputs added, says ${review.by}; runs again`,
+      event:
+        review.answer === "reject"
+          ? `rejected by ${review.by}: ${review.reason}`
+          : outcome
+            ? `reported "${outcome}" by ${review.by}`
+            : `inputs added, says ${review.by}; runs again`,
     };
-    await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, action_id: action.id, summary: `${action.type} "${updated.title}" ${entry.event}` });
-    const next = { ...plan, actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)) };
-    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, { action_reviews: { [action.id]: review } });
+    await kit.env.onGateAnswered?.(state.thread, {
+      gate: kind,
+      stage,
+      review,
+      action_id: action.id,
+      summary: `${action.type} "${updated.title}" ${entry.event}`,
+    });
+    const next = {
+      ...plan,
+      actions: plan.actions.map((candidate) => (candidate.id === action.id ? updated : candidate)),
+    };
+    return commit({ ...state, action_reviews: { ...state.action_reviews, [action.id]: review } }, next, [entry], run, {
+      action_reviews: { [action.id]: review },
+    });
   };
 
   return [

@@ -63,7 +63,10 @@ export interface TrustStanding {
  * names (a workspace that moved its threads to operations/) counts as the one type it writes.
  */
 export function judgementsIn(types: ThreadTypes, judgements: readonly Judgement[]): Judgement[] {
-  return judgements.map((judgement) => ({ ...judgement, type: canonicalType(types, judgement.type) ?? judgement.type }));
+  return judgements.map((judgement) => ({
+    ...judgement,
+    type: canonicalType(types, judgement.type) ?? judgement.type,
+  }));
 }
 
 /** Where `type` stands, from every judgement of the workspace (oldest first; see judgementsIn). */
@@ -77,13 +80,28 @@ export function standingOf(type: string, judgements: readonly Judgement[], bar: 
   // Epsilon: 0.9 * 20 must ask for 18, not 19 by a rounding error.
   const wanted = Math.ceil(bar.agreement * recent.length - 1e-9);
   const needs: string[] = [];
-  if (own.length < bar.answered) needs.push(`${bar.answered - own.length} more answered decision(s) (${own.length} of ${bar.answered})`);
+  if (own.length < bar.answered)
+    needs.push(`${bar.answered - own.length} more answered decision(s) (${own.length} of ${bar.answered})`);
   // Before enough answers, the count is what it needs; the share is judged once there are enough.
-  if (agreed < wanted && own.length >= bar.answered) needs.push(`${wanted - agreed} more agreement(s) in its latest ${bar.window} (${agreed} of ${recent.length} accepted unchanged; ${wanted} wanted)`);
+  if (agreed < wanted && own.length >= bar.answered)
+    needs.push(
+      `${wanted - agreed} more agreement(s) in its latest ${bar.window} (${agreed} of ${recent.length} accepted unchanged; ${wanted} wanted)`,
+    );
   if (sinceCorrection !== null && sinceCorrection < bar.again_after) {
-    needs.push(`${bar.again_after - sinceCorrection} more agreement(s) in a row since its last correction (${sinceCorrection} of ${bar.again_after})`);
+    needs.push(
+      `${bar.again_after - sinceCorrection} more agreement(s) in a row since its last correction (${sinceCorrection} of ${bar.again_after})`,
+    );
   }
-  return { type, answered: own.length, agreed_recent: agreed, window: recent.length, agreement, since_correction: sinceCorrection, earned: needs.length === 0, needs: needs.join("; ") };
+  return {
+    type,
+    answered: own.length,
+    agreed_recent: agreed,
+    window: recent.length,
+    agreement,
+    since_correction: sinceCorrection,
+    earned: needs.length === 0,
+    needs: needs.join("; "),
+  };
 }
 
 /** Every thread type's standing: the workspace's types (LeanOS's three and those it declares), and any other a judgement names. */

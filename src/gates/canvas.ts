@@ -29,7 +29,11 @@ export const canvasGate: GateDefinition = {
     if (problems.length > 0) throw new UsageError(`--edit: ${problems.join("; ")}`);
   },
   checkTaken: async (payload, edits, context) => {
-    const gone = await missingCanvasTargets(context.workspaceRoot, { ...payload.action_request.args, ...edits } as CanvasValues, canvasFilesOf(context.canvas));
+    const gone = await missingCanvasTargets(
+      context.workspaceRoot,
+      { ...payload.action_request.args, ...edits } as CanvasValues,
+      canvasFilesOf(context.canvas),
+    );
     if (gone.length > 0) {
       throw new UsageError(
         `the canvas changed since this was asked: ${gone.join("; ")}. Restore it, or refuse the change with leanos reject ${context.thread} --reason "..."; nothing was changed`,
@@ -68,10 +72,22 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     if (Object.keys(values).length === 0) return new Command({ goto: next });
     const proposed = await planCanvasUpdate(root, state.thread, values, today(), files);
     if (proposed.files.length === 0) return new Command({ goto: next });
-    const changes = describePlan(proposed.files.find((file) => file.path === assumptionsFile)?.before ?? "", proposed).filter((change) => change.field !== "evidence");
+    const changes = describePlan(
+      proposed.files.find((file) => file.path === assumptionsFile)?.before ?? "",
+      proposed,
+    ).filter((change) => change.field !== "evidence");
     const question = `Apply the canvas changes learned in ${state.thread}: ${changes.map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}?`;
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind: gate, node: ask, stage, question, impact: state.impact ?? null, draft: assumptionsFile, diff: proposed.diff },
+      info: {
+        thread: state.thread,
+        kind: gate,
+        node: ask,
+        stage,
+        question,
+        impact: state.impact ?? null,
+        draft: assumptionsFile,
+        diff: proposed.diff,
+      },
       editable: values,
       allow: { edit: true, respond: false },
       description: `### ${question}\n\nCanvas changes always wait for a person. Edit a value to change what is written, e.g. \`A4.confidence\` to 85.\n\n\`\`\`diff\n${proposed.diff}\`\`\``,
@@ -82,12 +98,18 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: "canvas" });
     if (review.answer === "reject") {
       await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: review } }, node);
-      await kit.env.onGateAnswered?.(state.thread, { gate, stage, review, summary: `canvas changes rejected: ${review.reason}` });
+      await kit.env.onGateAnswered?.(state.thread, {
+        gate,
+        stage,
+        review,
+        summary: `canvas changes rejected: ${review.reason}`,
+      });
       return new Command({ update: { reviews: { [key]: review } }, goto: next });
     }
     const finalValues: CanvasValues = { ...values, ...(editedValues(response) as CanvasValues) };
     const plan = await planCanvasUpdate(root, state.thread, finalValues, today(), files);
-    const before = plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
+    const before =
+      plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
     const planned: CanvasApply = {
       review,
       planned_on: today(),
@@ -102,29 +124,52 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
   const applyNode = async (state: ThreadGraphState) => {
     const next = kit.after(node, gate);
     let planned = state.canvas_apply[key];
-    if (!planned) throw new StateRefused(`${apply} has no accepted canvas change to apply on ${state.thread}; nothing was written`);
+    if (!planned)
+      throw new StateRefused(`${apply} has no accepted canvas change to apply on ${state.thread}; nothing was written`);
     await checkPlan(planned, state);
     // A file that is neither as planned from nor as planned to was changed by someone else since: plan again on it.
     const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
     if (planned.files.some((file, index) => current[index] !== file.before && current[index] !== file.after)) {
       const plan = await planCanvasUpdate(root, state.thread, planned.values, today(), files);
-      const before = plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
-      planned = { ...planned, files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })), message: commitMessage(plan, before, state.thread), changes: describePlan(before, plan) };
+      const before =
+        plan.files.find((file) => file.path === assumptionsFile)?.before ?? (await readText(root, assumptionsFile));
+      planned = {
+        ...planned,
+        files: plan.files.map((file) => ({ path: file.path, before: file.before, after: file.after })),
+        message: commitMessage(plan, before, state.thread),
+        changes: describePlan(before, plan),
+      };
     }
-    for (const [index, file] of planned.files.entries()) if (current[index] !== file.after) await writeFileAtomically(root, file.path, file.after);
-    const commit = planned.files.length > 0 ? await commitCanvas(root, planned.files.map((file) => file.path), planned.message) : undefined;
+    for (const [index, file] of planned.files.entries())
+      if (current[index] !== file.after) await writeFileAtomically(root, file.path, file.after);
+    const commit =
+      planned.files.length > 0
+        ? await commitCanvas(
+            root,
+            planned.files.map((file) => file.path),
+            planned.message,
+          )
+        : undefined;
     const review = planned.review;
     const recorded = { ...review, ...(commit ? { commit } : {}) };
     await kit.env.onCanvasChanged?.(
       state.thread,
-      planned.changes.map((change) => ({ file: change.metric ? (files.metrics ?? assumptionsFile) : assumptionsFile, ...change, by: review.by, ...(commit ? { commit } : {}) })),
+      planned.changes.map((change) => ({
+        file: change.metric ? (files.metrics ?? assumptionsFile) : assumptionsFile,
+        ...change,
+        by: review.by,
+        ...(commit ? { commit } : {}),
+      })),
     );
     await kit.writeFiles({ ...state, reviews: { ...state.reviews, [key]: recorded } }, node);
     await kit.env.onGateAnswered?.(state.thread, {
       gate,
       stage,
       review,
-      summary: `canvas changes applied: ${planned.changes.filter((change) => change.field !== "evidence").map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`).join("; ")}`,
+      summary: `canvas changes applied: ${planned.changes
+        .filter((change) => change.field !== "evidence")
+        .map((change) => `${change.assumption ?? change.metric} ${change.field} ${change.from} -> ${change.to}`)
+        .join("; ")}`,
     });
     return new Command({ update: { reviews: { [key]: recorded } }, goto: next });
   };
@@ -135,7 +180,8 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
    * planned on, the very bytes those values give.
    */
   const checkPlan = async (planned: CanvasApply, state: ThreadGraphState): Promise<void> => {
-    const refuse = (why: string) => new StateRefused(`the canvas change planned on ${state.thread} is refused: ${why}; nothing was written`);
+    const refuse = (why: string) =>
+      new StateRefused(`the canvas change planned on ${state.thread} is refused: ${why}; nothing was written`);
     const learning = state.outputs[stage] as LearningOutput | undefined;
     const stray = planned.files.find((file) => !canvasFiles.includes(file.path));
     if (stray) throw refuse(`it writes ${stray.path}, and a canvas change writes only ${canvasFiles.join(" and ")}`);
@@ -146,7 +192,11 @@ function canvasNodes(kit: GraphKit, node: GraphNode, gate: GateKind): GateNode[]
     const current = await Promise.all(planned.files.map((file) => readText(root, file.path)));
     if (!planned.files.every((file, index) => current[index] === file.before)) return;
     const replanned = await planCanvasUpdate(root, state.thread, planned.values, planned.planned_on, files);
-    const same = replanned.files.length === planned.files.length && replanned.files.every((file, index) => file.path === planned.files[index]!.path && file.after === planned.files[index]!.after);
+    const same =
+      replanned.files.length === planned.files.length &&
+      replanned.files.every(
+        (file, index) => file.path === planned.files[index]!.path && file.after === planned.files[index]!.after,
+      );
     if (!same) throw refuse("its files are not what its values make of the canvas");
   };
 

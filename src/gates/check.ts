@@ -28,13 +28,20 @@ export interface AnswerRules {
 }
 
 /** Refuses an answer the gate does not allow or whose values would not hold; throws a UsageError saying why. */
-export async function checkAnswer(rules: AnswerRules, payload: GatePayload, response: GivenAnswer, context: AnswerContext): Promise<void> {
+export async function checkAnswer(
+  rules: AnswerRules,
+  payload: GatePayload,
+  response: GivenAnswer,
+  context: AnswerContext,
+): Promise<void> {
   const { thread } = context;
   const info = payload.leanos;
   const allowed = pendingItem(payload).allowed;
   const answerName = response.type === "response" ? "respond" : response.type === "ignore" ? "reject" : response.type;
   if (!allowed.includes(answerName)) {
-    throw new UsageError(`"${answerName}" is not allowed at this ${info.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`);
+    throw new UsageError(
+      `"${answerName}" is not allowed at this ${info.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`,
+    );
   }
   const edits = response.type === "edit" ? editedValues(response as GateResponse) : {};
   if (response.type === "edit") {
@@ -55,8 +62,12 @@ export function checkOwnFields(payload: GatePayload, edits: Record<string, unkno
   const editable = payload.action_request.args;
   for (const key of Object.keys(edits)) {
     // Own keys only: "__proto__", "constructor" and "toString" are found `in` every object.
-    if (Object.hasOwn(payload.leanos.locked, key)) throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
-    if (!Object.hasOwn(editable, key)) throw new UsageError(`--edit: "${key}" is not a field of this draft (fields: ${Object.keys(editable).join(", ")})`);
+    if (Object.hasOwn(payload.leanos.locked, key))
+      throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
+    if (!Object.hasOwn(editable, key))
+      throw new UsageError(
+        `--edit: "${key}" is not a field of this draft (fields: ${Object.keys(editable).join(", ")})`,
+      );
   }
 }
 

@@ -1,7 +1,17 @@
 import { z } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
 import { UsageError, describeZodIssues } from "../errors.js";
-import { AssumptionId, Direction, Fact, ThreadTypeName, Verdict, type DecisionOutput, type HypothesisOutput, type InputOutput, type ThreadType } from "../stages/schemas.js";
+import {
+  AssumptionId,
+  Direction,
+  Fact,
+  ThreadTypeName,
+  Verdict,
+  type DecisionOutput,
+  type HypothesisOutput,
+  type InputOutput,
+  type ThreadType,
+} from "../stages/schemas.js";
 import { canonicalType, unknownTypeMessage, type ThreadTypes } from "../stages/threadTypes.js";
 
 // A person's correction of what the drafter read: the thread's type, the assumptions its event
@@ -14,7 +24,11 @@ export const MAX_CORRECTION_BYTES = 16 * 1024;
 
 /** A control character (NUL among them): no reading's value holds one, and a file or terminal may act on it. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-const Text = z.string().min(1).max(300).refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)");
+const Text = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)");
 
 /** What a correction may set; any other field is refused. Its type is checked against the workspace's by checkCorrection. */
 export const ReadingFields = z
@@ -26,7 +40,10 @@ export const ReadingFields = z
       .max(30)
       .optional(),
     verdict: Verdict.optional(),
-    facts: z.array(Fact.extend({ text: Text }).strict()).max(30).optional(),
+    facts: z
+      .array(Fact.extend({ text: Text }).strict())
+      .max(30)
+      .optional(),
   })
   .strict();
 export type ReadingFields = z.infer<typeof ReadingFields>;
@@ -38,7 +55,11 @@ export const CorrectionRequest = z
     fields: z.record(z.string(), z.unknown()),
     by: z.string().min(1).max(200).optional(),
     at: z.string().min(1).max(64).optional(),
-    reason: z.string().max(2000).refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)").optional(),
+    reason: z
+      .string()
+      .max(2000)
+      .refine((text) => !CONTROL.test(text), "must not hold a control character (a NUL byte, an escape)")
+      .optional(),
     /** Where it was given: leanos correct (any time), or an edit of the reading at the decision gate. */
     via: z.enum(["correct", "gate"]).default("correct"),
   })
@@ -59,12 +80,26 @@ export interface Reading {
   facts: Array<z.infer<typeof Fact>>;
 }
 
-export function readingOf(type: ThreadType, outputs: { input?: InputOutput | undefined; hypothesis?: HypothesisOutput | undefined; decision?: DecisionOutput | undefined }): Reading {
+export function readingOf(
+  type: ThreadType,
+  outputs: {
+    input?: InputOutput | undefined;
+    hypothesis?: HypothesisOutput | undefined;
+    decision?: DecisionOutput | undefined;
+  },
+): Reading {
   return {
     type,
-    assumptions: (outputs.hypothesis?.tests ?? []).map((test) => ({ id: test.assumption_id, direction: test.direction })),
+    assumptions: (outputs.hypothesis?.tests ?? []).map((test) => ({
+      id: test.assumption_id,
+      direction: test.direction,
+    })),
     ...(outputs.decision ? { verdict: outputs.decision.verdict } : {}),
-    facts: (outputs.input?.facts ?? []).map((fact) => ({ kind: fact.kind, text: fact.text, ...(fact.value !== undefined ? { value: fact.value } : {}) })),
+    facts: (outputs.input?.facts ?? []).map((fact) => ({
+      kind: fact.kind,
+      text: fact.text,
+      ...(fact.value !== undefined ? { value: fact.value } : {}),
+    })),
   };
 }
 
@@ -78,30 +113,48 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * is recorded for it.
  */
 export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading, types: ThreadTypes): ReadingFields {
-  if (given === null || typeof given !== "object" || Array.isArray(given)) throw new UsageError("--edit needs a JSON object of the reading's fields to correct (type, assumptions, verdict, facts)");
+  if (given === null || typeof given !== "object" || Array.isArray(given))
+    throw new UsageError(
+      "--edit needs a JSON object of the reading's fields to correct (type, assumptions, verdict, facts)",
+    );
   const size = Buffer.byteLength(JSON.stringify(given), "utf8");
-  if (size > MAX_CORRECTION_BYTES) throw new UsageError(`--edit: the correction is ${Math.ceil(size / 1024)} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`);
+  if (size > MAX_CORRECTION_BYTES)
+    throw new UsageError(
+      `--edit: the correction is ${Math.ceil(size / 1024)} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`,
+    );
   for (const key of Object.keys(given)) {
-    if (!(READING_FIELDS as string[]).includes(key)) throw new UsageError(`--edit: "${key}" is not a field a correction sets (fields: ${READING_FIELDS.join(", ")})`);
+    if (!(READING_FIELDS as string[]).includes(key))
+      throw new UsageError(`--edit: "${key}" is not a field a correction sets (fields: ${READING_FIELDS.join(", ")})`);
   }
   const typed = (given as { type?: unknown }).type;
-  if (typeof typed === "string" && canonicalType(types, typed) === undefined) throw new UsageError(`--edit: type: ${unknownTypeMessage(types, typed)}`);
+  if (typeof typed === "string" && canonicalType(types, typed) === undefined)
+    throw new UsageError(`--edit: type: ${unknownTypeMessage(types, typed)}`);
   const parsed = ReadingFields.safeParse(given);
   if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
-  const fields = parsed.data.type === undefined ? parsed.data : { ...parsed.data, type: canonicalType(types, parsed.data.type)! };
+  const fields =
+    parsed.data.type === undefined ? parsed.data : { ...parsed.data, type: canonicalType(types, parsed.data.type)! };
   const known = new Set(canvas.assumptions.map((assumption) => assumption.id));
   const seen = new Set<string>();
   for (const [index, test] of (fields.assumptions ?? []).entries()) {
-    if (test.id !== "NEW" && !known.has(test.id)) throw new UsageError(`--edit: assumptions.${index}.id: ${test.id} is not in strategy/canvas/10-assumptions.md (known: ${[...known].join(", ")})`);
-    if ((test.id === "NEW") !== (test.direction === "new")) throw new UsageError(`--edit: assumptions.${index}.direction: "new" goes with id "NEW" and only with it`);
-    if (test.id !== "NEW" && seen.has(test.id)) throw new UsageError(`--edit: assumptions.${index}.id: ${test.id} is named twice`);
+    if (test.id !== "NEW" && !known.has(test.id))
+      throw new UsageError(
+        `--edit: assumptions.${index}.id: ${test.id} is not in strategy/canvas/10-assumptions.md (known: ${[...known].join(", ")})`,
+      );
+    if ((test.id === "NEW") !== (test.direction === "new"))
+      throw new UsageError(`--edit: assumptions.${index}.direction: "new" goes with id "NEW" and only with it`);
+    if (test.id !== "NEW" && seen.has(test.id))
+      throw new UsageError(`--edit: assumptions.${index}.id: ${test.id} is named twice`);
     seen.add(test.id);
   }
-  if (fields.verdict !== undefined && reading.verdict === undefined) throw new UsageError("--edit: verdict: the thread has no decision drafted yet to correct");
+  if (fields.verdict !== undefined && reading.verdict === undefined)
+    throw new UsageError("--edit: verdict: the thread has no decision drafted yet to correct");
   // The reading's type as the workspace names it: a business thread corrected to operations (or back) changes nothing.
   const read = { ...reading, type: canonicalType(types, reading.type) ?? reading.type };
-  const changed = Object.fromEntries(Object.entries(fields).filter(([key, value]) => !same(value, read[key as keyof Reading]))) as ReadingFields;
-  if (Object.keys(changed).length === 0) throw new UsageError("--edit: every value given is what the drafter read already: nothing to correct");
+  const changed = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => !same(value, read[key as keyof Reading])),
+  ) as ReadingFields;
+  if (Object.keys(changed).length === 0)
+    throw new UsageError("--edit: every value given is what the drafter read already: nothing to correct");
   return changed;
 }
 
@@ -121,7 +174,13 @@ export type Pins = z.infer<typeof Pins>;
  * directions on the hypothesis (tests a person left out are dropped, those they added are added from
  * the canvas), the verdict on the decision.
  */
-export function withPins(schema: string, output: unknown, pins: Pins | undefined, canvas: Canvas, by = "a person"): unknown {
+export function withPins(
+  schema: string,
+  output: unknown,
+  pins: Pins | undefined,
+  canvas: Canvas,
+  by = "a person",
+): unknown {
   const pinned = pinnedOutput(schema, output, pins, canvas, by);
   // What a person set is not the drafter's guess: the stage no longer says it was unsure.
   return pinned === output ? output : { ...(pinned as Record<string, unknown>), confidence: { score: 1, reasons: [] } };
@@ -132,9 +191,16 @@ function pinnedOutput(schema: string, output: unknown, pins: Pins | undefined, c
   if (schema === "input" && pins.facts) return { ...(output as InputOutput), facts: pins.facts };
   if (schema === "decision" && pins.verdict) {
     const decision = output as DecisionOutput;
-    return { ...decision, verdict: pins.verdict, ...(decision.verdict === pins.verdict ? {} : { statement: `${pins.verdict}: ${decision.statement.replace(/^[A-Z]+:\s*/, "")}` }) };
+    return {
+      ...decision,
+      verdict: pins.verdict,
+      ...(decision.verdict === pins.verdict
+        ? {}
+        : { statement: `${pins.verdict}: ${decision.statement.replace(/^[A-Z]+:\s*/, "")}` }),
+    };
   }
-  if (schema === "hypothesis" && pins.assumptions) return withTests(output as HypothesisOutput, pins.assumptions, canvas, `${by}'s correction of the reading`);
+  if (schema === "hypothesis" && pins.assumptions)
+    return withTests(output as HypothesisOutput, pins.assumptions, canvas, `${by}'s correction of the reading`);
   return output;
 }
 
@@ -143,7 +209,12 @@ function pinnedOutput(schema: string, output: unknown, pins: Pins | undefined, c
  * its evidence and move, one drafted otherwise or not at all is set from the canvas with a modest
  * move, its evidence saying where it came from (`source`); tests left out are dropped.
  */
-export function withTests(hypothesis: HypothesisOutput, assumptions: ReadonlyArray<{ id: string; direction: z.infer<typeof Direction> }>, canvas: Canvas, source: string): HypothesisOutput {
+export function withTests(
+  hypothesis: HypothesisOutput,
+  assumptions: ReadonlyArray<{ id: string; direction: z.infer<typeof Direction> }>,
+  canvas: Canvas,
+  source: string,
+): HypothesisOutput {
   const tests = assumptions.map((pinned) => {
     const drafted = hypothesis.tests.find((test) => test.assumption_id === pinned.id);
     const assumption = canvas.assumptions.find((candidate) => candidate.id === pinned.id);

@@ -45,7 +45,12 @@ export async function askPerson(
   } catch (error) {
     // The question is put: meta.json says so (with LangGraph's id of it) before the run ends.
     const raised = isGraphInterrupt(error) ? error.interrupts[0] : undefined;
-    if (raised) await kit.env.onAsked?.(state.thread, { ...pendingItem(payload), ...(raised.id ? { id: raised.id } : {}) }, state);
+    if (raised)
+      await kit.env.onAsked?.(
+        state.thread,
+        { ...pendingItem(payload), ...(raised.id ? { id: raised.id } : {}) },
+        state,
+      );
     throw error;
   }
   let response: GateResponse | undefined;
@@ -58,7 +63,11 @@ export async function askPerson(
     return response;
   } catch (error) {
     const reason =
-      error instanceof UsageError ? error.message : error instanceof ZodError ? `not an answer a gate reads: ${describeZodIssues(error.issues)}` : undefined;
+      error instanceof UsageError
+        ? error.message
+        : error instanceof ZodError
+          ? `not an answer a gate reads: ${describeZodIssues(error.issues)}`
+          : undefined;
     if (reason === undefined) throw error;
     await kit.env.onGateRefused?.(state.thread, {
       gate: question.info.kind,
@@ -81,7 +90,9 @@ async function checkNamed(kit: GraphKit, thread: string, node: string, response:
     );
   }
   if (asked !== undefined && response.interrupt_id !== asked) {
-    throw new UsageError(`the answer names question ${response.interrupt_id}, but the question waiting is ${asked}: it was answered meanwhile; look again before answering; nothing was sent`);
+    throw new UsageError(
+      `the answer names question ${response.interrupt_id}, but the question waiting is ${asked}: it was answered meanwhile; look again before answering; nothing was sent`,
+    );
   }
 }
 

@@ -12,7 +12,13 @@ import type { GateKind } from "./kind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 
 /** What an opportunity's edit must hold: its type one of the workspace's. */
-const opportunityEdit = (types: ThreadTypes) => z.object({ title: OneLine, priority: z.number().min(0).max(1), rationale: z.string().min(1).max(2000), type: threadTypeIn(types) });
+const opportunityEdit = (types: ThreadTypes) =>
+  z.object({
+    title: OneLine,
+    priority: z.number().min(0).max(1),
+    rationale: z.string().min(1).max(2000),
+    type: threadTypeIn(types),
+  });
 
 /**
  * Each follow-up a learning proposes waits for a person, one at a time; an approved one is started
@@ -39,7 +45,17 @@ function opportunitiesNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const question = `Start a ${opportunity.type} thread for "${opportunity.title}" (priority ${opportunity.priority})?`;
     const { priority, ...editable } = opportunity;
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind, node: self, stage, question, impact: priority, opportunity_id: id, draft: kit.draftPath(state, kit.stageFile(node)), locked: { priority } },
+      info: {
+        thread: state.thread,
+        kind,
+        node: self,
+        stage,
+        question,
+        impact: priority,
+        opportunity_id: id,
+        draft: kit.draftPath(state, kit.stageFile(node)),
+        locked: { priority },
+      },
       editable,
       allow: { edit: true, respond: false },
       description: `### ${question}\n\n${opportunity.rationale}\n\nAccepting starts the thread; edit its title, type or rationale first if they should differ.`,
@@ -49,9 +65,27 @@ function opportunitiesNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer, item: id });
     const edited = { ...opportunity, ...(editedValues(response) as Partial<typeof opportunity>) };
-    const updated: LearningOutput = { ...learning, opportunities: learning.opportunities.map((entry, position) => (position === index ? edited : entry)) };
-    await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, summary: `opportunity "${edited.title}" ${review.answer === "reject" ? "declined" : "approved"}` });
-    await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: updated }, opportunity_reviews: { ...state.opportunity_reviews, [id]: review } }, node);
-    return new Command({ update: { outputs: { [stage]: updated }, opportunity_reviews: { [id]: review } }, goto: self });
+    const updated: LearningOutput = {
+      ...learning,
+      opportunities: learning.opportunities.map((entry, position) => (position === index ? edited : entry)),
+    };
+    await kit.env.onGateAnswered?.(state.thread, {
+      gate: kind,
+      stage,
+      review,
+      summary: `opportunity "${edited.title}" ${review.answer === "reject" ? "declined" : "approved"}`,
+    });
+    await kit.writeFiles(
+      {
+        ...state,
+        outputs: { ...state.outputs, [stage]: updated },
+        opportunity_reviews: { ...state.opportunity_reviews, [id]: review },
+      },
+      node,
+    );
+    return new Command({
+      update: { outputs: { [stage]: updated }, opportunity_reviews: { [id]: review } },
+      goto: self,
+    });
   };
 }

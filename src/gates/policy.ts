@@ -34,7 +34,8 @@ export interface PolicyVerdict {
 
 export function stagePolicy(input: PolicyInput): PolicyVerdict {
   const { gates, impact, threshold } = input;
-  if (gates.includes("always")) return { required: true, reasons: ["this stage always waits for a person"], reading: false };
+  if (gates.includes("always"))
+    return { required: true, reasons: ["this stage always waits for a person"], reading: false };
   if (!gates.includes("impact")) return { required: false, reasons: [], reading: false };
   const reasons: string[] = [];
   let reading = false;
@@ -45,7 +46,9 @@ export function stagePolicy(input: PolicyInput): PolicyVerdict {
   if (guesses.length > 0) {
     const lowest = guesses.reduce((low, guess) => (guess.score < low.score ? guess : low));
     const why = [...new Set(guesses.flatMap((guess) => guess.reasons))];
-    reasons.push(`a low-confidence reading (${lowest.stage} ${lowest.score} < ${floor}): ${why.join("; ") || "the drafter gave no reason"}`);
+    reasons.push(
+      `a low-confidence reading (${lowest.stage} ${lowest.score} < ${floor}): ${why.join("; ") || "the drafter gave no reason"}`,
+    );
     reading = true;
   }
   if (input.mode === "supervised") reasons.push("autonomy is supervised: every decision waits for a person");

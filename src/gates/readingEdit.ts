@@ -18,7 +18,12 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * undefined when it leaves the reading as drafted (an edit of the decision itself). Values sent back
  * unchanged (an inbox returns every field) are not changes.
  */
-export function readingEdit(payload: GatePayload, edits: Record<string, unknown>, canvas: Canvas, types: ThreadTypes): ReadingFields | undefined {
+export function readingEdit(
+  payload: GatePayload,
+  edits: Record<string, unknown>,
+  canvas: Canvas,
+  types: ThreadTypes,
+): ReadingFields | undefined {
   const args = payload.action_request.args;
   if (!Object.hasOwn(args, "assumptions") || !Object.hasOwn(args, "verdict")) return undefined;
   const changed = Object.keys(edits).filter((key) => Object.hasOwn(args, key) && !same(edits[key], args[key]));
@@ -29,6 +34,11 @@ export function readingEdit(payload: GatePayload, edits: Record<string, unknown>
       `--edit: correct the reading (${READING_ONLY.join(", ")}, verdict) or edit the decision's ${wording.join(", ")}, not both in one answer: a corrected reading drafts the decision again`,
     );
   }
-  const reading = { type: args.type, assumptions: args.assumptions, verdict: args.verdict, facts: args.facts } as Reading;
+  const reading = {
+    type: args.type,
+    assumptions: args.assumptions,
+    verdict: args.verdict,
+    facts: args.facts,
+  } as Reading;
   return checkCorrection(Object.fromEntries(changed.map((key) => [key, edits[key]])), canvas, reading, types);
 }

@@ -35,7 +35,8 @@ export const stageGate: GateDefinition = {
 };
 
 /** Whether a person's accept agrees with the drafter's own reading: no earlier answer or correction of this decision. */
-const firstLook = (state: ThreadGraphState, stage: string): boolean => (state.reviews[stage] === undefined || state.reviews[stage]!.by === "policy") && state.pins === undefined;
+const firstLook = (state: ThreadGraphState, stage: string): boolean =>
+  (state.reviews[stage] === undefined || state.reviews[stage]!.by === "policy") && state.pins === undefined;
 
 function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
@@ -45,9 +46,12 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const view = await kit.gateView(state, node);
     const isDecision = node.skill.stage.output === "decision";
     const statement = String(output.statement ?? output.verdict ?? stage);
-    const summaryOf = (answer: string): string => (isDecision ? `decision "${statement}" ${answer}` : `${stage} stage ${answer}`);
+    const summaryOf = (answer: string): string =>
+      isDecision ? `decision "${statement}" ${answer}` : `${stage} stage ${answer}`;
     if (!view.required) {
-      const earned = view.trust?.earned ? `; ${state.type} decisions have earned trust (${view.trust.agreed_recent} of the latest ${view.trust.window} accepted unchanged)` : "";
+      const earned = view.trust?.earned
+        ? `; ${state.type} decisions have earned trust (${view.trust.agreed_recent} of the latest ${view.trust.window} accepted unchanged)`
+        : "";
       const review: Review = {
         answer: "accept",
         by: "policy",
@@ -55,7 +59,12 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
         reason: `impact ${view.impact ?? "unknown"} is below the approval threshold ${view.threshold}${earned}`,
       };
       await kit.writeFiles({ ...state, reviews: { ...state.reviews, [stage]: review } }, node);
-      await kit.env.onGateAnswered?.(state.thread, { gate: kind, stage, review, summary: summaryOf("taken by policy") });
+      await kit.env.onGateAnswered?.(state.thread, {
+        gate: kind,
+        stage,
+        review,
+        summary: summaryOf("taken by policy"),
+      });
       kit.env.onProgress?.({ kind: "gate", thread: state.thread, stage, required: false, detail: review.reason! });
       return new Command({ update: { reviews: { [stage]: review } }, goto: next });
     }
@@ -64,11 +73,22 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     const draft = kit.draftPath(state, kit.stageFile(node));
     const outputs = outputsBySchema(kit.env.spec, state.outputs);
     const implication = outputs.implication;
-    const factors = implication ? implication.factors.map((factor) => `- ${factor.name}: ${factor.score} (${factor.rationale})`).join("\n") : "";
+    const factors = implication
+      ? implication.factors.map((factor) => `- ${factor.name}: ${factor.score} (${factor.rationale})`).join("\n")
+      : "";
     const reading = isDecision ? readingOf(state.type, outputs) : undefined;
     const { verdict: _verdict, ...readingFields } = reading ?? {};
     const asked: GateQuestion = {
-      info: { thread: state.thread, kind, node: gateNodeName(node, kind), stage, question, impact: view.impact, draft, ...(isDecision ? { locked: policyFields(output) } : {}) },
+      info: {
+        thread: state.thread,
+        kind,
+        node: gateNodeName(node, kind),
+        stage,
+        question,
+        impact: view.impact,
+        draft,
+        ...(isDecision ? { locked: policyFields(output) } : {}),
+      },
       editable: { ...withoutConfidence(isDecision ? withoutPolicyFields(output) : output), ...readingFields },
       allow: { edit: true, respond: true },
       description: [
@@ -88,10 +108,19 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
     if (response instanceof Command) return response;
     const review = reviewOf(response);
     kit.env.onProgress?.({ kind: "answered", thread: state.thread, stage, answer: review.answer });
-    const corrected = response.type === "edit" && isDecision ? readingEdit(gatePayload(asked), editedValues(response), kit.env.canvas, kit.env.workspace.threadTypes) : undefined;
+    const corrected =
+      response.type === "edit" && isDecision
+        ? readingEdit(gatePayload(asked), editedValues(response), kit.env.canvas, kit.env.workspace.threadTypes)
+        : undefined;
     const judged =
       isDecision && !corrected && reading
-        ? { type: state.type, judged: review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const), reading, ...finalOf(reading, response) }
+        ? {
+            type: state.type,
+            judged:
+              review.answer === "accept" && firstLook(state, stage) ? ("agreed" as const) : ("corrected" as const),
+            reading,
+            ...finalOf(reading, response),
+          }
         : undefined;
     // An accept of a draft a person already changed judges nothing: it is their reading now.
     const counted = judged && (judged.judged === "corrected" || firstLook(state, stage)) ? judged : undefined;
@@ -99,21 +128,42 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
       gate: kind,
       stage,
       review,
-      summary: summaryOf(corrected ? "corrected: the reading is drafted again" : review.answer === "respond" ? "sent back for a redraft" : `${review.answer}ed`),
+      summary: summaryOf(
+        corrected
+          ? "corrected: the reading is drafted again"
+          : review.answer === "respond"
+            ? "sent back for a redraft"
+            : `${review.answer}ed`,
+      ),
       ...(counted ? { judged: counted } : {}),
     });
     if (corrected) {
       return new Command({
-        update: { reviews: { [stage]: review }, correction: { fields: corrected, by: review.by, at: review.at, reason: "the reading was edited at the decision gate", via: "gate" } },
+        update: {
+          reviews: { [stage]: review },
+          correction: {
+            fields: corrected,
+            by: review.by,
+            at: review.at,
+            reason: "the reading was edited at the decision gate",
+            via: "gate",
+          },
+        },
         goto: CORRECT_NODE,
       });
     }
     if (response.type === "response") {
-      return new Command({ update: { feedback: { [stage]: review.feedback ?? "" }, reviews: { [stage]: review } }, goto: stageNodeName(node) });
+      return new Command({
+        update: { feedback: { [stage]: review.feedback ?? "" }, reviews: { [stage]: review } },
+        goto: stageNodeName(node),
+      });
     }
     const edits = response.type === "edit" ? withoutReading(editedValues(response)) : {};
     const finalOutput = await kit.stamped(state, node, { ...output, ...edits });
-    await kit.writeFiles({ ...state, outputs: { ...state.outputs, [stage]: finalOutput }, reviews: { ...state.reviews, [stage]: review } }, node);
+    await kit.writeFiles(
+      { ...state, outputs: { ...state.outputs, [stage]: finalOutput }, reviews: { ...state.reviews, [stage]: review } },
+      node,
+    );
     return new Command({ update: { outputs: { [stage]: finalOutput }, reviews: { [stage]: review } }, goto: next });
   };
 }
@@ -121,8 +171,11 @@ function stageGateNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
 /** The reading a person gave with an answer: the one drafted when accepted, its verdict changed by an edit of it, none for a respond or reject. */
 function finalOf(reading: Reading, response: { type: string }): { final?: Reading } {
   if (response.type === "accept") return { final: reading };
-  const verdict = response.type === "edit" ? (editedValues(response as never) as { verdict?: unknown }).verdict : undefined;
-  return typeof verdict === "string" && verdict !== reading.verdict ? { final: { ...reading, verdict: verdict as Reading["verdict"] } } : {};
+  const verdict =
+    response.type === "edit" ? (editedValues(response as never) as { verdict?: unknown }).verdict : undefined;
+  return typeof verdict === "string" && verdict !== reading.verdict
+    ? { final: { ...reading, verdict: verdict as Reading["verdict"] } }
+    : {};
 }
 
 // A decision's LeanOS record fields that the policy sets (validate.ts, graph/kit.ts stamped): shown
@@ -132,7 +185,9 @@ function policyFields(output: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(POLICY_FIELDS.filter((key) => output[key] !== undefined).map((key) => [key, output[key]]));
 }
 function withoutPolicyFields(output: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(output).filter(([key]) => !(POLICY_FIELDS as readonly string[]).includes(key)));
+  return Object.fromEntries(
+    Object.entries(output).filter(([key]) => !(POLICY_FIELDS as readonly string[]).includes(key)),
+  );
 }
 
 /** The draft's values a person may edit: how sure the drafter was is its say, shown, not edited. */

@@ -37,7 +37,11 @@ export interface GatePayload extends HumanInterrupt {
 
 /** Whether an interrupt's value is a gate (rather than something another graph raised). */
 export const isGatePayload = (value: unknown): value is GatePayload =>
-  typeof value === "object" && value !== null && "action_request" in value && "leanos" in value && GateInfo.safeParse((value as { leanos: unknown }).leanos).success;
+  typeof value === "object" &&
+  value !== null &&
+  "action_request" in value &&
+  "leanos" in value &&
+  GateInfo.safeParse((value as { leanos: unknown }).leanos).success;
 
 /** What a person answered, with who and when; `args` follows HumanResponse. */
 export const GateResponse = z.object({
@@ -70,8 +74,19 @@ export function readResponse(value: unknown, defaults: { by: string; at: string 
   const one = Array.isArray(value) ? value[0] : value;
   const parsed = WireResponse.parse(one);
   // Agent Inbox sends the ActionRequest back with an accept; an accept changes nothing, so it carries no args.
-  const args = parsed.type === "accept" ? null : parsed.type === "ignore" && !parsed.args ? "no reason given" : (parsed.args ?? null);
-  return { type: parsed.type, args, by: parsed.by ?? defaults.by, at: parsed.at ?? defaults.at, ...(parsed.interrupt_id ? { interrupt_id: parsed.interrupt_id } : {}) } as GateResponse;
+  const args =
+    parsed.type === "accept"
+      ? null
+      : parsed.type === "ignore" && !parsed.args
+        ? "no reason given"
+        : (parsed.args ?? null);
+  return {
+    type: parsed.type,
+    args,
+    by: parsed.by ?? defaults.by,
+    at: parsed.at ?? defaults.at,
+    ...(parsed.interrupt_id ? { interrupt_id: parsed.interrupt_id } : {}),
+  } as GateResponse;
 }
 
 /**
@@ -83,7 +98,8 @@ export function coerceEdit(response: GateResponse, editable: Readonly<Record<str
   if (response.type !== "edit" || response.args === null || typeof response.args !== "object") return response;
   const coerced = Object.fromEntries(
     Object.entries(response.args.args).map(([key, value]) => {
-      if (typeof value !== "string" || !Object.hasOwn(editable, key) || typeof editable[key] === "string") return [key, value];
+      if (typeof value !== "string" || !Object.hasOwn(editable, key) || typeof editable[key] === "string")
+        return [key, value];
       try {
         return [key, JSON.parse(value.trim()) as unknown];
       } catch {
@@ -113,7 +129,12 @@ export function gatePayload(question: GateQuestion, refused?: string): GatePaylo
   const info: GateInfo = { ...question.info, locked: question.info.locked ?? {}, ...(refused ? { refused } : {}) };
   return {
     action_request: { action: `approve_${question.info.kind}`, args: question.editable },
-    config: { allow_accept: true, allow_edit: question.allow.edit, allow_respond: question.allow.respond, allow_ignore: true },
+    config: {
+      allow_accept: true,
+      allow_edit: question.allow.edit,
+      allow_respond: question.allow.respond,
+      allow_ignore: true,
+    },
     description: `${refused ? `> **Your last answer was refused:** ${refused.replace(/\n/g, " ")}\n\n` : ""}${question.description}`,
     leanos: info,
   };
@@ -161,7 +182,11 @@ export function reviewOf(response: GateResponse): Review {
     case "response":
       return { answer: "respond", ...base, feedback: typeof response.args === "string" ? response.args : "" };
     case "ignore":
-      return { answer: "reject", ...base, reason: typeof response.args === "string" && response.args.length > 0 ? response.args : "no reason given" };
+      return {
+        answer: "reject",
+        ...base,
+        reason: typeof response.args === "string" && response.args.length > 0 ? response.args : "no reason given",
+      };
   }
 }
 

@@ -22,8 +22,15 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     const drafted = await draftStage(kit.env.drafter, { ...kit.contextFor(state, node), lessons });
     await kit.env.onModelUsage?.(state.thread, stage, drafted.usage, "with-stage-files");
     // The impact the gates weigh is the implication's (a decision repeats it as LeanOS's impact_score).
-    const impact = node.skill.stage.output === "implication" && "impact_score" in drafted.output ? drafted.output.impact_score : state.impact;
-    const output = await kit.stamped({ ...state, impact, outputs: { ...state.outputs, [stage]: drafted.output } }, node, drafted.output);
+    const impact =
+      node.skill.stage.output === "implication" && "impact_score" in drafted.output
+        ? drafted.output.impact_score
+        : state.impact;
+    const output = await kit.stamped(
+      { ...state, impact, outputs: { ...state.outputs, [stage]: drafted.output } },
+      node,
+      drafted.output,
+    );
     const log: LogEntry[] =
       node.skill.stage.output === "actions"
         ? (output as ActionsOutput).actions.map((action) => ({

@@ -39,27 +39,48 @@ export interface ThreadStart {
  * folder that already records `id` is taken up, so a start cut short and tried again never makes a
  * second thread.
  */
-export async function claimThread(env: GraphEnvironment, id: string, start: ThreadStart, now: Date): Promise<{ thread: string; meta: ThreadMeta; existing: boolean }> {
+export async function claimThread(
+  env: GraphEnvironment,
+  id: string,
+  start: ThreadStart,
+  now: Date,
+): Promise<{ thread: string; meta: ThreadMeta; existing: boolean }> {
   const parsed = RawEvent.safeParse(start.event);
-  if (!parsed.success) throw new UsageError(`a thread starts from an event {text, date, source}: ${describeZodIssues(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new UsageError(
+      `a thread starts from an event {text, date, source}: ${describeZodIssues(parsed.error.issues)}`,
+    );
   const event = parsed.data;
-  if (event.text.trim().length === 0) throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
+  if (event.text.trim().length === 0)
+    throw new UsageError("the event is empty: give its text, --file FILE, or pipe it on stdin");
   const { max_event_kb: maxKb, max_events_per_hour: perHour } = env.workspace.config;
   const types = env.workspace.threadTypes;
   // A type the workspace does not know is refused before anything is read or written.
   const given = start.type === undefined ? undefined : canonicalType(types, start.type);
-  if (start.type !== undefined && given === undefined) throw new UsageError(`the thread type given with the event: ${unknownTypeMessage(types, start.type)}`);
+  if (start.type !== undefined && given === undefined)
+    throw new UsageError(`the thread type given with the event: ${unknownTypeMessage(types, start.type)}`);
   checkEvent(event, { maxBytes: maxKb * 1024 });
   const known = await env.store.index.byId(id);
   // A start taken up again (a retry, or the graph's claim of a thread its starter claimed) was counted when it was new.
   if (!known && !start.origin && !start.pattern && perHour > 0 && env.startedByClientsSince) {
     checkEventCount(await env.startedByClientsSince(new Date(now.getTime() - 3_600_000)), { perHour });
   }
-  const classification = given && start.title ? { type: given, title: start.title } : await env.drafter.classify(event, { canvas: env.canvas, skills: env.skills, threadTypes: types, lessons: await recallLessons(env.store.memory, event.text, id) });
+  const classification =
+    given && start.title
+      ? { type: given, title: start.title }
+      : await env.drafter.classify(event, {
+          canvas: env.canvas,
+          skills: env.skills,
+          threadTypes: types,
+          lessons: await recallLessons(env.store.memory, event.text, id),
+        });
   // The drafter's reading is a LeanOS kind or a type of the workspace: business, as the offline rules
   // read it, is claimed under the workspace's name of it (operations in a workspace that writes that).
   const type = given ?? canonicalType(types, classification.type);
-  if (type === undefined) throw new RuntimeFailure(`the ${env.drafter.provider} drafter read the event as a thread of type ${unknownTypeMessage(types, classification.type)}`);
+  if (type === undefined)
+    throw new RuntimeFailure(
+      `the ${env.drafter.provider} drafter read the event as a thread of type ${unknownTypeMessage(types, classification.type)}`,
+    );
   const created = now.toISOString();
   const metaFor = (thread: string, slug: string): ThreadMeta =>
     threadMetaIn(types).parse({
@@ -70,7 +91,13 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       title: classification.title,
       created_at: created,
       updated_at: created,
-      event: { date: event.date, source: event.source, text: event.text, ...(event.file ? { file: event.file } : {}), ...(event.origin ? { origin: event.origin } : {}) },
+      event: {
+        date: event.date,
+        source: event.source,
+        text: event.text,
+        ...(event.file ? { file: event.file } : {}),
+        ...(event.origin ? { origin: event.origin } : {}),
+      },
       graph: env.spec.name,
       provider: env.drafter.provider,
       model: env.drafter.model,
@@ -83,11 +110,19 @@ export async function claimThread(env: GraphEnvironment, id: string, start: Thre
       ...(start.pattern ? { pattern: start.pattern } : {}),
       sealed: true,
     });
-  const claimed = await claimThreadFolder(env.workspace, type, slugify(classification.title), metaFor, id, env.store.claims);
+  const claimed = await claimThreadFolder(
+    env.workspace,
+    type,
+    slugify(classification.title),
+    metaFor,
+    id,
+    env.store.claims,
+  );
   // Indexed every time: a start cut short between the folder and its row is mended by the retry.
   await env.store.index.put(indexRowOf(claimed.meta));
   if (!claimed.existing) await env.onThreadStarted?.(claimed.meta);
-  if (!claimed.existing && "usage" in classification && classification.usage) await env.onModelUsage?.(claimed.thread, "classify", [classification.usage]);
+  if (!claimed.existing && "usage" in classification && classification.usage)
+    await env.onModelUsage?.(claimed.thread, "classify", [classification.usage]);
   return claimed;
 }
 
@@ -100,7 +135,9 @@ export function claimNode(kit: GraphKit) {
     const id = runThreadId(config);
     const known = await kit.env.store.index.byId(id);
     if (known && known.stage !== null) {
-      throw new StateRefused(`claim_thread was reached again on ${known.thread}, which has drafted its ${known.stage} stage already; nothing was run`);
+      throw new StateRefused(
+        `claim_thread was reached again on ${known.thread}, which has drafted its ${known.stage} stage already; nothing was run`,
+      );
     }
     // A start no runtime claimed first comes from a client of the graph: what only the workspace says
     // of a thread it starts itself (the opportunity or pattern it takes up) is not taken from it.
@@ -109,7 +146,13 @@ export function claimNode(kit: GraphKit) {
     const claimed = await claimThread(kit.env, id, start, kit.now());
     const { meta } = claimed;
     // From here on the state is what the claim recorded, not what the run was given.
-    const recorded = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(meta.event.file ? { file: meta.event.file } : {}), ...(meta.event.origin ? { origin: meta.event.origin } : {}) };
+    const recorded = {
+      text: meta.event.text,
+      date: meta.event.date,
+      source: meta.event.source,
+      ...(meta.event.file ? { file: meta.event.file } : {}),
+      ...(meta.event.origin ? { origin: meta.event.origin } : {}),
+    };
     return new Command({
       update: {
         thread: claimed.thread,

@@ -2,7 +2,13 @@ import { join } from "node:path";
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { removePath } from "../files/atomic.js";
-import { CorrectionRequest, checkCorrection, firstCorrectedStage, readingOf, type ReadingFields } from "../gates/correction.js";
+import {
+  CorrectionRequest,
+  checkCorrection,
+  firstCorrectedStage,
+  readingOf,
+  type ReadingFields,
+} from "../gates/correction.js";
 import { retypeThread } from "../threads/retype.js";
 import { threadDir } from "../threads/store.js";
 import type { PlannedAction } from "../stages/schemas.js";
@@ -37,7 +43,9 @@ export function hasActed(kit: GraphKit, state: ThreadGraphState): boolean {
   const outputs = outputsBySchema(kit.env.spec, state.outputs);
   const actions: PlannedAction[] = outputs.actions?.actions ?? [];
   return (
-    actions.some((action) => action.status !== "pending" || (action.artifacts?.length ?? 0) > 0 || action.started !== undefined) ||
+    actions.some(
+      (action) => action.status !== "pending" || (action.artifacts?.length ?? 0) > 0 || action.started !== undefined,
+    ) ||
     Object.keys(state.action_reviews).length > 0 ||
     Object.keys(state.opportunity_reviews).length > 0 ||
     Object.keys(state.canvas_apply).length > 0 ||
@@ -55,15 +63,26 @@ export function correctNode(kit: GraphKit) {
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const parsed = CorrectionRequest.safeParse(state.correction);
     // A correction that is not one (a served client's) is refused where it came in, as any wrong value is.
-    const request = parsed.success ? parsed.data : { fields: {}, via: "correct" as const, reason: undefined, by: undefined, at: undefined };
+    const request = parsed.success
+      ? parsed.data
+      : { fields: {}, via: "correct" as const, reason: undefined, by: undefined, at: undefined };
     const by = kit.env.who ? await kit.env.who(config) : (request.by ?? kit.answerDefaults(config).by);
     // leanos correct stamps it when the person gives it; a served client's stamp is not taken.
     const at = (!kit.env.who && request.at) || kit.now().toISOString();
     // Where the thread was: what its last node handed over to (a sleeping thread's timer wakes it later).
     const sealedNext = state.seal?.next ?? END;
     // A correction an edit at the decision gate handed over goes back to that gate if it is refused.
-    const decision = kit.env.spec.nodes.find((node) => node.skill.stage.output === "decision" && node.gates.includes("impact"));
-    const back = sealedNext === state.timer?.node ? END : sealedNext === CORRECT_NODE ? (decision ? gateNodeName(decision, "impact") : END) : sealedNext;
+    const decision = kit.env.spec.nodes.find(
+      (node) => node.skill.stage.output === "decision" && node.gates.includes("impact"),
+    );
+    const back =
+      sealedNext === state.timer?.node
+        ? END
+        : sealedNext === CORRECT_NODE
+          ? decision
+            ? gateNodeName(decision, "impact")
+            : END
+          : sealedNext;
     const outputs = outputsBySchema(kit.env.spec, state.outputs);
     const reading = readingOf(state.type, outputs);
     let fields: ReadingFields;
@@ -76,7 +95,14 @@ export function correctNode(kit: GraphKit) {
       // checks the same before it sends, so only another client's correction is refused here).
       return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: error.message } }, goto: back });
     }
-    const base = { at, by, read_as: state.type, fields, via: request.via, ...(request.reason ? { reason: request.reason } : {}) };
+    const base = {
+      at,
+      by,
+      read_as: state.type,
+      fields,
+      via: request.via,
+      ...(request.reason ? { reason: request.reason } : {}),
+    };
     if (hasActed(kit, state)) {
       await kit.env.onCorrected?.(state.thread, { ...base, after_acting: true }, reading);
       return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: null } }, goto: back });
@@ -86,14 +112,30 @@ export function correctNode(kit: GraphKit) {
     // checkCorrection named the type as the workspace does: the thread lands in the folder it writes.
     if (newType !== undefined && newType !== state.type) {
       const { workspace, store } = kit.env;
-      thread = await retypeThread({ ...workspace, claims: store.claims, index: store.index }, runThreadId(config), state.thread, newType);
+      thread = await retypeThread(
+        { ...workspace, claims: store.claims, index: store.index },
+        runThreadId(config),
+        state.thread,
+        newType,
+      );
     }
     const first = firstCorrectedStage(fields);
-    const node = kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === first) ?? kit.env.spec.nodes[0]!;
+    const node =
+      kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === first) ?? kit.env.spec.nodes[0]!;
     await removeLaterDrafts(kit, thread, node);
-    await kit.env.onCorrected?.(thread, { ...base, after_acting: false, redrafts_from: node.skill.stage.stage }, reading);
+    await kit.env.onCorrected?.(
+      thread,
+      { ...base, after_acting: false, redrafts_from: node.skill.stage.stage },
+      reading,
+    );
     return new Command({
-      update: { correction: null, refusals: { [CORRECT_NODE]: null }, thread, type: newType ?? state.type, pins: { ...(state.pins ?? {}), ...pinned } },
+      update: {
+        correction: null,
+        refusals: { [CORRECT_NODE]: null },
+        thread,
+        type: newType ?? state.type,
+        pins: { ...(state.pins ?? {}), ...pinned },
+      },
       goto: stageNodeName(node),
     });
   };
@@ -104,5 +146,6 @@ async function removeLaterDrafts(kit: GraphKit, thread: string, from: GraphNode)
   const nodes = kit.env.spec.nodes;
   const decision = nodes.find((candidate) => candidate.skill.stage.output === "decision") ?? from;
   const dir = threadDir(kit.env.workspace.threadsDir, thread);
-  for (const node of nodes.slice(nodes.indexOf(decision) + 1)) await removePath(kit.env.workspace.root, join(dir, node.skill.stage.file));
+  for (const node of nodes.slice(nodes.indexOf(decision) + 1))
+    await removePath(kit.env.workspace.root, join(dir, node.skill.stage.file));
 }

@@ -68,9 +68,17 @@ export interface GraphEnvironment {
    * Model calls were made. They are audited at once, so a crash never loses what was spent; meta.json
    * counts them now, or, when `counted` is "with-stage-files", in the write that records their stage.
    */
-  onModelUsage?: (thread: string, stage: string, usage: ModelUsage[], counted?: "now" | "with-stage-files") => Promise<void>;
+  onModelUsage?: (
+    thread: string,
+    stage: string,
+    usage: ModelUsage[],
+    counted?: "now" | "with-stage-files",
+  ) => Promise<void>;
   onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
-  onGateRefused?: (thread: string, refused: { gate: GateKind; node: string; answer: string; by: string; reason: string }) => Promise<void>;
+  onGateRefused?: (
+    thread: string,
+    refused: { gate: GateKind; node: string; answer: string; by: string; reason: string },
+  ) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
   /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
   onCorrected?: (thread: string, correction: CorrectionRecord, reading: Reading) => Promise<void>;
@@ -167,26 +175,64 @@ export class GraphKit {
 
   /** What the gate rules need to check an answer on this thread. */
   answerContext(thread: string): AnswerContext {
-    return { thread, workspaceRoot: this.env.workspace.root, stageSchema: (stage) => this.stageSchema(stage), canvas: this.env.canvas, threadTypes: this.env.workspace.threadTypes };
+    return {
+      thread,
+      workspaceRoot: this.env.workspace.root,
+      stageSchema: (stage) => this.stageSchema(stage),
+      canvas: this.env.canvas,
+      threadTypes: this.env.workspace.threadTypes,
+    };
   }
 
   /** A stage's output schema with this workspace's refinements (what an edit at its gate must pass). */
   stageSchema(stage: string) {
     const node = this.env.spec.nodes.find((candidate) => candidate.skill.stage.stage === stage)!;
-    const context = { canvas: this.env.canvas, actionTemplates: this.templates, skill: node.skill, threadTypes: this.env.workspace.threadTypes } as StageContext;
+    const context = {
+      canvas: this.env.canvas,
+      actionTemplates: this.templates,
+      skill: node.skill,
+      threadTypes: this.env.workspace.threadTypes,
+    } as StageContext;
     return schemaFor(node.skill.stage.output, context);
   }
 
   /** Whether the node's gate waits for a person, and why (the workspace's policy, gates/policy.ts). */
   async gateView(state: ThreadGraphState, node: GraphNode): Promise<GateView> {
-    const { approval_threshold: threshold, autonomy: mode, trust: bar, confidence_floor: floor } = this.env.workspace.config;
+    const {
+      approval_threshold: threshold,
+      autonomy: mode,
+      trust: bar,
+      confidence_floor: floor,
+    } = this.env.workspace.config;
     const impact = state.impact ?? null;
     const weighsTrust = node.gates.includes("impact") && mode === "earned";
     // Business under either of its names earns one trust (gates/autonomy.ts judgementsIn).
     const types = this.env.workspace.threadTypes;
-    const trust = weighsTrust ? standingOf(canonicalType(types, state.type) ?? state.type, judgementsIn(types, (await this.env.judgements?.()) ?? []), bar) : undefined;
-    const verdict = stagePolicy({ gates: node.gates, impact, threshold, mode, trust, confidence: this.confidenceUpTo(state, node), floor });
-    return { impact, threshold, required: verdict.required, reasons: verdict.reasons, reading: verdict.reading, mode, ...(trust ? { trust } : {}) };
+    const trust = weighsTrust
+      ? standingOf(
+          canonicalType(types, state.type) ?? state.type,
+          judgementsIn(types, (await this.env.judgements?.()) ?? []),
+          bar,
+        )
+      : undefined;
+    const verdict = stagePolicy({
+      gates: node.gates,
+      impact,
+      threshold,
+      mode,
+      trust,
+      confidence: this.confidenceUpTo(state, node),
+      floor,
+    });
+    return {
+      impact,
+      threshold,
+      required: verdict.required,
+      reasons: verdict.reasons,
+      reading: verdict.reading,
+      mode,
+      ...(trust ? { trust } : {}),
+    };
   }
 
   /**
@@ -195,7 +241,13 @@ export class GraphKit {
    * person (gates/policy.ts is authoritative, whatever the drafter said). Other outputs as they are.
    */
   async stamped<T>(state: ThreadGraphState, node: GraphNode, output: T): Promise<T> {
-    if (node.skill.stage.output !== "decision" || typeof output !== "object" || output === null || !("verdict" in output)) return output;
+    if (
+      node.skill.stage.output !== "decision" ||
+      typeof output !== "object" ||
+      output === null ||
+      !("verdict" in output)
+    )
+      return output;
     const view = await this.gateView(state, node);
     return settleDecision(output as T & { verdict: string }, { impact: view.impact, flagged: view.required });
   }
@@ -211,7 +263,11 @@ export class GraphKit {
   }
 
   /** Writes a stage's files from the given state; the review shown is the stage's own unless one is given. */
-  async writeFiles(state: ThreadGraphState, node: GraphNode, extra: { review?: Review; log?: LogEntry[]; usage?: ModelUsage[] } = {}): Promise<string[]> {
+  async writeFiles(
+    state: ThreadGraphState,
+    node: GraphNode,
+    extra: { review?: Review; log?: LogEntry[]; usage?: ModelUsage[] } = {},
+  ): Promise<string[]> {
     const stage = node.skill.stage.stage;
     const review = extra.review ?? state.reviews[stage];
     const files = await writeStageFiles({

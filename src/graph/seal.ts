@@ -10,7 +10,8 @@ import { STATE_REDUCERS, type StateSeal, type ThreadGraphState } from "./state.j
 /** JSON with object keys sorted and undefined left out, so one state always reads as one text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -30,7 +31,9 @@ export function foldUpdate(state: ThreadGraphState, update: Record<string, unkno
 function macOf(key: string, threadId: string, next: string, state: ThreadGraphState): string {
   // A correction handed in is client input, checked by the node it enters at; everything else is sealed.
   const { seal: _seal, correction: _correction, ...sealed } = state;
-  return createHmac("sha256", key).update(canonicalJson([threadId, next, sealed])).digest("hex");
+  return createHmac("sha256", key)
+    .update(canonicalJson([threadId, next, sealed]))
+    .digest("hex");
 }
 
 /** The seal of `state` for the thread `threadId`, naming the node that may run next. */

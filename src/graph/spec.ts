@@ -14,7 +14,6 @@ import type { StageOutputs } from "../stages/schemas.js";
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
 // `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
 
-
 export const GraphFile = z
   .object({
     name: z.string().regex(/^[a-z0-9-]+$/),
@@ -67,7 +66,11 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line ?? 1;
-    throw new FileProblem(file, `not valid YAML (${first.message.split("\n")[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, "")})`, line);
+    throw new FileProblem(
+      file,
+      `not valid YAML (${first.message.split("\n")[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, "")})`,
+      line,
+    );
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
     for (let depth = path.length; depth >= 0; depth -= 1) {
@@ -93,10 +96,19 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
     const line = lineOf(["nodes", index]);
     const skill = skills.get(entry.skill);
     if (!skill) fail(["nodes", index, "skill"], `unknown skill "${entry.skill}" (no SKILL.md with that name)`);
-    if (!skill!.stage) fail(["nodes", index, "skill"], `skill "${entry.skill}" is not a stage skill (no metadata.stage)`);
-    if (byName.has(entry.skill)) fail(["nodes", index, "skill"], `duplicate node "${entry.skill}" (first on line ${byName.get(entry.skill)!.line})`);
+    if (!skill!.stage)
+      fail(["nodes", index, "skill"], `skill "${entry.skill}" is not a stage skill (no metadata.stage)`);
+    if (byName.has(entry.skill))
+      fail(
+        ["nodes", index, "skill"],
+        `duplicate node "${entry.skill}" (first on line ${byName.get(entry.skill)!.line})`,
+      );
     const stageKey = skill!.stage!.stage;
-    if (stageKeys.has(stageKey)) fail(["nodes", index, "skill"], `stage "${stageKey}" of "${entry.skill}" is already produced by "${stageKeys.get(stageKey)}"`);
+    if (stageKeys.has(stageKey))
+      fail(
+        ["nodes", index, "skill"],
+        `stage "${stageKey}" of "${entry.skill}" is already produced by "${stageKeys.get(stageKey)}"`,
+      );
     stageKeys.set(stageKey, entry.skill);
     const gates = entry.gate === undefined ? [] : Array.isArray(entry.gate) ? entry.gate : [entry.gate];
     if (new Set(gates).size !== gates.length) fail(["nodes", index, "gate"], `gate: a gate is listed twice`);
@@ -108,7 +120,8 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
 
   spec.nodes.forEach((entry, index) => {
     const target = entry.next ?? spec.nodes[index + 1]?.skill ?? "end";
-    if (target !== "end" && !byName.has(target)) fail(["nodes", index, "next"], `next: "${target}" is not a node of this graph`);
+    if (target !== "end" && !byName.has(target))
+      fail(["nodes", index, "next"], `next: "${target}" is not a node of this graph`);
     if (target !== "end") nodes[index]!.next = target;
   });
 

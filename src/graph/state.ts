@@ -4,7 +4,10 @@ import { ReviewSchema } from "../approvals/review.js";
 import { IsoDate, RawEvent, ThreadTypeName } from "../stages/schemas.js";
 import { CorrectionRequest, Pins } from "../gates/correction.js";
 
-const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({ ...current, ...update });
+const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({
+  ...current,
+  ...update,
+});
 const merge = <T>() => ({ reducer: { fn: mergeRecords<T> }, default: () => ({}) as Record<string, T> });
 const appendEntries = <T>(current: T[], update: T[]): T[] => current.concat(update);
 
@@ -30,7 +33,15 @@ export const CanvasApplySchema = z.object({
   values: z.record(z.string(), z.union([z.string(), z.number()])),
   files: z.array(z.object({ path: z.string(), before: z.string(), after: z.string() })),
   message: z.string(),
-  changes: z.array(z.object({ assumption: z.string().optional(), metric: z.string().optional(), field: z.string(), from: z.string(), to: z.string() })),
+  changes: z.array(
+    z.object({
+      assumption: z.string().optional(),
+      metric: z.string().optional(),
+      field: z.string(),
+      from: z.string(),
+      to: z.string(),
+    }),
+  ),
   /** The day the plan was made on (its Last validated date), so applying can check it against its values. */
   planned_on: IsoDate.optional(),
 });
@@ -43,7 +54,12 @@ export type StateSeal = z.infer<typeof StateSealSchema>;
 export const LogEntrySchema = z.object({ at: z.string(), action_id: z.string(), event: z.string() });
 
 /** A thread whose run ended until a due date: the node a pass wakes it at, and why. */
-export const TimerSchema = z.object({ due: IsoDate, reason: z.string(), action_id: z.string().optional(), node: z.string() });
+export const TimerSchema = z.object({
+  due: IsoDate,
+  reason: z.string(),
+  action_id: z.string().optional(),
+  node: z.string(),
+});
 export type Timer = z.infer<typeof TimerSchema>;
 
 /** The state a thread carries through the graph; checkpointed after every node. */
@@ -65,7 +81,9 @@ export const ThreadStateSchema = z.object({
   feedback: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
   /** Accepted canvas changes waiting to be applied, by gate key. */
   canvas_apply: z.record(z.string(), CanvasApplySchema).register(registry, merge<CanvasApply>()),
-  action_log: z.array(LogEntrySchema).register(registry, { reducer: { fn: appendEntries<z.infer<typeof LogEntrySchema>> }, default: () => [] }),
+  action_log: z
+    .array(LogEntrySchema)
+    .register(registry, { reducer: { fn: appendEntries<z.infer<typeof LogEntrySchema>> }, default: () => [] }),
   // No defaults below: LangGraph fills a field's default into every input, and the input that wakes
   // a sleeping thread ({}) must not wipe what the thread knows.
   impact: z.number().nullable().optional(),

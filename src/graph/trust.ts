@@ -60,9 +60,15 @@ const claimsFor = (kit: GraphKit): Claims => {
 /** Where a node of `thread` may write: its own folder, the canvas, artifacts/, the temp folder and the audit log. */
 function threadWriteScope(kit: GraphKit, thread: string | undefined, node: string, movingTo?: string): WriteScope {
   const { workspace } = kit.env;
-  if (thread !== undefined && !THREAD_NAME.safeParse(thread).success) throw new StateRefused(`${JSON.stringify(thread)} is not a thread's name (type/slug); nothing was written`);
-  const rel = (path: string): string => path.slice(workspace.root.length + 1).split("\\").join("/");
-  const own = thread === undefined ? `${rel(workspace.threadsDir)}/` : `${rel(threadDir(workspace.threadsDir, thread))}/`;
+  if (thread !== undefined && !THREAD_NAME.safeParse(thread).success)
+    throw new StateRefused(`${JSON.stringify(thread)} is not a thread's name (type/slug); nothing was written`);
+  const rel = (path: string): string =>
+    path
+      .slice(workspace.root.length + 1)
+      .split("\\")
+      .join("/");
+  const own =
+    thread === undefined ? `${rel(workspace.threadsDir)}/` : `${rel(threadDir(workspace.threadsDir, thread))}/`;
   return {
     writer: `the graph's node ${node}`,
     allowed: [
@@ -87,28 +93,47 @@ async function verify(kit: GraphKit, name: string, state: ThreadGraphState, id: 
   if (claimed !== undefined && state.thread !== claimed) claimed = await claims.threadOf(id, true);
   if (name === CLAIM_NODE) {
     // Only a thread nothing has run on yet is claimed; its state has no seal (the claim node makes the first).
-    if (state.seal) throw new StateRefused(`${CLAIM_NODE} was reached out of order: this thread${claimed ? ` (${claimed})` : ""} was claimed already; nothing was run`);
+    if (state.seal)
+      throw new StateRefused(
+        `${CLAIM_NODE} was reached out of order: this thread${claimed ? ` (${claimed})` : ""} was claimed already; nothing was run`,
+      );
     return undefined;
   }
-  if (!claimed) throw new StateRefused(`no thread was claimed for this run (thread id ${id}); a thread starts with its event, at ${CLAIM_NODE}`);
+  if (!claimed)
+    throw new StateRefused(
+      `no thread was claimed for this run (thread id ${id}); a thread starts with its event, at ${CLAIM_NODE}`,
+    );
   // A correction cut short while it moved the thread to its new type's folder finds it there.
   const moving = name === CORRECT_NODE && claimed === movedTo(kit, state);
   if (state.thread !== claimed && !moving) {
-    throw new StateRefused(`the state names thread ${JSON.stringify(state.thread)}, but this run's thread is ${claimed}: state set from outside the graph is refused; nothing was written`);
+    throw new StateRefused(
+      `the state names thread ${JSON.stringify(state.thread)}, but this run's thread is ${claimed}: state set from outside the graph is refused; nothing was written`,
+    );
   }
   const key = await claims.sealKey();
   if (!state.seal) {
     // Threads started before states were sealed carry none; every thread since records that it is sealed.
-    const meta = await readThreadMeta(kit.env.workspace.root, threadDir(kit.env.workspace.threadsDir, claimed), kit.env.workspace.threadTypes);
-    if (meta.sealed) throw new StateRefused(`the state of ${claimed} has lost its seal: it was changed from outside the graph; nothing was run`);
+    const meta = await readThreadMeta(
+      kit.env.workspace.root,
+      threadDir(kit.env.workspace.threadsDir, claimed),
+      kit.env.workspace.threadTypes,
+    );
+    if (meta.sealed)
+      throw new StateRefused(
+        `the state of ${claimed} has lost its seal: it was changed from outside the graph; nothing was run`,
+      );
     return claimed;
   }
   if (!sealHolds(key, id, state)) {
-    throw new StateRefused(`the state of ${claimed} is not the one its graph left: it was changed from outside the graph (updateState or a command's update); nothing was run`);
+    throw new StateRefused(
+      `the state of ${claimed} is not the one its graph left: it was changed from outside the graph (updateState or a command's update); nothing was run`,
+    );
   }
   // A correction enters wherever the thread stands; it goes back there itself (correct.ts).
   if (state.seal.next !== name && name !== CORRECT_NODE) {
-    throw new StateRefused(`${name} was reached out of order on ${claimed}: the graph runs ${state.seal.next === END ? "nothing more" : state.seal.next} next; nothing was run`);
+    throw new StateRefused(
+      `${name} was reached out of order on ${claimed}: the graph runs ${state.seal.next === END ? "nothing more" : state.seal.next} next; nothing was run`,
+    );
   }
   return state.thread;
 }
@@ -121,13 +146,20 @@ function movedTo(kit: GraphKit, state: ThreadGraphState): string | undefined {
 }
 
 /** A node's result with the state it leaves sealed, naming the node the graph runs next. */
-async function sealed(kit: GraphKit, result: unknown, state: ThreadGraphState, id: string, staticNext: string | undefined): Promise<unknown> {
+async function sealed(
+  kit: GraphKit,
+  result: unknown,
+  state: ThreadGraphState,
+  id: string,
+  staticNext: string | undefined,
+): Promise<unknown> {
   const key = await claimsFor(kit).sealKey();
   const isCommand = result instanceof Command;
   const update = ((isCommand ? result.update : result) ?? {}) as Record<string, unknown>;
   const goto = isCommand ? result.goto : staticNext;
   const target = Array.isArray(goto) ? goto[0] : goto;
-  if (typeof target !== "string") throw new Error(`a guarded node must name one node to go to (got ${JSON.stringify(goto)})`);
+  if (typeof target !== "string")
+    throw new Error(`a guarded node must name one node to go to (got ${JSON.stringify(goto)})`);
   const left = foldUpdate(state, update);
   // A run that ends hands over to the node its timer wakes (a thread asleep until a due date), or to nothing.
   const next = target === END ? (left.timer?.node ?? END) : target;
@@ -153,7 +185,9 @@ export function guardedNode(kit: GraphKit, name: string, fn: NodeFn, staticNext?
     } catch (error) {
       if (!isGraphBubbleUp(error) && thread) await kit.env.onFailed?.(thread, describeFailure(error).message);
       else if (error instanceof StateRefused) {
-        const claimed = await claimsFor(kit).threadOf(id).catch(() => undefined);
+        const claimed = await claimsFor(kit)
+          .threadOf(id)
+          .catch(() => undefined);
         if (claimed) await kit.env.onFailed?.(claimed, error.message);
       }
       throw error;

@@ -5,7 +5,15 @@ import { ModelIntent } from "../approvals/intent.js";
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
 import type { CacheTtl } from "../workspace/config.js";
 import type { RawEvent } from "../stages/context.js";
-import { classifyRequest, documentsRequest, stageRequest, type DocumentsToWrite, type ModelRequest, type PromptBasis, type TextBlock } from "./layout.js";
+import {
+  classifyRequest,
+  documentsRequest,
+  stageRequest,
+  type DocumentsToWrite,
+  type ModelRequest,
+  type PromptBasis,
+  type TextBlock,
+} from "./layout.js";
 import { render } from "./prompt.js";
 import type { Classification, DraftRequest, IntentRequest, ModelUsage, RuleRequest, StageDrafter } from "./provider.js";
 import { candidateOf, ruleAnswerIn, ruleRequestView } from "./ruleAnswer.js";
@@ -66,7 +74,10 @@ export class ChatModelDrafter implements StageDrafter {
     const request = classifyRequest(event, basis);
     const answer = await this.ask(request);
     const parsed = classifiedIn(request.threadTypes).safeParse(answer.args);
-    if (!parsed.success) throw new RuntimeFailure(`the ${this.provider} model's classification of the event is invalid: ${answer.problem ?? describeZodIssues(parsed.error.issues)}`);
+    if (!parsed.success)
+      throw new RuntimeFailure(
+        `the ${this.provider} model's classification of the event is invalid: ${answer.problem ?? describeZodIssues(parsed.error.issues)}`,
+      );
     return { ...parsed.data, usage: answer.usage };
   }
 
@@ -84,17 +95,29 @@ export class ChatModelDrafter implements StageDrafter {
       const answer = await this.ask(layout, repair);
       usage.push(answer.usage);
       const parsed = WrittenDocuments.safeParse(answer.args);
-      const texts = new Map(parsed.success ? parsed.data.documents.map((document): [string, string] => [document.name, document.text]) : []);
+      const texts = new Map(
+        parsed.success ? parsed.data.documents.map((document): [string, string] => [document.name, document.text]) : [],
+      );
       const missing = wanted.filter((name) => !texts.get(name)?.trim());
       if (parsed.success && missing.length === 0) return { texts, usage };
-      repair = { previous: answer.args, problems: answer.problem ?? (parsed.success ? `no text for ${missing.join(", ")}` : describeZodIssues(parsed.error.issues)) };
+      repair = {
+        previous: answer.args,
+        problems:
+          answer.problem ??
+          (parsed.success ? `no text for ${missing.join(", ")}` : describeZodIssues(parsed.error.issues)),
+      };
     }
-    throw new RuntimeFailure(`the ${this.provider} model did not write the documents of action ${request.action.id} (${repair?.problems})`);
+    throw new RuntimeFailure(
+      `the ${this.provider} model did not write the documents of action ${request.action.id} (${repair?.problems})`,
+    );
   }
 
   async readIntent(request: IntentRequest): Promise<ModelIntent> {
     // A chat line is a short call of its own, outside the flow's cached prefix.
-    const structured = this.chat.withStructuredOutput(ModelIntent, { name: "read_reply", method: this.output === "json_schema" ? "jsonSchema" : "functionCalling" });
+    const structured = this.chat.withStructuredOutput(ModelIntent, {
+      name: "read_reply",
+      method: this.output === "json_schema" ? "jsonSchema" : "functionCalling",
+    });
     try {
       const parsed = ModelIntent.safeParse(await structured.invoke([new HumanMessage(render("chat-intent", request))]));
       // An answer that does not parse is no reading at all: the session asks back.
@@ -106,11 +129,18 @@ export class ChatModelDrafter implements StageDrafter {
 
   async proposeRule(request: RuleRequest): Promise<{ candidate: unknown; usage: ModelUsage }> {
     // Like a chat line, a short call of its own after a correction, outside the flow's cached prefix.
-    const structured = this.chat.withStructuredOutput(ruleAnswerIn(request.threadTypes), { name: "propose_rule", method: this.output === "json_schema" ? "jsonSchema" : "functionCalling", includeRaw: true });
+    const structured = this.chat.withStructuredOutput(ruleAnswerIn(request.threadTypes), {
+      name: "propose_rule",
+      method: this.output === "json_schema" ? "jsonSchema" : "functionCalling",
+      includeRaw: true,
+    });
     const started = Date.now();
     try {
       const result = await structured.invoke([new HumanMessage(render("propose-rule", ruleRequestView(request)))]);
-      return { candidate: candidateOf(result.parsed, request.threadTypes), usage: usageOf(result.raw as AIMessage, started) };
+      return {
+        candidate: candidateOf(result.parsed, request.threadTypes),
+        usage: usageOf(result.raw as AIMessage, started),
+      };
     } catch (error) {
       throw this.failure(error);
     }
@@ -120,11 +150,22 @@ export class ChatModelDrafter implements StageDrafter {
     if (!this.breakpoints) {
       // One string each: servers of the OpenAI API differ in what content arrays they accept, and
       // their own prefix caching needs nothing marked.
-      return [new SystemMessage(request.system.map((block) => block.text).join("\n\n")), new HumanMessage(request.user.map((block) => block.text).join("\n\n"))];
+      return [
+        new SystemMessage(request.system.map((block) => block.text).join("\n\n")),
+        new HumanMessage(request.user.map((block) => block.text).join("\n\n")),
+      ];
     }
     const mark = { type: "ephemeral", ...(this.breakpoints.ttl === "1h" ? { ttl: "1h" } : {}) };
-    const content = (blocks: TextBlock[]) => blocks.map((block) => ({ type: "text" as const, text: block.text, ...(block.breakpoint ? { cache_control: mark } : {}) }));
-    return [new SystemMessage({ content: content(request.system) }), new HumanMessage({ content: content(request.user) })];
+    const content = (blocks: TextBlock[]) =>
+      blocks.map((block) => ({
+        type: "text" as const,
+        text: block.text,
+        ...(block.breakpoint ? { cache_control: mark } : {}),
+      }));
+    return [
+      new SystemMessage({ content: content(request.system) }),
+      new HumanMessage({ content: content(request.user) }),
+    ];
   }
 
   /** One call: the request, and when repairing, the previous answer and its problems after it. */
@@ -138,12 +179,21 @@ export class ChatModelDrafter implements StageDrafter {
     }
     if (repair) {
       const id = "previous_answer";
-      messages.push(new AIMessage({ content: "", tool_calls: [{ id, name: request.tool, args: (repair.previous ?? {}) as Record<string, unknown>, type: "tool_call" }] }));
+      messages.push(
+        new AIMessage({
+          content: "",
+          tool_calls: [
+            { id, name: request.tool, args: (repair.previous ?? {}) as Record<string, unknown>, type: "tool_call" },
+          ],
+        }),
+      );
       messages.push(new ToolMessage({ tool_call_id: id, content: problems! }));
     }
     let reply: AIMessage;
     try {
-      reply = (await this.chat.bindTools!(flowToolDefinitions(request.threadTypes), { tool_choice: "any" }).invoke(messages)) as AIMessage;
+      reply = (await this.chat.bindTools!(flowToolDefinitions(request.threadTypes), { tool_choice: "any" }).invoke(
+        messages,
+      )) as AIMessage;
     } catch (error) {
       throw this.failure(error);
     }
@@ -151,14 +201,29 @@ export class ChatModelDrafter implements StageDrafter {
     const call = reply.tool_calls?.find((toolCall) => toolCall.name === request.tool);
     if (call) return { args: call.args, usage };
     const broken = reply.invalid_tool_calls?.find((invalid) => invalid.name === request.tool);
-    if (broken) return { args: broken.args, usage, problem: `the arguments you gave ${request.tool} are not a JSON object (${broken.error ?? "they do not parse"})` };
+    if (broken)
+      return {
+        args: broken.args,
+        usage,
+        problem: `the arguments you gave ${request.tool} are not a JSON object (${broken.error ?? "they do not parse"})`,
+      };
     const other = reply.tool_calls?.[0]?.name;
-    return { args: undefined, usage, problem: other ? `you called ${other}; this request asks for ${request.tool}` : `you answered without calling ${request.tool}` };
+    return {
+      args: undefined,
+      usage,
+      problem: other
+        ? `you called ${other}; this request asks for ${request.tool}`
+        : `you answered without calling ${request.tool}`,
+    };
   }
 
   private async askForJson(request: ModelRequest, messages: BaseMessage[], started: number): Promise<Answer> {
     const schema = toolSchema(request.tool, request.threadTypes) as ZodType;
-    const structured = this.chat.withStructuredOutput(schema, { name: request.tool, method: "jsonSchema", includeRaw: true });
+    const structured = this.chat.withStructuredOutput(schema, {
+      name: request.tool,
+      method: "jsonSchema",
+      includeRaw: true,
+    });
     let result: { raw: BaseMessage; parsed: unknown };
     try {
       result = (await structured.invoke(messages)) as { raw: BaseMessage; parsed: unknown };
@@ -174,9 +239,15 @@ export class ChatModelDrafter implements StageDrafter {
     const found = unreachable(error);
     if (found) {
       const setting = this.endpoint?.setting ?? "the server's URL";
-      return new RuntimeFailure(`the ${this.provider} model server${this.endpoint ? ` at ${this.endpoint.url}` : ""} cannot be reached: ${found.reason}. ${FIXES[found.kind](setting)}`, { cause: error });
+      return new RuntimeFailure(
+        `the ${this.provider} model server${this.endpoint ? ` at ${this.endpoint.url}` : ""} cannot be reached: ${found.reason}. ${FIXES[found.kind](setting)}`,
+        { cause: error },
+      );
     }
-    return new RuntimeFailure(`the ${this.provider} model call${this.endpoint ? ` to ${this.endpoint.url}` : ""} failed: ${(error as Error).message || String(error)}`, { cause: error });
+    return new RuntimeFailure(
+      `the ${this.provider} model call${this.endpoint ? ` to ${this.endpoint.url}` : ""} failed: ${(error as Error).message || String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -214,12 +285,22 @@ function* errorChain(error: unknown, depth = 0): Generator<NetworkError> {
 export function unreachable(error: unknown): Unreachable | undefined {
   for (const link of errorChain(error)) {
     const code = typeof link.code === "string" ? link.code : "";
-    if (code === "ECONNREFUSED") return { kind: "refused", reason: "the connection was refused (ECONNREFUSED): nothing listens at that address and port" };
-    if (code === "ENOTFOUND" || code === "EAI_NONAME") return { kind: "unknown-host", reason: `the host name is unknown (${code})` };
-    if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return { kind: "no-route", reason: `there is no route to the host (${code})` };
+    if (code === "ECONNREFUSED")
+      return {
+        kind: "refused",
+        reason: "the connection was refused (ECONNREFUSED): nothing listens at that address and port",
+      };
+    if (code === "ENOTFOUND" || code === "EAI_NONAME")
+      return { kind: "unknown-host", reason: `the host name is unknown (${code})` };
+    if (code === "EHOSTUNREACH" || code === "ENETUNREACH")
+      return { kind: "no-route", reason: `there is no route to the host (${code})` };
     if (code === "ERR_INVALID_URL") return { kind: "bad-url", reason: "it is not a valid URL (ERR_INVALID_URL)" };
     // Node's fetch refuses the ports browsers block (9, 25, 6000...) without trying them.
-    if (link.message === "bad port") return { kind: "blocked-port", reason: "Node's fetch will not connect to that port (one that browsers block as unsafe)" };
+    if (link.message === "bad port")
+      return {
+        kind: "blocked-port",
+        reason: "Node's fetch will not connect to that port (one that browsers block as unsafe)",
+      };
   }
   return undefined;
 }
@@ -227,7 +308,9 @@ export function unreachable(error: unknown): Unreachable | undefined {
 function usageOf(reply: AIMessage, started: number): ModelUsage {
   const details = reply.usage_metadata?.input_token_details;
   // Anthropic splits its cache writes by TTL in the raw usage, which LangChain passes on as it is.
-  const hour = (reply.response_metadata as { usage?: { cache_creation?: { ephemeral_1h_input_tokens?: number } } } | undefined)?.usage?.cache_creation?.ephemeral_1h_input_tokens;
+  const hour = (
+    reply.response_metadata as { usage?: { cache_creation?: { ephemeral_1h_input_tokens?: number } } } | undefined
+  )?.usage?.cache_creation?.ephemeral_1h_input_tokens;
   return {
     ...(hour ? { cache_write_1h_tokens: hour } : {}),
     input_tokens: reply.usage_metadata?.input_tokens ?? 0,

@@ -4,7 +4,10 @@ import type { ModelUsage } from "./provider.js";
 type Price = { input: number; output: number; cache_read: number; cache_write: number; cache_write_1h: number };
 const table = prices as unknown as Record<string, Price>;
 
-type Tokens = Pick<ModelUsage, "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "cache_write_1h_tokens">;
+type Tokens = Pick<
+  ModelUsage,
+  "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "cache_write_1h_tokens"
+>;
 
 const usd = (perMillion: number): number => Math.round(perMillion) / 1_000_000;
 
@@ -19,7 +22,9 @@ export function callCost(provider: string, model: string, usage: Tokens): number
   const fresh = Math.max(0, usage.input_tokens - usage.cache_read_tokens - usage.cache_write_tokens);
   const hour = Math.min(usage.cache_write_1h_tokens ?? 0, usage.cache_write_tokens);
   const writes = (usage.cache_write_tokens - hour) * price.cache_write + hour * price.cache_write_1h;
-  return usd(fresh * price.input + usage.cache_read_tokens * price.cache_read + writes + usage.output_tokens * price.output);
+  return usd(
+    fresh * price.input + usage.cache_read_tokens * price.cache_read + writes + usage.output_tokens * price.output,
+  );
 }
 
 /** What the same call would have cost with no prompt cache: every input token at the input rate. */

@@ -57,7 +57,8 @@ export interface ModelRequest {
 const STAGE_ORDER = ["input", "hypothesis", "implication", "decision", "actions", "learning"];
 
 function stageSkills(skills: SkillSet) {
-  const rank = (stage: string): number => (STAGE_ORDER.includes(stage) ? STAGE_ORDER.indexOf(stage) : STAGE_ORDER.length);
+  const rank = (stage: string): number =>
+    STAGE_ORDER.includes(stage) ? STAGE_ORDER.indexOf(stage) : STAGE_ORDER.length;
   return [...skills.values()]
     .flatMap((skill) => (skill.stage ? [{ ...skill, stage: skill.stage }] : []))
     .sort((a, b) => rank(a.stage.stage) - rank(b.stage.stage) || a.name.localeCompare(b.name));
@@ -67,7 +68,9 @@ const systemCache = new WeakMap<SkillSet, WeakMap<Canvas, Map<string, TextBlock[
 
 /** The sections the canvas has not got yet (it is filled in phases), said so the model does not look for them. */
 const missingSections = (canvas: Canvas): string =>
-  canvas.missing.length === 0 ? "" : `\n\nNot in the canvas yet: ${canvas.missing.map((role) => `no ${role} section (${roleSays(role)})`).join("; ")}.`;
+  canvas.missing.length === 0
+    ? ""
+    : `\n\nNot in the canvas yet: ${canvas.missing.map((role) => `no ${role} section (${roleSays(role)})`).join("; ")}.`;
 
 /** The system blocks of every call in the workspace (built once per skill set and canvas). */
 export function systemBlocks(basis: PromptBasis): TextBlock[] {
@@ -109,13 +112,21 @@ export function systemBlocks(basis: PromptBasis): TextBlock[] {
 }
 
 /** The thread's history: its event, what the memory teaches of it, then each stage recorded so far in the order they ran. */
-function historyBlocks(event: RawEvent, outputs: Partial<StageOutputs>, order: readonly string[], lessons: Lessons | undefined): TextBlock[] {
+function historyBlocks(
+  event: RawEvent,
+  outputs: Partial<StageOutputs>,
+  order: readonly string[],
+  lessons: Lessons | undefined,
+): TextBlock[] {
   // An event that writes </event> cannot close its own fence and speak as the request.
   const blocks: TextBlock[] = [{ text: render("event", { ...event, text: unclosable(event.text) }) }];
   const taught = lessonsText(lessons);
   if (taught) blocks.push({ text: taught });
   const names = Object.keys(outputs).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-  for (const name of names) blocks.push({ text: render("stage-output", { stage: name, yaml: toYaml(outputs[name as OutputSchemaName]).trim() }) });
+  for (const name of names)
+    blocks.push({
+      text: render("stage-output", { stage: name, yaml: toYaml(outputs[name as OutputSchemaName]).trim() }),
+    });
   const last = blocks[blocks.length - 1]!;
   last.breakpoint = true;
   return blocks;
@@ -134,10 +145,20 @@ export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelReque
 
 export function stageRequest(context: StageContext): ModelRequest {
   const tool = stageToolName(context.skill.stage.output);
-  const request = render("stage", { thread: context.thread, type: context.type, today: context.today, stage: context.skill.stage.stage, tool, feedback: context.feedback });
+  const request = render("stage", {
+    thread: context.thread,
+    type: context.type,
+    today: context.today,
+    stage: context.skill.stage.stage,
+    tool,
+    feedback: context.feedback,
+  });
   return {
     system: systemBlocks(context),
-    user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text: request }],
+    user: [
+      ...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons),
+      { text: request },
+    ],
     tool,
     threadTypes: context.threadTypes ?? DEFAULT_THREAD_TYPES,
   };
@@ -153,7 +174,13 @@ export interface DocumentsToWrite {
 
 export function documentsRequest(request: DocumentsToWrite): ModelRequest {
   const { context } = request;
-  const text = render("documents", { thread: context.thread, id: request.action.id, type: request.action.type, instructions: request.instructions.trim(), documents: request.documents });
+  const text = render("documents", {
+    thread: context.thread,
+    id: request.action.id,
+    type: request.action.type,
+    instructions: request.instructions.trim(),
+    documents: request.documents,
+  });
   return {
     system: systemBlocks(context),
     user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text }],

@@ -19,7 +19,10 @@ const chars = (text: string): string[] => Array.from(text);
 
 /** A value on one line: control characters and line breaks become spaces, and it is cut to `max` characters. */
 function oneLine(text: string, max = NAME_CHARS): string {
-  const flat = text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ").replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const list = chars(flat);
   return list.length > max ? `${list.slice(0, max - 1).join("")}…` : flat;
 }
@@ -67,6 +70,15 @@ export function lessonsText(lessons: Lessons | undefined): string | undefined {
   if (!lessons || (lessons.nearest.length === 0 && lessons.rules.length === 0)) return undefined;
   return render("lessons", {
     examples: lessons.nearest.map(exampleView),
-    confirmed: lessons.rules.length > 0 ? { rules: lessons.rules.map(({ rule }) => ({ says: oneLine(rule.says, 300), by: oneLine(rule.by), on: oneLine(rule.at.slice(0, 10)) })) } : false,
+    confirmed:
+      lessons.rules.length > 0
+        ? {
+            rules: lessons.rules.map(({ rule }) => ({
+              says: oneLine(rule.says, 300),
+              by: oneLine(rule.by),
+              on: oneLine(rule.at.slice(0, 10)),
+            })),
+          }
+        : false,
   }).trimEnd();
 }

@@ -20,5 +20,9 @@ export function render(name: string, view: object): string {
 /** The company's name: a `**Company:**` line in 01-context.md, else its first CamelCase brand word. */
 export function companyName(canvas: Canvas): string {
   const context = sectionText(canvas, "context");
-  return /\*\*Company:\*\*\s*(.+?)\s*$/m.exec(context)?.[1] ?? /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1] ?? "the company";
+  return (
+    /\*\*Company:\*\*\s*(.+?)\s*$/m.exec(context)?.[1] ??
+    /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1] ??
+    "the company"
+  );
 }

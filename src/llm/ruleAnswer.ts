@@ -26,15 +26,27 @@ export function candidateOf(answer: unknown, types: ThreadTypes): unknown {
   const parsed = ruleAnswerIn(types).safeParse(answer);
   if (!parsed.success || parsed.data.none) return undefined;
   const { when, type, assumption_id: id, direction, verdict } = parsed.data;
-  const values = [type !== undefined, id !== undefined || direction !== undefined, verdict !== undefined].filter(Boolean).length;
+  const values = [type !== undefined, id !== undefined || direction !== undefined, verdict !== undefined].filter(
+    Boolean,
+  ).length;
   if (values !== 1) return undefined;
   if (type) return { when, then: { type } };
   if (verdict) return { when, then: { verdict } };
   return { when, then: { assumption: { id, direction } } };
 }
 
-const readingLine = (reading: { type?: string | undefined; assumptions?: ReadonlyArray<{ id: string; direction: string }> | undefined; verdict?: string | undefined }): string =>
-  [reading.type ? `type ${reading.type}` : "", reading.assumptions ? `assumptions ${reading.assumptions.map((test) => `${test.id} ${test.direction}`).join(", ") || "none"}` : "", reading.verdict ? `verdict ${reading.verdict}` : ""]
+const readingLine = (reading: {
+  type?: string | undefined;
+  assumptions?: ReadonlyArray<{ id: string; direction: string }> | undefined;
+  verdict?: string | undefined;
+}): string =>
+  [
+    reading.type ? `type ${reading.type}` : "",
+    reading.assumptions
+      ? `assumptions ${reading.assumptions.map((test) => `${test.id} ${test.direction}`).join(", ") || "none"}`
+      : "",
+    reading.verdict ? `verdict ${reading.verdict}` : "",
+  ]
     .filter(Boolean)
     .join("; ");
 
@@ -47,7 +59,10 @@ export function ruleRequestView(request: RuleRequest): Record<string, string> {
     others:
       request.others
         .slice(0, 20)
-        .map((other) => `- ${readingLine(other.final)}: ${other.event.replace(/\s+/g, " ").slice(0, 200).replace(/</g, "‹")}`)
+        .map(
+          (other) =>
+            `- ${readingLine(other.final)}: ${other.event.replace(/\s+/g, " ").slice(0, 200).replace(/</g, "‹")}`,
+        )
         .join("\n") || "(none yet)",
     event: unclosable(request.event),
   };

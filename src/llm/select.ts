@@ -2,6 +2,7 @@ import { UsageError } from "../errors.js";
 import type { CacheTtl } from "../workspace/config.js";
 import type { OutputMethod } from "./chatModel.js";
 import type { StageDrafter } from "./provider.js";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 
 // Which drafter a run uses: `offline` (rules, no network), or any LangChain chat model named
 // `provider:model` and made by langchain's initChatModel: `anthropic:MODEL`, or `openai:MODEL` for
@@ -22,10 +23,15 @@ export interface ProviderChoice {
 }
 
 /** `provider:model` or a separate provider and model, as one pair. */
-export function parseProvider(choice: Pick<ProviderChoice, "provider" | "model">): { provider: string | undefined; model: string | undefined } {
+export function parseProvider(choice: Pick<ProviderChoice, "provider" | "model">): {
+  provider: string | undefined;
+  model: string | undefined;
+} {
   let { provider, model } = choice;
-  if (provider?.includes(":")) [provider, model] = [provider.slice(0, provider.indexOf(":")), model ?? provider.slice(provider.indexOf(":") + 1)];
-  if (!provider && model?.includes(":")) [provider, model] = [model.slice(0, model.indexOf(":")), model.slice(model.indexOf(":") + 1)];
+  if (provider?.includes(":"))
+    [provider, model] = [provider.slice(0, provider.indexOf(":")), model ?? provider.slice(provider.indexOf(":") + 1)];
+  if (!provider && model?.includes(":"))
+    [provider, model] = [model.slice(0, model.indexOf(":")), model.slice(model.indexOf(":") + 1)];
   return { provider, model };
 }
 
@@ -53,23 +59,46 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
       const ttl = choice.cacheTtl ?? "1h";
       // The hour-long cache is a beta feature of the API, asked for by its header.
       const betas = ttl === "1h" ? { betas: ["extended-cache-ttl-2025-04-11"] } : {};
-      const chat = await chatModel(`anthropic:${model}`, { apiKey, ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}), maxTokens: 8192, ...betas });
+      const chat = await chatModel(`anthropic:${model}`, {
+        apiKey,
+        ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}),
+        maxTokens: 8192,
+        ...betas,
+      });
       const { ChatModelDrafter } = await import("./chatModel.js");
-      const endpoint = { url: apiUrl ?? "https://api.anthropic.com", setting: "LEANOS_ANTHROPIC_URL (or ANTHROPIC_BASE_URL)" };
+      const endpoint = {
+        url: apiUrl ?? "https://api.anthropic.com",
+        setting: "LEANOS_ANTHROPIC_URL (or ANTHROPIC_BASE_URL)",
+      };
       return new ChatModelDrafter({ provider, model, chat, endpoint, cacheBreakpoints: { ttl }, output });
     }
     case "openai": {
-      if (!parsed.model) throw new UsageError('--provider openai needs a model: "openai:MODEL", for example openai:qwen2.5:7b on Ollama');
+      if (!parsed.model)
+        throw new UsageError(
+          '--provider openai needs a model: "openai:MODEL", for example openai:qwen2.5:7b on Ollama',
+        );
       const baseURL = env.LEANOS_OPENAI_URL || env.OPENAI_BASE_URL;
       const apiKey = env.OPENAI_API_KEY || (baseURL ? "local" : undefined);
-      if (!apiKey) throw new UsageError("--provider openai needs OPENAI_API_KEY, or OPENAI_BASE_URL (LEANOS_OPENAI_URL) naming a server of the OpenAI API that needs no key");
-      const chat = await chatModel(`openai:${parsed.model}`, { apiKey, ...(baseURL ? { configuration: { baseURL } } : {}), maxTokens: 8192 });
+      if (!apiKey)
+        throw new UsageError(
+          "--provider openai needs OPENAI_API_KEY, or OPENAI_BASE_URL (LEANOS_OPENAI_URL) naming a server of the OpenAI API that needs no key",
+        );
+      const chat = await chatModel(`openai:${parsed.model}`, {
+        apiKey,
+        ...(baseURL ? { configuration: { baseURL } } : {}),
+        maxTokens: 8192,
+      });
       const { ChatModelDrafter } = await import("./chatModel.js");
-      const endpoint = { url: baseURL ?? "https://api.openai.com/v1", setting: "OPENAI_BASE_URL (or LEANOS_OPENAI_URL)" };
+      const endpoint = {
+        url: baseURL ?? "https://api.openai.com/v1",
+        setting: "OPENAI_BASE_URL (or LEANOS_OPENAI_URL)",
+      };
       return new ChatModelDrafter({ provider, model: parsed.model, chat, endpoint, output });
     }
     default:
-      throw new UsageError(`unknown provider "${provider}" (known: ${PROVIDERS.join(", ")}; give one as PROVIDER:MODEL, e.g. openai:llama3.1)`);
+      throw new UsageError(
+        `unknown provider "${provider}" (known: ${PROVIDERS.join(", ")}; give one as PROVIDER:MODEL, e.g. openai:llama3.1)`,
+      );
   }
 }
 
@@ -97,5 +126,5 @@ async function chatModel(name: string, fields: Record<string, unknown>) {
     return retryable?.(error);
   };
   const model = await initChatModel(name, { temperature: 0, maxRetries: 3, onFailedAttempt, ...fields });
-  return model as unknown as import("@langchain/core/language_models/chat_models").BaseChatModel;
+  return model as unknown as BaseChatModel;
 }

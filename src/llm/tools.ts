@@ -32,13 +32,21 @@ interface FlowTool {
 function flowTools(types: ThreadTypes): FlowTool[] {
   const schemas = stageOutputSchemasFor(types, types.names);
   return [
-    { name: "classify_event", description: "Classify a new event: its thread type and a short factual title.", schema: classifiedIn(types, types.names) },
+    {
+      name: "classify_event",
+      description: "Classify a new event: its thread type and a short factual title.",
+      schema: classifiedIn(types, types.names),
+    },
     ...(Object.keys(schemas) as OutputSchemaName[]).map((name) => ({
       name: stageToolName(name),
       description: `Record the ${name} output of a stage.`,
       schema: schemas[name] as ZodType,
     })),
-    { name: "write_documents", description: "Return the finished documents of an action, each under its own name.", schema: WrittenDocuments },
+    {
+      name: "write_documents",
+      description: "Return the finished documents of an action, each under its own name.",
+      schema: WrittenDocuments,
+    },
   ];
 }
 
@@ -68,7 +76,10 @@ export function flowToolDefinitions(types: ThreadTypes): ToolDefinition[] {
   let made = definitions.get(key);
   if (!made) {
     made = toolsOf(types).map((tool) => {
-      const { $schema: _dialect, ...parameters } = z.toJSONSchema(tool.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+      const { $schema: _dialect, ...parameters } = z.toJSONSchema(tool.schema, {
+        io: "input",
+        unrepresentable: "any",
+      }) as Record<string, unknown>;
       return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
     });
     definitions.set(key, made);

@@ -17,7 +17,13 @@ export interface MemoryEntry {
 }
 
 const readingText = (reading: Example["final"]): string =>
-  [reading.type, reading.assumptions.map((test) => `${test.id} ${test.direction}`).join(", ") || "no assumption", reading.verdict].filter(Boolean).join("; ");
+  [
+    reading.type,
+    reading.assumptions.map((test) => `${test.id} ${test.direction}`).join(", ") || "no assumption",
+    reading.verdict,
+  ]
+    .filter(Boolean)
+    .join("; ");
 
 /** Every example and rule the workspace keeps, newest first. */
 export async function listMemory(memory: BaseStore): Promise<MemoryEntry[]> {
@@ -28,15 +34,40 @@ export async function listMemory(memory: BaseStore): Promise<MemoryEntry[]> {
       const example = Example.safeParse(item.value);
       if (example.success) {
         const { read, final } = example.data;
-        const says = example.data.judged === "agreed" ? `read as ${readingText(final)}` : `corrected from ${readingText(read)} to ${readingText(final)}`;
-        entries.push({ id: item.key, kind: "example", from: `threads/${example.data.thread}`, by: example.data.by, at: example.data.at, says });
+        const says =
+          example.data.judged === "agreed"
+            ? `read as ${readingText(final)}`
+            : `corrected from ${readingText(read)} to ${readingText(final)}`;
+        entries.push({
+          id: item.key,
+          kind: "example",
+          from: `threads/${example.data.thread}`,
+          by: example.data.by,
+          at: example.data.at,
+          says,
+        });
       }
       const rule = Rule.safeParse(item.value);
-      if (rule.success) entries.push({ id: item.key, kind: "rule", from: `threads/${rule.data.evidence.thread}`, by: rule.data.by, at: rule.data.at, says: rule.data.says });
+      if (rule.success)
+        entries.push({
+          id: item.key,
+          kind: "rule",
+          from: `threads/${rule.data.evidence.thread}`,
+          by: rule.data.by,
+          at: rule.data.at,
+          says: rule.data.says,
+        });
       const proposal = Proposal.safeParse(item.value);
       if (proposal.success) {
         const { evidence, proposed_by, at, says } = proposal.data;
-        entries.push({ id: item.key, kind: "proposed rule", from: `threads/${evidence.thread}`, by: proposed_by, at, says: `${says} (waits: leanos memory accept ${item.key}, or reject)` });
+        entries.push({
+          id: item.key,
+          kind: "proposed rule",
+          from: `threads/${evidence.thread}`,
+          by: proposed_by,
+          at,
+          says: `${says} (waits: leanos memory accept ${item.key}, or reject)`,
+        });
       }
     }
     if (page.length < 100) break;
@@ -57,6 +88,9 @@ export async function forgetMemory(memory: BaseStore, id: string): Promise<{ nam
 
 /** `leanos memory` as text: one line per example or rule, newest first. */
 export function formatMemory(entries: readonly MemoryEntry[]): string {
-  if (entries.length === 0) return "Nothing remembered yet: every decision a person accepts, and every correction, is kept here as an example.";
-  return entries.map((entry) => `${entry.id}  ${entry.kind}  ${entry.at.slice(0, 10)} by ${entry.by}, ${entry.from}: ${entry.says}`).join("\n");
+  if (entries.length === 0)
+    return "Nothing remembered yet: every decision a person accepts, and every correction, is kept here as an example.";
+  return entries
+    .map((entry) => `${entry.id}  ${entry.kind}  ${entry.at.slice(0, 10)} by ${entry.by}, ${entry.from}: ${entry.says}`)
+    .join("\n");
 }

@@ -61,13 +61,22 @@ export function canvasWords(canvas: Canvas): Set<string> {
   for (const section of sections) {
     for (const word of termsOf(section.text)) used.set(word, (used.get(word) ?? 0) + 1);
     for (const match of section.text.matchAll(NAME)) for (const word of termsOf(match[1]!)) names.add(word);
-    for (const phrase of nlp(section.text).match("(#Person|#Date)").out("array") as string[]) for (const word of termsOf(phrase)) notAbout.add(word);
+    for (const phrase of nlp(section.text).match("(#Person|#Date)").out("array") as string[])
+      for (const word of termsOf(phrase)) notAbout.add(word);
     // The canvas's own headings name its parts (its segments, its costs), not events.
-    for (const heading of section.text.match(/^#+ .*$/gm) ?? []) for (const word of termsOf(heading)) notAbout.add(word);
+    for (const heading of section.text.match(/^#+ .*$/gm) ?? [])
+      for (const word of termsOf(heading)) notAbout.add(word);
   }
   // Amounts and dates are an event's figures, people (the team, a champion) turn up in every kind of
   // event, and headings name the canvas's parts: none of them is what an event is about.
-  const words = new Set([...names].filter((word) => !/\d/.test(word) && !notAbout.has(word) && (used.get(word) ?? 0) <= Math.max(1, sections.length * MOST_SECTIONS_SHARE)));
+  const words = new Set(
+    [...names].filter(
+      (word) =>
+        !/\d/.test(word) &&
+        !notAbout.has(word) &&
+        (used.get(word) ?? 0) <= Math.max(1, sections.length * MOST_SECTIONS_SHARE),
+    ),
+  );
   wordsByCanvas.set(canvas, words);
   return words;
 }
@@ -75,32 +84,55 @@ export function canvasWords(canvas: Canvas): Set<string> {
 /** The words a rule may be conditioned on for this event: the company's words its reading holds (quoted replies and such left out). */
 export function eventRuleWords(eventText: string, canvas: Canvas): Set<string> {
   const known = canvasWords(canvas);
-  return new Set([...termsOf(readReport(eventText).text)].filter((word) => known.has(word) && RuleWord.safeParse(word).success));
+  return new Set(
+    [...termsOf(readReport(eventText).text)].filter((word) => known.has(word) && RuleWord.safeParse(word).success),
+  );
 }
 
 /** Whether the effect is one the person's correction set. */
 function setByCorrection(then: RuleEffect, fields: ReadingFields): boolean {
   if ("type" in then) return fields.type === then.type;
   if ("verdict" in then) return fields.verdict === then.verdict;
-  return (fields.assumptions ?? []).some((test) => test.id === then.assumption.id && test.direction === then.assumption.direction);
+  return (fields.assumptions ?? []).some(
+    (test) => test.id === then.assumption.id && test.direction === then.assumption.direction,
+  );
 }
 
 /** The proposal as leanos keeps it, or why it is not kept. */
-export function checkCandidate(candidate: unknown, evidence: CorrectionEvidence, canvas: Canvas, proposedBy: string, at: string): Proposal | { refused: string } {
+export function checkCandidate(
+  candidate: unknown,
+  evidence: CorrectionEvidence,
+  canvas: Canvas,
+  proposedBy: string,
+  at: string,
+): Proposal | { refused: string } {
   const parsed = RuleCandidate.safeParse(candidate);
   if (!parsed.success) return { refused: "not a rule of at most three words and one value" };
   const allowed = eventRuleWords(evidence.event, canvas);
   const when = [...new Set(parsed.data.when.map((word) => word.toLowerCase()))];
   const foreign = when.find((word) => !allowed.has(word));
-  if (foreign !== undefined) return { refused: `"${foreign.slice(0, 40)}" is not a word of the canvas that the event holds` };
-  if (!setByCorrection(parsed.data.then, evidence.fields)) return { refused: "its value is not one the correction set" };
+  if (foreign !== undefined)
+    return { refused: `"${foreign.slice(0, 40)}" is not a word of the canvas that the event holds` };
+  if (!setByCorrection(parsed.data.then, evidence.fields))
+    return { refused: "its value is not one the correction set" };
   const { then } = parsed.data;
-  return { kind: "proposed-rule", when, then, says: ruleStatement(when, then), evidence: { thread: evidence.thread, example: evidence.example }, proposed_by: proposedBy, at };
+  return {
+    kind: "proposed-rule",
+    when,
+    then,
+    says: ruleStatement(when, then),
+    evidence: { thread: evidence.thread, example: evidence.example },
+    proposed_by: proposedBy,
+    at,
+  };
 }
 
 /** A proposal's id: the same rule proposed again (a run resumed after a crash) is the same proposal. */
 const idOf = (when: readonly string[], then: RuleEffect): string =>
-  `rule-${createHash("sha256").update(JSON.stringify([[...when].sort(), then])).digest("hex").slice(0, 10)}`;
+  `rule-${createHash("sha256")
+    .update(JSON.stringify([[...when].sort(), then]))
+    .digest("hex")
+    .slice(0, 10)}`;
 
 /** Keeps a proposal unless the same rule waits or stands already; its id either way. */
 export async function keepProposal(memory: BaseStore, proposal: Proposal): Promise<{ id: string; kept: boolean }> {
@@ -118,8 +150,14 @@ export async function proposalOf(memory: BaseStore, id: string): Promise<Proposa
 }
 
 /** The proposal a correction gave rise to (its example's id, and when it was made), if one waits. */
-export async function proposalFrom(memory: BaseStore, example: string, at: string): Promise<{ id: string; says: string } | undefined> {
-  const found = (await waitingProposals(memory)).find(({ proposal }) => proposal.evidence.example === example && proposal.at === at);
+export async function proposalFrom(
+  memory: BaseStore,
+  example: string,
+  at: string,
+): Promise<{ id: string; says: string } | undefined> {
+  const found = (await waitingProposals(memory)).find(
+    ({ proposal }) => proposal.evidence.example === example && proposal.at === at,
+  );
   return found ? { id: found.id, says: found.proposal.says } : undefined;
 }
 
@@ -136,11 +174,21 @@ export async function waitingProposals(memory: BaseStore): Promise<Array<{ id: s
 export async function acceptProposal(memory: BaseStore, id: string, by: string, at: string): Promise<Rule | undefined> {
   const proposal = await proposalOf(memory, id);
   if (!proposal) return undefined;
-  const rule = Rule.parse({ kind: "rule", when: proposal.when, then: proposal.then, says: proposal.says, evidence: proposal.evidence, proposed_by: proposal.proposed_by, by, at });
+  const rule = Rule.parse({
+    kind: "rule",
+    when: proposal.when,
+    then: proposal.then,
+    says: proposal.says,
+    evidence: proposal.evidence,
+    proposed_by: proposal.proposed_by,
+    by,
+    at,
+  });
   await memory.put(RULES, id, rule);
   await memory.delete(PROPOSED, id);
   return rule;
 }
 
 /** Whether a rule of these words holds for the event (for a proposer choosing words, and for tests). */
-export const holdsFor = (when: readonly string[], eventText: string): boolean => ruleApplies({ when: [...when] }, termsOf(eventText));
+export const holdsFor = (when: readonly string[], eventText: string): boolean =>
+  ruleApplies({ when: [...when] }, termsOf(eventText));

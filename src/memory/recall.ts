@@ -58,13 +58,18 @@ export async function recallLessons(memory: BaseStore, eventText: string, exclud
     })
     .sort((a, b) => a.rule.at.localeCompare(b.rule.at) || a.id.localeCompare(b.id));
   if (examples.length === 0) return { nearest: [], recent: [], rules };
-  const closeness = similarities(eventText, examples.map((entry) => ({ id: entry.id, text: entry.example.event })));
+  const closeness = similarities(
+    eventText,
+    examples.map((entry) => ({ id: entry.id, text: entry.example.event })),
+  );
   const scored = examples.map((entry) => ({ ...entry, similarity: closeness.get(entry.id) ?? 0 }));
   const nearest = scored
     .filter((entry) => entry.similarity > 0)
     .sort((a, b) => b.similarity - a.similarity || b.example.at.localeCompare(a.example.at))
     .slice(0, NEAREST);
-  const recent = [...scored].sort((a, b) => b.example.at.localeCompare(a.example.at) || a.id.localeCompare(b.id)).slice(0, RECENT);
+  const recent = [...scored]
+    .sort((a, b) => b.example.at.localeCompare(a.example.at) || a.id.localeCompare(b.id))
+    .slice(0, RECENT);
   return { nearest, recent, rules };
 }
 
@@ -73,22 +78,39 @@ export async function recallLessons(memory: BaseStore, eventText: string, exclud
  * their words weighted by rarity among the documents (tf-idf) says how close, on a scale a threshold
  * can be set on (BM25's scores grow with the query's length).
  */
-export function similarities(query: string, documents: ReadonlyArray<{ id: string; text: string }>): Map<string, number> {
-  const index = new MiniSearch<{ id: string; text: string }>({ fields: ["text"], processTerm, tokenize, searchOptions: { combineWith: "OR", prefix: false, fuzzy: false } });
+export function similarities(
+  query: string,
+  documents: ReadonlyArray<{ id: string; text: string }>,
+): Map<string, number> {
+  const index = new MiniSearch<{ id: string; text: string }>({
+    fields: ["text"],
+    processTerm,
+    tokenize,
+    searchOptions: { combineWith: "OR", prefix: false, fuzzy: false },
+  });
   index.addAll(documents.map((document) => ({ id: document.id, text: document.text })));
-  const candidates = new Set(index.search(query).slice(0, 20).map((result) => String(result.id)));
+  const candidates = new Set(
+    index
+      .search(query)
+      .slice(0, 20)
+      .map((result) => String(result.id)),
+  );
   const words = new Map(documents.map((document) => [document.id, wordsOf(document.text)]));
   const queryWords = wordsOf(query);
   const frequency = new Map<string, number>();
-  for (const list of [...words.values(), queryWords]) for (const word of new Set(list)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  for (const list of [...words.values(), queryWords])
+    for (const word of new Set(list)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
   const count = documents.length + 1;
   const vector = (list: readonly string[]): Map<string, number> => {
     const counts = new Map<string, number>();
     for (const word of list) counts.set(word, (counts.get(word) ?? 0) + 1);
-    return new Map([...counts].map(([word, times]) => [word, (1 + Math.log(times)) * Math.log(1 + count / frequency.get(word)!)]));
+    return new Map(
+      [...counts].map(([word, times]) => [word, (1 + Math.log(times)) * Math.log(1 + count / frequency.get(word)!)]),
+    );
   };
   const queryVector = vector(queryWords);
-  const norm = (weights: Map<string, number>): number => Math.sqrt([...weights.values()].reduce((sum, weight) => sum + weight * weight, 0));
+  const norm = (weights: Map<string, number>): number =>
+    Math.sqrt([...weights.values()].reduce((sum, weight) => sum + weight * weight, 0));
   const queryNorm = norm(queryVector);
   const result = new Map<string, number>();
   for (const id of candidates) {

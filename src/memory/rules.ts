@@ -9,7 +9,9 @@ import { AssumptionId, Direction, ThreadTypeName, Verdict } from "../stages/sche
 // says can become an instruction.
 
 /** A word a rule is conditioned on: one word as the drafters' matching reads it (lower case, light stem). */
-export const RuleWord = z.string().regex(/^[\p{Ll}\p{N}][\p{Ll}\p{N}-]{1,39}$/u, "a rule's word is one lower-case word");
+export const RuleWord = z
+  .string()
+  .regex(/^[\p{Ll}\p{N}][\p{Ll}\p{N}-]{1,39}$/u, "a rule's word is one lower-case word");
 
 export const RuleEffect = z.union([
   // A type by its shape: a proposed rule takes the type its correction set (proposals.ts), which the workspace checked.
@@ -46,4 +48,5 @@ export function ruleStatement(when: readonly string[], then: RuleEffect): string
 }
 
 /** Whether an event whose words (as drafters match them) are `words` falls under the rule. */
-export const ruleApplies = (rule: Pick<Rule, "when">, words: ReadonlySet<string>): boolean => rule.when.every((word) => words.has(word));
+export const ruleApplies = (rule: Pick<Rule, "when">, words: ReadonlySet<string>): boolean =>
+  rule.when.every((word) => words.has(word));

@@ -61,7 +61,11 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
   const lock = await runtime.store.leases.acquire("pass");
   if (!isHeld(lock)) {
     // Overlapping passes (a slow pass and the next cron tick) are normal: the later one steps aside.
-    return emptySummary(runtime, started, `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`);
+    return emptySummary(
+      runtime,
+      started,
+      `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`,
+    );
   }
   const log = control.log ?? (() => undefined);
   try {
@@ -73,10 +77,12 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     const collector = new TodayCollector(runtime.spec, now, runtime.workspace.threadTypes);
     // One look at the open threads: what is due, what the page needs, the leads not yet linked.
     for await (const meta of threadsToRead(runtime, now)) {
-      const isDue = (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
+      const isDue =
+        (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
       if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
       else collector.add(meta);
-      if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked) leads.push({ thread: meta.thread, text: meta.event.text });
+      if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked)
+        leads.push({ thread: meta.thread, text: meta.event.text });
     }
     for (const { type, count } of await idleCounts(runtime, now)) collector.addIdle(type, count);
 
@@ -89,7 +95,12 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
         if (result === "busy") busy.push(entry.thread);
         else if (result !== undefined) {
           const meta = (await runtime.resolve(entry.thread)).meta;
-          advanced.push({ thread: entry.thread, state: result.state, pending: result.pending.length, next_due: meta.next_due });
+          advanced.push({
+            thread: entry.thread,
+            state: result.state,
+            pending: result.pending.length,
+            next_due: meta.next_due,
+          });
         }
       }
       collector.add((await runtime.resolve(entry.thread)).meta);
@@ -97,7 +108,10 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
 
     const proposed: PassSummary["proposed"] = [];
     const patternsTaken = new Set(await runtime.store.index.patternKeys());
-    for (const { assumption: id, count, sources } of await runtime.store.index.validations(PATTERN_THRESHOLD, MAX_PATTERN_SOURCES)) {
+    for (const { assumption: id, count, sources } of await runtime.store.index.validations(
+      PATTERN_THRESHOLD,
+      MAX_PATTERN_SOURCES,
+    )) {
       const key = `validated:${id}`;
       if (control.stopping || patternsTaken.has(key)) continue;
       const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
@@ -108,7 +122,12 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
         "Pattern across threads: a campaign can tell this story with the customers' numbers.",
       ].join(" ");
       log(`pattern ${key}: proposing a campaign from ${linked.join(", ")}`);
-      const result = await runtime.startEvent({ text, date: today, source: `leanos pass (${key})`, origin: { kind: "pattern", threads: linked } }, "marketing", undefined, { key, sources: linked });
+      const result = await runtime.startEvent(
+        { text, date: today, source: `leanos pass (${key})`, origin: { kind: "pattern", threads: linked } },
+        "marketing",
+        undefined,
+        { key, sources: linked },
+      );
       proposed.push({ pattern: key, thread: result.thread, sources: linked });
       collector.add((await runtime.resolve(result.thread)).meta);
     }
@@ -116,7 +135,9 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     // Links each new lead to the campaign it names, once.
     const attributed: PassSummary["attributed"] = [];
     const campaigns = new Map<string, string>();
-    if (leads.length > 0) for (const thread of await runtime.store.index.namesOfType("marketing")) campaigns.set(thread.split("/")[1]!, thread);
+    if (leads.length > 0)
+      for (const thread of await runtime.store.index.namesOfType("marketing"))
+        campaigns.set(thread.split("/")[1]!, thread);
     for (const lead of leads) {
       if (control.stopping) break;
       const campaign = campaignNamedIn(lead.text, campaigns);
@@ -182,14 +203,19 @@ function emptySummary(runtime: Runtime, started: number, skipped: string): PassS
 export function formatPass(summary: PassSummary): string {
   if (summary.skipped) return `Pass skipped: ${summary.skipped}`;
   const lines = [
-    ...(summary.scanned ? [`Scanned ${summary.scanned.threads} thread folder(s); mended ${summary.scanned.mended} index row(s).`] : []),
+    ...(summary.scanned
+      ? [`Scanned ${summary.scanned.threads} thread folder(s); mended ${summary.scanned.mended} index row(s).`]
+      : []),
     `Pass at ${summary.at.slice(0, 16).replace("T", " ")} UTC over ${summary.threads} thread(s) in ${summary.ms} ms${summary.stopped_early ? " (stopped early by a signal)" : ""}:`,
     `  advanced ${summary.advanced.length}: ${summary.advanced.map((entry) => `${entry.thread} -> ${entry.state}${entry.next_due ? ` (next ${entry.next_due})` : ""}`).join(", ") || "nothing was due"}`,
   ];
   if (summary.busy.length > 0) lines.push(`  busy elsewhere, left for the next pass: ${summary.busy.join(", ")}`);
-  for (const proposal of summary.proposed) lines.push(`  proposed ${proposal.thread} from pattern ${proposal.pattern} (${proposal.sources.join(", ")})`);
+  for (const proposal of summary.proposed)
+    lines.push(`  proposed ${proposal.thread} from pattern ${proposal.pattern} (${proposal.sources.join(", ")})`);
   for (const link of summary.attributed) lines.push(`  attributed ${link.thread} to ${link.campaign}`);
-  lines.push(`  waiting for a human: ${summary.waiting}; stuck past SLA: ${summary.stuck.length}; stalled actions: ${summary.stalled.length}; failed: ${summary.failed.length}`);
+  lines.push(
+    `  waiting for a human: ${summary.waiting}; stuck past SLA: ${summary.stuck.length}; stalled actions: ${summary.stalled.length}; failed: ${summary.failed.length}`,
+  );
   lines.push(`  wrote ${summary.today}`);
   return lines.join("\n");
 }

@@ -10,7 +10,9 @@ export function checkTimeZone(timezone: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
-    throw new UsageError(`--timezone ${timezone}: not a time zone this machine knows; give an IANA name (as timedatectl list-timezones lists them) or UTC`);
+    throw new UsageError(
+      `--timezone ${timezone}: not a time zone this machine knows; give an IANA name (as timedatectl list-timezones lists them) or UTC`,
+    );
   }
 }
 
@@ -23,9 +25,14 @@ function cronJob(cron: string, timezone: string | undefined): Cron {
     // croner checks some things only when it computes a date: compute one now.
     next = job.nextRun();
   } catch (error) {
-    throw new UsageError(`--cron "${cron}": ${(error as Error).message}; expected 5 fields (or 6 with seconds), such as "0 8 * * *"`);
+    throw new UsageError(
+      `--cron "${cron}": ${(error as Error).message}; expected 5 fields (or 6 with seconds), such as "0 8 * * *"`,
+    );
   }
-  if (next === null) throw new UsageError(`--cron "${cron}": this expression never runs (such as February 30th); nothing would ever pass`);
+  if (next === null)
+    throw new UsageError(
+      `--cron "${cron}": this expression never runs (such as February 30th); nothing would ever pass`,
+    );
   return job;
 }
 
@@ -35,7 +42,12 @@ function cronJob(cron: string, timezone: string | undefined): Cron {
  * at once instead of at the first pass. Then a failing pass is logged and the schedule goes on;
  * SIGINT or SIGTERM stops it after the step in hand.
  */
-export async function runSchedule(options: { cron: string; timezone?: string; json: boolean; open: () => Promise<Runtime> }): Promise<void> {
+export async function runSchedule(options: {
+  cron: string;
+  timezone?: string;
+  json: boolean;
+  open: () => Promise<Runtime>;
+}): Promise<void> {
   const control: PassControl = { stopping: false, log: (line) => process.stderr.write(`${stamp()}   ${line}\n`) };
   let running: Promise<void> | undefined;
   if (options.timezone !== undefined) checkTimeZone(options.timezone);
@@ -53,7 +65,8 @@ export async function runSchedule(options: { cron: string; timezone?: string; js
     } catch (error) {
       // One failing pass must not end the schedule.
       process.stderr.write(`${stamp()} pass failed: ${(error as Error).message}\n`);
-      if (options.json) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), failed: (error as Error).message })}\n`);
+      if (options.json)
+        process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), failed: (error as Error).message })}\n`);
     } finally {
       await runtime?.close();
     }
@@ -78,6 +91,8 @@ export async function runSchedule(options: { cron: string; timezone?: string; js
       return running;
     });
     const next = job.nextRun();
-    process.stderr.write(`${stamp()} leanos schedule "${options.cron}": next pass ${next ? next.toISOString().slice(0, 19).replace("T", " ") : "never"} (UTC); SIGINT or SIGTERM stops it\n`);
+    process.stderr.write(
+      `${stamp()} leanos schedule "${options.cron}": next pass ${next ? next.toISOString().slice(0, 19).replace("T", " ") : "never"} (UTC); SIGINT or SIGTERM stops it\n`,
+    );
   });
 }

@@ -29,7 +29,8 @@ export interface StalledAction {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const sinceDay = (now: Date, at: string): boolean => now.getTime() - Date.parse(at) <= DAY_MS && Date.parse(at) <= now.getTime();
+const sinceDay = (now: Date, at: string): boolean =>
+  now.getTime() - Date.parse(at) <= DAY_MS && Date.parse(at) <= now.getTime();
 /** A time as people read it on a page: "2026-12-06 08:15". */
 export const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
 
@@ -37,7 +38,8 @@ export const minute = (at: string): string => at.slice(0, 16).replace("T", " ");
 export function currentStage(meta: ThreadMeta, spec: GraphSpec): string | null {
   if (meta.state === "done") return null;
   if (meta.state === "waiting" && meta.pending[0]) return meta.pending[0].stage;
-  if (meta.state === "scheduled" && meta.current_action) return spec.nodes.find((node) => node.skill.stage.output === "actions")?.skill.stage.stage ?? meta.stage;
+  if (meta.state === "scheduled" && meta.current_action)
+    return spec.nodes.find((node) => node.skill.stage.output === "actions")?.skill.stage.stage ?? meta.stage;
   const stages = spec.nodes.map((node) => node.skill.stage.stage);
   if (meta.stage === null) return stages[0] ?? null;
   return stages[stages.indexOf(meta.stage) + 1] ?? meta.stage;
@@ -61,7 +63,9 @@ export class TodayCollector {
     /** The workspace's thread types: the snapshot has a row for each. */
     readonly types: ThreadTypes,
   ) {
-    this.sla = new Map(spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]));
+    this.sla = new Map(
+      spec.nodes.filter((node) => node.slaDays !== undefined).map((node) => [node.skill.stage.stage, node.slaDays!]),
+    );
     this.today = now.toISOString().slice(0, 10);
   }
 
@@ -74,7 +78,10 @@ export class TodayCollector {
   }
 
   /** The stage a thread sits in and for how many days, against that stage's `sla_days`; undefined when none applies. */
-  standing(meta: ThreadMeta, stage = currentStage(meta, this.spec)): { stage: string; days: number; sla_days: number } | undefined {
+  standing(
+    meta: ThreadMeta,
+    stage = currentStage(meta, this.spec),
+  ): { stage: string; days: number; sla_days: number } | undefined {
     const limit = stage ? this.sla.get(stage) : undefined;
     if (!stage || limit === undefined) return undefined;
     return { stage, days: (this.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS, sla_days: limit };
@@ -90,15 +97,29 @@ export class TodayCollector {
     if (meta.state === "waiting") this.pending.push(...meta.pending);
     if (meta.state === "failed") this.failed.push({ thread: meta.thread, error: meta.error ?? "unknown error" });
     const standing = this.standing(meta, stage);
-    if (standing && standing.days > standing.sla_days) this.stuck.push({ thread: meta.thread, ...standing, days: Math.floor(standing.days * 10) / 10, state: meta.state });
+    if (standing && standing.days > standing.sla_days)
+      this.stuck.push({
+        thread: meta.thread,
+        ...standing,
+        days: Math.floor(standing.days * 10) / 10,
+        state: meta.state,
+      });
     const action = meta.current_action;
     if (action && action.due < this.today && meta.state !== "done") {
       const late = Math.floor((Date.parse(this.today) - Date.parse(action.due)) / DAY_MS);
-      this.stalled.push({ thread: meta.thread, action_id: action.id, type: action.type, owner: action.owner, due: action.due, days_late: late });
+      this.stalled.push({
+        thread: meta.thread,
+        action_id: action.id,
+        type: action.type,
+        owner: action.owner,
+        due: action.due,
+        days_late: late,
+      });
     }
     const recent = this.now.getTime() - Date.parse(meta.updated_at) <= SETTLED_OPPORTUNITY_DAYS * DAY_MS;
     for (const opportunity of meta.opportunities) {
-      if (opportunity.status === "proposed" || opportunity.status === "approved" || recent) this.opportunities.push({ thread: meta.thread, opportunity });
+      if (opportunity.status === "proposed" || opportunity.status === "approved" || recent)
+        this.opportunities.push({ thread: meta.thread, opportunity });
     }
   }
 }
@@ -126,13 +147,21 @@ function attention(pending: readonly PendingItem[]): string[] {
 
 function aiDecisions(audit: readonly AuditEntry[], now: Date): string[] {
   const lines = audit
-    .filter((entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.by === "policy" && sinceDay(now, entry.at))
-    .map((entry) => `- ${minute(entry.at)} \`${entry.thread}\`: ${entry.summary}${entry.reason ? ` (${entry.reason})` : ""}`);
+    .filter(
+      (entry): entry is AuditEntryOf<"gate-answered"> =>
+        entry.kind === "gate-answered" && entry.by === "policy" && sinceDay(now, entry.at),
+    )
+    .map(
+      (entry) =>
+        `- ${minute(entry.at)} \`${entry.thread}\`: ${entry.summary}${entry.reason ? ` (${entry.reason})` : ""}`,
+    );
   return lines.length > 0 ? lines : ["_None in the last 24 hours._"];
 }
 
 function canvasChanges(audit: readonly AuditEntry[], now: Date): string[] {
-  const changes = audit.filter((entry): entry is AuditEntryOf<"canvas-change"> => entry.kind === "canvas-change" && sinceDay(now, entry.at));
+  const changes = audit.filter(
+    (entry): entry is AuditEntryOf<"canvas-change"> => entry.kind === "canvas-change" && sinceDay(now, entry.at),
+  );
   const grouped = new Map<string, AuditEntryOf<"canvas-change">[]>();
   for (const change of changes) {
     const key = `${change.thread}|${change.assumption ?? `metric ${change.metric}`}`;
@@ -140,7 +169,11 @@ function canvasChanges(audit: readonly AuditEntry[], now: Date): string[] {
   }
   const lines = [...grouped.values()].map((group) => {
     const first = group[0]!;
-    const fields = group.map((change) => (change.field === "evidence" ? `evidence ${change.to}` : `${change.field} ${change.from} → ${change.to}`)).join(", ");
+    const fields = group
+      .map((change) =>
+        change.field === "evidence" ? `evidence ${change.to}` : `${change.field} ${change.from} → ${change.to}`,
+      )
+      .join(", ");
     return `- **${first.assumption ?? first.metric}** ${fields} via \`threads/${first.thread}\` (approved by ${first.by}${first.commit ? `, commit ${first.commit.slice(0, 7)}` : ""})`;
   });
   return lines.length > 0 ? lines : ["_No canvas changes in the last 24 hours._"];
@@ -172,20 +205,25 @@ function snapshot(collector: TodayCollector): string[] {
     const counts = columns.map((column) => row.get(column) ?? 0);
     lines.push(`| ${type} | ${counts.join(" | ")} | ${counts.reduce((sum, count) => sum + count, 0)} |`);
   }
-  if (collector.failed.length > 0) lines.push("", `${collector.failed.length} thread(s) failed and wait for \`leanos resume\`.`);
+  if (collector.failed.length > 0)
+    lines.push("", `${collector.failed.length} thread(s) failed and wait for \`leanos resume\`.`);
   return lines;
 }
 
 function alerts(collector: TodayCollector): string[] {
   const stuck = [...collector.stuck].sort((a, b) => b.days - b.sla_days - (a.days - a.sla_days));
   const lines = stuck.map(
-    (entry) => `- \`${entry.thread}\` has been in **${entry.stage}** for ${entry.days} days (SLA ${entry.sla_days} days)${entry.state === "waiting" ? ": it waits for an answer" : entry.state === "failed" ? `: failed, run \`leanos resume ${entry.thread}\`` : ""}`,
+    (entry) =>
+      `- \`${entry.thread}\` has been in **${entry.stage}** for ${entry.days} days (SLA ${entry.sla_days} days)${entry.state === "waiting" ? ": it waits for an answer" : entry.state === "failed" ? `: failed, run \`leanos resume ${entry.thread}\`` : ""}`,
   );
   for (const action of collector.stalled) {
-    lines.push(`- \`${action.thread}\` ${action.action_id} \`${action.type}\` (owner ${action.owner}) was due ${action.due}: ${action.days_late} day(s) late`);
+    lines.push(
+      `- \`${action.thread}\` ${action.action_id} \`${action.type}\` (owner ${action.owner}) was due ${action.due}: ${action.days_late} day(s) late`,
+    );
   }
   for (const failed of collector.failed) {
-    if (!lines.some((line) => line.includes(`\`${failed.thread}\``))) lines.push(`- \`${failed.thread}\` failed: ${failed.error}; run \`leanos resume ${failed.thread}\``);
+    if (!lines.some((line) => line.includes(`\`${failed.thread}\``)))
+      lines.push(`- \`${failed.thread}\` failed: ${failed.error}; run \`leanos resume ${failed.thread}\``);
   }
   return lines.length > 0 ? lines : ["_No alerts._"];
 }
@@ -195,7 +233,9 @@ const section = (title: string, lines: string[]): string[] => [`## ${title}`, ""
 /** The page, from the collected threads and the audit entries of the last 24 hours. */
 export function renderToday(collector: TodayCollector, audit: readonly AuditEntry[]): string {
   const now = collector.now;
-  const pending = [...collector.pending].sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+  const pending = [...collector.pending].sort(
+    (a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread),
+  );
   return [
     `# Today: ${now.toISOString().slice(0, 10)}`,
     "",
@@ -210,7 +250,13 @@ export function renderToday(collector: TodayCollector, audit: readonly AuditEntr
   ].join("\n");
 }
 
-export function buildToday(input: { now: Date; threads: readonly ThreadMeta[]; audit: readonly AuditEntry[]; spec: GraphSpec; types?: ThreadTypes }): string {
+export function buildToday(input: {
+  now: Date;
+  threads: readonly ThreadMeta[];
+  audit: readonly AuditEntry[];
+  spec: GraphSpec;
+  types?: ThreadTypes;
+}): string {
   const collector = new TodayCollector(input.spec, input.now, input.types ?? DEFAULT_THREAD_TYPES);
   for (const meta of input.threads) collector.add(meta);
   return renderToday(collector, input.audit);

@@ -31,7 +31,11 @@ export async function todayNow(runtime: Runtime, collector?: TodayCollector): Pr
     for (const { type, count } of await idleCounts(runtime, now)) filled.addIdle(type, count);
   }
   const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
-  return { markdown: renderToday(filled, audit), pending: filled.pending.length, alerts: filled.stuck.length + filled.stalled.length + filled.failed.length };
+  return {
+    markdown: renderToday(filled, audit),
+    pending: filled.pending.length,
+    alerts: filled.stuck.length + filled.stalled.length + filled.failed.length,
+  };
 }
 
 /** Rebuilds ops/today.md from the workspace as it is now. */

@@ -20,7 +20,17 @@ export interface UsageSummary {
   by_thread: UsageLine[];
 }
 
-const emptyLine = (key: string): UsageLine => ({ key, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, saved_usd: 0, latency_ms: 0 });
+const emptyLine = (key: string): UsageLine => ({
+  key,
+  calls: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  cost_usd: 0,
+  saved_usd: 0,
+  latency_ms: 0,
+});
 
 function add(lines: Map<string, UsageLine>, key: string, call: AuditEntryOf<"model-call">): void {
   const line = lines.get(key) ?? emptyLine(key);
@@ -30,14 +40,17 @@ function add(lines: Map<string, UsageLine>, key: string, call: AuditEntryOf<"mod
   line.cache_read_tokens += call.cache_read_tokens;
   line.cache_write_tokens += call.cache_write_tokens;
   line.cost_usd = Math.round((line.cost_usd + call.cost_usd) * 1e6) / 1e6;
-  line.saved_usd = Math.round((line.saved_usd + uncachedCost(call.provider, call.model, call) - call.cost_usd) * 1e6) / 1e6;
+  line.saved_usd =
+    Math.round((line.saved_usd + uncachedCost(call.provider, call.model, call) - call.cost_usd) * 1e6) / 1e6;
   line.latency_ms += call.latency_ms;
   lines.set(key, line);
 }
 
 /** Model calls from the audit log, in total, by provider:model and by thread (optionally one thread). */
 export function summariseUsage(audit: readonly AuditEntry[], thread?: string): UsageSummary {
-  const calls = audit.filter((entry): entry is AuditEntryOf<"model-call"> => entry.kind === "model-call" && (!thread || entry.thread === thread));
+  const calls = audit.filter(
+    (entry): entry is AuditEntryOf<"model-call"> => entry.kind === "model-call" && (!thread || entry.thread === thread),
+  );
   const total = new Map<string, UsageLine>();
   const byModel = new Map<string, UsageLine>();
   const byThread = new Map<string, UsageLine>();
@@ -54,9 +67,27 @@ export function summariseUsage(audit: readonly AuditEntry[], thread?: string): U
 }
 
 export function formatUsage(summary: UsageSummary): string {
-  const cells = (key: string, values: Array<string | number>): string => `${key.padEnd(46)}${values.map((value) => String(value).padStart(12)).join("")}`;
+  const cells = (key: string, values: Array<string | number>): string =>
+    `${key.padEnd(46)}${values.map((value) => String(value).padStart(12)).join("")}`;
   const row = (line: UsageLine): string =>
-    cells(line.key, [line.calls, line.input_tokens, line.output_tokens, line.cache_read_tokens, line.cache_write_tokens, `$${line.cost_usd.toFixed(4)}`, `$${line.saved_usd.toFixed(4)}`]);
+    cells(line.key, [
+      line.calls,
+      line.input_tokens,
+      line.output_tokens,
+      line.cache_read_tokens,
+      line.cache_write_tokens,
+      `$${line.cost_usd.toFixed(4)}`,
+      `$${line.saved_usd.toFixed(4)}`,
+    ]);
   const header = cells("", ["calls", "tokens in", "out", "cache read", "cache write", "cost", "saved"]);
-  return [header, row(summary.total), "", "By model:", ...summary.by_model.map(row), "", "By thread:", ...summary.by_thread.map(row)].join("\n");
+  return [
+    header,
+    row(summary.total),
+    "",
+    "By model:",
+    ...summary.by_model.map(row),
+    "",
+    "By thread:",
+    ...summary.by_thread.map(row),
+  ].join("\n");
 }

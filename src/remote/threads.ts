@@ -37,7 +37,11 @@ export class RemoteThreads {
     private readonly options: { user: string; graph?: string; provider?: string; model?: string },
   ) {
     // No retries: an unreachable server is reported at once, not after a minute of backoff.
-    this.client = new Client({ apiUrl: url, apiKey: process.env.LANGGRAPH_API_KEY ?? null, callerOptions: { maxRetries: 0 } });
+    this.client = new Client({
+      apiUrl: url,
+      apiKey: process.env.LANGGRAPH_API_KEY ?? null,
+      callerOptions: { maxRetries: 0 },
+    });
   }
 
   private get graph(): string {
@@ -62,7 +66,8 @@ export class RemoteThreads {
         body = undefined;
       }
       if (body?.error === "UsageError" && body.message) throw new UsageError(body.message);
-      if (/fetch failed|ECONNREFUSED|ENOTFOUND/.test(message)) throw new RuntimeFailure(`cannot reach the LangGraph server at ${this.url} (${what}): is it running?`);
+      if (/fetch failed|ECONNREFUSED|ENOTFOUND/.test(message))
+        throw new RuntimeFailure(`cannot reach the LangGraph server at ${this.url} (${what}): is it running?`);
       throw new RuntimeFailure(`the LangGraph server at ${this.url} failed to ${what}: ${body?.message ?? message}`);
     }
   }
@@ -71,7 +76,9 @@ export class RemoteThreads {
   private async all(status?: Thread["status"]): Promise<Array<Thread<Values>>> {
     const found: Array<Thread<Values>> = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await this.call("list threads", () => this.client.threads.search<Values>({ limit: PAGE, offset, ...(status ? { status } : {}) }));
+      const page = await this.call("list threads", () =>
+        this.client.threads.search<Values>({ limit: PAGE, offset, ...(status ? { status } : {}) }),
+      );
       found.push(...page.filter((thread) => typeof thread.values?.thread === "string"));
       if (page.length < PAGE) return found;
     }
@@ -93,7 +100,9 @@ export class RemoteThreads {
 
   private gatesOf(thread: Thread<Values>): Array<{ id?: string; payload: GatePayload }> {
     const interrupts = Object.values(thread.interrupts ?? {}).flat() as Interrupt[];
-    return interrupts.filter((entry) => isGatePayload(entry.value)).map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload }));
+    return interrupts
+      .filter((entry) => isGatePayload(entry.value))
+      .map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload }));
   }
 
   private pendingOf(thread: Thread<Values>): PendingItem[] {
@@ -105,29 +114,60 @@ export class RemoteThreads {
     const values = thread.values;
     const stages = Object.keys(values.outputs ?? {});
     const state: ThreadMeta["state"] =
-      thread.status === "error" ? "failed" : thread.status === "busy" ? "running" : pending.length > 0 ? "waiting" : values.timer ? "scheduled" : "done";
-    return { thread: values.thread!, id: thread.thread_id, state, stage: stages.at(-1) ?? null, impact: values.impact ?? null, pending, next_due: values.timer?.due ?? null };
+      thread.status === "error"
+        ? "failed"
+        : thread.status === "busy"
+          ? "running"
+          : pending.length > 0
+            ? "waiting"
+            : values.timer
+              ? "scheduled"
+              : "done";
+    return {
+      thread: values.thread!,
+      id: thread.thread_id,
+      state,
+      stage: stages.at(-1) ?? null,
+      impact: values.impact ?? null,
+      pending,
+      next_due: values.timer?.due ?? null,
+    };
   }
 
   /** What a run left, in the shape the embedded runtime reports. */
   private async resultOf(id: string): Promise<ThreadResult> {
     const described = this.describe(await this.call(`read thread ${id}`, () => this.client.threads.get<Values>(id)));
-    return { thread: described.thread, state: described.state, pending: described.pending, dir: `threads/${described.thread}`, files: [], started: [] };
+    return {
+      thread: described.thread,
+      state: described.state,
+      pending: described.pending,
+      dir: `threads/${described.thread}`,
+      files: [],
+      started: [],
+    };
   }
 
   async startEvent(event: RawEvent, type?: ThreadType): Promise<ThreadResult> {
-    const created = await this.call("create a thread", () => this.client.threads.create({ metadata: { source: event.source } }));
+    const created = await this.call("create a thread", () =>
+      this.client.threads.create({ metadata: { source: event.source } }),
+    );
     const id = created.thread_id;
-    await this.call("run the event", () => this.client.runs.wait(id, this.graph, { input: { event, ...(type ? { type } : {}) }, config: this.config() }));
+    await this.call("run the event", () =>
+      this.client.runs.wait(id, this.graph, { input: { event, ...(type ? { type } : {}) }, config: this.config() }),
+    );
     const result = await this.resultOf(id);
     // The readable name goes into the thread's metadata too, where LangGraph's own tools show it.
-    await this.call("name the thread", () => this.client.threads.update(id, { metadata: { leanos_thread: result.thread } }));
+    await this.call("name the thread", () =>
+      this.client.threads.update(id, { metadata: { leanos_thread: result.thread } }),
+    );
     return result;
   }
 
   async pending(name?: string): Promise<PendingItem[]> {
     const threads = name ? [await this.find(name)] : await this.all("interrupted");
-    return threads.flatMap((thread) => this.pendingOf(thread)).sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
+    return threads
+      .flatMap((thread) => this.pendingOf(thread))
+      .sort((a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread));
   }
 
   async threads(): Promise<RemoteThread[]> {
@@ -153,14 +193,21 @@ export class RemoteThreads {
    * graph takes at its correction node (who made it is the server's authenticated user). A
    * correction the graph refused leaves the thread where it was, and the refusal is reported.
    */
-  async correct(name: string, fields: Record<string, unknown>, options: { reason?: string } = {}): Promise<ThreadResult> {
+  async correct(
+    name: string,
+    fields: Record<string, unknown>,
+    options: { reason?: string } = {},
+  ): Promise<ThreadResult> {
     const thread = await this.find(name);
     const label = thread.values.thread!;
     const before = (thread.values.refusals ?? {})["correct_thread"];
     const correction = { fields, via: "correct", ...(options.reason ? { reason: options.reason } : {}) };
-    await this.call("correct the thread", () => this.client.runs.wait(thread.thread_id, this.graph, { input: { correction }, config: this.config() }));
+    await this.call("correct the thread", () =>
+      this.client.runs.wait(thread.thread_id, this.graph, { input: { correction }, config: this.config() }),
+    );
     const result = await this.resultOf(thread.thread_id);
-    const refused = (await this.call(`read thread ${label}`, () => this.client.threads.get<Values>(thread.thread_id))).values.refusals?.["correct_thread"];
+    const refused = (await this.call(`read thread ${label}`, () => this.client.threads.get<Values>(thread.thread_id)))
+      .values.refusals?.["correct_thread"];
     if (refused && refused !== before) throw new UsageError(`${refused}; nothing was changed`);
     return result;
   }
@@ -173,13 +220,25 @@ export class RemoteThreads {
     const thread = await this.find(name);
     const label = thread.values.thread!;
     const gate = this.gatesOf(thread)[0];
-    if (!gate?.id) throw new UsageError(`nothing waits on thread ${label} (leanos --server ${this.url} pending lists what waits)`);
-    if (expected !== undefined && gate.id !== expected) throw new AlreadyAnswered(`this question on ${label} was answered elsewhere in the meantime; nothing was changed`);
-    await this.call("resume the thread", () => this.client.runs.wait(thread.thread_id, this.graph, { command: { resume: { [gate.id!]: { ...response, interrupt_id: gate.id! } } }, config: this.config() }));
+    if (!gate?.id)
+      throw new UsageError(`nothing waits on thread ${label} (leanos --server ${this.url} pending lists what waits)`);
+    if (expected !== undefined && gate.id !== expected)
+      throw new AlreadyAnswered(
+        `this question on ${label} was answered elsewhere in the meantime; nothing was changed`,
+      );
+    await this.call("resume the thread", () =>
+      this.client.runs.wait(thread.thread_id, this.graph, {
+        command: { resume: { [gate.id!]: { ...response, interrupt_id: gate.id! } } },
+        config: this.config(),
+      }),
+    );
     const result = await this.resultOf(thread.thread_id);
     const same = result.pending.find((item) => item.node === gate.payload.leanos.node);
     if (same?.refused && same.id !== gate.id) throw new UsageError(`${same.refused}; nothing was changed`);
-    if (same && same.id === gate.id) throw new AlreadyAnswered(`this question on ${label} was answered elsewhere in the meantime; nothing was changed`);
+    if (same && same.id === gate.id)
+      throw new AlreadyAnswered(
+        `this question on ${label} was answered elsewhere in the meantime; nothing was changed`,
+      );
     return result;
   }
 }

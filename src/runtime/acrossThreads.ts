@@ -24,7 +24,9 @@ export function idleCounts(runtime: Runtime, now: Date): Promise<Array<{ type: T
   return runtime.store.index.idleCounts(recentSince(now));
 }
 
-export type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & { next: string };
+export type StatusRow = Pick<ThreadMeta, "thread" | "type" | "state" | "stage" | "impact" | "title" | "updated_at"> & {
+  next: string;
+};
 
 const statusRowOf = (meta: StatusRow | ThreadMeta, next: string): StatusRow => ({
   thread: meta.thread,
@@ -89,5 +91,9 @@ export interface ThreadReads {
 
 /** The read-only commands' reads, through the runtime or the lighter reader alike. */
 export function threadReads(threads: IndexedThreads): ThreadReads {
-  return { pending: (name) => pendingItems(threads, name), thread: (name) => threadWithNext(threads, name), statusRows: () => statusRows(threads) };
+  return {
+    pending: (name) => pendingItems(threads, name),
+    thread: (name) => threadWithNext(threads, name),
+    statusRows: () => statusRows(threads),
+  };
 }

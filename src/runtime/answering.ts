@@ -18,7 +18,11 @@ export interface AnswerTarget {
  * (the same the gate node applies). Throws a UsageError naming what is wrong; AlreadyAnswered when
  * the question the client meant was answered meanwhile.
  */
-export async function checkedPayload(checkpoint: CheckpointState, response: GivenAnswer, target: AnswerTarget): Promise<{ payload: GatePayload; id?: string }> {
+export async function checkedPayload(
+  checkpoint: CheckpointState,
+  response: GivenAnswer,
+  target: AnswerTarget,
+): Promise<{ payload: GatePayload; id?: string }> {
   const { thread } = target;
   const payload = payloadsOf(checkpoint)[0];
   const id = pendingOf(checkpoint)[0]?.id;
@@ -26,9 +30,17 @@ export async function checkedPayload(checkpoint: CheckpointState, response: Give
     throw new AlreadyAnswered(`this question on ${thread} was answered elsewhere in the meantime; nothing was changed`);
   }
   if (!payload) {
-    const hint = started(checkpoint) && hasWorkLeft(checkpoint) ? `; its run was cut short: leanos resume ${thread} finishes it` : "; leanos pending lists what waits";
+    const hint =
+      started(checkpoint) && hasWorkLeft(checkpoint)
+        ? `; its run was cut short: leanos resume ${thread} finishes it`
+        : "; leanos pending lists what waits";
     throw new UsageError(`nothing waits on thread ${thread} (state: ${target.state})${hint}`);
   }
-  await checkAnswer(GATES[payload.leanos.kind], payload, coerceEdit(response as GateResponse, payload.action_request.args), target.context);
+  await checkAnswer(
+    GATES[payload.leanos.kind],
+    payload,
+    coerceEdit(response as GateResponse, payload.action_request.args),
+    target.context,
+  );
   return { payload, ...(id ? { id } : {}) };
 }

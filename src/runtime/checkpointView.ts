@@ -20,20 +20,24 @@ export interface CheckpointState {
 }
 
 /** Whether the graph ever saved a step of this thread (a start killed before its first checkpoint did not). */
-export const started = ({ snapshot }: CheckpointState): boolean => (snapshot.values as Partial<ThreadGraphState>).thread !== undefined;
+export const started = ({ snapshot }: CheckpointState): boolean =>
+  (snapshot.values as Partial<ThreadGraphState>).thread !== undefined;
 
 /**
  * Whether the graph has steps left to run. LangGraph leaves out of `next` a task whose writes were
  * saved: after a kill between a step's writes and its checkpoint, `next` is empty while that task
  * still waits to be applied (invoke(null) applies it and goes on). Only no tasks at all means the end.
  */
-export const hasWorkLeft = ({ snapshot, answered }: CheckpointState): boolean => answered || snapshot.next.length > 0 || snapshot.tasks.length > 0;
+export const hasWorkLeft = ({ snapshot, answered }: CheckpointState): boolean =>
+  answered || snapshot.next.length > 0 || snapshot.tasks.length > 0;
 
 /** The interrupts that ask a person (gates), leaving out timers. */
 export function gatesOf({ snapshot, answered }: CheckpointState): Array<{ id?: string; payload: GatePayload }> {
   if (answered) return [];
   return snapshot.tasks.flatMap((task) =>
-    task.interrupts.filter((entry) => isGatePayload(entry.value)).map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
+    task.interrupts
+      .filter((entry) => isGatePayload(entry.value))
+      .map((entry) => ({ ...(entry.id ? { id: entry.id } : {}), payload: entry.value as GatePayload })),
   );
 }
 
@@ -54,25 +58,49 @@ export function pendingOf(state: CheckpointState): PendingItem[] {
 /** The assumptions the thread's learning found validated. */
 export function validatedBy(spec: GraphSpec, values: Partial<ThreadGraphState>): string[] {
   const learning = outputsBySchema(spec, values.outputs ?? {}).learning;
-  return (learning?.validations ?? []).filter((validation) => validation.result === "success" && validation.assumption_id !== "NEW").map((validation) => validation.assumption_id);
+  return (learning?.validations ?? [])
+    .filter((validation) => validation.result === "success" && validation.assumption_id !== "NEW")
+    .map((validation) => validation.assumption_id);
 }
 
 /** The first action of the plan that is not finished, for meta.json. */
 export function currentAction(spec: GraphSpec, values: Partial<ThreadGraphState>): ThreadMeta["current_action"] {
   const plan = outputsBySchema(spec, values.outputs ?? {}).actions;
-  const open = plan?.actions.find((action) => action.status === "pending" || action.status === "in_progress" || action.status === "blocked");
-  return open ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due } : null;
+  const open = plan?.actions.find(
+    (action) => action.status === "pending" || action.status === "in_progress" || action.status === "blocked",
+  );
+  return open
+    ? { id: open.id, type: open.type, title: open.title, status: open.status, owner: open.owner, due: open.due }
+    : null;
 }
 
 /** The opportunities a learning stage proposed, with what people answered. */
-export function opportunitiesOf(spec: GraphSpec, values: Partial<ThreadGraphState>, known: Opportunity[]): Opportunity[] {
+export function opportunitiesOf(
+  spec: GraphSpec,
+  values: Partial<ThreadGraphState>,
+  known: Opportunity[],
+): Opportunity[] {
   const learning = outputsBySchema(spec, values.outputs ?? {}).learning;
   if (!learning) return known;
   return learning.opportunities.map((opportunity, index) => {
     const id = `opp-${index + 1}`;
     const review = values.opportunity_reviews?.[id];
     const before = known.find((entry) => entry.id === id);
-    const status: Opportunity["status"] = before?.thread ? "started" : !review ? "proposed" : review.answer === "reject" ? "declined" : "approved";
-    return { id, title: opportunity.title, priority: opportunity.priority, rationale: opportunity.rationale, type: opportunity.type, status, ...(before?.thread ? { thread: before.thread } : {}) };
+    const status: Opportunity["status"] = before?.thread
+      ? "started"
+      : !review
+        ? "proposed"
+        : review.answer === "reject"
+          ? "declined"
+          : "approved";
+    return {
+      id,
+      title: opportunity.title,
+      priority: opportunity.priority,
+      rationale: opportunity.rationale,
+      type: opportunity.type,
+      status,
+      ...(before?.thread ? { thread: before.thread } : {}),
+    };
   });
 }

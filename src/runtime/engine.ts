@@ -25,7 +25,15 @@ import { threadIdOf, type PendingItem, type ThreadMeta } from "../threads/meta.j
 import { diskLookup, indexLookup, resolveThreadName, threadDir, UnknownThread } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { checkedPayload } from "./answering.js";
-import { gatesOf, hasWorkLeft, pendingOf, payloadsOf, started, timerOf, type CheckpointState } from "./checkpointView.js";
+import {
+  gatesOf,
+  hasWorkLeft,
+  pendingOf,
+  payloadsOf,
+  started,
+  timerOf,
+  type CheckpointState,
+} from "./checkpointView.js";
 import { openForWork } from "./open.js";
 import { startApprovedOpportunities } from "./opportunities.js";
 import { nextStepOf, stageOutputsOf } from "./reading.js";
@@ -127,7 +135,17 @@ export class Runtime {
   private environment(drafter: StageDrafter) {
     const { workspace, canvas, skills, spec, audit } = this;
     const onProgress = this.options.onProgress;
-    return recordingEnvironment({ workspace, store: this.store, canvas, skills, spec, drafter, audit, now: () => this.now(), ...(onProgress ? { onProgress } : {}) });
+    return recordingEnvironment({
+      workspace,
+      store: this.store,
+      canvas,
+      skills,
+      spec,
+      drafter,
+      audit,
+      now: () => this.now(),
+      ...(onProgress ? { onProgress } : {}),
+    });
   }
 
   private graphFor(drafter: StageDrafter): ThreadGraph {
@@ -146,19 +164,34 @@ export class Runtime {
 
   /** Like lockThread, but a thread busy in another process is skipped: the result is "busy". */
   async tryLockThread<T>(id: string, work: () => Promise<T>): Promise<T | "busy"> {
-    const result = await holdingLease(this.store.leases, `thread:${id}`, async () => ({ value: await work() }), { wait: false });
+    const result = await holdingLease(this.store.leases, `thread:${id}`, async () => ({ value: await work() }), {
+      wait: false,
+    });
     return result === undefined ? "busy" : result.value;
   }
 
   private drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
     if (this.options.drafter) return Promise.resolve(this.options.drafter);
     const provider = this.options.provider ?? meta?.provider ?? this.workspace.config.provider;
-    const model = this.options.model ?? (meta && meta.provider === provider ? meta.model : undefined) ?? this.workspace.config.model;
-    return selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}), output: this.workspace.config.model_output, cacheTtl: this.workspace.config.cache_ttl });
+    const model =
+      this.options.model ??
+      (meta && meta.provider === provider ? meta.model : undefined) ??
+      this.workspace.config.model;
+    return selectDrafter({
+      ...(provider ? { provider } : {}),
+      ...(model ? { model } : {}),
+      output: this.workspace.config.model_output,
+      cacheTtl: this.workspace.config.cache_ttl,
+    });
   }
 
   /** Starts a thread from a raw event and runs it until it is done or waits at a gate. */
-  async startEvent(event: RawEvent, typeOverride?: ThreadType, origin?: string, pattern?: ThreadMeta["pattern"]): Promise<ThreadResult> {
+  async startEvent(
+    event: RawEvent,
+    typeOverride?: ThreadType,
+    origin?: string,
+    pattern?: ThreadMeta["pattern"],
+  ): Promise<ThreadResult> {
     return this.startThread(randomUUID(), { event, type: typeOverride, origin, pattern });
   }
 
@@ -178,7 +211,11 @@ export class Runtime {
     const { meta } = await claimThread(this.environment(naming.drafter), id, taken, this.now());
     const failure = naming.failure();
     if (failure) return this.lockThread(id, () => this.keepUnread(id, meta.thread, drafter, failure));
-    return this.lockThread(id, async () => (await this.proceed(id, meta.thread, drafter, this.initialInput(meta))) ?? this.settledResult(meta.thread));
+    return this.lockThread(
+      id,
+      async () =>
+        (await this.proceed(id, meta.thread, drafter, this.initialInput(meta))) ?? this.settledResult(meta.thread),
+    );
   }
 
   /**
@@ -187,9 +224,15 @@ export class Runtime {
    * without typing the event again. A pass that took the thread up between the claim and the lease
    * has started it: then it goes on as any start does.
    */
-  private async keepUnread(id: string, thread: string, drafter: StageDrafter, failure: RuntimeFailure): Promise<ThreadResult> {
+  private async keepUnread(
+    id: string,
+    thread: string,
+    drafter: StageDrafter,
+    failure: RuntimeFailure,
+  ): Promise<ThreadResult> {
     const meta = await this.metas.read(thread);
-    if (started(await this.checkpointAt(id))) return (await this.proceed(id, thread, drafter, this.initialInput(meta))) ?? this.settledResult(thread);
+    if (started(await this.checkpointAt(id)))
+      return (await this.proceed(id, thread, drafter, this.initialInput(meta))) ?? this.settledResult(thread);
     await this.metas.update(thread, (current) => ({ ...current, state: "failed", error: failure.message }));
     throw new RuntimeFailure(
       `${failure.message}\nThe event is kept in ${thread} (named by the offline rules, since the model could not read it): leanos resume ${thread} drafts it with ${meta.provider}:${meta.model} once the model answers`,
@@ -200,8 +243,20 @@ export class Runtime {
   /** The graph input that starts a thread, from its meta.json: what the claim found, so the graph's claim takes the folder up. */
   private initialInput(meta: ThreadMeta): ThreadStart {
     const { origin, file } = meta.event;
-    const event: RawEvent = { text: meta.event.text, date: meta.event.date, source: meta.event.source, ...(file ? { file } : {}), ...(origin ? { origin } : {}) };
-    return { event, type: meta.type, title: meta.title, ...(meta.origin ? { origin: meta.origin } : {}), ...(meta.pattern ? { pattern: meta.pattern } : {}) };
+    const event: RawEvent = {
+      text: meta.event.text,
+      date: meta.event.date,
+      source: meta.event.source,
+      ...(file ? { file } : {}),
+      ...(origin ? { origin } : {}),
+    };
+    return {
+      event,
+      type: meta.type,
+      title: meta.title,
+      ...(meta.origin ? { origin: meta.origin } : {}),
+      ...(meta.pattern ? { pattern: meta.pattern } : {}),
+    };
   }
 
   private config(id: string) {
@@ -215,7 +270,8 @@ export class Runtime {
    */
   private async run(id: string, thread: string, drafter: StageDrafter, input: unknown): Promise<ThreadResult> {
     const graph = this.graphFor(drafter);
-    if ((await this.metas.read(thread)).state !== "running") await this.metas.update(thread, (meta) => ({ ...meta, state: "running" }), { touch: false });
+    if ((await this.metas.read(thread)).state !== "running")
+      await this.metas.update(thread, (meta) => ({ ...meta, state: "running" }), { touch: false });
     try {
       // "sync": each step's checkpoint is saved before the next step starts, so a kill never
       // leaves a step's side effects ahead of the checkpoint by more than the step itself.
@@ -228,7 +284,10 @@ export class Runtime {
       if (error instanceof UsageError) throw error;
       // Every step done so far is kept; the person is told how to go on from there.
       const failed = error instanceof RuntimeFailure ? message : `thread ${thread} failed: ${message}`;
-      throw new RuntimeFailure(`${failed}\n${thread} keeps every step done so far: leanos resume ${thread} runs it on once that is mended`, { cause: error });
+      throw new RuntimeFailure(
+        `${failed}\n${thread} keeps every step done so far: leanos resume ${thread} runs it on once that is mended`,
+        { cause: error },
+      );
     }
     return this.settledResult(await this.nameNow(id, thread));
   }
@@ -265,7 +324,14 @@ export class Runtime {
     const pending = pendingOf(checkpoint);
     const values = checkpoint.snapshot.values as Partial<ThreadGraphState>;
     const timer = timerOf(checkpoint);
-    const state: ThreadMeta["state"] = pending.length > 0 ? "waiting" : timer ? "scheduled" : !hasWorkLeft(checkpoint) && started(checkpoint) ? "done" : "running";
+    const state: ThreadMeta["state"] =
+      pending.length > 0
+        ? "waiting"
+        : timer
+          ? "scheduled"
+          : !hasWorkLeft(checkpoint) && started(checkpoint)
+            ? "done"
+            : "running";
     const { error: _cleared, ...rest } = meta;
     return { ...rest, ...progressOf(this.spec, values, meta), state, pending, next_due: timer?.due ?? null };
   }
@@ -281,7 +347,13 @@ export class Runtime {
     });
     // The graph records each question as it asks it; one asked by a run that was cut short is recorded here.
     await this.audit.append(...asked.map((item) => gateAsked(thread, item, this.stamp())));
-    return { thread, state: updated.state, pending: updated.pending, dir: threadDir(this.workspace.threadsDir, thread), files: updated.files };
+    return {
+      thread,
+      state: updated.state,
+      pending: updated.pending,
+      dir: threadDir(this.workspace.threadsDir, thread),
+      files: updated.files,
+    };
   }
 
   /**
@@ -300,9 +372,17 @@ export class Runtime {
     const checkpoint = await this.checkpointAt(id);
     if (!started(checkpoint) || (gatesOf(checkpoint).length === 0 && hasWorkLeft(checkpoint))) return undefined;
     // updated_at only says when meta.json was last written; everything else must already be so.
-    const comparable = (value: ThreadMeta): unknown => JSON.parse(JSON.stringify({ ...value, updated_at: null })) as unknown;
+    const comparable = (value: ThreadMeta): unknown =>
+      JSON.parse(JSON.stringify({ ...value, updated_at: null })) as unknown;
     if (!isDeepStrictEqual(comparable(this.settledMeta(meta, checkpoint)), comparable(meta))) return undefined;
-    return { thread, state: meta.state, pending: meta.pending, dir: threadDir(this.workspace.threadsDir, thread), files: meta.files, started: [] };
+    return {
+      thread,
+      state: meta.state,
+      pending: meta.pending,
+      dir: threadDir(this.workspace.threadsDir, thread),
+      files: meta.files,
+      started: [],
+    };
   }
 
   /**
@@ -310,7 +390,12 @@ export class Runtime {
    * claim was checkpointed, a run cut short after, a failed stage. Undefined when nothing is left to
    * run: the thread waits for a person, for a due date, or is complete.
    */
-  private async proceed(id: string, thread: string, drafter: StageDrafter, input: ThreadStart): Promise<ThreadResult | undefined> {
+  private async proceed(
+    id: string,
+    thread: string,
+    drafter: StageDrafter,
+    input: ThreadStart,
+  ): Promise<ThreadResult | undefined> {
     const checkpoint = await this.checkpointAt(id);
     if (!started(checkpoint)) return this.run(id, thread, drafter, input);
     if (gatesOf(checkpoint).length > 0 || timerOf(checkpoint) || !hasWorkLeft(checkpoint)) return undefined;
@@ -339,11 +424,15 @@ export class Runtime {
       const drafter = await this.drafterFor(meta);
       const timer = timerOf(await this.checkpointAt(id));
       if (timer) {
-        if (timer.due > this.stamp().slice(0, 10)) return meta.next_due === timer.due ? undefined : this.settledResult(thread);
+        if (timer.due > this.stamp().slice(0, 10))
+          return meta.next_due === timer.due ? undefined : this.settledResult(thread);
         // Any input wakes a sleeping thread: the graph enters at the node that waits for the date.
         return this.run(id, thread, drafter, {});
       }
-      return (await this.proceed(id, thread, drafter, this.initialInput(meta))) ?? (meta.state === "running" ? this.settledResult(thread) : undefined);
+      return (
+        (await this.proceed(id, thread, drafter, this.initialInput(meta))) ??
+        (meta.state === "running" ? this.settledResult(thread) : undefined)
+      );
     });
   }
 
@@ -369,17 +458,38 @@ export class Runtime {
     name: string,
     given: unknown,
     options: { by: string; reason?: string },
-  ): Promise<ThreadResult & { after_acting: boolean; fields: ReadingFields; renamed?: string; proposed_rule?: { id: string; says: string } }> {
+  ): Promise<
+    ThreadResult & {
+      after_acting: boolean;
+      fields: ReadingFields;
+      renamed?: string;
+      proposed_rule?: { id: string; says: string };
+    }
+  > {
     const { thread, meta } = await this.resolve(name);
     const id = threadIdOf(meta);
     const check = async () => {
       const checkpoint = await this.checkpointAt(id);
       const values = checkpoint.snapshot.values as ThreadGraphState;
-      if (!started(checkpoint) || !values.outputs) throw new UsageError(`${thread} has nothing drafted yet to correct: leanos resume ${thread} drafts it first; nothing was changed`);
-      if (!values.seal) throw new UsageError(`${thread} was started before leanos sealed its threads' state, so it cannot be corrected; start its event again to correct it; nothing was changed`);
+      if (!started(checkpoint) || !values.outputs)
+        throw new UsageError(
+          `${thread} has nothing drafted yet to correct: leanos resume ${thread} drafts it first; nothing was changed`,
+        );
+      if (!values.seal)
+        throw new UsageError(
+          `${thread} was started before leanos sealed its threads' state, so it cannot be corrected; start its event again to correct it; nothing was changed`,
+        );
       const current = await this.metas.read(thread);
-      if (current.state === "running") throw new UsageError(`${thread} is running (a crash cut it short?): leanos resume ${thread} first; nothing was changed`);
-      const fields = checkCorrection(given, this.canvas, readingOf(values.type, outputsBySchema(this.spec, values.outputs)), this.workspace.threadTypes);
+      if (current.state === "running")
+        throw new UsageError(
+          `${thread} is running (a crash cut it short?): leanos resume ${thread} first; nothing was changed`,
+        );
+      const fields = checkCorrection(
+        given,
+        this.canvas,
+        readingOf(values.type, outputsBySchema(this.spec, values.outputs)),
+        this.workspace.threadTypes,
+      );
       checkReason(options.reason);
       const acted = hasActed(new GraphKit(this.environment(READER)), values);
       if (!acted && fields.type !== undefined) await checkRetype(this.workspace, id, thread, fields.type);
@@ -390,12 +500,27 @@ export class Runtime {
     await check();
     const done = await this.tryLockThread(id, async () => {
       const { current, fields, acted } = await check();
-      const correction = { fields, by: options.by, at: this.stamp(), via: "correct" as const, ...(options.reason ? { reason: options.reason } : {}) };
+      const correction = {
+        fields,
+        by: options.by,
+        at: this.stamp(),
+        via: "correct" as const,
+        ...(options.reason ? { reason: options.reason } : {}),
+      };
       const result = await this.run(id, thread, await this.drafterFor(current), { correction });
       const proposed = await proposalFrom(this.store.memory, id, correction.at);
-      return { ...result, after_acting: acted, fields, ...(result.thread !== thread ? { renamed: thread } : {}), ...(proposed ? { proposed_rule: proposed } : {}) };
+      return {
+        ...result,
+        after_acting: acted,
+        fields,
+        ...(result.thread !== thread ? { renamed: thread } : {}),
+        ...(proposed ? { proposed_rule: proposed } : {}),
+      };
     });
-    if (done === "busy") throw new UsageError(`${thread} is busy: another process (a pass, an answer) is running it; correct it once that is done; nothing was changed`);
+    if (done === "busy")
+      throw new UsageError(
+        `${thread} is busy: another process (a pass, an answer) is running it; correct it once that is done; nothing was changed`,
+      );
     return done;
   }
 
@@ -420,7 +545,8 @@ export class Runtime {
     const meta = await this.fresh(await this.metas.read(thread), thread);
     const current = indexRowOf(meta);
     // A thread a correction is moving keeps its row until the correction, run on, moves it.
-    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0)
+      await this.store.index.put(current);
     return meta;
   }
 
@@ -487,7 +613,12 @@ export class Runtime {
     if (standing) return { ...standing, ran: false };
     return this.lockThread(threadIdOf(meta), async () => {
       const current = await this.metas.read(thread);
-      const ran = await this.proceed(threadIdOf(current), thread, await this.drafterFor(current), this.initialInput(current));
+      const ran = await this.proceed(
+        threadIdOf(current),
+        thread,
+        await this.drafterFor(current),
+        this.initialInput(current),
+      );
       return ran ? { ...ran, ran: true } : { ...(await this.settledResult(thread)), ran: false };
     });
   }
@@ -502,13 +633,19 @@ export class Runtime {
     const linked = await this.tryLockThread(threadIdOf(await this.metas.read(lead)), async () => {
       if (campaign) {
         const other = await this.tryLockThread(threadIdOf(await this.metas.read(campaign)), () =>
-          this.metas.update(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), { touch: false }),
+          this.metas.update(campaign, (meta) => ({ ...meta, attributed: [...new Set([...meta.attributed, lead])] }), {
+            touch: false,
+          }),
         );
         if (other === "busy") return false;
       }
       await this.metas.update(
         lead,
-        (meta) => ({ ...meta, attribution_checked: true, ...(campaign ? { attribution: { campaign, via: "the event names the campaign" } } : {}) }),
+        (meta) => ({
+          ...meta,
+          attribution_checked: true,
+          ...(campaign ? { attribution: { campaign, via: "the event names the campaign" } } : {}),
+        }),
         { touch: false },
       );
       return true;

@@ -40,7 +40,11 @@ export interface MigrationControl {
 }
 
 const configOf = (threadId: string, namespace: string, checkpointId?: string) => ({
-  configurable: { thread_id: threadId, checkpoint_ns: namespace, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) },
+  configurable: {
+    thread_id: threadId,
+    checkpoint_ns: namespace,
+    ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+  },
 });
 
 async function checkpointsOf(store: WorkspaceStore, threadId: string): Promise<CheckpointTuple[]> {
@@ -49,15 +53,22 @@ async function checkpointsOf(store: WorkspaceStore, threadId: string): Promise<C
   return tuples;
 }
 
-const keyOf = (tuple: CheckpointTuple): string => `${String(tuple.config.configurable?.checkpoint_ns ?? "")}/${tuple.checkpoint.id}`;
+const keyOf = (tuple: CheckpointTuple): string =>
+  `${String(tuple.config.configurable?.checkpoint_ns ?? "")}/${tuple.checkpoint.id}`;
 
 /** Copies one thread's checkpoints, oldest first so each parent is there before its child; returns what it wrote. */
-async function copyThread(source: WorkspaceStore, target: WorkspaceStore, threadId: string): Promise<{ checkpoints: number; writes: number }> {
+async function copyThread(
+  source: WorkspaceStore,
+  target: WorkspaceStore,
+  threadId: string,
+): Promise<{ checkpoints: number; writes: number }> {
   const tuples = (await checkpointsOf(source, threadId)).reverse();
   const known = new Set(tuples.map(keyOf));
   const foreign = (await checkpointsOf(target, threadId)).filter((tuple) => !known.has(keyOf(tuple)));
   if (foreign.length > 0) {
-    throw new UsageError(`the target already has checkpoints of thread ${threadId} that this workspace does not (${foreign.length}): is its workspace id used by another workspace?`);
+    throw new UsageError(
+      `the target already has checkpoints of thread ${threadId} that this workspace does not (${foreign.length}): is its workspace id used by another workspace?`,
+    );
   }
   let writes = 0;
   for (const tuple of tuples) {
@@ -65,9 +76,15 @@ async function copyThread(source: WorkspaceStore, target: WorkspaceStore, thread
     const parent = tuple.parentConfig?.configurable?.checkpoint_id as string | undefined;
     // Both savers always keep metadata; the fallback only satisfies the type.
     // Every channel counts as new, so a store that keeps values apart from checkpoints (PostgreSQL's blobs) gets them all.
-    await target.checkpointer.put(configOf(threadId, namespace, parent), tuple.checkpoint, tuple.metadata ?? { source: "update", step: -1, parents: {} }, tuple.checkpoint.channel_versions);
+    await target.checkpointer.put(
+      configOf(threadId, namespace, parent),
+      tuple.checkpoint,
+      tuple.metadata ?? { source: "update", step: -1, parents: {} },
+      tuple.checkpoint.channel_versions,
+    );
     const byTask = new Map<string, Array<[string, unknown]>>();
-    for (const [taskId, channel, value] of tuple.pendingWrites ?? []) byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+    for (const [taskId, channel, value] of tuple.pendingWrites ?? [])
+      byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
     for (const [taskId, taskWrites] of byTask) {
       await target.checkpointer.putWrites(configOf(threadId, namespace, tuple.checkpoint.id), taskWrites, taskId);
       writes += taskWrites.length;
@@ -83,10 +100,20 @@ async function copyThread(source: WorkspaceStore, target: WorkspaceStore, thread
  * restores the default either way.
  */
 const versionedValues = (tuple: CheckpointTuple | undefined): Record<string, unknown> =>
-  Object.fromEntries(Object.keys(tuple?.checkpoint.channel_versions ?? {}).map((channel) => [channel, tuple?.checkpoint.channel_values[channel]]));
+  Object.fromEntries(
+    Object.keys(tuple?.checkpoint.channel_versions ?? {}).map((channel) => [
+      channel,
+      tuple?.checkpoint.channel_values[channel],
+    ]),
+  );
 
 /** Reads the copy back: the same checkpoints, the latest with the same values and pending writes. */
-async function verifyThread(source: WorkspaceStore, target: WorkspaceStore, threadId: string, copied: CheckpointTuple[]): Promise<void> {
+async function verifyThread(
+  source: WorkspaceStore,
+  target: WorkspaceStore,
+  threadId: string,
+  copied: CheckpointTuple[],
+): Promise<void> {
   const read = await checkpointsOf(target, threadId);
   const wanted = copied.map(keyOf).sort();
   const found = read.map(keyOf).sort();
@@ -97,7 +124,10 @@ async function verifyThread(source: WorkspaceStore, target: WorkspaceStore, thre
     latest?.checkpoint.id === latestCopy?.checkpoint.id &&
     isDeepStrictEqual(versionedValues(latest), versionedValues(latestCopy)) &&
     (latest?.pendingWrites?.length ?? 0) === (latestCopy?.pendingWrites?.length ?? 0);
-  if (!same) throw new RuntimeFailure(`thread ${threadId} reads back differently from ${target.where} than it was written; nothing was switched, the source is as it was`);
+  if (!same)
+    throw new RuntimeFailure(
+      `thread ${threadId} reads back differently from ${target.where} than it was written; nothing was switched, the source is as it was`,
+    );
 }
 
 /** Where a memory item is kept, for people: memory/examples/<key>. */
@@ -116,13 +146,16 @@ const MEMORY = ["memory"];
 async function memoryOf(store: WorkspaceStore): Promise<Map<string, Item>> {
   for (let limit = 1000; ; limit *= 4) {
     const items = await store.memory.search(MEMORY, { limit });
-    if (items.length < limit) return new Map(items.filter((item) => item.namespace[0] === MEMORY[0]).map((item) => [slotOf(item), item]));
+    if (items.length < limit)
+      return new Map(items.filter((item) => item.namespace[0] === MEMORY[0]).map((item) => [slotOf(item), item]));
   }
 }
 
 /** The source's memory items the target holds under the same namespace and key with another value. */
 function memoryConflicts(source: Map<string, Item>, target: Map<string, Item>): string[] {
-  return [...source].filter(([slot, item]) => target.has(slot) && !isDeepStrictEqual(target.get(slot)!.value, item.value)).map(([, item]) => itemName(item));
+  return [...source]
+    .filter(([slot, item]) => target.has(slot) && !isDeepStrictEqual(target.get(slot)!.value, item.value))
+    .map(([, item]) => itemName(item));
 }
 
 /** Copies the memory items the target lacks, and reads every one back; returns how many it holds now. */
@@ -131,12 +164,18 @@ async function copyMemory(source: WorkspaceStore, target: WorkspaceStore): Promi
   const items = await memoryOf(source);
   const present = await memoryOf(target);
   const conflicts = memoryConflicts(items, present);
-  if (conflicts.length > 0) throw new UsageError(memoryConflictMessage(target, conflicts, "The threads were copied, the memory was not"));
-  for (const [slot, item] of items) if (!present.has(slot)) await target.memory.put(item.namespace, item.key, item.value);
+  if (conflicts.length > 0)
+    throw new UsageError(memoryConflictMessage(target, conflicts, "The threads were copied, the memory was not"));
+  for (const [slot, item] of items)
+    if (!present.has(slot)) await target.memory.put(item.namespace, item.key, item.value);
   const copied = await memoryOf(target);
-  const wrong = [...items].filter(([slot, item]) => !isDeepStrictEqual(copied.get(slot)?.value, item.value)).map(([, item]) => itemName(item));
+  const wrong = [...items]
+    .filter(([slot, item]) => !isDeepStrictEqual(copied.get(slot)?.value, item.value))
+    .map(([, item]) => itemName(item));
   if (wrong.length > 0) {
-    throw new RuntimeFailure(`${wrong.length} item(s) of the memory read back differently from ${target.where} than they were written (${wrong.slice(0, 3).join(", ")}); nothing was switched, the source is as it was`);
+    throw new RuntimeFailure(
+      `${wrong.length} item(s) of the memory read back differently from ${target.where} than they were written (${wrong.slice(0, 3).join(", ")}); nothing was switched, the source is as it was`,
+    );
   }
   return items.size;
 }
@@ -151,17 +190,26 @@ const memoryConflictMessage = (target: WorkspaceStore, conflicts: string[], copi
  * thread's lease while copying it, so no pass or step changes what is being copied; a thread busy in
  * another process stops the migration with what to do (what was copied stays, and a rerun finishes).
  */
-export async function migrateStore(runtime: Runtime, target: WorkspaceStore, control: MigrationControl = {}): Promise<MigrationReport> {
+export async function migrateStore(
+  runtime: Runtime,
+  target: WorkspaceStore,
+  control: MigrationControl = {},
+): Promise<MigrationReport> {
   const source = runtime.store;
   const log = control.log ?? (() => undefined);
   const pass = await source.leases.acquire("pass");
-  if (!isHeld(pass)) throw new RuntimeFailure(`a pass is running (pid ${pass.pid} on ${pass.host}, since ${pass.since}); stop the workers and try again`);
+  if (!isHeld(pass))
+    throw new RuntimeFailure(
+      `a pass is running (pid ${pass.pid} on ${pass.host}, since ${pass.since}); stop the workers and try again`,
+    );
   try {
     const ids = await source.checkpointedThreadIds();
     const ours = new Set(ids);
     const strangers = (await target.checkpointedThreadIds()).filter((id) => !ours.has(id));
     if (strangers.length > 0) {
-      throw new UsageError(`${target.where} already holds ${strangers.length} thread(s) this workspace does not have (${strangers.slice(0, 3).join(", ")}): give this workspace an id of its own`);
+      throw new UsageError(
+        `${target.where} already holds ${strangers.length} thread(s) this workspace does not have (${strangers.slice(0, 3).join(", ")}): give this workspace an id of its own`,
+      );
     }
     // The memory is checked here too, before anything is written, and copied last.
     const conflicts = memoryConflicts(await memoryOf(source), await memoryOf(target));
@@ -169,7 +217,15 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
     // Threads' states are sealed with the workspace's key, and API tokens are signed with its own: the
     // target takes the source's, or every thread copied would be refused there as tampered with.
     for (const name of SECRET_NAMES) await target.secrets.set(name, await source.secrets.get(name));
-    const report: MigrationReport = { from: source.where, to: target.where, threads: 0, checkpoints: 0, writes: 0, rows: 0, memory: 0 };
+    const report: MigrationReport = {
+      from: source.where,
+      to: target.where,
+      threads: 0,
+      checkpoints: 0,
+      writes: 0,
+      rows: 0,
+      memory: 0,
+    };
     const busy: string[] = [];
     log(`copying the checkpoints of ${ids.length} thread(s) from ${source.where} to ${target.where}`);
     for (const id of ids) {
@@ -184,7 +240,9 @@ export async function migrateStore(runtime: Runtime, target: WorkspaceStore, con
       if (report.threads % 100 === 0) log(`${report.threads}/${ids.length} threads copied`);
     }
     if (busy.length > 0) {
-      throw new RuntimeFailure(`${busy.length} thread(s) were running in another process (${busy.slice(0, 3).join(", ")}); stop the workers and run migrate-store again (what was copied is kept)`);
+      throw new RuntimeFailure(
+        `${busy.length} thread(s) were running in another process (${busy.slice(0, 3).join(", ")}); stop the workers and run migrate-store again (what was copied is kept)`,
+      );
     }
     report.rows = await indexFolders(runtime, target);
     log(`indexed ${report.rows} thread folder(s)`);
@@ -203,7 +261,10 @@ async function indexFolders(runtime: Runtime, target: WorkspaceStore): Promise<n
   for (const thread of await listThreadNames(workspace)) {
     const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes);
     const id = threadIdOf(meta);
-    if (!(await target.claims.claim(thread, id))) throw new UsageError(`${target.where} has the name ${thread} claimed by another thread: is its workspace id used by another workspace?`);
+    if (!(await target.claims.claim(thread, id)))
+      throw new UsageError(
+        `${target.where} has the name ${thread} claimed by another thread: is its workspace id used by another workspace?`,
+      );
     await target.index.put(indexRowOf(meta));
     rows += 1;
   }
@@ -222,6 +283,7 @@ export function formatMigration(report: MigrationReport): string {
 
 /** How to point the workspace's processes at the store it was copied to. */
 export function switchAdvice(choice: StoreChoice): string {
-  if (choice.kind === "sqlite") return "To switch: unset LEANOS_DATABASE_URL, and remove database_url from .leanos/config.yaml if it is there.";
+  if (choice.kind === "sqlite")
+    return "To switch: unset LEANOS_DATABASE_URL, and remove database_url from .leanos/config.yaml if it is there.";
   return `To switch: give every process of this workspace LEANOS_DATABASE_URL=${shownUrl(choice.url!)} and LEANOS_WORKSPACE_ID=${choice.workspaceId} (or database_url and workspace_id in .leanos/config.yaml).`;
 }

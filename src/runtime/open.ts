@@ -28,7 +28,11 @@ export async function openForWork(workspacePath?: string): Promise<OpenedWorkspa
     { dir: workspace.skillsDir, origin: "workspace", workspace: workspace.root },
   ]);
   checkRouting(actionTemplates(skills));
-  const spec = await loadGraphSpec(graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir), skills, workspace.root);
+  const spec = await loadGraphSpec(
+    graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir),
+    skills,
+    workspace.root,
+  );
   await makeDir(workspace.root, workspace.stateDir);
   await removeDeadTemps(workspace.root);
   return { workspace, canvas, skills, spec };

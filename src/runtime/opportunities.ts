@@ -27,7 +27,10 @@ export interface FollowUps<Result extends { thread: string }> {
  * it, and a follow-up claimed by an attempt killed before that record has the same id, so it is taken
  * up rather than made again.
  */
-export async function startApprovedOpportunities<Result extends { thread: string }>(thread: string, followUps: FollowUps<Result>): Promise<Result[]> {
+export async function startApprovedOpportunities<Result extends { thread: string }>(
+  thread: string,
+  followUps: FollowUps<Result>,
+): Promise<Result[]> {
   const started: Result[] = [];
   for (;;) {
     const meta = await followUps.metas.read(thread);
@@ -43,9 +46,17 @@ export async function startApprovedOpportunities<Result extends { thread: string
     const result = await followUps.start(followUpId(thread, opportunity.id), event, opportunity.type, thread);
     await followUps.metas.update(thread, (current) => ({
       ...current,
-      opportunities: current.opportunities.map((entry) => (entry.id === opportunity.id ? { ...entry, status: "started", thread: result.thread } : entry)),
+      opportunities: current.opportunities.map((entry) =>
+        entry.id === opportunity.id ? { ...entry, status: "started", thread: result.thread } : entry,
+      ),
     }));
-    await followUps.audit.append({ kind: "opportunity-started", at: followUps.now().toISOString(), thread, opportunity: opportunity.id, started: result.thread });
+    await followUps.audit.append({
+      kind: "opportunity-started",
+      at: followUps.now().toISOString(),
+      thread,
+      opportunity: opportunity.id,
+      started: result.thread,
+    });
     started.push(result);
   }
 }

@@ -48,7 +48,8 @@ export class ThreadReader {
     const meta = this.settled(await this.metas.read(thread));
     const current = indexRowOf(meta);
     // A thread a correction is moving keeps its row until the correction, run on, moves it.
-    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0) await this.store.index.put(current);
+    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0)
+      await this.store.index.put(current);
     return meta;
   }
 

@@ -9,7 +9,11 @@ import type { ThreadMeta } from "../threads/meta.js";
 // Reading a thread for people: what its stage files hold, and what it does next.
 
 /** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
-export async function stageOutputsOf(root: string, dir: string, spec: GraphSpec): Promise<Partial<Record<string, unknown>>> {
+export async function stageOutputsOf(
+  root: string,
+  dir: string,
+  spec: GraphSpec,
+): Promise<Partial<Record<string, unknown>>> {
   const outputs: Partial<Record<string, unknown>> = {};
   for (const node of spec.nodes) {
     const path = join(dir, stageFileOf(node));
@@ -26,8 +30,10 @@ export const COMPLETE = "nothing: the thread is complete";
 /** What a thread does next, for status output. */
 export function nextStepOf(meta: ThreadMeta): string {
   if (meta.state === "done") return COMPLETE;
-  if (meta.state === "waiting") return meta.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") || "a human answer";
+  if (meta.state === "waiting")
+    return meta.pending.map((item) => `${gateLabel(item)} gate: ${item.question}`).join("; ") || "a human answer";
   if (meta.state === "failed") return `leanos resume ${meta.thread} (failed: ${meta.error ?? "unknown error"})`;
-  if (meta.state === "scheduled") return `${meta.current_action ? `${meta.current_action.id} ${meta.current_action.type}` : "the next step"} is due ${meta.next_due} (a pass runs it)`;
+  if (meta.state === "scheduled")
+    return `${meta.current_action ? `${meta.current_action.id} ${meta.current_action.type}` : "the next step"} is due ${meta.next_due} (a pass runs it)`;
   return `leanos resume ${meta.thread} (interrupted after ${meta.stage ?? "its start"})`;
 }

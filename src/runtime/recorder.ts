@@ -35,7 +35,11 @@ export interface RecorderParts {
 }
 
 /** What the state of a graph says for meta.json, whatever the thread waits for. */
-export function progressOf(spec: GraphSpec, values: Partial<ThreadGraphState>, meta: ThreadMeta): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
+export function progressOf(
+  spec: GraphSpec,
+  values: Partial<ThreadGraphState>,
+  meta: ThreadMeta,
+): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
   return {
     impact: values.impact ?? null,
     opportunities: opportunitiesOf(spec, values, meta.opportunities),
@@ -60,7 +64,8 @@ function withUsage(usage: ThreadMeta["usage"], calls: readonly ModelUsage[]): Th
 }
 
 /** A pending item is new unless meta.json already lists the same question. */
-export const sameQuestion = (a: PendingItem, b: PendingItem): boolean => a.node === b.node && (a.action_id ?? a.opportunity_id ?? "") === (b.action_id ?? b.opportunity_id ?? "");
+export const sameQuestion = (a: PendingItem, b: PendingItem): boolean =>
+  a.node === b.node && (a.action_id ?? a.opportunity_id ?? "") === (b.action_id ?? b.opportunity_id ?? "");
 
 /** The audit entry of a question put to a person. */
 export function gateAsked(thread: string, item: PendingItem, at: string): AuditEntry {
@@ -77,14 +82,18 @@ export function gateAsked(thread: string, item: PendingItem, at: string): AuditE
 }
 
 /** The same correction, whenever it was stamped (a correction node run again after a kill stamps it anew). */
-function sameCorrection(recorded: ThreadMeta["corrections"][number] | undefined, correction: CorrectionRecord): boolean {
+function sameCorrection(
+  recorded: ThreadMeta["corrections"][number] | undefined,
+  correction: CorrectionRecord,
+): boolean {
   const { at: _a, ...given } = correction;
   if (!recorded) return false;
   const { at: _b, ...kept } = recorded;
   return canonicalJson(kept) === canonicalJson(given);
 }
 
-const sameJudgement = (a: AuditEntryOf<"reading-judged">, b: AuditEntryOf<"reading-judged">): boolean => canonicalJson({ ...a, at: "" }) === canonicalJson({ ...b, at: "" });
+const sameJudgement = (a: AuditEntryOf<"reading-judged">, b: AuditEntryOf<"reading-judged">): boolean =>
+  canonicalJson({ ...a, at: "" }) === canonicalJson({ ...b, at: "" });
 
 /** The graph's environment with every record it keeps wired to meta.json and the audit log. */
 export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
@@ -93,9 +102,17 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
   const stamp = () => parts.now().toISOString();
   const withoutError = ({ error: _cleared, ...meta }: ThreadMeta): ThreadMeta => meta;
   /** Keeps the thread's example in the workspace's memory (memory/examples.ts), under its LangGraph id. */
-  const remember = async (thread: string, judged: Pick<Example, "read" | "final" | "judged" | "by" | "at" | "reason">): Promise<void> => {
+  const remember = async (
+    thread: string,
+    judged: Pick<Example, "read" | "final" | "judged" | "by" | "at" | "reason">,
+  ): Promise<void> => {
     const meta = await metas.read(thread);
-    await rememberExample(parts.store.memory, threadIdOf(meta), { kind: "example", thread, event: meta.event.text, ...judged });
+    await rememberExample(parts.store.memory, threadIdOf(meta), {
+      kind: "example",
+      thread,
+      event: meta.event.text,
+      ...judged,
+    });
   };
   const env: GraphEnvironment = {
     workspace: parts.workspace,
@@ -108,12 +125,35 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     ...(parts.onProgress ? { onProgress: parts.onProgress } : {}),
     onThreadStarted: (meta) => {
       const from = meta.origin ?? meta.pattern?.key;
-      return audit.append({ kind: "thread-started", at: meta.created_at, thread: meta.thread, type: meta.type, title: meta.title, provider: meta.provider, source: meta.event.source, ...(from ? { started_from: from } : {}) });
+      return audit.append({
+        kind: "thread-started",
+        at: meta.created_at,
+        thread: meta.thread,
+        type: meta.type,
+        title: meta.title,
+        provider: meta.provider,
+        source: meta.event.source,
+        ...(from ? { started_from: from } : {}),
+      });
     },
-    startedByClientsSince: async (since) => (await audit.readSince(since)).filter((entry) => entry.kind === "thread-started" && !entry.started_from).length,
+    startedByClientsSince: async (since) =>
+      (await audit.readSince(since)).filter((entry) => entry.kind === "thread-started" && !entry.started_from).length,
     onStageWritten: async (thread, stage, files, usage = []) => {
-      await metas.update(thread, (meta) => ({ ...withoutError(meta), state: "running", stage, files: [...new Set([...meta.files, ...files])], usage: withUsage(meta.usage, usage) }));
-      await audit.append(...files.map((file): AuditEntry => ({ kind: "file-written", at: stamp(), thread, path: `threads/${thread}/${file}` })));
+      await metas.update(thread, (meta) => ({
+        ...withoutError(meta),
+        state: "running",
+        stage,
+        files: [...new Set([...meta.files, ...files])],
+        usage: withUsage(meta.usage, usage),
+      }));
+      await audit.append(
+        ...files.map((file): AuditEntry => ({
+          kind: "file-written",
+          at: stamp(),
+          thread,
+          path: `threads/${thread}/${file}`,
+        })),
+      );
     },
     onModelUsage: async (thread, stage, calls, counted = "now") => {
       if (calls.length === 0) return;
@@ -136,11 +176,22 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       let asked = false;
       await metas.update(thread, (meta) => {
         asked = !meta.pending.some((known) => sameQuestion(known, item));
-        return { ...withoutError(meta), ...progressOf(spec, values, meta), state: "waiting", pending: [item], next_due: null };
+        return {
+          ...withoutError(meta),
+          ...progressOf(spec, values, meta),
+          state: "waiting",
+          pending: [item],
+          next_due: null,
+        };
       });
       if (asked) await audit.append(gateAsked(thread, item, stamp()));
     },
-    judgements: async () => (await audit.readKind("reading-judged")).map((entry) => ({ type: entry.type, judged: entry.judged, at: entry.at })),
+    judgements: async () =>
+      (await audit.readKind("reading-judged")).map((entry) => ({
+        type: entry.type,
+        judged: entry.judged,
+        at: entry.at,
+      })),
     onCorrected: async (thread, correction, reading) => {
       const dir = metas.dirOf(thread);
       const entry: AuditEntryOf<"reading-judged"> = {
@@ -159,10 +210,25 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       if (sameCorrection((await metas.read(thread)).corrections.at(-1), correction)) return;
       const judged = (await audit.readKind("reading-judged")).filter((logged) => logged.thread === thread).at(-1);
       if (!judged || !sameJudgement(judged, entry)) await audit.append(entry);
-      await remember(thread, { read: reading, final: { ...reading, ...correction.fields }, judged: "corrected", by: correction.by, at: correction.at, ...(correction.reason ? { reason: correction.reason } : {}) });
+      await remember(thread, {
+        read: reading,
+        final: { ...reading, ...correction.fields },
+        judged: "corrected",
+        by: correction.by,
+        at: correction.at,
+        ...(correction.reason ? { reason: correction.reason } : {}),
+      });
       const meta = await metas.read(thread);
       await proposeRuleAfter(
-        { store: parts.store, drafter, canvas: parts.canvas, threadTypes: parts.workspace.threadTypes, audit, at: correction.at, onUsage: (usage) => env.onModelUsage!(thread, "rule", usage) },
+        {
+          store: parts.store,
+          drafter,
+          canvas: parts.canvas,
+          threadTypes: parts.workspace.threadTypes,
+          audit,
+          at: correction.at,
+          onUsage: (usage) => env.onModelUsage!(thread, "rule", usage),
+        },
         { thread, example: threadIdOf(meta), event: meta.event.text, fields: correction.fields, read: reading },
       );
       await metas.update(thread, (meta) => ({
@@ -175,10 +241,27 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     onGateAnswered: async (thread, answered) => {
       await metas.update(thread, (meta) => ({ ...meta, state: "running", pending: [] }));
       const judged: AuditEntry[] = answered.judged
-        ? [{ kind: "reading-judged", at: answered.review.at, thread, type: answered.judged.type, judged: answered.judged.judged, answer: answered.review.answer, by: answered.review.by }]
+        ? [
+            {
+              kind: "reading-judged",
+              at: answered.review.at,
+              thread,
+              type: answered.judged.type,
+              judged: answered.judged.judged,
+              answer: answered.review.answer,
+              by: answered.review.by,
+            },
+          ]
         : [];
       // A reading a person gave or agreed with is an example of how this company's events read.
-      if (answered.judged?.final) await remember(thread, { read: answered.judged.reading, final: answered.judged.final, judged: answered.judged.judged, by: answered.review.by, at: answered.review.at });
+      if (answered.judged?.final)
+        await remember(thread, {
+          read: answered.judged.reading,
+          final: answered.judged.final,
+          judged: answered.judged.judged,
+          by: answered.review.by,
+          at: answered.review.at,
+        });
       await audit.append(...judged, {
         kind: "gate-answered",
         at: answered.review.at,
@@ -193,12 +276,30 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
       });
     },
     onGateRefused: (thread, refused) => audit.append({ kind: "gate-refused", at: stamp(), thread, ...refused }),
-    onCanvasChanged: (thread, changes) => audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: stamp(), thread, ...change }))),
+    onCanvasChanged: (thread, changes) =>
+      audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: stamp(), thread, ...change }))),
     onScheduled: (thread, due, values) =>
-      metas.update(thread, (meta) => ({ ...withoutError(meta), ...progressOf(spec, values, meta), state: "scheduled", pending: [], next_due: due })).then(() => undefined),
+      metas
+        .update(thread, (meta) => ({
+          ...withoutError(meta),
+          ...progressOf(spec, values, meta),
+          state: "scheduled",
+          pending: [],
+          next_due: due,
+        }))
+        .then(() => undefined),
     onFinished: (thread, values) =>
-      metas.update(thread, (meta) => ({ ...withoutError(meta), ...progressOf(spec, values, meta), state: "done", pending: [], next_due: null })).then(() => undefined),
-    onFailed: (thread, message) => metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message })).then(() => undefined),
+      metas
+        .update(thread, (meta) => ({
+          ...withoutError(meta),
+          ...progressOf(spec, values, meta),
+          state: "done",
+          pending: [],
+          next_due: null,
+        }))
+        .then(() => undefined),
+    onFailed: (thread, message) =>
+      metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message })).then(() => undefined),
   };
   return env;
 }

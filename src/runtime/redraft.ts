@@ -25,7 +25,12 @@ export interface Redraft {
 }
 
 /** The stage's file, read for its output and review; undefined when the stage has no file yet. */
-export async function stageDraftOf(root: string, dir: string, spec: GraphSpec, stage: string): Promise<StageDraft | undefined> {
+export async function stageDraftOf(
+  root: string,
+  dir: string,
+  spec: GraphSpec,
+  stage: string,
+): Promise<StageDraft | undefined> {
   const node = spec.nodes.find((candidate) => candidate.skill.stage.stage === stage);
   if (!node) return undefined;
   const path = join(dir, stageFileOf(node));
@@ -33,7 +38,10 @@ export async function stageDraftOf(root: string, dir: string, spec: GraphSpec, s
   const { parseFrontMatter } = await import("../files/frontMatter.js");
   const { data } = parseFrontMatter(relative(root, path), await readText(root, path));
   const review = data.review as { answer?: unknown; feedback?: unknown } | undefined;
-  return { output: data.output, ...(review?.answer === "respond" && typeof review.feedback === "string" ? { feedback: review.feedback } : {}) };
+  return {
+    output: data.output,
+    ...(review?.answer === "respond" && typeof review.feedback === "string" ? { feedback: review.feedback } : {}),
+  };
 }
 
 const PLACEHOLDER = "\u0000feedback\u0000";
@@ -63,7 +71,8 @@ export function withoutNote(text: string, feedback: string | undefined): string 
 function normalised(value: unknown, feedback: string | undefined): unknown {
   if (typeof value === "string") return withoutNote(value, feedback);
   if (Array.isArray(value)) return value.map((item) => normalised(item, feedback));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalised(item, feedback)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalised(item, feedback)]));
   return value;
 }
 
@@ -71,7 +80,10 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 
 /** The fields of the stage's output that the redraft changed, beyond a note of the feedback it was given. */
 export function compareRedraft(stage: string, before: StageDraft, after: StageDraft, feedback: string): Redraft {
-  const fieldsOf = (output: unknown): Record<string, unknown> => (output !== null && typeof output === "object" && !Array.isArray(output) ? (output as Record<string, unknown>) : { output });
+  const fieldsOf = (output: unknown): Record<string, unknown> =>
+    output !== null && typeof output === "object" && !Array.isArray(output)
+      ? (output as Record<string, unknown>)
+      : { output };
   const old = fieldsOf(before.output);
   const now = fieldsOf(after.output);
   const changed: string[] = [];
@@ -88,12 +100,22 @@ export function compareRedraft(stage: string, before: StageDraft, after: StageDr
  * Answers a gate with feedback (`respond`), as Runtime.answer does, and says what the redraft of the
  * stage asked about changed. Undefined `redraft` when the gate is not a stage's own (nothing to compare).
  */
-export async function respondAndCompare(runtime: Runtime, name: string, answer: GivenAnswer, feedback: string, expected?: string): Promise<ThreadResult & { redraft?: Redraft }> {
+export async function respondAndCompare(
+  runtime: Runtime,
+  name: string,
+  answer: GivenAnswer,
+  feedback: string,
+  expected?: string,
+): Promise<ThreadResult & { redraft?: Redraft }> {
   const { thread } = await runtime.resolve(name);
   const stage = (await runtime.pendingPayload(thread))?.leanos.stage;
-  const draft = async (): Promise<StageDraft | undefined> => (stage ? stageDraftOf(runtime.workspace.root, runtime.metas.dirOf(thread), runtime.spec, stage) : undefined);
+  const draft = async (): Promise<StageDraft | undefined> =>
+    stage ? stageDraftOf(runtime.workspace.root, runtime.metas.dirOf(thread), runtime.spec, stage) : undefined;
   const before = await draft();
   const result = await runtime.answer(thread, answer, expected);
   const after = await draft();
-  return { ...result, ...(stage && before && after ? { redraft: compareRedraft(stage, before, after, feedback) } : {}) };
+  return {
+    ...result,
+    ...(stage && before && after ? { redraft: compareRedraft(stage, before, after, feedback) } : {}),
+  };
 }

@@ -19,7 +19,11 @@ export async function buildIndexIfNew(workspace: Folders, index: ThreadIndex): P
   let added = 0;
   for (const thread of await listThreadNames(workspace)) {
     // An unreadable meta.json is reported by whoever reads that thread, and reindex lists it.
-    const meta = await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes).catch(() => undefined);
+    const meta = await readThreadMeta(
+      workspace.root,
+      threadDir(workspace.threadsDir, thread),
+      workspace.threadTypes,
+    ).catch(() => undefined);
     if (!meta) continue;
     await index.putIfAbsent(indexRowOf(meta));
     added += 1;
@@ -44,7 +48,8 @@ export interface ReindexReport {
   mended: boolean;
 }
 
-export const disagreements = (report: ReindexReport): number => report.missing.length + report.differing.length + report.orphaned.length;
+export const disagreements = (report: ReindexReport): number =>
+  report.missing.length + report.differing.length + report.orphaned.length;
 
 /**
  * Compares every thread folder's meta.json with its index row, and (unless `check`) mends the index:
@@ -54,7 +59,15 @@ export const disagreements = (report: ReindexReport): number => report.missing.l
 export async function reindex(runtime: Runtime, options: { check?: boolean } = {}): Promise<ReindexReport> {
   const { workspace, store } = runtime;
   const rows = new Map((await store.index.rows()).map((row): [string, IndexRow] => [row.thread, row]));
-  const report: ReindexReport = { threads: 0, missing: [], differing: [], orphaned: [], unreadable: [], busy: [], mended: !options.check };
+  const report: ReindexReport = {
+    threads: 0,
+    missing: [],
+    differing: [],
+    orphaned: [],
+    unreadable: [],
+    busy: [],
+    mended: !options.check,
+  };
   for (const thread of await listThreadNames(workspace)) {
     const stored = rows.get(thread);
     rows.delete(thread);
@@ -73,7 +86,9 @@ export async function reindex(runtime: Runtime, options: { check?: boolean } = {
     if (stored) report.differing.push({ thread, fields });
     else report.missing.push(thread);
     if (options.check) continue;
-    const mended = await runtime.tryLockThread(threadIdOf(meta), async () => store.index.put(indexRowOf(await runtime.metas.read(thread))));
+    const mended = await runtime.tryLockThread(threadIdOf(meta), async () =>
+      store.index.put(indexRowOf(await runtime.metas.read(thread))),
+    );
     if (mended === "busy") report.busy.push(thread);
   }
   report.orphaned = [...rows.keys()];
@@ -85,10 +100,17 @@ export async function reindex(runtime: Runtime, options: { check?: boolean } = {
 }
 
 export function formatReindex(report: ReindexReport): string {
-  const lines = [`${report.threads} thread folder(s) read; ${disagreements(report)} disagreement(s) with the index${report.mended ? "" : " (--check: nothing changed)"}.`];
-  for (const thread of report.missing) lines.push(`  missing from the index: ${thread}${report.mended ? " (added)" : ""}`);
-  for (const { thread, fields } of report.differing) lines.push(`  index differs from meta.json: ${thread} (${fields.join(", ")})${report.mended ? " (rewritten from meta.json)" : ""}`);
-  for (const thread of report.orphaned) lines.push(`  in the index with no thread folder: ${thread}${report.mended ? " (removed)" : ""}`);
+  const lines = [
+    `${report.threads} thread folder(s) read; ${disagreements(report)} disagreement(s) with the index${report.mended ? "" : " (--check: nothing changed)"}.`,
+  ];
+  for (const thread of report.missing)
+    lines.push(`  missing from the index: ${thread}${report.mended ? " (added)" : ""}`);
+  for (const { thread, fields } of report.differing)
+    lines.push(
+      `  index differs from meta.json: ${thread} (${fields.join(", ")})${report.mended ? " (rewritten from meta.json)" : ""}`,
+    );
+  for (const thread of report.orphaned)
+    lines.push(`  in the index with no thread folder: ${thread}${report.mended ? " (removed)" : ""}`);
   for (const { problem } of report.unreadable) lines.push(`  unreadable, left out: ${problem}`);
   for (const thread of report.busy) lines.push(`  busy in another process, left to it: ${thread}`);
   return lines.join("\n");

@@ -8,11 +8,13 @@ import { UsageError } from "../errors.js";
 /** The name a token is made for: who the audit log and the gates record as having answered. */
 export const TOKEN_USER = /^[A-Za-z0-9_-]{1,64}$/;
 
-const macOf = (secret: string, label: string, name: string): string => createHmac("sha256", secret).update(`${label}\n${name}`).digest("hex");
+const macOf = (secret: string, label: string, name: string): string =>
+  createHmac("sha256", secret).update(`${label}\n${name}`).digest("hex");
 
 /** A token for `name`, as a person gives it to an inbox or the SDK (Authorization: Bearer, or x-api-key). */
 export function makeToken(secret: string, name: string): string {
-  if (!TOKEN_USER.test(name)) throw new UsageError(`a token names one person: 1-64 letters, digits, - or _ (got ${JSON.stringify(name)})`);
+  if (!TOKEN_USER.test(name))
+    throw new UsageError(`a token names one person: 1-64 letters, digits, - or _ (got ${JSON.stringify(name)})`);
   return `lnt_${name}.${macOf(secret, "token", name)}`;
 }
 

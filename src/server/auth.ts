@@ -16,15 +16,36 @@ function tokenOf(headers: Headers): string | undefined {
 }
 
 const refused = (status: 401 | 403, message: string) =>
-  new HTTPException(status, { message, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" } });
+  new HTTPException(status, {
+    message,
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+    },
+  });
 
 export const auth = new Auth().authenticate(async (request: Request) => {
-  const foreign = crossSite((name) => request.headers.get(name), request.headers.get("host") ?? new URL(request.url).host);
+  const foreign = crossSite(
+    (name) => request.headers.get(name),
+    request.headers.get("host") ?? new URL(request.url).host,
+  );
   if (foreign) throw refused(403, `leanos refuses requests from another site (${foreign})`);
   const token = tokenOf(request.headers);
-  if (!token) throw refused(401, "a token is needed: make one with `leanos token NAME` and send it as Authorization: Bearer TOKEN or x-api-key");
+  if (!token)
+    throw refused(
+      401,
+      "a token is needed: make one with `leanos token NAME` and send it as Authorization: Bearer TOKEN or x-api-key",
+    );
   const secret = await (await servedStore()).secrets.get("api-tokens");
   const name = tokenUser(secret, token);
-  if (!name) throw refused(401, "this token was not made for this workspace (or was revoked by `leanos token --rotate`)");
-  return { identity: name, display_name: name, permissions: [], is_authenticated: true, leanos_proof: userProof(secret, name) };
+  if (!name)
+    throw refused(401, "this token was not made for this workspace (or was revoked by `leanos token --rotate`)");
+  return {
+    identity: name,
+    display_name: name,
+    permissions: [],
+    is_authenticated: true,
+    leanos_proof: userProof(secret, name),
+  };
 });

@@ -21,7 +21,8 @@ import { servedRoot, storeOf } from "./served.js";
 //                      the clock could wake a thread before its due date
 // Who answers a gate is the user the auth hook (auth.ts) authenticated, never a config value.
 
-const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value.length > 0 ? value : undefined;
 
 /**
  * Who a served run acts for: the user leanos's auth hook authenticated (src/server/auth.ts), proven
@@ -30,10 +31,18 @@ const text = (value: unknown): string | undefined => (typeof value === "string" 
  * nobody answers in a name they chose.
  */
 async function authenticatedUser(store: WorkspaceStore, config: LangGraphRunnableConfig | undefined): Promise<string> {
-  const user = config?.configurable?.["langgraph_auth_user"] as { identity?: unknown; leanos_proof?: unknown } | undefined;
+  const user = config?.configurable?.["langgraph_auth_user"] as
+    { identity?: unknown; leanos_proof?: unknown } | undefined;
   const identity = typeof user?.identity === "string" ? user.identity : undefined;
-  if (identity && TOKEN_USER.test(identity) && provesUser(await store.secrets.get("api-tokens"), identity, user?.leanos_proof)) return identity;
-  throw new UsageError("the served graph runs only for a user leanos's auth hook authenticated: serve it with the repository's langgraph.json (auth.path) and send a token made by `leanos token NAME`");
+  if (
+    identity &&
+    TOKEN_USER.test(identity) &&
+    provesUser(await store.secrets.get("api-tokens"), identity, user?.leanos_proof)
+  )
+    return identity;
+  throw new UsageError(
+    "the served graph runs only for a user leanos's auth hook authenticated: serve it with the repository's langgraph.json (auth.path) and send a token made by `leanos token NAME`",
+  );
 }
 
 /** The graph of the workspace LEANOS_WORKSPACE names, drafting with the run's provider. */
@@ -43,10 +52,16 @@ export async function graph(config?: LangGraphRunnableConfig) {
   const provider = text(configurable["provider"]) ?? opened.workspace.config.provider;
   const model = text(configurable["model"]) ?? opened.workspace.config.model;
   const { model_output: output, cache_ttl: cacheTtl } = opened.workspace.config;
-  const drafter = await selectDrafter({ ...(provider ? { provider } : {}), ...(model ? { model } : {}), output, cacheTtl });
+  const drafter = await selectDrafter({
+    ...(provider ? { provider } : {}),
+    ...(model ? { model } : {}),
+    output,
+    cacheTtl,
+  });
   const fixed = process.env.LEANOS_CLIENT_CLOCK === "1" ? text(configurable["leanos_now"]) : undefined;
   const at = fixed ? new Date(fixed) : undefined;
-  if (at && Number.isNaN(at.getTime())) throw new UsageError(`configurable.leanos_now ${fixed}: expected an ISO date or time`);
+  if (at && Number.isNaN(at.getTime()))
+    throw new UsageError(`configurable.leanos_now ${fixed}: expected an ISO date or time`);
   const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
   const store = await storeOf(opened.workspace);
   const env = recordingEnvironment({ ...opened, store, drafter, audit, now: () => at ?? new Date() });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
+import { FileProblem, type UsageError, describeZodIssues } from "../errors.js";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import { ActionSkillMetadata, SkillFrontMatter, StageSkillMetadata } from "./schema.js";
@@ -89,7 +89,9 @@ export async function loadSkillFile(file: string, origin: Skill["origin"], root?
  * replaces a skill of the same name from an earlier one (the tool's). A workspace root's files are
  * checked to stay in its `workspace` (by default the folder holding its skills/ folder).
  */
-export async function loadSkills(roots: ReadonlyArray<{ dir: string; origin: Skill["origin"]; workspace?: string }>): Promise<SkillSet> {
+export async function loadSkills(
+  roots: ReadonlyArray<{ dir: string; origin: Skill["origin"]; workspace?: string }>,
+): Promise<SkillSet> {
   const skills: SkillSet = new Map();
   for (const root of roots) {
     const seenHere = new Map<string, string>();

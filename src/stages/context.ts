@@ -11,8 +11,6 @@ import type { ThreadTypes } from "./threadTypes.js";
 
 export type { RawEvent };
 
-
-
 export type ActionTemplate = Skill & { action: ActionSkillMetadata };
 
 /** Everything a drafter may use for one stage of one thread. */

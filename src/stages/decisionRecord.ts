@@ -15,6 +15,14 @@ export const yesNo = (flag: boolean): "yes" | "no" => (flag ? "yes" : "no");
  * A decision output with its policy fields settled: status from its verdict, impact score and human
  * flag as given. A decision drafted before these fields existed gets them here too.
  */
-export function settleDecision<T extends { verdict: string }>(output: T, policy: { impact: number | null; flagged: boolean }): T & { status: DecisionStatus; impact_score: number | null; human_flagged: boolean } {
-  return { ...output, status: decisionStatusOf(output.verdict), impact_score: policy.impact, human_flagged: policy.flagged };
+export function settleDecision<T extends { verdict: string }>(
+  output: T,
+  policy: { impact: number | null; flagged: boolean },
+): T & { status: DecisionStatus; impact_score: number | null; human_flagged: boolean } {
+  return {
+    ...output,
+    status: decisionStatusOf(output.verdict),
+    impact_score: policy.impact,
+    human_flagged: policy.flagged,
+  };
 }

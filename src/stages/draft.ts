@@ -26,7 +26,15 @@ export async function draftStage(drafter: StageDrafter, context: StageContext): 
     const started = Date.now();
     const answer = await drafter.draft({ context, schemaName, schema, ...(repair ? { repair } : {}) });
     // A drafter without token counts (offline) is still a call, with its time.
-    usage.push(answer.usage ?? { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: Date.now() - started });
+    usage.push(
+      answer.usage ?? {
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        latency_ms: Date.now() - started,
+      },
+    );
     const parsed = answer.problem === undefined ? schema.safeParse(answer.output) : undefined;
     if (parsed?.success) {
       const pinned = withPins(schemaName, parsed.data, context.pins, context.canvas) as StageOutputs[typeof schemaName];

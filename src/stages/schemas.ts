@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { BUILT_IN_TYPES, DEFAULT_THREAD_TYPES, TYPE_NAME, TYPE_NAME_RULE, unknownTypeMessage, type ThreadTypes } from "./threadTypes.js";
+import {
+  BUILT_IN_TYPES,
+  DEFAULT_THREAD_TYPES,
+  TYPE_NAME,
+  TYPE_NAME_RULE,
+  unknownTypeMessage,
+  type ThreadTypes,
+} from "./threadTypes.js";
 
 // Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
 // parsed with it before anything is written, whichever provider drafted it.
@@ -50,7 +57,13 @@ export const EventOrigin = z.object({
 export type EventOrigin = z.infer<typeof EventOrigin>;
 
 /** A raw business event as it is handed over. */
-export const RawEvent = z.object({ text: z.string(), date: IsoDate, source: z.string(), file: z.string().optional(), origin: EventOrigin.optional() });
+export const RawEvent = z.object({
+  text: z.string(),
+  date: IsoDate,
+  source: z.string(),
+  file: z.string().optional(),
+  origin: EventOrigin.optional(),
+});
 export type RawEvent = z.infer<typeof RawEvent>;
 
 /**
@@ -224,10 +237,17 @@ function learningOutputOf(type: z.ZodType<string>, business: string) {
     ),
     // Proposals only: a canvas change always waits for a human before it is applied.
     canvas_updates: z.array(
-      z.object({ assumption_id: AssumptionId, field: z.enum(["confidence", "status"]), from: z.string(), to: z.string() }),
+      z.object({
+        assumption_id: AssumptionId,
+        field: z.enum(["confidence", "status"]),
+        from: z.string(),
+        to: z.string(),
+      }),
     ),
     // Rows of the 13-metrics.md table whose Current value the outcome changes.
-    metric_updates: z.array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) })).default([]),
+    metric_updates: z
+      .array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) }))
+      .default([]),
     // LeanOS's results summary: what the decision expected, what happened, the difference.
     results: z.object({ expected: Text, actual: Text, variance: Text }).nullable().default(null),
     // LeanOS's surprises, positive and negative: what happened that nobody predicted.
@@ -235,7 +255,14 @@ function learningOutputOf(type: z.ZodType<string>, business: string) {
     // LeanOS's prediction accuracy: each of the decision's expected outcomes against what happened;
     // accuracy is left null while the outcome is not in yet.
     prediction_accuracy: z
-      .array(z.object({ horizon: z.enum(["3-month", "6-month", "12-month"]), prediction: Text, actual: Text, accuracy: Percent.nullable() }))
+      .array(
+        z.object({
+          horizon: z.enum(["3-month", "6-month", "12-month"]),
+          prediction: Text,
+          actual: Text,
+          accuracy: Percent.nullable(),
+        }),
+      )
       .default([]),
     opportunities: z.array(
       z.object({
@@ -277,7 +304,10 @@ function buildStageOutputSchemas(types: ThreadTypes, names: readonly string[]) {
  * is one of `names`, by default every type the workspace reads (types.known). What the model is
  * given as its tools lists the types the workspace writes (tools.ts passes types.names).
  */
-export function stageOutputSchemasFor(types: ThreadTypes, names: readonly string[] = types.known): ReturnType<typeof buildStageOutputSchemas> {
+export function stageOutputSchemasFor(
+  types: ThreadTypes,
+  names: readonly string[] = types.known,
+): ReturnType<typeof buildStageOutputSchemas> {
   const key = `${types.business}|${names.join(",")}`;
   let schemas = schemasByTypes.get(key);
   if (!schemas) schemasByTypes.set(key, (schemas = buildStageOutputSchemas(types, names)));

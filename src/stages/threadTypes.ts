@@ -18,7 +18,8 @@ export type BusinessName = (typeof BUSINESS_NAMES)[number];
 
 /** A thread type's name: a lower-case identifier (it names the folder threads/<type>/). */
 export const TYPE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
-export const TYPE_NAME_RULE = "a thread type is a lower-case identifier: a letter, then letters, digits or underscores (at most 32)";
+export const TYPE_NAME_RULE =
+  "a thread type is a lower-case identifier: a letter, then letters, digits or underscores (at most 32)";
 
 /** Names a declared type cannot take: the built-in ones (and the other name of business), and names of folders. */
 export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([...BUILT_IN_TYPES, ...BUSINESS_NAMES, "threads"]);

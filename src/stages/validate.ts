@@ -1,4 +1,4 @@
-import { z, type ZodType } from "zod";
+import { type z, type ZodType } from "zod";
 import type { StageContext } from "./context.js";
 import { idempotencyKey, needsHuman } from "../actions/executor.js";
 import { enforceConfidenceMoves } from "./confidenceMoves.js";
@@ -19,11 +19,20 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
   const types = new Set(context.actionTemplates.keys());
   const knownId = (id: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
     if (id !== "NEW" && !ids.has(id)) {
-      ctx.addIssue({ code: "custom", path, message: `assumption ${id} is not in strategy/canvas/10-assumptions.md (known: ${[...ids].join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `assumption ${id} is not in strategy/canvas/10-assumptions.md (known: ${[...ids].join(", ")})`,
+      });
     }
   };
   const knownType = (type: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
-    if (!types.has(type)) ctx.addIssue({ code: "custom", path, message: `action type ${type} has no template (known: ${[...types].join(", ")})` });
+    if (!types.has(type))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `action type ${type} has no template (known: ${[...types].join(", ")})`,
+      });
   };
   switch (name) {
     case "hypothesis":
@@ -31,17 +40,26 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
         output.tests.forEach((test, index) => {
           knownId(test.assumption_id, ctx, ["tests", index, "assumption_id"]);
           if ((test.assumption_id === "NEW") !== (test.direction === "new")) {
-            ctx.addIssue({ code: "custom", path: ["tests", index, "direction"], message: 'direction "new" goes with assumption_id "NEW" and only with it' });
+            ctx.addIssue({
+              code: "custom",
+              path: ["tests", index, "direction"],
+              message: 'direction "new" goes with assumption_id "NEW" and only with it',
+            });
           }
         });
       });
     case "implication": {
       const expected = impactFactorNames(context.canvas.mode, context.canvas.profitableOrFunded);
       return stageOutputSchemas.implication.superRefine((output, ctx) => {
-        if (output.mode !== context.canvas.mode) ctx.addIssue({ code: "custom", path: ["mode"], message: `the canvas's mode is ${context.canvas.mode}` });
+        if (output.mode !== context.canvas.mode)
+          ctx.addIssue({ code: "custom", path: ["mode"], message: `the canvas's mode is ${context.canvas.mode}` });
         const names = output.factors.map((factor) => factor.name.toLowerCase());
         if (expected.some((factor, index) => names[index] !== factor)) {
-          ctx.addIssue({ code: "custom", path: ["factors"], message: `factors must be, in order: ${expected.join(", ")}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["factors"],
+            message: `factors must be, in order: ${expected.join(", ")}`,
+          });
         }
       });
     }
@@ -55,15 +73,20 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
       });
     case "learning":
       return stageOutputSchemas.learning.superRefine((output, ctx) => {
-        output.validations.forEach((validation, index) => knownId(validation.assumption_id, ctx, ["validations", index, "assumption_id"]));
-        output.canvas_updates.forEach((update, index) => knownId(update.assumption_id, ctx, ["canvas_updates", index, "assumption_id"]));
+        output.validations.forEach((validation, index) =>
+          knownId(validation.assumption_id, ctx, ["validations", index, "assumption_id"]),
+        );
+        output.canvas_updates.forEach((update, index) =>
+          knownId(update.assumption_id, ctx, ["canvas_updates", index, "assumption_id"]),
+        );
       });
     case "sections": {
       const wanted = context.skill.stage.sections ?? [];
       return stageOutputSchemas.sections.superRefine((output, ctx) => {
         const headings = new Set(output.sections.map((section) => section.heading));
         for (const heading of wanted) {
-          if (!headings.has(heading)) ctx.addIssue({ code: "custom", path: ["sections"], message: `section "${heading}" is missing` });
+          if (!headings.has(heading))
+            ctx.addIssue({ code: "custom", path: ["sections"], message: `section "${heading}" is missing` });
         }
       });
     }
@@ -77,11 +100,18 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
  * mean of the factors, each action's owner and human_required come from its template, and a
  * confidence moves only as far as one event justifies (confidenceMoves.ts).
  */
-export function enforcePolicy<K extends OutputSchemaName>(name: K, output: StageOutputs[K], context: StageContext): StageOutputs[K] {
+export function enforcePolicy<K extends OutputSchemaName>(
+  name: K,
+  output: StageOutputs[K],
+  context: StageContext,
+): StageOutputs[K] {
   if (name === "hypothesis" || name === "learning") return enforceConfidenceMoves(name, output, context);
   if (name === "implication") {
     const implication = output as StageOutputs["implication"];
-    return { ...implication, impact_score: impactScore(implication.factors.map((factor) => factor.score)) } as StageOutputs[K];
+    return {
+      ...implication,
+      impact_score: impactScore(implication.factors.map((factor) => factor.score)),
+    } as StageOutputs[K];
   }
   if (name === "actions") {
     const actions = output as StageOutputs["actions"];
@@ -90,7 +120,14 @@ export function enforcePolicy<K extends OutputSchemaName>(name: K, output: Stage
       actions: actions.actions.map((action, index) => {
         const template = context.actionTemplates.get(action.type)!;
         const id = `act-${index + 1}`;
-        return { ...action, id, owner: template.action.owner, human_required: needsHuman(template), status: "pending" as const, key: idempotencyKey(context.thread, { ...action, id }) };
+        return {
+          ...action,
+          id,
+          owner: template.action.owner,
+          human_required: needsHuman(template),
+          status: "pending" as const,
+          key: idempotencyKey(context.thread, { ...action, id }),
+        };
       }),
     } as StageOutputs[K];
   }
@@ -100,7 +137,9 @@ export function enforcePolicy<K extends OutputSchemaName>(name: K, output: Stage
     // policy's answer (autonomy, trust, confidence) before the file is written (graph/kit.ts).
     const decision = output as StageOutputs["decision"];
     const impact = context.outputs.implication?.impact_score ?? null;
-    const flagged = stageNeedsPerson(["impact"], impact, context.approvalThreshold) || decision.actions.some((action) => context.actionTemplates.get(action.type)?.action.human_required === true);
+    const flagged =
+      stageNeedsPerson(["impact"], impact, context.approvalThreshold) ||
+      decision.actions.some((action) => context.actionTemplates.get(action.type)?.action.human_required === true);
     return settleDecision(decision, { impact, flagged }) as StageOutputs[K];
   }
   return output;

@@ -16,7 +16,12 @@ export function describeDatabaseFault(error: unknown, path: string): string | un
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
     return `${path} is not a usable SQLite database (${code}: ${(error as Error).message}). Move it aside (mv ${path} ${path}.broken) and restore it from a backup; without one, leanos starts an empty one and the threads' checkpoints are lost`;
   }
-  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_IOERR" || code.startsWith("SQLITE_IOERR_")) {
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "SQLITE_IOERR" ||
+    code.startsWith("SQLITE_IOERR_")
+  ) {
     return `cannot write ${path} (${code}: ${(error as Error).message}); the workspace must be writable (check its permissions, free space and that it is not on a read-only mount)`;
   }
   if (code === "SQLITE_FULL") return `${path}: the disk is full (${code}); free some space and run the command again`;
@@ -65,7 +70,8 @@ export interface DatabaseUse {
 export function openDatabase(root: string, path: string, use: DatabaseUse = {}): Database.Database {
   for (const suffix of SIDE_FILES) containedPath(root, `${path}${suffix}`);
   const shown = relative(root, path);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new FileProblem(shown, "is a folder; leanos keeps its checkpoints in this file (move the folder away)");
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new FileProblem(shown, "is a folder; leanos keeps its checkpoints in this file (move the folder away)");
   try {
     const readOnly = use.reading === true && existsSync(path) && !(writable(dirname(path)) && writable(path));
     const db = readOnly ? openForReading(path) : new Database(path, { timeout: 5_000 });
@@ -73,6 +79,9 @@ export function openDatabase(root: string, path: string, use: DatabaseUse = {}):
     db.prepare("SELECT count(*) FROM sqlite_master").get();
     return db;
   } catch (error) {
-    throw new EnvironmentFault(describeDatabaseFault(error, shown) ?? `cannot open ${shown}: ${(error as Error).message}`, { cause: error });
+    throw new EnvironmentFault(
+      describeDatabaseFault(error, shown) ?? `cannot open ${shown}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

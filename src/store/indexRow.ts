@@ -50,13 +50,17 @@ export function indexRowOf(meta: ThreadMeta): IndexRow {
     pattern_key: meta.pattern?.key ?? null,
     needs_attribution: meta.type === "sales" && !meta.attribution && !meta.attribution_checked,
     opportunities: meta.opportunities.length,
-    open_opportunities: meta.opportunities.some((opportunity) => opportunity.status === "proposed" || opportunity.status === "approved"),
+    open_opportunities: meta.opportunities.some(
+      (opportunity) => opportunity.status === "proposed" || opportunity.status === "approved",
+    ),
   };
 }
 
 /** The fields in which two rows of one thread disagree (reindex reports them). */
 export function rowDifferences(stored: IndexRow, fromFiles: IndexRow): string[] {
-  return (Object.keys(fromFiles) as Array<keyof IndexRow>).filter((key) => JSON.stringify(stored[key]) !== JSON.stringify(fromFiles[key]));
+  return (Object.keys(fromFiles) as Array<keyof IndexRow>).filter(
+    (key) => JSON.stringify(stored[key]) !== JSON.stringify(fromFiles[key]),
+  );
 }
 
 /** Days a thread's settled opportunities stay on the page (today.ts shows them this long). */
@@ -68,5 +72,10 @@ export const SETTLED_OPPORTUNITY_DAYS = 7;
  * which settled opportunities still show.
  */
 export function needsReading(row: IndexRow, recentSince: string): boolean {
-  return row.state !== "done" || row.needs_attribution || row.open_opportunities || (row.opportunities > 0 && row.updated_at >= recentSince);
+  return (
+    row.state !== "done" ||
+    row.needs_attribution ||
+    row.open_opportunities ||
+    (row.opportunities > 0 && row.updated_at >= recentSince)
+  );
 }

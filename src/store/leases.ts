@@ -56,12 +56,17 @@ export class Lease {
     const db = openDatabase(root, databasePath);
     try {
       db.pragma("journal_mode = WAL");
-      db.exec("CREATE TABLE IF NOT EXISTS leanos_locks (name TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, renewed_ms INTEGER NOT NULL)");
+      db.exec(
+        "CREATE TABLE IF NOT EXISTS leanos_locks (name TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, renewed_ms INTEGER NOT NULL)",
+      );
       const take = db.transaction((): LeaseHolder | undefined => {
-        const row = db.prepare("SELECT pid, host, since, renewed_ms FROM leanos_locks WHERE name = ?").get(name) as (LeaseHolder & { renewed_ms: number }) | undefined;
+        const row = db.prepare("SELECT pid, host, since, renewed_ms FROM leanos_locks WHERE name = ?").get(name) as
+          (LeaseHolder & { renewed_ms: number }) | undefined;
         const now = Date.now();
         if (row && !holderGone(row, now)) return { pid: row.pid, host: row.host, since: row.since };
-        db.prepare("INSERT OR REPLACE INTO leanos_locks (name, pid, host, since, renewed_ms) VALUES (?, ?, ?, ?, ?)").run(name, process.pid, hostname(), new Date(now).toISOString(), now);
+        db.prepare(
+          "INSERT OR REPLACE INTO leanos_locks (name, pid, host, since, renewed_ms) VALUES (?, ?, ?, ?, ?)",
+        ).run(name, process.pid, hostname(), new Date(now).toISOString(), now);
         return undefined;
       });
       const holder = take.immediate();
@@ -80,7 +85,9 @@ export class Lease {
   }
 
   private renew(): void {
-    this.db.prepare("UPDATE leanos_locks SET renewed_ms = ? WHERE name = ? AND pid = ?").run(Date.now(), this.name, process.pid);
+    this.db
+      .prepare("UPDATE leanos_locks SET renewed_ms = ? WHERE name = ? AND pid = ?")
+      .run(Date.now(), this.name, process.pid);
   }
 
   release(): void {
@@ -108,7 +115,8 @@ export class SqliteLeases implements LeaseStore {
     if (!existsSync(this.databasePath)) return false;
     const db = openDatabase(this.root, this.databasePath, { reading: true });
     try {
-      const made = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leanos_locks'").get() !== undefined;
+      const made =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leanos_locks'").get() !== undefined;
       return made && db.prepare("SELECT 1 FROM leanos_locks WHERE name = ?").get(name) !== undefined;
     } finally {
       db.close();
@@ -123,13 +131,26 @@ export class SqliteLeases implements LeaseStore {
  * process to finish; with `wait: false` a lease held elsewhere means `work` is skipped (undefined).
  */
 export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>): Promise<T>;
-export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>, options: { wait: false }): Promise<T | undefined>;
-export async function holdingLease<T>(store: LeaseStore, name: string, work: () => Promise<T>, options: { wait?: boolean } = {}): Promise<T | undefined> {
+export async function holdingLease<T>(
+  store: LeaseStore,
+  name: string,
+  work: () => Promise<T>,
+  options: { wait: false },
+): Promise<T | undefined>;
+export async function holdingLease<T>(
+  store: LeaseStore,
+  name: string,
+  work: () => Promise<T>,
+  options: { wait?: boolean } = {},
+): Promise<T | undefined> {
   const deadline = Date.now() + 60_000;
   let lease = await store.acquire(name);
   while (!isHeld(lease)) {
     if (options.wait === false) return undefined;
-    if (Date.now() > deadline) throw new RuntimeFailure(`${name} is busy in another process (pid ${lease.pid} on ${lease.host}, since ${lease.since}); try again`);
+    if (Date.now() > deadline)
+      throw new RuntimeFailure(
+        `${name} is busy in another process (pid ${lease.pid} on ${lease.host}, since ${lease.since}); try again`,
+      );
     await pause(100);
     lease = await store.acquire(name);
   }

@@ -14,12 +14,25 @@ export interface StoreChoice {
 
 export function storeChoiceOf(workspace: Pick<Workspace, "config">, env: NodeJS.ProcessEnv = process.env): StoreChoice {
   const url = env.LEANOS_DATABASE_URL || workspace.config.database_url;
-  return choiceOf(url, env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id, "LEANOS_DATABASE_URL (unset it to keep the state in .leanos/checkpoints.sqlite)");
+  return choiceOf(
+    url,
+    env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id,
+    "LEANOS_DATABASE_URL (unset it to keep the state in .leanos/checkpoints.sqlite)",
+  );
 }
 
 /** Where `leanos migrate-store --to` points: "sqlite", or a database URL with the workspace's id (given, or as configured). */
-export function targetChoiceOf(to: string, workspaceId: string | undefined, workspace: Pick<Workspace, "config">, env: NodeJS.ProcessEnv = process.env): StoreChoice {
-  return choiceOf(to === "sqlite" ? undefined : to, workspaceId || env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id, '--to (or "sqlite")');
+export function targetChoiceOf(
+  to: string,
+  workspaceId: string | undefined,
+  workspace: Pick<Workspace, "config">,
+  env: NodeJS.ProcessEnv = process.env,
+): StoreChoice {
+  return choiceOf(
+    to === "sqlite" ? undefined : to,
+    workspaceId || env.LEANOS_WORKSPACE_ID || workspace.config.workspace_id,
+    '--to (or "sqlite")',
+  );
 }
 
 /** `named` says where the URL came from, for the message when it is not one. */
@@ -36,7 +49,8 @@ function choiceOf(url: string | undefined, rawId: string | undefined, named: str
   return { kind: "postgres", url, workspaceId: parsed.data };
 }
 
-export const sameStore = (a: StoreChoice, b: StoreChoice): boolean => a.kind === b.kind && a.url === b.url && a.workspaceId === b.workspaceId;
+export const sameStore = (a: StoreChoice, b: StoreChoice): boolean =>
+  a.kind === b.kind && a.url === b.url && a.workspaceId === b.workspaceId;
 
 /** The database URL with its password left out, for messages. */
 export function shownUrl(url: string): string {
@@ -54,7 +68,11 @@ export function shownUrl(url: string): string {
  * `reading` (a command that changes nothing), SQLite on a workspace that cannot be written is opened
  * read-only instead of refused (database.ts).
  */
-export async function openStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace), use: DatabaseUse = {}): Promise<WorkspaceStore> {
+export async function openStore(
+  workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">,
+  choice = storeChoiceOf(workspace),
+  use: DatabaseUse = {},
+): Promise<WorkspaceStore> {
   if (choice.kind === "sqlite") {
     const { SqliteStore } = await import("./sqliteStore.js");
     return new SqliteStore(workspace, use);
@@ -66,12 +84,19 @@ export async function openStore(workspace: Pick<Workspace, "root" | "checkpoints
     await store.ready();
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw new EnvironmentFault(`cannot use the PostgreSQL database ${store.where}: ${(error as Error).message || String(error)}; check LEANOS_DATABASE_URL (or database_url in .leanos/config.yaml) and that the server is up`, { cause: error });
+    throw new EnvironmentFault(
+      `cannot use the PostgreSQL database ${store.where}: ${(error as Error).message || String(error)}; check LEANOS_DATABASE_URL (or database_url in .leanos/config.yaml) and that the server is up`,
+      { cause: error },
+    );
   }
   return store;
 }
 
 /** Opens the workspace's store for reading its thread index; SQLite's is opened without loading LangGraph. */
-export async function openIndexStore(workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">, choice = storeChoiceOf(workspace), use: DatabaseUse = {}): Promise<IndexStore> {
+export async function openIndexStore(
+  workspace: Pick<Workspace, "root" | "checkpointsPath" | "config">,
+  choice = storeChoiceOf(workspace),
+  use: DatabaseUse = {},
+): Promise<IndexStore> {
   return choice.kind === "sqlite" ? new SqliteIndexStore(workspace, use) : openStore(workspace, choice, use);
 }

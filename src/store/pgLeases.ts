@@ -64,7 +64,10 @@ export class PgLeases implements LeaseStore {
 
   async recorded(name: string): Promise<boolean> {
     await this.schema();
-    return (await this.pool.query("SELECT 1 FROM leanos_leases WHERE workspace = $1 AND name = $2", [this.workspace, name])).rows.length > 0;
+    return (
+      (await this.pool.query("SELECT 1 FROM leanos_leases WHERE workspace = $1 AND name = $2", [this.workspace, name]))
+        .rows.length > 0
+    );
   }
 
   async acquire(name: string): Promise<HeldLease | LeaseHolder> {
@@ -77,7 +80,8 @@ export class PgLeases implements LeaseStore {
       );
       const row = found.rows[0];
       const now = Date.now();
-      if (row && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.renewed_ms) }, now)) return { pid: row.pid, host: row.host, since: row.since };
+      if (row && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.renewed_ms) }, now))
+        return { pid: row.pid, host: row.host, since: row.since };
       await client.query(
         `INSERT INTO leanos_leases (workspace, name, pid, host, since, renewed_ms) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (workspace, name) DO UPDATE SET pid = $3, host = $4, since = $5, renewed_ms = $6`,
@@ -88,13 +92,21 @@ export class PgLeases implements LeaseStore {
     if (holder) return holder;
     const mine = [this.workspace, name, process.pid, hostname()];
     const timer = setInterval(() => {
-      this.pool.query("UPDATE leanos_leases SET renewed_ms = $5 WHERE workspace = $1 AND name = $2 AND pid = $3 AND host = $4", [...mine, Date.now()]).catch(() => undefined);
+      this.pool
+        .query(
+          "UPDATE leanos_leases SET renewed_ms = $5 WHERE workspace = $1 AND name = $2 AND pid = $3 AND host = $4",
+          [...mine, Date.now()],
+        )
+        .catch(() => undefined);
     }, RENEW_MS);
     timer.unref();
     return {
       release: async () => {
         clearInterval(timer);
-        await this.pool.query("DELETE FROM leanos_leases WHERE workspace = $1 AND name = $2 AND pid = $3 AND host = $4", mine);
+        await this.pool.query(
+          "DELETE FROM leanos_leases WHERE workspace = $1 AND name = $2 AND pid = $3 AND host = $4",
+          mine,
+        );
       },
     };
   }

@@ -31,16 +31,22 @@ CREATE TABLE IF NOT EXISTS leanos_claims (
 CREATE TABLE IF NOT EXISTS leanos_info (workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (workspace, key));
 `;
 
-const TO_READ = "(state <> 'done' OR needs_attribution OR open_opportunities OR (opportunities > 0 AND updated_at >= $2))";
+const TO_READ =
+  "(state <> 'done' OR needs_attribution OR open_opportunities OR (opportunities > 0 AND updated_at >= $2))";
 const COLUMNS = Object.keys(IndexRow.shape) as Array<keyof IndexRow>;
 const INSERT = `INSERT INTO leanos_threads (workspace, ${COLUMNS.join(", ")}) VALUES ($1, ${COLUMNS.map((_, index) => `$${index + 2}`).join(", ")})`;
-const UPSERT = `${INSERT} ON CONFLICT (workspace, thread) DO UPDATE SET ${COLUMNS.filter((column) => column !== "thread").map((column) => `${column} = EXCLUDED.${column}`).join(", ")}`;
+const UPSERT = `${INSERT} ON CONFLICT (workspace, thread) DO UPDATE SET ${COLUMNS.filter(
+  (column) => column !== "thread",
+)
+  .map((column) => `${column} = EXCLUDED.${column}`)
+  .join(", ")}`;
 
 const valuesOf = (row: IndexRow): unknown[] => {
   const parsed = IndexRow.parse(row);
   return COLUMNS.map((column) => (column === "validated" ? JSON.stringify(parsed.validated) : parsed[column]));
 };
-const fromStored = (row: Record<string, unknown>): IndexRow => IndexRow.parse(Object.fromEntries(COLUMNS.map((column) => [column, row[column]])));
+const fromStored = (row: Record<string, unknown>): IndexRow =>
+  IndexRow.parse(Object.fromEntries(COLUMNS.map((column) => [column, row[column]])));
 
 /** The schema a workspace's checkpoints live in. */
 export const checkpointSchemaOf = (workspaceId: string): string => `leanos_${workspaceId}`;
@@ -58,7 +64,9 @@ export class PgIndex implements ThreadIndex {
   }
 
   private async select(where: string, params: unknown[] = []): Promise<IndexRow[]> {
-    return (await this.query(`SELECT * FROM leanos_threads WHERE workspace = $1 AND ${where} ORDER BY thread`, params)).map(fromStored);
+    return (
+      await this.query(`SELECT * FROM leanos_threads WHERE workspace = $1 AND ${where} ORDER BY thread`, params)
+    ).map(fromStored);
   }
 
   async put(row: IndexRow): Promise<void> {
@@ -74,7 +82,9 @@ export class PgIndex implements ThreadIndex {
   }
 
   async names(): Promise<string[]> {
-    return (await this.query<{ thread: string }>("SELECT thread FROM leanos_threads WHERE workspace = $1 ORDER BY thread")).map((row) => row.thread);
+    return (
+      await this.query<{ thread: string }>("SELECT thread FROM leanos_threads WHERE workspace = $1 ORDER BY thread")
+    ).map((row) => row.thread);
   }
 
   rows(): Promise<IndexRow[]> {
@@ -109,18 +119,29 @@ export class PgIndex implements ThreadIndex {
         "SELECT thread FROM leanos_threads WHERE workspace = $1 AND type = 'sales' AND validated ? $2 ORDER BY thread LIMIT $3",
         [entry.assumption, limit],
       );
-      result.push({ assumption: entry.assumption, count: Number(entry.count), sources: sources.map((row) => row.thread) });
+      result.push({
+        assumption: entry.assumption,
+        count: Number(entry.count),
+        sources: sources.map((row) => row.thread),
+      });
     }
     return result;
   }
 
   async patternKeys(): Promise<string[]> {
-    const rows = await this.query<{ pattern_key: string }>("SELECT DISTINCT pattern_key FROM leanos_threads WHERE workspace = $1 AND pattern_key IS NOT NULL ORDER BY pattern_key");
+    const rows = await this.query<{ pattern_key: string }>(
+      "SELECT DISTINCT pattern_key FROM leanos_threads WHERE workspace = $1 AND pattern_key IS NOT NULL ORDER BY pattern_key",
+    );
     return rows.map((row) => row.pattern_key);
   }
 
   async namesOfType(type: ThreadType): Promise<string[]> {
-    return (await this.query<{ thread: string }>("SELECT thread FROM leanos_threads WHERE workspace = $1 AND type = $2 ORDER BY thread", [type])).map((row) => row.thread);
+    return (
+      await this.query<{ thread: string }>(
+        "SELECT thread FROM leanos_threads WHERE workspace = $1 AND type = $2 ORDER BY thread",
+        [type],
+      )
+    ).map((row) => row.thread);
   }
 
   async putIfAbsent(row: IndexRow): Promise<void> {
@@ -153,15 +174,14 @@ export class PgClaims implements SlugClaims {
   async claim(thread: string, id: string): Promise<boolean> {
     await this.ready();
     // The primary key makes the first claim win, on any machine; a retry by the same id is its own.
-    await this.pool.query("INSERT INTO leanos_claims (workspace, thread, id, pid, host, claimed_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", [
-      this.workspace,
-      thread,
-      id,
-      process.pid,
-      hostname(),
-      Date.now(),
-    ]);
-    const found = await this.pool.query<{ id: string }>("SELECT id FROM leanos_claims WHERE workspace = $1 AND thread = $2", [this.workspace, thread]);
+    await this.pool.query(
+      "INSERT INTO leanos_claims (workspace, thread, id, pid, host, claimed_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+      [this.workspace, thread, id, process.pid, hostname(), Date.now()],
+    );
+    const found = await this.pool.query<{ id: string }>(
+      "SELECT id FROM leanos_claims WHERE workspace = $1 AND thread = $2",
+      [this.workspace, thread],
+    );
     return found.rows[0]?.id === id;
   }
 
@@ -173,7 +193,8 @@ export class PgClaims implements SlugClaims {
         [this.workspace, thread],
       );
       const row = found.rows[0];
-      if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.claimed_ms) })) return false;
+      if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: Number(row.claimed_ms) }))
+        return false;
       await client.query(
         `INSERT INTO leanos_claims (workspace, thread, id, pid, host, claimed_ms) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (workspace, thread) DO UPDATE SET id = $3, pid = $4, host = $5, claimed_ms = $6`,
@@ -194,18 +215,23 @@ export class PgSecrets implements WorkspaceSecrets {
   async get(name: SecretName): Promise<string> {
     await this.ready();
     // The first process to ask, on any machine, makes it; every later one reads that one.
-    await this.pool.query("INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [this.workspace, `secret:${name}`, randomBytes(32).toString("hex")]);
-    const found = await this.pool.query<{ value: string }>("SELECT value FROM leanos_info WHERE workspace = $1 AND key = $2", [this.workspace, `secret:${name}`]);
+    await this.pool.query(
+      "INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+      [this.workspace, `secret:${name}`, randomBytes(32).toString("hex")],
+    );
+    const found = await this.pool.query<{ value: string }>(
+      "SELECT value FROM leanos_info WHERE workspace = $1 AND key = $2",
+      [this.workspace, `secret:${name}`],
+    );
     return found.rows[0]!.value;
   }
 
   async set(name: SecretName, value: string): Promise<void> {
     await this.ready();
-    await this.pool.query("INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT (workspace, key) DO UPDATE SET value = EXCLUDED.value", [
-      this.workspace,
-      `secret:${name}`,
-      value,
-    ]);
+    await this.pool.query(
+      "INSERT INTO leanos_info (workspace, key, value) VALUES ($1, $2, $3) ON CONFLICT (workspace, key) DO UPDATE SET value = EXCLUDED.value",
+      [this.workspace, `secret:${name}`, value],
+    );
   }
 }
 
@@ -265,7 +291,11 @@ export class PgStore implements WorkspaceStore {
 
   async checkpointedThreadIds(): Promise<string[]> {
     await this.ready();
-    return (await this.pool.query<{ thread_id: string }>(`SELECT DISTINCT thread_id FROM "${this.schema}".checkpoints ORDER BY thread_id`)).rows.map((row) => row.thread_id);
+    return (
+      await this.pool.query<{ thread_id: string }>(
+        `SELECT DISTINCT thread_id FROM "${this.schema}".checkpoints ORDER BY thread_id`,
+      )
+    ).rows.map((row) => row.thread_id);
   }
 
   async close(): Promise<void> {

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS leanos_info (key TEXT PRIMARY KEY, value TEXT NOT NUL
 `;
 
 /** The rows a pass reads (indexRow.ts needsReading, in SQL). */
-const TO_READ = "(state <> 'done' OR needs_attribution = 1 OR open_opportunities = 1 OR (opportunities > 0 AND updated_at >= @since))";
+const TO_READ =
+  "(state <> 'done' OR needs_attribution = 1 OR open_opportunities = 1 OR (opportunities > 0 AND updated_at >= @since))";
 
 interface StoredRow extends Omit<IndexRow, "validated" | "needs_attribution" | "open_opportunities"> {
   validated: string;
@@ -43,7 +44,12 @@ const toStored = (row: IndexRow): StoredRow => ({
 });
 
 const fromStored = (row: StoredRow): IndexRow =>
-  IndexRow.parse({ ...row, validated: JSON.parse(row.validated) as unknown, needs_attribution: row.needs_attribution === 1, open_opportunities: row.open_opportunities === 1 });
+  IndexRow.parse({
+    ...row,
+    validated: JSON.parse(row.validated) as unknown,
+    needs_attribution: row.needs_attribution === 1,
+    open_opportunities: row.open_opportunities === 1,
+  });
 
 const COLUMNS = Object.keys(IndexRow.shape) as Array<keyof IndexRow>;
 const INSERT = `INSERT OR REPLACE INTO leanos_threads (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((column) => `@${column}`).join(", ")})`;
@@ -76,7 +82,10 @@ export class SqliteIndex implements ThreadIndex {
   }
 
   async inStates(states: readonly IndexRow["state"][]): Promise<IndexRow[]> {
-    return this.all(`SELECT * FROM leanos_threads WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY thread`, [...states]);
+    return this.all(
+      `SELECT * FROM leanos_threads WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY thread`,
+      [...states],
+    );
   }
 
   async toRead(recentSince: string): Promise<IndexRow[]> {
@@ -84,7 +93,9 @@ export class SqliteIndex implements ThreadIndex {
   }
 
   async idleCounts(recentSince: string): Promise<Array<{ type: ThreadType; count: number }>> {
-    return this.db.prepare(`SELECT type, count(*) AS count FROM leanos_threads WHERE NOT ${TO_READ} GROUP BY type ORDER BY type`).all({ since: recentSince }) as Array<{
+    return this.db
+      .prepare(`SELECT type, count(*) AS count FROM leanos_threads WHERE NOT ${TO_READ} GROUP BY type ORDER BY type`)
+      .all({ since: recentSince }) as Array<{
       type: ThreadType;
       count: number;
     }>;
@@ -96,16 +107,26 @@ export class SqliteIndex implements ThreadIndex {
         "SELECT v.value AS assumption, count(*) AS count FROM leanos_threads t, json_each(t.validated) v WHERE t.type = 'sales' GROUP BY v.value HAVING count(*) >= ? ORDER BY v.value",
       )
       .all(atLeast) as Array<{ assumption: string; count: number }>;
-    const sources = this.db.prepare("SELECT t.thread FROM leanos_threads t, json_each(t.validated) v WHERE t.type = 'sales' AND v.value = ? ORDER BY t.thread LIMIT ?").pluck();
+    const sources = this.db
+      .prepare(
+        "SELECT t.thread FROM leanos_threads t, json_each(t.validated) v WHERE t.type = 'sales' AND v.value = ? ORDER BY t.thread LIMIT ?",
+      )
+      .pluck();
     return counted.map((entry) => ({ ...entry, sources: sources.all(entry.assumption, limit) as string[] }));
   }
 
   async patternKeys(): Promise<string[]> {
-    return this.db.prepare("SELECT DISTINCT pattern_key FROM leanos_threads WHERE pattern_key IS NOT NULL ORDER BY pattern_key").pluck().all() as string[];
+    return this.db
+      .prepare("SELECT DISTINCT pattern_key FROM leanos_threads WHERE pattern_key IS NOT NULL ORDER BY pattern_key")
+      .pluck()
+      .all() as string[];
   }
 
   async namesOfType(type: ThreadType): Promise<string[]> {
-    return this.db.prepare("SELECT thread FROM leanos_threads WHERE type = ? ORDER BY thread").pluck().all(type) as string[];
+    return this.db
+      .prepare("SELECT thread FROM leanos_threads WHERE type = ? ORDER BY thread")
+      .pluck()
+      .all(type) as string[];
   }
 
   async putIfAbsent(row: IndexRow): Promise<void> {
@@ -117,7 +138,9 @@ export class SqliteIndex implements ThreadIndex {
   }
 
   async markBuilt(): Promise<void> {
-    this.db.prepare("INSERT OR REPLACE INTO leanos_info (key, value) VALUES ('index_built', ?)").run(new Date().toISOString());
+    this.db
+      .prepare("INSERT OR REPLACE INTO leanos_info (key, value) VALUES ('index_built', ?)")
+      .run(new Date().toISOString());
   }
 
   async isBuilt(): Promise<boolean> {
@@ -130,18 +153,23 @@ export class SqliteClaims implements SlugClaims {
 
   async claim(thread: string, id: string): Promise<boolean> {
     // The primary key makes the first claim win; a second claim by the same id (a retry) is its own.
-    this.db.prepare("INSERT OR IGNORE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)").run(thread, id, process.pid, hostname(), Date.now());
+    this.db
+      .prepare("INSERT OR IGNORE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)")
+      .run(thread, id, process.pid, hostname(), Date.now());
     return this.db.prepare("SELECT id FROM leanos_claims WHERE thread = ?").pluck().get(thread) === id;
   }
 
   async reclaim(thread: string, id: string): Promise<boolean> {
     return this.db
       .transaction(() => {
-        const row = this.db.prepare("SELECT id, pid, host, claimed_ms FROM leanos_claims WHERE thread = ?").get(thread) as
-          | { id: string; pid: number; host: string; claimed_ms: number }
-          | undefined;
-        if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: row.claimed_ms })) return false;
-        this.db.prepare("INSERT OR REPLACE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)").run(thread, id, process.pid, hostname(), Date.now());
+        const row = this.db
+          .prepare("SELECT id, pid, host, claimed_ms FROM leanos_claims WHERE thread = ?")
+          .get(thread) as { id: string; pid: number; host: string; claimed_ms: number } | undefined;
+        if (row && row.id !== id && !holderGone({ pid: row.pid, host: row.host, renewed_ms: row.claimed_ms }))
+          return false;
+        this.db
+          .prepare("INSERT OR REPLACE INTO leanos_claims (thread, id, pid, host, claimed_ms) VALUES (?, ?, ?, ?, ?)")
+          .run(thread, id, process.pid, hostname(), Date.now());
         return true;
       })
       .immediate();
@@ -153,7 +181,9 @@ export class SqliteSecrets implements WorkspaceSecrets {
 
   async get(name: SecretName): Promise<string> {
     // The first process to ask makes it; every later one (in any process) reads that one.
-    this.db.prepare("INSERT OR IGNORE INTO leanos_info (key, value) VALUES (?, ?)").run(`secret:${name}`, randomBytes(32).toString("hex"));
+    this.db
+      .prepare("INSERT OR IGNORE INTO leanos_info (key, value) VALUES (?, ?)")
+      .run(`secret:${name}`, randomBytes(32).toString("hex"));
     return this.db.prepare("SELECT value FROM leanos_info WHERE key = ?").pluck().get(`secret:${name}`) as string;
   }
 
@@ -189,8 +219,11 @@ export class SqliteIndexStore implements IndexStore {
 
   async checkpointedThreadIds(): Promise<string[]> {
     // The checkpointer makes its tables on first use; a store that never ran a graph has none.
-    const made = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !== undefined;
-    return made ? (this.db.prepare("SELECT DISTINCT thread_id FROM checkpoints ORDER BY thread_id").pluck().all() as string[]) : [];
+    const made =
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !== undefined;
+    return made
+      ? (this.db.prepare("SELECT DISTINCT thread_id FROM checkpoints ORDER BY thread_id").pluck().all() as string[])
+      : [];
   }
 
   async close(): Promise<void> {

@@ -72,14 +72,19 @@ export class SqliteMemoryStore extends BaseStore {
   private ready(writing: boolean): boolean {
     if (this.prepared) return true;
     if (writing) this.db.exec(TABLE);
-    this.prepared = writing || this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leanos_memory'").get() !== undefined;
+    this.prepared =
+      writing ||
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leanos_memory'").get() !==
+        undefined;
     return this.prepared;
   }
 
   async batch<Op extends readonly Operation[]>(operations: Op): Promise<OperationResults<Op>> {
     // Reading creates nothing, so a command that only reads writes no byte of the workspace.
     if (!this.ready(operations.some((operation) => "value" in operation))) {
-      return operations.map((operation) => ("namespacePrefix" in operation || !("key" in operation) ? [] : null)) as OperationResults<Op>;
+      return operations.map((operation) =>
+        "namespacePrefix" in operation || !("key" in operation) ? [] : null,
+      ) as OperationResults<Op>;
     }
     // One transaction: a batch's puts land together or not at all.
     const run = this.db.transaction(() => operations.map((operation) => this.one(operation)));
@@ -97,7 +102,9 @@ export class SqliteMemoryStore extends BaseStore {
   }
 
   private getOne(operation: GetOperation): Item | null {
-    const row = this.db.prepare("SELECT * FROM leanos_memory WHERE namespace = ? AND key = ?").get(joined(operation.namespace), operation.key) as Row | undefined;
+    const row = this.db
+      .prepare("SELECT * FROM leanos_memory WHERE namespace = ? AND key = ?")
+      .get(joined(operation.namespace), operation.key) as Row | undefined;
     return row ? itemOf(row) : null;
   }
 
@@ -117,7 +124,8 @@ export class SqliteMemoryStore extends BaseStore {
   }
 
   private rowsUnder(prefix: readonly string[]): Row[] {
-    if (prefix.length === 0) return this.db.prepare("SELECT * FROM leanos_memory ORDER BY namespace, key").all() as Row[];
+    if (prefix.length === 0)
+      return this.db.prepare("SELECT * FROM leanos_memory ORDER BY namespace, key").all() as Row[];
     const exact = joined(prefix);
     // substr, not LIKE: a label's own % or _ is not a wildcard.
     return this.db
@@ -133,19 +141,34 @@ export class SqliteMemoryStore extends BaseStore {
         const score = scoreOf(item.value, operation.query);
         return score === undefined ? item : { ...item, score };
       });
-    const ranked = operation.query?.trim() ? found.sort((a, b) => (b as SearchItem).score! - (a as SearchItem).score! || b.updatedAt.getTime() - a.updatedAt.getTime()) : found;
+    const ranked = operation.query?.trim()
+      ? found.sort(
+          (a, b) =>
+            (b as SearchItem).score! - (a as SearchItem).score! || b.updatedAt.getTime() - a.updatedAt.getTime(),
+        )
+      : found;
     const offset = operation.offset ?? 0;
     return ranked.slice(offset, offset + (operation.limit ?? 10));
   }
 
   private namespacesOne(operation: ListNamespacesOperation): string[][] {
-    const all = (this.db.prepare("SELECT DISTINCT namespace FROM leanos_memory ORDER BY namespace").pluck().all() as string[]).map(split);
+    const all = (
+      this.db.prepare("SELECT DISTINCT namespace FROM leanos_memory ORDER BY namespace").pluck().all() as string[]
+    ).map(split);
     const fits = (namespace: string[]) =>
       (operation.matchConditions ?? []).every((condition) => {
-        const part = condition.matchType === "prefix" ? namespace.slice(0, condition.path.length) : namespace.slice(-condition.path.length);
-        return part.length === condition.path.length && condition.path.every((label, index) => label === "*" || label === part[index]);
+        const part =
+          condition.matchType === "prefix"
+            ? namespace.slice(0, condition.path.length)
+            : namespace.slice(-condition.path.length);
+        return (
+          part.length === condition.path.length &&
+          condition.path.every((label, index) => label === "*" || label === part[index])
+        );
       });
-    const depthed = all.filter(fits).map((namespace) => (operation.maxDepth !== undefined ? namespace.slice(0, operation.maxDepth) : namespace));
+    const depthed = all
+      .filter(fits)
+      .map((namespace) => (operation.maxDepth !== undefined ? namespace.slice(0, operation.maxDepth) : namespace));
     const unique = [...new Map(depthed.map((namespace) => [joined(namespace), namespace])).values()];
     return unique.slice(operation.offset ?? 0, (operation.offset ?? 0) + (operation.limit ?? 100));
   }

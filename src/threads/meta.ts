@@ -6,7 +6,6 @@ import { TYPE_NAME, unknownTypeMessage, type ThreadTypes } from "../stages/threa
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
 
-
 export const PendingItem = z.object({
   thread: z.string(),
   /** LangGraph's id of the interrupt: names this very question, so an answer meant for it never lands on the next one. */
@@ -59,7 +58,9 @@ export const ThreadState = z.enum(["running", "waiting", "scheduled", "done", "f
 export type ThreadState = z.infer<typeof ThreadState>;
 
 /** A thread's name: its type, then its slug (threads/<type>/<slug>/ is its folder). */
-export const ThreadName = z.string().regex(new RegExp(`^${TYPE_NAME.source.slice(1, -1)}/[a-z0-9-]+$`), "expected a thread name as type/slug");
+export const ThreadName = z
+  .string()
+  .regex(new RegExp(`^${TYPE_NAME.source.slice(1, -1)}/[a-z0-9-]+$`), "expected a thread name as type/slug");
 
 export const ThreadMeta = z.object({
   thread: ThreadName,
@@ -72,7 +73,13 @@ export const ThreadMeta = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   // The event's text is kept (events are short) so a pass can link a lead to the campaign it names.
-  event: z.object({ date: IsoDate, source: z.string(), file: z.string().optional(), text: z.string().default(""), origin: EventOrigin.optional() }),
+  event: z.object({
+    date: IsoDate,
+    source: z.string(),
+    file: z.string().optional(),
+    text: z.string().default(""),
+    origin: EventOrigin.optional(),
+  }),
   graph: z.string(),
   provider: z.string(),
   model: z.string(),
@@ -98,7 +105,14 @@ export const ThreadMeta = z.object({
   pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
   /** The action the thread is on, if its plan has one open. */
   current_action: z
-    .object({ id: z.string(), type: z.string(), title: z.string(), status: z.string(), owner: z.string(), due: z.string() })
+    .object({
+      id: z.string(),
+      type: z.string(),
+      title: z.string(),
+      status: z.string(),
+      owner: z.string(),
+      due: z.string(),
+    })
     .nullable()
     .default(null),
   /** The thread this one was started from, when it took up an opportunity. */
@@ -123,7 +137,14 @@ export const ThreadMeta = z.object({
     )
     .default([]),
   /** Model calls made for this thread (none for the offline drafter). */
-  usage: ThreadUsage.default({ calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: 0 }),
+  usage: ThreadUsage.default({
+    calls: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    latency_ms: 0,
+  }),
   error: z.string().optional(),
 });
 export type ThreadMeta = z.infer<typeof ThreadMeta>;
@@ -148,7 +169,8 @@ export function threadMetaIn(types: ThreadTypes): z.ZodType<ThreadMeta, z.input<
       if (named !== meta.type) check(named, ctx, ["thread"]);
       // A follow-up still to start would start a thread of its type; one started or declined is history.
       meta.opportunities.forEach((opportunity, index) => {
-        if (opportunity.status === "proposed" || opportunity.status === "approved") check(opportunity.type, ctx, ["opportunities", index, "type"]);
+        if (opportunity.status === "proposed" || opportunity.status === "approved")
+          check(opportunity.type, ctx, ["opportunities", index, "type"]);
       });
     });
     metaSchemas.set(types, schema);

@@ -22,11 +22,19 @@ export class MetaStore {
   }
 
   /** `touch: false` keeps updated_at, which times how long a thread has sat in its stage. */
-  async update(thread: string, change: (meta: ThreadMeta) => ThreadMeta, options: { touch?: boolean } = {}): Promise<ThreadMeta> {
+  async update(
+    thread: string,
+    change: (meta: ThreadMeta) => ThreadMeta,
+    options: { touch?: boolean } = {},
+  ): Promise<ThreadMeta> {
     const before = await this.read(thread);
     // A meta.json is named after its folder: a correction's move, cut short, is never undone by a write.
     const named = { thread, type: thread.split("/")[0] as ThreadMeta["type"], slug: thread.split("/")[1]! };
-    const updated = { ...change(before), ...named, updated_at: options.touch === false ? before.updated_at : this.now().toISOString() };
+    const updated = {
+      ...change(before),
+      ...named,
+      updated_at: options.touch === false ? before.updated_at : this.now().toISOString(),
+    };
     await writeThreadMeta(this.workspace.root, this.dirOf(thread), updated, this.workspace.threadTypes);
     await this.indexed(updated);
     return updated;

@@ -34,14 +34,23 @@ export async function whereThreadIs(folders: ThreadFolders, thread: string, id: 
 }
 
 /** Refuses a move onto a folder another thread holds; true when the move is done already (a retry). */
-export async function checkRetype(folders: ThreadFolders, id: string, thread: string, type: ThreadType): Promise<boolean> {
+export async function checkRetype(
+  folders: ThreadFolders,
+  id: string,
+  thread: string,
+  type: ThreadType,
+): Promise<boolean> {
   const { root, threadsDir } = folders;
   const target = retypedName(thread, type);
   const dir = threadDir(threadsDir, target);
   if (!existsSync(dir)) return false;
-  const there = existsSync(join(dir, "meta.json")) ? await readThreadMeta(root, dir, folders.threadTypes).catch(() => undefined) : undefined;
+  const there = existsSync(join(dir, "meta.json"))
+    ? await readThreadMeta(root, dir, folders.threadTypes).catch(() => undefined)
+    : undefined;
   if (there?.id === id) return true;
-  throw new UsageError(`the type can't become ${type}: threads/${target}/ exists already${there ? ` (thread ${there.thread})` : ""}; move that folder aside, or correct the other fields only; nothing was changed`);
+  throw new UsageError(
+    `the type can't become ${type}: threads/${target}/ exists already${there ? ` (thread ${there.thread})` : ""}; move that folder aside, or correct the other fields only; nothing was changed`,
+  );
 }
 
 /** Moves `thread` (the LangGraph thread `id`) to `type`; returns its new name. Safe to run again after a kill at any point. */
@@ -57,13 +66,16 @@ export async function retypeThread(
   const to = threadDir(threadsDir, target);
   if (!(await checkRetype(parts, id, thread, type))) {
     if (!(await parts.claims.claim(target, id)) && !(await parts.claims.reclaim(target, id))) {
-      throw new UsageError(`the type can't become ${type}: another thread is being started as ${target}; try again in a moment; nothing was changed`);
+      throw new UsageError(
+        `the type can't become ${type}: another thread is being started as ${target}; try again in a moment; nothing was changed`,
+      );
     }
     durableStep(`claim row ${target}`);
     await moveFolder(root, from, to);
   }
   const meta = await readThreadMeta(root, to, threadTypes);
-  if (meta.thread !== target || meta.type !== type) await writeThreadMeta(root, to, { ...meta, thread: target, type }, threadTypes);
+  if (meta.thread !== target || meta.type !== type)
+    await writeThreadMeta(root, to, { ...meta, thread: target, type }, threadTypes);
   await parts.index.put(indexRowOf({ ...meta, thread: target, type }));
   durableStep("index row");
   await parts.index.remove(thread);

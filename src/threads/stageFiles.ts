@@ -10,7 +10,6 @@ import type { AutonomyMode, TrustStanding } from "../gates/autonomy.js";
 // Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
 // the front-matter carries the structured output so programs can read the file back.
 
-
 export interface StageFileMeta {
   thread: string;
   stage: string;
@@ -48,7 +47,11 @@ function fallbackBody(meta: StageFileMeta, output: unknown): string {
  */
 function decisionFront(schema: string, output: unknown): Record<string, unknown> {
   if (schema !== "decision" || typeof output !== "object" || output === null) return {};
-  const { status, impact_score, human_flagged } = output as { status?: unknown; impact_score?: unknown; human_flagged?: unknown };
+  const { status, impact_score, human_flagged } = output as {
+    status?: unknown;
+    impact_score?: unknown;
+    human_flagged?: unknown;
+  };
   return {
     ...(typeof status === "string" ? { status } : {}),
     ...(typeof impact_score === "number" || impact_score === null ? { impact_score } : {}),
@@ -95,7 +98,15 @@ export async function writeStageFiles(args: {
     opportunity_reviews: opportunities ? args.opportunityReviews : undefined,
     output,
   };
-  const view = { ...(output as object), ...(opportunities ? { opportunities } : {}), meta, gate, review, canvas_review: canvasReview, log: args.log ?? [] };
+  const view = {
+    ...(output as object),
+    ...(opportunities ? { opportunities } : {}),
+    meta,
+    gate,
+    review,
+    canvas_review: canvasReview,
+    log: args.log ?? [],
+  };
   const body = skill.templates.output ? renderPlain(skill.templates.output, view) : fallbackBody(meta, output);
   if (!skill.stage.file.endsWith("/")) {
     await writeMarkdown(context.workspaceRoot, join(threadDir, skill.stage.file), front, body);
@@ -111,15 +122,38 @@ export async function writeStageFiles(args: {
     const actionView = {
       action,
       template: template
-        ? { name: template.name, description: template.description, owner: template.action.owner, duration_days: template.action.duration_days, human_required: template.action.human_required }
+        ? {
+            name: template.name,
+            description: template.description,
+            owner: template.action.owner,
+            duration_days: template.action.duration_days,
+            human_required: template.action.human_required,
+          }
         : {},
       meta,
       log: (args.log ?? []).filter((entry) => entry.action_id === action.id),
       review: args.actionReviews?.[action.id],
     };
-    const actionBody = skill.templates.action ? renderPlain(skill.templates.action, actionView) : fallbackBody(meta, action);
+    const actionBody = skill.templates.action
+      ? renderPlain(skill.templates.action, actionView)
+      : fallbackBody(meta, action);
     const file = `${folder}${actionFileName(action, actions)}`;
-    await writeMarkdown(context.workspaceRoot, join(threadDir, file), { thread: meta.thread, action: action.id, type: action.type, owner: action.owner, human_required: action.human_required, due: action.due, status: action.status, drafted_by: meta.drafted_by, review: args.actionReviews?.[action.id] }, actionBody);
+    await writeMarkdown(
+      context.workspaceRoot,
+      join(threadDir, file),
+      {
+        thread: meta.thread,
+        action: action.id,
+        type: action.type,
+        owner: action.owner,
+        human_required: action.human_required,
+        due: action.due,
+        status: action.status,
+        drafted_by: meta.drafted_by,
+        review: args.actionReviews?.[action.id],
+      },
+      actionBody,
+    );
     written.push(file);
   }
   return written;

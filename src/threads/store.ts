@@ -82,10 +82,17 @@ export async function readThreadMeta(root: string, dir: string, types: ThreadTyp
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new FileProblem(path, `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`);
+    throw new FileProblem(
+      path,
+      `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`,
+    );
   }
   const parsed = threadMetaIn(types).safeParse(raw);
-  if (!parsed.success) throw new FileProblem(path, `${describeZodIssues(parsed.error.issues)}; restore it (git checkout, or a backup) or move the thread folder aside`);
+  if (!parsed.success)
+    throw new FileProblem(
+      path,
+      `${describeZodIssues(parsed.error.issues)}; restore it (git checkout, or a backup) or move the thread folder aside`,
+    );
   return parsed.data;
 }
 
@@ -94,7 +101,12 @@ export async function writeThreadMeta(root: string, dir: string, meta: ThreadMet
 }
 
 /** Writes a markdown file with YAML front-matter, atomically. */
-export async function writeMarkdown(root: string, path: string, frontMatter: Record<string, unknown>, body: string): Promise<void> {
+export async function writeMarkdown(
+  root: string,
+  path: string,
+  frontMatter: Record<string, unknown>,
+  body: string,
+): Promise<void> {
   // JSON round trip drops undefined values, which YAML cannot represent.
   const clean = JSON.parse(JSON.stringify(frontMatter)) as Record<string, unknown>;
   // Loaded when a stage file is written: the readers of threads never need it.
@@ -110,7 +122,8 @@ export async function listThreadNames(folders: ThreadFolders): Promise<string[]>
     const typeDir = join(threadsDir, type);
     if (!existsSync(containedPath(root, typeDir))) continue;
     for (const entry of await readdir(typeDir, { withFileTypes: true })) {
-      if (entry.isDirectory() && existsSync(join(typeDir, entry.name, "meta.json"))) names.push(`${type}/${entry.name}`);
+      if (entry.isDirectory() && existsSync(join(typeDir, entry.name, "meta.json")))
+        names.push(`${type}/${entry.name}`);
     }
   }
   return names.sort();
@@ -129,12 +142,24 @@ const FULL_NAME = new RegExp(`^${TYPE_NAME.source.slice(1, -1)}/[a-z0-9-]+$`);
  * must not be (LeanOS's, and those of the threads looked among).
  */
 function wantedName(name: string, types: Iterable<string>): string {
-  const wanted = name.trim().toLowerCase().replace(/^threads\//, "").replace(/\/+$/, "");
-  if (wanted.length === 0) throw new UsageError(`"${name}" names no thread: give a thread as type/slug, its slug, or a unique prefix (leanos status lists them)`);
+  const wanted = name
+    .trim()
+    .toLowerCase()
+    .replace(/^threads\//, "")
+    .replace(/\/+$/, "");
+  if (wanted.length === 0)
+    throw new UsageError(
+      `"${name}" names no thread: give a thread as type/slug, its slug, or a unique prefix (leanos status lists them)`,
+    );
   if (!/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9-]*)?$/.test(wanted)) {
-    throw new UsageError(`"${name}" is not a thread name: names are type/slug (letters, digits, hyphens), e.g. sales/elsaai-deal-closed`);
+    throw new UsageError(
+      `"${name}" is not a thread name: names are type/slug (letters, digits, hyphens), e.g. sales/elsaai-deal-closed`,
+    );
   }
-  if (new Set(types).has(wanted)) throw new UsageError(`"${name}" is a thread type, not a thread: name one of its threads (leanos status lists them)`);
+  if (new Set(types).has(wanted))
+    throw new UsageError(
+      `"${name}" is a thread type, not a thread: name one of its threads (leanos status lists them)`,
+    );
   return wanted;
 }
 
@@ -161,11 +186,15 @@ export const indexLookup = (index: ThreadIndex): ThreadLookup => ({
 export const diskLookup = (workspace: ThreadFolders): ThreadLookup => ({
   withId: async (id) => {
     for (const thread of await listThreadNames(workspace)) {
-      if ((await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes)).id === id) return thread;
+      if (
+        (await readThreadMeta(workspace.root, threadDir(workspace.threadsDir, thread), workspace.threadTypes)).id === id
+      )
+        return thread;
     }
     return undefined;
   },
-  exists: async (thread) => existsSync(join(containedPath(workspace.root, threadDir(workspace.threadsDir, thread)), "meta.json")),
+  exists: async (thread) =>
+    existsSync(join(containedPath(workspace.root, threadDir(workspace.threadsDir, thread)), "meta.json")),
   names: () => listThreadNames(workspace),
   types: workspace.threadTypes.known,
 });
@@ -198,7 +227,10 @@ export function pickThread(all: readonly string[], name: string, types: readonly
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UsageError(`thread "${name}" is ambiguous: ${exact.join(", ")}`);
   const [typed, slugPart] = wanted.includes("/") ? (wanted.split("/") as [string, string]) : [undefined, wanted];
-  if (slugPart.length < MIN_PREFIX) throw new UnknownThread(`unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters of the slug (leanos status lists the threads)`);
+  if (slugPart.length < MIN_PREFIX)
+    throw new UnknownThread(
+      `unknown thread "${name}": a prefix must have at least ${MIN_PREFIX} characters of the slug (leanos status lists the threads)`,
+    );
   const matches = all.filter((thread) => {
     const [type, slug] = thread.split("/") as [string, string];
     return (typed === undefined || type === typed) && slug.startsWith(slugPart);

@@ -85,12 +85,27 @@ export function webApp(options: WebOptions): Hono {
     waiting: () => withRuntime(waitingCount),
   });
 
-  async function page(c: Context, name: PageName, title: string, view: (runtime: Runtime) => Promise<PageContent>, status: 200 | 409 | 422 = 200): Promise<Response> {
+  async function page(
+    c: Context,
+    name: PageName,
+    title: string,
+    view: (runtime: Runtime) => Promise<PageContent>,
+    status: 200 | 409 | 422 = 200,
+  ): Promise<Response> {
     return withRuntime(async (runtime) => {
       const content = await view(runtime);
       // The count in the header comes from the thread index, never from reading every waiting thread.
       const waiting = content.waiting ?? (await waitingCount(runtime));
-      return c.html(renderPage(name, title, content, { company, root, waiting, shown: content.shown ?? [], chart: name === "canvas" }), status);
+      return c.html(
+        renderPage(name, title, content, {
+          company,
+          root,
+          waiting,
+          shown: content.shown ?? [],
+          chart: name === "canvas",
+        }),
+        status,
+      );
     });
   }
 
@@ -98,14 +113,29 @@ export function webApp(options: WebOptions): Hono {
     c.html(renderPage("error", title, { title, message }, { company, root, waiting: 0, shown: [] }), status);
 
   /** The inbox, page `request.page`; `alert` says why an answer was refused when no item can show it. */
-  const inbox = (c: Context, request: InboxRequest & { notice?: string; alert?: string }, status: 200 | 409 | 422 = 200): Promise<Response> =>
-    page(c, "inbox", "Inbox", async (runtime) => ({ ...(await inboxView(runtime, guard.csrf, request)), ...(request.notice ? { notice: request.notice } : {}), ...(request.alert ? { alert: request.alert } : {}) }), status);
+  const inbox = (
+    c: Context,
+    request: InboxRequest & { notice?: string; alert?: string },
+    status: 200 | 409 | 422 = 200,
+  ): Promise<Response> =>
+    page(
+      c,
+      "inbox",
+      "Inbox",
+      async (runtime) => ({
+        ...(await inboxView(runtime, guard.csrf, request)),
+        ...(request.notice ? { notice: request.notice } : {}),
+        ...(request.alert ? { alert: request.alert } : {}),
+      }),
+      status,
+    );
 
   app.use("*", secured(), guarded(guard), bodyLimited());
   app.onError((error, c) => {
     const failure = describeFailure(error);
     // The page says what went wrong; whoever runs the server also sees a failure that is not bad input.
-    if (failure.exitCode !== 2) process.stderr.write(`leanos serve: ${c.req.method} ${c.req.path}: ${failure.message}\n`);
+    if (failure.exitCode !== 2)
+      process.stderr.write(`leanos serve: ${c.req.method} ${c.req.path}: ${failure.message}\n`);
     return problem(c, failure.exitCode === 2 ? 400 : 500, "Something went wrong", failure.message);
   });
   app.notFound((c) => problem(c, 404, "Not found", "There is no such page here."));
@@ -119,13 +149,24 @@ export function webApp(options: WebOptions): Hono {
 
   app.post("/inbox/answer", async (c) => {
     const form = await c.req.parseBody();
-    if (!carriesSecret(guard, form.csrf)) return problem(c, 403, "Refused", "This form is not from this inbox (its secret is missing or old): reload the page and answer again.");
-    const text = (key: string): string | undefined => (typeof form[key] === "string" ? (form[key] as string) : undefined);
+    if (!carriesSecret(guard, form.csrf))
+      return problem(
+        c,
+        403,
+        "Refused",
+        "This form is not from this inbox (its secret is missing or old): reload the page and answer again.",
+      );
+    const text = (key: string): string | undefined =>
+      typeof form[key] === "string" ? (form[key] as string) : undefined;
     const posted: PostedAnswer = {
       thread: text("thread") ?? "",
       interrupt: text("interrupt") || undefined,
       answer: text("answer") ?? "",
-      fields: Object.fromEntries(Object.entries(form).flatMap(([key, value]) => (key.startsWith("field:") && typeof value === "string" ? [[key.slice("field:".length), value]] : []))),
+      fields: Object.fromEntries(
+        Object.entries(form).flatMap(([key, value]) =>
+          key.startsWith("field:") && typeof value === "string" ? [[key.slice("field:".length), value]] : [],
+        ),
+      ),
       ...(text("outcome") ? { outcome: text("outcome") } : {}),
       ...(text("reason") !== undefined ? { reason: text("reason") } : {}),
       ...(text("feedback") !== undefined ? { feedback: text("feedback") } : {}),
@@ -133,30 +174,56 @@ export function webApp(options: WebOptions): Hono {
     const at = text("page");
     // An answer names the very question it answers; without that, a form sent twice would answer whatever waits next.
     if (!posted.interrupt) {
-      return inbox(c, { page: at, alert: "This answer does not say which question it answers (the form is from an older page): nothing was changed. Answer again below." }, 422);
+      return inbox(
+        c,
+        {
+          page: at,
+          alert:
+            "This answer does not say which question it answers (the form is from an older page): nothing was changed. Answer again below.",
+        },
+        422,
+      );
     }
     const gone = `That question on ${posted.thread} no longer waits: it was answered (here, in another tab or elsewhere), or this form was sent twice. Nothing was changed; what waits now is below.`;
     try {
       await withRuntime(async (runtime) => {
         // Checked before the answer is read (an edit compares against the values asked), and again by
         // runtime.answer against the checkpoint, under the thread's lease.
-        if (!(await runtime.pending(posted.thread)).some((item) => item.id === posted.interrupt)) throw new AlreadyAnswered(gone);
+        if (!(await runtime.pending(posted.thread)).some((item) => item.id === posted.interrupt))
+          throw new AlreadyAnswered(gone);
         await runtime.answer(posted.thread, await givenAnswer(runtime, posted, options.by), posted.interrupt);
       });
     } catch (error) {
       if (error instanceof AlreadyAnswered) return inbox(c, { page: at, alert: gone }, 409);
       if (!(error instanceof UsageError)) throw error;
-      return page(c, "inbox", "Inbox", async (runtime) => {
-        const item = (await runtime.pending(posted.thread).catch(() => [])).find((candidate) => (candidate.id ?? "") === posted.interrupt);
-        const field = posted.answer === "edit" ? fieldOf(error.message, item?.fields ?? []) : undefined;
-        // The gates word an edit's problem for the CLI's --edit; here it stands next to the field.
-        const message = error.message.replace(/^--edit: /, "");
-        const refusal: Refusal = { thread: posted.thread, interrupt: posted.interrupt, message, fields: posted.fields, ...(field ? { field } : {}) };
-        return inboxView(runtime, guard.csrf, { page: at, refusal });
-      }, 422);
+      return page(
+        c,
+        "inbox",
+        "Inbox",
+        async (runtime) => {
+          const item = (await runtime.pending(posted.thread).catch(() => [])).find(
+            (candidate) => (candidate.id ?? "") === posted.interrupt,
+          );
+          const field = posted.answer === "edit" ? fieldOf(error.message, item?.fields ?? []) : undefined;
+          // The gates word an edit's problem for the CLI's --edit; here it stands next to the field.
+          const message = error.message.replace(/^--edit: /, "");
+          const refusal: Refusal = {
+            thread: posted.thread,
+            interrupt: posted.interrupt,
+            message,
+            fields: posted.fields,
+            ...(field ? { field } : {}),
+          };
+          return inboxView(runtime, guard.csrf, { page: at, refusal });
+        },
+        422,
+      );
     }
     const back = pageLink("/inbox", Number(at) || 1);
-    return c.redirect(localPath(`${back}${back.includes("?") ? "&" : "?"}answered=${encodeURIComponent(posted.thread)}`), 303);
+    return c.redirect(
+      localPath(`${back}${back.includes("?") ? "&" : "?"}answered=${encodeURIComponent(posted.thread)}`),
+      303,
+    );
   });
 
   app.get("/threads", (c) => page(c, "threads", "Threads", (runtime) => threadsView(runtime, c.req.query("page"))));
@@ -174,30 +241,70 @@ export function webApp(options: WebOptions): Hono {
 
   app.post("/threads/correct", async (c) => {
     const form = await c.req.parseBody();
-    if (!carriesSecret(guard, form.csrf)) return problem(c, 403, "Refused", "This form is not from this inbox (its secret is missing or old): reload the page and correct again.");
-    const typed = Object.fromEntries(["type", "assumptions", "verdict", "facts", "reason"].flatMap((key) => (typeof form[key] === "string" ? [[key, form[key] as string]] : [])));
+    if (!carriesSecret(guard, form.csrf))
+      return problem(
+        c,
+        403,
+        "Refused",
+        "This form is not from this inbox (its secret is missing or old): reload the page and correct again.",
+      );
+    const typed = Object.fromEntries(
+      ["type", "assumptions", "verdict", "facts", "reason"].flatMap((key) =>
+        typeof form[key] === "string" ? [[key, form[key] as string]] : [],
+      ),
+    );
     const thread = typeof form.thread === "string" ? form.thread : "";
     let moved = thread;
     try {
       const fields = correctionOfForm(typed);
       await withRuntime(async (runtime) => {
-        moved = (await runtime.correct(thread, fields, { by: options.by, ...(typed.reason?.trim() ? { reason: typed.reason.trim() } : {}) })).thread;
+        moved = (
+          await runtime.correct(thread, fields, {
+            by: options.by,
+            ...(typed.reason?.trim() ? { reason: typed.reason.trim() } : {}),
+          })
+        ).thread;
       });
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      return page(c, "thread", thread, (runtime) => threadView(runtime, thread, guard.csrf, { error: error.message.replace(/^--edit: /, ""), typed }), 422);
+      return page(
+        c,
+        "thread",
+        thread,
+        (runtime) => threadView(runtime, thread, guard.csrf, { error: error.message.replace(/^--edit: /, ""), typed }),
+        422,
+      );
     }
     return c.redirect(localPath(`/threads/${moved}`), 303);
   });
 
   app.post("/memory/rules", async (c) => {
     const form = await c.req.parseBody();
-    if (!carriesSecret(guard, form.csrf)) return problem(c, 403, "Refused", "This form is not from this inbox (its secret is missing or old): reload the page and answer again.");
+    if (!carriesSecret(guard, form.csrf))
+      return problem(
+        c,
+        403,
+        "Refused",
+        "This form is not from this inbox (its secret is missing or old): reload the page and answer again.",
+      );
     const answer = form.answer === "accept" ? "accepted" : form.answer === "reject" ? "rejected" : undefined;
-    if (!answer || typeof form.id !== "string") return problem(c, 422, "Refused", "A proposed rule is accepted or rejected by its id: reload the inbox and answer again.");
+    if (!answer || typeof form.id !== "string")
+      return problem(
+        c,
+        422,
+        "Refused",
+        "A proposed rule is accepted or rejected by its id: reload the inbox and answer again.",
+      );
     try {
       const { judgeRule } = await import("../runtime/ruleProposal.js");
-      await withRuntime((runtime) => judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, form.id as string, answer, options.by));
+      await withRuntime((runtime) =>
+        judgeRule(
+          { store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() },
+          form.id as string,
+          answer,
+          options.by,
+        ),
+      );
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       return problem(c, 409, "Not waiting", error.message);
@@ -205,12 +312,15 @@ export function webApp(options: WebOptions): Hono {
     return c.redirect(localPath("/inbox"), 303);
   });
 
-  app.get("/canvas", (c) => page(c, "canvas", "Canvas", async (runtime) => canvasView(runtime.canvas.assumptions, await runtime.audit.read())));
+  app.get("/canvas", (c) =>
+    page(c, "canvas", "Canvas", async (runtime) => canvasView(runtime.canvas.assumptions, await runtime.audit.read())),
+  );
 
   app.get("/today", (c) => page(c, "today", "Today", (runtime) => todayView(runtime, guard.csrf)));
 
   app.post("/today", async (c) => {
-    if (!carriesSecret(guard, (await c.req.parseBody()).csrf)) return problem(c, 403, "Refused", "This form is not from this inbox: reload the page and try again.");
+    if (!carriesSecret(guard, (await c.req.parseBody()).csrf))
+      return problem(c, 403, "Refused", "This form is not from this inbox: reload the page and try again.");
     const { writeToday } = await import("../ops/todayFile.js");
     await withRuntime(writeToday);
     return c.redirect("/today", 303);

@@ -20,7 +20,10 @@ const percent = (text: string): number | undefined => {
 
 /** An assumption's confidence over time, oldest first. */
 export function confidenceSteps(assumption: Assumption, audit: readonly AuditEntry[]): ConfidencePoint[] {
-  const changes = audit.filter((entry): entry is AuditEntryOf<"canvas-change"> => entry.kind === "canvas-change" && entry.assumption === assumption.id && entry.field === "confidence");
+  const changes = audit.filter(
+    (entry): entry is AuditEntryOf<"canvas-change"> =>
+      entry.kind === "canvas-change" && entry.assumption === assumption.id && entry.field === "confidence",
+  );
   const points: ConfidencePoint[] = [];
   const first = changes[0];
   if (first) {
@@ -28,7 +31,13 @@ export function confidenceSteps(assumption: Assumption, audit: readonly AuditEnt
     if (from !== undefined) points.push({ date: "before", value: from, note: "as the canvas stood" });
     for (const change of changes) {
       const to = percent(change.to);
-      if (to !== undefined) points.push({ date: change.at.slice(0, 10), value: to, thread: change.thread, ...(change.commit ? { note: `commit ${change.commit.slice(0, 8)}` } : {}) });
+      if (to !== undefined)
+        points.push({
+          date: change.at.slice(0, 10),
+          value: to,
+          thread: change.thread,
+          ...(change.commit ? { note: `commit ${change.commit.slice(0, 8)}` } : {}),
+        });
     }
     return points;
   }
@@ -39,7 +48,9 @@ export function confidenceSteps(assumption: Assumption, audit: readonly AuditEnt
 }
 
 export function canvasView(assumptions: readonly Assumption[], audit: readonly AuditEntry[]) {
-  const series = Object.fromEntries(assumptions.map((assumption) => [assumption.id, confidenceSteps(assumption, audit)]));
+  const series = Object.fromEntries(
+    assumptions.map((assumption) => [assumption.id, confidenceSteps(assumption, audit)]),
+  );
   return {
     assumptions: assumptions.map((assumption) => ({
       id: assumption.id,

@@ -18,9 +18,12 @@ export function correctionOfForm(typed: Readonly<Record<string, string>>): Recor
     try {
       fields[key] = JSON.parse(text) as unknown;
     } catch {
-      throw new UsageError(`${key}: not valid JSON; write it as a list, e.g. ${key === "assumptions" ? '[{"id":"A4","direction":"challenges"}]' : '[{"kind":"money","text":"EUR 1,200 a month","value":1200}]'}`);
+      throw new UsageError(
+        `${key}: not valid JSON; write it as a list, e.g. ${key === "assumptions" ? '[{"id":"A4","direction":"challenges"}]' : '[{"kind":"money","text":"EUR 1,200 a month","value":1200}]'}`,
+      );
     }
   }
-  if (Object.keys(fields).length === 0) throw new UsageError("nothing to correct: fill in at least one of type, assumptions, verdict or facts");
+  if (Object.keys(fields).length === 0)
+    throw new UsageError("nothing to correct: fill in at least one of type, assumptions, verdict or facts");
   return fields;
 }

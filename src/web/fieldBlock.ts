@@ -41,14 +41,16 @@ function fieldsFrom(state: StateBlock, first: number, endLine: number): { closed
   let line = first;
   for (; line < endLine && line < first + MAX_LINES; line += 1) {
     const text = lineOf(state, line);
-    if (DELIMITER.test(text)) return fields.length > 0 ? { closed: { fields, end: line + 1 }, ...(run ? { run } : {}) } : {};
+    if (DELIMITER.test(text))
+      return fields.length > 0 ? { closed: { fields, end: line + 1 }, ...(run ? { run } : {}) } : {};
     if (text.trim() === "") {
       run ??= { fields: fields.map((field) => ({ ...field })), end: line };
       continue;
     }
     const key = KEY_LINE.exec(text);
     if (key) fields.push({ key: key[1]!.trim(), value: (key[2] ?? "").trim() });
-    else if (CONTINUATION.test(text) && fields.length > 0) fields.at(-1)!.value += `${fields.at(-1)!.value ? "\n" : ""}${text.trim()}`;
+    else if (CONTINUATION.test(text) && fields.length > 0)
+      fields.at(-1)!.value += `${fields.at(-1)!.value ? "\n" : ""}${text.trim()}`;
     else return run ? { run } : {};
   }
   // At the document's end, the lines so far are a run; past the longest block looked for, only a run already ended counts.

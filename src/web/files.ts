@@ -16,7 +16,12 @@ const SERVED = ["threads", "artifacts", "strategy", "ops"];
 export function servedPath(requested: string): string | undefined {
   if (requested.includes("\0") || requested.includes("\\")) return undefined;
   const path = normalize(requested);
-  if (path.startsWith("..") || path.startsWith(sep) || path.split(sep).some((part) => part === ".." || part.startsWith("."))) return undefined;
+  if (
+    path.startsWith("..") ||
+    path.startsWith(sep) ||
+    path.split(sep).some((part) => part === ".." || part.startsWith("."))
+  )
+    return undefined;
   return SERVED.includes(path.split(sep)[0] ?? "") ? path : undefined;
 }
 
@@ -56,7 +61,10 @@ function withMarksShown(markdown: string): string {
 }
 
 /** The file as a page: markdown rendered (front matter shown as text above it), anything else as text. */
-export async function fileView(root: string, path: string): Promise<{ title: string; path: string; html?: string; text?: string }> {
+export async function fileView(
+  root: string,
+  path: string,
+): Promise<{ title: string; path: string; html?: string; text?: string }> {
   // Read where the check found it, so the file read is the file checked.
   const text = await readText(root, await realServedPath(root, path));
   const title = basename(path);
@@ -64,5 +72,9 @@ export async function fileView(root: string, path: string): Promise<{ title: str
   if (!text.startsWith("---")) return { title, path, html: markdownHtml(withMarksShown(text)) };
   const { content } = parseFrontMatter(path, text);
   const front = text.slice(0, text.length - content.length);
-  return { title, path, html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(withMarksShown(content))}` };
+  return {
+    title,
+    path,
+    html: `<details><summary>front matter</summary><pre class="file">${escapeHtml(front)}</pre></details>${markdownHtml(withMarksShown(content))}`,
+  };
 }

@@ -26,7 +26,8 @@ export interface Guard {
   hosts: Set<string> | undefined;
 }
 
-export const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "::1" || host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host);
+export const isLoopback = (host: string): boolean =>
+  host === "127.0.0.1" || host === "::1" || host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 export const newSecret = (): string => randomBytes(24).toString("base64url");
 
@@ -42,7 +43,8 @@ function same(given: string | undefined, expected: string): boolean {
  * the bare answers of server.ts to requests too malformed to reach the routes).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms.
   "referrer-policy": "same-origin",
@@ -70,7 +72,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function bodyLimited(): MiddlewareHandler {
   return bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.text(`the request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB: an answer from the inbox is far smaller`, 413, { connection: "close" }),
+    onError: (c) =>
+      c.text(
+        `the request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB: an answer from the inbox is far smaller`,
+        413,
+        { connection: "close" },
+      ),
   });
 }
 
@@ -82,7 +89,8 @@ function refuse(c: Context, status: 401 | 403 | 421, text: string): Response {
 export function guarded(guard: Guard): MiddlewareHandler {
   return async (c, next) => {
     const host = (c.req.header("host") ?? "").toLowerCase();
-    if (guard.hosts && !guard.hosts.has(host)) return refuse(c, 421, `this server does not answer for the host "${host}"`);
+    if (guard.hosts && !guard.hosts.has(host))
+      return refuse(c, 421, `this server does not answer for the host "${host}"`);
     if (guard.token !== undefined) {
       const bearer = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
       const query = c.req.query("token");
@@ -99,11 +107,13 @@ export function guarded(guard: Guard): MiddlewareHandler {
       }
     }
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      if (crossSite((name) => c.req.header(name), host)) return refuse(c, 403, "a form from another site cannot answer here");
+      if (crossSite((name) => c.req.header(name), host))
+        return refuse(c, 403, "a form from another site cannot answer here");
     }
     await next();
   };
 }
 
 /** Whether a posted form carries the server's form secret. */
-export const carriesSecret = (guard: Guard, given: unknown): boolean => typeof given === "string" && same(given, guard.csrf);
+export const carriesSecret = (guard: Guard, given: unknown): boolean =>
+  typeof given === "string" && same(given, guard.csrf);

@@ -51,7 +51,16 @@ function diffLines(diff: string): Array<{ kind: string; text: string }> {
     .trimEnd()
     .split("\n")
     .filter((line) => !/^=+$/.test(line))
-    .map((text) => ({ text, kind: text.startsWith("@@") ? "hunk" : text.startsWith("+") && !text.startsWith("+++") ? "add" : text.startsWith("-") && !text.startsWith("---") ? "del" : "ctx" }));
+    .map((text) => ({
+      text,
+      kind: text.startsWith("@@")
+        ? "hunk"
+        : text.startsWith("+") && !text.startsWith("+++")
+          ? "add"
+          : text.startsWith("-") && !text.startsWith("---")
+            ? "del"
+            : "ctx",
+    }));
 }
 
 /** A draft as HTML, as its file's page shows it; what cannot be read says why. */
@@ -64,7 +73,8 @@ async function draftHtml(root: string, path: string): Promise<string> {
   }
 }
 
-const sameItem = (item: PendingItem, refusal: Refusal | undefined): refusal is Refusal => refusal !== undefined && refusal.thread === item.thread && (refusal.interrupt ?? "") === (item.id ?? "");
+const sameItem = (item: PendingItem, refusal: Refusal | undefined): refusal is Refusal =>
+  refusal !== undefined && refusal.thread === item.thread && (refusal.interrupt ?? "") === (item.id ?? "");
 
 /** The stage outputs that say why an item waits (reasonsOf): only those stage files are read. */
 const WHY = new Set(["implication", "hypothesis"]);
@@ -83,9 +93,19 @@ async function whyOf(runtime: Runtime, thread: string): Promise<ReturnType<typeo
 }
 
 /** One waiting item as the inbox shows it, numbered `key` in the whole list. */
-async function itemView(runtime: Runtime, item: PendingItem, key: string, page: number, csrf: string, refusal: Refusal | undefined) {
+async function itemView(
+  runtime: Runtime,
+  item: PendingItem,
+  key: string,
+  page: number,
+  csrf: string,
+  refusal: Refusal | undefined,
+) {
   const mine = sameItem(item, refusal) ? refusal : undefined;
-  const values = item.fields && item.fields.length > 0 ? ((await runtime.pendingPayload(item.thread))?.action_request.args ?? {}) : {};
+  const values =
+    item.fields && item.fields.length > 0
+      ? ((await runtime.pendingPayload(item.thread))?.action_request.args ?? {})
+      : {};
   return {
     key,
     id: item.id ?? "",
@@ -109,7 +129,13 @@ async function itemView(runtime: Runtime, item: PendingItem, key: string, page: 
     editing: Boolean(mine?.field),
     fields: (item.allowed.includes("edit") ? (item.fields ?? []) : []).map((name) => {
       const value = mine?.fields[name] ?? shown(values[name] ?? "");
-      return { key, name, value, multiline: value.includes("\n") || value.length > 80, error: mine?.field === name ? mine.message : undefined };
+      return {
+        key,
+        name,
+        value,
+        multiline: value.includes("\n") || value.length > 80,
+        error: mine?.field === name ? mine.message : undefined,
+      };
     }),
     page,
     csrf,
@@ -135,20 +161,35 @@ export async function inboxView(runtime: Runtime, csrf: string, request: InboxRe
   // The page's threads are read, and their items built, side by side: most of it is waiting on files.
   const metas = await Promise.all(waiting.slice(page.start, page.end).map((entry) => metaOf(runtime, entry)));
   const items = metas.flatMap((meta) => (meta.state === "waiting" ? meta.pending : []));
-  const views = await Promise.all(items.map((item, index) => itemView(runtime, item, String(page.start + index + 1), page.page, csrf, refusal)));
+  const views = await Promise.all(
+    items.map((item, index) => itemView(runtime, item, String(page.start + index + 1), page.page, csrf, refusal)),
+  );
   // A refusal whose item is not shown (its thread is unknown, or no longer waits) is said at the top.
   const unplaced = refusal && !items.some((item) => sameItem(item, refusal)) ? refusal.message : undefined;
   const { trustReport } = await import("../ops/trust.js");
   const trust = await trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes);
   const { waitingProposals } = await import("../memory/proposals.js");
-  const rules = (await waitingProposals(runtime.store.memory)).map(({ id, proposal }) => ({ id, says: proposal.says, thread: proposal.evidence.thread, by: proposal.proposed_by, on: proposal.at.slice(0, 10), csrf }));
+  const rules = (await waitingProposals(runtime.store.memory)).map(({ id, proposal }) => ({
+    id,
+    says: proposal.says,
+    thread: proposal.evidence.thread,
+    by: proposal.proposed_by,
+    on: proposal.at.slice(0, 10),
+    csrf,
+  }));
   return {
     rules,
     items: views,
     paging: pagingView("/inbox", page),
     shown: [...new Set(items.map((item) => item.thread))],
     waiting: waiting.length,
-    trust: { mode: trust.mode, types: trust.types.map((type) => ({ ...type, agreement: type.agreement === null ? "-" : `${Math.round(type.agreement * 100)}%` })) },
+    trust: {
+      mode: trust.mode,
+      types: trust.types.map((type) => ({
+        ...type,
+        agreement: type.agreement === null ? "-" : `${Math.round(type.agreement * 100)}%`,
+      })),
+    },
     ...(unplaced ? { alert: unplaced } : {}),
   };
 }
@@ -157,7 +198,9 @@ export async function inboxView(runtime: Runtime, csrf: string, request: InboxRe
 export async function givenAnswer(runtime: Runtime, posted: PostedAnswer, by: string): Promise<GivenAnswer> {
   switch (posted.answer) {
     case "accept":
-      return posted.outcome ? { type: "edit", args: { action: "edit", args: { outcome: posted.outcome } }, by } : { type: "accept", args: null, by };
+      return posted.outcome
+        ? { type: "edit", args: { action: "edit", args: { outcome: posted.outcome } }, by }
+        : { type: "accept", args: null, by };
     case "reject":
       return { type: "ignore", args: posted.reason?.trim() || "no reason given", by };
     case "respond": {
@@ -167,8 +210,11 @@ export async function givenAnswer(runtime: Runtime, posted: PostedAnswer, by: st
     }
     case "edit": {
       const values = (await runtime.pendingPayload(posted.thread))?.action_request.args ?? {};
-      const edits = Object.fromEntries(Object.entries(posted.fields).filter(([name, typed]) => typed !== shown(values[name] ?? "")));
-      if (Object.keys(edits).length === 0) throw new UsageError("nothing was changed: edit a value, or accept as it is");
+      const edits = Object.fromEntries(
+        Object.entries(posted.fields).filter(([name, typed]) => typed !== shown(values[name] ?? "")),
+      );
+      if (Object.keys(edits).length === 0)
+        throw new UsageError("nothing was changed: edit a value, or accept as it is");
       return { type: "edit", args: { action: "edit", args: edits }, by };
     }
     default:
@@ -178,5 +224,8 @@ export async function givenAnswer(runtime: Runtime, posted: PostedAnswer, by: st
 
 /** The field a refusal is about: the first of the item's fields its message starts with or names. */
 export function fieldOf(message: string, fields: readonly string[]): string | undefined {
-  return fields.find((field) => message.startsWith(`${field}:`) || message.startsWith(`${field} `)) ?? fields.find((field) => new RegExp(`\\b${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(message));
+  return (
+    fields.find((field) => message.startsWith(`${field}:`) || message.startsWith(`${field} `)) ??
+    fields.find((field) => new RegExp(`\\b${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(message))
+  );
 }

@@ -154,7 +154,11 @@ export class LiveChanges {
       // A line still being written is read whole next time.
       const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
       this.offset += end;
-      return buffer.subarray(0, end).toString("utf8").split("\n").filter((line) => line.length > 0);
+      return buffer
+        .subarray(0, end)
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line.length > 0);
     } finally {
       await handle.close();
     }

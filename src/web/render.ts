@@ -11,7 +11,15 @@ import { fieldBlocks } from "./fieldBlock.js";
 export type PageName = "inbox" | "threads" | "thread" | "canvas" | "today" | "file" | "error";
 
 /** The template of each page; a file is a markdown document. */
-const TEMPLATE_OF: Record<PageName, string> = { inbox: "inbox", threads: "threads", thread: "thread", canvas: "canvas", today: "today", file: "markdown", error: "error" };
+const TEMPLATE_OF: Record<PageName, string> = {
+  inbox: "inbox",
+  threads: "threads",
+  thread: "thread",
+  canvas: "canvas",
+  today: "today",
+  file: "markdown",
+  error: "error",
+};
 
 const templates = new Map<string, string>();
 
@@ -40,7 +48,10 @@ export function markdownHtml(text: string): string {
  * \u003c, so no text in it can close the element.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 // Given on every render: escaping must not depend on what another module did to Mustache's defaults.
@@ -60,9 +71,19 @@ const PARTIALS = ["paging"];
 
 /** A whole page: the named template inside the layout. */
 export function renderPage(page: PageName, title: string, view: object, layout: LayoutView): string {
-  const nav = { inbox: page === "inbox", threads: page === "threads" || page === "thread", canvas: page === "canvas", today: page === "today" };
+  const nav = {
+    inbox: page === "inbox",
+    threads: page === "threads" || page === "thread",
+    canvas: page === "canvas",
+    today: page === "today",
+  };
   const partials = Object.fromEntries(PARTIALS.map((name) => [name, template(name)]));
   const content = Mustache.render(template(TEMPLATE_OF[page]), view, partials, HTML);
   const shown = layout.shown.join(" ");
-  return Mustache.render(template("layout"), { ...layout, shown, title, page, nav, content, served_at: new Date().toISOString().slice(0, 16).replace("T", " ") }, {}, HTML);
+  return Mustache.render(
+    template("layout"),
+    { ...layout, shown, title, page, nav, content, served_at: new Date().toISOString().slice(0, 16).replace("T", " ") },
+    {},
+    HTML,
+  );
 }

@@ -38,7 +38,10 @@ function listening(server: Server): Promise<AddressInfo> {
 /** The answer to a request the adapter cannot make into one for the routes (a path it will not parse). */
 function refuseUnreadable(error: unknown): Response {
   const status = error instanceof RequestError ? 400 : 500;
-  return new Response(`${STATUS_CODES[status]}\n`, { status, headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" } });
+  return new Response(`${STATUS_CODES[status]}\n`, {
+    status,
+    headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" },
+  });
 }
 
 /**
@@ -52,22 +55,44 @@ function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
   const body = `${STATUS_CODES[status]}\n`;
-  const headers = { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(body)), connection: "close" };
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n${body}`);
+  const headers = {
+    ...SECURITY_HEADERS,
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+    connection: "close",
+  };
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("")}\r\n${body}`,
+  );
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { port } = options;
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${port}: a port is a whole number from 0 to 65535`);
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${port}: a port is a whole number from 0 to 65535`);
   // Fails here, before listening, when the folder is no workspace.
   const probe = await Runtime.open(options.runtime);
   const root = probe.workspace.root;
   const auditPath = probe.workspace.auditPath;
   await probe.close();
 
-  const guard: Guard = { token: isLoopback(options.host) ? undefined : newSecret(), csrf: newSecret(), hosts: undefined };
-  const app = webApp({ root, auditPath, by: options.by, guard, open: () => Runtime.open({ ...options.runtime, workspace: root }) });
-  const server = createServer(getRequestListener(app.fetch, { hostname: options.host, errorHandler: refuseUnreadable }));
+  const guard: Guard = {
+    token: isLoopback(options.host) ? undefined : newSecret(),
+    csrf: newSecret(),
+    hosts: undefined,
+  };
+  const app = webApp({
+    root,
+    auditPath,
+    by: options.by,
+    guard,
+    open: () => Runtime.open({ ...options.runtime, workspace: root }),
+  });
+  const server = createServer(
+    getRequestListener(app.fetch, { hostname: options.host, errorHandler: refuseUnreadable }),
+  );
   server.on("clientError", refuseMalformed);
   server.listen(port, options.host);
   let address: AddressInfo;
@@ -75,12 +100,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     address = await listening(server);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new UsageError(`port ${port} on ${options.host} is taken: pick another with --port, or --port 0 for any free one`);
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`--host ${options.host}: this machine has no such address`);
+    if (code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${port} on ${options.host} is taken: pick another with --port, or --port 0 for any free one`,
+      );
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+      throw new UsageError(`--host ${options.host}: this machine has no such address`);
     throw new EnvironmentFault(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
   }
   // On this machine alone, the Host header must name this server (no DNS rebinding); beyond it, the token guards.
-  if (guard.token === undefined) guard.hosts = new Set(["127.0.0.1", "localhost", "[::1]", hostInUrl(options.host)].map((host) => `${host}:${address.port}`));
+  if (guard.token === undefined)
+    guard.hosts = new Set(
+      ["127.0.0.1", "localhost", "[::1]", hostInUrl(options.host)].map((host) => `${host}:${address.port}`),
+    );
   const base = `http://${hostInUrl(options.host)}:${address.port}/`;
   return {
     url: guard.token ? `${base}?token=${guard.token}` : base,

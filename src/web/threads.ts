@@ -6,7 +6,13 @@ import type { Runtime } from "../runtime/engine.js";
 import { nextStepOf } from "../runtime/reading.js";
 import { actionTemplates } from "../skills/loader.js";
 import type { ActionTemplate } from "../stages/context.js";
-import type { ActionsOutput, DecisionOutput, ImplicationOutput, LearningOutput, PlannedAction } from "../stages/schemas.js";
+import type {
+  ActionsOutput,
+  DecisionOutput,
+  ImplicationOutput,
+  LearningOutput,
+  PlannedAction,
+} from "../stages/schemas.js";
 import type { ThreadMeta } from "../threads/meta.js";
 import { pageOf, pagingView } from "./paging.js";
 
@@ -26,10 +32,18 @@ const counted = (count: number, noun: string): string => `${count} ${noun}${coun
 function slaOf(collector: TodayCollector, meta: ThreadMeta): { sla: string; overdue: boolean } {
   if (meta.state === "done") return { sla: "-", overdue: false };
   const standing = collector.standing(meta);
-  if (standing) return { sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`, overdue: standing.days > standing.sla_days };
+  if (standing)
+    return {
+      sla: `${Math.floor(standing.days)} of ${standing.sla_days} day(s)`,
+      overdue: standing.days > standing.sla_days,
+    };
   const days = Math.max(0, Math.floor((collector.now.getTime() - Date.parse(meta.updated_at)) / DAY_MS));
   const action = meta.current_action;
-  if (action) return { sla: `${days} day(s); ${action.id} due ${action.due}`, overdue: action.due < collector.now.toISOString().slice(0, 10) };
+  if (action)
+    return {
+      sla: `${days} day(s); ${action.id} due ${action.due}`,
+      overdue: action.due < collector.now.toISOString().slice(0, 10),
+    };
   return { sla: `${days} day(s); no SLA`, overdue: false };
 }
 
@@ -46,7 +60,11 @@ function forPerson(action: PlannedAction, templates: ReadonlyMap<string, ActionT
  * each outcome, and how many of those wait for a person. The summary drafted with the plan counts only
  * the first actions, so it is not shown once the plan has grown.
  */
-function planSummary(actions: readonly PlannedAction[], templates: ReadonlyMap<string, ActionTemplate>, waitingFor: string | undefined): string {
+function planSummary(
+  actions: readonly PlannedAction[],
+  templates: ReadonlyMap<string, ActionTemplate>,
+  waitingFor: string | undefined,
+): string {
   const added = actions.filter((action) => action.follows !== undefined).length;
   const human = actions.filter((action) => forPerson(action, templates)).length;
   return `${counted(actions.length, "action")} planned${added > 0 ? ` (${added} added after an outcome)` : ""}; ${human} ${human === 1 ? "needs" : "need"} a person${waitingFor ? `: ${waitingFor} waits for you now` : ""}.`;
@@ -58,7 +76,8 @@ function saidBy(schema: string, output: unknown): { verdict?: string; summary?: 
   if (schema === "decision") {
     // Read back from the file as written: a value that is not text there is left out.
     const { verdict, statement } = output as Partial<Record<keyof DecisionOutput, unknown>>;
-    if (typeof verdict !== "string" || typeof statement !== "string") return typeof verdict === "string" ? { verdict } : {};
+    if (typeof verdict !== "string" || typeof statement !== "string")
+      return typeof verdict === "string" ? { verdict } : {};
     // A statement often opens with its verdict ("PROCEED: ..."), which the page shows once, in front.
     const opens = statement.startsWith(verdict) && !/\w/.test(statement.charAt(verdict.length));
     return { verdict, summary: opens ? statement.slice(verdict.length).replace(/^[\s:.,-]+/, "") : statement };
@@ -66,7 +85,9 @@ function saidBy(schema: string, output: unknown): { verdict?: string; summary?: 
   if (schema === "implication") {
     const { impact_score: impact, mode, factors } = output as Partial<Record<keyof ImplicationOutput, unknown>>;
     if (typeof impact !== "number") return {};
-    const scores = (Array.isArray(factors) ? (factors as Array<Partial<ImplicationOutput["factors"][number]>>) : []).map((factor) => `${factor.name} ${factor.score}`).join(", ");
+    const scores = (Array.isArray(factors) ? (factors as Array<Partial<ImplicationOutput["factors"][number]>>) : [])
+      .map((factor) => `${factor.name} ${factor.score}`)
+      .join(", ");
     return { summary: `Impact ${impact}${typeof mode === "string" ? ` (${mode})` : ""}${scores ? `: ${scores}` : ""}` };
   }
   if (schema === "learning") {
@@ -83,7 +104,9 @@ function saidBy(schema: string, output: unknown): { verdict?: string; summary?: 
  */
 export async function threadsView(runtime: Runtime, requested?: string) {
   const collector = new TodayCollector(runtime.spec, runtime.now(), runtime.workspace.threadTypes);
-  const all = (await runtime.store.index.rows()).sort((a, b) => b.updated_at.localeCompare(a.updated_at) || a.thread.localeCompare(b.thread));
+  const all = (await runtime.store.index.rows()).sort(
+    (a, b) => b.updated_at.localeCompare(a.updated_at) || a.thread.localeCompare(b.thread),
+  );
   const page = pageOf(requested, all.length);
   const rows = [];
   for (const row of all.slice(page.start, page.end)) {
@@ -103,10 +126,17 @@ export async function threadsView(runtime: Runtime, requested?: string) {
 }
 
 /** One thread: the six stages in order, its actions, its files. */
-export async function threadView(runtime: Runtime, name: string, csrf = "", correction: { error?: string; typed?: Record<string, string> } = {}) {
+export async function threadView(
+  runtime: Runtime,
+  name: string,
+  csrf = "",
+  correction: { error?: string; typed?: Record<string, string> } = {},
+) {
   const { meta } = await runtime.resolve(name);
   const outputs = await runtime.stageOutputs(meta.thread);
-  const answers = (await runtime.audit.read()).filter((entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread);
+  const answers = (await runtime.audit.read()).filter(
+    (entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread,
+  );
   const waitingAt = meta.state === "waiting" ? meta.pending[0]?.stage : undefined;
   const templates = actionTemplates(runtime.skills);
   const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
@@ -116,7 +146,12 @@ export async function threadView(runtime: Runtime, name: string, csrf = "", corr
     const written = meta.files.includes(file);
     const status = waitingAt === stage ? "waiting" : written ? "done" : "ahead";
     const schema = node.skill.stage.output;
-    const said = schema === "actions" && planned.length > 0 ? { summary: planSummary(planned, templates, meta.state === "waiting" ? meta.pending[0]?.action_id : undefined) } : saidBy(schema, outputs[schema]);
+    const said =
+      schema === "actions" && planned.length > 0
+        ? {
+            summary: planSummary(planned, templates, meta.state === "waiting" ? meta.pending[0]?.action_id : undefined),
+          }
+        : saidBy(schema, outputs[schema]);
     const reviews = answers.filter((entry) => entry.stage === stage);
     return {
       number: index + 1,
@@ -125,7 +160,15 @@ export async function threadView(runtime: Runtime, name: string, csrf = "", corr
       status_text: status === "waiting" ? "waits for you" : status === "done" ? "drafted" : "not yet",
       ...said,
       file: written ? `threads/${meta.thread}/${file}` : undefined,
-      review: reviews.length > 0 ? reviews.map((entry) => `${entry.answer} by ${entry.by}, ${minute(entry.at)}${entry.action_id ? ` (${entry.action_id})` : ""}${entry.reason ? `: ${entry.reason}` : ""}`).join("; ") : undefined,
+      review:
+        reviews.length > 0
+          ? reviews
+              .map(
+                (entry) =>
+                  `${entry.answer} by ${entry.by}, ${minute(entry.at)}${entry.action_id ? ` (${entry.action_id})` : ""}${entry.reason ? `: ${entry.reason}` : ""}`,
+              )
+              .join("; ")
+          : undefined,
     };
   });
   return {
@@ -142,9 +185,19 @@ export async function threadView(runtime: Runtime, name: string, csrf = "", corr
     error: meta.error,
     csrf,
     corrections: meta.corrections.map((entry) => ({
-      line: `${minute(entry.at)}, ${entry.by}${entry.via === "gate" ? " at the decision gate" : ""}: ${Object.entries(entry.fields).map(([field, value]) => `${field} ${typeof value === "string" ? value : JSON.stringify(value)}`).join("; ")}${entry.reason ? ` (${entry.reason})` : ""}${entry.after_acting ? ". It had acted already: nothing was undone." : `. Drafted again from ${entry.redrafts_from ?? "the first corrected stage"}.`}`,
+      line: `${minute(entry.at)}, ${entry.by}${entry.via === "gate" ? " at the decision gate" : ""}: ${Object.entries(
+        entry.fields,
+      )
+        .map(([field, value]) => `${field} ${typeof value === "string" ? value : JSON.stringify(value)}`)
+        .join(
+          "; ",
+        )}${entry.reason ? ` (${entry.reason})` : ""}${entry.after_acting ? ". It had acted already: nothing was undone." : `. Drafted again from ${entry.redrafts_from ?? "the first corrected stage"}.`}`,
     })),
-    correction: { ...(correction.error ? { error: correction.error } : {}), typed: correction.typed ?? {}, types: runtime.workspace.threadTypes.names.join(", ") },
+    correction: {
+      ...(correction.error ? { error: correction.error } : {}),
+      typed: correction.typed ?? {},
+      types: runtime.workspace.threadTypes.names.join(", "),
+    },
     stages,
     actions: planned.map((action) => ({
       id: action.id,

@@ -19,7 +19,8 @@ export interface WaitingThread {
   meta?: ThreadMeta;
 }
 
-const inboxOrder = (a: WaitingThread, b: WaitingThread): number => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread);
+const inboxOrder = (a: WaitingThread, b: WaitingThread): number =>
+  (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread);
 
 /** Every thread that waits for a person, in the inbox's order. */
 export async function waitingThreads(runtime: Runtime): Promise<WaitingThread[]> {
@@ -30,7 +31,8 @@ export async function waitingThreads(runtime: Runtime): Promise<WaitingThread[]>
       continue;
     }
     const meta = await runtime.readIndexed(row);
-    if (meta.state === "waiting") waiting.push({ thread: meta.thread, impact: meta.pending[0]?.impact ?? null, row, meta });
+    if (meta.state === "waiting")
+      waiting.push({ thread: meta.thread, impact: meta.pending[0]?.impact ?? null, row, meta });
   }
   return waiting.sort(inboxOrder);
 }
@@ -45,4 +47,5 @@ export async function waitingCount(runtime: Runtime): Promise<number> {
 }
 
 /** The thread's meta.json as it is now (read for the page that shows it). */
-export const metaOf = (runtime: Runtime, entry: WaitingThread): Promise<ThreadMeta> => (entry.meta ? Promise.resolve(entry.meta) : runtime.readIndexed(entry.row));
+export const metaOf = (runtime: Runtime, entry: WaitingThread): Promise<ThreadMeta> =>
+  entry.meta ? Promise.resolve(entry.meta) : runtime.readIndexed(entry.row);

@@ -9,7 +9,10 @@ import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, TYPE_NAME_RULE } from "
 
 export const WorkspaceId = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, "must start with a letter and hold only lowercase letters, digits and underscores (at most 40)");
+  .regex(
+    /^[a-z][a-z0-9_]{0,39}$/,
+    "must start with a letter and hold only lowercase letters, digits and underscores (at most 40)",
+  );
 
 /**
  * How long Anthropic keeps cached prefixes: 5 minutes (written at 1.25x the input price) or an hour
@@ -30,7 +33,9 @@ export const DeclaredThreadTypes = z
   .array(
     z
       .string()
-      .regex(TYPE_NAME, { error: (issue) => `${JSON.stringify(issue.input)} cannot name a thread type: ${TYPE_NAME_RULE}` })
+      .regex(TYPE_NAME, {
+        error: (issue) => `${JSON.stringify(issue.input)} cannot name a thread type: ${TYPE_NAME_RULE}`,
+      })
       .refine((name) => !RESERVED_TYPE_NAMES.has(name), {
         error: (issue) =>
           (BUILT_IN_TYPES as readonly string[]).includes(String(issue.input))
@@ -39,10 +44,16 @@ export const DeclaredThreadTypes = z
               ? "operations is LeanOS's newer name of business, not a type of its own: a workspace writes its business threads under operations when it has a threads/operations/ folder (and no threads/business/)"
               : `${String(issue.input)} cannot name a thread type (it is a folder of the workspace)`,
       }),
-    { error: (issue) => (issue.code === "invalid_type" ? "must be a list of type names, e.g. [product, engineering]" : undefined) },
+    {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "must be a list of type names, e.g. [product, engineering]" : undefined,
+    },
   )
   .max(32)
-  .refine((names) => new Set(names).size === names.length, { error: (issue) => `a type is named twice: ${(issue.input as string[]).filter((name, index, all) => all.indexOf(name) !== index).join(", ")}` })
+  .refine((names) => new Set(names).size === names.length, {
+    error: (issue) =>
+      `a type is named twice: ${(issue.input as string[]).filter((name, index, all) => all.indexOf(name) !== index).join(", ")}`,
+  })
   .default([]);
 
 export const WorkspaceConfig = z
@@ -112,11 +123,16 @@ export async function loadWorkspaceConfig(root: string, path: string): Promise<W
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return WorkspaceConfig.parse({});
-    if (code === "ENOTDIR") throw new FileProblem(relative(root, dirname(path)), "is a file; leanos keeps its settings and state in a folder of that name (move the file aside)");
+    if (code === "ENOTDIR")
+      throw new FileProblem(
+        relative(root, dirname(path)),
+        "is a file; leanos keeps its settings and state in a folder of that name (move the file aside)",
+      );
     throw error;
   }
   const raw = parseYamlFile(shown, await readText(root, path)) ?? {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw new FileProblem(shown, "must be a set of key: value settings (see the README's workspace settings)");
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new FileProblem(shown, "must be a set of key: value settings (see the README's workspace settings)");
   const parsed = WorkspaceConfig.safeParse(raw);
   if (!parsed.success) throw new FileProblem(shown, describeZodIssues(parsed.error.issues));
   return parsed.data;

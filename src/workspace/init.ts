@@ -46,9 +46,12 @@ export function checkCompanyName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw new UsageError("--company: the company's name is empty");
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
-    throw new UsageError("--company: the name must be one line of text, without newlines or control characters (it is written into the canvas)");
+    throw new UsageError(
+      "--company: the name must be one line of text, without newlines or control characters (it is written into the canvas)",
+    );
   }
-  if ([...trimmed].length > MAX_COMPANY_LENGTH) throw new UsageError(`--company: the name is longer than ${MAX_COMPANY_LENGTH} characters`);
+  if ([...trimmed].length > MAX_COMPANY_LENGTH)
+    throw new UsageError(`--company: the name is longer than ${MAX_COMPANY_LENGTH} characters`);
   return trimmed;
 }
 
@@ -84,7 +87,10 @@ async function skeletonFiles(layout: Layout): Promise<Array<{ source: string; ta
   const rest = (await filesUnder(skeleton))
     .map((source) => ({ source, name: relative(skeleton, source) }))
     .filter(({ name }) => !name.startsWith(`canvas${sep}`))
-    .map(({ source, name }) => ({ source, target: name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name }));
+    .map(({ source, name }) => ({
+      source,
+      target: name === ".leanos-config.yaml" ? join(".leanos", "config.yaml") : name,
+    }));
   return [...canvas, ...rest];
 }
 
@@ -95,17 +101,30 @@ export async function initWorkspace(
   const root = resolve(dir);
   const company = checkCompanyName(options.company);
   checkTarget(root);
-  if (existsSync(join(root, "strategy", "canvas"))) throw new UsageError(`${root} already holds a canvas (strategy/canvas/); nothing was changed`);
+  if (existsSync(join(root, "strategy", "canvas")))
+    throw new UsageError(`${root} already holds a canvas (strategy/canvas/); nothing was changed`);
   const layout = layoutNamed(options.layout ?? "lean-os");
   const files = await skeletonFiles(layout);
   // Every target is checked before the first is written, so a refusal leaves the folder as it was.
   const taken = files.filter(({ target }) => existsSync(join(root, target)));
-  if (taken.length > 0) throw new UsageError(`${join(root, taken[0]!.target)} exists${taken.length > 1 ? ` (and ${taken.length - 1} more of the skeleton's files)` : ""}; nothing was written`);
+  if (taken.length > 0)
+    throw new UsageError(
+      `${join(root, taken[0]!.target)} exists${taken.length > 1 ? ` (and ${taken.length - 1} more of the skeleton's files)` : ""}; nothing was written`,
+    );
   await mkdir(root, { recursive: true });
   const written: string[] = [];
   for (const { source, target, number } of files) {
     // Markdown, not HTML: the name is written as given (AT&T <Labs> stays AT&T <Labs>).
-    await writeFileAtomically(root, target, renderPlain(await readFile(source, "utf8"), { company, mode: options.mode, number: number ?? "", layout_says: layout.says }));
+    await writeFileAtomically(
+      root,
+      target,
+      renderPlain(await readFile(source, "utf8"), {
+        company,
+        mode: options.mode,
+        number: number ?? "",
+        layout_says: layout.says,
+      }),
+    );
     written.push(target);
   }
   for (const folder of FOLDERS) await makeDir(root, folder);
@@ -118,8 +137,16 @@ export async function initWorkspace(
     const known = spawnSync("git", ["-C", root, "config", "user.email"], { encoding: "utf8" }).status === 0;
     const identity = known ? [] : [...FALLBACK_GIT_IDENTITY];
     const added = spawnSync("git", ["-C", root, "add", "-A"], { encoding: "utf8" });
-    const committed = added.status === 0 ? spawnSync("git", ["-C", root, ...identity, "commit", "--quiet", "-m", "leanos init: the workspace skeleton"], { encoding: "utf8" }) : added;
-    if (committed.status !== 0) throw new UsageError(`git commit of the new workspace failed: ${committed.stderr.trim()}`);
+    const committed =
+      added.status === 0
+        ? spawnSync(
+            "git",
+            ["-C", root, ...identity, "commit", "--quiet", "-m", "leanos init: the workspace skeleton"],
+            { encoding: "utf8" },
+          )
+        : added;
+    if (committed.status !== 0)
+      throw new UsageError(`git commit of the new workspace failed: ${committed.stderr.trim()}`);
   }
   return { root, files: written, notes: workspaceNotes(root) };
 }

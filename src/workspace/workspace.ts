@@ -81,7 +81,8 @@ export async function openWorkspace(dir: string | undefined): Promise<Workspace>
   }
   const config = await loadWorkspaceConfig(root, join(paths.stateDir, "config.yaml"));
   // A declared type's folders are checked like LeanOS's own.
-  for (const type of config.thread_types) for (const place of [`threads/${type}`, `artifacts/${type}`]) containedPath(root, place);
+  for (const type of config.thread_types)
+    for (const place of [`threads/${type}`, `artifacts/${type}`]) containedPath(root, place);
   return { ...paths, config, threadTypes: threadTypesOf(businessNameOf(paths.threadsDir), config.thread_types) };
 }
 
@@ -99,5 +100,7 @@ const isFolder = (path: string): boolean => {
  * since, and gets `operations`; any other, `business`, so a workspace made before is as it was.
  */
 export function businessNameOf(threadsDir: string): BusinessName {
-  return isFolder(join(threadsDir, "operations")) && !isFolder(join(threadsDir, "business")) ? "operations" : "business";
+  return isFolder(join(threadsDir, "operations")) && !isFolder(join(threadsDir, "business"))
+    ? "operations"
+    : "business";
 }

@@ -48,11 +48,17 @@ async function leanos(workspace: string, args: string[], env: Record<string, str
     env: { ANTHROPIC_API_KEY: "", LEANOS_WORKSPACE: "", NO_COLOR: "1", LEANOS_USER: "sweep", ...env },
     extendEnv: true,
   });
-  return { exitCode: result.exitCode, signal: result.signal ?? undefined, stdout: String(result.stdout), stderr: String(result.stderr) };
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal ?? undefined,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+  };
 }
 
 function expectOk(run: CliRun, args: string[]): CliRun {
-  if (run.exitCode !== 0) throw new Error(`leanos ${args.join(" ")} exited ${run.exitCode ?? run.signal}: ${run.stderr}`);
+  if (run.exitCode !== 0)
+    throw new Error(`leanos ${args.join(" ")} exited ${run.exitCode ?? run.signal}: ${run.stderr}`);
   return run;
 }
 
@@ -67,7 +73,9 @@ interface ThreadView {
 
 async function threadMeta(workspace: string): Promise<ThreadView | undefined> {
   for (const name of THREADS) {
-    const text = await readFile(join(workspace, "threads", ...name.split("/"), "meta.json"), "utf8").catch(() => undefined);
+    const text = await readFile(join(workspace, "threads", ...name.split("/"), "meta.json"), "utf8").catch(
+      () => undefined,
+    );
     if (text !== undefined) return { ...(JSON.parse(text) as Omit<ThreadView, "name">), name };
   }
   return undefined;
@@ -79,26 +87,45 @@ async function threadMeta(workspace: string): Promise<ThreadView | undefined> {
  * scheduled, while it waits a look at what waits (`pending`, which records the question as seen)
  * and then its approval; none when it is done.
  */
-async function nextCommand(workspace: string, clock: { now: string }, last: FlowCommand | undefined, flow: Flow): Promise<FlowCommand | undefined> {
+async function nextCommand(
+  workspace: string,
+  clock: { now: string },
+  last: FlowCommand | undefined,
+  flow: Flow,
+): Promise<FlowCommand | undefined> {
   const view = await threadMeta(workspace);
   if (!view) return { args: ["--now", clock.now, "event", "--file", EVENT], label: "event" };
   if (view.state === "scheduled" && view.next_due) {
     clock.now = `${view.next_due}T08:00:00Z`;
     return { args: ["--now", clock.now, "pass"], label: `pass ${view.next_due}` };
   }
-  if (flow === "correct" && view.state === "waiting" && view.pending?.[0]?.node === "gate_decision" && (view.corrections ?? []).length === 0) {
+  if (
+    flow === "correct" &&
+    view.state === "waiting" &&
+    view.pending?.[0]?.node === "gate_decision" &&
+    (view.corrections ?? []).length === 0
+  ) {
     return { args: ["--now", clock.now, "correct", view.name, "--edit", ...CORRECTION], label: "correct" };
   }
-  if (view.state === "waiting" && last?.label !== "pending") return { args: ["--now", clock.now, "pending"], label: "pending" };
+  if (view.state === "waiting" && last?.label !== "pending")
+    return { args: ["--now", clock.now, "pending"], label: "pending" };
   if (view.state === "waiting") return { args: ["--now", clock.now, "approve", view.name], label: "approve" };
-  if (view.state === "running" || view.state === "failed") throw new Error(`the thread is ${view.state} in the middle of the flow`);
+  if (view.state === "running" || view.state === "failed")
+    throw new Error(`the thread is ${view.state} in the middle of the flow`);
   return undefined;
 }
 
 export async function gitWorkspace(): Promise<string> {
   const workspace = await sampleCopy();
-  const git = (...args: string[]) => spawnSync("git", ["-C", workspace, "-c", "user.name=sweep", "-c", "user.email=sweep@localhost", ...args], { encoding: "utf8" });
-  for (const args of [["init", "--quiet"], ["add", "-A"], ["commit", "--quiet", "-m", "sample workspace"]]) {
+  const git = (...args: string[]) =>
+    spawnSync("git", ["-C", workspace, "-c", "user.name=sweep", "-c", "user.email=sweep@localhost", ...args], {
+      encoding: "utf8",
+    });
+  for (const args of [
+    ["init", "--quiet"],
+    ["add", "-A"],
+    ["commit", "--quiet", "-m", "sample workspace"],
+  ]) {
     const done = git(...args);
     if (done.status !== 0) throw new Error(`git ${args.join(" ")}: ${done.stderr}`);
   }
@@ -147,7 +174,9 @@ export interface KillPoint {
 
 /** `count` kill points spread evenly over every step of the flow (all of them when count >= the steps). */
 export function spreadKillPoints(steps: readonly number[], count: number): KillPoint[] {
-  const all: KillPoint[] = steps.flatMap((total, command) => Array.from({ length: total }, (_, index) => ({ command, step: index + 1 })));
+  const all: KillPoint[] = steps.flatMap((total, command) =>
+    Array.from({ length: total }, (_, index) => ({ command, step: index + 1 })),
+  );
   if (count >= all.length) return all;
   return Array.from({ length: count }, (_, index) => all[Math.floor(((index + 0.5) * all.length) / count)]!);
 }
@@ -161,7 +190,10 @@ export interface CrashOutcome {
 }
 
 const sameQuestion = (a: ThreadView | undefined, b: ThreadView | undefined): boolean =>
-  a?.state === "waiting" && b?.state === "waiting" && a.pending?.[0]?.node === b.pending?.[0]?.node && a.pending?.[0]?.action_id === b.pending?.[0]?.action_id;
+  a?.state === "waiting" &&
+  b?.state === "waiting" &&
+  a.pending?.[0]?.node === b.pending?.[0]?.node &&
+  a.pending?.[0]?.action_id === b.pending?.[0]?.action_id;
 
 /**
  * Runs the flow from before the point's command, kills it there, recovers as a person would
@@ -174,7 +206,10 @@ export async function crashRun(reference: ReferenceRun, point: KillPoint): Promi
   const command = reference.commands[point.command]!;
   const asked = await threadMeta(workspace);
   const killed = await leanos(workspace, command.args, { LEANOS_KILL_AT: String(point.step) });
-  if (killed.signal !== "SIGKILL") throw new Error(`leanos ${command.args.join(" ")} was not killed at step ${point.step}: exit ${killed.exitCode}, ${killed.stderr}`);
+  if (killed.signal !== "SIGKILL")
+    throw new Error(
+      `leanos ${command.args.join(" ")} was not killed at step ${point.step}: exit ${killed.exitCode}, ${killed.stderr}`,
+    );
   const now = reference.clocks[point.command]!;
   const recovery: string[] = ["status"];
   expectOk(await leanos(workspace, ["--now", now, "status"]), ["status"]);
@@ -186,7 +221,13 @@ export async function crashRun(reference: ReferenceRun, point: KillPoint): Promi
   }
   const after = await threadMeta(workspace);
   const undone =
-    command.label === "event" ? after === undefined : command.label === "approve" ? sameQuestion(asked, after) : command.label === "correct" ? (after?.corrections ?? []).length === 0 : true;
+    command.label === "event"
+      ? after === undefined
+      : command.label === "approve"
+        ? sameQuestion(asked, after)
+        : command.label === "correct"
+          ? (after?.corrections ?? []).length === 0
+          : true;
   if (undone) {
     // A person gives the approval again once they have looked at what waits.
     if (command.label === "approve") {
@@ -222,7 +263,9 @@ const hash = (text: Buffer | string): string => createHash("sha256").update(text
  * each is read as its place in the history.
  */
 export async function endState(workspace: string): Promise<Record<string, string>> {
-  const commits = spawnSync("git", ["-C", workspace, "log", "--format=%H %s"], { encoding: "utf8" }).stdout.trim().split("\n");
+  const commits = spawnSync("git", ["-C", workspace, "log", "--format=%H %s"], { encoding: "utf8" })
+    .stdout.trim()
+    .split("\n");
   const places = new Map(commits.map((line, index) => [line.slice(0, 40), `commit-${commits.length - index}`]));
   const state: Record<string, string> = { "git log": commits.map((line) => line.slice(41)).join(" | ") };
   for (const file of await filesUnder(workspace)) {
@@ -247,7 +290,8 @@ export async function leftovers(workspace: string): Promise<string[]> {
     const text = await readFile(join(workspace, file), "utf8");
     try {
       if (file.endsWith(".json")) JSON.parse(text);
-      else if (file.endsWith(".jsonl")) for (const line of text.split("\n").filter((entry) => entry.length > 0)) JSON.parse(line);
+      else if (file.endsWith(".jsonl"))
+        for (const line of text.split("\n").filter((entry) => entry.length > 0)) JSON.parse(line);
       else if (/\.ya?ml$/.test(file)) parseYaml(text);
       else if (file.endsWith(".md")) matter(text, {});
     } catch (error) {
@@ -256,17 +300,21 @@ export async function leftovers(workspace: string): Promise<string[]> {
     if (/leanos-tmp|^\.leanos\/tmp\//.test(file) || /(^|\/)\.lock$/.test(file)) problems.push(`${file} is left over`);
   }
   const tmp = join(workspace, ".leanos", "tmp");
-  if ((await stat(tmp).catch(() => undefined)) && (await readdir(tmp)).length > 0) problems.push(`.leanos/tmp holds ${(await readdir(tmp)).join(", ")}`);
+  if ((await stat(tmp).catch(() => undefined)) && (await readdir(tmp)).length > 0)
+    problems.push(`.leanos/tmp holds ${(await readdir(tmp)).join(", ")}`);
   const db = new Database(join(workspace, ".leanos", "checkpoints.sqlite"), { readonly: true });
   try {
-    const held = db.prepare("SELECT name FROM sqlite_master WHERE name = 'leanos_locks'").get() ? (db.prepare("SELECT name, pid FROM leanos_locks").all() as Array<{ name: string; pid: number }>) : [];
+    const held = db.prepare("SELECT name FROM sqlite_master WHERE name = 'leanos_locks'").get()
+      ? (db.prepare("SELECT name, pid FROM leanos_locks").all() as Array<{ name: string; pid: number }>)
+      : [];
     for (const lease of held) problems.push(`lease ${lease.name} still held by pid ${lease.pid}`);
   } finally {
     db.close();
   }
   // The thread index agrees with every meta.json once the flow is through (reindex reads without writing).
   const index = await leanos(workspace, ["reindex", "--check"]);
-  if (index.exitCode !== 0) problems.push(`the thread index disagrees with the thread folders: ${index.stdout.trim()} ${index.stderr.trim()}`);
+  if (index.exitCode !== 0)
+    problems.push(`the thread index disagrees with the thread folders: ${index.stdout.trim()} ${index.stderr.trim()}`);
   return problems;
 }
 

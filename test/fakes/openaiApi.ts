@@ -23,7 +23,8 @@ export interface RecordedChat {
 }
 
 /** A tool call with these arguments, raw arguments text (malformed on purpose), a text answer, or an HTTP error. */
-export type ChatReply = { args: unknown } | { rawArguments: string } | { content: string } | { status: number; body: unknown };
+export type ChatReply =
+  { args: unknown } | { rawArguments: string } | { content: string } | { status: number; body: unknown };
 
 export interface FakeOpenAI {
   url: string;
@@ -68,13 +69,20 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         return;
       }
       const asText = "content" in reply || !fake.toolSupport || !body.tools?.length;
-      const content = "content" in reply ? reply.content : JSON.stringify("args" in reply ? reply.args : reply.rawArguments);
+      const content =
+        "content" in reply ? reply.content : JSON.stringify("args" in reply ? reply.args : reply.rawArguments);
       const message = asText
         ? { role: "assistant", content }
         : {
             role: "assistant",
             content: null,
-            tool_calls: [{ id: `call_${requests.length}`, type: "function", function: { name: tool, arguments: "args" in reply ? JSON.stringify(reply.args) : reply.rawArguments } }],
+            tool_calls: [
+              {
+                id: `call_${requests.length}`,
+                type: "function",
+                function: { name: tool, arguments: "args" in reply ? JSON.stringify(reply.args) : reply.rawArguments },
+              },
+            ],
           };
       const prompt = tokensOf(body.messages) + tokensOf(body.tools ?? []);
       response.end(
@@ -84,7 +92,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           created: Math.floor(Date.now() / 1000),
           model: body.model,
           choices: [{ index: 0, message, finish_reason: asText ? "stop" : "tool_calls" }],
-          usage: { prompt_tokens: prompt, completion_tokens: 200, total_tokens: prompt + 200, prompt_tokens_details: { cached_tokens: 0 } },
+          usage: {
+            prompt_tokens: prompt,
+            completion_tokens: 200,
+            total_tokens: prompt + 200,
+            prompt_tokens_details: { cached_tokens: 0 },
+          },
         }),
       );
     });

@@ -37,7 +37,8 @@ interface Block {
   breakpoint?: { ttl: keyof typeof TTL_MS };
 }
 
-export const tokensOf = (value: unknown): number => Math.ceil((typeof value === "string" ? value : JSON.stringify(value)).length / 4);
+export const tokensOf = (value: unknown): number =>
+  Math.ceil((typeof value === "string" ? value : JSON.stringify(value)).length / 4);
 
 function withoutMark(block: Record<string, unknown>): Record<string, unknown> {
   const { cache_control: _mark, ...rest } = block;
@@ -60,12 +61,17 @@ export function blocksOf(request: MessagesRequest): Block[] {
   };
   for (const tool of request.tools ?? []) add(["tool", withoutMark(tool)], tokensOf(withoutMark(tool)), markOf(tool));
   const system = typeof request.system === "string" ? [{ type: "text", text: request.system }] : (request.system ?? []);
-  for (const block of system) add(["system", withoutMark(block)], tokensOf(block.text ?? withoutMark(block)), markOf(block));
+  for (const block of system)
+    add(["system", withoutMark(block)], tokensOf(block.text ?? withoutMark(block)), markOf(block));
   // Message blocks are cached under the tool_choice they were sent with.
-  hash = createHash("sha256").update(hash).update(JSON.stringify(["tool_choice", request.tool_choice ?? null])).digest("hex");
+  hash = createHash("sha256")
+    .update(hash)
+    .update(JSON.stringify(["tool_choice", request.tool_choice ?? null]))
+    .digest("hex");
   for (const message of request.messages) {
     const content = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
-    for (const block of content) add([message.role, withoutMark(block)], tokensOf(block.text ?? withoutMark(block)), markOf(block));
+    for (const block of content)
+      add([message.role, withoutMark(block)], tokensOf(block.text ?? withoutMark(block)), markOf(block));
   }
   return blocks;
 }
@@ -101,9 +107,11 @@ export class PromptCache {
   account(request: MessagesRequest): CacheUsage {
     const blocks = blocksOf(request);
     const marks = blocks.flatMap((block, index) => (block.breakpoint ? [index] : []));
-    if (marks.length > 4) throw new Error(`A maximum of 4 blocks with cache_control may be provided. Found ${marks.length}.`);
+    if (marks.length > 4)
+      throw new Error(`A maximum of 4 blocks with cache_control may be provided. Found ${marks.length}.`);
     const total = blocks.reduce((sum, block) => sum + block.tokens, 0);
-    const tokensThrough = (index: number): number => blocks.slice(0, index + 1).reduce((sum, block) => sum + block.tokens, 0);
+    const tokensThrough = (index: number): number =>
+      blocks.slice(0, index + 1).reduce((sum, block) => sum + block.tokens, 0);
     // The longest cached prefix found from any breakpoint, looking back up to 20 blocks from each.
     let hit = -1;
     for (const mark of marks) {
@@ -132,15 +140,23 @@ export class PromptCache {
       written = through;
       this.keep(prefix, ttlMs);
     }
-    return { input_tokens: total - written, cache_read_input_tokens: read, cache_creation_input_tokens: written - read, cache_creation_1h_tokens: written1h };
+    return {
+      input_tokens: total - written,
+      cache_read_input_tokens: read,
+      cache_creation_input_tokens: written - read,
+      cache_creation_1h_tokens: written1h,
+    };
   }
 }
 
 /** Input billed at the API's rates, in input-token equivalents: reads 0.1x, 5-minute writes 1.25x, 1-hour writes 2x. */
 export function billedInput(usage: CacheUsage): number {
   const writes5m = usage.cache_creation_input_tokens - usage.cache_creation_1h_tokens;
-  return usage.input_tokens + 0.1 * usage.cache_read_input_tokens + 1.25 * writes5m + 2 * usage.cache_creation_1h_tokens;
+  return (
+    usage.input_tokens + 0.1 * usage.cache_read_input_tokens + 1.25 * writes5m + 2 * usage.cache_creation_1h_tokens
+  );
 }
 
 /** The same request with no caching at all. */
-export const uncachedInput = (usage: CacheUsage): number => usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+export const uncachedInput = (usage: CacheUsage): number =>
+  usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;

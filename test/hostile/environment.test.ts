@@ -18,7 +18,9 @@ describe("LEANOS_DEBUG=1", () => {
     expect(plain.stderr).toBe("leanos: .leanos/config.yaml: is a folder; a file was expected here");
     const debug = await runCli(["--workspace", workspace, "status"], { env: { LEANOS_DEBUG: "1" } });
     expect(debug.exitCode).toBe(2);
-    expect(debug.stderr).toMatch(/^leanos: \.leanos\/config\.yaml: is a folder; a file was expected here\nFileProblem: /);
+    expect(debug.stderr).toMatch(
+      /^leanos: \.leanos\/config\.yaml: is a folder; a file was expected here\nFileProblem: /,
+    );
     // The stack names the TypeScript source, through the bundle's source maps.
     expect(debug.stderr).toMatch(/^\s+at readText \(.*src\/files\/readText\.ts:\d+:\d+\)$/m);
   });

@@ -96,7 +96,13 @@ export async function snapshot(dir: string, ignore: ReadonlySet<string> = new Se
       else if (stat.isDirectory()) {
         entries.set(rel, `folder ${mode}`);
         await walk(full);
-      } else entries.set(rel, `file ${mode} ${createHash("sha256").update(await readFile(full)).digest("hex")}`);
+      } else
+        entries.set(
+          rel,
+          `file ${mode} ${createHash("sha256")
+            .update(await readFile(full))
+            .digest("hex")}`,
+        );
     }
   };
   await walk(dir);
@@ -121,7 +127,8 @@ async function prepare(name: BaseName): Promise<string> {
   if (name === "sample") return workspace;
   const cli = async (args: string[]): Promise<void> => {
     const result = await runCli(["--workspace", workspace, "--quiet", ...args]);
-    if (result.exitCode !== 0) throw new Error(`preparing the ${name} workspace: leanos ${args.join(" ")} failed: ${result.stderr}`);
+    if (result.exitCode !== 0)
+      throw new Error(`preparing the ${name} workspace: leanos ${args.join(" ")} failed: ${result.stderr}`);
   };
   await cli(["event", "--file", eventFile("01-elsaai-deal-closed.md")]);
   // The decision, then publishing, then promoting: the thread waits for its day-7 measurement. Each
@@ -160,7 +167,12 @@ export function base(name: BaseName): Promise<string> {
 /** A case's folders: a copy of its base as the workspace, and the sentinel area around it. */
 export async function caseFolders(name: BaseName): Promise<{ root: string; paths: CasePaths }> {
   const root = await tempDir("leanos-hostile-");
-  const paths: CasePaths = { workspace: join(root, "workspace"), outside: join(root, "outside"), inputs: join(root, "inputs"), cwd: join(root, "outside", "cwd") };
+  const paths: CasePaths = {
+    workspace: join(root, "workspace"),
+    outside: join(root, "outside"),
+    inputs: join(root, "inputs"),
+    cwd: join(root, "outside", "cwd"),
+  };
   await cp(await base(name), paths.workspace, { recursive: true, verbatimSymlinks: true });
   await mkdir(paths.cwd, { recursive: true });
   await mkdir(paths.inputs, { recursive: true });
@@ -173,7 +185,8 @@ export async function caseFolders(name: BaseName): Promise<{ root: string; paths
 
 /** Wraps a command so it runs with these folders mounted read-only, in a mount namespace of its own. */
 function readOnlyWrapper(folders: string[], command: string[]): string[] {
-  const script = 'while [ "$1" != "--" ]; do mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 97; shift; done; shift; exec "$@"';
+  const script =
+    'while [ "$1" != "--" ]; do mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 97; shift; done; shift; exec "$@"';
   return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", ...folders, "--", ...command];
 }
 
@@ -184,7 +197,10 @@ export async function canMountReadOnly(): Promise<boolean> {
   if (readOnlyMounts === undefined) {
     const dir = await tempDir("leanos-ro-probe-");
     // Mounted, and really refusing a write (root ignores permissions, not a read-only mount).
-    const [command, ...args] = readOnlyWrapper([dir], ["sh", "-c", 'touch "$0/probe" 2>/dev/null && exit 1 || exit 0', dir]);
+    const [command, ...args] = readOnlyWrapper(
+      [dir],
+      ["sh", "-c", 'touch "$0/probe" 2>/dev/null && exit 1 || exit 0', dir],
+    );
     readOnlyMounts = spawnSync(command!, args, { stdio: "ignore" }).status === 0;
   }
   return readOnlyMounts;
@@ -193,10 +209,24 @@ export async function canMountReadOnly(): Promise<boolean> {
 /** Runs the real CLI as runCli does (offline, no API key), with HOME, TMPDIR and cwd in the sentinel. */
 export function runHostile(paths: CasePaths, item: HostileCase): Promise<CliOutcome> {
   const command = [process.execPath, cliPath, ...item.args(paths)];
-  const argv = item.readOnly ? readOnlyWrapper(item.readOnly.map((folder) => join(paths.workspace, folder)), command) : command;
+  const argv = item.readOnly
+    ? readOnlyWrapper(
+        item.readOnly.map((folder) => join(paths.workspace, folder)),
+        command,
+      )
+    : command;
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: paths.cwd,
-    env: { ...process.env, ANTHROPIC_API_KEY: "", LEANOS_WORKSPACE: "", LEANOS_DEBUG: "", NO_COLOR: "1", HOME: join(paths.outside, "home"), TMPDIR: join(paths.outside, "tmp"), ...item.env },
+    env: {
+      ...process.env,
+      ANTHROPIC_API_KEY: "",
+      LEANOS_WORKSPACE: "",
+      LEANOS_DEBUG: "",
+      NO_COLOR: "1",
+      HOME: join(paths.outside, "home"),
+      TMPDIR: join(paths.outside, "tmp"),
+      ...item.env,
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

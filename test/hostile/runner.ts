@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { base, canMountReadOnly, caseFolders, differences, MAY_TOUCH, runHostile, snapshot, type HostileCase } from "./harness.js";
+import {
+  base,
+  canMountReadOnly,
+  caseFolders,
+  differences,
+  MAY_TOUCH,
+  runHostile,
+  snapshot,
+  type HostileCase,
+} from "./harness.js";
 
 /** stderr or stdout lines of a JavaScript stack trace. */
 const STACK_LINE = /^\s+at .+/m;
@@ -21,7 +30,9 @@ export function hostileSuite(category: string, cases: readonly HostileCase[]): v
     for (const item of cases) {
       it(item.name, async (context) => {
         if (item.readOnly && !(await canMountReadOnly())) {
-          context.skip("needs a read-only mount (root and unshare --mount); the mapping of EROFS is covered by test/failure.test.ts");
+          context.skip(
+            "needs a read-only mount (root and unshare --mount); the mapping of EROFS is covered by test/failure.test.ts",
+          );
         }
         const { root, paths } = await caseFolders(item.base);
         await item.setup?.(paths);
@@ -40,8 +51,15 @@ export function hostileSuite(category: string, cases: readonly HostileCase[]): v
         expect(outcome.stderr, "a stack trace on stderr").not.toMatch(STACK_LINE);
         expect(outcome.stdout, "a stack trace on stdout").not.toMatch(STACK_LINE);
         expect(outcome.stderr).not.toContain("unexpected failure");
-        if (item.unchanged ?? true) expect(differences(workspaceBefore, await snapshot(paths.workspace, MAY_TOUCH)), "the workspace changed").toEqual([]);
-        expect(differences(outsideBefore, await snapshot(root, new Set(["workspace"]))), "written outside the workspace").toEqual([]);
+        if (item.unchanged ?? true)
+          expect(
+            differences(workspaceBefore, await snapshot(paths.workspace, MAY_TOUCH)),
+            "the workspace changed",
+          ).toEqual([]);
+        expect(
+          differences(outsideBefore, await snapshot(root, new Set(["workspace"]))),
+          "written outside the workspace",
+        ).toEqual([]);
         await item.check?.(paths, outcome);
       });
     }

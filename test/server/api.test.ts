@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Client } from "@langchain/langgraph-sdk";
+import { type Client } from "@langchain/langgraph-sdk";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEvent } from "../../src/cli/readEvent.js";
@@ -43,7 +43,8 @@ Marketplace deal signed with Halvard Group: $2.4M ARR, 3-year contract on per-se
 beforeAll(async () => {
   workspace = await sampleCopy();
   await writeFile(join(workspace, "events", GATED_EVENT), GATED_TEXT);
-  const git = (...args: string[]) => execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
   git("init", "--quiet");
   git("add", "-A");
   git("commit", "--quiet", "-m", "start");
@@ -60,11 +61,22 @@ afterAll(async () => {
   await stop?.();
 });
 
-type RunValues = { __interrupt__?: Array<{ id: string; value: GatePayload }>; thread?: string; outputs?: Record<string, unknown> };
+type RunValues = {
+  __interrupt__?: Array<{ id: string; value: GatePayload }>;
+  thread?: string;
+  outputs?: Record<string, unknown>;
+};
 
 /** Runs the graph on a thread as a client would, at a fixed time of day, and returns what the run left. */
-async function run(threadId: string, body: { input?: unknown; command?: { resume: unknown } }, day = DAY): Promise<RunValues> {
-  return (await client.runs.wait(threadId, GRAPH, { ...body, config: { configurable: { leanos_now: `${day}T09:00:00Z` } } } as never)) as RunValues;
+async function run(
+  threadId: string,
+  body: { input?: unknown; command?: { resume: unknown } },
+  day = DAY,
+): Promise<RunValues> {
+  return (await client.runs.wait(threadId, GRAPH, {
+    ...body,
+    config: { configurable: { leanos_now: `${day}T09:00:00Z` } },
+  } as never)) as RunValues;
 }
 
 async function newThread(eventFile: string): Promise<{ id: string; values: RunValues }> {
@@ -79,33 +91,68 @@ const asked = (values: RunValues): GatePayload => {
   return values.__interrupt__![0]!.value;
 };
 const asText = (values: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
-const frontMatter = async (thread: string, file: string) => matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
+  Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+const frontMatter = async (thread: string, file: string) =>
+  matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
 
 describe("the graph on LangGraph's server, answered as Agent Inbox answers", () => {
   it("drives the closed-deal event to done and leaves the files leanos event leaves", async () => {
     const { id, values: started } = await newThread("01-elsaai-deal-closed.md");
     const decision = asked(started);
     expect(decision.leanos).toMatchObject({ thread: DEAL, kind: "impact", stage: "decision" });
-    expect(decision.config).toMatchObject({ allow_accept: true, allow_edit: true, allow_respond: true, allow_ignore: true });
+    expect(decision.config).toMatchObject({
+      allow_accept: true,
+      allow_edit: true,
+      allow_respond: true,
+      allow_ignore: true,
+    });
     // The thread is claimed by the graph itself: its folder and meta.json record the server's thread id.
-    const meta = JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8")) as Record<string, unknown>;
-    expect(meta).toMatchObject({ thread: DEAL, id, state: "waiting", pending: [expect.objectContaining({ kind: "impact", id: started.__interrupt__![0]!.id })] });
+    const meta = JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(meta).toMatchObject({
+      thread: DEAL,
+      id,
+      state: "waiting",
+      pending: [expect.objectContaining({ kind: "impact", id: started.__interrupt__![0]!.id })],
+    });
 
-    const redrafted = asked(await run(id, { command: { resume: [{ type: "response", args: "Name the customer only after their go-live." }] } }));
+    const redrafted = asked(
+      await run(id, {
+        command: { resume: [{ type: "response", args: "Name the customer only after their go-live." }] },
+      }),
+    );
     expect(redrafted.leanos.stage).toBe("decision");
     expect((await frontMatter(DEAL, "4-decision.md")).review).toMatchObject({ answer: "respond", by: "inbox-user" });
 
-    const publishing = await run(id, { command: { resume: [{ type: "accept", args: { action: redrafted.action_request.action, args: redrafted.action_request.args } }] } });
+    const publishing = await run(id, {
+      command: {
+        resume: [
+          { type: "accept", args: { action: redrafted.action_request.action, args: redrafted.action_request.args } },
+        ],
+      },
+    });
     const publish = asked(publishing);
     expect(publish.leanos).toMatchObject({ kind: "actions", action_id: "act-3" });
     expect(Object.keys(publish.action_request.args)).toEqual(["title", "due", "note"]);
 
     // Publishing sends to customers: an answer that does not name the question (as Agent Inbox
     // answers) is refused, and the question is put again under a new id.
-    const edit = { type: "edit", args: { action: publish.action_request.action, args: { ...asText(publish.action_request.args), note: "Publish on Tuesday morning." } } };
+    const edit = {
+      type: "edit",
+      args: {
+        action: publish.action_request.action,
+        args: { ...asText(publish.action_request.args), note: "Publish on Tuesday morning." },
+      },
+    };
     const unnamed = await run(id, { command: { resume: [edit] } });
-    expect(asked(unnamed).leanos).toMatchObject({ action_id: "act-3", refused: expect.stringContaining("sends to customers") });
+    expect(asked(unnamed).leanos).toMatchObject({
+      action_id: "act-3",
+      refused: expect.stringContaining("sends to customers"),
+    });
     expect(unnamed.__interrupt__![0]!.id).not.toBe(publishing.__interrupt__![0]!.id);
     // Named with the id of the question before the refusal, it is refused too: that one was answered.
     const stale = await run(id, { command: { resume: [{ ...edit, interrupt_id: publishing.__interrupt__![0]!.id }] } });
@@ -117,10 +164,15 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
 
     // Accepting the promotion schedules the day-7 and day-30 measures: the run ends with no
     // interrupt, so an inbox shows nothing, and the thread sleeps until the due date.
-    const scheduled = await run(id, { command: { resume: [{ type: "accept", args: null, interrupt_id: promoting.__interrupt__![0]!.id }] } });
+    const scheduled = await run(id, {
+      command: { resume: [{ type: "accept", args: null, interrupt_id: promoting.__interrupt__![0]!.id }] },
+    });
     expect(scheduled.__interrupt__ ?? []).toEqual([]);
     expect((await client.threads.get(id)).status).toBe("idle");
-    expect(JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8"))).toMatchObject({ state: "scheduled", next_due: "2026-12-04" });
+    expect(JSON.parse(await readFile(join(workspace, "threads", DEAL, "meta.json"), "utf8"))).toMatchObject({
+      state: "scheduled",
+      next_due: "2026-12-04",
+    });
 
     // Any input wakes it on or after that day.
     expect((await run(id, { input: {} }, "2026-12-04")).__interrupt__ ?? []).toEqual([]);
@@ -130,29 +182,82 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
 
     // A confidence the canvas cannot hold is refused, and the canvas is left as it was.
     const assumptions = await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8");
-    const refused = asked(await run(id, { command: { resume: [{ type: "edit", args: { action: canvas.action_request.action, args: { ...asText(canvas.action_request.args), "A4.confidence": "140" } } }] } }));
+    const refused = asked(
+      await run(id, {
+        command: {
+          resume: [
+            {
+              type: "edit",
+              args: {
+                action: canvas.action_request.action,
+                args: { ...asText(canvas.action_request.args), "A4.confidence": "140" },
+              },
+            },
+          ],
+        },
+      }),
+    );
     expect(refused.leanos).toMatchObject({ kind: "canvas", refused: expect.stringContaining("A4.confidence") });
     expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toBe(assumptions);
 
-    const done = await run(id, { command: { resume: [{ type: "edit", args: { action: canvas.action_request.action, args: { ...asText(canvas.action_request.args), "A4.confidence": "85" } } }] } });
+    const done = await run(id, {
+      command: {
+        resume: [
+          {
+            type: "edit",
+            args: {
+              action: canvas.action_request.action,
+              args: { ...asText(canvas.action_request.args), "A4.confidence": "85" },
+            },
+          },
+        ],
+      },
+    });
     expect(done.__interrupt__ ?? []).toEqual([]);
 
     const dir = join(workspace, "threads", "sales", "elsaai-deal-closed");
-    for (const file of ["1-input.md", "2-hypothesis.md", "3-implication.md", "4-decision.md", "5-actions/execution-log.md", "5-actions/marketing-publish.md", "6-learning.md"]) {
+    for (const file of [
+      "1-input.md",
+      "2-hypothesis.md",
+      "3-implication.md",
+      "4-decision.md",
+      "5-actions/execution-log.md",
+      "5-actions/marketing-publish.md",
+      "6-learning.md",
+    ]) {
       expect(await readFile(join(dir, file), "utf8"), file).toContain("drafted_by: offline");
     }
-    expect(await frontMatter(DEAL, "5-actions/marketing-publish.md")).toMatchObject({ status: "completed", review: { answer: "edit", by: "inbox-user" } });
-    expect(await readFile(join(dir, "5-actions", "execution-log.md"), "utf8")).toContain("act-3: approved by inbox-user; cleared to run");
-    expect(JSON.parse(await readFile(join(dir, "meta.json"), "utf8"))).toMatchObject({ thread: DEAL, id, state: "done", stage: "learning", pending: [], current_action: null });
+    expect(await frontMatter(DEAL, "5-actions/marketing-publish.md")).toMatchObject({
+      status: "completed",
+      review: { answer: "edit", by: "inbox-user" },
+    });
+    expect(await readFile(join(dir, "5-actions", "execution-log.md"), "utf8")).toContain(
+      "act-3: approved by inbox-user; cleared to run",
+    );
+    expect(JSON.parse(await readFile(join(dir, "meta.json"), "utf8"))).toMatchObject({
+      thread: DEAL,
+      id,
+      state: "done",
+      stage: "learning",
+      pending: [],
+      current_action: null,
+    });
     expect(await readFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), "utf8")).toMatch(/A4[\s\S]*85%/);
-    expect(execFileSync("git", ["-C", workspace, "log", "-1", "--format=%s"], { encoding: "utf8" })).toContain(`threads/${DEAL}`);
+    expect(execFileSync("git", ["-C", workspace, "log", "-1", "--format=%s"], { encoding: "utf8" })).toContain(
+      `threads/${DEAL}`,
+    );
 
     // The CLI reads the thread the server ran, by its name or by the server's id.
     const status = await runCli(["--workspace", workspace, "--json", "status", id]);
     expect(status.exitCode, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ thread: DEAL, state: "done" });
-    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(audit.filter((entry) => entry.kind === "gate-answered" && entry.by === "inbox-user").map((entry) => entry.gate)).toEqual(["impact", "impact", "actions", "actions", "canvas"]);
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      audit.filter((entry) => entry.kind === "gate-answered" && entry.by === "inbox-user").map((entry) => entry.gate),
+    ).toEqual(["impact", "impact", "actions", "actions", "canvas"]);
   }, 120_000);
 
   it("takes ignore with null args as a rejection with no reason given", async () => {
@@ -161,7 +266,9 @@ describe("the graph on LangGraph's server, answered as Agent Inbox answers", () 
     expect(action.leanos.kind).toBe("actions");
     await run(id, { command: { resume: [{ type: "ignore", args: null }] } });
     const thread = action.leanos.thread;
-    expect(await readFile(join(workspace, "threads", ...thread.split("/"), "5-actions", "execution-log.md"), "utf8")).toContain(`${action.leanos.action_id}: rejected by inbox-user: no reason given`);
+    expect(
+      await readFile(join(workspace, "threads", ...thread.split("/"), "5-actions", "execution-log.md"), "utf8"),
+    ).toContain(`${action.leanos.action_id}: rejected by inbox-user: no reason given`);
   }, 60_000);
 });
 
@@ -171,7 +278,13 @@ describe("a wrong answer through the SDK", () => {
     const first = values.__interrupt__![0]!;
     const before = await client.threads.getState(id);
 
-    const refused = asked(await run(id, { command: { resume: [{ type: "edit", args: { action: first.value.action_request.action, args: { verdict: "MAYBE" } } }] } }));
+    const refused = asked(
+      await run(id, {
+        command: {
+          resume: [{ type: "edit", args: { action: first.value.action_request.action, args: { verdict: "MAYBE" } } }],
+        },
+      }),
+    );
     expect(refused.leanos.refused).toContain("verdict");
     expect(refused.description).toContain("Your last answer was refused");
     const after = await client.threads.getState(id);
@@ -187,19 +300,36 @@ describe("a wrong answer through the SDK", () => {
   it("refuses an answer type the gate does not allow, and an action reported with no outcome", async () => {
     const { id, values } = await newThread("03-inbound-lead-atelier-rouge.md");
     expect(asked(values).leanos).toMatchObject({ action_id: "act-2", outcomes: ["qualified", "disqualified"] });
-    expect(asked(await run(id, { command: { resume: [{ type: "response", args: "call again" }] } })).leanos.refused).toContain('"respond" is not allowed');
-    expect(asked(await run(id, { command: { resume: [{ type: "accept", args: null }] } })).leanos.refused).toContain("report what happened");
-    expect(asked(await run(id, { command: { resume: [{ type: "edit", args: { action: "approve_actions", args: { outcome: "qualified" } } }] } })).leanos.action_id).toBe("act-3");
+    expect(
+      asked(await run(id, { command: { resume: [{ type: "response", args: "call again" }] } })).leanos.refused,
+    ).toContain('"respond" is not allowed');
+    expect(asked(await run(id, { command: { resume: [{ type: "accept", args: null }] } })).leanos.refused).toContain(
+      "report what happened",
+    );
+    expect(
+      asked(
+        await run(id, {
+          command: { resume: [{ type: "edit", args: { action: "approve_actions", args: { outcome: "qualified" } } }] },
+        }),
+      ).leanos.action_id,
+    ).toBe("act-3");
   }, 60_000);
 });
 
 describe("the CLI through --server", () => {
-  const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
+  const cli = (args: string[]) =>
+    runCli(["--server", apiUrl, "--json", ...args], {
+      env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella },
+    });
 
   it("starts an event, lists what waits, refuses a wrong answer naming the field, and answers", async () => {
     const started = await cli(["event", "--file", join(workspace, "events", GATED_EVENT)]);
     expect(started.exitCode, started.stderr).toBe(0);
-    const result = JSON.parse(started.stdout) as { thread: string; state: string; pending: Array<{ id: string; kind: string; thread: string; fields?: string[] }> };
+    const result = JSON.parse(started.stdout) as {
+      thread: string;
+      state: string;
+      pending: Array<{ id: string; kind: string; thread: string; fields?: string[] }>;
+    };
     expect(result.state).toBe("waiting");
     const item = result.pending[0]!;
 
@@ -210,7 +340,12 @@ describe("the CLI through --server", () => {
     // The readable name is in the thread's metadata too, where LangGraph's own tools show it.
     expect((await client.threads.get(id)).metadata).toMatchObject({ leanos_thread: result.thread });
     const before = await client.threads.getState(id);
-    const wrong = await cli(["approve", result.thread, "--edit", JSON.stringify({ [item.fields![0]!]: { not: "this" } })]);
+    const wrong = await cli([
+      "approve",
+      result.thread,
+      "--edit",
+      JSON.stringify({ [item.fields![0]!]: { not: "this" } }),
+    ]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain(item.fields![0]!);
     const after = await client.threads.getState(id);
@@ -231,9 +366,15 @@ describe("the CLI through --server", () => {
   it("walks through what waits in a chat session, and answers through the server", async () => {
     const first = JSON.parse((await cli(["pending"])).stdout) as Array<{ thread: string; id: string }>;
     expect(first.length).toBeGreaterThan(0);
-    const session = await runCli(["--server", apiUrl, "--json", "chat"], { input: "reject not this quarter\nquit\n", env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
+    const session = await runCli(["--server", apiUrl, "--json", "chat"], {
+      input: "reject not this quarter\nquit\n",
+      env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella },
+    });
     expect(session.exitCode, session.stderr).toBe(0);
-    const records = session.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = session.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ thread: first[0]!.thread, answer: "reject", by: "bella" });
     const after = JSON.parse((await cli(["pending"])).stdout) as Array<{ id: string }>;
     expect(after.map((item) => item.id)).not.toContain(first[0]!.id);
@@ -252,25 +393,42 @@ describe("the CLI through --server", () => {
 describe("corrections through the server", () => {
   type Values = RunValues & { type?: string; refusals?: Record<string, string | null> };
   const metaOf = async (thread: string) =>
-    JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as { thread: string; corrections: Array<Record<string, unknown>> };
+    JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as {
+      thread: string;
+      corrections: Array<Record<string, unknown>>;
+    };
 
   it("takes a run whose input is a correction: a new type moves the thread and asks again, recorded as the token's user's", async () => {
     const { id, values } = await newThread(GATED_EVENT);
     const from = asked(values).leanos.thread;
     expect(asked(values).leanos.node).toBe("gate_decision");
-    const corrected = (await run(id, { input: { correction: { fields: { type: "business" }, by: "forged", reason: "a marketplace partnership" } } })) as Values;
+    const corrected = (await run(id, {
+      input: { correction: { fields: { type: "business" }, by: "forged", reason: "a marketplace partnership" } },
+    })) as Values;
     const moved = `business/${from.split("/")[1]}`;
     expect(asked(corrected).leanos).toMatchObject({ node: "gate_decision", thread: moved });
     const state = (await client.threads.getState(id)).values as Values;
     expect(state).toMatchObject({ thread: moved, type: "business" });
     const meta = await metaOf(moved);
     expect(meta.thread).toBe(moved);
-    expect(meta.corrections).toEqual([expect.objectContaining({ by: "inbox-user", read_as: "sales", fields: { type: "business" }, reason: "a marketplace partnership", redrafts_from: "input" })]);
+    expect(meta.corrections).toEqual([
+      expect.objectContaining({
+        by: "inbox-user",
+        read_as: "sales",
+        fields: { type: "business" },
+        reason: "a marketplace partnership",
+        redrafts_from: "input",
+      }),
+    ]);
 
     // One it cannot take is said in the run's state, and the thread waits where it was.
-    const refused = (await run(id, { input: { correction: { fields: { assumptions: [{ id: "A99", direction: "challenges" }] } } } })) as Values;
+    const refused = (await run(id, {
+      input: { correction: { fields: { assumptions: [{ id: "A99", direction: "challenges" }] } } },
+    })) as Values;
     expect(asked(refused).leanos.node).toBe("gate_decision");
-    expect(((await client.threads.getState(id)).values as Values).refusals?.["correct_thread"]).toContain("A99 is not in strategy/canvas/10-assumptions.md");
+    expect(((await client.threads.getState(id)).values as Values).refusals?.["correct_thread"]).toContain(
+      "A99 is not in strategy/canvas/10-assumptions.md",
+    );
     expect((await metaOf(moved)).corrections).toHaveLength(1);
   }, 60_000);
 
@@ -278,20 +436,38 @@ describe("corrections through the server", () => {
     const { id, values } = await newThread(GATED_EVENT);
     const payload = asked(values);
     // Agent Inbox sends every field back, as text; only the assumptions changed.
-    const args = Object.fromEntries(Object.entries(payload.action_request.args).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    const args = Object.fromEntries(
+      Object.entries(payload.action_request.args).map(([key, value]) => [
+        key,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
+    );
     const edited = { ...args, assumptions: JSON.stringify([{ id: "A2", direction: "challenges" }]) };
-    const after = (await run(id, { command: { resume: [{ type: "edit", args: { action: payload.action_request.action, args: edited } }] } })) as Values;
+    const after = (await run(id, {
+      command: { resume: [{ type: "edit", args: { action: payload.action_request.action, args: edited } }] },
+    })) as Values;
     const again = asked(after);
     expect(again.leanos.node).toBe("gate_decision");
     expect(again.action_request.args.assumptions).toEqual([{ id: "A2", direction: "challenges" }]);
     const thread = again.leanos.thread;
-    const hypothesis = matter(await readFile(join(workspace, "threads", ...thread.split("/"), "2-hypothesis.md"), "utf8")).data as { output: { tests: Array<{ assumption_id: string; direction: string }> } };
+    const hypothesis = matter(
+      await readFile(join(workspace, "threads", ...thread.split("/"), "2-hypothesis.md"), "utf8"),
+    ).data as { output: { tests: Array<{ assumption_id: string; direction: string }> } };
     expect(hypothesis.output.tests.map((test) => `${test.assumption_id} ${test.direction}`)).toEqual(["A2 challenges"]);
-    expect((await metaOf(thread)).corrections).toEqual([expect.objectContaining({ by: "inbox-user", via: "gate", fields: { assumptions: [{ id: "A2", direction: "challenges" }] } })]);
+    expect((await metaOf(thread)).corrections).toEqual([
+      expect.objectContaining({
+        by: "inbox-user",
+        via: "gate",
+        fields: { assumptions: [{ id: "A2", direction: "challenges" }] },
+      }),
+    ]);
   }, 60_000);
 
   it("corrects from the CLI through --server, and refuses there what the graph refuses", async () => {
-    const cli = (args: string[]) => runCli(["--server", apiUrl, "--json", ...args], { env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella } });
+    const cli = (args: string[]) =>
+      runCli(["--server", apiUrl, "--json", ...args], {
+        env: { HOME: home, LEANOS_USER: "bella", LANGGRAPH_API_KEY: bella },
+      });
     const { values } = await newThread(GATED_EVENT);
     const thread = asked(values).leanos.thread;
     const wrong = await cli(["correct", thread, "--edit", '{"verdict":"MAYBE"}']);
@@ -299,6 +475,8 @@ describe("corrections through the server", () => {
     expect(wrong.stderr).toContain("verdict");
     const done = await cli(["correct", thread, "--edit", '{"verdict":"DEFER"}', "--reason", "after the board meeting"]);
     expect(done.exitCode, done.stderr).toBe(0);
-    expect((await metaOf(thread)).corrections).toEqual([expect.objectContaining({ by: "bella", fields: { verdict: "DEFER" }, redrafts_from: "decision" })]);
+    expect((await metaOf(thread)).corrections).toEqual([
+      expect.objectContaining({ by: "bella", fields: { verdict: "DEFER" }, redrafts_from: "decision" }),
+    ]);
   }, 60_000);
 });

@@ -22,7 +22,8 @@ interface LanggraphJson {
 }
 
 /** A path of langgraph.json (./src/...ts:export) as the built file that exports it. */
-const built = (spec: string): string => spec.replace(/^\.\/src\//, `${join(repoRoot, "dist")}/`).replace(/\.ts:/, ".js:");
+const built = (spec: string): string =>
+  spec.replace(/^\.\/src\//, `${join(repoRoot, "dist")}/`).replace(/\.ts:/, ".js:");
 
 export async function serve(workspace: string): Promise<Served> {
   process.env.LEANOS_WORKSPACE = workspace;
@@ -38,7 +39,14 @@ export async function serve(workspace: string): Promise<Served> {
     cwd: await tempDir("leanos-server-"),
     graphs: Object.fromEntries(Object.entries(config.graphs).map(([id, spec]) => [id, built(spec)])),
     auth: { ...config.auth, path: built(config.auth.path) },
-    http: { disable_assistants: false, disable_threads: false, disable_runs: false, disable_store: false, disable_meta: false, ...config.http },
+    http: {
+      disable_assistants: false,
+      disable_threads: false,
+      disable_runs: false,
+      disable_store: false,
+      disable_meta: false,
+      ...config.http,
+    },
   });
   const apiUrl = `http://${server.host}`;
   const tokens = new Map<string, string>();
@@ -52,5 +60,10 @@ export async function serve(workspace: string): Promise<Served> {
     }
     return made;
   };
-  return { apiUrl, stop: server.cleanup, token, client: async (name) => new Client({ apiUrl, apiKey: await token(name) }) };
+  return {
+    apiUrl,
+    stop: server.cleanup,
+    token,
+    client: async (name) => new Client({ apiUrl, apiKey: await token(name) }),
+  };
 }

@@ -26,7 +26,8 @@ type RunValues = { __interrupt__?: Array<{ id: string; value: GatePayload }>; th
 
 beforeAll(async () => {
   workspace = await sampleCopy();
-  const git = (...args: string[]) => execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", workspace, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "ignore" });
   git("init", "--quiet");
   git("add", "-A");
   git("commit", "--quiet", "-m", "start");
@@ -49,7 +50,12 @@ async function start(eventFile: string): Promise<{ id: string; thread: string; v
 /** Runs `attack` and expects it to change nothing but the refused thread's meta.json, which records `why`. */
 async function refused(thread: string | undefined, attack: () => Promise<unknown>, why: RegExp): Promise<void> {
   const ownMeta = thread ? join("threads", ...thread.split("/"), "meta.json") : "";
-  const ignore = new Set([".leanos/checkpoints.sqlite", ".leanos/checkpoints.sqlite-wal", ".leanos/checkpoints.sqlite-shm", ownMeta]);
+  const ignore = new Set([
+    ".leanos/checkpoints.sqlite",
+    ".leanos/checkpoints.sqlite-wal",
+    ".leanos/checkpoints.sqlite-shm",
+    ownMeta,
+  ]);
   const before = await snapshot(workspace, ignore);
   await attack().catch(() => undefined);
   expect(differences(before, await snapshot(workspace, ignore))).toEqual([]);
@@ -76,7 +82,14 @@ describe("1. a client cannot write workspace files through a forged plan", () =>
     const settings = await readFile(join(workspace, ".leanos", "config.yaml"), "utf8").catch(() => "");
     await refused(
       thread,
-      () => client.runs.wait(id, GRAPH, { command: { goto: "apply_learning_canvas", update: { canvas_apply: forgedPlan(".leanos/config.yaml", settings, "approval_threshold: 0.01\n") } }, config } as never),
+      () =>
+        client.runs.wait(id, GRAPH, {
+          command: {
+            goto: "apply_learning_canvas",
+            update: { canvas_apply: forgedPlan(".leanos/config.yaml", settings, "approval_threshold: 0.01\n") },
+          },
+          config,
+        } as never),
       /changed from outside the graph|out of order/,
     );
   }, 60_000);
@@ -87,7 +100,10 @@ describe("1. a client cannot write workspace files through a forged plan", () =>
     await refused(
       thread,
       async () => {
-        await client.threads.updateState(id, { values: { canvas_apply: forgedPlan("strategy/canvas/10-assumptions.md", assumptions, "# gone\n") }, asNode: "stage_learning" });
+        await client.threads.updateState(id, {
+          values: { canvas_apply: forgedPlan("strategy/canvas/10-assumptions.md", assumptions, "# gone\n") },
+          asNode: "stage_learning",
+        });
         await client.runs.wait(id, GRAPH, { input: null, config } as never);
       },
       /changed from outside the graph|out of order/,
@@ -100,22 +116,47 @@ describe("1. a client cannot write workspace files through a forged plan", () =>
 describe("2. no web page can drive the server", () => {
   it("refuses a cross-site simple request even with a token, and answers no CORS origin", async () => {
     const { id, thread, values } = await start("01-elsaai-deal-closed.md");
-    const body = JSON.stringify({ assistant_id: GRAPH, command: { resume: [{ type: "accept", args: null }] }, config: { configurable: { leanos_user: "anyone" } } });
+    const body = JSON.stringify({
+      assistant_id: GRAPH,
+      command: { resume: [{ type: "accept", args: null }] },
+      config: { configurable: { leanos_user: "anyone" } },
+    });
     const token = await served.token("bella");
-    const crossSite = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, { method: "POST", headers: { Origin: "http://evil.com", "content-type": "text/plain", authorization: `Bearer ${token}` }, body });
+    const crossSite = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, {
+      method: "POST",
+      headers: { Origin: "http://evil.com", "content-type": "text/plain", authorization: `Bearer ${token}` },
+      body,
+    });
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.get("access-control-allow-origin")).toBeNull();
-    const fetchSite = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, { method: "POST", headers: { "sec-fetch-site": "cross-site", "content-type": "text/plain", "x-api-key": token }, body });
+    const fetchSite = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, {
+      method: "POST",
+      headers: { "sec-fetch-site": "cross-site", "content-type": "text/plain", "x-api-key": token },
+      body,
+    });
     expect(fetchSite.status).toBe(403);
-    const preflight = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, { method: "OPTIONS", headers: { Origin: "http://evil.com", "access-control-request-method": "POST" } });
+    const preflight = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, {
+      method: "OPTIONS",
+      headers: { Origin: "http://evil.com", "access-control-request-method": "POST" },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
-    const anonymousHeaders: Array<Record<string, string>> = [{}, { "x-auth-scheme": "langsmith" }, { authorization: `Bearer lnt_bella.${"0".repeat(64)}` }];
+    const anonymousHeaders: Array<Record<string, string>> = [
+      {},
+      { "x-auth-scheme": "langsmith" },
+      { authorization: `Bearer lnt_bella.${"0".repeat(64)}` },
+    ];
     for (const headers of anonymousHeaders) {
-      const anonymous = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      const anonymous = await fetch(`${served.apiUrl}/threads/${id}/runs/wait`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
       expect(anonymous.status).toBe(401);
     }
     // Nothing was answered: the decision still waits, and no outbox payload was written.
-    const meta = JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as { pending: Array<{ id: string }> };
+    const meta = JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as {
+      pending: Array<{ id: string }>;
+    };
     expect(meta.pending[0]!.id).toBe(values.__interrupt__![0]!.id);
     expect(await readdir(join(workspace, "artifacts", "outbox")).catch(() => [])).toEqual([]);
   }, 60_000);
@@ -124,7 +165,9 @@ describe("2. no web page can drive the server", () => {
     const { id, thread } = await start("01-elsaai-deal-closed.md");
     await client.runs.wait(id, GRAPH, {
       command: { resume: [{ type: "ignore", args: "not now", by: "mallory" }] },
-      config: { configurable: { ...config.configurable, leanos_user: "ceo", langgraph_auth_user: { identity: "ceo" } } },
+      config: {
+        configurable: { ...config.configurable, leanos_user: "ceo", langgraph_auth_user: { identity: "ceo" } },
+      },
     } as never);
     const decision = await readFile(join(workspace, "threads", ...thread.split("/"), "4-decision.md"), "utf8");
     expect(decision).toMatch(/by: bella/);
@@ -151,7 +194,10 @@ describe("3. a forged thread name writes over nothing", () => {
 describe("4. an answer to a send names its question", () => {
   it("takes a double submit of the same named accept once: act-4 still waits", async () => {
     const { id, values } = await start("01-elsaai-deal-closed.md");
-    const decision = await client.runs.wait(id, GRAPH, { command: { resume: [{ type: "accept", args: null }] }, config } as never) as RunValues;
+    const decision = (await client.runs.wait(id, GRAPH, {
+      command: { resume: [{ type: "accept", args: null }] },
+      config,
+    } as never)) as RunValues;
     const act3 = decision.__interrupt__![0]!;
     expect(act3.value.leanos.action_id).toBe("act-3");
     expect(values.__interrupt__![0]!.value.leanos.kind).toBe("impact");
@@ -159,7 +205,10 @@ describe("4. an answer to a send names its question", () => {
     const first = (await client.runs.wait(id, GRAPH, answer as never)) as RunValues;
     expect(first.__interrupt__![0]!.value.leanos.action_id).toBe("act-4");
     const second = (await client.runs.wait(id, GRAPH, answer as never)) as RunValues;
-    expect(second.__interrupt__![0]!.value.leanos).toMatchObject({ action_id: "act-4", refused: expect.stringContaining("answered meanwhile") });
+    expect(second.__interrupt__![0]!.value.leanos).toMatchObject({
+      action_id: "act-4",
+      refused: expect.stringContaining("answered meanwhile"),
+    });
   }, 60_000);
 });
 
@@ -173,7 +222,11 @@ describe("5. events through the API keep the same limits as the CLI", () => {
     it(`refuses ${label} and claims no thread`, async () => {
       const id = randomUUID();
       await client.threads.create({ threadId: id });
-      await refused(undefined, () => client.runs.wait(id, GRAPH, { input: { event: { text, date: DAY, source: "api" } }, config } as never), /./);
+      await refused(
+        undefined,
+        () => client.runs.wait(id, GRAPH, { input: { event: { text, date: DAY, source: "api" } }, config } as never),
+        /./,
+      );
     }, 60_000);
   }
 
@@ -181,7 +234,15 @@ describe("5. events through the API keep the same limits as the CLI", () => {
     const id = randomUUID();
     await client.threads.create({ threadId: id });
     const values = (await client.runs.wait(id, GRAPH, {
-      input: { event: { text: "Webinar sign-ups doubled after the case study went out.", date: DAY, source: "api", origin: { kind: "opportunity", threads: ["sales/elsaai-deal-closed"] } }, origin: "sales/elsaai-deal-closed" },
+      input: {
+        event: {
+          text: "Webinar sign-ups doubled after the case study went out.",
+          date: DAY,
+          source: "api",
+          origin: { kind: "opportunity", threads: ["sales/elsaai-deal-closed"] },
+        },
+        origin: "sales/elsaai-deal-closed",
+      },
       config,
     } as never)) as RunValues & { origin?: string; event?: { origin?: unknown } };
     const state = (await client.threads.getState(id)).values as { origin?: string; event: { origin?: unknown } };

@@ -44,7 +44,9 @@ const postgres: Backend = {
 
 /** Starts a process that takes the lease and holds it; resolves once it holds it. */
 async function holderProcess(args: string[], name: string) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "hold-lease.mjs"), ...args, name], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, "hold-lease.mjs"), ...args, name], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [line] = (await once(child.stdout!, "data")) as [Buffer];
   expect(line.toString()).toMatch(/^held \d+/);
   return child;

@@ -54,9 +54,21 @@ for (const backend of [sqlite, ...(databaseUrl ? [postgres] : [])]) {
   describe(`the workspace's memory on ${backend.name}`, () => {
     it("keeps an item by namespace and key, replaces it, and forgets it", async () => {
       const { store, again } = await backend.open();
-      await store.memory.put(EXAMPLES, "ex-1", { event: "Supplier price list: prices up 18%", type: "business", by: "bella" });
-      expect(await store.memory.get(EXAMPLES, "ex-1")).toMatchObject({ namespace: EXAMPLES, key: "ex-1", value: { type: "business", by: "bella" } });
-      await store.memory.put(EXAMPLES, "ex-1", { event: "Supplier price list: prices up 18%", type: "sales", by: "bella" });
+      await store.memory.put(EXAMPLES, "ex-1", {
+        event: "Supplier price list: prices up 18%",
+        type: "business",
+        by: "bella",
+      });
+      expect(await store.memory.get(EXAMPLES, "ex-1")).toMatchObject({
+        namespace: EXAMPLES,
+        key: "ex-1",
+        value: { type: "business", by: "bella" },
+      });
+      await store.memory.put(EXAMPLES, "ex-1", {
+        event: "Supplier price list: prices up 18%",
+        type: "sales",
+        by: "bella",
+      });
       // Another process sees what one wrote.
       expect((await (await again()).memory.get(EXAMPLES, "ex-1"))?.value).toMatchObject({ type: "sales" });
       await store.memory.delete(EXAMPLES, "ex-1");
@@ -73,9 +85,13 @@ for (const backend of [sqlite, ...(databaseUrl ? [postgres] : [])]) {
       await store.memory.put(["elsewhere"], "x", { kind: "example", type: "sales" });
       expect((await store.memory.search(EXAMPLES)).map((item) => item.key).sort()).toEqual(["a", "b"]);
       expect((await store.memory.search(["memory"])).map((item) => item.key).sort()).toEqual(["a", "b", "r"]);
-      expect((await store.memory.search(["memory"], { filter: { type: "business" } })).map((item) => item.key)).toEqual(["b"]);
+      expect((await store.memory.search(["memory"], { filter: { type: "business" } })).map((item) => item.key)).toEqual(
+        ["b"],
+      );
       expect((await store.memory.search(["memory"], { limit: 1 })).length).toBe(1);
-      expect((await store.memory.listNamespaces({ prefix: ["memory"] })).map((namespace) => namespace.join("/")).sort()).toEqual(["memory/examples", "memory/rules"]);
+      expect(
+        (await store.memory.listNamespaces({ prefix: ["memory"] })).map((namespace) => namespace.join("/")).sort(),
+      ).toEqual(["memory/examples", "memory/rules"]);
     });
 
     it("belongs to one workspace: another workspace on the same backend sees none of it", async () => {
@@ -125,6 +141,8 @@ describe.skipIf(!databaseUrl)("two workspaces on one PostgreSQL database", () =>
     expect(await one.store.memory.search(EXAMPLES)).toEqual([]);
     const otherAgain = await other.again();
     expect((await otherAgain.memory.search(EXAMPLES)).map((item) => item.key).sort()).toEqual(["ex-one", "ex-other"]);
-    expect((await otherAgain.memory.get(EXAMPLES, "ex-one"))?.value).toMatchObject({ thread: "business/2026-11-elsewhere" });
+    expect((await otherAgain.memory.get(EXAMPLES, "ex-one"))?.value).toMatchObject({
+      thread: "business/2026-11-elsewhere",
+    });
   });
 });

@@ -27,7 +27,8 @@ const otherStore = async (): Promise<WorkspaceStore> => {
 
 const stateOf = async (store: WorkspaceStore, id: string) => {
   const tuples = [];
-  for await (const tuple of store.checkpointer.list({ configurable: { thread_id: id } })) tuples.push({ id: tuple.checkpoint.id, values: tuple.checkpoint.channel_values, writes: tuple.pendingWrites });
+  for await (const tuple of store.checkpointer.list({ configurable: { thread_id: id } }))
+    tuples.push({ id: tuple.checkpoint.id, values: tuple.checkpoint.channel_values, writes: tuple.pendingWrites });
   return tuples;
 };
 
@@ -36,7 +37,12 @@ const example = (thread: string, event: string, type: string, judged: Example["j
   thread,
   event,
   read: { type: "business", assumptions: [], facts: [] },
-  final: { type, assumptions: [{ id: "A4", direction: "challenges" }], verdict: "PROCEED", facts: [{ kind: "amount", text: "EUR 12,000", value: 12000 }] },
+  final: {
+    type,
+    assumptions: [{ id: "A4", direction: "challenges" }],
+    verdict: "PROCEED",
+    facts: [{ kind: "amount", text: "EUR 12,000", value: 12000 }],
+  },
   judged,
   by: "bella",
   at: "2026-11-20T10:00:00.000Z",
@@ -45,8 +51,16 @@ const example = (thread: string, event: string, type: string, judged: Example["j
 
 /** Two examples and a rule, as people left them in the workspace's memory. */
 async function remember(store: WorkspaceStore): Promise<void> {
-  await rememberExample(store.memory, "1f0a-thread-one", example("sales/2026-11-elsaai-deal", "ElsaAI signed the annual plan", "sales", "agreed"));
-  await rememberExample(store.memory, "1f0b-thread-two", example("business/2026-11-supplier-prices", "Supplier price list: prices up 18%", "business", "corrected"));
+  await rememberExample(
+    store.memory,
+    "1f0a-thread-one",
+    example("sales/2026-11-elsaai-deal", "ElsaAI signed the annual plan", "sales", "agreed"),
+  );
+  await rememberExample(
+    store.memory,
+    "1f0b-thread-two",
+    example("business/2026-11-supplier-prices", "Supplier price list: prices up 18%", "business", "corrected"),
+  );
   const rule: Rule = {
     kind: "rule",
     when: ["supplier", "price"],
@@ -64,7 +78,12 @@ async function remember(store: WorkspaceStore): Promise<void> {
 async function memoryOf(store: WorkspaceStore, withTimes = false) {
   const items = await store.memory.search(["memory"], { limit: 1000 });
   return items
-    .map((item) => ({ namespace: item.namespace, key: item.key, value: item.value, ...(withTimes ? { updatedAt: new Date(item.updatedAt).getTime() } : {}) }))
+    .map((item) => ({
+      namespace: item.namespace,
+      key: item.key,
+      value: item.value,
+      ...(withTimes ? { updatedAt: new Date(item.updatedAt).getTime() } : {}),
+    }))
     .sort((a, b) => `${a.namespace.join("/")}/${a.key}`.localeCompare(`${b.namespace.join("/")}/${b.key}`));
 }
 
@@ -74,12 +93,20 @@ async function memoryOf(store: WorkspaceStore, withTimes = false) {
  */
 async function migratesMemory(runtime: Runtime, target: WorkspaceStore, kept: string[] = []): Promise<void> {
   const wanted = await memoryOf(runtime.store);
-  expect(wanted.map((item) => `${item.namespace.join("/")}/${item.key}`)).toEqual(["memory/examples/1f0a-thread-one", "memory/examples/1f0b-thread-two", "memory/rules/rule-supplier-price"]);
+  expect(wanted.map((item) => `${item.namespace.join("/")}/${item.key}`)).toEqual([
+    "memory/examples/1f0a-thread-one",
+    "memory/examples/1f0b-thread-two",
+    "memory/rules/rule-supplier-price",
+  ]);
   const first = await migrateStore(runtime, target);
   expect(first.memory).toBe(3);
   expect(formatMigration(first)).toContain("copied 3 item(s) of the memory");
   expect((await memoryOf(target)).filter((item) => !kept.includes(item.key))).toEqual(wanted);
-  expect(await target.memory.get(EXAMPLES, "1f0b-thread-two")).toMatchObject({ namespace: EXAMPLES, key: "1f0b-thread-two", value: wanted[1]!.value });
+  expect(await target.memory.get(EXAMPLES, "1f0b-thread-two")).toMatchObject({
+    namespace: EXAMPLES,
+    key: "1f0b-thread-two",
+    value: wanted[1]!.value,
+  });
 
   // Copying twice gives the same target: no item is written again (its time of writing stays).
   const copied = await memoryOf(target, true);
@@ -91,7 +118,18 @@ async function migratesMemory(runtime: Runtime, target: WorkspaceStore, kept: st
 describe("migrating a workspace's store", () => {
   it("copies every checkpoint with its values and pending writes, gives every folder its row and claim, and can run again", async () => {
     const workspace = await sampleCopy();
-    const started = await runCli(["--workspace", workspace, "--quiet", "--now", NOW, "event", "--provider", "offline", "--file", eventFile("01-elsaai-deal-closed.md")]);
+    const started = await runCli([
+      "--workspace",
+      workspace,
+      "--quiet",
+      "--now",
+      NOW,
+      "event",
+      "--provider",
+      "offline",
+      "--file",
+      eventFile("01-elsaai-deal-closed.md"),
+    ]);
     expect(started.exitCode, started.stderr).toBe(0);
     const runtime = await Runtime.open({ workspace, now: () => new Date(NOW) });
     const target = await otherStore();
@@ -123,10 +161,19 @@ describe("migrating a workspace's store", () => {
     const target = await otherStore();
     try {
       const config = { configurable: { thread_id: "someone-elses-thread", checkpoint_ns: "" } };
-      const checkpoint = { v: 4, id: "1f0-foreign", ts: NOW, channel_values: {}, channel_versions: {}, versions_seen: {} };
+      const checkpoint = {
+        v: 4,
+        id: "1f0-foreign",
+        ts: NOW,
+        channel_values: {},
+        channel_versions: {},
+        versions_seen: {},
+      };
       await target.checkpointer.put(config, checkpoint, { source: "input", step: -1, parents: {} }, {});
       await expect(migrateStore(runtime, target)).rejects.toThrow(UsageError);
-      await expect(migrateStore(runtime, target)).rejects.toThrow(/already holds 1 thread\(s\) this workspace does not have \(someone-elses-thread\)/);
+      await expect(migrateStore(runtime, target)).rejects.toThrow(
+        /already holds 1 thread\(s\) this workspace does not have \(someone-elses-thread\)/,
+      );
       expect(await target.index.names()).toEqual([]);
     } finally {
       await target.close();
@@ -144,7 +191,10 @@ describe("migrating a workspace's memory", () => {
       // What the target holds under a key this workspace does not have is left as it is.
       await target.memory.put(EXAMPLES, "kept-there", { kind: "example", note: "only in the target" });
       await migratesMemory(runtime, target, ["kept-there"]);
-      expect((await target.memory.get(EXAMPLES, "kept-there"))?.value).toEqual({ kind: "example", note: "only in the target" });
+      expect((await target.memory.get(EXAMPLES, "kept-there"))?.value).toEqual({
+        kind: "example",
+        note: "only in the target",
+      });
     } finally {
       await target.close();
       await runtime.close();
@@ -153,7 +203,18 @@ describe("migrating a workspace's memory", () => {
 
   it("refuses a target holding another value under one of its keys, naming it, before copying anything", async () => {
     const workspace = await sampleCopy();
-    const started = await runCli(["--workspace", workspace, "--quiet", "--now", NOW, "event", "--provider", "offline", "--file", eventFile("01-elsaai-deal-closed.md")]);
+    const started = await runCli([
+      "--workspace",
+      workspace,
+      "--quiet",
+      "--now",
+      NOW,
+      "event",
+      "--provider",
+      "offline",
+      "--file",
+      eventFile("01-elsaai-deal-closed.md"),
+    ]);
     expect(started.exitCode, started.stderr).toBe(0);
     const runtime = await Runtime.open({ workspace, now: () => new Date(NOW) });
     const target = await otherStore();
@@ -162,7 +223,9 @@ describe("migrating a workspace's memory", () => {
       const theirs = example("sales/2026-11-someone-else", "Someone else's event", "sales", "agreed");
       await rememberExample(target.memory, "1f0b-thread-two", theirs);
       await expect(migrateStore(runtime, target)).rejects.toThrow(UsageError);
-      await expect(migrateStore(runtime, target)).rejects.toThrow(/already holds 1 item\(s\) of the memory under this workspace's keys with other values \(memory\/examples\/1f0b-thread-two\).*Nothing was copied/);
+      await expect(migrateStore(runtime, target)).rejects.toThrow(
+        /already holds 1 item\(s\) of the memory under this workspace's keys with other values \(memory\/examples\/1f0b-thread-two\).*Nothing was copied/,
+      );
       expect(await target.checkpointedThreadIds()).toEqual([]);
       expect(await target.index.names()).toEqual([]);
       expect(await memoryOf(target)).toEqual([{ namespace: EXAMPLES, key: "1f0b-thread-two", value: theirs }]);
@@ -208,7 +271,8 @@ describe.skipIf(!databaseUrl)("leanos migrate-store to PostgreSQL and back", () 
     const workspace = await sampleCopy();
     const workspaceId = `ws_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
     const onPostgres = { LEANOS_DATABASE_URL: databaseUrl!, LEANOS_WORKSPACE_ID: workspaceId };
-    const leanos = (args: string[], env: Record<string, string> = {}) => runCli(["--workspace", workspace, "--json", "--quiet", "--now", NOW, ...args], { env });
+    const leanos = (args: string[], env: Record<string, string> = {}) =>
+      runCli(["--workspace", workspace, "--json", "--quiet", "--now", NOW, ...args], { env });
 
     const started = await leanos(["event", "--provider", "offline", "--file", eventFile("01-elsaai-deal-closed.md")]);
     expect(started.exitCode, started.stderr).toBe(0);

@@ -23,10 +23,20 @@ async function graphOn(workspace: string, saver: PostgresSaver) {
   const opened = await openForWork(workspace);
   const drafter = await selectDrafter({ provider: "offline" });
   const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
-  return buildThreadGraph(recordingEnvironment({ ...opened, store: new SqliteStore(opened.workspace), drafter, audit, now: () => new Date("2026-11-27T09:00:00Z") }), saver);
+  return buildThreadGraph(
+    recordingEnvironment({
+      ...opened,
+      store: new SqliteStore(opened.workspace),
+      drafter,
+      audit,
+      now: () => new Date("2026-11-27T09:00:00Z"),
+    }),
+    saver,
+  );
 }
 
-const waitingAt = (values: unknown): GatePayload["leanos"] => ((values as { __interrupt__: Array<{ value: GatePayload }> }).__interrupt__[0]!.value.leanos);
+const waitingAt = (values: unknown): GatePayload["leanos"] =>
+  (values as { __interrupt__: Array<{ value: GatePayload }> }).__interrupt__[0]!.value.leanos;
 
 describe.skipIf(!databaseUrl)("thread checkpoints on PostgreSQL", () => {
   it("interrupt through one connection, resume through another", async () => {
@@ -46,7 +56,9 @@ describe.skipIf(!databaseUrl)("thread checkpoints on PostgreSQL", () => {
 
     const second = PostgresSaver.fromConnString(databaseUrl!, { schema });
     try {
-      const resumed = await (await graphOn(workspace, second)).invoke(new Command({ resume: [{ type: "accept", args: null }] }) as never, config);
+      const resumed = await (
+        await graphOn(workspace, second)
+      ).invoke(new Command({ resume: [{ type: "accept", args: null }] }) as never, config);
       expect(waitingAt(resumed)).toMatchObject({ kind: "actions", action_id: "act-3" });
     } finally {
       await second.end();

@@ -16,7 +16,9 @@ describe("the store a workspace uses", () => {
   it("is PostgreSQL when a URL is set, the environment winning over the config", () => {
     const fromConfig = config({ database_url: "postgres://db/one", workspace_id: "shop" });
     expect(storeChoiceOf(fromConfig, {})).toEqual({ kind: "postgres", url: "postgres://db/one", workspaceId: "shop" });
-    expect(storeChoiceOf(fromConfig, { LEANOS_DATABASE_URL: "postgresql://db/two", LEANOS_WORKSPACE_ID: "other" })).toEqual({
+    expect(
+      storeChoiceOf(fromConfig, { LEANOS_DATABASE_URL: "postgresql://db/two", LEANOS_WORKSPACE_ID: "other" }),
+    ).toEqual({
       kind: "postgres",
       url: "postgresql://db/two",
       workspaceId: "other",
@@ -25,17 +27,29 @@ describe("the store a workspace uses", () => {
 
   it("refuses PostgreSQL without a workspace id, or with one that cannot name a schema", () => {
     expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "postgres://db/x" })).toThrow(/workspace_id/);
-    expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "postgres://db/x", LEANOS_WORKSPACE_ID: "Bad-Name" })).toThrow(/lowercase letters/);
-    expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "mysql://db/x", LEANOS_WORKSPACE_ID: "shop" })).toThrow(/postgres:\/\//);
+    expect(() =>
+      storeChoiceOf(config(), { LEANOS_DATABASE_URL: "postgres://db/x", LEANOS_WORKSPACE_ID: "Bad-Name" }),
+    ).toThrow(/lowercase letters/);
+    expect(() => storeChoiceOf(config(), { LEANOS_DATABASE_URL: "mysql://db/x", LEANOS_WORKSPACE_ID: "shop" })).toThrow(
+      /postgres:\/\//,
+    );
     expect(() => WorkspaceConfig.parse({ database_url: "http://db" })).toThrow(/postgres/);
   });
 
   it("is, for migrate-store --to, the SQLite file or the URL given, with the id given or configured (never the configured URL)", () => {
     const onPostgres = config({ database_url: "postgres://db/one", workspace_id: "shop" });
     expect(targetChoiceOf("sqlite", undefined, onPostgres, {})).toEqual({ kind: "sqlite" });
-    expect(targetChoiceOf("postgres://db/two", undefined, onPostgres, {})).toEqual({ kind: "postgres", url: "postgres://db/two", workspaceId: "shop" });
-    expect(targetChoiceOf("postgres://db/two", "other", onPostgres, { LEANOS_WORKSPACE_ID: "env" })).toMatchObject({ workspaceId: "other" });
-    expect(() => targetChoiceOf("mysql://db/x", "shop", config(), {})).toThrow(/--to \(or "sqlite"\): expected a postgres:\/\//);
+    expect(targetChoiceOf("postgres://db/two", undefined, onPostgres, {})).toEqual({
+      kind: "postgres",
+      url: "postgres://db/two",
+      workspaceId: "shop",
+    });
+    expect(targetChoiceOf("postgres://db/two", "other", onPostgres, { LEANOS_WORKSPACE_ID: "env" })).toMatchObject({
+      workspaceId: "other",
+    });
+    expect(() => targetChoiceOf("mysql://db/x", "shop", config(), {})).toThrow(
+      /--to \(or "sqlite"\): expected a postgres:\/\//,
+    );
   });
 
   it("reports a database it cannot reach with its URL (password hidden), and exits 1", async () => {
@@ -55,7 +69,10 @@ describe("leanos reindex", () => {
     const { join } = await import("node:path");
     const workspace = await sampleCopy();
     const leanos = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-27T09:00:00Z", ...args]);
-    expect((await leanos("event", "--provider", "offline", "--file", join(workspace, "events", "02-lost-deal-nordstil.md"))).exitCode).toBe(0);
+    expect(
+      (await leanos("event", "--provider", "offline", "--file", join(workspace, "events", "02-lost-deal-nordstil.md")))
+        .exitCode,
+    ).toBe(0);
     expect((await leanos("reindex", "--check")).exitCode).toBe(0);
     const db = new Database(join(workspace, ".leanos", "checkpoints.sqlite"));
     db.prepare("DELETE FROM leanos_threads").run();

@@ -119,7 +119,9 @@ describe.each([sqlite, ...(databaseUrl ? [postgres] : [])])("the store on $name"
     // A retry by the same thread id (a start cut short) takes its own claim up.
     expect(await other.claims.claim("sales/acme", first)).toBe(true);
     const racers = Array.from({ length: 12 }, () => randomUUID());
-    const won = await Promise.all(racers.map((id, index) => (index % 2 === 0 ? store : other).claims.claim("sales/contested", id)));
+    const won = await Promise.all(
+      racers.map((id, index) => (index % 2 === 0 ? store : other).claims.claim("sales/contested", id)),
+    );
     expect(won.filter(Boolean)).toHaveLength(1);
   });
 
@@ -141,17 +143,33 @@ describe.each([sqlite, ...(databaseUrl ? [postgres] : [])])("the store on $name"
     const waiting = row("sales/waits", { state: "waiting", pending_kind: "impact", impact: 0.9 });
     await store.index.put(waiting);
     await store.index.put(row("sales/done-old"));
-    await store.index.put(row("marketing/done-recent-opportunity", { opportunities: 1, updated_at: "2026-11-25T00:00:00.000Z" }));
+    await store.index.put(
+      row("marketing/done-recent-opportunity", { opportunities: 1, updated_at: "2026-11-25T00:00:00.000Z" }),
+    );
     await store.index.put(row("sales/lead", { needs_attribution: true }));
     await store.index.put(row("business/scheduled", { state: "scheduled", next_due: "2026-12-01" }));
     // A second put of a thread replaces its row.
     await store.index.put({ ...waiting, impact: 0.95 });
     expect((await store.index.get("sales/waits"))?.impact).toBe(0.95);
     expect((await store.index.byId(waiting.id))?.thread).toBe("sales/waits");
-    expect(await store.index.names()).toEqual(["business/scheduled", "marketing/done-recent-opportunity", "sales/done-old", "sales/lead", "sales/waits"]);
-    expect((await store.index.inStates(["waiting", "scheduled"])).map((found) => found.thread)).toEqual(["business/scheduled", "sales/waits"]);
+    expect(await store.index.names()).toEqual([
+      "business/scheduled",
+      "marketing/done-recent-opportunity",
+      "sales/done-old",
+      "sales/lead",
+      "sales/waits",
+    ]);
+    expect((await store.index.inStates(["waiting", "scheduled"])).map((found) => found.thread)).toEqual([
+      "business/scheduled",
+      "sales/waits",
+    ]);
     const since = "2026-11-20T00:00:00.000Z";
-    expect((await store.index.toRead(since)).map((found) => found.thread)).toEqual(["business/scheduled", "marketing/done-recent-opportunity", "sales/lead", "sales/waits"]);
+    expect((await store.index.toRead(since)).map((found) => found.thread)).toEqual([
+      "business/scheduled",
+      "marketing/done-recent-opportunity",
+      "sales/lead",
+      "sales/waits",
+    ]);
     expect(await store.index.idleCounts(since)).toEqual([{ type: "sales", count: 1 }]);
     expect(await store.index.namesOfType("marketing")).toEqual(["marketing/done-recent-opportunity"]);
     await store.index.putIfAbsent({ ...waiting, state: "done" });
@@ -163,13 +181,16 @@ describe.each([sqlite, ...(databaseUrl ? [postgres] : [])])("the store on $name"
 
   it("counts validations across sales threads and remembers the patterns taken", async () => {
     const store = await backend.open();
-    for (const [index, validated] of [["A1", "A2"], ["A1"], ["A1", "A2"], ["A2"], ["A1"]].entries()) await store.index.put(row(`sales/deal-${index}`, { validated }));
+    for (const [index, validated] of [["A1", "A2"], ["A1"], ["A1", "A2"], ["A2"], ["A1"]].entries())
+      await store.index.put(row(`sales/deal-${index}`, { validated }));
     await store.index.put(row("marketing/campaign", { validated: ["A1"], pattern_key: "validated:A9" }));
     expect(await store.index.validations(3, 2)).toEqual([
       { assumption: "A1", count: 4, sources: ["sales/deal-0", "sales/deal-1"] },
       { assumption: "A2", count: 3, sources: ["sales/deal-0", "sales/deal-2"] },
     ]);
-    expect(await store.index.validations(4, 10)).toEqual([{ assumption: "A1", count: 4, sources: ["sales/deal-0", "sales/deal-1", "sales/deal-2", "sales/deal-4"] }]);
+    expect(await store.index.validations(4, 10)).toEqual([
+      { assumption: "A1", count: 4, sources: ["sales/deal-0", "sales/deal-1", "sales/deal-2", "sales/deal-4"] },
+    ]);
     expect(await store.index.patternKeys()).toEqual(["validated:A9"]);
   });
 
@@ -186,15 +207,24 @@ describe.each([sqlite, ...(databaseUrl ? [postgres] : [])])("the store on $name"
     const runtime = await Runtime.open({ workspace, provider: "offline", now: () => new Date("2026-11-27T09:00:00Z") });
     try {
       expect(runtime.store.kind).toBe(backend === sqlite ? "sqlite" : "postgres");
-      const { thread } = await runtime.startEvent(await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-27" }));
-      const second = await runtime.startEvent(await readEvent({ text: "Lost the Zeta deal: price decided it", today: "2026-11-27" }));
+      const { thread } = await runtime.startEvent(
+        await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-27" }),
+      );
+      const second = await runtime.startEvent(
+        await readEvent({ text: "Lost the Zeta deal: price decided it", today: "2026-11-27" }),
+      );
       expect(disagreements(await reindex(runtime, { check: true }))).toBe(0);
       const truth = indexRowOf(await runtime.metas.read(thread));
       await runtime.store.index.put({ ...truth, state: "done", pending_kind: null });
       await runtime.store.index.remove(second.thread);
       await runtime.store.index.put(row("sales/no-folder"));
       const checked = await reindex(runtime, { check: true });
-      expect(checked).toMatchObject({ missing: [second.thread], differing: [{ thread, fields: ["state", "pending_kind"] }], orphaned: ["sales/no-folder"], mended: false });
+      expect(checked).toMatchObject({
+        missing: [second.thread],
+        differing: [{ thread, fields: ["state", "pending_kind"] }],
+        orphaned: ["sales/no-folder"],
+        mended: false,
+      });
       expect(await runtime.store.index.get("sales/no-folder")).toBeDefined();
       const mended = await reindex(runtime);
       expect(disagreements(mended)).toBe(3);

@@ -26,12 +26,21 @@ function chromiumPath(): string | undefined {
 }
 
 const executablePath = chromiumPath();
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
 const artifacts = join(repoRoot, "test-artifacts", "web");
 const THREAD = "sales/elsaai-deal-closed";
 
 async function meta(workspace: string): Promise<ThreadMeta> {
-  return JSON.parse(await readFile(join(workspace, "threads", ...THREAD.split("/"), "meta.json"), "utf8")) as ThreadMeta;
+  return JSON.parse(
+    await readFile(join(workspace, "threads", ...THREAD.split("/"), "meta.json"), "utf8"),
+  ) as ThreadMeta;
 }
 
 const item = (page: Page, kind: string) => page.locator(`article[data-kind="${kind}"]`);
@@ -47,11 +56,20 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     workspace = await sampleCopy();
     const runtime = await Runtime.open({ workspace, provider: "offline" });
     try {
-      await runtime.startEvent({ text: await readFile(eventFile("01-elsaai-deal-closed.md"), "utf8"), date: "2026-11-18", source: "CRM" });
+      await runtime.startEvent({
+        text: await readFile(eventFile("01-elsaai-deal-closed.md"), "utf8"),
+        date: "2026-11-18",
+        source: "CRM",
+      });
     } finally {
       await runtime.close();
     }
-    server = await startWebServer({ runtime: { workspace, provider: "offline" }, host: "127.0.0.1", port: 0, by: "bella" });
+    server = await startWebServer({
+      runtime: { workspace, provider: "offline" },
+      host: "127.0.0.1",
+      port: 0,
+      by: "bella",
+    });
     browser = await chromium.launch({ executablePath, args: FLAGS });
     await mkdir(artifacts, { recursive: true });
   });
@@ -91,7 +109,10 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     await page.locator('button[value="edit"]').click();
     await page.waitForURL(/answered=/);
     expect((await meta(workspace)).pending[0]).toMatchObject({ action_id: "act-4" });
-    const execution = await readFile(join(workspace, "threads", ...THREAD.split("/"), "5-actions", "execution-log.md"), "utf8");
+    const execution = await readFile(
+      join(workspace, "threads", ...THREAD.split("/"), "5-actions", "execution-log.md"),
+      "utf8",
+    );
     expect(execution).toMatch(/id: act-3[\s\S]*?due: "2026-12-20"/);
     await item(page, "actions").locator("button.accept").click();
     await page.waitForURL(/answered=/);
@@ -115,7 +136,15 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     const chart = () =>
       page.evaluate(() => {
         const element = document.querySelector('canvas[data-assumption="A4"]');
-        const drawn = (window as unknown as { Chart: { getChart(canvas: Element | null): { data: { labels: string[]; datasets: Array<{ data: number[] }> } } | undefined } }).Chart.getChart(element);
+        const drawn = (
+          window as unknown as {
+            Chart: {
+              getChart(
+                canvas: Element | null,
+              ): { data: { labels: string[]; datasets: Array<{ data: number[] }> } } | undefined;
+            };
+          }
+        ).Chart.getChart(element);
         return drawn ? { labels: drawn.data.labels, values: drawn.data.datasets[0]!.data } : undefined;
       });
     await expect.poll(chart).toBeDefined();
@@ -134,18 +163,23 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     const served = await serving(workspace);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const box = (selector: string) =>
-      page.locator(selector).first().evaluate((element) => ({
-        maxHeight: getComputedStyle(element).maxHeight,
-        scrolls: element.scrollHeight > element.clientHeight + 1,
-        height: element.getBoundingClientRect().height,
-      }));
+      page
+        .locator(selector)
+        .first()
+        .evaluate((element) => ({
+          maxHeight: getComputedStyle(element).maxHeight,
+          scrolls: element.scrollHeight > element.clientHeight + 1,
+          height: element.getBoundingClientRect().height,
+        }));
 
     await page.goto(new URL("/today", served.url).href);
     expect(await page.locator("article.markdown h2").first().textContent()).toBe("Needs your attention (41)");
     // One numbered list, each question with its answers under it, the tenth and after too.
     expect(await page.locator("article.markdown > ol").count()).toBe(1);
     expect(await page.locator("article.markdown > ol > li").count()).toBe(41);
-    expect(await page.locator("article.markdown > ol > li:nth-child(12) > ul > li").first().textContent()).toMatch(/^answer: leanos approve /);
+    expect(await page.locator("article.markdown > ol > li:nth-child(12) > ul > li").first().textContent()).toMatch(
+      /^answer: leanos approve /,
+    );
     const today = await box("article.markdown");
     expect(today).toMatchObject({ maxHeight: "none", scrolls: false });
     expect(today.height).toBeGreaterThan(900);
@@ -172,14 +206,19 @@ describe.skipIf(!executablePath && !process.env.CI)("the web inbox in a browser"
     await expect.poll(() => page.locator("#live.on").count(), { timeout: 10_000 }).toBe(1);
     const refreshes = () => page.evaluate(() => (window as unknown as { refreshes: number }).refreshes);
     const audit = join(workspace, ".leanos", "audit.jsonl");
-    const line = (name: string, entry: object): string => `${JSON.stringify({ at: new Date().toISOString(), thread: name, ...entry })}\n`;
+    const line = (name: string, entry: object): string =>
+      `${JSON.stringify({ at: new Date().toISOString(), thread: name, ...entry })}\n`;
     const count = () => page.locator('header nav a[href="/inbox"] .count').textContent();
     expect(await count()).toBe("2");
 
     // Another thread moves, and a third starts waiting: this page shows neither, so it stays as it
     // is, and only the count changes.
     const [third] = await copyWaitingThread(workspace, thread, 1, () => 0.95);
-    await appendFile(audit, line(other!.thread, { kind: "file-written", path: `threads/${other!.thread}/notes.md` }) + line(third!.thread, { kind: "gate-asked", gate: "impact", node: "gate_decision", question: "q", impact: 0.95 }));
+    await appendFile(
+      audit,
+      line(other!.thread, { kind: "file-written", path: `threads/${other!.thread}/notes.md` }) +
+        line(third!.thread, { kind: "gate-asked", gate: "impact", node: "gate_decision", question: "q", impact: 0.95 }),
+    );
     await expect.poll(count, { timeout: 10_000 }).toBe("3");
     expect(await refreshes()).toBe(0);
 

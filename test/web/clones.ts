@@ -22,8 +22,15 @@ export interface Copied {
  * Copies the waiting thread `original` of `workspace` `count` times, as `{slug}-copy-00001`... (the
  * next free numbers) with the impacts `impactOf(n)` gives (the original keeps its own).
  */
-export async function copyWaitingThread(workspace: string, original: string, count: number, impactOf: (n: number) => number): Promise<Copied[]> {
-  const source = JSON.parse(await readFile(join(workspace, "threads", ...original.split("/"), "meta.json"), "utf8")) as ThreadMeta;
+export async function copyWaitingThread(
+  workspace: string,
+  original: string,
+  count: number,
+  impactOf: (n: number) => number,
+): Promise<Copied[]> {
+  const source = JSON.parse(
+    await readFile(join(workspace, "threads", ...original.split("/"), "meta.json"), "utf8"),
+  ) as ThreadMeta;
   const sourceText = await readFile(join(workspace, "threads", ...original.split("/"), "meta.json"), "utf8");
   const sourceId = source.id!;
   const copies: ThreadMeta[] = [];
@@ -32,7 +39,9 @@ export async function copyWaitingThread(workspace: string, original: string, cou
     const checkpoints = db.prepare(
       "INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata) SELECT ?, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata FROM checkpoints WHERE thread_id = ?",
     );
-    const writes = db.prepare("INSERT INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value) SELECT ?, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value FROM writes WHERE thread_id = ?");
+    const writes = db.prepare(
+      "INSERT INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value) SELECT ?, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value FROM writes WHERE thread_id = ?",
+    );
     for (let n = 1, made = 0; made < count; n += 1) {
       const slug = `${source.slug}-copy-${String(n).padStart(5, "0")}`;
       // Numbers already taken (by an earlier call) are skipped.
@@ -40,7 +49,14 @@ export async function copyWaitingThread(workspace: string, original: string, cou
       made += 1;
       const id = randomUUID();
       const impact = impactOf(n);
-      const meta = ThreadMeta.parse(JSON.parse(sourceText.replaceAll(`/${source.slug}`, `/${slug}`).replaceAll(`"${source.slug}"`, `"${slug}"`).replaceAll(sourceId, id)));
+      const meta = ThreadMeta.parse(
+        JSON.parse(
+          sourceText
+            .replaceAll(`/${source.slug}`, `/${slug}`)
+            .replaceAll(`"${source.slug}"`, `"${slug}"`)
+            .replaceAll(sourceId, id),
+        ),
+      );
       meta.impact = impact;
       meta.title = `${source.title} (copy ${n})`;
       meta.pending = meta.pending.map((item) => ({ ...item, impact }));

@@ -21,7 +21,8 @@ const page = async (server: WebServer, path: string): Promise<string> => {
 };
 
 /** The count in the header's Inbox link ("" when nothing waits). */
-const badge = (html: string): string => /<a href="\/inbox"[^>]*>Inbox(?: <span class="count">(\d+)<\/span>)?<\/a>/.exec(html)?.[1] ?? "";
+const badge = (html: string): string =>
+  /<a href="\/inbox"[^>]*>Inbox(?: <span class="count">(\d+)<\/span>)?<\/a>/.exec(html)?.[1] ?? "";
 
 /** Markup as the text a reader sees. */
 const textOf = (html: string): string =>
@@ -34,11 +35,14 @@ const textOf = (html: string): string =>
     .replace(/&amp;/g, "&");
 
 /** One stage of a thread's timeline, as markup. */
-const stageOf = (html: string, name: string): string => new RegExp(`<li class="stage \\w+">\\s*<h2>\\d\\. ${name} [\\s\\S]*?</li>`).exec(html)?.[0] ?? "";
+const stageOf = (html: string, name: string): string =>
+  new RegExp(`<li class="stage \\w+">\\s*<h2>\\d\\. ${name} [\\s\\S]*?</li>`).exec(html)?.[0] ?? "";
 
 /** A row of the threads list: its class and its cells after the first, by heading. */
 function rowOf(html: string, thread: string): { overdue: boolean; state: string; stage: string; sla: string } {
-  const row = new RegExp(`<tr class="([^"]*)">\\s*<td><a href="/threads/${thread}">[\\s\\S]*?</td>\\s*((?:<td>[^<]*</td>)+)`).exec(html);
+  const row = new RegExp(
+    `<tr class="([^"]*)">\\s*<td><a href="/threads/${thread}">[\\s\\S]*?</td>\\s*((?:<td>[^<]*</td>)+)`,
+  ).exec(html);
   expect(row, thread).not.toBeNull();
   const cells = [...row![2]!.matchAll(/<td>([^<]*)<\/td>/g)].map((cell) => textOf(cell[1]!));
   return { overdue: row![1]!.split(" ").includes("overdue"), state: cells[0]!, stage: cells[1]!, sla: cells[4]! };
@@ -47,12 +51,19 @@ function rowOf(html: string, thread: string): { overdue: boolean; state: string;
 /** Answers what waits on `thread` through the inbox's form, as a person on the page does. */
 async function accept(server: WebServer, thread: string): Promise<void> {
   const inbox = await page(server, "/inbox");
-  const item = new RegExp(`<article class="item"[^>]*data-thread="${thread}"[\\s\\S]*?</article>`).exec(inbox)?.[0] ?? "";
-  const answered = await post(server, { csrf: formOf(inbox, "csrf"), thread, interrupt: formOf(item, "interrupt"), answer: "accept" });
+  const item =
+    new RegExp(`<article class="item"[^>]*data-thread="${thread}"[\\s\\S]*?</article>`).exec(inbox)?.[0] ?? "";
+  const answered = await post(server, {
+    csrf: formOf(inbox, "csrf"),
+    thread,
+    interrupt: formOf(item, "interrupt"),
+    answer: "accept",
+  });
   expect(answered.status).toBe(303);
 }
 
-const threadFile = (workspace: string, thread: string, file: string) => join(workspace, "threads", ...thread.split("/"), file);
+const threadFile = (workspace: string, thread: string, file: string) =>
+  join(workspace, "threads", ...thread.split("/"), file);
 
 describe("leanos serve: today's page", () => {
   it("is built from the workspace at each request, never read from an older ops/today.md, and counts what the inbox's badge counts", async () => {
@@ -79,11 +90,27 @@ describe("leanos serve: today's page", () => {
     const moved = await page(server, "/today");
     expect(badge(moved)).toBe("2");
     expect(moved).toContain("<h2>Needs your attention (2)</h2>");
-    expect(moved).toMatch(new RegExp(`Approve act-3 marketing:publish[^<]*</strong> <code>${thread}</code>|<code>${thread}</code>: Approve act-3`));
+    expect(moved).toMatch(
+      new RegExp(
+        `Approve act-3 marketing:publish[^<]*</strong> <code>${thread}</code>|<code>${thread}</code>: Approve act-3`,
+      ),
+    );
 
     // Writing it to ops/today.md is the page's button (with the form's secret): what `leanos today` writes.
-    expect((await fetch(new URL("/today", server.url), { method: "POST", body: new URLSearchParams({ csrf: "guessed" }), redirect: "manual" })).status).toBe(403);
-    const written = await fetch(new URL("/today", server.url), { method: "POST", body: new URLSearchParams({ csrf: formOf(moved, "csrf") }), redirect: "manual" });
+    expect(
+      (
+        await fetch(new URL("/today", server.url), {
+          method: "POST",
+          body: new URLSearchParams({ csrf: "guessed" }),
+          redirect: "manual",
+        })
+      ).status,
+    ).toBe(403);
+    const written = await fetch(new URL("/today", server.url), {
+      method: "POST",
+      body: new URLSearchParams({ csrf: formOf(moved, "csrf") }),
+      redirect: "manual",
+    });
     expect(written.status).toBe(303);
     const file = await readFile(join(workspace, "ops", "today.md"), "utf8");
     expect(file).toContain("## Needs your attention (2)");
@@ -98,7 +125,10 @@ describe("leanos serve: a thread's page", () => {
     const { workspace, thread } = await closedDeal();
     const server = await serving(workspace);
     const html = await page(server, `/threads/${thread}`);
-    const decided = parseFrontMatter("4-decision.md", await readFile(threadFile(workspace, thread, "4-decision.md"), "utf8")).data.output as DecisionOutput;
+    const decided = parseFrontMatter(
+      "4-decision.md",
+      await readFile(threadFile(workspace, thread, "4-decision.md"), "utf8"),
+    ).data.output as DecisionOutput;
 
     const decision = stageOf(html, "decision");
     const shown = /<p class="verdict"><strong>(\w+)<\/strong>: ([^<]+)<\/p>/.exec(decision);
@@ -110,24 +140,36 @@ describe("leanos serve: a thread's page", () => {
     expect(decided.statement.endsWith(statement)).toBe(true);
     expect(statement).not.toMatch(/^PROCEED/);
 
-    expect(textOf(stageOf(html, "implication"))).toMatch(/Impact 0\.87 \(VENTURE\): [a-z ]+ [\d.]+, [a-z ]+ [\d.]+, [a-z ]+ [\d.]+/);
+    expect(textOf(stageOf(html, "implication"))).toMatch(
+      /Impact 0\.87 \(VENTURE\): [a-z ]+ [\d.]+, [a-z ]+ [\d.]+, [a-z ]+ [\d.]+/,
+    );
   });
 
   it("counts the plan as it is now: the actions the engine added after each outcome, and those that wait for a person", async () => {
     const { workspace, thread } = await closedDeal();
     const server = await serving(workspace);
-    const plan = async () => (parseFrontMatter("execution-log.md", await readFile(threadFile(workspace, thread, "5-actions/execution-log.md"), "utf8")).data.output as ActionsOutput).actions;
+    const plan = async () =>
+      (
+        parseFrontMatter(
+          "execution-log.md",
+          await readFile(threadFile(workspace, thread, "5-actions/execution-log.md"), "utf8"),
+        ).data.output as ActionsOutput
+      ).actions;
 
     // The decision planned one action (the research); once it is accepted, the engine runs the AI's
     // actions and adds each next one after its outcome, up to publishing, which waits for a person.
     await accept(server, thread);
-    expect((await plan()).map((action) => `${action.id} ${action.type}${action.follows ? ` after ${action.follows}` : ""}`)).toEqual([
+    expect(
+      (await plan()).map((action) => `${action.id} ${action.type}${action.follows ? ` after ${action.follows}` : ""}`),
+    ).toEqual([
       "act-1 marketing:research",
       "act-2 marketing:create after act-1",
       "act-3 marketing:publish after act-2",
     ]);
     let actions = textOf(stageOf(await page(server, `/threads/${thread}`), "actions"));
-    expect(actions).toContain("3 actions planned (2 added after an outcome); 1 needs a person: act-3 waits for you now.");
+    expect(actions).toContain(
+      "3 actions planned (2 added after an outcome); 1 needs a person: act-3 waits for you now.",
+    );
     expect(actions).not.toContain("0 need a human");
 
     // Publishing accepted: promoting is added, and waits for a person too.
@@ -135,7 +177,9 @@ describe("leanos serve: a thread's page", () => {
     expect((await plan()).at(-1)).toMatchObject({ id: "act-4", type: "marketing:promote", follows: "act-3" });
     const html = await page(server, `/threads/${thread}`);
     actions = textOf(stageOf(html, "actions"));
-    expect(actions).toContain("4 actions planned (3 added after an outcome); 2 need a person: act-4 waits for you now.");
+    expect(actions).toContain(
+      "4 actions planned (3 added after an outcome); 2 need a person: act-4 waits for you now.",
+    );
     // The table says who of them a person approves.
     expect(html).toMatch(/<td>act-3<\/td><td>marketing:publish<\/td><td>[^<]*<\/td><td>AI; a person approves<\/td>/);
   });
@@ -159,15 +203,35 @@ describe("leanos serve: the threads list", () => {
 
     const now = await serving(workspace);
     let list = await page(now, "/threads");
-    expect(rowOf(list, other!.thread)).toEqual({ overdue: false, state: "waiting", stage: "decision", sla: "0 of 7 day(s)" });
-    expect(rowOf(list, thread)).toEqual({ overdue: false, state: "waiting", stage: "actions", sla: `0 day(s); act-3 due ${due}` });
+    expect(rowOf(list, other!.thread)).toEqual({
+      overdue: false,
+      state: "waiting",
+      stage: "decision",
+      sla: "0 of 7 day(s)",
+    });
+    expect(rowOf(list, thread)).toEqual({
+      overdue: false,
+      state: "waiting",
+      stage: "actions",
+      sla: `0 day(s); act-3 due ${due}`,
+    });
 
     // Thirty days on, both are late.
     const later = new Date(Date.parse(moved.updated_at) + 30 * DAY_MS);
     expect(due < later.toISOString().slice(0, 10)).toBe(true);
     list = await page(await serving(workspace, "127.0.0.1", later), "/threads");
-    expect(rowOf(list, other!.thread)).toEqual({ overdue: true, state: "waiting", stage: "decision", sla: "30 of 7 day(s)" });
-    expect(rowOf(list, thread)).toEqual({ overdue: true, state: "waiting", stage: "actions", sla: `30 day(s); act-3 due ${due}` });
+    expect(rowOf(list, other!.thread)).toEqual({
+      overdue: true,
+      state: "waiting",
+      stage: "decision",
+      sla: "30 of 7 day(s)",
+    });
+    expect(rowOf(list, thread)).toEqual({
+      overdue: true,
+      state: "waiting",
+      stage: "actions",
+      sla: `30 day(s); act-3 due ${due}`,
+    });
   });
 });
 
@@ -202,12 +266,18 @@ describe("leanos serve: markdown documents", () => {
       ].join("\n"),
     );
     const note = await page(server, "/files/artifacts/post.md");
-    expect(note).toContain('<dl class="front-matter">\n<dt>title</dt><dd>A post</dd>\n<dt>slug</dt><dd>a-post</dd>\n</dl>\n<p>An introduction.</p>');
-    expect(note).toContain('<dl class="front-matter">\n<dt>author</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</dd>\n<dt>tags</dt><dd>- one\n- two</dd>\n</dl>\n<p>The text.</p>');
+    expect(note).toContain(
+      '<dl class="front-matter">\n<dt>title</dt><dd>A post</dd>\n<dt>slug</dt><dd>a-post</dd>\n</dl>\n<p>An introduction.</p>',
+    );
+    expect(note).toContain(
+      '<dl class="front-matter">\n<dt>author</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</dd>\n<dt>tags</dt><dd>- one\n- two</dd>\n</dl>\n<p>The text.</p>',
+    );
     expect(note).not.toContain("<script>alert");
     // Lines that are not fields stay markdown: rules around a paragraph, and a single opening line of prose.
     expect(note).toContain("<hr>\n<p>A sentence is no field.</p>\n<hr>");
     await writeFile(join(workspace, "artifacts", "plain.md"), "Note: one line is a sentence.\n\nMore text.\n");
-    expect(await page(server, "/files/artifacts/plain.md")).toContain("<p>Note: one line is a sentence.</p>\n<p>More text.</p>");
+    expect(await page(server, "/files/artifacts/plain.md")).toContain(
+      "<p>Note: one line is a sentence.</p>\n<p>More text.</p>",
+    );
   });
 });

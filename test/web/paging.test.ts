@@ -16,11 +16,14 @@ async function sixtyWaiting(): Promise<{ workspace: string; order: string[] }> {
   const copies = await copyWaitingThread(workspace, thread, 59, (n) => [0.95, 0.85, 0.9][n % 3]!);
   const all = [{ thread, impact: 0.85 }, ...copies];
   // Highest impact first, then by name.
-  const order = all.sort((a, b) => b.impact - a.impact || a.thread.localeCompare(b.thread)).map((entry) => entry.thread);
+  const order = all
+    .sort((a, b) => b.impact - a.impact || a.thread.localeCompare(b.thread))
+    .map((entry) => entry.thread);
   return { workspace, order };
 }
 
-const itemsOf = (html: string): string[] => [...html.matchAll(/<article class="item" id="item-(\d+)" data-thread="([^"]+)"/g)].map((match) => match[2]!);
+const itemsOf = (html: string): string[] =>
+  [...html.matchAll(/<article class="item" id="item-(\d+)" data-thread="([^"]+)"/g)].map((match) => match[2]!);
 const text = async (server: WebServer, path: string): Promise<string> => {
   const response = await fetch(new URL(path, server.url));
   expect(response.status, path).toBe(200);
@@ -52,7 +55,8 @@ describe("leanos serve: the inbox and the threads a page at a time", () => {
     expect(last).not.toContain('rel="next"');
     // A page past the end is the last one; anything else, the first.
     expect(itemsOf(await text(server, "/inbox?page=99"))).toEqual(order.slice(50));
-    for (const page of ["0", "-1", "two", "1e3", ""]) expect(itemsOf(await text(server, `/inbox?page=${page}`)), page).toEqual(order.slice(0, 25));
+    for (const page of ["0", "-1", "two", "1e3", ""])
+      expect(itemsOf(await text(server, `/inbox?page=${page}`)), page).toEqual(order.slice(0, 25));
   });
 
   it("builds only the page it shows: a thread on page 2 whose meta.json is broken does not stop page 1", async () => {
@@ -72,7 +76,8 @@ describe("leanos serve: the inbox and the threads a page at a time", () => {
     const server = await serving(workspace);
     // Each moved at the same time (copies of one thread): then by name.
     const byName = [...order].sort();
-    const rowsOf = (html: string): string[] => [...html.matchAll(/<tr class="state-\w+[^"]*">\s*<td><a href="\/threads\/([^"]+)">/g)].map((match) => match[1]!);
+    const rowsOf = (html: string): string[] =>
+      [...html.matchAll(/<tr class="state-\w+[^"]*">\s*<td><a href="\/threads\/([^"]+)">/g)].map((match) => match[1]!);
     const first = await text(server, "/threads");
     expect(rowsOf(first)).toEqual(byName.slice(0, 25));
     expect(first).toContain("60 threads, most recently moved first · 1–25 shown, page 1 of 3");
@@ -89,11 +94,19 @@ describe("leanos serve: the inbox and the threads a page at a time", () => {
     const at = order.indexOf(original);
     expect(at).toBeGreaterThanOrEqual(25);
     expect(at).toBeLessThan(50);
-    const form = new RegExp(`name="thread" value="${original}">\\s*<input type="hidden" name="interrupt" value="([^"]+)">`).exec(second)!;
+    const form = new RegExp(
+      `name="thread" value="${original}">\\s*<input type="hidden" name="interrupt" value="([^"]+)">`,
+    ).exec(second)!;
     const response = await fetch(new URL("/inbox/answer", server.url), {
       method: "POST",
       redirect: "manual",
-      body: new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(second)![1]!, thread: original, interrupt: form[1]!, page: "2", answer: "accept" }),
+      body: new URLSearchParams({
+        csrf: /name="csrf" value="([^"]+)"/.exec(second)![1]!,
+        thread: original,
+        interrupt: form[1]!,
+        page: "2",
+        answer: "accept",
+      }),
     });
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe(`/inbox?page=2&answered=${encodeURIComponent(original)}`);
@@ -124,7 +137,10 @@ async function liveChanges(server: WebServer) {
     }
   };
   await next("ready");
-  return { change: async (): Promise<Change> => JSON.parse(await next("change")) as Change, close: () => controller.abort() };
+  return {
+    change: async (): Promise<Change> => JSON.parse(await next("change")) as Change,
+    close: () => controller.abort(),
+  };
 }
 
 describe("leanos serve: live updates say what changed", () => {
@@ -163,7 +179,15 @@ describe("leanos serve: live updates say what changed", () => {
     expect(await live.change()).toEqual({ threads: [thread], pages: ["threads", "today"] });
 
     // A canvas change: the canvas page too. A line still being written is read once it is whole.
-    const canvas = line({ kind: "canvas-change", file: "strategy/canvas/10-assumptions.md", assumption: "A4", field: "confidence", from: "60%", to: "95%", by: "x" });
+    const canvas = line({
+      kind: "canvas-change",
+      file: "strategy/canvas/10-assumptions.md",
+      assumption: "A4",
+      field: "confidence",
+      from: "60%",
+      to: "95%",
+      by: "x",
+    });
     await appendFile(audit, canvas.slice(0, 40));
     await new Promise((resolve) => setTimeout(resolve, 1200));
     await appendFile(audit, canvas.slice(40));
@@ -185,7 +209,8 @@ describe("leanos serve: live updates say what changed", () => {
   it("marks each page with the threads it shows, which live.js compares with what moved", async () => {
     const { workspace, order } = await sixtyWaiting();
     const server = await serving(workspace);
-    const shownOf = (html: string): string[] => (/<main id="main" data-shown="([^"]*)">/.exec(html)?.[1] ?? "").split(" ").filter(Boolean);
+    const shownOf = (html: string): string[] =>
+      (/<main id="main" data-shown="([^"]*)">/.exec(html)?.[1] ?? "").split(" ").filter(Boolean);
     expect(shownOf(await text(server, "/inbox?page=2"))).toEqual(order.slice(25, 50));
     expect(shownOf(await text(server, `/threads/${order[0]}`))).toEqual([order[0]]);
     expect(shownOf(await text(server, `/files/threads/${order[0]}/4-decision.md`))).toEqual([order[0]]);

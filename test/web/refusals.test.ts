@@ -7,18 +7,34 @@ import { MAX_BODY_BYTES, SECURITY_HEADERS } from "../../src/web/guard.js";
 import { localPath } from "../../src/web/redirect.js";
 import type { WebServer } from "../../src/web/server.js";
 import { eventFile, sampleWorkspace } from "../helpers.js";
-import { closedDeal, fingerprint, formOf, meta, post, rawGet, serving, withEvent, type RawResponse } from "./serving.js";
+import {
+  closedDeal,
+  fingerprint,
+  formOf,
+  meta,
+  post,
+  rawGet,
+  serving,
+  withEvent,
+  type RawResponse,
+} from "./serving.js";
 
 // What `leanos serve` refuses, each against the real server, and that a refusal leaves every byte of
 // the workspace (its runtime state in .leanos/ included) as it was.
 
-const addressOf = (server: WebServer) => ({ host: new URL(server.url).hostname, port: Number(new URL(server.url).port) });
+const addressOf = (server: WebServer) => ({
+  host: new URL(server.url).hostname,
+  port: Number(new URL(server.url).port),
+});
 
 describe("leanos serve: /files shows where a file really is", () => {
   it("refuses a symlink that leads into .leanos/ or .git/ or out of the served folders, and serves one that stays in them", async () => {
     const { workspace } = await withEvent("Acme signed the order form: $40K ARR");
     await mkdir(join(workspace, ".git"), { recursive: true });
-    await writeFile(join(workspace, ".git", "config"), '[remote "origin"]\n\turl = https://git-secret.example/acme.git\n');
+    await writeFile(
+      join(workspace, ".git", "config"),
+      '[remote "origin"]\n\turl = https://git-secret.example/acme.git\n',
+    );
     await mkdir(join(workspace, "artifacts"), { recursive: true });
     await mkdir(join(workspace, "ops"), { recursive: true });
     const links: Array<[string, string]> = [
@@ -37,12 +53,31 @@ describe("leanos serve: /files shows where a file really is", () => {
       ["artifacts/canvas.md", "../strategy/canvas/10-assumptions.md"],
     ];
     await mkdir(join(workspace, "events"), { recursive: true });
-    await writeFile(join(workspace, "events", "01-elsaai-deal-closed.md"), await readFile(eventFile("01-elsaai-deal-closed.md")));
+    await writeFile(
+      join(workspace, "events", "01-elsaai-deal-closed.md"),
+      await readFile(eventFile("01-elsaai-deal-closed.md")),
+    );
     for (const [path, target] of links) await symlink(target, join(workspace, path));
     const server = await serving(workspace);
     const before = await fingerprint(workspace);
-    const secrets = [/git-secret\.example/, /"kind":"thread-started"/, /approval_threshold|provider:/, /root:/, /Giulia Ferraro/];
-    for (const path of ["artifacts/git-config", "artifacts/settings.yaml", "threads/audit.md", "ops/state/config.yaml", "ops/state/audit.jsonl", "strategy/event.md", "artifacts/chain", "strategy/hop", "artifacts/passwd"]) {
+    const secrets = [
+      /git-secret\.example/,
+      /"kind":"thread-started"/,
+      /approval_threshold|provider:/,
+      /root:/,
+      /Giulia Ferraro/,
+    ];
+    for (const path of [
+      "artifacts/git-config",
+      "artifacts/settings.yaml",
+      "threads/audit.md",
+      "ops/state/config.yaml",
+      "ops/state/audit.jsonl",
+      "strategy/event.md",
+      "artifacts/chain",
+      "strategy/hop",
+      "artifacts/passwd",
+    ]) {
       const response = await rawGet(server.url, `/files/${path}`);
       expect(response.status, path).toBe(404);
       for (const secret of secrets) expect(response.body, path).not.toMatch(secret);
@@ -68,11 +103,19 @@ describe("leanos serve: /files shows where a file really is", () => {
 /** A POST that sends its headers and only `sent` of its body, then waits for the answer. */
 function partialPost(server: WebServer, headers: Record<string, string>, sent: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ ...addressOf(server), path: "/inbox/answer", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        ...addressOf(server),
+        path: "/inbox/answer",
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.write(sent);
   });
@@ -83,12 +126,20 @@ function chunkedPost(server: WebServer, total: number): Promise<RawResponse & { 
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = request({ ...addressOf(server), path: "/inbox/answer", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" } }, (res) => {
-      answered = true;
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, sent }));
-    });
+    const req = request(
+      {
+        ...addressOf(server),
+        path: "/inbox/answer",
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" },
+      },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, sent }));
+      },
+    );
     // Writing on after the server closed the connection fails; the answer is what counts.
     req.on("error", (error) => (answered ? undefined : reject(error)));
     const chunk = Buffer.alloc(64 * 1024, "a");
@@ -114,7 +165,11 @@ describe("leanos serve: request bodies", () => {
     expect(refused.body).toContain("larger than 1 MB");
     expect(refused.headers.connection).toBe("close");
     // One byte over is over.
-    const over = await fetch(new URL("/inbox/answer", server.url), { method: "POST", body: "a".repeat(MAX_BODY_BYTES + 1), headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const over = await fetch(new URL("/inbox/answer", server.url), {
+      method: "POST",
+      body: "a".repeat(MAX_BODY_BYTES + 1),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(over.status).toBe(413);
     expect(await fingerprint(workspace)).toEqual(before);
   });
@@ -149,7 +204,16 @@ describe("leanos serve: redirects stay on the site", () => {
     const { workspace } = await withEvent("Acme signed the order form: $40K ARR");
     const server = await serving(workspace, "0.0.0.0");
     const origin = `http://127.0.0.1:${new URL(server.url).port}`;
-    for (const path of ["//evil.com/", "//evil.com/inbox", "/.//evil.com/", "//evil.com/%2F..", "///evil.com/", "/%5Cevil.com/", "/http://evil.com/", "/javascript:alert(1)//"]) {
+    for (const path of [
+      "//evil.com/",
+      "//evil.com/inbox",
+      "/.//evil.com/",
+      "//evil.com/%2F..",
+      "///evil.com/",
+      "/%5Cevil.com/",
+      "/http://evil.com/",
+      "/javascript:alert(1)//",
+    ]) {
       const response = await rawGet(origin, `${path}?token=${server.token}`);
       expect(response.status, path).toBe(303);
       const location = String(response.headers.location);
@@ -181,7 +245,12 @@ describe("leanos serve: redirects stay on the site", () => {
 });
 
 const securityHeaders = (headers: Headers | RawResponse["headers"]): Record<string, string | undefined> =>
-  Object.fromEntries(Object.keys(SECURITY_HEADERS).map((name) => [name, headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] as string | undefined)]));
+  Object.fromEntries(
+    Object.keys(SECURITY_HEADERS).map((name) => [
+      name,
+      headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] as string | undefined),
+    ]),
+  );
 
 /** The bytes of a request sent as they are, and the head of the answer. */
 function rawExchange(server: WebServer, bytes: string): Promise<RawResponse> {
@@ -192,7 +261,9 @@ function rawExchange(server: WebServer, bytes: string): Promise<RawResponse> {
     socket.on("error", reject);
     socket.on("close", () => {
       const [status, ...lines] = text.split("\r\n\r\n")[0]!.split("\r\n");
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+      );
       resolve({ status: Number(status!.split(" ")[1]), headers, body: text.slice(text.indexOf("\r\n\r\n") + 4) });
     });
   });
@@ -224,15 +295,24 @@ describe("leanos serve: security headers", () => {
     await add("another site", await post(server, { ...form, answer: "accept" }, { origin: "http://evil.example" }));
     await add("not served", await rawGet(server.url, "/files/.leanos/config.yaml"));
     await add("no such page", await fetch(new URL("/nowhere", server.url)));
-    await add("too large", await fetch(new URL("/inbox/answer", server.url), { method: "POST", body: "a".repeat(MAX_BODY_BYTES + 1) }));
+    await add(
+      "too large",
+      await fetch(new URL("/inbox/answer", server.url), { method: "POST", body: "a".repeat(MAX_BODY_BYTES + 1) }),
+    );
     await add("no question named", await post(server, { ...form, interrupt: "", answer: "accept" }));
     await add("question gone", await post(server, { ...form, interrupt: "0".repeat(32), answer: "accept" }));
     await add("unreadable path", await rawGet(server.url, "/\\evil.com/"));
-    await add("malformed request", await rawExchange(server, `GET /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n`));
+    await add(
+      "malformed request",
+      await rawExchange(server, `GET /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n`),
+    );
     // A canvas file gone while the server runs: the error page.
     await rm(join(workspace, "strategy", "canvas", "10-assumptions.md"));
     await add("error", await fetch(new URL("/inbox", server.url)));
-    await writeFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")));
+    await writeFile(
+      join(workspace, "strategy", "canvas", "10-assumptions.md"),
+      await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")),
+    );
 
     expect(answers.map(([name, status]) => `${name} ${status}`)).toEqual([
       "page 200",
@@ -261,7 +341,13 @@ describe("leanos serve: an answer names the question it answers", () => {
   /** The accept form of the item the inbox shows first, as the page carries it. */
   async function acceptForm(server: WebServer): Promise<Record<string, string>> {
     const page = await (await fetch(new URL("/inbox", server.url))).text();
-    return { csrf: formOf(page, "csrf"), thread: formOf(page, "thread"), interrupt: formOf(page, "interrupt"), page: formOf(page, "page"), answer: "accept" };
+    return {
+      csrf: formOf(page, "csrf"),
+      thread: formOf(page, "thread"),
+      interrupt: formOf(page, "interrupt"),
+      page: formOf(page, "page"),
+      answer: "accept",
+    };
   }
 
   it("refuses the accept form of act-3 sent twice (409): the second does not approve act-4, and nothing changes", async () => {
@@ -280,7 +366,9 @@ describe("leanos serve: an answer names the question it answers", () => {
     const again = await post(server, act3);
     expect(again.status).toBe(409);
     const html = await again.text();
-    expect(html).toMatch(/<p class="error" role="alert">That question on sales\/elsaai-deal-closed no longer waits: it was answered \(here, in another tab or elsewhere\), or this form was sent twice\. Nothing was changed/);
+    expect(html).toMatch(
+      /<p class="error" role="alert">That question on sales\/elsaai-deal-closed no longer waits: it was answered \(here, in another tab or elsewhere\), or this form was sent twice\. Nothing was changed/,
+    );
     // The page shows what waits now: act-4, still to be answered.
     expect(html).toContain('data-action="act-4"');
     expect(await meta(workspace, thread)).toEqual(waiting);
@@ -302,7 +390,9 @@ describe("leanos serve: an answer names the question it answers", () => {
       const { interrupt: _named, ...unnamed } = form;
       const none = await post(server, { ...unnamed, ...answer });
       expect(none.status, answer.answer).toBe(422);
-      expect(await none.text()).toContain("This answer does not say which question it answers (the form is from an older page): nothing was changed.");
+      expect(await none.text()).toContain(
+        "This answer does not say which question it answers (the form is from an older page): nothing was changed.",
+      );
       expect((await post(server, { ...form, ...answer, interrupt: "" })).status, answer.answer).toBe(422);
       expect((await post(server, { ...form, ...answer, interrupt: "0".repeat(32) })).status, answer.answer).toBe(409);
     }

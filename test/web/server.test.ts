@@ -10,7 +10,8 @@ import { closedDeal, formOf, meta, post, rawGet, serving, withEvent } from "./se
 // checked by the gates' own rules, nothing outside the workspace, a token beyond this machine, and
 // no answers from other sites.
 
-const HOSTILE = 'Acme signed the order form: $40K ARR. <script>alert("owned")</script> Their CTO said <img src=x onerror=alert(1)> [click](javascript:alert(2)).';
+const HOSTILE =
+  'Acme signed the order form: $40K ARR. <script>alert("owned")</script> Their CTO said <img src=x onerror=alert(1)> [click](javascript:alert(2)).';
 
 describe("leanos serve: pages", () => {
   it("shows event text as text everywhere, markdown included, never as markup", async () => {
@@ -30,7 +31,10 @@ describe("leanos serve: pages", () => {
     expect(pages[2]).toContain("&lt;img src=x onerror=alert(1)&gt;");
     // Markdown a draft holds is rendered, and HTML in it is shown as text.
     await mkdir(join(workspace, "artifacts"), { recursive: true });
-    await writeFile(join(workspace, "artifacts", "note.md"), "# Note\n\n<script>alert(3)</script>\n\n<img src=y onerror=alert(4)>\n\n[x](javascript:alert(5))\n");
+    await writeFile(
+      join(workspace, "artifacts", "note.md"),
+      "# Note\n\n<script>alert(3)</script>\n\n<img src=y onerror=alert(4)>\n\n[x](javascript:alert(5))\n",
+    );
     const note = await (await fetch(new URL("/files/artifacts/note.md", server.url))).text();
     expect(note).toContain("<h1>Note</h1>");
     expect(note).toContain("&lt;script&gt;alert(3)&lt;/script&gt;");
@@ -42,7 +46,12 @@ describe("leanos serve: pages", () => {
     const { workspace, thread } = await closedDeal();
     const server = await serving(workspace);
     let page = await (await fetch(new URL("/inbox", server.url))).text();
-    const accepted = await post(server, { csrf: formOf(page, "csrf"), thread, interrupt: formOf(page, "interrupt"), answer: "accept" });
+    const accepted = await post(server, {
+      csrf: formOf(page, "csrf"),
+      thread,
+      interrupt: formOf(page, "interrupt"),
+      answer: "accept",
+    });
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get("location")).toBe(`/inbox?answered=${encodeURIComponent(thread)}`);
     const waiting = await meta(workspace, thread);
@@ -71,10 +80,21 @@ describe("leanos serve: pages", () => {
     const list = await (await fetch(new URL("/threads", server.url))).text();
     expect(list).toMatch(new RegExp(`<tr class="state-waiting">\\s*<td><a href="/threads/${thread}">`));
     // It waits at the decision, whose SLA in graphs/causal-flow.yaml is 7 days.
-    expect(list).toMatch(/<td>waiting<\/td><td>decision<\/td><td>0\.87<\/td><td>[\d-]+ [\d:]+<\/td><td>\d+ of 7 day\(s\)<\/td>/);
+    expect(list).toMatch(
+      /<td>waiting<\/td><td>decision<\/td><td>0\.87<\/td><td>[\d-]+ [\d:]+<\/td><td>\d+ of 7 day\(s\)<\/td>/,
+    );
     const one = await (await fetch(new URL(`/threads/${thread}`, server.url))).text();
-    const stages = [...one.matchAll(/<li class="stage (\w+)">\s*<h2>(\d)\. (\w+)/g)].map((match) => `${match[2]}. ${match[3]}: ${match[1]}`);
-    expect(stages).toEqual(["1. input: done", "2. hypothesis: done", "3. implication: done", "4. decision: waiting", "5. actions: ahead", "6. learning: ahead"]);
+    const stages = [...one.matchAll(/<li class="stage (\w+)">\s*<h2>(\d)\. (\w+)/g)].map(
+      (match) => `${match[2]}. ${match[3]}: ${match[1]}`,
+    );
+    expect(stages).toEqual([
+      "1. input: done",
+      "2. hypothesis: done",
+      "3. implication: done",
+      "4. decision: waiting",
+      "5. actions: ahead",
+      "6. learning: ahead",
+    ]);
     expect(one).toContain("ElsaAI");
     expect(one).toContain(`href="/files/threads/${thread}/4-decision.md"`);
     expect((await fetch(new URL("/threads/no-such-thread", server.url))).status).toBe(404);
@@ -87,7 +107,10 @@ describe("leanos serve: pages", () => {
     const broken = await fetch(new URL("/inbox", server.url));
     expect(broken.status).toBe(400);
     expect(await broken.text()).toContain("10-assumptions.md");
-    await writeFile(join(workspace, "strategy", "canvas", "10-assumptions.md"), await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")));
+    await writeFile(
+      join(workspace, "strategy", "canvas", "10-assumptions.md"),
+      await readFile(join(sampleWorkspace, "strategy", "canvas", "10-assumptions.md")),
+    );
     expect((await fetch(new URL("/inbox", server.url))).status).toBe(200);
   });
 
@@ -96,26 +119,63 @@ describe("leanos serve: pages", () => {
     const path = join(workspace, "strategy", "canvas", "10-assumptions.md");
     const text = await readFile(path, "utf8");
     expect(text).toContain("### A4: Luxury brands prefer a white-label SDK\n");
-    await writeFile(path, text.replace("### A4: Luxury brands prefer a white-label SDK\n", "### A4: Luxury brands prefer\u2028a white-label SDK\n"));
+    await writeFile(
+      path,
+      text.replace(
+        "### A4: Luxury brands prefer a white-label SDK\n",
+        "### A4: Luxury brands prefer\u2028a white-label SDK\n",
+      ),
+    );
     const server = await serving(workspace);
     const canvas = await (await fetch(new URL("/canvas", server.url))).text();
     expect(canvas).toContain('<section class="assumption status-TESTING" id="A4">');
     expect(canvas).toContain("<h2>A4: Luxury brands prefer\u2028a white-label SDK</h2>");
     const listed = await runCli(["--workspace", workspace, "--json", "canvas"]);
     expect(listed.exitCode).toBe(0);
-    expect((JSON.parse(listed.stdout) as Array<{ id: string; title: string }>).find((assumption) => assumption.id === "A4")).toMatchObject({ title: "Luxury brands prefer\u2028a white-label SDK" });
+    expect(
+      (JSON.parse(listed.stdout) as Array<{ id: string; title: string }>).find((assumption) => assumption.id === "A4"),
+    ).toMatchObject({ title: "Luxury brands prefer\u2028a white-label SDK" });
   });
 
   it("draws each assumption's confidence from the audit log's canvas changes, with the thread behind each step", async () => {
     const { confidenceSteps } = await import("../../src/web/canvas.js");
-    const assumption = { id: "A4", title: "t", status: "VALIDATED" as const, hypothesis: "h", confidence: 95, previous_confidence: 60, evidence: [], last_validated: "2027-01-06", related_sections: [], line: 1 };
-    const change = (at: string, from: string, to: string, thread: string) => ({ kind: "canvas-change" as const, at, thread, file: "strategy/canvas/10-assumptions.md", assumption: "A4", field: "confidence", from, to, by: "bella" });
-    expect(confidenceSteps(assumption, [change("2026-12-01T10:00:00Z", "40%", "60%", "sales/a"), change("2027-01-06T10:00:00Z", "60%", "95%", "sales/b")])).toEqual([
+    const assumption = {
+      id: "A4",
+      title: "t",
+      status: "VALIDATED" as const,
+      hypothesis: "h",
+      confidence: 95,
+      previous_confidence: 60,
+      evidence: [],
+      last_validated: "2027-01-06",
+      related_sections: [],
+      line: 1,
+    };
+    const change = (at: string, from: string, to: string, thread: string) => ({
+      kind: "canvas-change" as const,
+      at,
+      thread,
+      file: "strategy/canvas/10-assumptions.md",
+      assumption: "A4",
+      field: "confidence",
+      from,
+      to,
+      by: "bella",
+    });
+    expect(
+      confidenceSteps(assumption, [
+        change("2026-12-01T10:00:00Z", "40%", "60%", "sales/a"),
+        change("2027-01-06T10:00:00Z", "60%", "95%", "sales/b"),
+      ]),
+    ).toEqual([
       { date: "before", value: 40, note: "as the canvas stood" },
       { date: "2026-12-01", value: 60, thread: "sales/a" },
       { date: "2027-01-06", value: 95, thread: "sales/b" },
     ]);
-    expect(confidenceSteps(assumption, [])).toEqual([{ date: "earlier", value: 60 }, { date: "2027-01-06", value: 95, note: "as the canvas says" }]);
+    expect(confidenceSteps(assumption, [])).toEqual([
+      { date: "earlier", value: 60 },
+      { date: "2027-01-06", value: 95, note: "as the canvas says" },
+    ]);
   });
 });
 
@@ -152,8 +212,12 @@ describe("leanos serve: security", () => {
     const fields = { thread, interrupt: formOf(page, "interrupt"), answer: "reject", reason: "forged" };
     expect((await post(server, fields)).status).toBe(403);
     expect((await post(server, { ...fields, csrf: "guessed" })).status).toBe(403);
-    expect((await post(server, { ...fields, csrf: formOf(page, "csrf") }, { origin: "http://evil.example" })).status).toBe(403);
-    expect((await post(server, { ...fields, csrf: formOf(page, "csrf") }, { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect(
+      (await post(server, { ...fields, csrf: formOf(page, "csrf") }, { origin: "http://evil.example" })).status,
+    ).toBe(403);
+    expect(
+      (await post(server, { ...fields, csrf: formOf(page, "csrf") }, { "sec-fetch-site": "cross-site" })).status,
+    ).toBe(403);
     expect((await rawGet(server.url, "/inbox", { host: "evil.example" })).status).toBe(421);
     expect(await meta(workspace, thread)).toEqual(before);
   });
@@ -210,7 +274,11 @@ describe("leanos serve: security", () => {
 describe("leanos serve: the command", () => {
   it("prints where the inbox is, serves it, and stops cleanly on SIGTERM", async () => {
     const { workspace } = await closedDeal();
-    const run = spawn(process.execPath, [cliPath, "--workspace", workspace, "--provider", "offline", "serve", "--port", "0"], { env: { ...process.env, ANTHROPIC_API_KEY: "", NO_COLOR: "1" } });
+    const run = spawn(
+      process.execPath,
+      [cliPath, "--workspace", workspace, "--provider", "offline", "serve", "--port", "0"],
+      { env: { ...process.env, ANTHROPIC_API_KEY: "", NO_COLOR: "1" } },
+    );
     let stdout = "";
     run.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {

@@ -18,7 +18,12 @@ afterAll(async () => {
 
 /** The web server on `workspace`; `now` fixes its clock (due dates, SLAs), as `leanos --now` does. */
 export async function serving(workspace: string, host = "127.0.0.1", now?: Date): Promise<WebServer> {
-  const server = await startWebServer({ runtime: { workspace, provider: "offline", ...(now ? { now: () => now } : {}) }, host, port: 0, by: "tester" });
+  const server = await startWebServer({
+    runtime: { workspace, provider: "offline", ...(now ? { now: () => now } : {}) },
+    host,
+    port: 0,
+    by: "tester",
+  });
   servers.push(server);
   return server;
 }
@@ -38,7 +43,9 @@ export async function withEvent(text: string): Promise<{ workspace: string; thre
 export const closedDeal = async () => withEvent(await readFile(eventFile("01-elsaai-deal-closed.md"), "utf8"));
 
 export async function meta(workspace: string, thread: string): Promise<ThreadMeta> {
-  return JSON.parse(await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8")) as ThreadMeta;
+  return JSON.parse(
+    await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8"),
+  ) as ThreadMeta;
 }
 
 export interface RawResponse {
@@ -48,26 +55,44 @@ export interface RawResponse {
 }
 
 /** A request with the path exactly as written (no dot segments resolved, no slashes merged by the client). */
-export function rawRequest(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: hostname, port, path, method: options.method ?? "GET", headers: options.headers ?? {} },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
 }
 
-export const rawGet = (url: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> => rawRequest(url, path, { headers });
+export const rawGet = (url: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
+  rawRequest(url, path, { headers });
 
 /** The value of a form input in a page (the first one of that name). */
-export const formOf = (html: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
+export const formOf = (html: string, name: string): string =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
 
-export function post(server: WebServer, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(new URL("/inbox/answer", server.url), { method: "POST", body: new URLSearchParams(fields), headers, redirect: "manual" });
+export function post(
+  server: WebServer,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(new URL("/inbox/answer", server.url), {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers,
+    redirect: "manual",
+  });
 }
 
 /**
@@ -82,7 +107,10 @@ export async function fingerprint(workspace: string): Promise<Record<string, str
       const name = relative(workspace, path);
       if (entry.isSymbolicLink()) prints[name] = `-> ${await readlink(path)}`;
       else if (entry.isDirectory()) await walk(path);
-      else prints[name] = createHash("sha256").update(await readFile(path)).digest("hex");
+      else
+        prints[name] = createHash("sha256")
+          .update(await readFile(path))
+          .digest("hex");
     }
   };
   await walk(workspace);

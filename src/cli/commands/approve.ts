@@ -21,9 +21,12 @@ export function approveCommand(): Command {
         } catch {
           throw new UsageError(`--edit: not valid JSON: ${options.edit}`);
         }
-        if (edits === null || typeof edits !== "object" || Array.isArray(edits)) throw new UsageError("--edit must be a JSON object");
+        if (edits === null || typeof edits !== "object" || Array.isArray(edits))
+          throw new UsageError("--edit must be a JSON object");
       }
-      const answer = edits ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() } : { type: "accept" as const, args: null, by: who() };
+      const answer = edits
+        ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() }
+        : { type: "accept" as const, args: null, by: who() };
       await answerCommand(command, thread, answer, options);
     });
 }

@@ -12,7 +12,9 @@ async function stdinEdit(): Promise<string> {
     size += bytes.length;
     if (size > MAX_CORRECTION_BYTES) {
       process.stdin.destroy();
-      throw new UsageError(`--edit -: the correction on stdin is over ${MAX_CORRECTION_BYTES / 1024} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`);
+      throw new UsageError(
+        `--edit -: the correction on stdin is over ${MAX_CORRECTION_BYTES / 1024} KB; a correction holds at most ${MAX_CORRECTION_BYTES / 1024} KB (a reading's fields, not a document)`,
+      );
     }
     chunks.push(bytes);
   }
@@ -30,9 +32,14 @@ function editOf(text: string): unknown {
 
 export function correctCommand(): Command {
   return new Command("correct")
-    .description("correct what the drafter read of a thread (its type, the assumptions tested, the verdict, the amounts); before the thread acts it is drafted again from the first corrected stage")
+    .description(
+      "correct what the drafter read of a thread (its type, the assumptions tested, the verdict, the amounts); before the thread acts it is drafted again from the first corrected stage",
+    )
     .argument("<thread>", "the thread (slug or unique prefix)")
-    .requiredOption("-e, --edit <json>", "the corrected fields: type, assumptions [{id, direction}], verdict, facts [{kind, text, value}]; - reads them from stdin")
+    .requiredOption(
+      "-e, --edit <json>",
+      "the corrected fields: type, assumptions [{id, direction}], verdict, facts [{kind, text, value}]; - reads them from stdin",
+    )
     .option("-r, --reason <text>", "why, in your words (recorded with the correction)")
     .addHelpText(
       "after",
@@ -52,18 +59,30 @@ export function correctCommand(): Command {
     )
     .action(async (thread: string, options: { edit: string; reason?: string }, command: Command) => {
       const edit = editOf(options.edit === "-" ? await stdinEdit() : options.edit);
-      if (options.reason !== undefined && options.reason.trim().length === 0) throw new UsageError("--reason must say why (it is recorded with the correction); leave it out to record none");
+      if (options.reason !== undefined && options.reason.trim().length === 0)
+        throw new UsageError("--reason must say why (it is recorded with the correction); leave it out to record none");
       const { formatCorrected, formatResult } = await import("../format.js");
       const { serverOf, withRuntime, withServer } = await import("../session.js");
       const url = serverOf(command);
       if (url) {
         // Through the server the graph's correction node checks it, and who made it is the token's user.
-        await withServer(command, url, (remote) => remote.correct(thread, edit as Record<string, unknown>, options.reason ? { reason: options.reason.trim() } : {}), formatResult);
+        await withServer(
+          command,
+          url,
+          (remote) =>
+            remote.correct(
+              thread,
+              edit as Record<string, unknown>,
+              options.reason ? { reason: options.reason.trim() } : {},
+            ),
+          formatResult,
+        );
         return;
       }
       await withRuntime(
         command,
-        (runtime) => runtime.correct(thread, edit, { by: who(), ...(options.reason ? { reason: options.reason.trim() } : {}) }),
+        (runtime) =>
+          runtime.correct(thread, edit, { by: who(), ...(options.reason ? { reason: options.reason.trim() } : {}) }),
         formatCorrected,
       );
     });

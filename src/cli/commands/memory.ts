@@ -4,7 +4,9 @@ import { who, withRuntime } from "../session.js";
 
 export function memoryCommand(): Command {
   const memory = new Command("memory")
-    .description("what the workspace remembers: an example of every decision people accepted or corrected, and the rules they confirmed")
+    .description(
+      "what the workspace remembers: an example of every decision people accepted or corrected, and the rules they confirmed",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  leanos memory\n  leanos memory --json\n  leanos memory forget ID   # ID: as leanos memory lists it\n  leanos memory accept RULE # a proposed rule joins the memory\n  leanos memory reject RULE # a proposed rule is dropped",
@@ -23,11 +25,22 @@ export function memoryCommand(): Command {
         command,
         async (runtime) => {
           const entry = (await listMemory(runtime.store.memory)).find((candidate) => candidate.id === id);
-          if (!entry || !(await forgetMemory(runtime.store.memory, id))) throw new UsageError(`the memory holds nothing with the id ${JSON.stringify(id)} (leanos memory lists what it holds); nothing was changed`);
-          await runtime.audit.append({ kind: "memory-forgotten", at: runtime.now().toISOString(), thread: entry.from.replace(/^threads\//, ""), id, by: who(), says: entry.says });
+          if (!entry || !(await forgetMemory(runtime.store.memory, id)))
+            throw new UsageError(
+              `the memory holds nothing with the id ${JSON.stringify(id)} (leanos memory lists what it holds); nothing was changed`,
+            );
+          await runtime.audit.append({
+            kind: "memory-forgotten",
+            at: runtime.now().toISOString(),
+            thread: entry.from.replace(/^threads\//, ""),
+            id,
+            by: who(),
+            says: entry.says,
+          });
           return { forgotten: entry };
         },
-        (result) => `Forgot ${result.forgotten.kind} ${result.forgotten.id} (${result.forgotten.from}: ${result.forgotten.says}).`,
+        (result) =>
+          `Forgot ${result.forgotten.kind} ${result.forgotten.id} (${result.forgotten.from}: ${result.forgotten.says}).`,
       );
     });
   for (const [name, judged] of [
@@ -36,13 +49,23 @@ export function memoryCommand(): Command {
   ] as const) {
     memory
       .command(name)
-      .description(judged === "accepted" ? "a proposed rule joins the memory: drafters apply it before their own rules (the audit log records it)" : "drop a proposed rule (the audit log records it)")
+      .description(
+        judged === "accepted"
+          ? "a proposed rule joins the memory: drafters apply it before their own rules (the audit log records it)"
+          : "drop a proposed rule (the audit log records it)",
+      )
       .argument("<id>", "the id of a proposed rule, as leanos memory lists it")
       .action(async (id: string, _options: unknown, command: Command) => {
         const { judgeRule } = await import("../../runtime/ruleProposal.js");
         await withRuntime(
           command,
-          (runtime) => judgeRule({ store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() }, id, judged, who()),
+          (runtime) =>
+            judgeRule(
+              { store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() },
+              id,
+              judged,
+              who(),
+            ),
           (result) => `${result.judged === "accepted" ? "Accepted" : "Rejected"} rule ${result.id}: ${result.says}.`,
         );
       });

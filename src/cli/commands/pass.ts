@@ -3,12 +3,21 @@ import { withRuntime } from "../session.js";
 
 export function passCommand(): Command {
   return new Command("pass")
-    .description("one autonomous pass: run due steps, never cross a gate, spot patterns, flag what is stuck, rewrite ops/today.md")
+    .description(
+      "one autonomous pass: run due steps, never cross a gate, spot patterns, flag what is stuck, rewrite ops/today.md",
+    )
     .option("--scan", "read every thread folder first and mend the thread index where it disagrees (as leanos reindex)")
-    .addHelpText("after", "\nExamples:\n  leanos pass\n  leanos pass --now 2026-12-03T08:00:00Z --json\n\nFrom cron instead of leanos schedule:\n  0 8 * * *  cd /srv/glamyouup && leanos pass >> .leanos/pass.log 2>&1")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  leanos pass\n  leanos pass --now 2026-12-03T08:00:00Z --json\n\nFrom cron instead of leanos schedule:\n  0 8 * * *  cd /srv/glamyouup && leanos pass >> .leanos/pass.log 2>&1",
+    )
     .action(async (options: { scan?: boolean }, command: Command) => {
       const { runPass, formatPass } = await import("../../ops/pass.js");
-      const control = { stopping: false, scan: options.scan === true, log: (line: string) => process.stderr.write(`  ${line}\n`) };
+      const control = {
+        stopping: false,
+        scan: options.scan === true,
+        log: (line: string) => process.stderr.write(`  ${line}\n`),
+      };
       // A signal lets the step in hand finish; every write is atomic, so nothing is left half-written.
       const stop = (): void => {
         control.stopping = true;

@@ -15,7 +15,12 @@ export function pendingCommand(): Command {
       const url = serverOf(command);
       // The whole list covers every thread (one that no longer waits is dropped from the record); one thread's, only it.
       const shown = async (items: PendingItem[], root?: string): Promise<void> =>
-        recordShownQuietly(command, await shownPlaceOf(command, root), items, thread === undefined ? { all: true } : { threads: items.map((item) => item.thread) });
+        recordShownQuietly(
+          command,
+          await shownPlaceOf(command, root),
+          items,
+          thread === undefined ? { all: true } : { threads: items.map((item) => item.thread) },
+        );
       if (url) return withServer(command, url, (remote) => remote.pending(thread), formatPending, undefined, shown);
       const { withReader } = await import("../reader.js");
       await withReader(command, (reader) => reader.pending(thread), formatPending, shown);

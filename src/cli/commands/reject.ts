@@ -9,9 +9,18 @@ export function rejectCommand(): Command {
     .option("-r, --reason <text>", "why (recorded in the thread; must not be empty)")
     .addOption(interruptOption())
     .addOption(yesOption())
-    .addHelpText("after", `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"`)
+    .addHelpText(
+      "after",
+      `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"`,
+    )
     .action(async (thread: string, options: { reason?: string } & WhichQuestion, command: Command) => {
-      if (options.reason !== undefined && options.reason.trim().length === 0) throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
-      await answerCommand(command, thread, { type: "ignore", args: options.reason ?? "no reason given", by: who() }, options);
+      if (options.reason !== undefined && options.reason.trim().length === 0)
+        throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
+      await answerCommand(
+        command,
+        thread,
+        { type: "ignore", args: options.reason ?? "no reason given", by: who() },
+        options,
+      );
     });
 }

@@ -8,7 +8,10 @@ export function respondCommand(): Command {
     .argument("<text>", "the feedback")
     .addOption(interruptOption())
     .addOption(yesOption())
-    .addHelpText("after", `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos respond elsaai "defer until the customer agrees to be named"`)
+    .addHelpText(
+      "after",
+      `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos respond elsaai "defer until the customer agrees to be named"`,
+    )
     .action(async (thread: string, text: string, options: WhichQuestion, command: Command) => {
       await answerCommand(command, thread, { type: "response", args: text, by: who() }, options);
     });

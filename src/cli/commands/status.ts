@@ -6,7 +6,10 @@ export function statusCommand(): Command {
   return new Command("status")
     .description("threads with stage, state, next step; one thread in detail")
     .argument("[thread]", "one thread (slug or unique prefix)")
-    .addHelpText("after", "\nOne thread's detail shows what it waits for, and records it as shown to you, as leanos pending does.\n\nExamples:\n  leanos status\n  leanos status elsaai --json")
+    .addHelpText(
+      "after",
+      "\nOne thread's detail shows what it waits for, and records it as shown to you, as leanos pending does.\n\nExamples:\n  leanos status\n  leanos status elsaai --json",
+    )
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
       const { formatRemoteStatus, formatRemoteThread, formatStatus, formatThread } = await import("../format.js");
       const url = serverOf(command);
@@ -14,7 +17,8 @@ export function statusCommand(): Command {
       const shown = async (one: { thread: string; pending: PendingItem[] }, root?: string): Promise<void> =>
         recordShownQuietly(command, await shownPlaceOf(command, root), one.pending, { threads: [one.thread] });
       if (url) {
-        if (thread) return withServer(command, url, (remote) => remote.status(thread), formatRemoteThread, undefined, shown);
+        if (thread)
+          return withServer(command, url, (remote) => remote.status(thread), formatRemoteThread, undefined, shown);
         return withServer(command, url, (remote) => remote.threads(), formatRemoteStatus);
       }
       const { withReader } = await import("../reader.js");

@@ -8,6 +8,11 @@ export function usageCommand(): Command {
     .addHelpText("after", "\nExamples:\n  leanos usage\n  leanos usage sales/elsaai-deal-closed --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
       const { summariseUsage, formatUsage } = await import("../../ops/usage.js");
-      await withRuntime(command, async (runtime) => summariseUsage(await runtime.audit.read(), thread ? (await runtime.resolve(thread)).thread : undefined), formatUsage);
+      await withRuntime(
+        command,
+        async (runtime) =>
+          summariseUsage(await runtime.audit.read(), thread ? (await runtime.resolve(thread)).thread : undefined),
+        formatUsage,
+      );
     });
 }

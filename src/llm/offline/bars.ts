@@ -44,7 +44,8 @@ const POINTS = /([+-]?\d+(?:\.\d+)?)\s?(?:percentage points|points|pts|pp)\b/gi;
 
 // Words that make the number after them a ceiling, or (after the number) the same. A money figure
 // starts at its sign, so the words come just before it ("under EUR 300", "under 300 EUR").
-const CEILING_BEFORE = /\b(under|below|less than|fewer than|at most|no more than|not more than|within|up to|cheaper than|lower than|max(imum)?)\s*(about|~)?\s*$|[<≤]\s*$/i;
+const CEILING_BEFORE =
+  /\b(under|below|less than|fewer than|at most|no more than|not more than|within|up to|cheaper than|lower than|max(imum)?)\s*(about|~)?\s*$|[<≤]\s*$/i;
 const CEILING_AFTER = /^\s*(%|points|pts)?\s*(or less|or fewer|or under|or below|at most|max(imum)?)\b/i;
 const TARGET_AFTER = /^\s*(target|goal|plan|bar|benchmark|budget|forecast|expected)\b/i;
 const TARGET_BEFORE = /\b(target|goal|aim|plan|bar|benchmark|budget|forecast) (of|was|is|at)\s*(about|~)?\s*$/i;
@@ -59,7 +60,26 @@ const startingPointRules = (): { after: RegExp; before: RegExp } =>
 
 // A bar such as "30% better than" is a relative claim: only a figure of a change can meet it, not a rate.
 const COMPARATIVE_WORDS = new Set(["better", "more", "higher", "lower", "fewer", "faster", "cheaper", "than"]);
-const CHANGE_WORDS = new Set(["better", "lift", "more", "higher", "lower", "fewer", "up", "down", "reduction", "reduced", "reduce", "improvement", "increase", "decrease", "drop", "than", "vs", "difference"]);
+const CHANGE_WORDS = new Set([
+  "better",
+  "lift",
+  "more",
+  "higher",
+  "lower",
+  "fewer",
+  "up",
+  "down",
+  "reduction",
+  "reduced",
+  "reduce",
+  "improvement",
+  "increase",
+  "decrease",
+  "drop",
+  "than",
+  "vs",
+  "difference",
+]);
 
 function contextOf(text: string, start: number, end: number): Set<string> {
   const before = text.slice(Math.max(0, start - 60), start);
@@ -83,13 +103,28 @@ export function figuresIn(text: string, home: string = DEFAULT_CURRENCY): Figure
     if (found.some((figure) => figure.index === start)) return;
     const before = text.slice(Math.max(0, start - 40), start);
     const after = text.slice(end, end + 40);
-    const reference = STARTING_POINT_AFTER.test(after) || STARTING_POINT_BEFORE.test(before) || TARGET_AFTER.test(after) || TARGET_BEFORE.test(before);
-    const figure: Figure = { value, unit, context: contextOf(text, start, end), reference, index: start, end, before, ...(currency ? { currency } : {}) };
+    const reference =
+      STARTING_POINT_AFTER.test(after) ||
+      STARTING_POINT_BEFORE.test(before) ||
+      TARGET_AFTER.test(after) ||
+      TARGET_BEFORE.test(before);
+    const figure: Figure = {
+      value,
+      unit,
+      context: contextOf(text, start, end),
+      reference,
+      index: start,
+      end,
+      before,
+      ...(currency ? { currency } : {}),
+    };
     const period = unit === "money" ? periodOf(text, figure) : undefined;
     found.push(period ? { ...figure, period } : figure);
   };
-  for (const match of text.matchAll(POINTS)) add("points", Math.abs(Number(match[1])), match.index, match.index + match[0].length);
-  for (const match of text.matchAll(PERCENT)) add("percent", Number(match[1]), match.index, match.index + match[0].length);
+  for (const match of text.matchAll(POINTS))
+    add("points", Math.abs(Number(match[1])), match.index, match.index + match[0].length);
+  for (const match of text.matchAll(PERCENT))
+    add("percent", Number(match[1]), match.index, match.index + match[0].length);
   for (const amount of amountsIn(text, home)) add("money", amount.value, amount.index, amount.end, amount.currency);
   const figures = found.sort((a, b) => a.index - b.index);
   // A table row is one metric across columns in time or arm order (before, after; control, test):
@@ -116,17 +151,23 @@ export function barOf(assumptionText: string, home: string = DEFAULT_CURRENCY): 
 const isComparative = (context: Set<string>): boolean => [...context].some((term) => COMPARATIVE_WORDS.has(term));
 
 /** The figure in the evidence that measures what the bar is about, if there is one (money: in the bar's currency). */
-export function measuredAgainst(bar: Bar, evidence: readonly string[], home: string = DEFAULT_CURRENCY): Figure | undefined {
-  return evidence.flatMap((sentence) => figuresIn(sentence, home)).find(
-    (figure) =>
-      figure.unit === bar.unit &&
-      figure.currency === bar.currency &&
-      !figure.reference &&
-      (bar.period === undefined || figure.period === undefined || bar.period === figure.period) &&
-      [...figure.context].some((term) => bar.context.has(term)) &&
-      // "29% returns" says nothing of a "30% better conversion" bar: a relative bar needs a figure of a change.
-      (!isComparative(bar.context) || [...figure.context].some((term) => CHANGE_WORDS.has(term))),
-  );
+export function measuredAgainst(
+  bar: Bar,
+  evidence: readonly string[],
+  home: string = DEFAULT_CURRENCY,
+): Figure | undefined {
+  return evidence
+    .flatMap((sentence) => figuresIn(sentence, home))
+    .find(
+      (figure) =>
+        figure.unit === bar.unit &&
+        figure.currency === bar.currency &&
+        !figure.reference &&
+        (bar.period === undefined || figure.period === undefined || bar.period === figure.period) &&
+        [...figure.context].some((term) => bar.context.has(term)) &&
+        // "29% returns" says nothing of a "30% better conversion" bar: a relative bar needs a figure of a change.
+        (!isComparative(bar.context) || [...figure.context].some((term) => CHANGE_WORDS.has(term))),
+    );
 }
 
 /**
@@ -134,6 +175,7 @@ export function measuredAgainst(bar: Bar, evidence: readonly string[], home: str
  * disproved (under half a floor, over twice a ceiling).
  */
 export function judgeBar(bar: Bar, measured: number): "validates" | "challenges" | "invalidates" {
-  if (bar.bound === "floor") return measured >= bar.value ? "validates" : measured < bar.value / 2 ? "invalidates" : "challenges";
+  if (bar.bound === "floor")
+    return measured >= bar.value ? "validates" : measured < bar.value / 2 ? "invalidates" : "challenges";
   return measured <= bar.value ? "validates" : measured > bar.value * 2 ? "invalidates" : "challenges";
 }

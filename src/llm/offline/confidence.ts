@@ -30,7 +30,9 @@ const ConfidenceRules = z.object({
   foreign_money: Spot,
   not_english: Spot.extend({ mostly: z.number().min(0).max(1), languages: z.record(z.string(), z.string()) }),
   close_kinds: Spot.extend({ margin: z.number().min(0), one_cue: z.string().min(1), no_cue: z.string().min(1) }),
-  contradiction: Spot.extend({ pairs: z.array(z.object({ one: z.array(z.string()).min(1), other: z.array(z.string()).min(1) })) }),
+  contradiction: Spot.extend({
+    pairs: z.array(z.object({ one: z.array(z.string()).min(1), other: z.array(z.string()).min(1) })),
+  }),
   weak_match: Spot.extend({
     floor: z.number().min(0).max(1),
     none_weight: z.number().min(0).max(1),
@@ -61,7 +63,10 @@ const said = (template: string, view: Record<string, unknown>): string => render
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 /** A stage's confidence: the base less each weak spot's weight (never under the lowest), with their reasons in order. */
-export function scored(spots: ReadonlyArray<WeakSpot | undefined>, rules: ConfidenceRules = confidenceRules()): DraftConfidence {
+export function scored(
+  spots: ReadonlyArray<WeakSpot | undefined>,
+  rules: ConfidenceRules = confidenceRules(),
+): DraftConfidence {
   const found = spots.filter((spot): spot is WeakSpot => spot !== undefined);
   const score = found.reduce((left, spot) => left - spot.weight, rules.base);
   return { score: round2(Math.min(1, Math.max(rules.lowest, score))), reasons: found.map((spot) => spot.reason) };
@@ -76,7 +81,10 @@ export function scored(spots: ReadonlyArray<WeakSpot | undefined>, rules: Confid
 export function inherited(confidences: ReadonlyArray<DraftConfidence | undefined>): DraftConfidence | undefined {
   const known = confidences.filter((confidence): confidence is DraftConfidence => confidence !== undefined);
   if (known.length === 0) return undefined;
-  return { score: Math.min(...known.map((confidence) => confidence.score)), reasons: [...new Set(known.flatMap((confidence) => confidence.reasons))] };
+  return {
+    score: Math.min(...known.map((confidence) => confidence.score)),
+    reasons: [...new Set(known.flatMap((confidence) => confidence.reasons))],
+  };
 }
 
 /** The name of a reading in a reason ("a deal won"), or the kind's own name when the data has none. */
@@ -91,7 +99,11 @@ const headlineOf = (reading: Reading): string => reading.firstLine || reading.se
  * What makes an event about money: its kind (a deal won, a supplier's price rise), or a money word in
  * its headline (revenue, a refund, prices). Undefined when it is not about money.
  */
-export function moneyTopic(reading: Reading, kind: EventKind, rules: ConfidenceRules = confidenceRules()): { what: string; byKind: boolean; percent: boolean } | undefined {
+export function moneyTopic(
+  reading: Reading,
+  kind: EventKind,
+  rules: ConfidenceRules = confidenceRules(),
+): { what: string; byKind: boolean; percent: boolean } | undefined {
   const byKind = rules.no_amount.kinds[kind.kind];
   if (byKind) return { what: kindName(kind, rules), byKind: true, percent: byKind.percent };
   const word = cueMatches(headlineOf(reading), rules.no_amount.topics)[0];
@@ -99,19 +111,29 @@ export function moneyTopic(reading: Reading, kind: EventKind, rules: ConfidenceR
 }
 
 /** A money event with no sum read (or, where a percentage gives the size, no percentage either). */
-export function missingAmount(reading: Reading, kind: EventKind, rules: ConfidenceRules = confidenceRules()): WeakSpot | undefined {
+export function missingAmount(
+  reading: Reading,
+  kind: EventKind,
+  rules: ConfidenceRules = confidenceRules(),
+): WeakSpot | undefined {
   const topic = moneyTopic(reading, kind, rules);
   if (!topic) return undefined;
   if (amountsIn(reading.text).length > 0) return undefined;
   if (topic.percent && [...reading.text.matchAll(PERCENT)].length > 0) return undefined;
-  if (topic.byKind) return { weight: rules.no_amount.weight, reason: said(rules.no_amount.reason, { what: topic.what }) };
+  if (topic.byKind)
+    return { weight: rules.no_amount.weight, reason: said(rules.no_amount.reason, { what: topic.what }) };
   // The headline's word as a word of the sentence ("Revenue" -> "revenue"; "ARR" stays).
   const what = /^\p{Lu}\p{Ll}/u.test(topic.what) ? topic.what.toLowerCase() : topic.what;
   return { weight: rules.no_amount.weight, reason: said(rules.no_amount.topic_reason, { what }) };
 }
 
 /** A money event whose every sum is in a currency other than the company's: none of it is weighed (money.ts converts nothing). */
-export function foreignMoney(reading: Reading, kind: EventKind, home: string, rules: ConfidenceRules = confidenceRules()): WeakSpot | undefined {
+export function foreignMoney(
+  reading: Reading,
+  kind: EventKind,
+  home: string,
+  rules: ConfidenceRules = confidenceRules(),
+): WeakSpot | undefined {
   if (!moneyTopic(reading, kind, rules)) return undefined;
   const sums = amountsIn(reading.text, home);
   if (sums.length === 0 || sums.some((sum) => sum.currency === home)) return undefined;
@@ -133,7 +155,11 @@ export function notEnglish(text: string, rules: ConfidenceRules = confidenceRule
  * second reading of the same words), the best resting on one cue word, or on none. An event leanos
  * made itself is drafted by the kind its origin names, never by cues: it has no such doubt.
  */
-export function closeKinds(reading: Reading, origin?: EventOrigin, rules: ConfidenceRules = confidenceRules()): WeakSpot | undefined {
+export function closeKinds(
+  reading: Reading,
+  origin?: EventOrigin,
+  rules: ConfidenceRules = confidenceRules(),
+): WeakSpot | undefined {
   if (origin && origin.kind !== "report") return undefined;
   const [first, second] = kindScores(reading);
   if (!first || first.score === 0) return { weight: rules.close_kinds.weight, reason: rules.close_kinds.no_cue };
@@ -144,13 +170,20 @@ export function closeKinds(reading: Reading, origin?: EventOrigin, rules: Confid
     // the drafter takes the same way are one reading.
     const one = kindName(reversed(first.kind, reading), rules);
     const other = kindName(reversed(second!.kind, reading), rules);
-    return one === other ? undefined : { weight: rules.close_kinds.weight, reason: said(rules.close_kinds.reason, { first: one, second: other }) };
+    return one === other
+      ? undefined
+      : { weight: rules.close_kinds.weight, reason: said(rules.close_kinds.reason, { first: one, second: other }) };
   }
   // No other kind matched and the best scores within the margin: it rests on one word of the body
   // (a headline's word counts twice, as the headline is read again).
   const cue = cueMatches(`${reading.firstLine}\n${reading.text}`, first.kind.cues)[0];
   // Quoted as words: a cue's figure ("up 3" of "up 3 points") is not what names the kind.
-  return cue ? { weight: rules.close_kinds.weight, reason: said(rules.close_kinds.one_cue, { cue: cue.replace(/[\s\d.,%]+$/u, "").trim() || cue.trim() }) } : undefined;
+  return cue
+    ? {
+        weight: rules.close_kinds.weight,
+        reason: said(rules.close_kinds.one_cue, { cue: cue.replace(/[\s\d.,%]+$/u, "").trim() || cue.trim() }),
+      }
+    : undefined;
 }
 
 /** Cue words of opposite moves in the same event ("won" and "lost", "rose" and "fell"); denied ones do not count. */
@@ -158,7 +191,11 @@ export function contradiction(reading: Reading, rules: ConfidenceRules = confide
   for (const pair of rules.contradiction.pairs) {
     const one = cueMatches(reading.text, pair.one)[0];
     const other = cueMatches(reading.text, pair.other)[0];
-    if (one && other) return { weight: rules.contradiction.weight, reason: said(rules.contradiction.reason, { one: one.toLowerCase(), other: other.toLowerCase() }) };
+    if (one && other)
+      return {
+        weight: rules.contradiction.weight,
+        reason: said(rules.contradiction.reason, { one: one.toLowerCase(), other: other.toLowerCase() }),
+      };
   }
   return undefined;
 }
@@ -173,7 +210,13 @@ export function inputConfidence(
 ): DraftConfidence {
   // The language first: when the rules could not read the event, the other doubts follow from it.
   return scored(
-    [notEnglish(event.text, rules), missingAmount(reading, kind, rules), foreignMoney(reading, kind, home, rules), closeKinds(reading, event.origin, rules), contradiction(reading, rules)],
+    [
+      notEnglish(event.text, rules),
+      missingAmount(reading, kind, rules),
+      foreignMoney(reading, kind, home, rules),
+      closeKinds(reading, event.origin, rules),
+      contradiction(reading, rules),
+    ],
     rules,
   );
 }
@@ -186,7 +229,9 @@ function particularityOf(assumptions: readonly Assumption[]): (term: string) => 
   let weigh = particularity.get(assumptions);
   if (!weigh) {
     const counts = new Map<string, number>();
-    for (const assumption of assumptions) for (const term of termsOf(`${assumption.title} ${assumption.hypothesis}`)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const assumption of assumptions)
+      for (const term of termsOf(`${assumption.title} ${assumption.hypothesis}`))
+        counts.set(term, (counts.get(term) ?? 0) + 1);
     const total = assumptions.length;
     weigh = (term) => Math.log(1 + total / (counts.get(term) ?? 1));
     particularity.set(assumptions, weigh);
@@ -201,7 +246,11 @@ function particularityOf(assumptions: readonly Assumption[]): (term: string) => 
  * the draft quotes, at most a few sentences, so a one-line event and a long report are measured
  * alike; the title keeps a short on-topic line from looking weak against a long hypothesis.
  */
-export function claimCoverage(assumptions: readonly Assumption[], assumption: Pick<Assumption, "title" | "hypothesis">, evidence: string): number {
+export function claimCoverage(
+  assumptions: readonly Assumption[],
+  assumption: Pick<Assumption, "title" | "hypothesis">,
+  evidence: string,
+): number {
   const weigh = particularityOf(assumptions);
   const used = termsOf(evidence);
   const share = (claim: string): number => {
@@ -217,11 +266,17 @@ export function claimCoverage(assumptions: readonly Assumption[], assumption: Pi
  * decimals, as the reason says it): at or under the lower floor, or with only a new belief proposed,
  * no assumption matched; at or under the floor, none matched well.
  */
-export function weakMatch(assumptions: readonly Assumption[], tests: HypothesisOutput["tests"], rules: ConfidenceRules = confidenceRules()): WeakSpot | undefined {
+export function weakMatch(
+  assumptions: readonly Assumption[],
+  tests: HypothesisOutput["tests"],
+  rules: ConfidenceRules = confidenceRules(),
+): WeakSpot | undefined {
   const spot = rules.weak_match;
   const matched = tests.flatMap((test) => {
     const assumption = assumptions.find((candidate) => candidate.id === test.assumption_id);
-    return assumption ? [{ id: assumption.id, strength: round2(claimCoverage(assumptions, assumption, test.evidence)) }] : [];
+    return assumption
+      ? [{ id: assumption.id, strength: round2(claimCoverage(assumptions, assumption, test.evidence)) }]
+      : [];
   });
   if (matched.length === 0) return { weight: spot.none_weight, reason: spot.only_new };
   const [best] = matched.sort((a, b) => b.strength - a.strength || a.id.localeCompare(b.id));
@@ -236,11 +291,18 @@ export function weakMatch(assumptions: readonly Assumption[], tests: HypothesisO
  * the event is about is close to a coin toss. (The ranking is relevance.ts's, before the bonus a
  * kind gives the beliefs it bears on.)
  */
-export function closeAssumptions(assumptions: readonly Assumption[], reading: Reading, rules: ConfidenceRules = confidenceRules()): WeakSpot | undefined {
+export function closeAssumptions(
+  assumptions: readonly Assumption[],
+  reading: Reading,
+  rules: ConfidenceRules = confidenceRules(),
+): WeakSpot | undefined {
   const [first, second] = rankAssumptions(assumptions, reading.text, reading.firstLine);
   if (!first || !second || first.score <= 0) return undefined;
   if ((first.score - second.score) / first.score > rules.close_assumptions.margin) return undefined;
-  return { weight: rules.close_assumptions.weight, reason: said(rules.close_assumptions.reason, { first: first.assumption.id, second: second.assumption.id }) };
+  return {
+    weight: rules.close_assumptions.weight,
+    reason: said(rules.close_assumptions.reason, { first: first.assumption.id, second: second.assumption.id }),
+  };
 }
 
 /** The hypothesis stage's confidence: how well the canvas's assumptions match the event it tests them on. */

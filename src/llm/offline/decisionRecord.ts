@@ -11,7 +11,10 @@ import { termsOf } from "./relevance.js";
 // their templates, the assumptions tested, the implication's score, the canvas's metrics table.
 // Nothing here is a new number: every figure is the canvas's, a template's or the thread's.
 
-type Record_ = Pick<DecisionOutput, "status" | "impact_score" | "human_flagged" | "scope" | "success_metrics" | "expected_outcomes" | "accountability">;
+type Record_ = Pick<
+  DecisionOutput,
+  "status" | "impact_score" | "human_flagged" | "scope" | "success_metrics" | "expected_outcomes" | "accountability"
+>;
 
 interface MetricRow {
   metric: string;
@@ -26,7 +29,10 @@ function metricRows(text: string): MetricRow[] {
   let targetHeading = "Target";
   for (const line of text.split("\n")) {
     if (!line.trimStart().startsWith("|")) continue;
-    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.length < 3 || /^:?-+:?$/.test(cells[0] ?? "")) continue;
     if (cells[0]!.toLowerCase() === "metric") {
       targetHeading = cells[2] ?? "Target";
@@ -42,13 +48,17 @@ const MOST_METRICS = 3;
 const DAYS_3_MONTHS = 91;
 const DAYS_6_MONTHS = 182;
 
-export function draftDecisionRecord(context: StageContext, decision: Pick<DecisionOutput, "verdict" | "actions" | "alternatives">): Record_ {
+export function draftDecisionRecord(
+  context: StageContext,
+  decision: Pick<DecisionOutput, "verdict" | "actions" | "alternatives">,
+): Record_ {
   const impact = context.outputs.implication?.impact_score ?? null;
   const templates = decision.actions.map((action) => ({ action, template: context.actionTemplates.get(action.type) }));
   // LeanOS's rule as far as the drafter can see it (impact against the threshold, or an action that
   // needs a person); the workspace's policy (gates/policy.ts) settles it when the gate is reached.
   const human_flagged =
-    stageNeedsPerson(["impact"], impact, context.approvalThreshold) || templates.some(({ template }) => template?.action.human_required === true);
+    stageNeedsPerson(["impact"], impact, context.approvalThreshold) ||
+    templates.some(({ template }) => template?.action.human_required === true);
 
   // Success metrics: the canvas's metric rows the event or the plan speaks of, with their targets.
   const metricsText = sectionText(context.canvas, "metrics");
@@ -59,16 +69,37 @@ export function draftDecisionRecord(context: StageContext, decision: Pick<Decisi
     .filter((entry) => entry.overlap > 0)
     .sort((a, b) => b.overlap - a.overlap || a.index - b.index)
     .slice(0, MOST_METRICS);
-  const owners = [...new Set(templates.map(({ template }) => template?.action.owner).filter((owner) => owner !== undefined))];
-  const executionOwner = owners.length > 0 ? owners.map((owner) => `${owner} (${templates.filter(({ template }) => template?.action.owner === owner).map(({ action }) => action.type).join(", ")})`).join("; ") : "none: no actions start";
+  const owners = [
+    ...new Set(templates.map(({ template }) => template?.action.owner).filter((owner) => owner !== undefined)),
+  ];
+  const executionOwner =
+    owners.length > 0
+      ? owners
+          .map(
+            (owner) =>
+              `${owner} (${templates
+                .filter(({ template }) => template?.action.owner === owner)
+                .map(({ action }) => action.type)
+                .join(", ")})`,
+          )
+          .join("; ")
+      : "none: no actions start";
   const metricsOwnerText = metricsOwner ? `${metricsOwner} (owner of the canvas's metrics)` : "the decision's approver";
-  const success_metrics = decision.verdict === "REJECT" ? [] : scored.map(({ row }) => ({
-    metric: row.metric,
-    target: `${row.target} (${row.targetHeading.replace(/^target\s*/i, "").replace(/[()]/g, "").trim() || "canvas target"})`,
-    measurement: `the ${row.metric} row of the canvas's metrics section (now ${row.current})`,
-    frequency: "at each metrics snapshot",
-    owner: metricsOwner ?? "the decision's approver",
-  }));
+  const success_metrics =
+    decision.verdict === "REJECT"
+      ? []
+      : scored.map(({ row }) => ({
+          metric: row.metric,
+          target: `${row.target} (${
+            row.targetHeading
+              .replace(/^target\s*/i, "")
+              .replace(/[()]/g, "")
+              .trim() || "canvas target"
+          })`,
+          measurement: `the ${row.metric} row of the canvas's metrics section (now ${row.current})`,
+          frequency: "at each metrics snapshot",
+          owner: metricsOwner ?? "the decision's approver",
+        }));
 
   // Expected outcomes: each action by the day its template's duration brings it to, in order; the
   // tested assumptions settled by their results; the metrics' targets over the year.
@@ -79,15 +110,23 @@ export function draftDecisionRecord(context: StageContext, decision: Pick<Decisi
     const duration = template?.action.duration_days ?? 7;
     due = addDays(due, duration);
     days += duration;
-    const bucket = days <= DAYS_3_MONTHS ? expected_outcomes.month_3 : days <= DAYS_6_MONTHS ? expected_outcomes.month_6 : expected_outcomes.month_12;
+    const bucket =
+      days <= DAYS_3_MONTHS
+        ? expected_outcomes.month_3
+        : days <= DAYS_6_MONTHS
+          ? expected_outcomes.month_6
+          : expected_outcomes.month_12;
     bucket.push(`${action.title} (${action.type}) done by ${due}`);
   }
   const tests = (context.outputs.hypothesis?.tests ?? []).filter((test) => test.assumption_id !== "NEW");
   if (decision.verdict !== "REJECT") {
     for (const test of tests) {
-      expected_outcomes.month_6.push(`${test.assumption_id} "${test.title}" settled by the actions' results: held at ${test.proposed_confidence}% or revised`);
+      expected_outcomes.month_6.push(
+        `${test.assumption_id} "${test.title}" settled by the actions' results: held at ${test.proposed_confidence}% or revised`,
+      );
     }
-    for (const { row } of scored) expected_outcomes.month_12.push(`${row.metric} moving from ${row.current} toward ${row.target}`);
+    for (const { row } of scored)
+      expected_outcomes.month_12.push(`${row.metric} moving from ${row.current} toward ${row.target}`);
   }
 
   return {

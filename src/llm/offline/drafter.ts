@@ -41,7 +41,11 @@ function understood(context: StageContext): { reading: Reading; kind: EventKind 
 }
 
 function eventView(context: StageContext, input: InputOutput | undefined): Record<string, string> {
-  const names = input ?? { organizations: [] as string[], segment: null as string | null, title: eventTitle(readReport(context.event.text), context.event.text) };
+  const names = input ?? {
+    organizations: [] as string[],
+    segment: null as string | null,
+    title: eventTitle(readReport(context.event.text), context.event.text),
+  };
   const org = names.organizations[0] ?? "the customer";
   return {
     org,
@@ -56,7 +60,11 @@ function eventView(context: StageContext, input: InputOutput | undefined): Recor
  * assumption (a disproof outweighs a support elsewhere), or its `when_challenged` plan when the tests
  * went against the canvas and supported none of it.
  */
-function planFor(kind: EventKind, hypothesis: HypothesisOutput | undefined, corrected = false): Pick<EventKind, "verdict" | "statement" | "actions"> {
+function planFor(
+  kind: EventKind,
+  hypothesis: HypothesisOutput | undefined,
+  corrected = false,
+): Pick<EventKind, "verdict" | "statement" | "actions"> {
   const directions = new Set(hypothesis?.tests.map((test) => test.direction) ?? []);
   const against = (directions.has("challenges") || directions.has("invalidates")) && !directions.has("validates");
   if (kind.when_invalidated && directions.has("invalidates")) return kind.when_invalidated;
@@ -115,7 +123,8 @@ export class OfflineDrafter implements StageDrafter {
     // type the memory teaches is taken while the workspace still knows it.
     const type = threadTypeOf(kind, namesAccount, namesDealValue(reading.text));
     const taught = taughtType(basis.lessons, event.text)?.value;
-    const known = taught !== undefined && canonicalType(basis.threadTypes ?? DEFAULT_THREAD_TYPES, taught) !== undefined;
+    const known =
+      taught !== undefined && canonicalType(basis.threadTypes ?? DEFAULT_THREAD_TYPES, taught) !== undefined;
     return { type: known ? taught : type, title: eventTitle(reading, event.text) };
   }
 
@@ -145,7 +154,9 @@ export class OfflineDrafter implements StageDrafter {
     const typed = this.typeTaught(context);
     return {
       title: eventTitle(reading, context.event.text),
-      summary: (summary.length > 0 ? summary : "The event reports nothing the rules can read.") + (typed ? ` (read as a ${context.type} thread ${typed})` : ""),
+      summary:
+        (summary.length > 0 ? summary : "The event reports nothing the rules can read.") +
+        (typed ? ` (read as a ${context.type} thread ${typed})` : ""),
       type: context.type,
       occurred_on: date,
       source,
@@ -177,7 +188,15 @@ export class OfflineDrafter implements StageDrafter {
     const read = drafted.tests.map((test) => ({ id: test.assumption_id, direction: test.direction }));
     const learned = taughtAssumptions(context.lessons, context.event.text, read);
     if (!learned) return drafted;
-    return { tests: withTests({ ...drafted, summary: "" }, learned.value, context.canvas, learned.from.replace(/^as in /, "the reading of ")).tests, from: learned.from };
+    return {
+      tests: withTests(
+        { ...drafted, summary: "" },
+        learned.value,
+        context.canvas,
+        learned.from.replace(/^as in /, "the reading of "),
+      ).tests,
+      from: learned.from,
+    };
   }
 
   /** Where the thread's type came from, when the workspace's memory taught it (classify read it the same way). */
@@ -196,25 +215,39 @@ export class OfflineDrafter implements StageDrafter {
     const quantified = facts
       .filter((fact) => fact.kind === "money" || fact.kind === "percent")
       .slice(0, 6)
-      .map((fact) => ({ metric: fact.kind === "money" ? (/ARR|MRR|ACV/i.exec(fact.text)?.[0] ?? "Money") : "Change", value: fact.text, basis: "stated in the event" }));
+      .map((fact) => ({
+        metric: fact.kind === "money" ? (/ARR|MRR|ACV/i.exec(fact.text)?.[0] ?? "Money") : "Change",
+        value: fact.text,
+        basis: "stated in the event",
+      }));
     for (const test of hypothesis?.tests ?? []) {
       if (test.assumption_id !== "NEW") {
-        quantified.push({ metric: `${test.assumption_id} confidence`, value: `${test.previous_confidence}% -> ${test.proposed_confidence}%`, basis: "hypothesis stage" });
+        quantified.push({
+          metric: `${test.assumption_id} confidence`,
+          value: `${test.previous_confidence}% -> ${test.proposed_confidence}%`,
+          basis: "hypothesis stage",
+        });
       }
     }
     const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined);
-    const templates = plan.actions.map((action) => context.actionTemplates.get(action.type)).filter((template) => template !== undefined);
+    const templates = plan.actions
+      .map((action) => context.actionTemplates.get(action.type))
+      .filter((template) => template !== undefined);
     const days = templates.reduce((sum, template) => sum + template.action.duration_days, 0);
     const ids = (hypothesis?.tests ?? []).map((test) => test.assumption_id).join(", ") || "the canvas";
     const risks = [`One event is thin evidence for ${ids}: confidence should move again only as more threads agree.`];
-    if (kind.polarity === "negative") risks.push("If the cause is not found quickly, the same loss or decline repeats in other threads.");
+    if (kind.polarity === "negative")
+      risks.push("If the cause is not found quickly, the same loss or decline repeats in other threads.");
     if ((input?.organizations.length ?? 0) > 0 && plan.actions.some((action) => action.type.startsWith("marketing:"))) {
       risks.push(`Publishing ${possessive(input!.organizations[0]!)} results needs the customer's written permission.`);
     }
     if (marginHits > 0) risks.push("Price pressure in the event may erode margin if answered with discounts.");
     const dependencies = templates
       .filter((template) => template.action.human_required)
-      .map((template) => `a human to approve ${template.action.type} (${template.action.owner === "human" ? "owned by a person" : "leaves the machine"})`);
+      .map(
+        (template) =>
+          `a human to approve ${template.action.type} (${template.action.owner === "human" ? "owned by a person" : "leaves the machine"})`,
+      );
 
     return {
       mode: context.canvas.mode,
@@ -223,7 +256,10 @@ export class OfflineDrafter implements StageDrafter {
       quantified,
       risks,
       dependencies,
-      timeline: templates.length > 0 ? `about ${days} days for ${templates.map((template) => template.action.type).join(" -> ")}` : "no follow-up work planned",
+      timeline:
+        templates.length > 0
+          ? `about ${days} days for ${templates.map((template) => template.action.type).join(" -> ")}`
+          : "no follow-up work planned",
       ...statedMoney(reading, kind, workspaceCurrency(context.canvas)),
       ...builtOn(context, before("implication")),
     };
@@ -235,12 +271,20 @@ export class OfflineDrafter implements StageDrafter {
     const impact = context.outputs.implication?.impact_score;
     const view = eventView(context, context.outputs.input);
     // Whether the memory taught the tests does not depend on what the rules read, so the hypothesis is not drafted again to ask.
-    const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined || taughtAssumptions(context.lessons, context.event.text, []) !== undefined);
+    const plan = planFor(
+      kind,
+      hypothesis,
+      context.pins?.assumptions !== undefined ||
+        taughtAssumptions(context.lessons, context.event.text, []) !== undefined,
+    );
     let verdict = plan.verdict;
     let statement = renderTitle(plan.statement, view);
     // A reviewer's feedback that names a verdict is taken as the new verdict.
     // So is a verdict a person set by correcting the reading.
-    const asked = context.pins?.verdict ?? (/\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as DecisionOutput["verdict"] | undefined);
+    const asked =
+      context.pins?.verdict ??
+      (/\b(PROCEED|DEFER|REJECT|INVESTIGATE)\b/i.exec(context.feedback ?? "")?.[1]?.toUpperCase() as
+        DecisionOutput["verdict"] | undefined);
     // Else the verdict the workspace's memory teaches for such an event.
     const learned = asked ? undefined : taughtVerdict(context.lessons, context.event.text);
     if (asked && asked !== verdict) {
@@ -258,13 +302,20 @@ export class OfflineDrafter implements StageDrafter {
             .map((action) => ({ type: action.type, title: renderTitle(action.title, view) }));
     const tests = hypothesis?.tests ?? [];
     const rationale = [
-      tests.length > 0 ? `The event ${tests.map((test) => `${test.direction} ${test.assumption_id}${test.assumption_id === "NEW" ? "" : ` (${test.previous_confidence}% -> ${test.proposed_confidence}%)`}`).join(", ")}.` : "",
-      impact !== undefined ? `Impact score ${impact} against an approval threshold of ${context.approvalThreshold}.` : "",
+      tests.length > 0
+        ? `The event ${tests.map((test) => `${test.direction} ${test.assumption_id}${test.assumption_id === "NEW" ? "" : ` (${test.previous_confidence}% -> ${test.proposed_confidence}%)`}`).join(", ")}.`
+        : "",
+      impact !== undefined
+        ? `Impact score ${impact} against an approval threshold of ${context.approvalThreshold}.`
+        : "",
       `Chosen over the alternatives because it acts on the evidence in the event with the least irreversible commitment.`,
     ]
       .filter((part) => part.length > 0)
       .join(" ");
-    const alternatives = kind.alternatives.map((alternative) => ({ option: renderTitle(alternative.option, view), reason: renderTitle(alternative.reason, view) }));
+    const alternatives = kind.alternatives.map((alternative) => ({
+      option: renderTitle(alternative.option, view),
+      reason: renderTitle(alternative.reason, view),
+    }));
     return {
       verdict,
       statement,
@@ -325,7 +376,11 @@ export class OfflineDrafter implements StageDrafter {
     });
     // A workspace's own stage builds on whichever stages ran before it.
     const earlier = CHAIN.filter((stage) => stage === "input" || context.outputs[stage] !== undefined);
-    return { summary: this.withFeedback(context.outputs.input?.summary ?? eventTitle(reading, context.event.text), context), sections: filled, ...builtOn(context, earlier) };
+    return {
+      summary: this.withFeedback(context.outputs.input?.summary ?? eventTitle(reading, context.event.text), context),
+      sections: filled,
+      ...builtOn(context, earlier),
+    };
   }
 
   private withFeedback(text: string, context: StageContext): string {

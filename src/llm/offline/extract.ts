@@ -19,7 +19,8 @@ const DURATION = /\b(\d+)[- ]?(day|week|month|year)s?\b/gi;
 // A count is a number with a word after it (its unit is read by countPhrase); "9, organic" is not one.
 const COUNT = /(?<![\p{L}\p{N}.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s+[\p{L}])/gu;
 // The sum's unit after it: what it recurs as, or what it is per ("€6.90 a litre", "$392 per demo").
-const MONEY_UNIT = /^\s*(ARR|MRR|ACV|TCV|pipeline|per \p{L}+|an? (?!(?:ago|later|earlier|before|after)\b)\p{L}+|\/\s?\p{L}+)?/iu;
+const MONEY_UNIT =
+  /^\s*(ARR|MRR|ACV|TCV|pipeline|per \p{L}+|an? (?!(?:ago|later|earlier|before|after)\b)\p{L}+|\/\s?\p{L}+)?/iu;
 
 function toNumber(text: string): number {
   return Number(text.replace(/,/g, ""));
@@ -37,7 +38,8 @@ export function extractFacts(text: string, reference: Date): FactT[] {
   for (const amount of amountsIn(text)) {
     // The sum's unit: its currency is in its own text; what it is per follows it.
     const tail = MONEY_UNIT.exec(text.slice(amount.end))?.[0] ?? "";
-    if (claim(amount.index, amount.end)) facts.push({ kind: "money", text: `${amount.text}${tail}`.trim(), value: amount.value });
+    if (claim(amount.index, amount.end))
+      facts.push({ kind: "money", text: `${amount.text}${tail}`.trim(), value: amount.value });
   }
   for (const result of chrono.parse(text, reference)) {
     if (!result.start.isCertain("day") && !result.start.isCertain("month")) continue;
@@ -46,23 +48,28 @@ export function extractFacts(text: string, reference: Date): FactT[] {
   }
   for (const match of text.matchAll(PERCENT)) {
     const end = match.index + match[0].length;
-    if (claim(match.index, end)) facts.push({ kind: "percent", text: percentPhrase(text, match.index, end), value: Number(match[1]) });
+    if (claim(match.index, end))
+      facts.push({ kind: "percent", text: percentPhrase(text, match.index, end), value: Number(match[1]) });
   }
   for (const match of text.matchAll(DURATION)) {
-    if (claim(match.index!, match.index! + match[0].length)) facts.push({ kind: "duration", text: match[0], value: Number(match[1]) });
+    if (claim(match.index!, match.index! + match[0].length))
+      facts.push({ kind: "duration", text: match[0], value: Number(match[1]) });
   }
   // A number inside another count's phrase ("the 10" of "7 of the 10 stores") is part of that fact.
   let phraseEnd = 0;
   for (const match of text.matchAll(COUNT)) {
     const end = match.index + match[1]!.length;
-    if (match.index < phraseEnd || (/^\d{4}$/.test(match[1]!) && Number(match[1]) > 1900 && Number(match[1]) < 2100)) continue;
+    if (match.index < phraseEnd || (/^\d{4}$/.test(match[1]!) && Number(match[1]) > 1900 && Number(match[1]) < 2100))
+      continue;
     if (!claim(match.index, end)) continue;
     const phrase = countPhrase(text, match.index, end);
     phraseEnd = phrase.end;
     facts.push({ kind: "number", text: phrase.text, value: toNumber(match[1]!) });
   }
   // The same words twice (a figure repeated in the text) are one fact.
-  return facts.filter((fact, index) => facts.findIndex((other) => other.kind === fact.kind && other.text === fact.text) === index);
+  return facts.filter(
+    (fact, index) => facts.findIndex((other) => other.kind === fact.kind && other.text === fact.text) === index,
+  );
 }
 
 function clean(name: string): string {
@@ -71,11 +78,12 @@ function clean(name: string): string {
     .replace(/^[-*\s]+/, "")
     .replace(/[’']s$/, "")
     .replace(/[^\p{L}\p{N}&.\- ]/gu, "")
-    .replace(/[.\-]+$/, "")
+    .replace(/[.-]+$/, "")
     .trim();
 }
 
-const TITLE_WORDS = /\b(Chief|Head|VP|Vice|President|Director|Manager|Officer|Founder|Co-founder|Owner|Partner|Lead|CEO|COO|CTO|CFO|CMO|CDO|Buyer|Engineer)\b/;
+const TITLE_WORDS =
+  /\b(Chief|Head|VP|Vice|President|Director|Manager|Officer|Founder|Co-founder|Owner|Partner|Lead|CEO|COO|CTO|CFO|CMO|CDO|Buyer|Engineer)\b/;
 // A title word in a job title may be written in lower case ("Ana Ruiz, founder").
 const ANY_CASE_TITLE = `\\b(?:${TITLE_WORDS.source
   .slice(4, -3)
@@ -98,7 +106,8 @@ export function extractNames(text: string, ownCompany?: string): { people: strin
 
 function readNames(text: string, ownCompany?: string): { people: string[]; organizations: string[] } {
   const doc = nlp(text);
-  const isName = (name: string): boolean => name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
+  const isName = (name: string): boolean =>
+    name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
   const people = new Set((doc.people().out("array") as string[]).map(clean).filter(isName));
   // Names compromise does not know, by the job title beside them ("Firstname Lastname (Job title",
   // "Firstname Lastname, job title") or by who did something ("signed by Firstname Lastname").
@@ -118,15 +127,25 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
   const places = new Set((doc.places().out("array") as string[]).flatMap((place) => clean(place).split(/,?\s+/)));
   // Speakers in a chat export ("**Name**: ...") and @-mentions are people, though only their first
   // name is written. (A plain "Word: ..." line is as often an organisation described in a list.)
-  const firstNames = new Set([...text.matchAll(/^[ \t]*\*\*@?(\p{Lu}\p{Ll}+)\*\*[ \t]*:/gmu), ...text.matchAll(/@(\p{Lu}\p{Ll}+)\b/gu)].map((match) => match[1]!));
+  const firstNames = new Set(
+    [...text.matchAll(/^[ \t]*\*\*@?(\p{Lu}\p{Ll}+)\*\*[ \t]*:/gmu), ...text.matchAll(/@(\p{Lu}\p{Ll}+)\b/gu)].map(
+      (match) => match[1]!,
+    ),
+  );
   const personWords = new Set([...[...people].flatMap((person) => person.split(" ")), ...firstNames]);
   const candidates: string[] = [];
   // CamelCase and brand-like words (a product or company written as one word with inner capitals) are names wherever they stand.
   for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);
   // Capitalised runs not at the start of a sentence.
-  for (const match of text.matchAll(/(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu)) candidates.push(match[1]!);
+  for (const match of text.matchAll(
+    /(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu,
+  ))
+    candidates.push(match[1]!);
   // A capitalised word opening a sentence, when an action verb follows it (a buyer's among them: renewed, bought, ordered).
-  for (const match of text.matchAll(/(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|countersigned|renewed|bought|ordered|purchased|upgraded|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu)) candidates.push(match[1]!);
+  for (const match of text.matchAll(
+    /(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|countersigned|renewed|bought|ordered|purchased|upgraded|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu,
+  ))
+    candidates.push(match[1]!);
   for (const org of doc.organizations().out("array") as string[]) candidates.push(org);
   candidates.push(...firms);
   const organizations: string[] = [];
@@ -138,7 +157,11 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     // ARR"), and a tool or channel only carried the news ("closed won in HubSpot").
     if (namesNoOne(name) || isTool(name)) continue;
     // "Lost deal", "Free tier": an ordinary word capitalised, not a name.
-    if (!/[a-z][A-Z]/.test(words[0]!) && nlp(words[0]!).has("(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Value|#Copula|#Pronoun|#Conjunction)")) continue;
+    if (
+      !/[a-z][A-Z]/.test(words[0]!) &&
+      nlp(words[0]!).has("(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Value|#Copula|#Pronoun|#Conjunction)")
+    )
+      continue;
     if (words.every((word) => personWords.has(word) || places.has(word))) continue;
     if (ownCompany && name.toLowerCase() === ownCompany.toLowerCase()) continue;
     // One organisation named in full and in part ("Acme Bakery", "Acme") is one.
@@ -154,7 +177,13 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     const at = text.indexOf(name);
     return at < 0 ? Number.MAX_SAFE_INTEGER : at;
   };
-  return { people: [...people].filter(isName), organizations: byRole(organizations.sort((a, b) => position(a) - position(b)), text) };
+  return {
+    people: [...people].filter(isName),
+    organizations: byRole(
+      organizations.sort((a, b) => position(a) - position(b)),
+      text,
+    ),
+  };
 }
 
 /**
@@ -162,7 +191,11 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
  * names the event in three words or more ("Acme deal closed: $40K ARR").
  */
 export function headline(text: string): string {
-  const first = text.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim()).find((line) => line.length > 0) ?? "event";
+  const first =
+    text
+      .split(/\r?\n/)
+      .map((line) => line.replace(/^#+\s*/, "").trim())
+      .find((line) => line.length > 0) ?? "event";
   const sentence = first.split(/(?<!\d)\.(?:\s|$)|;\s/)[0]!.trim();
   const beforeColon = sentence.split(/:\s|\s[—–]\s/)[0]!.trim();
   const chosen = beforeColon.split(/\s+/).length >= 3 ? beforeColon : sentence.split(/,\s/)[0]!.trim();
@@ -170,7 +203,11 @@ export function headline(text: string): string {
   const beforeComma = title.split(/,\s/)[0]!;
   if (beforeComma !== title && beforeComma.split(/\s+/).length >= 3) title = beforeComma;
   // A long first sentence is cut at the last whole word within 60 characters.
-  if (title.length > 60) title = title.slice(0, 61).replace(/\s+\S*$/, "").replace(/[,;:]$/, "");
+  if (title.length > 60)
+    title = title
+      .slice(0, 61)
+      .replace(/\s+\S*$/, "")
+      .replace(/[,;:]$/, "");
   return title;
 }
 
@@ -190,7 +227,8 @@ export function sentences(text: string): string[] {
     }
     const item = /^([-*+•]|\d+[.)])\s|^\|/.test(line);
     const previous = units.at(-1);
-    if (previous && !item && /^\p{Ll}/u.test(line) && !/[.!?:]$/.test(previous)) units[units.length - 1] = `${previous} ${line}`;
+    if (previous && !item && /^\p{Ll}/u.test(line) && !/[.!?:]$/.test(previous))
+      units[units.length - 1] = `${previous} ${line}`;
     else units.push(line.replace(/^([-*+•]|\d+[.)])\s+/, ""));
   }
   return units

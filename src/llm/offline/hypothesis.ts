@@ -41,7 +41,11 @@ const SETBACK_WEIGHT = 0.6;
 export function supportingSentences(reading: Reading, assumptionText: string): string[] {
   const wanted = termsOf(assumptionText);
   const scored = reading.sentences
-    .map((sentence, index) => ({ sentence, index, shared: [...termsOf(sentence)].filter((term) => wanted.has(term)).length }))
+    .map((sentence, index) => ({
+      sentence,
+      index,
+      shared: [...termsOf(sentence)].filter((term) => wanted.has(term)).length,
+    }))
     .filter((entry) => entry.shared > 0);
   return scored
     .sort((a, b) => b.shared - a.shared || a.index - b.index)
@@ -50,7 +54,12 @@ export function supportingSentences(reading: Reading, assumptionText: string): s
     .map((entry) => entry.sentence);
 }
 
-function directionOf(assumption: { title: string; hypothesis: string; status: string }, evidence: readonly string[], kind: EventKind, home: string): "validates" | "challenges" | "invalidates" {
+function directionOf(
+  assumption: { title: string; hypothesis: string; status: string },
+  evidence: readonly string[],
+  kind: EventKind,
+  home: string,
+): "validates" | "challenges" | "invalidates" {
   // A number in the assumption is a bar the event either clears or misses (money: in the bar's own currency).
   const bar = barOf(`${assumption.title} ${assumption.hypothesis}`, home);
   const measured = bar && measuredAgainst(bar, evidence, home);
@@ -68,12 +77,23 @@ function directionOf(assumption: { title: string; hypothesis: string; status: st
   return assumption.status === "CHALLENGED" && kind.outcome_known ? "invalidates" : "challenges";
 }
 
-export function draftHypothesis(context: StageContext, reading: Reading, kind: EventKind): Pick<HypothesisOutput, "tests"> {
+export function draftHypothesis(
+  context: StageContext,
+  reading: Reading,
+  kind: EventKind,
+): Pick<HypothesisOutput, "tests"> {
   const ranked = rankAssumptions(context.canvas.assumptions, reading.text, reading.firstLine)
-    .map((entry) => (kind.bears_on.length > 0 && countCues(`${entry.assumption.title} ${entry.assumption.hypothesis}`, kind.bears_on) > 0 ? { ...entry, score: entry.score + BEARS_ON_WEIGHT } : entry))
+    .map((entry) =>
+      kind.bears_on.length > 0 &&
+      countCues(`${entry.assumption.title} ${entry.assumption.hypothesis}`, kind.bears_on) > 0
+        ? { ...entry, score: entry.score + BEARS_ON_WEIGHT }
+        : entry,
+    )
     .sort((a, b) => b.score - a.score || a.assumption.id.localeCompare(b.assumption.id));
   const top = ranked[0];
-  const chosen = top ? ranked.filter((entry, index) => index === 0 || (index < MOST_TESTS && entry.score >= top.score * CLOSE_SECOND)) : [];
+  const chosen = top
+    ? ranked.filter((entry, index) => index === 0 || (index < MOST_TESTS && entry.score >= top.score * CLOSE_SECOND))
+    : [];
   const reference = new Date(`${context.event.date}T12:00:00Z`);
   const home = workspaceCurrency(context.canvas);
   const tests: HypothesisOutput["tests"] = chosen.flatMap(({ assumption }) => {
@@ -82,7 +102,8 @@ export function draftHypothesis(context: StageContext, reading: Reading, kind: E
     const evidenceText = evidence.join(" ");
     const direction = directionOf(assumption, evidence, kind, home);
     const figures = extractFacts(evidenceText, reference).length;
-    const shift = BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
+    const shift =
+      BASE_SHIFT + (kind.outcome_known ? OUTCOME_SHIFT : 0) + Math.min(MOST_FIGURE_SHIFT, figures * FIGURE_SHIFT);
     const previous = assumption.confidence;
     // One event never makes a belief certain (95) or impossible (5), and a second-hand report moves it
     // less (the same bound the stage's policy enforces, so the draft needs no correcting).
@@ -95,7 +116,16 @@ export function draftHypothesis(context: StageContext, reading: Reading, kind: E
           : Math.max(5, previous - MOST_POINTS_PER_EVENT),
       mostPoints(evidenceText),
     );
-    return [{ assumption_id: assumption.id, title: assumption.title, direction, previous_confidence: previous, proposed_confidence: proposed, evidence: evidenceText }];
+    return [
+      {
+        assumption_id: assumption.id,
+        title: assumption.title,
+        direction,
+        previous_confidence: previous,
+        proposed_confidence: proposed,
+        evidence: evidenceText,
+      },
+    ];
   });
   if (tests.length === 0) {
     // A belief the canvas does not hold yet starts at 30%: stated, but one event short of a test.

@@ -46,17 +46,28 @@ export function scaleScore(amount: number, arr: number): number {
   return amount > 0 ? clamp(Math.log10(amount / (arr * NOISE_SHARE)) / DECADES_TO_FULL) : 0;
 }
 
-export function draftFactors(context: StageContext, reading: Reading, kind: EventKind, facts: ReadonlyArray<z.infer<typeof Fact>>, hypothesis: HypothesisOutput | undefined): Pick<ImplicationOutput, "factors" | "impact_score"> & { money: number; marginHits: number } {
+export function draftFactors(
+  context: StageContext,
+  reading: Reading,
+  kind: EventKind,
+  facts: ReadonlyArray<z.infer<typeof Fact>>,
+  hypothesis: HypothesisOutput | undefined,
+): Pick<ImplicationOutput, "factors" | "impact_score"> & { money: number; marginHits: number } {
   const rules = offlineRules();
   const home = workspaceCurrency(context.canvas);
   // Each sum in its own currency (its fact's text names it); only those in the workspace's are weighed.
-  const sums = facts.filter((fact) => fact.kind === "money").map((fact) => ({ value: fact.value ?? 0, currency: amountsIn(fact.text, home)[0]?.currency ?? home }));
+  const sums = facts
+    .filter((fact) => fact.kind === "money")
+    .map((fact) => ({ value: fact.value ?? 0, currency: amountsIn(fact.text, home)[0]?.currency ?? home }));
   const money = Math.max(0, ...sums.filter((sum) => sum.currency === home).map((sum) => sum.value));
   const foreign = [...new Set(sums.filter((sum) => sum.currency !== home).map((sum) => sum.currency))];
   const arr = companyArr(context, home);
   const moneyScore = scaleScore(money, arr);
   const tests = hypothesis?.tests ?? [];
-  const maxShift = Math.max(0, ...tests.map((test) => Math.abs(test.proposed_confidence - (test.previous_confidence ?? test.proposed_confidence))));
+  const maxShift = Math.max(
+    0,
+    ...tests.map((test) => Math.abs(test.proposed_confidence - (test.previous_confidence ?? test.proposed_confidence))),
+  );
   const testsOpenBelief = tests.some((test) => {
     const assumption = context.canvas.assumptions.find((candidate) => candidate.id === test.assumption_id);
     return assumption !== undefined && assumption.status !== "VALIDATED";
@@ -93,14 +104,21 @@ export function draftFactors(context: StageContext, reading: Reading, kind: Even
       rationale: `${moatHits} moat signal(s) in the event (exclusivity, integration, long terms, switching costs...)`,
     },
     "revenue impact": { score: money > 0 ? moneyScore : 0.2, rationale: moneyWords },
-    "time to cash": { score: kind.cash, rationale: `a ${kind.kind} event: ${kind.cash >= 0.8 ? "cash is contracted" : kind.cash >= 0.5 ? "cash is one step away" : "cash is several steps away"}` },
+    "time to cash": {
+      score: kind.cash,
+      rationale: `a ${kind.kind} event: ${kind.cash >= 0.8 ? "cash is contracted" : kind.cash >= 0.5 ? "cash is one step away" : "cash is several steps away"}`,
+    },
     margin: {
       score: clamp(0.6 - 0.12 * marginHits + 0.05 * moatHits),
       rationale: `${marginHits} margin risk(s) (discounts, free work, refunds) against ${moatHits} premium signal(s)`,
     },
   };
   const names = impactFactorNames(context.canvas.mode, context.canvas.profitableOrFunded);
-  const factors = names.map((name) => ({ name, score: round2(scores[name]!.score), rationale: scores[name]!.rationale }));
+  const factors = names.map((name) => ({
+    name,
+    score: round2(scores[name]!.score),
+    rationale: scores[name]!.rationale,
+  }));
   return { factors, impact_score: impactScore(factors.map((factor) => factor.score)), money, marginHits };
 }
 
@@ -108,13 +126,19 @@ export function draftFactors(context: StageContext, reading: Reading, kind: Even
 // one the event states in the workspace's currency, in a sentence that says it comes in (a quote turned
 // down, a credit, a loss is no revenue). Nothing is estimated: an ROI needs a stated cost, a
 // sensitivity a stated range.
-const NOT_REVENUE = /\b(quoted|turned (?:it )?down|declined|credited|refund\w*|lost|churn\w*|discount\w*|competitor)\b/i;
+const NOT_REVENUE =
+  /\b(quoted|turned (?:it )?down|declined|credited|refund\w*|lost|churn\w*|discount\w*|competitor)\b/i;
 const ONE_TIME = /\b(one[- ]time|implementation|setup|set-up|onboarding fee|upfront)\b/i;
-const RECURRING = /\b(ARR|MRR|ACV|per (?:year|month|annum)|a year|a month|annual(?:ly)?|yearly|monthly|\/(?:yr|year|mo|month))\b/i;
+const RECURRING =
+  /\b(ARR|MRR|ACV|per (?:year|month|annum)|a year|a month|annual(?:ly)?|yearly|monthly|\/(?:yr|year|mo|month))\b/i;
 const COST = /\b(costs?|spend|spent|budget(?:ed)?|invest(?:ed|ment)?|we pay|paid out)\b/i;
 const RANGE_JOIN = /^\s*(?:-|–|to)\s*$/;
 
-export function statedMoney(reading: Reading, kind: EventKind, home: string): Pick<ImplicationOutput, "revenue" | "roi" | "sensitivity"> {
+export function statedMoney(
+  reading: Reading,
+  kind: EventKind,
+  home: string,
+): Pick<ImplicationOutput, "revenue" | "roi" | "sensitivity"> {
   if (kind.polarity === "negative") return {};
   const revenue: NonNullable<ImplicationOutput["revenue"]> = { immediate: [], short_term: [], long_term: [] };
   let yearRevenue = 0;
@@ -156,7 +180,10 @@ export function statedMoney(reading: Reading, kind: EventKind, home: string): Pi
         if (seen.has(`year ${year}`)) continue;
         seen.add(`year ${year}`);
         yearly.push(year);
-        revenue.short_term.push({ amount: `${showAmount(year, home)} over 12 months`, basis: `${sum.text} ${recurring} stated in the event${monthly ? " (12 months of it)" : ""}` });
+        revenue.short_term.push({
+          amount: `${showAmount(year, home)} over 12 months`,
+          basis: `${sum.text} ${recurring} stated in the event${monthly ? " (12 months of it)" : ""}`,
+        });
         yearRevenue += year;
       }
     }
@@ -164,7 +191,10 @@ export function statedMoney(reading: Reading, kind: EventKind, home: string): Pi
   // A multi-year term at the one recurring sum the event states: that sum for each year of it.
   const term = /\b(\d+)-year term\b/i.exec(reading.text);
   if (term && Number(term[1]) > 1 && yearly.length === 1) {
-    revenue.long_term.push({ amount: `${showAmount(yearly[0]! * Number(term[1]), home)} over the ${term[1]}-year term`, basis: `the ${term[0]} stated in the event, at its stated recurring sum` });
+    revenue.long_term.push({
+      amount: `${showAmount(yearly[0]! * Number(term[1]), home)} over the ${term[1]}-year term`,
+      basis: `the ${term[0]} stated in the event, at its stated recurring sum`,
+    });
   }
   const some = revenue.immediate.length + revenue.short_term.length + revenue.long_term.length > 0;
   const roi: ImplicationOutput["roi"] =

@@ -37,7 +37,8 @@ export interface Taught<Value> {
 const judged = (entry: RecalledExample): string =>
   `as in threads/${entry.example.thread}, ${entry.example.judged === "corrected" ? "corrected" : "agreed"} by ${entry.example.by} on ${entry.example.at.slice(0, 10)}`;
 
-const byRule = (entry: { rule: Rule }): string => `by the rule "${entry.rule.says}", confirmed by ${entry.rule.by} on ${entry.rule.at.slice(0, 10)}`;
+const byRule = (entry: { rule: Rule }): string =>
+  `by the rule "${entry.rule.says}", confirmed by ${entry.rule.by} on ${entry.rule.at.slice(0, 10)}`;
 
 /** The example close enough to take its reading whole, if any. */
 export function closeExample(lessons: Lessons | undefined): RecalledExample | undefined {
@@ -67,16 +68,40 @@ function taught<Value>(
 }
 
 export function taughtType(lessons: Lessons | undefined, eventText: string): Taught<ThreadType> | undefined {
-  return taught(lessons, eventText, (reading) => reading.type as ThreadType, (rule) => ("type" in rule.then ? rule.then.type : undefined));
+  return taught(
+    lessons,
+    eventText,
+    (reading) => reading.type as ThreadType,
+    (rule) => ("type" in rule.then ? rule.then.type : undefined),
+  );
 }
 
 /** The assumptions an event tests: a rule's test joins the rules' (replacing theirs of the same belief); an example's reading replaces them. */
-export function taughtAssumptions(lessons: Lessons | undefined, eventText: string, rules: Assumptions): Taught<Assumptions> | undefined {
+export function taughtAssumptions(
+  lessons: Lessons | undefined,
+  eventText: string,
+  rules: Assumptions,
+): Taught<Assumptions> | undefined {
   const ruled = (rule: Rule): Assumptions | undefined =>
-    "assumption" in rule.then ? [rule.then.assumption, ...rules.filter((test) => "assumption" in rule.then && test.id !== rule.then.assumption.id)] : undefined;
-  return taught(lessons, eventText, (reading) => (reading.assumptions.length > 0 ? (reading.assumptions as Assumptions) : undefined), ruled);
+    "assumption" in rule.then
+      ? [
+          rule.then.assumption,
+          ...rules.filter((test) => "assumption" in rule.then && test.id !== rule.then.assumption.id),
+        ]
+      : undefined;
+  return taught(
+    lessons,
+    eventText,
+    (reading) => (reading.assumptions.length > 0 ? (reading.assumptions as Assumptions) : undefined),
+    ruled,
+  );
 }
 
 export function taughtVerdict(lessons: Lessons | undefined, eventText: string): Taught<Verdict> | undefined {
-  return taught(lessons, eventText, (reading) => reading.verdict as Verdict | undefined, (rule) => ("verdict" in rule.then ? rule.then.verdict : undefined));
+  return taught(
+    lessons,
+    eventText,
+    (reading) => reading.verdict as Verdict | undefined,
+    (rule) => ("verdict" in rule.then ? rule.then.verdict : undefined),
+  );
 }

@@ -34,26 +34,38 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     return metric ? [{ ...metric, source: context.event.source }] : [];
   });
   const metrics = [
-    ...measured.filter((metric, index) => measured.findIndex((other) => other.name === metric.name && other.value === metric.value) === index),
-    ...facts.filter((fact) => fact.kind !== "date" && !measured.some((metric) => metric.value === fact.text)).map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source })),
+    ...measured.filter(
+      (metric, index) =>
+        measured.findIndex((other) => other.name === metric.name && other.value === metric.value) === index,
+    ),
+    ...facts
+      .filter((fact) => fact.kind !== "date" && !measured.some((metric) => metric.value === fact.text))
+      .map((fact) => ({ name: fact.kind, value: fact.text, source: context.event.source })),
   ].slice(0, 8);
   // A chain that reached a closing state (a deal won or lost) reports an outcome the event did not.
   // (A disqualified lead says nothing about the beliefs the thread tested.)
-  const closing = actions.map((action) => action.closing).find((state) => state === "closed-won" || state === "closed-lost");
+  const closing = actions
+    .map((action) => action.closing)
+    .find((state) => state === "closed-won" || state === "closed-lost");
   const outcomeKnown = kind.outcome_known || closing !== undefined;
   const lostChain = closing !== undefined && closing !== "closed-won";
   const validations = (hypothesis?.tests ?? []).map((test) => {
     const direction = lostChain && test.direction === "validates" ? "challenges" : test.direction;
-    const result = !outcomeKnown || direction === "new"
-      ? ("pending" as const)
-      : direction === "validates"
-        ? ("success" as const)
-        : direction === "challenges"
-          ? ("partial" as const)
-          : ("failure" as const);
+    const result =
+      !outcomeKnown || direction === "new"
+        ? ("pending" as const)
+        : direction === "validates"
+          ? ("success" as const)
+          : direction === "challenges"
+            ? ("partial" as const)
+            : ("failure" as const);
     const before = test.previous_confidence ?? test.proposed_confidence;
     const after =
-      result === "pending" ? before : direction === test.direction ? test.proposed_confidence : Math.max(5, before - CHAIN_REVERSAL);
+      result === "pending"
+        ? before
+        : direction === test.direction
+          ? test.proposed_confidence
+          : Math.max(5, before - CHAIN_REVERSAL);
     return {
       assumption_id: test.assumption_id,
       result,
@@ -73,22 +85,33 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     const assumption = context.canvas.assumptions.find((candidate) => candidate.id === validation.assumption_id);
     if (!assumption) continue;
     if (validation.confidence_after !== assumption.confidence) {
-      canvasUpdates.push({ assumption_id: assumption.id, field: "confidence", from: String(assumption.confidence), to: String(validation.confidence_after) });
+      canvasUpdates.push({
+        assumption_id: assumption.id,
+        field: "confidence",
+        from: String(assumption.confidence),
+        to: String(validation.confidence_after),
+      });
     }
     // A challenge never lifts an invalidated belief back to "challenged". A belief is validated or
     // invalidated only on a measured result against its bar; a failure without one challenges it.
-    const backed = (verdict: "VALIDATED" | "INVALIDATED"): boolean => statusBacking(assumption, verdict, metrics, home).backed;
+    const backed = (verdict: "VALIDATED" | "INVALIDATED"): boolean =>
+      statusBacking(assumption, verdict, metrics, home).backed;
     const status =
       validation.result === "partial" && assumption.status === "INVALIDATED"
         ? "INVALIDATED"
         : validation.result === "failure"
-          ? backed("INVALIDATED") ? "INVALIDATED" : assumption.status === "INVALIDATED" ? "INVALIDATED" : "CHALLENGED"
+          ? backed("INVALIDATED")
+            ? "INVALIDATED"
+            : assumption.status === "INVALIDATED"
+              ? "INVALIDATED"
+              : "CHALLENGED"
           : validation.result === "partial"
             ? "CHALLENGED"
             : validation.confidence_after >= VALIDATED_AT && backed("VALIDATED")
               ? "VALIDATED"
               : assumption.status;
-    if (status !== assumption.status) canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
+    if (status !== assumption.status)
+      canvasUpdates.push({ assumption_id: assumption.id, field: "status", from: assumption.status, to: status });
   }
   const impact = context.outputs.implication?.impact_score ?? 0.5;
   // One follow-up per direction: the strongest validated belief becomes a story to tell, the
@@ -97,8 +120,11 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   const opportunities: LearningOutput["opportunities"] = [];
   // Business as the workspace names it (operations in a workspace that writes that).
   const business = (context.threadTypes ?? DEFAULT_THREAD_TYPES).business;
-  const gain = (validation: (typeof validations)[number]): number => validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
-  const validated = validations.filter((validation) => validation.result === "success" && validation.confidence_after >= VALIDATED_AT).sort((a, b) => gain(b) - gain(a))[0];
+  const gain = (validation: (typeof validations)[number]): number =>
+    validation.confidence_after - (validation.confidence_before ?? validation.confidence_after);
+  const validated = validations
+    .filter((validation) => validation.result === "success" && validation.confidence_after >= VALIDATED_AT)
+    .sort((a, b) => gain(b) - gain(a))[0];
   // A thread whose own actions produced the story needs no separate case-study thread.
   const toldAlready = actions.some((action) => action.type === "marketing:create" && action.status === "completed");
   if (validated && !toldAlready) {
@@ -109,7 +135,9 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
       type: "marketing",
     });
   }
-  const challenged = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").sort((a, b) => a.confidence_after - b.confidence_after)[0];
+  const challenged = validations
+    .filter((validation) => validation.result === "partial" || validation.result === "failure")
+    .sort((a, b) => a.confidence_after - b.confidence_after)[0];
   if (challenged) {
     opportunities.push({
       title: `Rethink ${challenged.assumption_id}: ${titleOf(challenged.assumption_id)}`,
@@ -126,13 +154,19 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   const currentArr = readMetric(sectionText(context.canvas, "metrics"), "ARR");
   const current = currentArr ? amountsIn(currentArr, home)[0] : undefined;
   if (kind.kind === "deal-won" && arr && arr.value > 0 && currentArr && current && current.currency === arr.currency) {
-    metricUpdates.push({ metric: "ARR", from: currentArr, to: showAmount(current.value + arr.value, current.currency, true) });
+    metricUpdates.push({
+      metric: "ARR",
+      from: currentArr,
+      to: showAmount(current.value + arr.value, current.currency, true),
+    });
   }
   const done = actions.filter((action) => action.status === "completed").length;
   const outcome = `${eventTitle(readReport(context.event.text), context.event.text)}. ${closing ? `The action chain ended ${closing}.` : kind.outcome_known ? "The event reports its outcome." : "The outcome is not known yet."} ${actions.length} action(s), ${done} completed.`;
   const decision = context.outputs.decision;
   const held = validations.filter((validation) => validation.result === "success").length;
-  const against = validations.filter((validation) => validation.result === "partial" || validation.result === "failure").length;
+  const against = validations.filter(
+    (validation) => validation.result === "partial" || validation.result === "failure",
+  ).length;
   const results: LearningOutput["results"] = decision
     ? {
         expected: decision.statement,
@@ -146,11 +180,19 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
   const surprises: LearningOutput["surprises"] = [];
   if (lostChain) {
     for (const test of (hypothesis?.tests ?? []).filter((candidate) => candidate.direction === "validates")) {
-      surprises.push({ kind: "negative", surprise: `The chain ended ${closing} although the event supported ${test.assumption_id} "${test.title}".`, impact: `${test.assumption_id} loses the confidence the event gave it.` });
+      surprises.push({
+        kind: "negative",
+        surprise: `The chain ended ${closing} although the event supported ${test.assumption_id} "${test.title}".`,
+        impact: `${test.assumption_id} loses the confidence the event gave it.`,
+      });
     }
   }
   for (const test of (hypothesis?.tests ?? []).filter((candidate) => candidate.assumption_id === "NEW")) {
-    surprises.push({ kind: kind.polarity === "negative" ? "negative" : "positive", surprise: `Not in the canvas: ${test.title}.`, impact: "A new assumption to test before the canvas relies on it." });
+    surprises.push({
+      kind: kind.polarity === "negative" ? "negative" : "positive",
+      surprise: `Not in the canvas: ${test.title}.`,
+      impact: "A new assumption to test before the canvas relies on it.",
+    });
   }
   // Prediction accuracy: each expected outcome of the decision against what the thread shows now.
   const horizons = [
@@ -162,17 +204,36 @@ export function draftLearning(context: StageContext, kind: EventKind): LearningO
     predictions.map((prediction) => {
       const action = actions.find((candidate) => prediction.startsWith(`${candidate.title} (${candidate.type})`));
       if (action) {
-        if (action.status === "completed") return { horizon, prediction, actual: `done${action.outcome ? ` (${action.outcome})` : ""}`, accuracy: 100 };
-        if (action.status === "archived" || action.status === "blocked") return { horizon, prediction, actual: `not done: ${action.status}`, accuracy: 0 };
+        if (action.status === "completed")
+          return { horizon, prediction, actual: `done${action.outcome ? ` (${action.outcome})` : ""}`, accuracy: 100 };
+        if (action.status === "archived" || action.status === "blocked")
+          return { horizon, prediction, actual: `not done: ${action.status}`, accuracy: 0 };
         return { horizon, prediction, actual: `not in yet: ${action.status}`, accuracy: null };
       }
-      const validation = validations.find((candidate) => candidate.assumption_id !== "NEW" && prediction.startsWith(`${candidate.assumption_id} `));
+      const validation = validations.find(
+        (candidate) => candidate.assumption_id !== "NEW" && prediction.startsWith(`${candidate.assumption_id} `),
+      );
       if (validation && validation.result !== "pending") {
         const accuracy = validation.result === "success" ? 100 : validation.result === "failure" ? 0 : 50;
-        return { horizon, prediction, actual: `${validation.result}: ${validation.assumption_id} at ${validation.confidence_after}%`, accuracy };
+        return {
+          horizon,
+          prediction,
+          actual: `${validation.result}: ${validation.assumption_id} at ${validation.confidence_after}%`,
+          accuracy,
+        };
       }
       return { horizon, prediction, actual: "not in yet", accuracy: null };
     }),
   );
-  return { outcome, metrics, validations, canvas_updates: canvasUpdates, metric_updates: metricUpdates, opportunities, results, surprises, prediction_accuracy };
+  return {
+    outcome,
+    metrics,
+    validations,
+    canvas_updates: canvasUpdates,
+    metric_updates: metricUpdates,
+    opportunities,
+    results,
+    surprises,
+    prediction_accuracy,
+  };
 }

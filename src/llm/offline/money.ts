@@ -13,7 +13,12 @@ import { WorkspaceConfig } from "../../workspace/config.js";
 // currency. Nothing is converted: leanos has no exchange rates, and a rate from memory would be wrong
 // by the time it is read, so a sum in one currency never measures a bar or a company in another.
 
-const Currency = z.object({ code: z.string().regex(/^[A-Z]{3}$/), shown: z.string(), signs: z.array(z.string()).min(1), words: z.array(z.string()).default([]) });
+const Currency = z.object({
+  code: z.string().regex(/^[A-Z]{3}$/),
+  shown: z.string(),
+  signs: z.array(z.string()).min(1),
+  words: z.array(z.string()).default([]),
+});
 const MoneyRules = z.object({
   currencies: z.array(Currency).min(1),
   multipliers: z.array(z.object({ factor: z.number().positive(), words: z.array(z.string()).min(1) })),
@@ -39,7 +44,11 @@ export const DEFAULT_CURRENCY = "USD";
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 // A word matches in any case (V8 in Node 20 has no inline (?i) group, so each letter is a class).
 const anyCase = (word: string): string =>
-  [...word].map((char) => (char.toLowerCase() !== char.toUpperCase() ? `[${char.toLowerCase()}${char.toUpperCase()}]` : escape(char))).join("");
+  [...word]
+    .map((char) =>
+      char.toLowerCase() !== char.toUpperCase() ? `[${char.toLowerCase()}${char.toUpperCase()}]` : escape(char),
+    )
+    .join("");
 const longestFirst = (items: Iterable<string>): string[] => [...new Set(items)].sort((a, b) => b.length - a.length);
 // A sign that is letters ("EUR", "kr") must not be part of a longer word ("EURO", "kraft"). After an
 // amount it may touch the figure or its multiplier ("27EUR", "5 MEUR"), so only its end is bounded.
@@ -73,11 +82,15 @@ function moneyRules(): Compiled {
     for (const sign of currency.signs) mean(sign, currency.code);
     for (const word of currency.words) mean(word.toLowerCase(), currency.code);
   }
-  const factors = new Map(rules.multipliers.flatMap((multiplier) => multiplier.words.map((word) => [word, multiplier.factor] as const)));
+  const factors = new Map(
+    rules.multipliers.flatMap((multiplier) => multiplier.words.map((word) => [word, multiplier.factor] as const)),
+  );
   const allSigns = longestFirst(rules.currencies.flatMap((currency) => currency.signs));
   const signs = allSigns.map((sign) => bounded(sign, escape(sign)));
   const signsAfter = allSigns.map((sign) => bounded(sign, escape(sign), false));
-  const words = longestFirst(rules.currencies.flatMap((currency) => currency.words)).map((word) => bounded(word, anyCase(word), false));
+  const words = longestFirst(rules.currencies.flatMap((currency) => currency.words)).map((word) =>
+    bounded(word, anyCase(word), false),
+  );
   const codes = new Set(rules.currencies.map((currency) => currency.code));
   const space = "[ \\u00a0\\u202f]";
   // Grouped in threes by a comma, a dot, a space or an apostrophe (27,720 / 27.720 / 27 720 / 27'720),
@@ -92,7 +105,10 @@ function moneyRules(): Compiled {
     meanings,
     factors,
     before: new RegExp(`(?<sign>${signs.join("|")})${space}?${amount}${multiplier}`, "dgu"),
-    after: new RegExp(`(?<![\\d.,'’])${amount}${multiplier}${space}?(?<sign>${[...signsAfter, ...words].join("|")})`, "dgu"),
+    after: new RegExp(
+      `(?<![\\d.,'’])${amount}${multiplier}${space}?(?<sign>${[...signsAfter, ...words].join("|")})`,
+      "dgu",
+    ),
     signSource,
     codes,
   };
@@ -118,7 +134,13 @@ export function parseAmount(written: string, multiplied = false): number {
   const marks = plain.replace(/\d/g, "");
   if (marks.length === 0) return Number(plain);
   const last = marks.at(-1)!;
-  const decimal = (mark: string): number => Number(plain.split(mark === "," ? "." : ",").join("").replace(mark, "."));
+  const decimal = (mark: string): number =>
+    Number(
+      plain
+        .split(mark === "," ? "." : ",")
+        .join("")
+        .replace(mark, "."),
+    );
   if (marks.includes(",") && marks.includes(".")) return decimal(last);
   if (marks.length > 1) return Number(plain.split(last).join(""));
   if (spaced) return decimal(last);
@@ -136,7 +158,8 @@ function codeOf(sign: string, home: string): string | undefined {
 }
 
 // A reading is a likely sum when it has a multiplier or grouping marks and is not a year.
-const likelihood = (amount: string, multiplier: string | undefined): number => (multiplier ? 2 : 0) + (/[.,'’ \u00a0\u202f]/.test(amount) ? 1 : 0) - (/^(19|20)\d\d$/.test(amount) ? 2 : 0);
+const likelihood = (amount: string, multiplier: string | undefined): number =>
+  (multiplier ? 2 : 0) + (/[.,'’ \u00a0\u202f]/.test(amount) ? 1 : 0) - (/^(19|20)\d\d$/.test(amount) ? 2 : 0);
 
 /**
  * Every sum of money in a text, in text order, with its currency. A sign between two numbers
@@ -147,7 +170,10 @@ const likelihood = (amount: string, multiplier: string | undefined): number => (
 export function amountsIn(text: string, home: string = DEFAULT_CURRENCY): Sum[] {
   const { before, after, factors } = moneyRules();
   const candidates: Array<Sum & { score: number; amountAt: number; written: "before" | "after" }> = [];
-  for (const [pattern, written] of [[before, "before"], [after, "after"]] as const) {
+  for (const [pattern, written] of [
+    [before, "before"],
+    [after, "after"],
+  ] as const) {
     for (const match of text.matchAll(pattern)) {
       const groups = match.groups!;
       const currency = codeOf(groups.sign!, home);
@@ -159,11 +185,25 @@ export function amountsIn(text: string, home: string = DEFAULT_CURRENCY): Sum[] 
       if (!Number.isFinite(value)) continue;
       const amountAt = match.indices!.groups!.amount![0];
       const score = likelihood(groups.amount!, multiplier) + (written === "before" ? 0.5 : 0);
-      candidates.push({ value, currency, index: match.index, end: match.index + match[0].length, text: match[0], sign: groups.sign!, score, amountAt, written });
+      candidates.push({
+        value,
+        currency,
+        index: match.index,
+        end: match.index + match[0].length,
+        text: match[0],
+        sign: groups.sign!,
+        score,
+        amountAt,
+        written,
+      });
     }
   }
   for (const candidate of candidates) {
-    if (candidate.written === "before" && candidates.some((other) => other.written === "after" && other.amountAt === candidate.amountAt)) candidate.score -= 1;
+    if (
+      candidate.written === "before" &&
+      candidates.some((other) => other.written === "after" && other.amountAt === candidate.amountAt)
+    )
+      candidate.score -= 1;
   }
   const chosen: Sum[] = [];
   for (const candidate of candidates.sort((a, b) => b.score - a.score || a.index - b.index)) {
@@ -229,8 +269,15 @@ export function workspaceCurrency(canvas: Canvas): string {
   const signature = existsSync(settings) ? String(statSync(settings).mtimeMs) : "none";
   const known = homes.get(canvas);
   if (known?.signature === signature) return known.currency;
-  const configured = signature === "none" ? undefined : WorkspaceConfig.safeParse(parseYamlFile(".leanos/config.yaml", readTextSync(root, settings)) ?? {}).data?.currency;
-  const currency = configured ?? dominantCurrency([...canvas.sections.values()].map((section) => section.text).join("\n")) ?? DEFAULT_CURRENCY;
+  const configured =
+    signature === "none"
+      ? undefined
+      : WorkspaceConfig.safeParse(parseYamlFile(".leanos/config.yaml", readTextSync(root, settings)) ?? {}).data
+          ?.currency;
+  const currency =
+    configured ??
+    dominantCurrency([...canvas.sections.values()].map((section) => section.text).join("\n")) ??
+    DEFAULT_CURRENCY;
   homes.set(canvas, { signature, currency });
   return currency;
 }

@@ -40,7 +40,8 @@ function rolePatterns(patterns: readonly string[]): RolePatterns {
   const split: RolePatterns = { before: [], after: [] };
   for (const pattern of patterns) {
     if (pattern.startsWith("{name}")) split.after.push(new RegExp(`^${pattern.slice("{name}".length)}`, "iu"));
-    else if (pattern.endsWith("{name}")) split.before.push(new RegExp(`(?:^|[^\\p{L}])${pattern.slice(0, -"{name}".length)}$`, "iu"));
+    else if (pattern.endsWith("{name}"))
+      split.before.push(new RegExp(`(?:^|[^\\p{L}])${pattern.slice(0, -"{name}".length)}$`, "iu"));
     else throw new Error(`prompts/offline/names.yaml: a role pattern names {name} at its start or its end: ${pattern}`);
   }
   return split;
@@ -77,7 +78,12 @@ export function namesNoOne(name: string): boolean {
   return name
     .split(/\s+/)
     .filter((word) => /^\p{Lu}/u.test(word))
-    .every((word) => ordinary.has(word.toLowerCase()) || ordinary.has(word.replace(/[’']s$/, "").toLowerCase()) || isCurrencyWord(word));
+    .every(
+      (word) =>
+        ordinary.has(word.toLowerCase()) ||
+        ordinary.has(word.replace(/[’']s$/, "").toLowerCase()) ||
+        isCurrencyWord(word),
+    );
 }
 
 /** True for a tool or channel the event went through ("HubSpot", "DocuSign", "Shopify Plus", "Meta CPM"): the name or its first words. */
@@ -102,7 +108,11 @@ function playsRole(patterns: RolePatterns, name: string, text: string): boolean 
     if (/\p{L}/u.test(text[at - 1] ?? "") || /\p{L}/u.test(text[end] ?? "")) continue;
     const before = text.slice(Math.max(0, at - AROUND), at);
     const after = text.slice(end, end + AROUND);
-    if (patterns.before.some((pattern) => pattern.test(before)) || patterns.after.some((pattern) => pattern.test(after))) return true;
+    if (
+      patterns.before.some((pattern) => pattern.test(before)) ||
+      patterns.after.some((pattern) => pattern.test(after))
+    )
+      return true;
   }
   return false;
 }
@@ -114,7 +124,8 @@ function playsRole(patterns: RolePatterns, name: string, text: string): boolean 
  */
 export function byRole(organizations: readonly string[], text: string): string[] {
   const { roles } = nameRules();
-  const rank = (name: string): number => (playsRole(roles.buyer, name, text) ? 0 : playsRole(roles.referrer, name, text) ? 2 : 1);
+  const rank = (name: string): number =>
+    playsRole(roles.buyer, name, text) ? 0 : playsRole(roles.referrer, name, text) ? 2 : 1;
   return organizations
     .map((name, index) => ({ name, index, rank: rank(name) }))
     .sort((a, b) => a.rank - b.rank || a.index - b.index)

@@ -9,7 +9,11 @@ const FUNCTION_WORDS = new Set(
   ),
 );
 // Words that open another clause: a phrase stops before them ("35% above the offer | and the partner agreed").
-const CLAUSE_WORDS = new Set("and but or nor while whilst whereas which who whom whose so because although though yet if unless vs versus".split(" "));
+const CLAUSE_WORDS = new Set(
+  "and but or nor while whilst whereas which who whom whose so because although though yet if unless vs versus".split(
+    " ",
+  ),
+);
 // After a count, a verb of being or having says the count's unit came before it ("39 are about sizing").
 const VERBS_OF_STATE = new Set("is are was were be been being has have had will would".split(" "));
 // Where a clause ends: punctuation (not a decimal point or a thousands comma), a quotation mark, a
@@ -27,7 +31,11 @@ interface Word {
 }
 
 function wordsIn(text: string, from: number, to: number): Word[] {
-  return [...text.slice(from, to).matchAll(/\S+/g)].map((match) => ({ text: match[0], index: from + match.index, end: from + match.index + match[0].length }));
+  return [...text.slice(from, to).matchAll(/\S+/g)].map((match) => ({
+    text: match[0],
+    index: from + match.index,
+    end: from + match.index + match[0].length,
+  }));
 }
 
 /** The words of the clause that starts at `from` (up to where the clause ends). */

@@ -29,7 +29,10 @@ function effectOf(request: RuleRequest): RuleEffect | undefined {
   const { fields, read } = request;
   if (fields.type !== undefined && fields.type !== read.type) return { type: fields.type };
   const changed = (fields.assumptions ?? []).find(
-    (test) => test.id !== "NEW" && test.direction !== "new" && !read.assumptions.some((drafted) => drafted.id === test.id && drafted.direction === test.direction),
+    (test) =>
+      test.id !== "NEW" &&
+      test.direction !== "new" &&
+      !read.assumptions.some((drafted) => drafted.id === test.id && drafted.direction === test.direction),
   );
   if (changed && changed.direction !== "new") return { assumption: { id: changed.id, direction: changed.direction } };
   if (fields.verdict !== undefined && fields.verdict !== read.verdict) return { verdict: fields.verdict };
@@ -39,7 +42,8 @@ function effectOf(request: RuleRequest): RuleEffect | undefined {
 /** Whether an example's final reading agrees with the effect, disagrees, or says nothing of it. */
 function stance(effect: RuleEffect, final: RuleRequest["others"][number]["final"]): "agrees" | "disagrees" | "silent" {
   if ("type" in effect) return final.type === effect.type ? "agrees" : "disagrees";
-  if ("verdict" in effect) return final.verdict === undefined ? "silent" : final.verdict === effect.verdict ? "agrees" : "disagrees";
+  if ("verdict" in effect)
+    return final.verdict === undefined ? "silent" : final.verdict === effect.verdict ? "agrees" : "disagrees";
   const test = final.assumptions.find((candidate) => candidate.id === effect.assumption.id);
   return !test ? "silent" : test.direction === effect.assumption.direction ? "agrees" : "disagrees";
 }
@@ -47,16 +51,23 @@ function stance(effect: RuleEffect, final: RuleRequest["others"][number]["final"
 export function proposeOffline(request: RuleRequest): RuleCandidate | undefined {
   const effect = effectOf(request);
   if (!effect || request.words.length === 0) return undefined;
-  const others = request.others.map((other) => ({ words: termsOf(readReport(other.event).text), stance: stance(effect, other.final) }));
+  const others = request.others.map((other) => ({
+    words: termsOf(readReport(other.event).text),
+    stance: stance(effect, other.final),
+  }));
   const counts = new Map<string, number>();
   for (const token of tokenize(readReport(request.event).text)) {
     const word = processTerm(token);
     if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   const clean = (words: readonly string[]) =>
-    !others.some((other) => other.stance === "disagrees" && words.every((word) => other.words.has(word))) && support(words) >= MIN_SUPPORT;
-  const support = (words: readonly string[]) => others.filter((other) => other.stance === "agrees" && words.every((word) => other.words.has(word))).length;
-  const ranked = [...request.words].sort((a, b) => support([b]) - support([a]) || (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
+    !others.some((other) => other.stance === "disagrees" && words.every((word) => other.words.has(word))) &&
+    support(words) >= MIN_SUPPORT;
+  const support = (words: readonly string[]) =>
+    others.filter((other) => other.stance === "agrees" && words.every((word) => other.words.has(word))).length;
+  const ranked = [...request.words].sort(
+    (a, b) => support([b]) - support([a]) || (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b),
+  );
   const single = ranked.find((word) => clean([word]));
   if (single) return { when: [single], then: effect };
   const pool = ranked.slice(0, CANDIDATE_WORDS);

@@ -37,7 +37,9 @@ function withoutHiddenBlocks(text: string): string {
 // franc judges short note-style English badly ("Sales cycle: 46 days, first meeting" scores as
 // another language).
 const ENGLISH_FUNCTION_WORDS = new Set(
-  "a an the of to in on at by for from with and or but not no is are was were be been has have had will our we they it its this that these those than as so per vs".split(" "),
+  "a an the of to in on at by for from with and or but not no is are was were be been has have had will our we they it its this that these those than as so per vs".split(
+    " ",
+  ),
 );
 // Without one, two function words of another Latin-script language (French, Spanish, German,
 // Italian, Portuguese, Dutch, Swedish, Polish) make it foreign; words English shares (a, as, die,
@@ -84,7 +86,9 @@ function isEnglish(sentence: string): boolean {
  */
 function isOrder(sentence: string): boolean {
   const body = sentence.replace(/^[-*>\s]+/, "");
-  return nlp(body).has("^(please|kindly)? (#Infinitive|#Imperative) (#Determiner|#Pronoun|#Adverb|#Preposition|not|all|any|every|no)");
+  return nlp(body).has(
+    "^(please|kindly)? (#Infinitive|#Imperative) (#Determiner|#Pronoun|#Adverb|#Preposition|not|all|any|every|no)",
+  );
 }
 
 const EMAIL_HEADER = /^(from|to|cc|bcc|date|sent|reply-to|subject):\s/i;
@@ -126,7 +130,9 @@ export const readReport = remembered(16, (text: string): Reading => {
   const read = sentences(visible).filter(isReport);
   // An email names itself in its Subject; its other header lines (From, To, Cc, Date) name nothing.
   const lines = visible.split(/\r?\n/).map((line) => line.replace(/^#+\s*/, "").trim());
-  const subject = lines.find((line) => /^subject:\s*\S/i.test(line))?.replace(/^subject:\s*(?:(?:re|fwd?|tr|aw|wg):\s*)*/i, "");
+  const subject = lines
+    .find((line) => /^subject:\s*\S/i.test(line))
+    ?.replace(/^subject:\s*(?:(?:re|fwd?|tr|aw|wg):\s*)*/i, "");
   const firstLine = subject ?? lines.find((line) => line.length > 0 && !EMAIL_HEADER.test(line)) ?? "";
   // A title heading is not one of the sentences (headings are left out of them), but it names the
   // event: it is read as the first line when it is English and no order.
@@ -134,7 +140,15 @@ export const readReport = remembered(16, (text: string): Reading => {
   const reading: Reading = {
     sentences: read,
     text: read.join("\n"),
-    firstLine: headingRead || read.some((sentence) => firstLine.length > 0 && (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20)))) ? firstLine : "",
+    firstLine:
+      headingRead ||
+      read.some(
+        (sentence) =>
+          firstLine.length > 0 &&
+          (sentence.includes(firstLine.slice(0, 20)) || firstLine.startsWith(sentence.slice(0, 20))),
+      )
+        ? firstLine
+        : "",
   };
   return reading;
 });

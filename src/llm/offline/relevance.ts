@@ -22,7 +22,8 @@ export function processTerm(term: string): string | null {
 }
 
 // Hyphenated words (white-label, try-on) stay one term.
-export const tokenize = (text: string): string[] => text.split(/[^\p{L}\p{N}-]+/u).map((token) => token.replace(/^-+|-+$/g, ""));
+export const tokenize = (text: string): string[] =>
+  text.split(/[^\p{L}\p{N}-]+/u).map((token) => token.replace(/^-+|-+$/g, ""));
 
 // A headline match adds up to a fifth of a point: it breaks a near tie between the claims the body
 // matches, and no more. Tried on the dev set (2026-12-06): at 0.3 or 0.5 a headline word overruled
@@ -37,9 +38,14 @@ export interface RankedAssumption {
 
 // One search index per list of assumptions: a canvas is read once per runtime and every stage of
 // every event ranks against the same list.
-const assumptionIndexes = new WeakMap<readonly Assumption[], MiniSearch<{ id: string; title: string; hypothesis: string }>>();
+const assumptionIndexes = new WeakMap<
+  readonly Assumption[],
+  MiniSearch<{ id: string; title: string; hypothesis: string }>
+>();
 
-function assumptionIndex(assumptions: readonly Assumption[]): MiniSearch<{ id: string; title: string; hypothesis: string }> {
+function assumptionIndex(
+  assumptions: readonly Assumption[],
+): MiniSearch<{ id: string; title: string; hypothesis: string }> {
   let index = assumptionIndexes.get(assumptions);
   if (!index) {
     index = new MiniSearch<{ id: string; title: string; hypothesis: string }>({
@@ -48,21 +54,33 @@ function assumptionIndex(assumptions: readonly Assumption[]): MiniSearch<{ id: s
       tokenize,
       searchOptions: { boost: { title: 2 }, combineWith: "OR", prefix: false, fuzzy: false },
     });
-    index.addAll(assumptions.map((assumption) => ({ id: assumption.id, title: assumption.title, hypothesis: assumption.hypothesis })));
+    index.addAll(
+      assumptions.map((assumption) => ({
+        id: assumption.id,
+        title: assumption.title,
+        hypothesis: assumption.hypothesis,
+      })),
+    );
     assumptionIndexes.set(assumptions, index);
   }
   return index;
 }
 
 /** Canvas assumptions by relevance to an event's text; its headline (subject or title line), when given, counts again on its own. */
-export function rankAssumptions(assumptions: readonly Assumption[], eventText: string, headline = ""): RankedAssumption[] {
+export function rankAssumptions(
+  assumptions: readonly Assumption[],
+  eventText: string,
+  headline = "",
+): RankedAssumption[] {
   const index = assumptionIndex(assumptions);
   const byId = new Map(assumptions.map((assumption) => [assumption.id, assumption]));
   const results = index.search(eventText);
   const best = results[0]?.score ?? 1;
   const eventTerms = termsOf(eventText);
   // The headline names what the event is about.
-  const headlineScores = new Map(headline ? index.search(headline).map((result) => [String(result.id), result.score]) : []);
+  const headlineScores = new Map(
+    headline ? index.search(headline).map((result) => [String(result.id), result.score]) : [],
+  );
   const bestHeadline = Math.max(1e-9, ...headlineScores.values());
   // BM25 alone favours long hypotheses that share many generic words with a long event; the
   // share of the title's words found in the event keeps the claim itself in front.
@@ -70,9 +88,14 @@ export function rankAssumptions(assumptions: readonly Assumption[], eventText: s
     .map((result) => {
       const assumption = byId.get(String(result.id))!;
       const titleTerms = [...termsOf(assumption.title)];
-      const coverage = titleTerms.length > 0 ? titleTerms.filter((term) => eventTerms.has(term)).length / titleTerms.length : 0;
+      const coverage =
+        titleTerms.length > 0 ? titleTerms.filter((term) => eventTerms.has(term)).length / titleTerms.length : 0;
       const headlineScore = HEADLINE_WEIGHT * ((headlineScores.get(String(result.id)) ?? 0) / bestHeadline);
-      return { assumption, score: Math.round((result.score / best + coverage + headlineScore) * 1000) / 1000, terms: result.terms };
+      return {
+        assumption,
+        score: Math.round((result.score / best + coverage + headlineScore) * 1000) / 1000,
+        terms: result.terms,
+      };
     })
     .sort((a, b) => b.score - a.score || a.assumption.id.localeCompare(b.assumption.id));
 }
@@ -142,7 +165,10 @@ function segmentIndex(workspaceRoot: string): SegmentIndex {
     icps.map((icp) => ({
       id: icp.segment,
       name: icp.segment.replace(/-/g, " "),
-      text: [icp.description ?? "", ...(icp.criteria ?? []).flatMap((criterion) => [criterion.name ?? "", ...(criterion.signals ?? [])])].join(" "),
+      text: [
+        icp.description ?? "",
+        ...(icp.criteria ?? []).flatMap((criterion) => [criterion.name ?? "", ...(criterion.signals ?? [])]),
+      ].join(" "),
     })),
   );
   const built = { icps, index };
@@ -166,5 +192,9 @@ export function matchSegment(workspaceRoot: string, eventText: string, home = "U
 }
 
 export function termsOf(text: string): Set<string> {
-  return new Set(tokenize(text).map(processTerm).filter((term): term is string => term !== null));
+  return new Set(
+    tokenize(text)
+      .map(processTerm)
+      .filter((term): term is string => term !== null),
+  );
 }

@@ -6,7 +6,11 @@ import { ActionTypeName, BuiltInThreadType, EventOrigin, Verdict, type ThreadTyp
 import { amountsIn } from "./money.js";
 import type { Reading } from "./reading.js";
 
-const Plan = z.object({ verdict: Verdict, statement: z.string(), actions: z.array(z.object({ type: ActionTypeName, title: z.string() })) });
+const Plan = z.object({
+  verdict: Verdict,
+  statement: z.string(),
+  actions: z.array(z.object({ type: ActionTypeName, title: z.string() })),
+});
 
 const EventKind = z.object({
   kind: z.string(),
@@ -75,7 +79,13 @@ const cuePattern = (cue: string): RegExp => {
 
 /** The words the cues match in a text, cue by cue, leaving out matches the words just before them deny. */
 export function cueMatches(text: string, cues: readonly string[]): string[] {
-  return cues.flatMap((cue) => [...text.matchAll(cuePattern(cue))].filter((match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't "))).map((match) => match[0]));
+  return cues.flatMap((cue) =>
+    [...text.matchAll(cuePattern(cue))]
+      .filter(
+        (match) => !DENIAL.test(text.slice(Math.max(0, match.index - 40), match.index).replace(/n't\b/gi, " n't ")),
+      )
+      .map((match) => match[0]),
+  );
 }
 
 /** How often the cues match in a text, leaving out matches the words just before them deny. */
@@ -91,7 +101,10 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
   const rules = offlineRules();
   if (origin && origin.kind !== "report") {
     const fits = rules.kinds.filter((kind) => kind.origins.some((entry) => entry.kind === origin.kind));
-    const chosen = fits.find((kind) => kind.origins.some((entry) => entry.kind === origin.kind && (entry.type === undefined || entry.type === type))) ?? fits[0];
+    const chosen =
+      fits.find((kind) =>
+        kind.origins.some((entry) => entry.kind === origin.kind && (entry.type === undefined || entry.type === type)),
+      ) ?? fits[0];
     if (chosen) return chosen;
   }
   // The highest score wins; on a tie the first listed (the sort is stable); with no cue, the last kind.
@@ -106,12 +119,16 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
  */
 export function kindScores(reading: Reading): Array<{ kind: EventKind; score: number }> {
   return offlineRules()
-    .kinds.map((kind) => ({ kind, score: kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues)) }))
+    .kinds.map((kind) => ({
+      kind,
+      score: kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues)),
+    }))
     .sort((a, b) => b.score - a.score);
 }
 
 /** The sentence that reports the kind's move: the first line when it does, else the first that does. */
-const reportingSentence = (kind: EventKind, reading: Reading): string | undefined => [reading.firstLine, ...reading.sentences].find((sentence) => countCues(sentence, kind.cues) > 0);
+const reportingSentence = (kind: EventKind, reading: Reading): string | undefined =>
+  [reading.firstLine, ...reading.sentences].find((sentence) => countCues(sentence, kind.cues) > 0);
 
 /**
  * A metric kind turned to another when what moved is something the company pays for (a supplier's
@@ -130,7 +147,9 @@ export function reversed(kind: EventKind, reading: Reading): EventKind {
   }
   if (!kind.reverses_to) return kind;
   if (!reporting) return kind;
-  const moved = Math.min(...kind.cues.map((cue) => new RegExp(cue, "i").exec(reporting)?.index ?? Number.MAX_SAFE_INTEGER));
+  const moved = Math.min(
+    ...kind.cues.map((cue) => new RegExp(cue, "i").exec(reporting)?.index ?? Number.MAX_SAFE_INTEGER),
+  );
   const subject = reporting.slice(0, moved);
   if (countCues(subject, rules.lower_is_better_cues) === 0) return kind;
   return rules.kinds.find((candidate) => candidate.kind === kind.reverses_to) ?? kind;
@@ -138,7 +157,8 @@ export function reversed(kind: EventKind, reading: Reading): EventKind {
 
 // What follows a sum that is one deal's value: its recurring revenue, its contract or order, or its
 // price per year or month ("€27,720 ARR", "27.720 EUR a year", "CHF 40K contract").
-const DEAL_VALUE_AFTER = /^\s*(ARR|MRR|ACV|TCV|(annual |yearly |total )?contract( value)?|deal|order|PO|purchase order|(a|per|\/)\s?(year|yr|month|mo)\b|annually|monthly|p\.a\.)/i;
+const DEAL_VALUE_AFTER =
+  /^\s*(ARR|MRR|ACV|TCV|(annual |yearly |total )?contract( value)?|deal|order|PO|purchase order|(a|per|\/)\s?(year|yr|month|mo)\b|annually|monthly|p\.a\.)/i;
 
 /** True when the text states one deal's value in money, in any currency (money.ts). */
 export function namesDealValue(text: string): boolean {

@@ -16,7 +16,10 @@ export const cases: HostileCase[] = [
     setup: async (paths) => cp(canvasFile(paths, "10-assumptions.md"), canvasFile(paths, "10.assumptions.md")),
     args: (paths) => [...ws(paths), "today"],
     exit: 2,
-    words: ["strategy/canvas/10-assumptions.md and strategy/canvas/10.assumptions.md are both the canvas's assumptions section", "keep one of them"],
+    words: [
+      "strategy/canvas/10-assumptions.md and strategy/canvas/10.assumptions.md are both the canvas's assumptions section",
+      "keep one of them",
+    ],
   },
   {
     name: "a section file that is a symlink out of the workspace",

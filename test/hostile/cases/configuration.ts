@@ -16,7 +16,13 @@ const config =
   };
 
 /** A schedule that passed its checks would wait for 08:00; the timeout turns that into a failure. */
-const schedule = (paths: CasePaths, ...extra: string[]): string[] => [...ws(paths), ...extra, "schedule", "--cron", "0 8 * * *"];
+const schedule = (paths: CasePaths, ...extra: string[]): string[] => [
+  ...ws(paths),
+  ...extra,
+  "schedule",
+  "--cron",
+  "0 8 * * *",
+];
 const SCHEDULE_TIMEOUT = 15_000;
 
 export const cases: HostileCase[] = [
@@ -150,7 +156,8 @@ export const cases: HostileCase[] = [
   {
     name: "schedule with a metrics file that is not YAML",
     base: "waiting",
-    setup: async (paths) => writeFile(join(paths.workspace, "ops", "metrics", "2026-12.yaml"), "- { date: 2026-12-01, piece: x\n"),
+    setup: async (paths) =>
+      writeFile(join(paths.workspace, "ops", "metrics", "2026-12.yaml"), "- { date: 2026-12-01, piece: x\n"),
     args: (paths) => schedule(paths),
     timeoutMs: SCHEDULE_TIMEOUT,
     exit: 2,
@@ -249,7 +256,8 @@ export const cases: HostileCase[] = [
       const context = await readFile(join(paths.workspace, "strategy", "canvas", "01-context.md"));
       expect(context.includes(Buffer.from("**Company:** AT&T <Labs>\n"))).toBe(true);
       const canvas = join(paths.workspace, "strategy", "canvas");
-      for (const name of await readdir(canvas)) expect(await readFile(join(canvas, name), "utf8"), name).not.toMatch(/&(amp|lt|gt|quot|#39);/);
+      for (const name of await readdir(canvas))
+        expect(await readFile(join(canvas, name), "utf8"), name).not.toMatch(/&(amp|lt|gt|quot|#39);/);
       expect(await readFile(join(paths.workspace, "README.md"), "utf8")).toMatch(/^# AT&T <Labs> workspace\n/);
     },
   },

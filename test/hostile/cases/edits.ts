@@ -74,7 +74,13 @@ export const cases: HostileCase[] = [
   {
     name: "approve --interrupt naming a question that no longer waits",
     base: "waiting",
-    args: (paths) => [...ws(paths), "approve", "sales/elsaai-deal-closed", "--interrupt", "0123456789abcdef0123456789abcdef"],
+    args: (paths) => [
+      ...ws(paths),
+      "approve",
+      "sales/elsaai-deal-closed",
+      "--interrupt",
+      "0123456789abcdef0123456789abcdef",
+    ],
     exit: 2,
     words: ["answered elsewhere in the meantime; nothing was changed"],
   },

@@ -15,7 +15,9 @@ const eventFileOf =
   async (paths: CasePaths): Promise<void> => {
     await writeFile(join(paths.inputs, name), bytes);
   };
-const fromFile = (name = "event.md") => (paths: CasePaths): string[] => [...ws(paths), "event", "--file", join(paths.inputs, name)];
+const fromFile =
+  (name = "event.md") =>
+  (paths: CasePaths): string[] => [...ws(paths), "event", "--file", join(paths.inputs, name)];
 
 /** 600 MB of text, made as it is read: the test never holds it. */
 function sixHundredMegabytes(): Readable {
@@ -29,7 +31,10 @@ function sixHundredMegabytes(): Readable {
   });
 }
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]);
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xd8, 0xff,
+  0xe0, 0x00, 0x10,
+]);
 
 export const cases: HostileCase[] = [
   {
@@ -97,7 +102,10 @@ export const cases: HostileCase[] = [
     name: "an event over max_event_kb set in .leanos/config.yaml",
     base: "waiting",
     setup: async (paths) => {
-      await writeFile(join(paths.workspace, ".leanos", "config.yaml"), "approval_threshold: 0.8\nsite_url: https://glamyouup.com\nmax_event_kb: 1\n");
+      await writeFile(
+        join(paths.workspace, ".leanos", "config.yaml"),
+        "approval_threshold: 0.8\nsite_url: https://glamyouup.com\nmax_event_kb: 1\n",
+      );
     },
     args: (paths) => [...ws(paths), "event", `ElsaAI deal closed. ${"Details. ".repeat(200)}`],
     exit: 2,

@@ -29,7 +29,9 @@ const folderInstead =
     await mkdir(join(in_(paths, path), "inside"), { recursive: true });
   };
 
-const BINARY = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x80, 0x81, 0x00, 0x3e, 0x00]);
+const BINARY = Buffer.from([
+  0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x80, 0x81, 0x00, 0x3e, 0x00,
+]);
 /** A YAML line the parser stops at; its bytes must not be echoed back. */
 const BAD_ROW = '- { date: 2026-11-20, piece: "elsaai-deal-closed/case-study" channel, sessions: 12 }\n';
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -85,7 +87,10 @@ export const cases: HostileCase[] = [
   {
     name: "checkpoints.sqlite that is not a database",
     base: "waiting",
-    setup: replace(join(".leanos", "checkpoints.sqlite"), "this is a text file that someone saved over the checkpoint database\n".repeat(40)),
+    setup: replace(
+      join(".leanos", "checkpoints.sqlite"),
+      "this is a text file that someone saved over the checkpoint database\n".repeat(40),
+    ),
     args: (paths) => [...ws(paths), "status"],
     exit: 1,
     words: [".leanos/checkpoints.sqlite is not a usable SQLite database", "SQLITE_NOTADB", "Move it aside"],
@@ -163,7 +168,10 @@ export const cases: HostileCase[] = [
   {
     name: "a Latin-1 canvas section",
     base: "waiting",
-    setup: replace(join("strategy", "canvas", "03-opportunity.md"), Buffer.from("# 3. Opportunity\n\nL'Or\xe9al and Herm\xe8s buy try-on.\n", "latin1")),
+    setup: replace(
+      join("strategy", "canvas", "03-opportunity.md"),
+      Buffer.from("# 3. Opportunity\n\nL'Or\xe9al and Herm\xe8s buy try-on.\n", "latin1"),
+    ),
     args: (paths) => [...ws(paths), "today"],
     exit: 2,
     words: ["strategy/canvas/03-opportunity.md", "not UTF-8 text"],
@@ -196,7 +204,8 @@ export const cases: HostileCase[] = [
   {
     name: "an ICP file that is not YAML (event)",
     base: "waiting",
-    setup: async (paths) => appendFile(in_(paths, "research", "customer", "icp", "luxury-fashion-icp.yaml"), 'criteria: "duplicate" key\n'),
+    setup: async (paths) =>
+      appendFile(in_(paths, "research", "customer", "icp", "luxury-fashion-icp.yaml"), 'criteria: "duplicate" key\n'),
     args: (paths) => [...ws(paths), "event", "Inbound demo request from Atelier Rouge, a luxury house in Lyon"],
     exit: 2,
     words: ["research/customer/icp/luxury-fashion-icp.yaml:74", "is not valid YAML"],
@@ -226,7 +235,10 @@ export const cases: HostileCase[] = [
     base: "waiting",
     setup: async (paths) => {
       await mkdir(in_(paths, "skills", "sales-teleport"), { recursive: true });
-      await writeFile(in_(paths, "skills", "sales-teleport", "SKILL.md"), "---\nname: sales-teleport\ndescription: moves: leads\n---\nbody\n");
+      await writeFile(
+        in_(paths, "skills", "sales-teleport", "SKILL.md"),
+        "---\nname: sales-teleport\ndescription: moves: leads\n---\nbody\n",
+      );
     },
     args: (paths) => [...ws(paths), "today"],
     exit: 2,

@@ -35,7 +35,13 @@ const linkTo =
     await symlink(target(paths), join(paths.workspace, path));
   };
 
-const refusedLink = (name: string, base: HostileCase["base"], setup: HostileCase["setup"], args: (paths: CasePaths) => string[], link: string): HostileCase => ({
+const refusedLink = (
+  name: string,
+  base: HostileCase["base"],
+  setup: HostileCase["setup"],
+  args: (paths: CasePaths) => string[],
+  link: string,
+): HostileCase => ({
   name,
   base,
   setup,
@@ -45,10 +51,34 @@ const refusedLink = (name: string, base: HostileCase["base"], setup: HostileCase
 });
 
 export const cases: HostileCase[] = [
-  refusedLink("threads/sales linked out: a new sales event", "waiting", linkedOut("threads/sales"), (paths) => [...ws(paths), "event", "--file", eventFile("01-elsaai-deal-closed.md")], "threads/sales"),
-  refusedLink("threads linked out: a new event", "waiting", linkedOut("threads"), (paths) => [...ws(paths), "event", "--file", eventFile("02-lost-deal-nordstil.md")], "threads"),
-  refusedLink(".leanos linked out: pending", "waiting", linkedOut(".leanos"), (paths) => [...ws(paths), "pending"], ".leanos"),
-  refusedLink(".leanos linked out: a new event", "waiting", linkedOut(".leanos"), (paths) => [...ws(paths), "event", "a lead from Milan"], ".leanos"),
+  refusedLink(
+    "threads/sales linked out: a new sales event",
+    "waiting",
+    linkedOut("threads/sales"),
+    (paths) => [...ws(paths), "event", "--file", eventFile("01-elsaai-deal-closed.md")],
+    "threads/sales",
+  ),
+  refusedLink(
+    "threads linked out: a new event",
+    "waiting",
+    linkedOut("threads"),
+    (paths) => [...ws(paths), "event", "--file", eventFile("02-lost-deal-nordstil.md")],
+    "threads",
+  ),
+  refusedLink(
+    ".leanos linked out: pending",
+    "waiting",
+    linkedOut(".leanos"),
+    (paths) => [...ws(paths), "pending"],
+    ".leanos",
+  ),
+  refusedLink(
+    ".leanos linked out: a new event",
+    "waiting",
+    linkedOut(".leanos"),
+    (paths) => [...ws(paths), "event", "a lead from Milan"],
+    ".leanos",
+  ),
   {
     // Neither read nor written through the link; listing what waits goes on without the record.
     name: ".leanos/shown.json linked to a file outside: pending lists what waits and records nothing",
@@ -61,9 +91,27 @@ export const cases: HostileCase[] = [
       expect(outcome.stdout).toContain("sales/elsaai-deal-closed");
     },
   },
-  refusedLink("checkpoints.sqlite linked out: approve", "waiting", linkedOut(".leanos/checkpoints.sqlite"), (paths) => [...ws(paths), "approve", "elsaai"], ".leanos/checkpoints.sqlite"),
-  refusedLink("audit.jsonl linked out: approve", "waiting", linkedOut(".leanos/audit.jsonl"), (paths) => [...ws(paths), "approve", "elsaai"], ".leanos/audit.jsonl"),
-  refusedLink("the thread's meta.json linked to a file outside: status", "waiting", linkTo(`${THREAD}/meta.json`, (paths) => join(paths.outside, "precious.md")), (paths) => [...ws(paths), "status"], `${THREAD}/meta.json`),
+  refusedLink(
+    "checkpoints.sqlite linked out: approve",
+    "waiting",
+    linkedOut(".leanos/checkpoints.sqlite"),
+    (paths) => [...ws(paths), "approve", "elsaai"],
+    ".leanos/checkpoints.sqlite",
+  ),
+  refusedLink(
+    "audit.jsonl linked out: approve",
+    "waiting",
+    linkedOut(".leanos/audit.jsonl"),
+    (paths) => [...ws(paths), "approve", "elsaai"],
+    ".leanos/audit.jsonl",
+  ),
+  refusedLink(
+    "the thread's meta.json linked to a file outside: status",
+    "waiting",
+    linkTo(`${THREAD}/meta.json`, (paths) => join(paths.outside, "precious.md")),
+    (paths) => [...ws(paths), "status"],
+    `${THREAD}/meta.json`,
+  ),
   {
     // Found only when the run writes the file: the thread is left failed, and resumes once the link is gone.
     name: "a stage file linked to a file outside: approve refuses to write it, and resume finishes once the link is gone",
@@ -81,17 +129,77 @@ export const cases: HostileCase[] = [
       expect(await readFile(join(paths.workspace, THREAD, "4-decision.md"), "utf8")).toContain("answer: accept");
     },
   },
-  refusedLink("the outbox linked out: a send writes its payload", "action", linkedOut("artifacts/outbox", { keep: false }), (paths) => [...ws(paths), "approve", "elsaai"], "artifacts/outbox"),
-  refusedLink("the metrics linked out: a pass", "scheduled", linkedOut("ops/metrics"), (paths) => [...ws(paths), "pass"], "ops/metrics"),
-  refusedLink("the thread folder linked out: approve", "waiting", linkedOut(THREAD), (paths) => [...ws(paths), "approve", "sales/elsaai-deal-closed"], "threads/sales/elsaai-deal-closed"),
-  refusedLink("strategy/canvas linked out: pending", "waiting", linkedOut("strategy/canvas"), (paths) => [...ws(paths), "pending"], "strategy/canvas"),
-  refusedLink("10-assumptions.md linked out: canvas", "waiting", linkedOut("strategy/canvas/10-assumptions.md"), (paths) => [...ws(paths), "canvas"], "strategy/canvas/10-assumptions.md"),
+  refusedLink(
+    "the outbox linked out: a send writes its payload",
+    "action",
+    linkedOut("artifacts/outbox", { keep: false }),
+    (paths) => [...ws(paths), "approve", "elsaai"],
+    "artifacts/outbox",
+  ),
+  refusedLink(
+    "the metrics linked out: a pass",
+    "scheduled",
+    linkedOut("ops/metrics"),
+    (paths) => [...ws(paths), "pass"],
+    "ops/metrics",
+  ),
+  refusedLink(
+    "the thread folder linked out: approve",
+    "waiting",
+    linkedOut(THREAD),
+    (paths) => [...ws(paths), "approve", "sales/elsaai-deal-closed"],
+    "threads/sales/elsaai-deal-closed",
+  ),
+  refusedLink(
+    "strategy/canvas linked out: pending",
+    "waiting",
+    linkedOut("strategy/canvas"),
+    (paths) => [...ws(paths), "pending"],
+    "strategy/canvas",
+  ),
+  refusedLink(
+    "10-assumptions.md linked out: canvas",
+    "waiting",
+    linkedOut("strategy/canvas/10-assumptions.md"),
+    (paths) => [...ws(paths), "canvas"],
+    "strategy/canvas/10-assumptions.md",
+  ),
   refusedLink("ops linked out: today", "waiting", linkedOut("ops"), (paths) => [...ws(paths), "today"], "ops"),
-  refusedLink("ops/today.md linked to a file outside: today", "waiting", linkTo("ops/today.md", (paths) => join(paths.outside, "precious.md")), (paths) => [...ws(paths), "today"], "ops/today.md"),
-  refusedLink(".leanos/tmp linked out: approve", "waiting", linkTo(".leanos/tmp", (paths) => join(paths.outside, "tmp")), (paths) => [...ws(paths), "approve", "elsaai"], ".leanos/tmp"),
-  refusedLink("a dangling link for the next thread folder: a new event", "waiting", linkTo(`${THREAD}-2`, (paths) => join(paths.outside, "not-yet")), (paths) => [...ws(paths), "event", "--file", eventFile("01-elsaai-deal-closed.md")], "threads/sales/elsaai-deal-closed-2"),
-  refusedLink("the workspace's skills linked out: pending", "waiting", linkTo("skills", (paths) => join(paths.outside, "skills")), (paths) => [...ws(paths), "pending"], "skills"),
-  refusedLink("artifacts linked out: approve runs the actions", "waiting", linkedOut("artifacts", { keep: false }), (paths) => [...ws(paths), "approve", "elsaai"], "artifacts"),
+  refusedLink(
+    "ops/today.md linked to a file outside: today",
+    "waiting",
+    linkTo("ops/today.md", (paths) => join(paths.outside, "precious.md")),
+    (paths) => [...ws(paths), "today"],
+    "ops/today.md",
+  ),
+  refusedLink(
+    ".leanos/tmp linked out: approve",
+    "waiting",
+    linkTo(".leanos/tmp", (paths) => join(paths.outside, "tmp")),
+    (paths) => [...ws(paths), "approve", "elsaai"],
+    ".leanos/tmp",
+  ),
+  refusedLink(
+    "a dangling link for the next thread folder: a new event",
+    "waiting",
+    linkTo(`${THREAD}-2`, (paths) => join(paths.outside, "not-yet")),
+    (paths) => [...ws(paths), "event", "--file", eventFile("01-elsaai-deal-closed.md")],
+    "threads/sales/elsaai-deal-closed-2",
+  ),
+  refusedLink(
+    "the workspace's skills linked out: pending",
+    "waiting",
+    linkTo("skills", (paths) => join(paths.outside, "skills")),
+    (paths) => [...ws(paths), "pending"],
+    "skills",
+  ),
+  refusedLink(
+    "artifacts linked out: approve runs the actions",
+    "waiting",
+    linkedOut("artifacts", { keep: false }),
+    (paths) => [...ws(paths), "approve", "elsaai"],
+    "artifacts",
+  ),
   {
     name: "a symlink that stays inside the workspace is followed (threads in a subfolder)",
     base: "waiting",

@@ -19,38 +19,75 @@ const prints =
   };
 
 /** What `pending` and `status THREAD` say when they cannot record what they showed: one short note, no temp file's path. */
-const NOT_RECORDED = "leanos: note: what was shown is not recorded (the workspace cannot be written); an answer without --interrupt will show the question again and ask";
+const NOT_RECORDED =
+  "leanos: note: what was shown is not recorded (the workspace cannot be written); an answer without --interrupt will show the question again and ask";
 
 /** The commands, each on the workspace it reads, and what it must print. */
-const readers: Array<{ name: string; base: HostileCase["base"]; args: string[]; check: HostileCase["check"]; writes?: "shown" }> = [
+const readers: Array<{
+  name: string;
+  base: HostileCase["base"];
+  args: string[];
+  check: HostileCase["check"];
+  writes?: "shown";
+}> = [
   { name: "status", base: "waiting", args: ["status"], check: prints(THREAD, "waiting", "Approve the decision") },
   // The prepared workspaces were last looked at with pending: what was shown is on record already, so nothing is written, and nothing said.
-  { name: "status THREAD", base: "waiting", args: ["status", "elsaai"], check: prints("Waiting for a human:", "Approve the decision"), writes: "shown" },
-  { name: "pending", base: "waiting", args: ["pending"], check: prints(THREAD, "Approve the decision"), writes: "shown" },
+  {
+    name: "status THREAD",
+    base: "waiting",
+    args: ["status", "elsaai"],
+    check: prints("Waiting for a human:", "Approve the decision"),
+    writes: "shown",
+  },
+  {
+    name: "pending",
+    base: "waiting",
+    args: ["pending"],
+    check: prints(THREAD, "Approve the decision"),
+    writes: "shown",
+  },
   { name: "canvas", base: "done", args: ["canvas"], check: prints("A4", "75%") },
   { name: "canvas --history", base: "done", args: ["canvas", "--history", "A4"], check: prints("A4:", "60% -> 75%") },
   { name: "usage", base: "waiting", args: ["usage", "elsaai"], check: prints(THREAD) },
-  { name: "reindex --check", base: "done", args: ["reindex", "--check"], check: prints("1 thread folder(s) read; 0 disagreement(s)") },
-  { name: "resume of a thread that waits", base: "waiting", args: ["resume", "elsaai"], check: prints(`Nothing left to run on ${THREAD}: it waits for a person`) },
-  { name: "resume of a thread whose next step is not due", base: "scheduled", args: ["resume", "elsaai"], check: prints(`Nothing left to run on ${THREAD}: its next step is scheduled`) },
-  { name: "resume of a thread that is done", base: "done", args: ["resume", "elsaai"], check: prints(`Nothing left to run on ${THREAD}: it is complete`) },
+  {
+    name: "reindex --check",
+    base: "done",
+    args: ["reindex", "--check"],
+    check: prints("1 thread folder(s) read; 0 disagreement(s)"),
+  },
+  {
+    name: "resume of a thread that waits",
+    base: "waiting",
+    args: ["resume", "elsaai"],
+    check: prints(`Nothing left to run on ${THREAD}: it waits for a person`),
+  },
+  {
+    name: "resume of a thread whose next step is not due",
+    base: "scheduled",
+    args: ["resume", "elsaai"],
+    check: prints(`Nothing left to run on ${THREAD}: its next step is scheduled`),
+  },
+  {
+    name: "resume of a thread that is done",
+    base: "done",
+    args: ["resume", "elsaai"],
+    check: prints(`Nothing left to run on ${THREAD}: it is complete`),
+  },
 ];
 
 export const cases: HostileCase[] = [
-  ...readers.map(
-    (reader): HostileCase => ({
-      name: `a read-only workspace: ${reader.name} works, and changes nothing`,
-      base: reader.base,
-      readOnly: ["."],
-      args: (paths) => [...ws(paths), ...reader.args],
-      exit: 0,
-      words: [],
-      check: async (paths, outcome) => {
-        expect(outcome.stderr).toBe("");
-        await reader.check?.(paths, outcome);
-      },
-    }),
-  ),
+  ...readers.map((reader): HostileCase => ({
+    name: `a read-only workspace: ${reader.name} works, and changes nothing`,
+    base: reader.base,
+    readOnly: ["."],
+    args: (paths) => [...ws(paths), ...reader.args],
+    exit: 0,
+    words: [],
+    check: async (paths, outcome) => {
+      expect(outcome.stderr).toBe("");
+      await reader.check?.(paths, outcome);
+    },
+  })),
   {
     name: "a read-only workspace: pending that cannot record what it showed says so in one line, and still shows it",
     base: "waiting",
@@ -68,16 +105,14 @@ export const cases: HostileCase[] = [
   // record what they showed in .leanos/shown.json, by design: that is their one write).
   ...readers
     .filter((reader) => reader.writes === undefined)
-    .map(
-      (reader): HostileCase => ({
-        name: `a writable workspace: ${reader.name} leaves every byte as it was`,
-        base: reader.base,
-        args: (paths) => [...ws(paths), ...reader.args],
-        exit: 0,
-        words: [],
-        check: reader.check,
-      }),
-    ),
+    .map((reader): HostileCase => ({
+      name: `a writable workspace: ${reader.name} leaves every byte as it was`,
+      base: reader.base,
+      args: (paths) => [...ws(paths), ...reader.args],
+      exit: 0,
+      words: [],
+      check: reader.check,
+    })),
   {
     name: "a read-only workspace: resume of a thread with something to run says the database must be writable, and changes nothing",
     base: "waiting",
