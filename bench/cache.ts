@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { documentsReply, stageExample, startFakeAnthropic, type FakeAnthropic } from "../test/fakeAnthropic.js";
 import { billedInput, uncachedInput } from "../test/fakes/promptCache.js";
 import { CacheTtl } from "../src/workspace/config.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { EXAMPLES, RULES, rememberExample, type Example } from "../src/memory/examples.js";
 import { recallLessons } from "../src/memory/recall.js";
 import { Rule, ruleStatement } from "../src/memory/rules.js";

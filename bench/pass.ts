@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ThreadMeta } from "../src/threads/meta.js";
+import { ThreadMeta } from "../src/core/threadMeta.js";
 
 const root = resolve(import.meta.dirname, "..");
 const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000").split(",").map(Number);

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { readEvent } from "../src/cli/readEvent.js";
-import type { StageDrafter } from "../src/llm/provider.js";
+import { readEvent } from "../src/stages/readEvent.js";
+import type { StageDrafter } from "../src/stages/drafter.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { Runtime } from "../src/runtime/engine.js";
 import {
@@ -16,8 +16,8 @@ import {
   type HypothesisOutput,
   type ImplicationOutput,
   type InputOutput,
-} from "../src/stages/schemas.js";
-import type { ThreadMeta } from "../src/threads/meta.js";
+} from "../src/core/stageSchemas.js";
+import type { ThreadMeta } from "../src/core/threadMeta.js";
 import type { ThreadResult } from "../src/runtime/engine.js";
 import { RecordingDrafter, ReplayDrafter } from "./recording.js";
 import { evalSets, type EvalSet } from "./sets.js";

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { RuntimeFailure } from "../src/errors.js";
-import type { DocumentsToWrite, PromptBasis } from "../src/llm/layout.js";
-import type { Classification, DraftRequest, ModelUsage, StageDrafter } from "../src/llm/provider.js";
+import type { DocumentsToWrite, PromptBasis } from "../src/stages/drafter.js";
+import type { Classification, DraftRequest, ModelUsage, StageDrafter } from "../src/stages/drafter.js";
 import type { RawEvent } from "../src/stages/context.js";
 
 // A model's answers in an eval run, kept in a file so the run can be scored again later without the

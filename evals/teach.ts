@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { holdsFor, waitingProposals } from "../src/memory/proposals.js";
 import { judgeRule } from "../src/runtime/ruleProposal.js";
 import type { RuleEffect } from "../src/memory/rules.js";
-import { stagePolicy } from "../src/gates/policy.js";
+import { stagePolicy } from "../src/core/policy.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { DraftConfidence } from "../src/stages/schemas.js";
+import type { DraftConfidence } from "../src/core/stageSchemas.js";
 import {
   draftEvent,
   expectationsOf,

@@ -1,7 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { RuntimeFailure, UsageError } from "./errors.js";
-import { describeDatabaseFault } from "./store/database.js";
 
 // What a failure means to the person at the keyboard (the CLI prints it, a failed thread records
 // it): one line that says what went wrong, where, and what to do, and the exit code of the contract
@@ -162,4 +161,23 @@ export function describeFailure(error: unknown): Failure {
   if (database !== undefined) return { exitCode: 1, message: database };
   const message = error instanceof Error ? error.message || error.name : String(error);
   return { exitCode: 1, message: `${message.split("\n")[0]} (run again with LEANOS_DEBUG=1 to see the stack)` };
+}
+
+/** What a SQLite failure means for the person at the keyboard, or undefined when it is not one. */
+export function describeDatabaseFault(error: unknown, path: string): string | undefined {
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (!code.startsWith("SQLITE_")) return undefined;
+  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
+    return `${path} is not a usable SQLite database (${code}: ${(error as Error).message}). Move it aside (mv ${path} ${path}.broken) and restore it from a backup; without one, leanos starts an empty one and the threads' checkpoints are lost`;
+  }
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "SQLITE_IOERR" ||
+    code.startsWith("SQLITE_IOERR_")
+  ) {
+    return `cannot write ${path} (${code}: ${(error as Error).message}); the workspace must be writable (check its permissions, free space and that it is not on a read-only mount)`;
+  }
+  if (code === "SQLITE_FULL") return `${path}: the disk is full (${code}); free some space and run the command again`;
+  return `${path}: ${code}: ${(error as Error).message}`;
 }

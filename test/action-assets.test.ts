@@ -7,7 +7,7 @@ import { actionView, renderAsset } from "../src/actions/view.js";
 import { readCanvas, type Canvas } from "../src/canvas/canvas.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import type { ActionTemplate, StageContext } from "../src/stages/context.js";
-import type { PlannedAction, StageOutputs } from "../src/stages/schemas.js";
+import type { PlannedAction, StageOutputs } from "../src/core/stageSchemas.js";
 import { canvasOf, OTHER_COMPANY_SECTIONS } from "./fakes/otherCompany.js";
 import { eventFile, repoRoot, runCli, sampleCopy, sampleWorkspace } from "./helpers.js";
 

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import { findingsIn } from "../src/actions/findings.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime, type ThreadResult } from "../src/runtime/engine.js";
-import { initWorkspace, workspaceNotes } from "../src/workspace/init.js";
+import { initWorkspace, workspaceNotes } from "../src/ops/init.js";
 import { sampleCopy, sampleWorkspace, tempDir } from "./helpers.js";
 
 // An AI action that lacks what it works from does not close on an empty result: it waits for a

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { selectDrafter } from "../src/llm/select.js";
-import type { StageDrafter } from "../src/llm/provider.js";
+import type { StageDrafter } from "../src/stages/drafter.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import { draftStage } from "../src/stages/draft.js";
 import { repoRoot, runCli, sampleCopy } from "./helpers.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { standingOf, TrustBar, type Judgement } from "../src/gates/autonomy.js";
-import { stagePolicy } from "../src/gates/policy.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { standingOf, TrustBar, type Judgement } from "../src/core/autonomy.js";
+import { stagePolicy } from "../src/core/policy.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { trustReport } from "../src/ops/trust.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { eventFile, sampleCopy } from "./helpers.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import { AuditLog, type AuditEntry } from "../src/audit/log.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { daysAfter, passAt, runCli, sampleCopy } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withShown, type ShownRecord } from "../src/approvals/shown.js";
 import { questionToAnswer, withInterrupt, type QuestionCheck, type Terminal } from "../src/cli/confirm.js";
-import type { PendingItem } from "../src/threads/meta.js";
+import type { PendingItem } from "../src/core/threadMeta.js";
 import { differences, MAY_TOUCH, snapshot } from "./hostile/harness.js";
 import { cliPath, eventFile, runCli, sampleCopy, tempDir } from "./helpers.js";
 import { serve, type Served } from "./server/harness.js";

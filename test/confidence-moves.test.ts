@@ -15,7 +15,7 @@ import {
   readsSecondHand,
 } from "../src/stages/confidenceMoves.js";
 import type { StageContext } from "../src/stages/context.js";
-import { HypothesisOutput, LearningOutput } from "../src/stages/schemas.js";
+import { HypothesisOutput, LearningOutput } from "../src/core/stageSchemas.js";
 import { enforcePolicy } from "../src/stages/validate.js";
 import { stageExample } from "./fakeAnthropic.js";
 import { repoRoot, sampleWorkspace } from "./helpers.js";

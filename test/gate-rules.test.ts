@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import type { GatePayload } from "../src/gates/wire.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { sampleCopy } from "./helpers.js";

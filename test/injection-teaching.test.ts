@@ -5,10 +5,10 @@ import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { Expectations } from "../evals/harness.js";
 import { correctionFor } from "../evals/teach.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { toolPath } from "../src/files/toolRoot.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { DecisionOutput, HypothesisOutput, ImplicationOutput, RawEvent } from "../src/stages/schemas.js";
+import type { DecisionOutput, HypothesisOutput, ImplicationOutput, RawEvent } from "../src/core/stageSchemas.js";
 import { sampleCopy } from "./helpers.js";
 
 // Injected text never teaches (issue 27): an event carrying an order (approve it, change its verdict,

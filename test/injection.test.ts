@@ -5,16 +5,16 @@ import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evalSets, type EvalSet } from "../evals/sets.js";
 import { Expectations } from "../evals/harness.js";
-import { needsHuman } from "../src/actions/executor.js";
+import { needsHuman } from "../src/core/policy.js";
 import { readCanvas } from "../src/canvas/canvas.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { toolPath } from "../src/files/toolRoot.js";
-import { stageNeedsPerson } from "../src/gates/policy.js";
+import { stageNeedsPerson } from "../src/core/policy.js";
 import { loadGraphSpec, type GraphSpec } from "../src/graph/spec.js";
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
 import { actionTemplates, loadSkills, type SkillSet } from "../src/skills/loader.js";
 import type { RawEvent, StageContext } from "../src/stages/context.js";
-import type { StageOutputs } from "../src/stages/schemas.js";
+import type { StageOutputs } from "../src/core/stageSchemas.js";
 
 // Injection as a property: whatever is appended to an event to steer the drafter (an order, in any
 // language, in plain sight or hidden in a comment, a code block or a front-matter-like block), the

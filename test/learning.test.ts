@@ -6,7 +6,7 @@ import { forgetMemory, listMemory } from "../src/memory/listing.js";
 import { RULES } from "../src/memory/examples.js";
 import { ruleStatement, type Rule } from "../src/memory/rules.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { DecisionOutput, HypothesisOutput, InputOutput } from "../src/stages/schemas.js";
+import type { DecisionOutput, HypothesisOutput, InputOutput } from "../src/core/stageSchemas.js";
 import { sampleCopy } from "./helpers.js";
 
 // The offline drafter learns from the people who correct it (issue 27): an event close to one a

@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AuditLog } from "../src/audit/log.js";
-import type { DraftRequest, ModelUsage, StageDrafter } from "../src/llm/provider.js";
+import type { DraftRequest, ModelUsage, StageDrafter } from "../src/stages/drafter.js";
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { ThreadMeta } from "../src/threads/meta.js";
+import type { ThreadMeta } from "../src/core/threadMeta.js";
 import { sampleCopy } from "./helpers.js";
 
 // What a thread's model calls leave behind: every call in the audit log as soon as it returns (the

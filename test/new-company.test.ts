@@ -1,9 +1,9 @@
 import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { initWorkspace } from "../src/workspace/init.js";
+import { initWorkspace } from "../src/ops/init.js";
 import { repoRoot, runCli, tempDir } from "./helpers.js";
 
 // A founder's new workspace, as the autonomy issue walked it: `leanos init`, the canvas filled in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barOf, figuresIn, judgeBar, measuredAgainst } from "../src/llm/offline/bars.js";
+import { barOf, figuresIn, judgeBar, measuredAgainst } from "../src/text/bars.js";
 
 // The offline drafter reads a number in an assumption as a bar, and a figure of the same thing in the
 // event as a measurement against it.

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Assumption } from "../src/canvas/assumptions.js";
 import { readCanvas, type Canvas } from "../src/canvas/canvas.js";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { toolPath } from "../src/files/toolRoot.js";
 import {
   claimCoverage,
@@ -22,11 +22,11 @@ import {
   weakMatch,
 } from "../src/llm/offline/confidence.js";
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
-import { readReport } from "../src/llm/offline/reading.js";
+import { readReport } from "../src/text/reading.js";
 import { detectKind } from "../src/llm/offline/rules.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import type { RawEvent, StageContext } from "../src/stages/context.js";
-import { stageOutputSchemas, type HypothesisOutput, type StageOutputs } from "../src/stages/schemas.js";
+import { stageOutputSchemas, type HypothesisOutput, type StageOutputs } from "../src/core/stageSchemas.js";
 import { sampleWorkspace } from "./helpers.js";
 
 // The offline drafter says when it is guessing: each stage's draft carries a score from 0 to 1 and

@@ -2,9 +2,9 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime, type ThreadResult } from "../src/runtime/engine.js";
-import type { StageOutputs } from "../src/stages/schemas.js";
+import type { StageOutputs } from "../src/core/stageSchemas.js";
 import { sampleCopy } from "./helpers.js";
 
 type Drafted = { result: ThreadResult; files: Record<string, string> } & Pick<

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Canvas } from "../src/canvas/canvas.js";
-import { amountsIn, dominantCurrency, parseAmount, showAmount, workspaceCurrency } from "../src/llm/offline/money.js";
+import { amountsIn, dominantCurrency, parseAmount, showAmount, workspaceCurrency } from "../src/text/money.js";
 import { tempDir } from "./helpers.js";
 
 // The offline drafter reads a sum of money as the world writes it: an ISO code or a symbol before or

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractFacts, extractNames } from "../src/llm/offline/extract.js";
-import { readReport } from "../src/llm/offline/reading.js";
+import { extractFacts, extractNames } from "../src/text/extract.js";
+import { readReport } from "../src/text/reading.js";
 import { detectKind, namesDealValue } from "../src/llm/offline/rules.js";
 
 // What the offline drafter reads of an event: what it reports, not what it orders, hides or says in

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { statedMoney } from "../src/llm/offline/implication.js";
-import { readReport } from "../src/llm/offline/reading.js";
+import { readReport } from "../src/text/reading.js";
 import { detectKind } from "../src/llm/offline/rules.js";
 
 // The implication's revenue horizons, ROI and sensitivity (LeanOS's implication skill) come only from

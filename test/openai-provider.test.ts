@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { StageDrafter } from "../src/llm/provider.js";
+import type { StageDrafter } from "../src/stages/drafter.js";
 import { unreachable } from "../src/llm/chatModel.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";

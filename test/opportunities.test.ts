@@ -3,7 +3,7 @@ import type { AuditLog } from "../src/audit/log.js";
 import { startApprovedOpportunities } from "../src/runtime/opportunities.js";
 import type { MetaStore } from "../src/threads/metaStore.js";
 import type { RawEvent } from "../src/stages/context.js";
-import type { ThreadMeta } from "../src/threads/meta.js";
+import type { ThreadMeta } from "../src/core/threadMeta.js";
 
 // An approved opportunity becomes a thread whose event names its origin in a field, so no drafter
 // has to recognise a follow-up from its wording.

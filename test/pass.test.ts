@@ -5,7 +5,7 @@ import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import type { PassSummary } from "../src/ops/pass.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { ThreadMeta } from "../src/threads/meta.js";
+import type { ThreadMeta } from "../src/core/threadMeta.js";
 import { cliPath, passAt, runCli, sampleCopy } from "./helpers.js";
 
 const at = (iso: string) => () => new Date(iso);

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import type { GatePayload } from "../src/gates/wire.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";

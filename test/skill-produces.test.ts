@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { artifactDir } from "../src/actions/executor.js";
-import { DEFAULT_THREAD_TYPES } from "../src/stages/threadTypes.js";
+import { DEFAULT_THREAD_TYPES } from "../src/core/threadTypes.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import { repoRoot } from "./helpers.js";
 

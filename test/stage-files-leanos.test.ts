@@ -4,7 +4,7 @@ import matter from "gray-matter";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseFrontMatter } from "../src/files/frontMatter.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { DecisionOutput } from "../src/stages/schemas.js";
+import { DecisionOutput } from "../src/core/stageSchemas.js";
 import { sampleCopy } from "./helpers.js";
 
 // A decision file in the shape of LeanOS's causal-flow-decision skill (front matter status,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readCanvas } from "../src/canvas/canvas.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import type { StageContext } from "../src/stages/context.js";
-import { stageOutputSchemas } from "../src/stages/schemas.js";
+import { stageOutputSchemas } from "../src/core/stageSchemas.js";
 import { enforcePolicy, schemaFor } from "../src/stages/validate.js";
 import { repoRoot, sampleWorkspace } from "./helpers.js";
 

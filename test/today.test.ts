@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readEvent } from "../src/cli/readEvent.js";
+import { readEvent } from "../src/stages/readEvent.js";
 import { buildToday, stuckThreads } from "../src/ops/today.js";
 import { Runtime } from "../src/runtime/engine.js";
-import type { ThreadMeta } from "../src/threads/meta.js";
+import type { ThreadMeta } from "../src/core/threadMeta.js";
 import { runCli, sampleCopy } from "./helpers.js";
 
 // A workspace prepared with a fixed clock: a metric drop from 2026-10-21, measured on day 7 and day 30,

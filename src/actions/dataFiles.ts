@@ -1,4 +1,4 @@
-import { readIcps } from "../llm/offline/relevance.js";
+import { readIcps } from "../text/relevance.js";
 import { readMetricsRows } from "./metricsSource.js";
 
 /**

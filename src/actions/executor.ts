@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { idempotencyKey } from "../stages/actionKey.js";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,10 +6,10 @@ import { stringify as toYaml } from "yaml";
 import { z } from "zod";
 import { RuntimeFailure } from "../errors.js";
 import { writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
-import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
-import type { PlannedAction } from "../stages/schemas.js";
-import { BUSINESS_NAMES, DEFAULT_THREAD_TYPES, kindOfType, type ThreadTypes } from "../stages/threadTypes.js";
+import type { PlannedAction } from "../core/stageSchemas.js";
+import { BUSINESS_NAMES, DEFAULT_THREAD_TYPES, kindOfType, type ThreadTypes } from "../core/threadTypes.js";
 import type { Connector, SendReceipt } from "./connectors.js";
 import { draftedMark, markDrafted, type DraftedBy } from "./draftedBy.js";
 import { canvasFindings, findingsMissing } from "./findings.js";
@@ -56,15 +56,6 @@ export interface ActionWaits {
 
 /** Capabilities whose result is made from inputs outside the action's files: always made afresh when it runs. */
 const FROM_INPUTS: ReadonlySet<string> = new Set(["icp-score", "metrics"]);
-
-export function idempotencyKey(thread: string, action: PlannedAction): string {
-  return createHash("sha256").update(`${thread}\n${action.id}\n${action.type}`).digest("hex").slice(0, 20);
-}
-
-/** A person must act before this action runs: its owner is human, its template says so, or it sends. */
-export function needsHuman(template: ActionTemplate): boolean {
-  return template.action.owner === "human" || template.action.human_required || template.action.executor === "send";
-}
 
 /**
  * The folder an action's documents go to: by the action's family (sales:, marketing:, business:),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
-import { matchSegment, readIcps, termsOf } from "../llm/offline/relevance.js";
+import { matchSegment, readIcps, termsOf } from "../text/relevance.js";
 import type { MissingInput } from "./inputs.js";
 
 const IcpFile = z.object({

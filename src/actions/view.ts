@@ -1,9 +1,9 @@
 import { renderPlain } from "../files/plainTemplate.js";
 import { sectionText, type Canvas } from "../canvas/canvas.js";
 import type { CanvasRole } from "../canvas/layouts.js";
-import { companyName } from "../llm/prompt.js";
+import { companyName } from "../canvas/canvas.js";
 import type { ActionTemplate, StageContext } from "../stages/context.js";
-import type { PlannedAction } from "../stages/schemas.js";
+import type { PlannedAction } from "../core/stageSchemas.js";
 import { possessive } from "../files/plainTemplate.js";
 
 /** The data an action's asset templates are rendered with: the thread's facts, decision and earlier artifacts. */

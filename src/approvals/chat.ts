@@ -10,14 +10,14 @@ import pc from "picocolors";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { AlreadyAnswered, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../graph/kit.js";
-import type { StageDrafter } from "../llm/provider.js";
+import type { StageDrafter } from "../stages/drafter.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { RawEvent } from "../stages/context.js";
-import type { PendingItem } from "../threads/meta.js";
-import { editValue, fromModel, parseCommand, type Intent } from "./intent.js";
+import type { PendingItem } from "../core/threadMeta.js";
+import { editValue, fromModel, parseCommand, type Intent } from "../core/intent.js";
 import { HELP, presentItem } from "./present.js";
-import { gateLabel } from "../gates/kind.js";
+import { gateLabel } from "../core/gateKind.js";
 
 // `leanos chat`: one session that walks through everything that waits, takes answers line by line
 // (from a person at a terminal or a script on stdin), and takes new events in plain words.
@@ -191,7 +191,7 @@ export async function runChat(io: ChatIO, options: ChatOptions): Promise<number>
   const startEvent = async (text: string): Promise<void> => {
     io.say(pc.bold(`New event: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`));
     const result = await withRuntime(options, io, async (runtime) => {
-      const { readEvent } = await import("../cli/readEvent.js");
+      const { readEvent } = await import("../stages/readEvent.js");
       return runtime.startEvent(
         await readEvent({
           text,

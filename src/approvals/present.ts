@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import pc from "picocolors";
-import type { HypothesisOutput, ImplicationOutput } from "../stages/schemas.js";
-import type { PendingItem } from "../threads/meta.js";
-import { gateLabel } from "../gates/kind.js";
+import type { HypothesisOutput, ImplicationOutput } from "../core/stageSchemas.js";
+import type { PendingItem } from "../core/threadMeta.js";
+import { gateLabel } from "../core/gateKind.js";
 
 // How a waiting item reads in a terminal: what is asked, why, and the material to judge it by.
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { writeJsonAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
-import type { PendingItem } from "../threads/meta.js";
+import type { PendingItem } from "../core/threadMeta.js";
 
 // What a person was shown: for each thread, the ids of the questions (LangGraph's interrupt ids)
 // that `leanos pending`, `status THREAD` or `chat` last put in front of them. An answer given

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AssumptionId } from "../stages/schemas.js";
+import { AssumptionId } from "../core/stageSchemas.js";
 
 // 10-assumptions.md: `### A4: Title` headings, each followed by `**Field:** value` lines. The parser
 // remembers where every field sits so a change rewrites only that line's value and every other byte

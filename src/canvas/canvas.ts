@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { FileProblem, UsageError } from "../errors.js";
 import { readText } from "../files/readText.js";
-import { BusinessMode } from "../stages/schemas.js";
+import { BusinessMode } from "../core/stageSchemas.js";
 import { parseAssumptionsDocument, type Assumption, type AssumptionProblem } from "./assumptions.js";
 import {
   layoutOf,
@@ -146,5 +146,15 @@ export function assertCanvasSound(canvas: Canvas): void {
   const file = canvas.roles.get("assumptions")!.path;
   throw new UsageError(
     `${file} has ${canvas.assumptionProblems.length} problem(s); fix them before running events:\n${canvas.assumptionProblems.map((problem) => `  ${file}:${problem.line}: ${problem.message}`).join("\n")}`,
+  );
+}
+
+/** The company's name: a `**Company:**` line in 01-context.md, else its first CamelCase brand word. */
+export function companyName(canvas: Canvas): string {
+  const context = sectionText(canvas, "context");
+  return (
+    /\*\*Company:\*\*\s*(.+?)\s*$/m.exec(context)?.[1] ??
+    /\b([A-Z][a-z]+[A-Z][A-Za-z]*)\b/.exec(context)?.[1] ??
+    "the company"
   );
 }

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.js";
 import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { readText } from "../files/readText.js";
-import type { LearningOutput } from "../stages/schemas.js";
+import type { LearningOutput } from "../core/stageSchemas.js";
 import {
   applyAssumptionChanges,
   AssumptionStatus,

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { lastShown, type ShownPlace, type ShownQuestion } from "../approvals/shown.js";
 import { UsageError } from "../errors.js";
 import type { GivenAnswer } from "../gates/wire.js";
-import type { PendingItem } from "../threads/meta.js";
+import type { PendingItem } from "../core/threadMeta.js";
 import { formatPending } from "./format.js";
 import { readThreads } from "./reader.js";
 import { globalsOf, recordShownQuietly, serverOf, shownPlaceOf, who } from "./session.js";

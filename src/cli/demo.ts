@@ -6,7 +6,7 @@ import pc from "picocolors";
 import { toolPath } from "../files/toolRoot.js";
 import { Runtime } from "../runtime/engine.js";
 import { progressPrinter } from "./progress.js";
-import { readEvent } from "./readEvent.js";
+import { readEvent } from "../stages/readEvent.js";
 
 const SAMPLE_EVENT = join("events", "01-elsaai-deal-closed.md");
 

@@ -1,10 +1,10 @@
 import pc from "picocolors";
-import { gateLabel } from "../gates/kind.js";
+import { gateLabel } from "../core/gateKind.js";
 import type { RemoteThread } from "../remote/threads.js";
 import type { StatusRow } from "../runtime/acrossThreads.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { Redraft } from "../runtime/redraft.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 
 // How the CLI shows its results as text (--json prints the values themselves). Loaded by a command
 // once it has something to show, so --help never pays for it.

@@ -4,7 +4,7 @@ import type { ShownPlace, ShownScope } from "../approvals/shown.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import type { RemoteThreads } from "../remote/threads.js";
 import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
-import type { PendingItem } from "../threads/meta.js";
+import type { PendingItem } from "../core/threadMeta.js";
 
 // What every command shares: the global options read in one place, output, and the runtime or server
 // a command works through. Everything heavy is imported when a command runs, never at start-up, so

@@ -1,30 +1,30 @@
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderTitle } from "../files/plainTemplate.js";
 import { connectorFor } from "../actions/connectors.js";
+import { idempotencyKey } from "../stages/actionKey.js";
 import {
-  idempotencyKey,
   inputWait,
   missingInputs,
-  needsHuman,
   prepareAction,
   runAction,
   type ActionWaits,
   type ExecutionEnv,
 } from "../actions/executor.js";
+import { needsHuman } from "../core/policy.js";
 import { InputWait, stillMissing } from "../actions/inputs.js";
 import { routeOutcome } from "../actions/routing.js";
 import { fillBeforeAccepting, readPublishable, unpublishableReason } from "../actions/publishable.js";
 import { actionView } from "../actions/view.js";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
-import { IsoDate } from "../stages/schemas.js";
+import { IsoDate } from "../core/stageSchemas.js";
 import { checkEditedDraft } from "./check.js";
 import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
 import { OneLine } from "./fields.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 import type { ActionTemplate } from "../stages/context.js";
-import type { ActionsOutput, PlannedAction } from "../stages/schemas.js";
+import type { ActionsOutput, PlannedAction } from "../core/stageSchemas.js";
 import { threadDir } from "../threads/store.js";
 import type { LogEntry } from "../threads/stageFiles.js";
 import { gateEntryName, gateNodeName, type GraphKit } from "../graph/kit.js";

@@ -13,12 +13,12 @@ import {
 import { StateRefused, UsageError } from "../errors.js";
 import { writeFileAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
-import type { LearningOutput } from "../stages/schemas.js";
+import type { LearningOutput } from "../core/stageSchemas.js";
 import { gateNodeName, type GraphKit } from "../graph/kit.js";
 import type { GraphNode } from "../graph/spec.js";
 import type { CanvasApply, ThreadGraphState } from "../graph/state.js";
 import { askPerson, type GateDefinition, type GateNode } from "./definition.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 
 /** A canvas change is accepted only as values the canvas can hold, and only while what it changes is still there. */

@@ -1,6 +1,6 @@
 import type { ZodType } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { editedValues, pendingItem, type GatePayload, type GateResponse, type GivenAnswer } from "./wire.js";
 

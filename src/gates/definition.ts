@@ -5,7 +5,7 @@ import type { GraphKit } from "../graph/kit.js";
 import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { checkAnswer, type AnswerRules } from "./check.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { coerceEdit, gatePayload, pendingItem, readResponse, type GateQuestion, type GateResponse } from "./wire.js";
 
 export type GateNodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;

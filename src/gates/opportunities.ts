@@ -3,12 +3,12 @@ import { z } from "zod";
 import { gateNodeName, type GraphKit } from "../graph/kit.js";
 import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
-import { threadTypeIn, type LearningOutput } from "../stages/schemas.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import { threadTypeIn, type LearningOutput } from "../core/stageSchemas.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 import { checkEditedDraft } from "./check.js";
 import { askPerson, type GateDefinition } from "./definition.js";
 import { OneLine } from "./fields.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { editedValues, reviewOf, type GateQuestion } from "./wire.js";
 
 /** What an opportunity's edit must hold: its type one of the workspace's. */

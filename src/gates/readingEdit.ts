@@ -1,7 +1,8 @@
 import type { Canvas } from "../canvas/canvas.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 import { UsageError } from "../errors.js";
-import { checkCorrection, type Reading, type ReadingFields } from "./correction.js";
+import { checkCorrection } from "./correction.js";
+import { type Reading, type ReadingFields } from "../core/reading.js";
 import type { GatePayload } from "./wire.js";
 
 // An edit at a decision gate may change the drafter's reading (the type, the assumptions tested

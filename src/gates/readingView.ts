@@ -1,5 +1,5 @@
-import type { StageConfidence } from "./policy.js";
-import type { Reading } from "./correction.js";
+import type { StageConfidence } from "../core/policy.js";
+import type { Reading } from "../core/reading.js";
 
 /** What the drafter read of the event, as a decision gate shows it (markdown): each value can be corrected there. */
 export function describeReading(reading: Reading, confidence: readonly StageConfidence[]): string {

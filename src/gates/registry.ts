@@ -1,7 +1,7 @@
 import { actionsGate } from "./actions.js";
 import { canvasGate } from "./canvas.js";
 import type { GateDefinition } from "./definition.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { opportunitiesGate } from "./opportunities.js";
 import { stageGate } from "./stage.js";
 

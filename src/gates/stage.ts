@@ -6,9 +6,9 @@ import { outputsBySchema, type GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { checkEditedDraft } from "./check.js";
 import { askPerson, type GateDefinition } from "./definition.js";
-import type { GateKind } from "./kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { readingEdit } from "./readingEdit.js";
-import { readingOf, type Reading } from "./correction.js";
+import { readingOf, type Reading } from "../core/reading.js";
 import { describeReading } from "./readingView.js";
 import { editedValues, gatePayload, reviewOf, type GateQuestion } from "./wire.js";
 

@@ -1,8 +1,8 @@
 import type { HumanInterrupt, HumanResponse } from "@langchain/langgraph/prebuilt";
 import { z } from "zod";
-import { type PendingItem } from "../threads/meta.js";
-import type { Review } from "../approvals/review.js";
-import { GateKind } from "./kind.js";
+import { type PendingItem } from "../core/threadMeta.js";
+import type { Review } from "../core/review.js";
+import { GateKind } from "../core/gateKind.js";
 
 // Gates speak the Agent Inbox wire format (HumanInterrupt out, HumanResponse back), so standard
 // inbox UIs can answer them. `action_request.args` holds only the values an edit may change (an

@@ -1,7 +1,7 @@
 import { END, START, StateGraph, type BaseCheckpointSaver, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { claimNode, finishNode, runThreadId } from "./claim.js";
 import { draftStage } from "../stages/draft.js";
-import type { ActionsOutput } from "../stages/schemas.js";
+import type { ActionsOutput } from "../core/stageSchemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
 import { clearingRefusal } from "../gates/definition.js";
 import { GATES } from "../gates/registry.js";

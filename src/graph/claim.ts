@@ -1,9 +1,9 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RuntimeFailure, StateRefused, UsageError, describeZodIssues } from "../errors.js";
 import { checkEvent, checkEventCount } from "../stages/eventLimits.js";
-import { RawEvent, type ThreadType } from "../stages/schemas.js";
-import { canonicalType, unknownTypeMessage } from "../stages/threadTypes.js";
-import { threadMetaIn, type ThreadMeta } from "../threads/meta.js";
+import { RawEvent, type ThreadType } from "../core/stageSchemas.js";
+import { canonicalType, unknownTypeMessage } from "../core/threadTypes.js";
+import { threadMetaIn, type ThreadMeta } from "../core/threadMeta.js";
 import { indexRowOf } from "../store/indexRow.js";
 import { slugify } from "../threads/slug.js";
 import { claimThreadFolder } from "../threads/store.js";

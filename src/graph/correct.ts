@@ -2,16 +2,11 @@ import { join } from "node:path";
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { UsageError, describeZodIssues } from "../errors.js";
 import { removePath } from "../files/atomic.js";
-import {
-  CorrectionRequest,
-  checkCorrection,
-  firstCorrectedStage,
-  readingOf,
-  type ReadingFields,
-} from "../gates/correction.js";
+import { CorrectionRequest, firstCorrectedStage, readingOf, type ReadingFields } from "../core/reading.js";
+import { checkCorrection } from "../gates/correction.js";
 import { retypeThread } from "../threads/retype.js";
 import { threadDir } from "../threads/store.js";
-import type { PlannedAction } from "../stages/schemas.js";
+import type { PlannedAction } from "../core/stageSchemas.js";
 import { gateNodeName, stageNodeName, type GraphKit } from "./kit.js";
 import { outputsBySchema, type GraphNode } from "./spec.js";
 import { runThreadId } from "./claim.js";

@@ -1,27 +1,27 @@
-import { stagePolicy, type StageConfidence } from "../gates/policy.js";
-import { judgementsIn, standingOf, type Judgement } from "../gates/autonomy.js";
-import { canonicalType } from "../stages/threadTypes.js";
-import type { DraftConfidence } from "../stages/schemas.js";
+import { stagePolicy, type StageConfidence } from "../core/policy.js";
+import { judgementsIn, standingOf, type Judgement } from "../core/autonomy.js";
+import { canonicalType } from "../core/threadTypes.js";
+import type { DraftConfidence } from "../core/stageSchemas.js";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { WorkspaceStore } from "../store/store.js";
 import { join, relative } from "node:path";
 import type { Canvas } from "../canvas/canvas.js";
-import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
 import type { AnswerContext } from "../gates/check.js";
-import type { GateKind } from "../gates/kind.js";
+import type { GateKind } from "../core/gateKind.js";
 import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type GateView, type LogEntry } from "../threads/stageFiles.js";
 import { settleDecision } from "../stages/decisionRecord.js";
 import { threadDir } from "../threads/store.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
 import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
 import type { CorrectionRecord } from "./correct.js";
-import type { Reading } from "../gates/correction.js";
+import type { Reading } from "../core/reading.js";
 import { recallLessons, type Lessons } from "../memory/recall.js";
 
 export type ProgressEvent =

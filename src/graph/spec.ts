@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
 import { FileProblem, UsageError } from "../errors.js";
-import { GateKind } from "../gates/kind.js";
+import { GateKind } from "../core/gateKind.js";
 import { readText } from "../files/readText.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
-import type { StageOutputs } from "../stages/schemas.js";
+import type { StageOutputs } from "../core/stageSchemas.js";
 
 // A graph file lists the stage nodes by skill name, in order, with their gates (one, or a list run
 // in order; src/gates/kind.ts says what each does).

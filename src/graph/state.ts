@@ -1,8 +1,8 @@
 import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
-import { ReviewSchema } from "../approvals/review.js";
-import { IsoDate, RawEvent, ThreadTypeName } from "../stages/schemas.js";
-import { CorrectionRequest, Pins } from "../gates/correction.js";
+import { ReviewSchema } from "../core/review.js";
+import { IsoDate, RawEvent, ThreadTypeName } from "../core/stageSchemas.js";
+import { CorrectionRequest, Pins } from "../core/reading.js";
 
 const mergeRecords = <T>(current: Record<string, T>, update: Record<string, T>): Record<string, T> => ({
   ...current,

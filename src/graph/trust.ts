@@ -3,7 +3,7 @@ import { Command, END, isGraphBubbleUp, type LangGraphRunnableConfig } from "@la
 import { StateRefused } from "../errors.js";
 import { describeFailure } from "../failure.js";
 import { TMP_DIR, withinWriteScope, type WriteScope } from "../files/atomic.js";
-import { ThreadMeta } from "../threads/meta.js";
+import { ThreadMeta } from "../core/threadMeta.js";
 import { readThreadMeta, threadDir } from "../threads/store.js";
 import { runThreadId } from "./claim.js";
 import { CLAIM_NODE, type GraphKit } from "./kit.js";
@@ -11,7 +11,7 @@ import { foldUpdate, sealHolds, sealOf } from "./seal.js";
 import type { ThreadGraphState } from "./state.js";
 import { CORRECT_NODE } from "./correct.js";
 import { retypedName } from "../threads/retype.js";
-import { canonicalType } from "../stages/threadTypes.js";
+import { canonicalType } from "../core/threadTypes.js";
 
 // The served graph's trust boundary. Anything in a thread's state can be set by a LangGraph client,
 // so every node is guarded: before it acts, it checks that its run's thread is the one the state

@@ -1,21 +1,21 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ZodType } from "zod";
-import { ModelIntent } from "../approvals/intent.js";
+import { ModelIntent } from "../core/intent.js";
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
 import type { CacheTtl } from "../workspace/config.js";
 import type { RawEvent } from "../stages/context.js";
-import {
-  classifyRequest,
-  documentsRequest,
-  stageRequest,
-  type DocumentsToWrite,
-  type ModelRequest,
-  type PromptBasis,
-  type TextBlock,
-} from "./layout.js";
+import { classifyRequest, documentsRequest, stageRequest, type ModelRequest, type TextBlock } from "./layout.js";
+import { type DocumentsToWrite, type PromptBasis } from "../stages/drafter.js";
 import { render } from "./prompt.js";
-import type { Classification, DraftRequest, IntentRequest, ModelUsage, RuleRequest, StageDrafter } from "./provider.js";
+import type {
+  Classification,
+  DraftRequest,
+  IntentRequest,
+  ModelUsage,
+  RuleRequest,
+  StageDrafter,
+} from "../stages/drafter.js";
 import { candidateOf, ruleAnswerIn, ruleRequestView } from "./ruleAnswer.js";
 import { classifiedIn, flowToolDefinitions, toolSchema, WrittenDocuments } from "./tools.js";
 

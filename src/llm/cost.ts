@@ -1,5 +1,5 @@
 import prices from "./model-prices.json" with { type: "json" };
-import type { ModelUsage } from "./provider.js";
+import type { ModelUsage } from "../stages/drafter.js";
 
 type Price = { input: number; output: number; cache_read: number; cache_write: number; cache_write_1h: number };
 const table = prices as unknown as Record<string, Price>;

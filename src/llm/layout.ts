@@ -3,12 +3,14 @@ import { canvasExcerpt, type Canvas } from "../canvas/canvas.js";
 import { roleSays } from "../canvas/layouts.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import type { RawEvent, StageContext } from "../stages/context.js";
-import type { OutputSchemaName, StageOutputs } from "../stages/schemas.js";
-import { companyName, render } from "./prompt.js";
+import type { OutputSchemaName, StageOutputs } from "../core/stageSchemas.js";
+import { render } from "./prompt.js";
+import { companyName } from "../canvas/canvas.js";
 import { stageToolName } from "./tools.js";
 import type { Lessons } from "../memory/recall.js";
-import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../stages/threadTypes.js";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 import { lessonsText, unclosable } from "./lessonsBlock.js";
+import type { DocumentsToWrite, PromptBasis } from "../stages/drafter.js";
 
 // How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
 // in the order tools, system, messages, so:
@@ -25,16 +27,6 @@ import { lessonsText, unclosable } from "./lessonsBlock.js";
 //   stay put while the memory does are shown: the nearest examples and the rules), so as part of the
 //   thread's history it is cached with the event and read back by each later call. With nothing
 //   recalled there is no block, and the request is byte for byte what it was without a memory.
-
-/** What every request of a workspace starts with. */
-export interface PromptBasis {
-  canvas: Canvas;
-  skills: SkillSet;
-  /** What the workspace's memory holds that bears on the event being read (memory/recall.ts). */
-  lessons?: Lessons;
-  /** The workspace's thread types (its name of business, the types it declares); without them, LeanOS's three. */
-  threadTypes?: ThreadTypes;
-}
 
 export interface TextBlock {
   text: string;
@@ -162,14 +154,6 @@ export function stageRequest(context: StageContext): ModelRequest {
     tool,
     threadTypes: context.threadTypes ?? DEFAULT_THREAD_TYPES,
   };
-}
-
-export interface DocumentsToWrite {
-  context: StageContext;
-  action: { id: string; type: string };
-  /** The action skill's body. */
-  instructions: string;
-  documents: Array<{ name: string; skeleton: string }>;
 }
 
 export function documentsRequest(request: DocumentsToWrite): ModelRequest {

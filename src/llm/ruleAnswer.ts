@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { RuleRequest } from "./provider.js";
-import { Direction, threadTypeIn, Verdict } from "../stages/schemas.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import type { RuleRequest } from "../stages/drafter.js";
+import { Direction, threadTypeIn, Verdict } from "../core/stageSchemas.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 import { unclosable } from "./lessonsBlock.js";
 
 // A model's answer when asked for a rule after a correction (prompts/propose-rule.md): flat fields,

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import type { CacheTtl } from "../workspace/config.js";
 import type { OutputMethod } from "./chatModel.js";
-import type { StageDrafter } from "./provider.js";
+import type { StageDrafter } from "../stages/drafter.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 
 // Which drafter a run uses: `offline` (rules, no network), or any LangChain chat model named

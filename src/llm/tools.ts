@@ -1,6 +1,6 @@
 import { z, type ZodType } from "zod";
-import { stageOutputSchemasFor, threadTypeIn, type OutputSchemaName } from "../stages/schemas.js";
-import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../stages/threadTypes.js";
+import { stageOutputSchemasFor, threadTypeIn, type OutputSchemaName } from "../core/stageSchemas.js";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 
 // The tools every request of the flow sends, always the same and in the same order, since they are
 // the first part of the prompt cache's prefix: a request with other tools would read nothing. The

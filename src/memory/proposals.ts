@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import type { BaseStore } from "@langchain/langgraph";
 import { z } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
-import type { ReadingFields } from "../gates/correction.js";
-import { readReport } from "../llm/offline/reading.js";
-import { termsOf } from "../llm/offline/relevance.js";
-import { nlp } from "../llm/offline/nlp.js";
-import { companyName } from "../llm/prompt.js";
+import type { ReadingFields } from "../core/reading.js";
+import { readReport } from "../text/reading.js";
+import { termsOf } from "../text/relevance.js";
+import { nlp } from "../text/nlp.js";
+import { companyName } from "../canvas/canvas.js";
 import { RULES } from "./examples.js";
 import { Rule, RuleEffect, RuleWord, ruleApplies, ruleStatement } from "./rules.js";
 

@@ -1,6 +1,6 @@
 import type { BaseStore } from "@langchain/langgraph";
 import MiniSearch from "minisearch";
-import { processTerm, tokenize } from "../llm/offline/relevance.js";
+import { processTerm, tokenize } from "../text/relevance.js";
 import { EXAMPLES, Example, RULES } from "./examples.js";
 import { Rule } from "./rules.js";
 

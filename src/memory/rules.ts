@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AssumptionId, Direction, ThreadTypeName, Verdict } from "../stages/schemas.js";
+import { AssumptionId, Direction, ThreadTypeName, Verdict } from "../core/stageSchemas.js";
 
 // A rule a person confirmed (issue 27): when an event holds every one of a few words of the company's
 // own vocabulary (words of its canvas), its reading takes one value: a thread type, an assumption

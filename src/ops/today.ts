@@ -1,9 +1,9 @@
 import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
-import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
-import { gateLabel } from "../gates/kind.js";
-import type { ThreadType } from "../stages/schemas.js";
-import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../stages/threadTypes.js";
+import type { Opportunity, PendingItem, ThreadMeta } from "../core/threadMeta.js";
+import { gateLabel } from "../core/gateKind.js";
+import type { ThreadType } from "../core/stageSchemas.js";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
 
 // ops/today.md, the founder's morning page. It is rebuilt from scratch each time from the threads'

@@ -1,6 +1,6 @@
 import type { AuditLog } from "../audit/log.js";
-import { standings, type AutonomyMode, type TrustBar, type TrustStanding } from "../gates/autonomy.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import { standings, type AutonomyMode, type TrustBar, type TrustStanding } from "../core/autonomy.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 
 // `leanos trust`, the web inbox's panel and their --json: per thread type, how many decisions people
 // answered, how many of the latest they accepted unchanged, and whether its decisions under the

@@ -4,8 +4,8 @@ import { isGatePayload, pendingItem, type GatePayload, type GivenAnswer } from "
 import type { ThreadGraphState } from "../graph/state.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { RawEvent } from "../stages/context.js";
-import type { ThreadType } from "../stages/schemas.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { ThreadType } from "../core/stageSchemas.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import { pickThread, UUID } from "../threads/store.js";
 
 // The CLI as a client of a LangGraph server that serves the leanos graph (`--server URL`): threads

@@ -1,8 +1,8 @@
 import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import type { IndexRow } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
-import type { PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { Runtime } from "./engine.js";
 import { COMPLETE, nextStepOf } from "./reading.js";
 

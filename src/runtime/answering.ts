@@ -2,7 +2,7 @@ import { AlreadyAnswered, UsageError } from "../errors.js";
 import { checkAnswer, type AnswerContext } from "../gates/check.js";
 import { GATES } from "../gates/registry.js";
 import { coerceEdit, type GatePayload, type GateResponse, type GivenAnswer } from "../gates/wire.js";
-import type { ThreadMeta } from "../threads/meta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 import { hasWorkLeft, payloadsOf, pendingOf, started, type CheckpointState } from "./checkpointView.js";
 
 export interface AnswerTarget {

@@ -2,7 +2,7 @@ import { isGatePayload, pendingItem, type GatePayload } from "../gates/wire.js";
 import type { ThreadGraph } from "../graph/builder.js";
 import { outputsBySchema, type GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState, Timer } from "../graph/state.js";
-import type { Opportunity, PendingItem, ThreadMeta } from "../threads/meta.js";
+import type { Opportunity, PendingItem, ThreadMeta } from "../core/threadMeta.js";
 
 // What a thread's checkpoint says, read for meta.json: the checkpoint is the truth, meta.json the
 // readable copy derived from it (and repaired from it after a crash).

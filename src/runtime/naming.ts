@@ -1,5 +1,5 @@
 import { RuntimeFailure } from "../errors.js";
-import type { StageDrafter } from "../llm/provider.js";
+import type { StageDrafter } from "../stages/drafter.js";
 
 // A new event's thread is named by its drafter's reading (the type and title, one model call for a
 // model drafter) before its folder can be claimed. When that call fails (the model's server is down,

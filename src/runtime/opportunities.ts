@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditLog } from "../audit/log.js";
 import type { RawEvent } from "../stages/context.js";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import type { MetaStore } from "../threads/metaStore.js";
 
 /**

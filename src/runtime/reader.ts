@@ -1,7 +1,7 @@
 import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
 import { openIndexStore } from "../store/open.js";
 import type { IndexStore } from "../store/store.js";
-import type { ThreadMeta } from "../threads/meta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { whereThreadIs } from "../threads/retype.js";
 import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readText } from "../files/readText.js";
-import { gateLabel } from "../gates/kind.js";
+import { gateLabel } from "../core/gateKind.js";
 import type { GraphSpec } from "../graph/spec.js";
 import { stageFileOf } from "../graph/stageFile.js";
-import type { ThreadMeta } from "../threads/meta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 
 // Reading a thread for people: what its stage files hold, and what it does next.
 

@@ -1,7 +1,7 @@
 import { FileProblem } from "../errors.js";
 import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
-import { threadIdOf } from "../threads/meta.js";
+import { threadIdOf } from "../core/threadMeta.js";
 import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { Runtime } from "./engine.js";

@@ -1,8 +1,8 @@
 import type { AuditLog } from "../audit/log.js";
 import type { Canvas } from "../canvas/canvas.js";
 import { RuntimeFailure } from "../errors.js";
-import type { Reading } from "../gates/correction.js";
-import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import type { Reading } from "../core/reading.js";
+import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
 import {
   acceptProposal,
   checkCandidate,
@@ -15,7 +15,7 @@ import {
 import { UsageError } from "../errors.js";
 import { recallLessons } from "../memory/recall.js";
 import type { WorkspaceStore } from "../store/store.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 
 // After a correction is recorded, the thread's drafter may propose one rule that explains it. The
 // proposal is checked (memory/proposals.ts) and waits in the memory for a person; a drafter that

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CanvasRole } from "../canvas/layouts.js";
-import { ActionTypeName, OutputSchemaName } from "../stages/schemas.js";
+import { ActionTypeName, OutputSchemaName } from "../core/stageSchemas.js";
 
 // Front-matter of a SKILL.md. The top-level keys follow the Agent Skills format so the same folders
 // work as skills for a coding assistant; this project's own keys live under `metadata`.

@@ -1,9 +1,9 @@
 import type { Assumption } from "../canvas/assumptions.js";
-import { barOf, judgeBar, measuredAgainst } from "../llm/offline/bars.js";
-import { DEFAULT_CURRENCY, workspaceCurrency } from "../llm/offline/money.js";
-import { termsOf } from "../llm/offline/relevance.js";
+import { barOf, judgeBar, measuredAgainst } from "../text/bars.js";
+import { DEFAULT_CURRENCY, workspaceCurrency } from "../text/money.js";
+import { termsOf } from "../text/relevance.js";
 import type { StageContext } from "./context.js";
-import type { HypothesisOutput, LearningOutput, OutputSchemaName, StageOutputs } from "./schemas.js";
+import type { HypothesisOutput, LearningOutput, OutputSchemaName, StageOutputs } from "../core/stageSchemas.js";
 
 // How far one event may move what the canvas believes, whoever drafted the move. The hypothesis and
 // learning skills say the same in words; this is the part a drafter cannot talk its way past.

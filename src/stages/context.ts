@@ -1,13 +1,13 @@
-import type { Review } from "../approvals/review.js";
+import type { Review } from "../core/review.js";
 import type { Canvas } from "../canvas/canvas.js";
 
 export type { Review };
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "../skills/schema.js";
-import type { RawEvent, StageOutputs, ThreadType } from "./schemas.js";
-import type { Pins } from "../gates/correction.js";
+import type { RawEvent, StageOutputs, ThreadType } from "../core/stageSchemas.js";
+import type { Pins } from "../core/reading.js";
 import type { Lessons } from "../memory/recall.js";
-import type { ThreadTypes } from "./threadTypes.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 
 export type { RawEvent };
 

@@ -1,4 +1,4 @@
-import type { DecisionStatus } from "./schemas.js";
+import type { DecisionStatus } from "../core/stageSchemas.js";
 
 // LeanOS's decision record as policy sets it, whoever drafted the decision: the status is the verdict
 // in LeanOS's words, the impact score the implication's, the human flag the approval policy's.

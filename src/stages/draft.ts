@@ -1,9 +1,9 @@
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
-import type { ModelUsage, StageDrafter } from "../llm/provider.js";
+import type { ModelUsage, StageDrafter } from "./drafter.js";
 import type { StageContext } from "./context.js";
-import type { StageOutputs } from "./schemas.js";
+import type { StageOutputs } from "../core/stageSchemas.js";
 import { enforcePolicy, schemaFor } from "./validate.js";
-import { withPins } from "../gates/correction.js";
+import { withPins } from "./pins.js";
 
 export const MAX_REPAIRS = 2;
 

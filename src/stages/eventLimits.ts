@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import type { RawEvent } from "./schemas.js";
+import type { RawEvent } from "../core/stageSchemas.js";
 
 // One set of limits for an event, however it arrives: the CLI, the chat, the web, the SDK or
 // LangGraph's server. They are checked where a thread is claimed, which every start goes through.

@@ -1,4 +1,4 @@
-import type { BusinessMode } from "./schemas.js";
+import type { BusinessMode } from "../core/stageSchemas.js";
 
 // The impact score is the mean of three 0-1 factors chosen by the business mode. HYBRID companies
 // run on the bootstrap factors until they are profitable or funded.

@@ -1,12 +1,13 @@
 import { type z, type ZodType } from "zod";
 import type { StageContext } from "./context.js";
-import { idempotencyKey, needsHuman } from "../actions/executor.js";
+import { idempotencyKey } from "./actionKey.js";
+import { needsHuman } from "../core/policy.js";
 import { enforceConfidenceMoves } from "./confidenceMoves.js";
 import { impactFactorNames, impactScore } from "./impact.js";
-import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "./schemas.js";
-import { DEFAULT_THREAD_TYPES } from "./threadTypes.js";
+import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "../core/stageSchemas.js";
+import { DEFAULT_THREAD_TYPES } from "../core/threadTypes.js";
 import { settleDecision } from "./decisionRecord.js";
-import { stageNeedsPerson } from "../gates/policy.js";
+import { stageNeedsPerson } from "../core/policy.js";
 
 /**
  * A stage's output schema refined with what this workspace allows: thread types it knows (its

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { describeDatabaseFault } from "../failure.js";
 import { dirname, relative } from "node:path";
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { EnvironmentFault, FileProblem } from "../errors.js";
@@ -8,25 +9,6 @@ import { containedPath } from "../files/contained.js";
 // here only, so its path is checked to stay in the workspace and a broken file is reported plainly.
 
 const SIDE_FILES = ["", "-wal", "-shm", "-journal"];
-
-/** What a SQLite failure means for the person at the keyboard, or undefined when it is not one. */
-export function describeDatabaseFault(error: unknown, path: string): string | undefined {
-  const code = String((error as { code?: unknown }).code ?? "");
-  if (!code.startsWith("SQLITE_")) return undefined;
-  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
-    return `${path} is not a usable SQLite database (${code}: ${(error as Error).message}). Move it aside (mv ${path} ${path}.broken) and restore it from a backup; without one, leanos starts an empty one and the threads' checkpoints are lost`;
-  }
-  if (
-    code.startsWith("SQLITE_READONLY") ||
-    code.startsWith("SQLITE_CANTOPEN") ||
-    code === "SQLITE_IOERR" ||
-    code.startsWith("SQLITE_IOERR_")
-  ) {
-    return `cannot write ${path} (${code}: ${(error as Error).message}); the workspace must be writable (check its permissions, free space and that it is not on a read-only mount)`;
-  }
-  if (code === "SQLITE_FULL") return `${path}: the disk is full (${code}); free some space and run the command again`;
-  return `${path}: ${code}: ${(error as Error).message}`;
-}
 
 const writable = (path: string): boolean => {
   try {

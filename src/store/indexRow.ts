@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { GateKind } from "../gates/kind.js";
-import { ThreadTypeName } from "../stages/schemas.js";
-import { ThreadState, threadIdOf, type ThreadMeta } from "../threads/meta.js";
+import { GateKind } from "../core/gateKind.js";
+import { ThreadTypeName } from "../core/stageSchemas.js";
+import { ThreadState, threadIdOf, type ThreadMeta } from "../core/threadMeta.js";
 
 // A thread's row in the store's thread index: what the commands that look across threads (pending,
 // status, today, pass) need to find open work without reading every meta.json. It is derived from

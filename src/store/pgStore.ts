@@ -3,7 +3,7 @@ import { PostgresStore } from "@langchain/langgraph-checkpoint-postgres/store";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import pg from "pg";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import { IndexRow } from "./indexRow.js";
 import { shownUrl } from "./open.js";
 import { holderGone } from "./leases.js";

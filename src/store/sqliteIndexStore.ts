@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { hostname } from "node:os";
 import { relative } from "node:path";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { openDatabase, type DatabaseUse } from "./database.js";
 import { IndexRow } from "./indexRow.js";

@@ -1,6 +1,6 @@
 import type { BaseStore } from "@langchain/langgraph-checkpoint";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import type { IndexRow } from "./indexRow.js";
 import type { LeaseStore } from "./leases.js";
 

@@ -2,7 +2,7 @@ import { durableStep } from "../files/crashPoints.js";
 import { indexRowOf } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
 import type { Workspace } from "../workspace/workspace.js";
-import type { ThreadMeta } from "./meta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 import { readThreadMeta, threadDir, writeThreadMeta } from "./store.js";
 
 /** Each thread's meta.json, read and written with its index row kept in step. */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { moveFolder } from "../files/atomic.js";
 import { durableStep } from "../files/crashPoints.js";
-import type { ThreadType } from "../stages/schemas.js";
+import type { ThreadType } from "../core/stageSchemas.js";
 import { indexRowOf } from "../store/indexRow.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
 import { readThreadMeta, threadDir, writeThreadMeta, type ThreadFolders } from "./store.js";

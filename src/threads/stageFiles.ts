@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { renderPlain } from "../files/plainTemplate.js";
 import { stringify as toYaml } from "yaml";
 import type { Review, StageContext } from "../stages/context.js";
-import type { PlannedAction } from "../stages/schemas.js";
+import type { PlannedAction } from "../core/stageSchemas.js";
 import { writeMarkdown } from "./store.js";
 import { yesNo } from "../stages/decisionRecord.js";
-import type { AutonomyMode, TrustStanding } from "../gates/autonomy.js";
+import type { AutonomyMode, TrustStanding } from "../core/autonomy.js";
 
 // Stage files are markdown for people: the mustache template in the skill's assets/ renders the body,
 // the front-matter carries the structured output so programs can read the file back.

@@ -6,10 +6,10 @@ import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { tempPath, writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";
-import type { ThreadType } from "../stages/schemas.js";
-import { BUILT_IN_TYPES, BUSINESS_NAMES, TYPE_NAME, type ThreadTypes } from "../stages/threadTypes.js";
+import type { ThreadType } from "../core/stageSchemas.js";
+import { BUILT_IN_TYPES, BUSINESS_NAMES, TYPE_NAME, type ThreadTypes } from "../core/threadTypes.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
-import { threadMetaIn, type ThreadMeta } from "./meta.js";
+import { threadMetaIn, type ThreadMeta } from "../core/threadMeta.js";
 
 /** Where a workspace's threads are, and the types it knows (the folders under threads/). */
 export interface ThreadFolders {

@@ -1,4 +1,4 @@
-import { needsHuman } from "../actions/executor.js";
+import { needsHuman } from "../core/policy.js";
 import type { AuditEntryOf } from "../audit/log.js";
 import { stageFileOf } from "../graph/stageFile.js";
 import { minute, TodayCollector } from "../ops/today.js";
@@ -12,8 +12,8 @@ import type {
   ImplicationOutput,
   LearningOutput,
   PlannedAction,
-} from "../stages/schemas.js";
-import type { ThreadMeta } from "../threads/meta.js";
+} from "../core/stageSchemas.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 import { pageOf, pagingView } from "./paging.js";
 
 // The threads page (state, stage and SLA of each, a page at a time) and one thread: its stages as a timeline, its

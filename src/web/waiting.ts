@@ -1,6 +1,6 @@
 import type { Runtime } from "../runtime/engine.js";
 import type { IndexRow } from "../store/indexRow.js";
-import type { ThreadMeta } from "../threads/meta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 
 // What waits, in the inbox's order (highest impact first, then by name), found through the thread
 // index, so an inbox page costs what it shows and not what the workspace holds: 2,000 waiting threads

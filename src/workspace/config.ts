@@ -4,8 +4,8 @@ import { z } from "zod";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
-import { AutonomyMode, TrustBar } from "../gates/autonomy.js";
-import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, TYPE_NAME_RULE } from "../stages/threadTypes.js";
+import { AutonomyMode, TrustBar } from "../core/autonomy.js";
+import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, TYPE_NAME_RULE } from "../core/threadTypes.js";
 
 export const WorkspaceId = z
   .string()

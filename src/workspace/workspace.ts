@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { containedPath } from "../files/contained.js";
-import { threadTypesOf, type BusinessName, type ThreadTypes } from "../stages/threadTypes.js";
+import { threadTypesOf, type BusinessName, type ThreadTypes } from "../core/threadTypes.js";
 import { loadWorkspaceConfig, type WorkspaceConfig } from "./config.js";
 
 export interface Workspace {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ThreadMeta } from "../../src/threads/meta.js";
+import type { ThreadMeta } from "../../src/core/threadMeta.js";
 import { repoRoot, tempDir } from "../helpers.js";
 
 // The npm package as someone installs it: `npm pack` of this tree (as built), `npm install` of the

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Client } from "@langchain/langgraph-sdk";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvent } from "../../src/cli/readEvent.js";
+import { readEvent } from "../../src/stages/readEvent.js";
 import type { GatePayload } from "../../src/gates/wire.js";
 import { runCli, sampleCopy, tempDir } from "../helpers.js";
 import { serve } from "./harness.js";

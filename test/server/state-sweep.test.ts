@@ -5,7 +5,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/audit/log.js";
-import { readEvent } from "../../src/cli/readEvent.js";
+import { readEvent } from "../../src/stages/readEvent.js";
 import { buildThreadGraph, type ThreadGraph } from "../../src/graph/builder.js";
 import { ThreadStateSchema } from "../../src/graph/state.js";
 import { selectDrafter } from "../../src/llm/select.js";

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvent } from "../../src/cli/readEvent.js";
+import { readEvent } from "../../src/stages/readEvent.js";
 import type { GatePayload } from "../../src/gates/wire.js";
 import { differences, snapshot } from "../hostile/harness.js";
 import { runCli, sampleCopy } from "../helpers.js";

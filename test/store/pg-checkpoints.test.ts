@@ -4,7 +4,7 @@ import { Command } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/audit/log.js";
-import { readEvent } from "../../src/cli/readEvent.js";
+import { readEvent } from "../../src/stages/readEvent.js";
 import type { GatePayload } from "../../src/gates/wire.js";
 import { buildThreadGraph } from "../../src/graph/builder.js";
 import { selectDrafter } from "../../src/llm/select.js";

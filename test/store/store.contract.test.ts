@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEvent } from "../../src/cli/readEvent.js";
+import { readEvent } from "../../src/stages/readEvent.js";
 import { Runtime } from "../../src/runtime/engine.js";
 import { disagreements, reindex } from "../../src/runtime/reindex.js";
 import { indexRowOf, type IndexRow } from "../../src/store/indexRow.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Runtime } from "../../src/runtime/engine.js";
-import type { ThreadMeta } from "../../src/threads/meta.js";
+import type { ThreadMeta } from "../../src/core/threadMeta.js";
 import { startWebServer, type WebServer } from "../../src/web/server.js";
 import { eventFile, passAt, repoRoot, sampleCopy } from "../helpers.js";
 import { copyWaitingThread } from "./clones.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Runtime } from "../../src/runtime/engine.js";
 import { indexRowOf } from "../../src/store/indexRow.js";
-import { ThreadMeta } from "../../src/threads/meta.js";
+import { ThreadMeta } from "../../src/core/threadMeta.js";
 
 // Many threads waiting at a gate, made fast: one real thread, drafted to its gate, copied. Each copy
 // has its own folder (its meta.json naming its own files), its own checkpoints (the original's rows

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFrontMatter } from "../../src/files/frontMatter.js";
 import { Runtime } from "../../src/runtime/engine.js";
-import type { ActionsOutput, DecisionOutput } from "../../src/stages/schemas.js";
+import type { ActionsOutput, DecisionOutput } from "../../src/core/stageSchemas.js";
 import type { WebServer } from "../../src/web/server.js";
 import { copyWaitingThread } from "./clones.js";
 import { closedDeal, formOf, meta, post, serving } from "./serving.js";

@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { join, relative } from "node:path";
 import { afterAll } from "vitest";
 import { Runtime } from "../../src/runtime/engine.js";
-import type { ThreadMeta } from "../../src/threads/meta.js";
+import type { ThreadMeta } from "../../src/core/threadMeta.js";
 import { startWebServer, type WebServer } from "../../src/web/server.js";
 import { eventFile, sampleCopy } from "../helpers.js";
 

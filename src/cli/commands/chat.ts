@@ -20,7 +20,7 @@ export function chatCommand(): Command {
     .action(async (_options: unknown, command: Command) => {
       const [{ runChatCommand }, { DEFAULT_MAX_EVENT_KB }] = await Promise.all([
         import("../chatCommand.js"),
-        import("../readEvent.js"),
+        import("../../stages/readEvent.js"),
       ]);
       const global = globalsOf(command);
       const url = serverOf(command);

@@ -4,7 +4,7 @@ import { who } from "../session.js";
 
 /** --edit -: the correction's JSON from stdin, read no further than a correction may be. */
 async function stdinEdit(): Promise<string> {
-  const { MAX_CORRECTION_BYTES } = await import("../../gates/correction.js");
+  const { MAX_CORRECTION_BYTES } = await import("../../core/reading.js");
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {

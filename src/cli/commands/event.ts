@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import type { ThreadType } from "../../stages/schemas.js";
+import type { ThreadType } from "../../core/stageSchemas.js";
 import { globalsOf, serverOf, threadCommand, withServer } from "../session.js";
 
 export function eventCommand(): Command {
@@ -45,7 +45,7 @@ export function eventCommand(): Command {
           }
           const url = serverOf(command);
           const [{ readEvent, DEFAULT_MAX_EVENT_KB }, { openWorkspace }] = await Promise.all([
-            import("../readEvent.js"),
+            import("../../stages/readEvent.js"),
             import("../../workspace/workspace.js"),
           ]);
           // The workspace is opened first: its config sets the size limit, a relative --file may be in it,
@@ -54,7 +54,7 @@ export function eventCommand(): Command {
           const workspace = url ? undefined : await openWorkspace(globalsOf(command).workspace);
           // A type the workspace does not know is refused before the event is read (through a server, the server refuses it).
           if (workspace && options.type !== undefined) {
-            const { canonicalType, unknownTypeMessage } = await import("../../stages/threadTypes.js");
+            const { canonicalType, unknownTypeMessage } = await import("../../core/threadTypes.js");
             if (canonicalType(workspace.threadTypes, options.type) === undefined)
               throw new UsageError(`--type: ${unknownTypeMessage(workspace.threadTypes, options.type)}`);
           }

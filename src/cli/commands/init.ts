@@ -38,7 +38,7 @@ export function initCommand(): Command {
         },
         command: Command,
       ) => {
-        const { initWorkspace } = await import("../../workspace/init.js");
+        const { initWorkspace } = await import("../../ops/init.js");
         const result = await initWorkspace(dir, {
           company: options.company,
           mode: options.mode,

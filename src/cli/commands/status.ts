@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { PendingItem } from "../../threads/meta.js";
+import type { PendingItem } from "../../core/threadMeta.js";
 import { recordShownQuietly, serverOf, shownPlaceOf, withServer } from "../session.js";
 
 export function statusCommand(): Command {

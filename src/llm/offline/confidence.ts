@@ -5,11 +5,11 @@ import { z } from "zod";
 import type { Assumption } from "../../canvas/assumptions.js";
 import { toolPath } from "../../files/toolRoot.js";
 import { renderPlain } from "../../files/plainTemplate.js";
-import type { DraftConfidence, EventOrigin, HypothesisOutput } from "../../stages/schemas.js";
-import { PERCENT } from "./extract.js";
-import { amountsIn } from "./money.js";
-import { unreadLanguage, type Reading } from "./reading.js";
-import { rankAssumptions, termsOf } from "./relevance.js";
+import type { DraftConfidence, EventOrigin, HypothesisOutput } from "../../core/stageSchemas.js";
+import { PERCENT } from "../../text/extract.js";
+import { amountsIn } from "../../text/money.js";
+import { unreadLanguage, type Reading } from "../../text/reading.js";
+import { rankAssumptions, termsOf } from "../../text/relevance.js";
 import { cueMatches, kindScores, reversed, type EventKind } from "./rules.js";
 
 // How sure the offline drafter is of a stage's draft, and why not surer. The rules know where they

@@ -1,10 +1,10 @@
 import { sectionText } from "../../canvas/canvas.js";
 import type { StageContext } from "../../stages/context.js";
 import { decisionStatusOf } from "../../stages/decisionRecord.js";
-import type { DecisionOutput } from "../../stages/schemas.js";
-import { stageNeedsPerson } from "../../gates/policy.js";
+import type { DecisionOutput } from "../../core/stageSchemas.js";
+import { stageNeedsPerson } from "../../core/policy.js";
 import { addDays } from "../../files/dates.js";
-import { termsOf } from "./relevance.js";
+import { termsOf } from "../../text/relevance.js";
 
 // LeanOS's decision record (status, impact score, human flag, scope, success metrics, expected
 // outcomes, accountability) by rules, from what the thread already holds: the plan's actions and

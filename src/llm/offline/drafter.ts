@@ -1,4 +1,4 @@
-import type { PromptBasis } from "../layout.js";
+import type { PromptBasis } from "../../stages/drafter.js";
 import type { RawEvent, StageContext } from "../../stages/context.js";
 import type {
   ActionsOutput,
@@ -10,23 +10,23 @@ import type {
   LearningOutput,
   SectionsOutput,
   StageOutputs,
-} from "../../stages/schemas.js";
-import { companyName } from "../prompt.js";
-import type { Classification, DraftRequest, RuleRequest, StageDrafter } from "../provider.js";
+} from "../../core/stageSchemas.js";
+import { companyName } from "../../canvas/canvas.js";
+import type { Classification, DraftRequest, RuleRequest, StageDrafter } from "../../stages/drafter.js";
 import { proposeOffline } from "./proposer.js";
 import { hypothesisConfidence, inherited, inputConfidence } from "./confidence.js";
-import { extractFacts, extractNames } from "./extract.js";
+import { extractFacts, extractNames } from "../../text/extract.js";
 import { draftHypothesis } from "./hypothesis.js";
 import { draftLearning } from "./learning.js";
 import { draftFactors, statedMoney } from "./implication.js";
 import { draftDecisionRecord } from "./decisionRecord.js";
-import { workspaceCurrency } from "./money.js";
-import { eventTitle, readReport, type Reading } from "./reading.js";
-import { matchSegment, termsOf } from "./relevance.js";
+import { workspaceCurrency } from "../../text/money.js";
+import { eventTitle, readReport, type Reading } from "../../text/reading.js";
+import { matchSegment, termsOf } from "../../text/relevance.js";
 import { detectKind, namesDealValue, offlineRules, threadTypeOf, type EventKind } from "./rules.js";
-import { canonicalType, DEFAULT_THREAD_TYPES, kindOfType } from "../../stages/threadTypes.js";
+import { canonicalType, DEFAULT_THREAD_TYPES, kindOfType } from "../../core/threadTypes.js";
 import { addDays } from "../../files/dates.js";
-import { withTests } from "../../gates/correction.js";
+import { withTests } from "../../stages/pins.js";
 import { taughtAssumptions, taughtType, taughtVerdict } from "./learned.js";
 import { possessive, renderTitle } from "../../files/plainTemplate.js";
 

@@ -1,11 +1,11 @@
 import type { StageContext } from "../../stages/context.js";
 import { boundMove, mostPoints, MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
-import type { HypothesisOutput } from "../../stages/schemas.js";
-import { barOf, judgeBar, measuredAgainst } from "./bars.js";
-import { extractFacts } from "./extract.js";
-import { workspaceCurrency } from "./money.js";
-import { eventTitle, type Reading } from "./reading.js";
-import { rankAssumptions, termsOf } from "./relevance.js";
+import type { HypothesisOutput } from "../../core/stageSchemas.js";
+import { barOf, judgeBar, measuredAgainst } from "../../text/bars.js";
+import { extractFacts } from "../../text/extract.js";
+import { workspaceCurrency } from "../../text/money.js";
+import { eventTitle, type Reading } from "../../text/reading.js";
+import { rankAssumptions, termsOf } from "../../text/relevance.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
 
 // The hypothesis stage by rules: which canvas assumptions an event tests, in which direction, with

@@ -2,12 +2,12 @@ import { sectionText } from "../../canvas/canvas.js";
 import { MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
 import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
-import type { Fact, HypothesisOutput, ImplicationOutput } from "../../stages/schemas.js";
+import type { Fact, HypothesisOutput, ImplicationOutput } from "../../core/stageSchemas.js";
 import type { z } from "zod";
 import { readMetric } from "../../canvas/metrics.js";
-import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
-import type { Reading } from "./reading.js";
-import { matchSegment } from "./relevance.js";
+import { amountsIn, showAmount, workspaceCurrency } from "../../text/money.js";
+import type { Reading } from "../../text/reading.js";
+import { matchSegment } from "../../text/relevance.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
 
 // The impact factors by rules. Each score is 0-1; the stage's impact score is their mean (see

@@ -1,10 +1,10 @@
 import type { Lessons, RecalledExample } from "../../memory/recall.js";
 import { ruleApplies, type Rule } from "../../memory/rules.js";
 import type { z } from "zod";
-import type { Direction, ThreadType, Verdict as VerdictSchema } from "../../stages/schemas.js";
+import type { Direction, ThreadType, Verdict as VerdictSchema } from "../../core/stageSchemas.js";
 
 type Verdict = z.infer<typeof VerdictSchema>;
-import { termsOf } from "./relevance.js";
+import { termsOf } from "../../text/relevance.js";
 
 // What the offline drafter takes from the workspace's memory (issue 27), before its own rules, in
 // this order for each part of the reading (the type, the assumptions tested and which way, the

@@ -1,11 +1,11 @@
 import { sectionText } from "../../canvas/canvas.js";
 import type { StageContext } from "../../stages/context.js";
-import type { LearningOutput } from "../../stages/schemas.js";
-import { DEFAULT_THREAD_TYPES } from "../../stages/threadTypes.js";
+import type { LearningOutput } from "../../core/stageSchemas.js";
+import { DEFAULT_THREAD_TYPES } from "../../core/threadTypes.js";
 import { readMetric } from "../../canvas/metrics.js";
 import { measuredMetric, MOST_POINTS_PER_EVENT, statusBacking } from "../../stages/confidenceMoves.js";
-import { amountsIn, showAmount, workspaceCurrency } from "./money.js";
-import { eventTitle, readReport } from "./reading.js";
+import { amountsIn, showAmount, workspaceCurrency } from "../../text/money.js";
+import { eventTitle, readReport } from "../../text/reading.js";
 import { clamp, round2 } from "./implication.js";
 import type { EventKind } from "./rules.js";
 

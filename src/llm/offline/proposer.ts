@@ -1,8 +1,8 @@
-import type { RuleRequest } from "../provider.js";
+import type { RuleRequest } from "../../stages/drafter.js";
 import type { RuleCandidate } from "../../memory/proposals.js";
 import type { RuleEffect } from "../../memory/rules.js";
-import { readReport } from "./reading.js";
-import { termsOf, tokenize, processTerm } from "./relevance.js";
+import { readReport } from "../../text/reading.js";
+import { termsOf, tokenize, processTerm } from "../../text/relevance.js";
 
 // The offline drafter's proposal of a rule after a correction: the smallest change that explains it.
 // One value the person set (the type first, as every later stage builds on it; then an assumption's

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../../files/toolRoot.js";
-import { ActionTypeName, BuiltInThreadType, EventOrigin, Verdict, type ThreadType } from "../../stages/schemas.js";
-import { amountsIn } from "./money.js";
-import type { Reading } from "./reading.js";
+import { ActionTypeName, BuiltInThreadType, EventOrigin, Verdict, type ThreadType } from "../../core/stageSchemas.js";
+import { amountsIn } from "../../text/money.js";
+import type { Reading } from "../../text/reading.js";
 
 const Plan = z.object({
   verdict: Verdict,

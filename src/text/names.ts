@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { toolPath } from "../../files/toolRoot.js";
+import { toolPath } from "../files/toolRoot.js";
 import { isCurrencyWord } from "./money.js";
 
 // Which capitalised words name a party to an event (prompts/offline/names.yaml): a tool the news came

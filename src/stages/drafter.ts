@@ -1,11 +1,13 @@
 import type { ZodType } from "zod";
-import type { RawEvent, StageContext } from "../stages/context.js";
-import type { OutputSchemaName, ThreadType } from "../stages/schemas.js";
-import type { ModelIntent } from "../approvals/intent.js";
-import type { DocumentsToWrite, PromptBasis } from "./layout.js";
-import type { Reading, ReadingFields } from "../gates/correction.js";
+import type { RawEvent, StageContext } from "./context.js";
+import type { OutputSchemaName, ThreadType } from "../core/stageSchemas.js";
+import type { ModelIntent } from "../core/intent.js";
+import type { Canvas } from "../canvas/canvas.js";
+import type { SkillSet } from "../skills/loader.js";
+import type { Lessons } from "../memory/recall.js";
+import type { Reading, ReadingFields } from "../core/reading.js";
 import type { Example } from "../memory/examples.js";
-import type { ThreadTypes } from "../stages/threadTypes.js";
+import type { ThreadTypes } from "../core/threadTypes.js";
 
 export interface ModelUsage {
   input_tokens: number;
@@ -70,4 +72,22 @@ export interface StageDrafter {
   proposeRule?(request: RuleRequest): Promise<{ candidate: unknown; usage?: ModelUsage }>;
   /** A model reads a free-text chat reply; without it only the command words are understood. */
   readIntent?(request: IntentRequest): Promise<ModelIntent>;
+}
+
+/** What every request of a workspace starts with. */
+export interface PromptBasis {
+  canvas: Canvas;
+  skills: SkillSet;
+  /** What the workspace's memory holds that bears on the event being read (memory/recall.ts). */
+  lessons?: Lessons;
+  /** The workspace's thread types (its name of business, the types it declares); without them, LeanOS's three. */
+  threadTypes?: ThreadTypes;
+}
+
+export interface DocumentsToWrite {
+  context: StageContext;
+  action: { id: string; type: string };
+  /** The action skill's body. */
+  instructions: string;
+  documents: Array<{ name: string; skeleton: string }>;
 }

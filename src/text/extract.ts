@@ -2,7 +2,7 @@
 import * as chrono from "chrono-node/en";
 import { nlp } from "./nlp.js";
 import type { z } from "zod";
-import type { Fact } from "../../stages/schemas.js";
+import type { Fact } from "../core/stageSchemas.js";
 import { remembered } from "./remembered.js";
 import { amountsIn } from "./money.js";
 import { byRole, endsInCompanyForm, isTool, namesNoOne, opensOrdinary } from "./names.js";

@@ -4,8 +4,8 @@ import { isAbsolute, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { decodeText } from "../files/readText.js";
-import { IsoDate } from "../stages/schemas.js";
-import type { RawEvent } from "../stages/context.js";
+import { IsoDate } from "../core/stageSchemas.js";
+import type { RawEvent } from "./context.js";
 
 // The event text of `leanos event`, from the command line, a file or stdin. It must be text (UTF-8,
 // no NUL bytes) and within the workspace's size limit (max_event_kb). The limit is enforced while

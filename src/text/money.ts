@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { Canvas } from "../../canvas/canvas.js";
-import { toolPath } from "../../files/toolRoot.js";
-import { parseYamlFile } from "../../files/parsed.js";
-import { readTextSync } from "../../files/readText.js";
-import { WorkspaceConfig } from "../../workspace/config.js";
+import type { Canvas } from "../canvas/canvas.js";
+import { toolPath } from "../files/toolRoot.js";
+import { parseYamlFile } from "../files/parsed.js";
+import { readTextSync } from "../files/readText.js";
+import { WorkspaceConfig } from "../workspace/config.js";
 
 // Sums of money as the world writes them: an ISO code or a symbol before or after the amount, English
 // or continental digit grouping, and multipliers (prompts/offline/money.yaml). Each sum keeps its own

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PendingItem } from "../threads/meta.js";
+import type { PendingItem } from "./threadMeta.js";
 
 // What a line typed in `leanos chat` asks for. Command words are read by rules, whatever the
 // provider; a real model may read free text too (see prompts/chat-intent.md), and anything it is not

@@ -1,4 +1,4 @@
-import type { AutonomyMode, TrustStanding } from "./autonomy.js";
+import type { AutonomyMode, TrustStanding } from "../core/autonomy.js";
 
 // The approval policy for a stage's draft, in one place: code, never read from the event or the
 // draft's prose. A stage waits for a person when its skill gates it always; a stage gated on impact
@@ -63,4 +63,16 @@ export function stagePolicy(input: PolicyInput): PolicyVerdict {
 /** Whether a stage waits for a person on impact alone (LeanOS's rule, the threshold mode). */
 export function stageNeedsPerson(gates: readonly string[], impact: number | null, threshold: number): boolean {
   return stagePolicy({ gates, impact, threshold, mode: "threshold" }).required;
+}
+
+/** What the policy reads of an action's template. */
+export interface ActionRule {
+  action: { owner?: string | undefined; human_required?: boolean | undefined; executor?: string | undefined };
+}
+
+/** A person must act before this action runs: its owner is human, its template says so, or it sends. */
+export function needsHuman(template: ActionRule): boolean {
+  return (
+    template.action.owner === "human" || template.action.human_required === true || template.action.executor === "send"
+  );
 }

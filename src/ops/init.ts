@@ -8,7 +8,7 @@ import { renderPlain } from "../files/plainTemplate.js";
 import { UsageError } from "../errors.js";
 import { makeDir, writeFileAtomically } from "../files/atomic.js";
 import { toolPath } from "../files/toolRoot.js";
-import type { BusinessMode } from "../stages/schemas.js";
+import type { BusinessMode } from "../core/stageSchemas.js";
 import { ICP_DIR, ICP_FORMAT } from "../actions/icp.js";
 
 // `leanos init`: lays out a new workspace from examples/skeleton/: the canvas sections with what to

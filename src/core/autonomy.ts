@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canonicalType, type ThreadTypes } from "../stages/threadTypes.js";
+import { canonicalType, type ThreadTypes } from "../core/threadTypes.js";
 
 // Autonomy a workspace earns. LeanOS lets a decision under the impact threshold act with no person
 // looking; that is only safe once the people have seen this drafter read this company's events

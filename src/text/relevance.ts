@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
-import type { Assumption } from "../../canvas/assumptions.js";
-import { parseYamlFile } from "../../files/parsed.js";
-import { readTextSync } from "../../files/readText.js";
+import type { Assumption } from "../canvas/assumptions.js";
+import { parseYamlFile } from "../files/parsed.js";
+import { readTextSync } from "../files/readText.js";
 
 // Text similarity for the offline drafter: BM25 ranking (minisearch) of canvas assumptions and ICP
 // segments against the words of an event.

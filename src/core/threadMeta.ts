@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { GateKind } from "../gates/kind.js";
-import { EventOrigin, IsoDate, ThreadTypeName } from "../stages/schemas.js";
-import { TYPE_NAME, unknownTypeMessage, type ThreadTypes } from "../stages/threadTypes.js";
+import { GateKind } from "../core/gateKind.js";
+import { EventOrigin, IsoDate, ThreadTypeName } from "./stageSchemas.js";
+import { TYPE_NAME, unknownTypeMessage, type ThreadTypes } from "./threadTypes.js";
 
 export const GateAnswer = z.enum(["accept", "edit", "respond", "reject"]);
 export type GateAnswer = z.infer<typeof GateAnswer>;
