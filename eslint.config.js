@@ -5,13 +5,29 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "test-artifacts/", "examples/", "evals/companies/", "evals/dev/", "evals/test/", ".langgraph_api/", "web/assets/"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-test/",
+      "node_modules/",
+      "test-artifacts/",
+      "examples/",
+      "evals/companies/",
+      "evals/dev/",
+      "evals/test/",
+      ".langgraph_api/",
+      "web/assets/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: false } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       // Hostile-input checks look for control characters on purpose.
       "no-control-regex": "off",

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { passAt, runCli, sampleCopy, type CliResult } from "./helpers.js";
+import { runCli, sampleCopy, type CliResult } from "./helpers.js";
+import { passInProcess, withLeanos } from "./library.js";
 
 interface ThreadJson {
   thread: string;
@@ -152,11 +153,16 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     // Nothing left the machine in a sales chain.
     expect(existsSync(join(workspace, "artifacts", "outbox"))).toBe(false);
   });
+});
 
+describe("a sales chain's outcomes", () => {
   it("ends a lost deal at closed-lost, and refuses an outcome the template does not list", async () => {
     const workspace = await sampleCopy();
-    await step(workspace, ["event", "--file", join(workspace, "events", "03-inbound-lead-atelier-rouge.md")]);
-    await report(workspace, LEAD, "qualified");
+    // Up to the demo through the library; the refusal is the CLI's.
+    await withLeanos(workspace, { user: "bella" }, async (leanos) => {
+      await leanos.event({ file: "events/03-inbound-lead-atelier-rouge.md" });
+      await leanos.approve(LEAD, { outcome: "qualified" });
+    });
     const metaPath = join(workspace, "threads", "sales", "inbound-demo-request-atelier-rouge", "meta.json");
     const before = await readFile(metaPath, "utf8");
     await look(workspace);
@@ -167,7 +173,7 @@ describe("sales chains through the CLI, each answer in its own process", () => {
     );
     expect(await readFile(metaPath, "utf8")).toBe(before);
 
-    const lost = await report(workspace, LEAD, "lost");
+    const lost = await withLeanos(workspace, { user: "bella" }, (leanos) => leanos.approve(LEAD, { outcome: "lost" }));
     expect(lost.pending.map((item) => item.kind)).toEqual(["canvas"]);
     const actions = await plan(workspace, LEAD);
     expect(actions.map((action) => action.type)).toEqual(["sales:lead-intake", "sales:qualify", "sales:demo"]);
@@ -204,8 +210,11 @@ async function campaignWorkspace(): Promise<string> {
 describe("the marketing chain", () => {
   it("runs research -> create -> publish -> promote -> measure -> learning, sending only after approval", async () => {
     const workspace = await campaignWorkspace();
-    const now = ["--now", "2026-11-26T08:00:00Z"];
-    const started = await step(workspace, [...now, "event", "--type", "marketing", CAMPAIGN_EVENT]);
+    // Through the library, as bella, on 2026-11-26: the chain is the subject, not the command line.
+    const at = (now: string) => ({ now, user: "bella" });
+    const started = await withLeanos(workspace, at("2026-11-26T08:00:00Z"), (leanos) =>
+      leanos.event({ text: CAMPAIGN_EVENT }, { type: "marketing" }),
+    );
     expect(started.thread).toBe(CAMPAIGN);
     expect(started.pending).toEqual([expect.objectContaining({ kind: "actions", action_id: "act-3" })]);
     expect(started.pending[0]!.question).toMatch(/marketing:publish .*It sends to customers/);
@@ -229,8 +238,7 @@ describe("the marketing chain", () => {
         model: "rules-v1",
       });
 
-    await look(workspace);
-    const promote = await step(workspace, [...now, "approve", CAMPAIGN]);
+    const promote = await withLeanos(workspace, at("2026-11-26T08:00:00Z"), (leanos) => leanos.approve(CAMPAIGN));
     expect(promote.pending[0]).toMatchObject({ action_id: "act-4" });
     const outbox = join(workspace, "artifacts", "outbox");
     const afterPublish = await files(outbox);
@@ -262,8 +270,7 @@ describe("the marketing chain", () => {
     expect(record.approved_by).toBe("bella");
     expect(record.sends.map((send) => send.status)).toEqual(["dry-run", "dry-run", "dry-run"]);
 
-    await look(workspace);
-    const measuring = await step(workspace, ["--now", "2026-11-30T08:00:00Z", "approve", CAMPAIGN]);
+    const measuring = await withLeanos(workspace, at("2026-11-30T08:00:00Z"), (leanos) => leanos.approve(CAMPAIGN));
     expect(measuring).toMatchObject({ state: "scheduled", pending: [] });
     const scheduled = (await files(outbox)).filter((name) => !afterPublish.includes(name));
     expect(scheduled).toHaveLength(3);
@@ -272,8 +279,8 @@ describe("the marketing chain", () => {
     };
     expect(schedule.sends.map((send) => send.scheduled_for)).toEqual(["2026-11-28", "2026-12-05", "2026-12-12"]);
     // The measure action runs at its day-7 and day-30 checks (passes with a fake clock), then the thread learns.
-    expect(JSON.parse((await passAt(workspace, "2026-12-06T08:00:00Z")).stdout)).toMatchObject({ advanced: [] });
-    expect(JSON.parse((await passAt(workspace, "2026-12-07T08:00:00Z")).stdout)).toMatchObject({
+    expect(await passInProcess(workspace, "2026-12-06T08:00:00Z")).toMatchObject({ advanced: [] });
+    expect(await passInProcess(workspace, "2026-12-07T08:00:00Z")).toMatchObject({
       advanced: [{ thread: CAMPAIGN, state: "scheduled", next_due: "2026-12-30" }],
     });
     const measurement = await readFile(join(dir, "measurement-day7.md"), "utf8");
@@ -282,11 +289,13 @@ describe("the marketing chain", () => {
     expect(measurement).toContain("0.83%");
     expect(measurement).not.toContain("some-other-campaign");
     expect(existsSync(join(dir, "measurement-day30.md"))).toBe(false);
-    expect(JSON.parse((await passAt(workspace, "2026-12-30T08:00:00Z")).stdout)).toMatchObject({
+    expect(await passInProcess(workspace, "2026-12-30T08:00:00Z")).toMatchObject({
       advanced: [{ thread: CAMPAIGN, state: "done" }],
     });
     expect(existsSync(join(dir, "measurement-day30.md"))).toBe(true);
-    const learned = JSON.parse((await cli(workspace, ["status", CAMPAIGN])).stdout) as { stage: string; state: string };
+    const learned = JSON.parse(
+      await readFile(join(workspace, "threads", ...CAMPAIGN.split("/"), "meta.json"), "utf8"),
+    ) as { stage: string; state: string };
     expect(learned).toMatchObject({ stage: "learning", state: "done" });
     expect((await plan(workspace, CAMPAIGN)).map((action) => [action.type, action.outcome])).toEqual([
       ["marketing:research", "brief-ready"],
@@ -299,7 +308,9 @@ describe("the marketing chain", () => {
 
   it("repeats nothing when a process dies right after an action's side effects and the thread is resumed", async () => {
     const workspace = await campaignWorkspace();
-    const started = await step(workspace, ["event", "--type", "marketing", CAMPAIGN_EVENT]);
+    const started = await withLeanos(workspace, {}, (leanos) =>
+      leanos.event({ text: CAMPAIGN_EVENT }, { type: "marketing" }),
+    );
     expect(started.pending[0]).toMatchObject({ action_id: "act-3" });
     await look(workspace);
     const killed = await cli(workspace, ["approve", CAMPAIGN], { LEANOS_FAULT: "crash-after:marketing:publish" });
@@ -363,7 +374,7 @@ describe("the webhook connector", () => {
       join(workspace, ".leanos", "config.yaml"),
       `approval_threshold: 0.8\nautonomy: threshold\nsite_url: https://glamyouup.com\nconnector: webhook\nwebhook:\n  url: ${url}\n  retries: 3\n`,
     );
-    await step(workspace, ["event", "--type", "marketing", CAMPAIGN_EVENT]);
+    await withLeanos(workspace, {}, (leanos) => leanos.event({ text: CAMPAIGN_EVENT }, { type: "marketing" }));
     failuresLeft = 3;
     await look(workspace);
     const failed = await cli(workspace, ["approve", CAMPAIGN]);
@@ -429,14 +440,13 @@ describe("action templates are data", () => {
       join(dir, "assets", "webinar-plan.md"),
       "# Webinar with {{org}}\n\nHeadline number: {{percents.0}}\nDecision: {{decision.statement}}\n",
     );
-    const started = await step(workspace, ["event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")]);
-    await look(workspace);
-    const edited = await step(workspace, [
-      "approve",
-      started.thread,
-      "--edit",
-      JSON.stringify({ actions: [{ type: "marketing:webinar", title: "Webinar with ElsaAI" }] }),
-    ]);
+    const { started, edited } = await withLeanos(workspace, { user: "bella" }, async (leanos) => {
+      const started = await leanos.event({ file: "events/01-elsaai-deal-closed.md" });
+      const edited = await leanos.approve(started.thread, {
+        actions: [{ type: "marketing:webinar", title: "Webinar with ElsaAI" }],
+      });
+      return { started, edited };
+    });
     expect(edited.pending.map((item) => item.kind)).toEqual(["canvas"]);
     const plan_ = await plan(workspace, started.thread);
     expect(plan_).toEqual([

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyAssumptionChanges, parseAssumptionsDocument } from "../src/canvas/assumptions.js";
+import { parseAssumptionsDocument } from "../src/canvas/assumptions.js";
+import { applyAssumptionChanges } from "../src/canvas/assumptionEdits.js";
 import { formatMoney, parseMoney, readMetric, setMetric } from "../src/canvas/metrics.js";
 import { sampleWorkspace } from "./helpers.js";
 

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { AuditLog, type AuditEntry } from "../src/audit/log.js";
 import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime } from "../src/runtime/engine.js";
-import { daysAfter, passAt, runCli, sampleCopy } from "./helpers.js";
+import { daysAfter, prepared, runCli, sampleCopy } from "./helpers.js";
+import { passInProcess } from "./library.js";
 
 const ASSUMPTIONS = join("strategy", "canvas", "10-assumptions.md");
 const METRICS = join("strategy", "canvas", "13-metrics.md");
@@ -37,8 +38,8 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
     await runtime.close();
   }
   const today = new Date().toISOString().slice(0, 10);
-  await passAt(workspace, daysAfter(today, 7));
-  await passAt(workspace, daysAfter(today, 30));
+  await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
+  await passInProcess(workspace, `${daysAfter(today, 30)}T08:00:00Z`);
   // Bella looks at what waits (pending records it as shown to her), so her answers below are to this question.
   const pending = JSON.parse(
     (await runCli(["--workspace", workspace, "--json", "pending"], { env: { LEANOS_USER: "bella" } })).stdout,
@@ -46,6 +47,9 @@ async function atCanvasGate(options: { git?: boolean } = {}): Promise<string> {
   expect(pending.map((item) => item.kind)).toEqual(["canvas"]);
   return workspace;
 }
+
+/** The closed deal at its canvas gate, in a workspace that is not a git repository (made once; each test has a copy). */
+const canvasGate = prepared(() => atCanvasGate());
 
 const read = (workspace: string, path: string) => readFile(join(workspace, path), "utf8");
 const learningFront = async (workspace: string) =>
@@ -58,7 +62,7 @@ function changed(before: string, after: string): string[] {
 
 describe("the canvas gate", () => {
   it("shows a unified diff of 10-assumptions.md and 13-metrics.md and waits, whatever the impact", async () => {
-    const workspace = await atCanvasGate();
+    const workspace = await canvasGate();
     const pending = JSON.parse((await runCli(["--workspace", workspace, "--json", "pending"])).stdout) as Array<{
       kind: string;
       diff: string;
@@ -129,7 +133,7 @@ describe("the canvas gate", () => {
   });
 
   it("on reject leaves the canvas untouched and records why in 6-learning.md", async () => {
-    const workspace = await atCanvasGate();
+    const workspace = await canvasGate();
     const before = [await read(workspace, ASSUMPTIONS), await read(workspace, METRICS)];
     const result = await runCli(
       ["--workspace", workspace, "--json", "reject", THREAD, "--reason", "one deal is not enough for 95%"],
@@ -146,7 +150,7 @@ describe("the canvas gate", () => {
   });
 
   it("applies an edited confidence instead of the proposed one, and refuses an impossible one", async () => {
-    const workspace = await atCanvasGate();
+    const workspace = await canvasGate();
     const before = await read(workspace, ASSUMPTIONS);
     const refused = await runCli(["--workspace", workspace, "approve", THREAD, "--edit", '{"A4.confidence": 140}'], {
       env: { LEANOS_USER: "bella" },
@@ -181,7 +185,7 @@ describe("the canvas gate", () => {
 
 describe("the audit log and leanos usage", () => {
   it("records model calls, gates asked and answered, files written and canvas changes", async () => {
-    const workspace = await atCanvasGate();
+    const workspace = await canvasGate();
     await runCli(["--workspace", workspace, "approve", THREAD], { env: { LEANOS_USER: "bella" } });
     const entries = await new AuditLog(workspace, join(workspace, ".leanos", "audit.jsonl")).read();
     const kinds = (kind: AuditEntry["kind"]) => entries.filter((entry) => entry.kind === kind);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import matter from "gray-matter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliPath, runCli, sampleCopy, tempDir } from "./helpers.js";
+import { cliPath, prepared, runCli, sampleCopy, tempDir } from "./helpers.js";
 import { startFakeAnthropic, type FakeAnthropic } from "./fakeAnthropic.js";
 
 interface Answered {
@@ -23,14 +23,15 @@ interface Answered {
 const ELSA = "sales/elsaai-deal-closed";
 const NORDSTIL = "sales/lost-deal-nordstil-chose-vestio";
 
-async function prepared(): Promise<string> {
+/** The closed deal and the lost deal, each waiting for a person (made once; each test has a copy). */
+const twoWaiting = prepared(async () => {
   const workspace = await sampleCopy();
   for (const event of ["01-elsaai-deal-closed.md", "02-lost-deal-nordstil.md"]) {
     const result = await runCli(["--workspace", workspace, "-q", "event", "--file", join(workspace, "events", event)]);
     expect(result.exitCode, result.stderr).toBe(0);
   }
   return workspace;
-}
+});
 
 async function chat(
   workspace: string,
@@ -53,7 +54,7 @@ const front = async (workspace: string, thread: string, file: string) =>
 
 describe("leanos chat driven through piped stdin", () => {
   it("walks through what waits: respond, edit, reject, skip, a new event, and a reported outcome", async () => {
-    const workspace = await prepared();
+    const workspace = await twoWaiting();
     const session = await chat(workspace, [
       "frobnicate",
       "edit colour red",
@@ -131,7 +132,7 @@ describe("leanos chat driven through piped stdin", () => {
   });
 
   it("says what still waits when input ends in the middle of an item, and changes nothing", async () => {
-    const workspace = await prepared();
+    const workspace = await twoWaiting();
     const before = await runCli(["--workspace", workspace, "--json", "pending"]);
     const session = await chat(workspace, ["help"]);
     expect(session.exitCode).toBe(0);
@@ -141,7 +142,7 @@ describe("leanos chat driven through piped stdin", () => {
   });
 
   it("uses the text saved in $EDITOR for an edit", async () => {
-    const workspace = await prepared();
+    const workspace = await twoWaiting();
     const editor = join(await tempDir(), "editor.sh");
     await writeFile(editor, '#!/bin/sh\nsed -i "s/^verdict: PROCEED$/verdict: INVESTIGATE/" "$1"\n');
     await chmod(editor, 0o755);
@@ -156,7 +157,7 @@ describe("leanos chat driven through piped stdin", () => {
   });
 
   it("tells a session that its item was answered elsewhere, and changes nothing", async () => {
-    const workspace = await prepared();
+    const workspace = await twoWaiting();
     const session = execa(process.execPath, [cliPath, "--workspace", workspace, "chat"], {
       env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
       reject: false,
@@ -199,7 +200,7 @@ describe("leanos chat with a real model reading free text", () => {
   afterAll(() => server.close());
 
   it("reads feedback as respond, asks to confirm a model-read approval, and asks back when unsure", async () => {
-    const workspace = await prepared();
+    const workspace = await twoWaiting();
     server.reset();
     server.script.set("read_reply", [
       { tool: { intent: "respond", text: "DEFER until the rollout is live, and cut it to 800 words", certain: true } },
@@ -243,7 +244,7 @@ describe("leanos chat in a terminal", () => {
   it.runIf(hasTmux || process.env.CI)(
     "shows a person the item, the answers and a prompt, and takes typed answers",
     async () => {
-      const workspace = await prepared();
+      const workspace = await twoWaiting();
       const session = `leanos-chat-${process.pid}`;
       const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
       const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session);

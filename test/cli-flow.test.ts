@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
-import { daysAfter, passAt, runCli, sampleCopy, tempDir } from "./helpers.js";
+import { daysAfter, passAt, prepared, runCli, sampleCopy, tempDir, type CliResult } from "./helpers.js";
 
 interface EventJson {
   thread: string;
@@ -19,6 +19,7 @@ interface EventJson {
   }>;
 }
 
+const DEAL = "sales/elsaai-deal-closed";
 const closedDeal = (workspace: string): string => join(workspace, "events", "01-elsaai-deal-closed.md");
 
 async function startClosedDeal(workspace: string): Promise<EventJson> {
@@ -37,14 +38,32 @@ async function lookAtPending(workspace: string, person?: string): Promise<EventJ
   return JSON.parse(result.stdout) as EventJson["pending"];
 }
 
+/** The closed deal waiting at its decision, looked at with `leanos pending` (made once; each test has a copy). */
+const waitingAtDecision = prepared(async () => {
+  const workspace = await sampleCopy();
+  await startClosedDeal(workspace);
+  await lookAtPending(workspace);
+  return workspace;
+});
+
 async function frontMatter(workspace: string, thread: string, file: string): Promise<Record<string, unknown>> {
   return matter(await readFile(join(workspace, "threads", ...thread.split("/"), file), "utf8"), {}).data;
 }
 
 describe("leanos event -> gate -> approve across processes", () => {
+  // What each command of the flow below printed as it went (stderr): its done lines are checked after it.
+  const progress: string[] = [];
+  let flowWorkspace: string | undefined;
+  const noted = (result: CliResult): CliResult => {
+    progress.push(...result.stderr.split("\n").filter((line) => line.startsWith("  ✓ ")));
+    return result;
+  };
+
   it("stops at the decision gate, and approvals given by new processes run the thread to the end", async () => {
     const workspace = await sampleCopy();
-    const started = await startClosedDeal(workspace);
+    const event = noted(await runCli(["--workspace", workspace, "--json", "event", "--file", closedDeal(workspace)]));
+    expect(event.exitCode, event.stderr).toBe(0);
+    const started = JSON.parse(event.stdout) as EventJson;
     expect(started).toMatchObject({ thread: "sales/elsaai-deal-closed", state: "waiting" });
     expect(started.pending).toHaveLength(1);
     expect(started.pending[0]).toMatchObject({
@@ -59,9 +78,9 @@ describe("leanos event -> gate -> approve across processes", () => {
     const pending = await lookAtPending(workspace, "bella");
     expect(pending).toEqual(started.pending);
 
-    const decision = await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], {
-      env: { LEANOS_USER: "bella" },
-    });
+    const decision = noted(
+      await runCli(["--workspace", workspace, "--json", "approve", "elsaai"], { env: { LEANOS_USER: "bella" } }),
+    );
     expect(decision.exitCode, decision.stderr).toBe(0);
     const afterDecision = JSON.parse(decision.stdout) as EventJson;
     expect(afterDecision.state).toBe("waiting");
@@ -74,26 +93,26 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(decision.stderr).not.toContain("hypothesis");
 
     await lookAtPending(workspace, "bella");
-    const promote = await runCli(["--workspace", workspace, "--json", "approve", started.thread], {
-      env: { LEANOS_USER: "bella" },
-    });
+    const promote = noted(
+      await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } }),
+    );
     expect((JSON.parse(promote.stdout) as EventJson).pending).toEqual([
       expect.objectContaining({ kind: "actions", action_id: "act-4" }),
     ]);
     await lookAtPending(workspace, "bella");
-    const promoted = await runCli(["--workspace", workspace, "--json", "approve", started.thread], {
-      env: { LEANOS_USER: "bella" },
-    });
+    const promoted = noted(
+      await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } }),
+    );
     expect(JSON.parse(promoted.stdout)).toMatchObject({ state: "scheduled", pending: [] });
     // Passes measure the campaign on day 7 and day 30; then the thread learns and asks about the canvas.
     const today = new Date().toISOString().slice(0, 10);
-    await passAt(workspace, daysAfter(today, 7));
-    await passAt(workspace, daysAfter(today, 30));
+    noted(await passAt(workspace, daysAfter(today, 7)));
+    noted(await passAt(workspace, daysAfter(today, 30)));
     const atCanvas = await lookAtPending(workspace, "bella");
     expect(atCanvas).toEqual([expect.objectContaining({ kind: "canvas" })]);
-    const canvas = await runCli(["--workspace", workspace, "--json", "approve", started.thread], {
-      env: { LEANOS_USER: "bella" },
-    });
+    const canvas = noted(
+      await runCli(["--workspace", workspace, "--json", "approve", started.thread], { env: { LEANOS_USER: "bella" } }),
+    );
     expect(JSON.parse(canvas.stdout)).toMatchObject({ state: "done", pending: [], started: [] });
 
     const dir = join(workspace, "threads", "sales", "elsaai-deal-closed");
@@ -137,20 +156,12 @@ describe("leanos event -> gate -> approve across processes", () => {
     expect(status).toEqual([
       expect.objectContaining({ thread: "sales/elsaai-deal-closed", type: "sales", state: "done", stage: "learning" }),
     ]);
+    flowWorkspace = workspace;
   }, 180_000); // ten CLI processes in a row: slow when the machine is busy
 
-  it("prints, as each step is done, the paths of the files it wrote from the workspace's folder, and only files that exist", async () => {
-    const workspace = await sampleCopy();
-    const progress: string[] = [];
-    const run = async (args: string[]): Promise<void> => {
-      const result = await runCli(["--workspace", workspace, ...args]);
-      expect(result.exitCode, result.stderr).toBe(0);
-      progress.push(...result.stderr.split("\n").filter((line) => line.startsWith("  ✓ ")));
-    };
-    await run(["event", "--file", closedDeal(workspace)]);
-    for (let gate = 0; gate < 3; gate += 1) await run(["approve", "--yes", "elsaai"]);
-    const today = new Date().toISOString().slice(0, 10);
-    for (const day of [7, 30]) await run(["--now", `${daysAfter(today, day)}T08:00:00Z`, "pass"]);
+  it("prints, as each step is done, the paths of the files it wrote from the workspace's folder, and only files that exist", () => {
+    // The flow above: the event, its three approvals and the two passes.
+    expect(flowWorkspace, "the flow above ran to its end").toBeDefined();
     // Every word of a done line with a slash in it is a path (stage names have none: "act-1 marketing:research").
     const paths = progress.flatMap((line) => line.split(/,? /).filter((word) => word.includes("/")));
     expect(paths).toEqual(
@@ -160,13 +171,12 @@ describe("leanos event -> gate -> approve across processes", () => {
         "threads/sales/elsaai-deal-closed/6-learning.md",
       ]),
     );
-    expect(paths.filter((path) => !existsSync(join(workspace, path)))).toEqual([]);
-  }, 180_000);
+    expect(paths.filter((path) => !existsSync(join(flowWorkspace!, path)))).toEqual([]);
+  });
 
   it("records a rejected decision with its reason and plans no actions", async () => {
-    const workspace = await sampleCopy();
-    const started = await startClosedDeal(workspace);
-    await lookAtPending(workspace);
+    const workspace = await waitingAtDecision();
+    const started = { thread: DEAL };
     const rejected = await runCli([
       "--workspace",
       workspace,
@@ -197,9 +207,8 @@ describe("leanos event -> gate -> approve across processes", () => {
   });
 
   it("redrafts the decision with feedback (respond) and applies a validated edit (approve --edit)", async () => {
-    const workspace = await sampleCopy();
-    const started = await startClosedDeal(workspace);
-    await lookAtPending(workspace);
+    const workspace = await waitingAtDecision();
+    const started = { thread: DEAL };
     const responded = await runCli([
       "--workspace",
       workspace,
@@ -266,10 +275,9 @@ describe("leanos event -> gate -> approve across processes", () => {
   });
 
   it("says so when a redraft after feedback changed nothing but a note of the feedback", async () => {
-    const workspace = await sampleCopy();
-    const started = await startClosedDeal(workspace);
+    const workspace = await waitingAtDecision();
+    const started = { thread: DEAL };
     const before = (await frontMatter(workspace, started.thread, "4-decision.md")).output as Record<string, unknown>;
-    await lookAtPending(workspace);
     const responded = await runCli([
       "--workspace",
       workspace,
@@ -294,11 +302,10 @@ describe("leanos event -> gate -> approve across processes", () => {
   });
 
   it("gives a second event with the same slug a new slug and never overwrites the first", async () => {
-    const workspace = await sampleCopy();
-    const first = await startClosedDeal(workspace);
+    // The first is the closed deal waiting at its decision.
+    const workspace = await waitingAtDecision();
     const before = await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "1-input.md"), "utf8");
     const second = await startClosedDeal(workspace);
-    expect(first.thread).toBe("sales/elsaai-deal-closed");
     expect(second.thread).toBe("sales/elsaai-deal-closed-2");
     expect(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "1-input.md"), "utf8")).toBe(
       before,

@@ -5,11 +5,10 @@ import { readCanvas } from "../src/canvas/canvas.js";
 import type { Assumption } from "../src/canvas/assumptions.js";
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";
+import { barsOf, measuredMetric } from "../src/stages/assumptionBars.js";
 import {
-  barsOf,
   boundHypothesis,
   boundLearning,
-  measuredMetric,
   MOST_POINTS_PER_EVENT,
   MOST_POINTS_SECOND_HAND,
   readsSecondHand,

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, sampleCopy } from "./helpers.js";
+import { prepared, runCli, sampleCopy } from "./helpers.js";
 import { PROPOSED } from "../src/memory/proposals.js";
 import { ruleStatement } from "../src/memory/rules.js";
 import { Runtime } from "../src/runtime/engine.js";
@@ -15,15 +15,24 @@ import { fingerprint, formOf, rawGet, serving } from "./web/serving.js";
 
 const DEAL = "sales/elsaai-deal-closed";
 
-async function waitingDeal(): Promise<{ workspace: string; cli: (...args: string[]) => ReturnType<typeof runCli> }> {
-  const workspace = await sampleCopy({ autonomy: "earned" });
-  const cli = (...args: string[]) =>
+const cliOn =
+  (workspace: string) =>
+  (...args: string[]) =>
     runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], {
       env: { LEANOS_USER: "bella" },
     });
-  const started = await cli("event", "--file", "events/01-elsaai-deal-closed.md");
+
+/** The closed deal waiting at its decision (made once; each test has a copy). */
+const waiting = prepared(async () => {
+  const workspace = await sampleCopy({ autonomy: "earned" });
+  const started = await cliOn(workspace)("event", "--file", "events/01-elsaai-deal-closed.md");
   expect(started.exitCode, started.stderr).toBe(0);
-  return { workspace, cli };
+  return workspace;
+});
+
+async function waitingDeal(): Promise<{ workspace: string; cli: (...args: string[]) => ReturnType<typeof runCli> }> {
+  const workspace = await waiting();
+  return { workspace, cli: cliOn(workspace) };
 }
 
 const metaOf = async (workspace: string, thread: string) =>

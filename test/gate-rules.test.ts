@@ -153,7 +153,10 @@ describe("a gate checks the answers it is given", () => {
     const { runtime, thread } = await waitingAt("03-inbound-lead-atelier-rouge.md");
     expect(thread).toBe(LEAD);
     await resume(runtime, thread, [{ type: "accept", args: null }]);
-    expect((await waiting(runtime, thread)).payload.leanos.refused).toContain('--edit \'{"outcome":"qualified"}\'');
+    // Said in words of no front end's: the field, why, and what it takes.
+    expect((await waiting(runtime, thread)).payload.leanos.refused).toBe(
+      "outcome: report what happened (allowed: qualified, disqualified)",
+    );
     await resume(runtime, thread, [{ type: "edit", args: { action: "approve_actions", args: { outcome: "signed" } } }]);
     expect((await waiting(runtime, thread)).payload.leanos.refused).toContain(
       '"signed" is not an outcome of this action',

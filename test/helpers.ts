@@ -7,6 +7,14 @@ import { afterAll } from "vitest";
 export const repoRoot = resolve(import.meta.dirname, "..");
 export const sampleWorkspace = join(repoRoot, "examples", "workspace");
 export const cliPath = join(repoRoot, "bin", "leanos.js");
+/** The test build of the CLI, the only one with kill points and faults (src/files/crashPoints.ts). */
+export const testBuildCliPath = join(repoRoot, "test", "bin", "leanos-test-build.mjs");
+
+/** The CLI a run with these variables needs: the test build when it asks for a kill point or a fault. */
+export const cliFor = (env: Record<string, string> = {}): string =>
+  ["LEANOS_KILL_AT", "LEANOS_STEP_LOG", "LEANOS_FAULT"].some((name) => env[name] !== undefined)
+    ? testBuildCliPath
+    : cliPath;
 
 const created: string[] = [];
 afterAll(async () => {
@@ -46,7 +54,7 @@ export async function runCli(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  const result = await execa(process.execPath, [cliPath, ...args], {
+  const result = await execa(process.execPath, [cliFor(options.env), ...args], {
     reject: false,
     input: options.input ?? "",
     env: { ANTHROPIC_API_KEY: "", LEANOS_WORKSPACE: "", NO_COLOR: "1", ...options.env },
@@ -71,4 +79,18 @@ export function daysAfter(date: string, days: number): string {
   const next = new Date(`${date}T12:00:00Z`);
   next.setUTCDate(next.getUTCDate() + days);
   return next.toISOString().slice(0, 10);
+}
+
+/**
+ * A workspace state made once per test file, by `make`, and given to each test as a copy of its own:
+ * every test starts from the same state without making it again.
+ */
+export function prepared(make: () => Promise<string>): () => Promise<string> {
+  let made: Promise<string> | undefined;
+  return async () => {
+    made ??= make();
+    const copy = await tempDir("leanos-ws-");
+    await cp(await made, copy, { recursive: true, verbatimSymlinks: true });
+    return copy;
+  };
 }

@@ -2,35 +2,45 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
-import { runCli, sampleCopy } from "./helpers.js";
+import { prepared, runCli, sampleCopy } from "./helpers.js";
 import { differences, MAY_TOUCH, snapshot } from "./hostile/harness.js";
+import { withLeanos } from "./library.js";
 
 // What the workspace remembers (issue 27, first part): every decision a person accepted and every
 // correction is kept as an example in the workspace's long-term store; `leanos memory` lists them
 // with where each came from, and `leanos memory forget ID` takes one out, recorded in the audit log.
+// The decisions are answered through the library (made once, each test has a copy); `leanos memory`
+// and the correction that proposes a rule are the CLI's.
 
 const DEAL = "sales/elsaai-deal-closed";
+const NOW = "2026-11-18T09:00:00Z";
 
-async function answeredWorkspace() {
-  const workspace = await sampleCopy({ autonomy: "earned" });
-  const cli = (...args: string[]) =>
-    runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], {
+const cliOf =
+  (workspace: string) =>
+  (...args: string[]) =>
+    runCli(["--workspace", workspace, "--now", NOW, "--json", "--quiet", ...args], {
       env: { LEANOS_USER: "bella" },
     });
-  expect((await cli("event", "--file", "events/01-elsaai-deal-closed.md")).exitCode).toBe(0);
-  expect((await cli("event", "--file", "events/02-lost-deal-nordstil.md")).exitCode).toBe(0);
-  // The founder accepts one decision as drafted and corrects the other.
-  expect((await cli("approve", DEAL, "--yes")).exitCode).toBe(0);
-  const corrected = await cli(
-    "correct",
-    "sales/lost-deal-nordstil-chose-vestio",
-    "--edit",
-    '{"verdict":"DEFER"}',
-    "--reason",
-    "not before the spring collection",
-  );
-  expect(corrected.exitCode, corrected.stderr).toBe(0);
-  return { workspace, cli };
+
+/** Two decisions: the founder accepts one as drafted and corrects the other. */
+const answered = prepared(async () => {
+  const workspace = await sampleCopy({ autonomy: "earned" });
+  await withLeanos(workspace, { now: NOW, user: "bella" }, async (leanos) => {
+    await leanos.event({ file: "events/01-elsaai-deal-closed.md" });
+    await leanos.event({ file: "events/02-lost-deal-nordstil.md" });
+    expect(await leanos.approve(DEAL)).toMatchObject({ thread: DEAL });
+    await leanos.correct(
+      "sales/lost-deal-nordstil-chose-vestio",
+      { verdict: "DEFER" },
+      "not before the spring collection",
+    );
+  });
+  return workspace;
+});
+
+async function answeredWorkspace() {
+  const workspace = await answered();
+  return { workspace, cli: cliOf(workspace) };
 }
 
 type Entry = { id: string; kind: string; from: string; by: string; says: string };
@@ -82,12 +92,10 @@ describe("leanos memory", () => {
 });
 
 describe("rules proposed after a correction", () => {
-  async function proposedRule() {
+  /** The rule proposed when the third lost deal read the same way is corrected to DEFER (found once, below). */
+  let proposal: Entry;
+  const proposing = prepared(async () => {
     const workspace = await sampleCopy({ autonomy: "earned" });
-    const cli = (...args: string[]) =>
-      runCli(["--workspace", workspace, "--now", "2026-11-18T09:00:00Z", "--json", "--quiet", ...args], {
-        env: { LEANOS_USER: "bella" },
-      });
     await writeFile(
       join(workspace, "events", "kestrel.md"),
       "---\ndate: 2026-11-19\nsource: CRM\n---\nKestrel Outdoor went with Vestio after their trial ended; we lost the $90K deal.\n",
@@ -96,27 +104,33 @@ describe("rules proposed after a correction", () => {
       join(workspace, "events", "modalia.md"),
       "---\ndate: 2026-11-19\nsource: Email\n---\nWe lost Modalia to Vestio: their buyer signed a two-year contract with Vestio on Friday.\n",
     );
-    let said: { proposed_rule?: { id: string } } = {};
     // Three events read the same way: a rule needs two earlier ones besides the correction it explains.
-    for (const [file, thread] of [
-      ["events/02-lost-deal-nordstil.md", "sales/lost-deal-nordstil-chose-vestio"],
-      ["events/kestrel.md", undefined],
-      ["events/modalia.md", undefined],
-    ] as const) {
-      const started = JSON.parse((await cli("event", "--file", file)).stdout) as { thread: string };
-      const corrected = await cli("correct", thread ?? started.thread, "--edit", '{"verdict":"DEFER"}');
-      expect(corrected.exitCode, corrected.stderr).toBe(0);
-      said = JSON.parse(corrected.stdout) as typeof said;
-    }
+    await withLeanos(workspace, { now: NOW, user: "bella" }, async (leanos) => {
+      await leanos.event({ file: "events/02-lost-deal-nordstil.md" });
+      await leanos.correct("sales/lost-deal-nordstil-chose-vestio", { verdict: "DEFER" });
+      const kestrel = await leanos.event({ file: "events/kestrel.md" });
+      await leanos.correct(kestrel.thread, { verdict: "DEFER" });
+    });
+    const cli = cliOf(workspace);
+    const started = JSON.parse((await cli("event", "--file", "events/modalia.md")).stdout) as { thread: string };
+    const corrected = await cli("correct", started.thread, "--edit", '{"verdict":"DEFER"}');
+    expect(corrected.exitCode, corrected.stderr).toBe(0);
+    const said = JSON.parse(corrected.stdout) as { proposed_rule?: { id: string } };
     const entries = JSON.parse((await cli("memory")).stdout) as Entry[];
-    const proposal = entries.find((entry) => entry.kind === "proposed rule");
-    expect(proposal).toMatchObject({
+    const found = entries.find((entry) => entry.kind === "proposed rule");
+    expect(found).toMatchObject({
       by: "offline:rules-v1",
       says: expect.stringContaining('an event that mentions "vestio" is decided DEFER'),
     });
     // The correction that gave rise to it says so.
-    expect(said.proposed_rule?.id).toBe(proposal!.id);
-    return { workspace, cli, proposal: proposal! };
+    expect(said.proposed_rule?.id).toBe(found!.id);
+    proposal = found!;
+    return workspace;
+  });
+
+  async function proposedRule() {
+    const workspace = await proposing();
+    return { workspace, cli: cliOf(workspace), proposal };
   }
 
   it("wait for a person; accepted, the rule decides the next such event, and the audit log records who accepted it", async () => {

@@ -7,20 +7,16 @@ import type { Assumption } from "../src/canvas/assumptions.js";
 import { readCanvas, type Canvas } from "../src/canvas/canvas.js";
 import { readEvent } from "../src/stages/readEvent.js";
 import { toolPath } from "../src/files/toolRoot.js";
+import { confidenceRules, inherited, scored } from "../src/llm/offline/confidence.js";
+import { claimCoverage, closeAssumptions, weakMatch } from "../src/llm/offline/hypothesisConfidence.js";
 import {
-  claimCoverage,
-  closeAssumptions,
   closeKinds,
-  confidenceRules,
   contradiction,
   foreignMoney,
-  inherited,
   inputConfidence,
   missingAmount,
   notEnglish,
-  scored,
-  weakMatch,
-} from "../src/llm/offline/confidence.js";
+} from "../src/llm/offline/inputConfidence.js";
 import { OfflineDrafter } from "../src/llm/offline/drafter.js";
 import { readReport } from "../src/text/reading.js";
 import { detectKind } from "../src/llm/offline/rules.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statedMoney } from "../src/llm/offline/implication.js";
+import { statedMoney } from "../src/llm/offline/statedMoney.js";
 import { readReport } from "../src/text/reading.js";
 import { detectKind } from "../src/llm/offline/rules.js";
 

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StageDrafter } from "../src/stages/drafter.js";
-import { unreachable } from "../src/llm/chatModel.js";
+import { unreachable } from "../src/llm/callFailure.js";
 import { selectDrafter } from "../src/llm/select.js";
 import { loadSkills, type SkillSet } from "../src/skills/loader.js";
 import { draftStage } from "../src/stages/draft.js";

@@ -7,6 +7,7 @@ import type { PassSummary } from "../src/ops/pass.js";
 import { Runtime } from "../src/runtime/engine.js";
 import type { ThreadMeta } from "../src/core/threadMeta.js";
 import { cliPath, passAt, runCli, sampleCopy } from "./helpers.js";
+import { passInProcess } from "./library.js";
 
 const at = (iso: string) => () => new Date(iso);
 
@@ -63,15 +64,15 @@ describe("leanos pass", () => {
       current_action: { type: "marketing:measure" },
     });
 
-    expect(summaryOf(await passAt(workspace, "2026-12-02T08:00:00Z")).advanced).toEqual([]);
-    const day7 = summaryOf(await passAt(workspace, "2026-12-03T08:00:00Z"));
+    expect((await passInProcess(workspace, "2026-12-02T08:00:00Z")).advanced).toEqual([]);
+    const day7 = await passInProcess(workspace, "2026-12-03T08:00:00Z");
     expect(day7.advanced).toEqual([{ thread, state: "scheduled", pending: 0, next_due: "2026-12-26" }]);
     expect(await checksRun(workspace, thread!)).toEqual(["act-5 day-7"]);
-    const again = summaryOf(await passAt(workspace, "2026-12-03T08:00:00Z"));
+    const again = await passInProcess(workspace, "2026-12-03T08:00:00Z");
     expect(again).toMatchObject({ advanced: [], proposed: [], attributed: [] });
     expect(await checksRun(workspace, thread!)).toEqual(["act-5 day-7"]);
 
-    const day30 = summaryOf(await passAt(workspace, "2026-12-26T08:00:00Z"));
+    const day30 = await passInProcess(workspace, "2026-12-26T08:00:00Z");
     expect(day30.advanced).toEqual([{ thread, state: "done", pending: 0, next_due: null }]);
     expect(await checksRun(workspace, thread!)).toEqual(["act-5 day-7", "act-5 day-30"]);
     expect(await meta(workspace, thread!)).toMatchObject({ state: "done", stage: "learning" });
@@ -104,7 +105,7 @@ describe("leanos pass", () => {
     });
     for (const thread of sources) expect((await meta(workspace, thread)).validated).toContain("A4");
 
-    const first = summaryOf(await passAt(workspace, "2026-11-21T08:00:00Z"));
+    const first = await passInProcess(workspace, "2026-11-21T08:00:00Z");
     const a4 = first.proposed.filter((proposal) => proposal.pattern === "validated:A4");
     expect(a4).toHaveLength(1);
     expect(a4[0]!.sources).toEqual([...sources].sort());
@@ -126,7 +127,7 @@ describe("leanos pass", () => {
     ).data.output as { summary: string };
     for (const thread of sources) expect(input.summary).toContain(`threads/${thread}`);
 
-    const second = summaryOf(await passAt(workspace, "2026-11-21T09:00:00Z"));
+    const second = await passInProcess(workspace, "2026-11-21T09:00:00Z");
     expect(second.proposed).toEqual([]);
     const marketing = (await readdir(join(workspace, "threads", "marketing"))).length;
     expect(marketing).toBe(first.proposed.length);
@@ -152,7 +153,7 @@ describe("leanos pass", () => {
     expect(lead.pending[0]).toMatchObject({ kind: "actions", action_id: "act-2" });
     const due = (await meta(workspace, lead.thread)).current_action!.due;
 
-    const summary = summaryOf(await passAt(workspace, "2026-12-10T08:00:00Z"));
+    const summary = await passInProcess(workspace, "2026-12-10T08:00:00Z");
     expect(summary.attributed).toEqual([{ thread: lead.thread, campaign }]);
     expect(await meta(workspace, lead.thread)).toMatchObject({ attribution: { campaign } });
     expect((await meta(workspace, campaign!)).attributed).toEqual([lead.thread]);
@@ -162,7 +163,7 @@ describe("leanos pass", () => {
     expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain(
       `\`${lead.thread}\` act-2 \`sales:qualify\` (owner human) was due ${due}`,
     );
-    expect(summaryOf(await passAt(workspace, "2026-12-10T09:00:00Z")).attributed).toEqual([]);
+    expect((await passInProcess(workspace, "2026-12-10T09:00:00Z")).attributed).toEqual([]);
   });
 
   it("runs each step once when two passes start at the same time", async () => {

@@ -3,7 +3,8 @@ import { cp, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Runtime } from "../src/runtime/engine.js";
-import { runCli, sampleCopy, tempDir, type CliResult } from "./helpers.js";
+import { sampleCopy, tempDir } from "./helpers.js";
+import { passInProcess, withLeanos } from "./library.js";
 import { argumentsAsPrinted, commandsIn, leanosShell, WRONG_COMMAND, type Shell } from "./printedCommands.js";
 
 // Every command a draft or a gate tells a person to run works as printed. Each sample flow below is
@@ -12,19 +13,6 @@ import { argumentsAsPrinted, commandsIn, leanosShell, WRONG_COMMAND, type Shell 
 // and from the question and description the gate puts; each is pasted into a shell (bash -c) in a
 // copy of the workspace as it stands at that gate, after `leanos pending` (a person looks first). It
 // must exit 0, be understood, and reach leanos word for word. ops/today.md is not a draft and is left out.
-
-interface Waiting {
-  thread: string;
-  kind: string;
-  question: string;
-  outcomes?: string[];
-}
-
-async function cli(workspace: string, args: string[]): Promise<CliResult> {
-  const result = await runCli(["--workspace", workspace, "--json", ...args], { env: { LEANOS_USER: "bella" } });
-  expect(result.exitCode, `leanos ${args.join(" ")}: ${result.stderr}`).toBe(0);
-  return result;
-}
 
 /** Every markdown file under artifacts/ and threads/, with its text. */
 async function drafts(workspace: string): Promise<Map<string, string>> {
@@ -76,32 +64,34 @@ async function tryEach(shell: Shell, workspace: string, commands: ReadonlyMap<st
 /**
  * Walks a sample event's thread to its end: at each gate, tries the commands printed since the last
  * one, then answers as a person would (approve; report the first outcome where one is asked; a
- * scheduled step is run by a pass on its day). Returns the failures and how many commands were tried.
+ * scheduled step is run by a pass on its day). The walk itself goes through the library, in this
+ * process; the commands tried are the CLI's. Returns the failures and how many commands were tried.
  */
 async function walkTrying(eventFile: string): Promise<{ failures: string[]; tried: string[] }> {
   const shell = await leanosShell();
   const workspace = await sampleCopy();
-  const started = JSON.parse((await cli(workspace, ["event", "--file", join("events", eventFile)])).stdout) as {
-    thread: string;
-  };
-  const { thread } = started;
+  const { thread } = await withLeanos(workspace, { user: "bella" }, (leanos) =>
+    leanos.event({ file: join("events", eventFile) }),
+  );
   let seen = new Map<string, string>();
   const failures: string[] = [];
   const tried: string[] = [];
   for (let step = 0; step < 20; step += 1) {
-    const status = JSON.parse((await cli(workspace, ["status", thread])).stdout) as {
+    const status = JSON.parse(
+      await readFile(join(workspace, "threads", ...thread.split("/"), "meta.json"), "utf8"),
+    ) as {
       state: string;
       next_due: string | null;
     };
     if (status.state === "scheduled") {
-      await cli(workspace, ["--now", `${status.next_due}T08:00:00Z`, "pass"]);
+      await passInProcess(workspace, `${status.next_due}T08:00:00Z`);
       continue;
     }
     if (status.state !== "waiting") {
       expect(status.state).toBe("done");
       return { failures, tried };
     }
-    const [item] = JSON.parse((await cli(workspace, ["pending", thread])).stdout) as Waiting[];
+    const [item] = await withLeanos(workspace, {}, ({ runtime }) => runtime.pending(thread));
     const now = await drafts(workspace);
     const commands = new Map<string, string>();
     for (const [path, text] of now) {
@@ -113,9 +103,10 @@ async function walkTrying(eventFile: string): Promise<{ failures: string[]; trie
     failures.push(...(await tryEach(shell, workspace, commands)));
     tried.push(...commands.keys());
     seen = now;
-    const outcome =
-      item!.outcomes && item!.outcomes.length > 1 ? ["--edit", JSON.stringify({ outcome: item!.outcomes[0] })] : [];
-    await cli(workspace, ["approve", thread, ...outcome]);
+    const outcomes = item!.outcomes ?? [];
+    await withLeanos(workspace, { user: "bella" }, (leanos) =>
+      leanos.approve(thread, outcomes.length > 1 ? { outcome: outcomes[0] } : undefined),
+    );
   }
   throw new Error(`${thread} did not finish in 20 steps`);
 }

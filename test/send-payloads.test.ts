@@ -8,6 +8,7 @@ import type { GatePayload } from "../src/gates/wire.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { actionTemplates, loadSkills } from "../src/skills/loader.js";
 import { repoRoot, runCli, sampleCopy, tempDir, type CliResult } from "./helpers.js";
+import { withLeanos } from "./library.js";
 
 // Only the publishable body of a document leaves the machine. Every send template (each action type
 // whose executor is `send`) is drafted offline and approved, for the sample workspace and for a new
@@ -82,15 +83,21 @@ function placeholdersNamed(text: string): Array<{ file: string; placeholder: str
   }));
 }
 
+/** What waits first (highest impact), as `leanos pending` lists it, read through the library. */
+async function firstWaiting(workspace: string): Promise<Waiting | undefined> {
+  return withLeanos(workspace, {}, async ({ runtime }) => (await runtime.pending())[0]);
+}
+
 /**
- * Approves what waits until every send template has sent (or the thread stops waiting). A person's
- * own action reports its first outcome. With `fill`, a send whose question names placeholders has
- * them written over first, in the files, as the question says: each with a figure on record.
+ * Approves what waits until every send template has sent (or the thread stops waiting), through the
+ * library, each answer as bella. A person's own action reports its first outcome. With `fill`, a
+ * send whose question names placeholders has them written over first, in the files, as the question
+ * says: each with a figure on record.
  */
 async function approveThroughSends(workspace: string, fill?: string): Promise<string[]> {
   const sent = new Set<string>();
   for (let step = 0; step < 12 && SEND_TYPES.some((type) => !sent.has(type)); step += 1) {
-    const item = await waitingOn(workspace);
+    const item = await firstWaiting(workspace);
     if (!item) break;
     const type = actionType(item);
     if (fill) {
@@ -99,10 +106,9 @@ async function approveThroughSends(workspace: string, fill?: string): Promise<st
         await writeFile(join(workspace, file), text.replace(placeholder, fill));
       }
       if (placeholdersNamed(item.question).length > 0)
-        expect(await waitingOn(workspace)).toMatchObject({ action_id: item.action_id });
+        expect(await firstWaiting(workspace)).toMatchObject({ action_id: item.action_id });
     }
-    const answered = await cli(workspace, ["approve", item.thread]);
-    expect(answered.exitCode, answered.stderr).toBe(0);
+    await withLeanos(workspace, { user: "bella" }, (leanos) => leanos.approve(item.thread));
     if (type && SEND_TYPES.includes(type)) sent.add(type);
   }
   return [...sent].sort();
@@ -130,9 +136,7 @@ describe("what a send sends", () => {
     { timeout: 180_000 },
     async () => {
       const workspace = await sampleCopy();
-      expect(
-        (await cli(workspace, ["event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md")])).exitCode,
-      ).toBe(0);
+      await withLeanos(workspace, {}, (leanos) => leanos.event({ file: "events/01-elsaai-deal-closed.md" }));
       expect(await approveThroughSends(workspace)).toEqual(SEND_TYPES);
       const payloads = await outbox(workspace);
       expectOnlyPublishable(payloads);
@@ -152,16 +156,18 @@ describe("what a send sends", () => {
       const workspace = join(await tempDir(), "acme");
       expect((await runCli(["init", workspace, "--company", "Acme", "--mode", "VENTURE"])).exitCode).toBe(0);
       // The event as `leanos event --help` prints it: no figure a case study could publish.
-      expect(
-        (await cli(workspace, ["event", "Acme deal closed: $40K ARR, 3-year term", "--source", "contract.pdf"]))
-          .exitCode,
-      ).toBe(0);
-      let item = await waitingOn(workspace);
+      await withLeanos(workspace, {}, (leanos) =>
+        leanos.event({ text: "Acme deal closed: $40K ARR, 3-year term" }, { source: "contract.pdf" }),
+      );
+      let item = await firstWaiting(workspace);
       for (let step = 0; item && actionType(item) !== "marketing:publish" && step < 6; step += 1) {
-        expect((await cli(workspace, ["approve", item.thread])).exitCode).toBe(0);
-        item = await waitingOn(workspace);
+        const thread = item.thread;
+        await withLeanos(workspace, { user: "bella" }, (leanos) => leanos.approve(thread));
+        item = await firstWaiting(workspace);
       }
       expect(item && actionType(item)).toBe("marketing:publish");
+      // Bella looks at it (leanos pending, which records it as shown to her) before she answers below.
+      expect(await waitingOn(workspace)).toMatchObject({ action_id: item!.action_id, question: item!.question });
       // The question says which document and which placeholder must be filled in before accepting.
       const named = placeholdersNamed(item!.question);
       expect(named.map((entry) => entry.file.replace(/^.*\//, ""))).toEqual(expect.arrayContaining(["linkedin.md"]));
@@ -191,10 +197,9 @@ describe("what a send sends", () => {
     async () => {
       const workspace = join(await tempDir(), "acme");
       expect((await runCli(["init", workspace, "--company", "Acme", "--mode", "VENTURE"])).exitCode).toBe(0);
-      expect(
-        (await cli(workspace, ["event", "Acme deal closed: $40K ARR, 3-year term", "--source", "contract.pdf"]))
-          .exitCode,
-      ).toBe(0);
+      await withLeanos(workspace, {}, (leanos) =>
+        leanos.event({ text: "Acme deal closed: $40K ARR, 3-year term" }, { source: "contract.pdf" }),
+      );
       const figure = "Returns fell 22% in the first month, against the same period a year before";
       expect(await approveThroughSends(workspace, figure)).toEqual(SEND_TYPES);
       const payloads = await outbox(workspace);

@@ -4,13 +4,13 @@
 //
 // Left outside the bundle, loaded from node_modules as they are:
 // - better-sqlite3 and pg: native or optional code;
-// - compromise: loaded through createRequire as its one-file build (src/llm/offline/nlp.ts);
+// - compromise: loaded through createRequire as its one-file build (src/text/nlp.ts);
 // - LangChain and LangGraph: provider packages are found by name at run time and must share one
 //   copy of @langchain/core with the rest.
 //
 // The chunks sit directly in dist/bin/, two folders below the package root, as dist/files/ does:
 // src/files/toolRoot.ts finds skills/, prompts/ and graphs/ from there.
-import { rm, writeFile } from "node:fs/promises";
+import { copyFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -27,39 +27,59 @@ const englishOnlyZod = {
     );
   },
 };
-const outdir = join(root, "dist", "bin");
-// Chunk names carry a hash of their content: without a clean start, old ones would pile up.
-await rm(outdir, { recursive: true, force: true });
-
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: [join(root, "dist", "cli", "main.js")],
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  sourcemap: "linked",
-  metafile: true,
-  logLevel: "warning",
-  plugins: [englishOnlyZod],
-  external: [
-    "better-sqlite3",
-    "pg",
-    "pg-native",
-    "compromise",
-    "@langchain/*",
-    "langchain",
-    "langchain/*",
-    "langsmith",
-    "langsmith/*",
-  ],
-  // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
-  banner: {
-    js: 'import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);',
+// Fault injection lives only in test builds: the compiled kill points become no-ops in dist/ (which
+// the package ships and the production bundle is made from), and the tests' bundle in dist-test/
+// takes the TypeScript source of the real ones.
+await copyFile(join(here, "faultsOff.mjs"), join(root, "dist", "files", "crashPoints.js"));
+await rm(join(root, "dist", "files", "crashPoints.js.map"), { force: true });
+const withFaults = {
+  name: "with-faults",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]crashPoints\.js$/ }, () => ({
+      path: join(root, "src", "files", "crashPoints.ts"),
+    }));
   },
-});
+};
 
+/** The CLI bundled into `outdir`, with `plugins`; its metafile is returned. */
+async function bundle(outdir, plugins) {
+  // Chunk names carry a hash of their content: without a clean start, old ones would pile up.
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, "dist", "cli", "main.js")],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+    plugins,
+    external: [
+      "better-sqlite3",
+      "pg",
+      "pg-native",
+      "compromise",
+      "@langchain/*",
+      "langchain",
+      "langchain/*",
+      "langsmith",
+      "langsmith/*",
+    ],
+    // Bundled CommonJS packages call require() for Node's own modules; an ES module has none of its own.
+    banner: {
+      js: 'import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);',
+    },
+  });
+  return result.metafile;
+}
+
+const outdir = join(root, "dist", "bin");
+const metafile = await bundle(outdir, [englishOnlyZod]);
 // Which source files each chunk holds: the start-up test reads it to tell what a command loaded.
-await writeFile(join(outdir, "meta.json"), JSON.stringify(result.metafile));
+await writeFile(join(outdir, "meta.json"), JSON.stringify(metafile));
+// The tests' build sits as many folders below the package root, so it finds skills/ and prompts/ alike.
+await bundle(join(root, "dist-test", "bin"), [englishOnlyZod, withFaults]);

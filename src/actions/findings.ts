@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StageContext } from "../stages/context.js";
-import type { MissingInput } from "./inputs.js";
+import type { MissingInput } from "./missingInput.js";
 
 // What an investigation finds in the workspace, and whether its document reports anything. The
 // engine cannot pull a quarter of analytics; what it can cite is what the workspace already records

@@ -5,7 +5,7 @@ import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
 import { matchSegment, readIcps, termsOf } from "../text/relevance.js";
-import type { MissingInput } from "./inputs.js";
+import type { MissingInput } from "./missingInput.js";
 
 const IcpFile = z.object({
   segment: z.string(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findingsMissing } from "./findings.js";
+import type { MissingInput } from "./missingInput.js";
 import { icpToScore } from "./icp.js";
 import { metricsMissing, readMetricsRows } from "./metricsSource.js";
 
@@ -9,13 +10,7 @@ import { metricsMissing, readMetricsRows } from "./metricsSource.js";
 // icp.ts, metricsSource.ts, findings.ts). Here: what the question records of the wait, and the check
 // an accept must pass once the person says the inputs are there.
 
-/** What an AI action lacks to run: why it cannot, and what would let it. */
-export interface MissingInput {
-  /** e.g. "no ICP to score the lead against: research/customer/icp/ is empty" */
-  reason: string;
-  /** e.g. "add one {segment}-icp.yaml per segment ..., and accept to score the lead again" */
-  add: string;
-}
+export type { MissingInput };
 
 /**
  * What the question of a waiting action records of its wait (in `locked`, set by the engine), so an

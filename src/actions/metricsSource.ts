@@ -5,7 +5,7 @@ import { z } from "zod";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
-import type { MissingInput } from "./inputs.js";
+import type { MissingInput } from "./missingInput.js";
 
 // ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
 //   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }

@@ -6,6 +6,7 @@ import pc from "picocolors";
 import type { HypothesisOutput, ImplicationOutput } from "../core/stageSchemas.js";
 import type { PendingItem } from "../core/threadMeta.js";
 import { gateLabel } from "../core/gateKind.js";
+import type { GateRefusal } from "../core/refusal.js";
 
 // How a waiting item reads in a terminal: what is asked, why, and the material to judge it by.
 
@@ -116,3 +117,11 @@ export const HELP = [
   'correct THREAD JSON        correct what the drafter read, e.g. correct acme {"type":"sales"}',
   "quit                       end the session (everything unanswered keeps waiting)",
 ].join("\n");
+
+/** A gate's refusal as the chat says it: what was not taken and why, and what would be. */
+export function chatRefusal({ field, reason, allowed }: GateRefusal): string {
+  const said = `Not taken: ${field ? `${field}: ` : ""}${reason}${/[.!?]$/.test(reason) ? "" : "."}`;
+  return allowed && allowed.length > 0
+    ? `${said} It takes${field ? ` for ${field}` : ""}: ${allowed.join(", ")}.`
+    : said;
+}

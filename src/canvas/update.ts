@@ -11,12 +11,8 @@ import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { readText } from "../files/readText.js";
 import type { LearningOutput } from "../core/stageSchemas.js";
-import {
-  applyAssumptionChanges,
-  AssumptionStatus,
-  parseAssumptionsDocument,
-  type AssumptionChange,
-} from "./assumptions.js";
+import { AssumptionStatus, parseAssumptionsDocument } from "./assumptions.js";
+import { applyAssumptionChanges, type AssumptionChange } from "./assumptionEdits.js";
 import { readMetric, setMetric } from "./metrics.js";
 
 // A canvas update proposed by a learning stage: what it changes, the unified diff a person approves,

@@ -2,6 +2,7 @@ import pc from "picocolors";
 import { gateLabel } from "../core/gateKind.js";
 import type { RemoteThread } from "../remote/threads.js";
 import type { StatusRow } from "../runtime/acrossThreads.js";
+import type { CorrectionResult } from "../runtime/threadService.js";
 import type { ThreadResult } from "../runtime/engine.js";
 import type { Redraft } from "../runtime/redraft.js";
 import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
@@ -76,14 +77,9 @@ export function formatAnswered(result: ThreadResult & { redraft?: Redraft }): st
 }
 
 /** What `leanos correct` did: redrafted (and moved), or recorded only because the thread had acted. */
-export function formatCorrected(
-  result: ThreadResult & {
-    after_acting: boolean;
-    fields: Record<string, unknown>;
-    renamed?: string;
-    proposed_rule?: { id: string; says: string };
-  },
-): string {
+export function formatCorrected(result: CorrectionResult): string {
+  // Through a server the thread is reported as it stands after the correction.
+  if (!result.fields) return formatResult(result);
   const fields = Object.keys(result.fields).join(", ");
   const lead = result.after_acting
     ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
@@ -117,6 +113,7 @@ export function resultJson(result: ThreadResult): Record<string, unknown> {
     dir: result.dir,
     files: result.files,
     started: result.started.map(resultJson),
+    ...(result.redraft ? { redraft: result.redraft } : {}),
   };
 }
 

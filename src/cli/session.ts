@@ -1,10 +1,10 @@
-import { Option, type Command } from "commander";
-import { AlreadyAnswered, UsageError } from "../errors.js";
+import type { Command } from "commander";
 import type { ShownPlace, ShownScope } from "../approvals/shown.js";
-import type { GivenAnswer } from "../gates/wire.js";
 import type { RemoteThreads } from "../remote/threads.js";
-import type { Runtime, RuntimeOptions, ThreadResult } from "../runtime/engine.js";
+import type { Runtime } from "../runtime/engine.js";
+import type { ThreadResult, ThreadService } from "../runtime/threadService.js";
 import type { PendingItem } from "../core/threadMeta.js";
+import { clockOf, using, type ServiceOptions } from "../service/open.js";
 
 // What every command shares: the global options read in one place, output, and the runtime or server
 // a command works through. Everything heavy is imported when a command runs, never at start-up, so
@@ -22,13 +22,9 @@ export interface GlobalOptions {
 
 export const globalsOf = (command: Command): GlobalOptions => command.optsWithGlobals() as GlobalOptions;
 
-export function clockFrom(now: string | undefined): (() => Date) | undefined {
-  if (now === undefined) return undefined;
-  const at = new Date(now);
-  if (Number.isNaN(at.getTime()))
-    throw new UsageError(`--now ${now}: expected a date or time such as 2026-12-01 or 2026-12-01T08:00:00Z`);
-  return () => at;
-}
+/** The clock --now sets, if it does. */
+export const clockFrom = (now: string | undefined): (() => Date) | undefined =>
+  clockOf(now === undefined ? undefined : { value: now, from: "--now" });
 
 export const out = (text: string): void => {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -72,43 +68,23 @@ const changesNothing = (command: Command): boolean =>
 export const DRAFTS = new Set([...RUNS_STEPS, "chat", "serve"]);
 
 /** The model a command drafts with, when --provider or --model names one. */
-export function modelsOf(command: Command): Pick<RuntimeOptions, "provider" | "model"> {
+export function modelsOf(command: Command): Pick<ServiceOptions, "provider" | "model"> {
   const { provider, model } = globalsOf(command);
   return { ...(provider ? { provider } : {}), ...(model ? { model } : {}) };
 }
 
-/** The options of Runtime.open that the global options set: workspace, clock, model. */
-export function runtimeOptionsOf(command: Command, extra: Partial<RuntimeOptions> = {}): RuntimeOptions {
+/** What the global options say of the threads a command works on: the workspace or server, the clock, the model, the user. */
+export function serviceOptionsOf(command: Command, extra: Partial<ServiceOptions> = {}): ServiceOptions {
   const global = globalsOf(command);
-  const options: RuntimeOptions = { ...modelsOf(command), ...extra };
-  if (global.workspace) options.workspace = global.workspace;
-  const clock = clockFrom(global.now);
-  if (clock) options.now = clock;
-  return options;
-}
-
-/** Which question an answer is meant for: the `id` of a pending item (`leanos pending --json`). */
-export const interruptOption = (): Option =>
-  new Option(
-    "--interrupt <id>",
-    "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing",
-  );
-
-/** For scripts: answer whatever waits, without checking that it is the question last shown. */
-export const yesOption = (): Option =>
-  new Option(
-    "-y, --yes",
-    "answer whatever waits now, even a question leanos pending or status has not shown you (for scripts; --interrupt ID is safer)",
-  );
-
-/** What approve, respond and reject say in --help about the question they answer. */
-export const WHICH_QUESTION_HELP =
-  "\nWhich question is answered: with --interrupt ID, that very question, if it still waits. Without it, the\nquestion waiting now, if leanos pending, status THREAD or chat last showed it to you (LEANOS_USER). Any\nother (you never looked, or the one you saw was answered elsewhere meanwhile) is shown, and you are asked\nto confirm it; with no terminal to ask on, the command exits 2, naming it, and changes nothing.\n--yes answers whatever waits, unchecked.\n";
-
-/** The options an answer takes about which question it is for. */
-export interface WhichQuestion {
-  interrupt?: string;
-  yes?: boolean;
+  const server = serverOf(command);
+  return {
+    user: who(),
+    ...modelsOf(command),
+    ...(global.workspace ? { workspace: global.workspace } : {}),
+    ...(global.now !== undefined ? { now: { value: global.now, from: "--now" } } : {}),
+    ...(server && THROUGH_SERVER.has(command.name()) ? { server } : {}),
+    ...extra,
+  };
 }
 
 /** A broken metrics or ICP file is refused before the command writes anything (see dataFiles.ts). */
@@ -120,45 +96,71 @@ export async function checkDataFilesOf(dir: string | undefined): Promise<void> {
   await checkDataFiles((await openWorkspace(dir)).root);
 }
 
-export async function openRuntime(command: Command, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
-  const options = runtimeOptionsOf(command, extra);
-  // The printer shows files from the workspace's folder, which is known once the runtime has opened it.
-  const opened: { runtime?: Runtime } = {};
-  if (!globalsOf(command).quiet) {
-    const { progressPrinter } = await import("./progress.js");
-    options.onProgress = progressPrinter(() => opened.runtime?.workspace);
+/**
+ * Opens what a command works on with its options: progress printed (the printer shows files from
+ * the workspace's folder, known once it is opened), data files checked, read-only where it changes nothing.
+ */
+async function opened<T extends { root: string | undefined }>(
+  command: Command,
+  extra: Partial<ServiceOptions>,
+  open: (options: ServiceOptions) => Promise<T>,
+): Promise<T> {
+  const options = serviceOptionsOf(command, extra);
+  const holder: { root?: string | undefined } = {};
+  if (!globalsOf(command).quiet && !options.server) {
+    const [{ progressPrinter }, { join }] = await Promise.all([import("./progress.js"), import("node:path")]);
+    options.onProgress = progressPrinter(() =>
+      holder.root ? { root: holder.root, threadsDir: join(holder.root, "threads") } : undefined,
+    );
   }
-  if (RUNS_STEPS.has(command.name())) await checkDataFilesOf(globalsOf(command).workspace);
+  if (RUNS_STEPS.has(command.name()) && !options.server) await checkDataFilesOf(globalsOf(command).workspace);
   if (changesNothing(command)) options.reading = true;
-  const { Runtime } = await import("../runtime/engine.js");
-  opened.runtime = await Runtime.open(options);
-  return opened.runtime;
+  const made = await open(options);
+  holder.root = made.root;
+  return made;
 }
 
-/** Opens the workspace, does the work, prints the result as JSON or text, and always closes. */
+/** The workspace's embedded runtime, for the commands that work on the workspace itself. */
+export async function openRuntime(command: Command, extra: Partial<ServiceOptions> = {}): Promise<Runtime> {
+  const { openRuntime: open } = await import("../service/open.js");
+  const { server: _server, ...options } = extra;
+  return opened(command, { ...options }, ({ server: _ignored, ...local }) => open(local));
+}
+
+/** Prints a command's result, as JSON with --json, else as text. */
+function print<T>(command: Command, value: T, text: (value: T) => string, json: (value: T) => unknown): void {
+  if (jsonWanted(command)) printJson(json(value));
+  else out(text(value));
+}
+
+/** Opens the workspace's threads (through the server when one is named), does the work, prints the result, and always closes. */
+export async function withThreads<T>(
+  command: Command,
+  work: (threads: ThreadService) => Promise<T>,
+  text: (value: T) => string,
+  json: (value: T) => unknown = (value) => value,
+): Promise<void> {
+  const { openThreadService } = await import("../service/open.js");
+  print(command, await using(opened(command, {}, openThreadService), work), text, json);
+}
+
+/** Opens the workspace's runtime, does the work, prints the result as JSON or text, and always closes. */
 export async function withRuntime<T>(
   command: Command,
   work: (runtime: Runtime) => Promise<T>,
   text: (value: T) => string,
   json: (value: T) => unknown = (value) => value,
 ): Promise<void> {
-  const runtime = await openRuntime(command);
-  try {
-    const value = await work(runtime);
-    if (jsonWanted(command)) printJson(json(value));
-    else out(text(value));
-  } finally {
-    await runtime.close();
-  }
+  print(command, await using(openRuntime(command), work), text, json);
 }
 
 /** A command that moves a thread on, printed as the thread's state and what waits. */
 export async function threadCommand(
   command: Command,
-  work: (runtime: Runtime) => Promise<ThreadResult>,
+  work: (threads: ThreadService) => Promise<ThreadResult>,
 ): Promise<void> {
-  const { formatResult, resultJson } = await import("./format.js");
-  await withRuntime(command, work, formatResult, resultJson);
+  const { formatAnswered, resultJson } = await import("./format.js");
+  await withThreads(command, work, formatAnswered, resultJson);
 }
 
 /** The LangGraph server the command goes through, if one is named. */
@@ -176,8 +178,7 @@ export async function withServer<T>(
 ): Promise<void> {
   const { RemoteThreads } = await import("../remote/threads.js");
   const value = await work(new RemoteThreads(url, { user: who(), ...modelsOf(command) }));
-  if (jsonWanted(command)) printJson(json(value));
-  else out(text(value));
+  print(command, value, text, json);
   await shown?.(value);
 }
 
@@ -218,64 +219,5 @@ export async function recordShownQuietly(
         `leanos: note: what was shown is not recorded (${why}); an answer without --interrupt will show the question again and ask\n`,
       );
     }
-  }
-}
-
-/**
- * An answer to the gate a thread waits at, through the server when one is named. Without
- * --interrupt or --yes, the question answered is the one waiting now only once it is known to have
- * been shown to this person (confirm.ts), and it is then named, so nothing that came up meanwhile is
- * answered in its place.
- */
-export async function answerCommand(
-  command: Command,
-  thread: string,
-  answer: GivenAnswer,
-  which: WhichQuestion,
-): Promise<void> {
-  const url = serverOf(command);
-  let expected = which.interrupt;
-  let seen: PendingItem | undefined;
-  if (expected === undefined && !which.yes) {
-    const { confirmedQuestion } = await import("./confirm.js");
-    seen = await confirmedQuestion(command, thread, answer);
-    expected = seen.id;
-  }
-  try {
-    if (url) {
-      const { formatResult, resultJson } = await import("./format.js");
-      return await withServer(
-        command,
-        url,
-        (remote) => remote.answer(thread, answer, expected),
-        formatResult,
-        resultJson,
-      );
-    }
-    if (answer.type === "response" && typeof answer.args === "string") {
-      // Feedback is answered with what the redraft changed, so a drafter that only noted it is seen to.
-      const [{ respondAndCompare }, { formatAnswered, resultJson }] = await Promise.all([
-        import("../runtime/redraft.js"),
-        import("./format.js"),
-      ]);
-      const feedback = answer.args;
-      return await withRuntime(
-        command,
-        (runtime) => respondAndCompare(runtime, thread, answer, feedback, expected),
-        formatAnswered,
-        (result) => ({
-          ...resultJson(result),
-          ...(result.redraft ? { redraft: result.redraft } : {}),
-        }),
-      );
-    }
-    return await threadCommand(command, (runtime) => runtime.answer(thread, answer, expected));
-  } catch (error) {
-    // A refused answer leaves the question waiting, maybe put again under a new id: it stays seen.
-    if (seen && error instanceof UsageError && !(error instanceof AlreadyAnswered)) {
-      const { keepShownAfterRefusal } = await import("./confirm.js");
-      await keepShownAfterRefusal(command, seen);
-    }
-    throw error;
   }
 }

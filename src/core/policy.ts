@@ -70,9 +70,40 @@ export interface ActionRule {
   action: { owner?: string | undefined; human_required?: boolean | undefined; executor?: string | undefined };
 }
 
+// The approval policy for an action, in one place with the stage's: whether a person acts before an
+// action runs is decided here and nowhere else (the planner's flag, the engine, the inbox).
+
+/** A person carries the action out and reports its outcome: its owner is human. */
+export function reportsOutcome(template: ActionRule): boolean {
+  return template.action.owner === "human";
+}
+
+/** The action sends to customers: it always waits for a person, whatever its template says. */
+export function sendsOut(template: ActionRule): boolean {
+  return template.action.executor === "send";
+}
+
+/** Every reason a person must act before this action runs; none when the AI runs it alone. */
+export function humanReasons(template: ActionRule): string[] {
+  const reasons: string[] = [];
+  if (reportsOutcome(template)) reasons.push("a person carries it out and reports its outcome");
+  if (sendsOut(template)) reasons.push("it sends to customers");
+  if (template.action.human_required === true) reasons.push("its template needs a person's approval");
+  return reasons;
+}
+
 /** A person must act before this action runs: its owner is human, its template says so, or it sends. */
 export function needsHuman(template: ActionRule): boolean {
-  return (
-    template.action.owner === "human" || template.action.human_required === true || template.action.executor === "send"
-  );
+  return humanReasons(template).length > 0;
+}
+
+/**
+ * Whether a planned action waits for a person: by its template's rule; for a type no template names
+ * (any more), by what its plan was stamped with when drafted (stages/validate.ts, from this policy).
+ */
+export function plannedNeedsHuman(
+  action: { owner: string; human_required: boolean },
+  template: ActionRule | undefined,
+): boolean {
+  return template ? needsHuman(template) : action.owner === "human" || action.human_required;
 }

@@ -104,3 +104,18 @@ export function firstCorrectedStage(fields: ReadingFields): "input" | "hypothesi
 /** What a person set, held over every later redraft of the thread (so a redraft never undoes a correction). */
 export const Pins = ReadingFields.omit({ type: true });
 export type Pins = z.infer<typeof Pins>;
+
+/** What a correction records on the thread and in the audit log. */
+export interface CorrectionRecord {
+  at: string;
+  by: string;
+  /** The thread type the drafter read (the trust the correction counts against). */
+  read_as: string;
+  fields: ReadingFields;
+  reason?: string;
+  via: "correct" | "gate";
+  /** The thread had acted: its steps were not undone. */
+  after_acting: boolean;
+  /** Before acting: the stage redrafted from. */
+  redrafts_from?: string;
+}

@@ -1,48 +1,33 @@
 import { z } from "zod";
+import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "./threadTypes.js";
+import { learningOutputOf } from "./learningSchema.js";
 import {
-  BUILT_IN_TYPES,
-  DEFAULT_THREAD_TYPES,
-  TYPE_NAME,
-  TYPE_NAME_RULE,
-  unknownTypeMessage,
-  type ThreadTypes,
-} from "./threadTypes.js";
+  ActionTypeName,
+  AssumptionId,
+  BusinessMode,
+  DraftConfidence,
+  IsoDate,
+  Percent,
+  Score,
+  Text,
+  threadTypeIn,
+} from "./schemaFields.js";
 
 // Stage outputs. Each stage skill names one of these under `metadata.output`; the model's answer is
 // parsed with it before anything is written, whichever provider drafted it.
 
-/** A real calendar date as YYYY-MM-DD (2026-02-30 and 2026-13-45 are refused). */
-export const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine((date) => {
-    const parsed = new Date(`${date}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
-  }, "not a calendar date");
-/**
- * A thread type's name, by its shape only (a lower-case identifier). Which names a workspace takes is
- * its ThreadTypes (threadTypes.ts): wherever a type comes in (meta.json read from disk, a stage's
- * output, a correction, --type), it is checked with `threadTypeIn` against the workspace's types.
- */
-export const ThreadTypeName = z.string().regex(TYPE_NAME, TYPE_NAME_RULE);
-export type ThreadType = z.infer<typeof ThreadTypeName>;
-/** The kinds LeanOS has, under their first names (the offline drafter's rules and the eval sets use these). */
-export const BuiltInThreadType = z.enum(BUILT_IN_TYPES);
-/**
- * A thread type of a workspace: one of `names` (its types, as threadTypes.ts lists them); any other
- * is refused, naming the workspace's types and the setting that declares more.
- */
-export function threadTypeIn(types: ThreadTypes, names: readonly string[] = types.known) {
-  return z.enum(names as [string, ...string[]], { error: (issue) => unknownTypeMessage(types, String(issue.input)) });
-}
-export const BusinessMode = z.enum(["VENTURE", "BOOTSTRAP", "HYBRID"]);
-export type BusinessMode = z.infer<typeof BusinessMode>;
-export const AssumptionId = z.string().regex(/^[AH]\d+$/, "expected an assumption id such as A4 or H1");
-export const ActionTypeName = z
-  .string()
-  .regex(/^[a-z]+:[a-z][a-z0-9-]*$/, "expected an action type such as sales:qualify");
-const Score = z.number().min(0).max(1);
-const Percent = z.number().int().min(0).max(100);
+// The shapes they are built from are schemaFields.ts's; those other modules use are exported here too.
+export {
+  ActionTypeName,
+  AssumptionId,
+  BuiltInThreadType,
+  BusinessMode,
+  DraftConfidence,
+  IsoDate,
+  threadTypeIn,
+  ThreadTypeName,
+  type ThreadType,
+} from "./schemaFields.js";
 
 /**
  * Where an event came from, said by whoever made it and never read from its prose: handed in from
@@ -65,18 +50,6 @@ export const RawEvent = z.object({
   origin: EventOrigin.optional(),
 });
 export type RawEvent = z.infer<typeof RawEvent>;
-
-/**
- * How sure the drafter is of a stage's draft, and why not surer. Under the workspace's
- * confidence_floor the decision waits for a person whatever the impact and the autonomy mode, and
- * its question gives these reasons. A drafter that does not say is taken at its word (no floor).
- */
-export const DraftConfidence = z.object({
-  score: Score,
-  /** What makes it a guess ("no amount read from the event"); empty when nothing does. */
-  reasons: z.array(z.string().min(1)),
-});
-export type DraftConfidence = z.infer<typeof DraftConfidence>;
 
 export const Fact = z.object({
   kind: z.enum(["money", "percent", "number", "date", "duration"]),
@@ -121,7 +94,6 @@ export const ImpactFactor = z.object({
   score: Score,
   rationale: z.string().min(1),
 });
-const Text = z.string().min(1);
 /** A figure the event states (or one worked out from stated figures only), with where it came from. */
 const StatedFigure = z.object({ amount: Text, basis: Text });
 /**
@@ -220,62 +192,6 @@ export const ActionsOutput = z.object({
   summary: z.string().min(1),
   confidence: DraftConfidence.optional(),
 });
-
-/** The learning stage's output; a follow-up's type is one of `type`'s names, `business` (the workspace's name of it) when not said. */
-function learningOutputOf(type: z.ZodType<string>, business: string) {
-  return z.object({
-    outcome: z.string().min(1),
-    metrics: z.array(z.object({ name: z.string().min(1), value: z.string().min(1), source: z.string().min(1) })),
-    validations: z.array(
-      z.object({
-        assumption_id: z.union([AssumptionId, z.literal("NEW")]),
-        result: z.enum(["success", "partial", "failure", "pending"]),
-        confidence_before: Percent.nullable(),
-        confidence_after: Percent,
-        reasoning: z.string().min(1),
-      }),
-    ),
-    // Proposals only: a canvas change always waits for a human before it is applied.
-    canvas_updates: z.array(
-      z.object({
-        assumption_id: AssumptionId,
-        field: z.enum(["confidence", "status"]),
-        from: z.string(),
-        to: z.string(),
-      }),
-    ),
-    // Rows of the 13-metrics.md table whose Current value the outcome changes.
-    metric_updates: z
-      .array(z.object({ metric: z.string().min(1), from: z.string(), to: z.string().min(1) }))
-      .default([]),
-    // LeanOS's results summary: what the decision expected, what happened, the difference.
-    results: z.object({ expected: Text, actual: Text, variance: Text }).nullable().default(null),
-    // LeanOS's surprises, positive and negative: what happened that nobody predicted.
-    surprises: z.array(z.object({ kind: z.enum(["positive", "negative"]), surprise: Text, impact: Text })).default([]),
-    // LeanOS's prediction accuracy: each of the decision's expected outcomes against what happened;
-    // accuracy is left null while the outcome is not in yet.
-    prediction_accuracy: z
-      .array(
-        z.object({
-          horizon: z.enum(["3-month", "6-month", "12-month"]),
-          prediction: Text,
-          actual: Text,
-          accuracy: Percent.nullable(),
-        }),
-      )
-      .default([]),
-    opportunities: z.array(
-      z.object({
-        title: z.string().min(1),
-        priority: Score,
-        rationale: z.string().min(1),
-        // The kind of thread that would take the opportunity up when a person approves it.
-        type: type.default(business),
-      }),
-    ),
-    confidence: DraftConfidence.optional(),
-  });
-}
 
 // For stages added by a workspace without TypeScript: a summary and the headed sections its skill lists.
 export const SectionsOutput = z.object({

@@ -1,25 +1,17 @@
 import type { ZodType } from "zod";
-import type { Canvas } from "../canvas/canvas.js";
-import type { ThreadTypes } from "../core/threadTypes.js";
-import { UsageError, describeZodIssues } from "../errors.js";
+import { refuse, refusalOfIssues, AnswerRefused, REASON_FIELD } from "../core/refusal.js";
 import { editedValues, pendingItem, type GatePayload, type GateResponse, type GivenAnswer } from "./wire.js";
 
 // The checks every answer must pass before a gate takes it, whoever sends it (the CLI checks first
 // and exits 2; the gate node checks again and asks again saying why). An answer that fails any of
 // them changes nothing. Each gate kind adds its own checks on edited values (see definition.ts).
+// A check throws an AnswerRefused (core/refusal.ts): the field at fault and why, worded by each front end.
 
-export interface AnswerContext {
-  thread: string;
-  workspaceRoot: string;
-  /** The output schema of a stage, refined for the workspace. */
-  stageSchema: (stage: string) => ZodType;
-  /** The workspace's canvas, for a correction of the reading (the assumptions it may name). */
-  canvas: Canvas;
-  /** The workspace's thread types, for a correction of the type or a follow-up's type. */
-  threadTypes: ThreadTypes;
-}
+import type { AnswerContext } from "../graph/gateSet.js";
 
-/** What one gate kind checks beyond the answer type; each throws a UsageError naming the field. */
+export type { AnswerContext };
+
+/** What one gate kind checks beyond the answer type; each throws an AnswerRefused naming the field. */
 export interface AnswerRules {
   /** Edited values: `edits` as sent, checked against what the gate offers and what its field can hold. */
   checkEdit(payload: GatePayload, edits: Record<string, unknown>, context: AnswerContext): void;
@@ -27,7 +19,7 @@ export interface AnswerRules {
   checkTaken?(payload: GatePayload, edits: Record<string, unknown>, context: AnswerContext): Promise<void>;
 }
 
-/** Refuses an answer the gate does not allow or whose values would not hold; throws a UsageError saying why. */
+/** Refuses an answer the gate does not allow or whose values would not hold; throws an AnswerRefused saying why. */
 export async function checkAnswer(
   rules: AnswerRules,
   payload: GatePayload,
@@ -38,22 +30,18 @@ export async function checkAnswer(
   const info = payload.leanos;
   const allowed = pendingItem(payload).allowed;
   const answerName = response.type === "response" ? "respond" : response.type === "ignore" ? "reject" : response.type;
-  if (!allowed.includes(answerName)) {
-    throw new UsageError(
-      `"${answerName}" is not allowed at this ${info.kind} gate of ${thread} (allowed: ${allowed.join(", ")})`,
-    );
-  }
+  if (!allowed.includes(answerName))
+    refuse(null, `"${answerName}" is not allowed at this ${info.kind} gate of ${thread}`, allowed);
   const edits = response.type === "edit" ? editedValues(response as GateResponse) : {};
   if (response.type === "edit") {
-    if (Object.keys(edits).length === 0) throw new UsageError("--edit needs a JSON object of the values to change");
+    if (Object.keys(edits).length === 0)
+      refuse(null, "an edit needs at least one value to change", Object.keys(payload.action_request.args));
     rules.checkEdit(payload, edits, context);
   }
-  if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0)) {
-    throw new UsageError("respond needs the feedback text");
-  }
-  if (response.type === "ignore" && typeof response.args === "string" && response.args.trim().length === 0) {
-    throw new UsageError("--reason must say why (it is recorded in the thread); leave --reason out to record none");
-  }
+  if (response.type === "response" && (typeof response.args !== "string" || response.args.trim().length === 0))
+    refuse(null, "respond needs the feedback text");
+  if (response.type === "ignore" && typeof response.args === "string" && response.args.trim().length === 0)
+    refuse(REASON_FIELD, "must say why (it is recorded in the thread); leave it out to record none");
   if (response.type !== "ignore") await rules.checkTaken?.(payload, edits, context);
 }
 
@@ -62,12 +50,10 @@ export function checkOwnFields(payload: GatePayload, edits: Record<string, unkno
   const editable = payload.action_request.args;
   for (const key of Object.keys(edits)) {
     // Own keys only: "__proto__", "constructor" and "toString" are found `in` every object.
+    // Neither is a field the question offers, so the answer as a whole is refused, naming the key.
     if (Object.hasOwn(payload.leanos.locked, key))
-      throw new UsageError(`--edit: "${key}" is set by policy and cannot be edited`);
-    if (!Object.hasOwn(editable, key))
-      throw new UsageError(
-        `--edit: "${key}" is not a field of this draft (fields: ${Object.keys(editable).join(", ")})`,
-      );
+      refuse(null, `"${key}" is set by policy and cannot be edited`, Object.keys(editable));
+    if (!Object.hasOwn(editable, key)) refuse(null, `"${key}" is not a field of this draft`, Object.keys(editable));
   }
 }
 
@@ -75,5 +61,5 @@ export function checkOwnFields(payload: GatePayload, edits: Record<string, unkno
 export function checkEditedDraft(payload: GatePayload, edits: Record<string, unknown>, schema: ZodType): void {
   checkOwnFields(payload, edits);
   const parsed = schema.safeParse({ ...payload.action_request.args, ...payload.leanos.locked, ...edits });
-  if (!parsed.success) throw new UsageError(`--edit: ${describeZodIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new AnswerRefused(refusalOfIssues(parsed.error.issues));
 }

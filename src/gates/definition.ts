@@ -1,29 +1,21 @@
 import { Command, interrupt, isGraphInterrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ZodError } from "zod";
 import { UsageError, describeZodIssues } from "../errors.js";
+import { AnswerRefused, refuse, refusalText } from "../core/refusal.js";
+import type { GateNodes } from "../graph/gateSet.js";
 import type { GraphKit } from "../graph/kit.js";
-import type { GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { checkAnswer, type AnswerRules } from "./check.js";
-import type { GateKind } from "../core/gateKind.js";
 import { coerceEdit, gatePayload, pendingItem, readResponse, type GateQuestion, type GateResponse } from "./wire.js";
 
-export type GateNodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;
-export interface GateNode {
-  name: string;
-  fn: GateNodeFn;
-  /** Where the node may go next. */
-  ends: string[];
-}
+export type { GateNode, GateNodeFn } from "../graph/gateSet.js";
 
 /**
  * One gate kind, whole: the nodes it adds after a stage (which build its question and take its
  * answer) and the rules an answer must pass. The CLI checks an answer against the same rules before
  * it resumes; the node checks again, so an answer from any LangGraph client is held to them.
  */
-export interface GateDefinition extends AnswerRules {
-  nodes(kit: GraphKit, node: GraphNode, kind: GateKind): GateNode[];
-}
+export interface GateDefinition extends AnswerRules, GateNodes {}
 
 /**
  * Asks a person (an interrupt) and returns their answer once it passes the gate's rules. A refused
@@ -62,12 +54,15 @@ export async function askPerson(
     await checkAnswer(rules, payload, response, kit.answerContext(state.thread));
     return response;
   } catch (error) {
+    // Kept in the state as words no front end owns (clients read it as text, see GateInfo.refused).
     const reason =
-      error instanceof UsageError
-        ? error.message
-        : error instanceof ZodError
-          ? `not an answer a gate reads: ${describeZodIssues(error.issues)}`
-          : undefined;
+      error instanceof AnswerRefused
+        ? refusalText(error.refusal)
+        : error instanceof UsageError
+          ? error.message
+          : error instanceof ZodError
+            ? `not an answer a gate reads: ${describeZodIssues(error.issues)}`
+            : undefined;
     if (reason === undefined) throw error;
     await kit.env.onGateRefused?.(state.thread, {
       gate: question.info.kind,
@@ -84,25 +79,17 @@ export async function askPerson(
 /** Refuses an answer that does not name the question waiting at `node` (its interrupt id, as recorded when it was asked). */
 async function checkNamed(kit: GraphKit, thread: string, node: string, response: GateResponse): Promise<void> {
   const asked = await kit.env.askedId?.(thread, node);
+  // The answer as a whole is refused: it is not known to be meant for this question.
   if (!response.interrupt_id) {
-    throw new UsageError(
-      `this question sends to customers, so an answer must name it: give its interrupt id${asked ? ` (${asked})` : ""} as interrupt_id in the answer, or answer with leanos approve ${thread} --interrupt ID; nothing was sent`,
+    refuse(
+      null,
+      `this question sends to customers, so an answer must name it: give its interrupt id${asked ? ` (${asked})` : ""} as interrupt_id in the answer; nothing was sent`,
     );
   }
   if (asked !== undefined && response.interrupt_id !== asked) {
-    throw new UsageError(
+    refuse(
+      null,
       `the answer names question ${response.interrupt_id}, but the question waiting is ${asked}: it was answered meanwhile; look again before answering; nothing was sent`,
     );
   }
-}
-
-/** A gate node's result with its refusal note cleared, once an answer was taken. */
-export function clearingRefusal(name: string, fn: GateNodeFn): GateNodeFn {
-  return async (state, config) => {
-    const result = await fn(state, config);
-    if (!state.refusals[name] || !(result instanceof Command)) return result;
-    const update = (result.update ?? {}) as Record<string, unknown>;
-    if ("refusals" in update) return result;
-    return new Command({ update: { ...update, refusals: { [name]: null } }, goto: result.goto });
-  };
 }

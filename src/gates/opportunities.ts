@@ -1,7 +1,7 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import { gateNodeName, type GraphKit } from "../graph/kit.js";
-import type { GraphNode } from "../graph/spec.js";
+import { outputOf, type GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { threadTypeIn, type LearningOutput } from "../core/stageSchemas.js";
 import type { ThreadTypes } from "../core/threadTypes.js";
@@ -37,7 +37,7 @@ function opportunitiesNode(kit: GraphKit, node: GraphNode, kind: GateKind) {
   const self = gateNodeName(node, kind);
   return async (state: ThreadGraphState, config?: LangGraphRunnableConfig) => {
     const stage = node.skill.stage.stage;
-    const learning = state.outputs[stage] as LearningOutput;
+    const learning = outputOf(state.outputs, node, "learning")!;
     const index = learning.opportunities.findIndex((_, position) => !state.opportunity_reviews[`opp-${position + 1}`]);
     if (index < 0) return new Command({ goto: kit.after(node, kind) });
     const opportunity = learning.opportunities[index]!;

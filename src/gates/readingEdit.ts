@@ -1,6 +1,6 @@
 import type { Canvas } from "../canvas/canvas.js";
 import type { ThreadTypes } from "../core/threadTypes.js";
-import { UsageError } from "../errors.js";
+import { refuse } from "../core/refusal.js";
 import { checkCorrection } from "./correction.js";
 import { type Reading, type ReadingFields } from "../core/reading.js";
 import type { GatePayload } from "./wire.js";
@@ -30,9 +30,11 @@ export function readingEdit(
   const changed = Object.keys(edits).filter((key) => Object.hasOwn(args, key) && !same(edits[key], args[key]));
   if (!changed.some((key) => (READING_ONLY as readonly string[]).includes(key))) return undefined;
   const wording = changed.filter((key) => !(READING_ONLY as readonly string[]).includes(key) && key !== "verdict");
+  // The two kinds of change together are refused, not one value: the answer as a whole.
   if (wording.length > 0) {
-    throw new UsageError(
-      `--edit: correct the reading (${READING_ONLY.join(", ")}, verdict) or edit the decision's ${wording.join(", ")}, not both in one answer: a corrected reading drafts the decision again`,
+    refuse(
+      null,
+      `correct the reading (${READING_ONLY.join(", ")}, verdict) or edit the decision's ${wording.join(", ")}, not both in one answer: a corrected reading drafts the decision again`,
     );
   }
   const reading = {

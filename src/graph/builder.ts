@@ -3,13 +3,19 @@ import { claimNode, finishNode, runThreadId } from "./claim.js";
 import { draftStage } from "../stages/draft.js";
 import type { ActionsOutput } from "../core/stageSchemas.js";
 import type { LogEntry } from "../threads/stageFiles.js";
-import { clearingRefusal } from "../gates/definition.js";
-import { GATES } from "../gates/registry.js";
-import { CLAIM_NODE, FINISH_NODE, GraphKit, gateEntryName, stageNodeName, type GraphEnvironment } from "./kit.js";
+import { clearingRefusal, type GateSet } from "./gateSet.js";
+import {
+  CLAIM_NODE,
+  CORRECT_NODE,
+  FINISH_NODE,
+  GraphKit,
+  gateEntryName,
+  stageNodeName,
+  type GraphEnvironment,
+} from "./kit.js";
 import type { GraphNode } from "./spec.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 import { guardedNode } from "./trust.js";
-import { CORRECT_NODE, correctNode } from "./correct.js";
 
 export { gateNodeName, stageNodeName, type GraphEnvironment, type ProgressEvent } from "./kit.js";
 
@@ -57,7 +63,7 @@ type NodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Pro
  * (a new thread) or, for a thread asleep until a due date, at the node that waits for it; a run
  * given input on any other thread finds nothing to do.
  */
-export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheckpointSaver) {
+export function buildThreadGraph(env: GraphEnvironment, gates: GateSet, checkpointer?: BaseCheckpointSaver) {
   const kit = new GraphKit(env);
   const graph = new StateGraph(ThreadStateSchema);
   // LangGraph's builder types track node names as literals; this graph's names come from data.
@@ -82,7 +88,7 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheck
     add(named(stageNodeName(node)), stageNode(kit, node), undefined, next);
     builder.addEdge(stageNodeName(node), next);
     for (const gate of node.gates) {
-      for (const gateNode of GATES[gate].nodes(kit, node, gate)) {
+      for (const gateNode of gates.kinds[gate].nodes(kit, node, gate)) {
         add(named(gateNode.name), clearingRefusal(gateNode.name, gateNode.fn), gateNode.ends);
         if (gateNode.ends.includes(END)) waits.push(gateNode.name);
       }
@@ -91,7 +97,7 @@ export function buildThreadGraph(env: GraphEnvironment, checkpointer?: BaseCheck
   add(named(FINISH_NODE), finishNode(kit), undefined, END);
   builder.addEdge(FINISH_NODE, END);
   // A correction may send the thread back to any node: the stage it redrafts from, or where it was.
-  add(CORRECT_NODE, correctNode(kit), [...names, END]);
+  add(CORRECT_NODE, gates.correct(kit), [...names, END]);
   builder.addConditionalEdges(
     START,
     (state) => (state.thread === undefined ? CLAIM_NODE : state.correction ? CORRECT_NODE : (state.timer?.node ?? END)),

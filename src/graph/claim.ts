@@ -33,18 +33,8 @@ export interface ThreadStart {
   pattern?: ThreadMeta["pattern"] | undefined;
 }
 
-/**
- * Names a thread after its event (a model call for model drafters, unless the starter read it
- * already) and claims its folder with meta.json, which records the LangGraph thread id `id`. A
- * folder that already records `id` is taken up, so a start cut short and tried again never makes a
- * second thread.
- */
-export async function claimThread(
-  env: GraphEnvironment,
-  id: string,
-  start: ThreadStart,
-  now: Date,
-): Promise<{ thread: string; meta: ThreadMeta; existing: boolean }> {
+/** The start of a thread checked before anything is read or written: its event, its limits, a type the workspace knows. */
+async function checkedStart(env: GraphEnvironment, id: string, start: ThreadStart, now: Date) {
   const parsed = RawEvent.safeParse(start.event);
   if (!parsed.success)
     throw new UsageError(
@@ -65,6 +55,22 @@ export async function claimThread(
   if (!known && !start.origin && !start.pattern && perHour > 0 && env.startedByClientsSince) {
     checkEventCount(await env.startedByClientsSince(new Date(now.getTime() - 3_600_000)), { perHour });
   }
+  return { event, given, types };
+}
+
+/**
+ * Names a thread after its event (a model call for model drafters, unless the starter read it
+ * already) and claims its folder with meta.json, which records the LangGraph thread id `id`. A
+ * folder that already records `id` is taken up, so a start cut short and tried again never makes a
+ * second thread.
+ */
+export async function claimThread(
+  env: GraphEnvironment,
+  id: string,
+  start: ThreadStart,
+  now: Date,
+): Promise<{ thread: string; meta: ThreadMeta; existing: boolean }> {
+  const { event, given, types } = await checkedStart(env, id, start, now);
   const classification =
     given && start.title
       ? { type: given, title: start.title }

@@ -1,112 +1,31 @@
 import { stagePolicy, type StageConfidence } from "../core/policy.js";
-import { judgementsIn, standingOf, type Judgement } from "../core/autonomy.js";
+import { judgementsIn, standingOf } from "../core/autonomy.js";
 import { canonicalType } from "../core/threadTypes.js";
 import type { DraftConfidence } from "../core/stageSchemas.js";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { WorkspaceStore } from "../store/store.js";
+import { getConfig } from "@langchain/langgraph";
+
 import { join, relative } from "node:path";
-import type { Canvas } from "../canvas/canvas.js";
+
 import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
-import { actionTemplates, type SkillSet } from "../skills/loader.js";
+import { actionTemplates } from "../skills/loader.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
-import type { AnswerContext } from "../gates/check.js";
+import type { AnswerContext } from "./environment.js";
 import type { GateKind } from "../core/gateKind.js";
 import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type GateView, type LogEntry } from "../threads/stageFiles.js";
 import { settleDecision } from "../stages/decisionRecord.js";
 import { threadDir } from "../threads/store.js";
-import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
-import type { Workspace } from "../workspace/workspace.js";
-import { outputsBySchema, type GraphNode, type GraphSpec } from "./spec.js";
+
+import { outputsBySchema, type GraphNode } from "./spec.js";
 import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";
-import type { CorrectionRecord } from "./correct.js";
-import type { Reading } from "../core/reading.js";
+import type { GraphEnvironment } from "./environment.js";
 import { recallLessons, type Lessons } from "../memory/recall.js";
 
-export type ProgressEvent =
-  | { kind: "stage-start"; thread: string; stage: string }
-  | { kind: "stage-done"; thread: string; stage: string; files: string[]; attempts: number }
-  | { kind: "gate"; thread: string; stage: string; required: boolean; detail: string }
-  | { kind: "answered"; thread: string; stage: string; answer: string; item?: string }
-  | { kind: "refused"; thread: string; stage: string; reason: string };
+export type { CanvasChangeRecord, GateAnswered, GraphEnvironment, ProgressEvent } from "./environment.js";
 
-export interface GateAnswered {
-  gate: GateKind;
-  stage: string;
-  review: Review;
-  /** One line saying what was decided, for ops/today.md. */
-  summary: string;
-  action_id?: string;
-  /** A person's judgement of a decision's reading (the trust its thread type earns), with the reading judged. */
-  judged?: { type: string; judged: "agreed" | "corrected"; reading: Reading; final?: Reading };
-}
-
-export interface CanvasChangeRecord {
-  file: string;
-  assumption?: string;
-  metric?: string;
-  field: string;
-  from: string;
-  to: string;
-  by: string;
-  commit?: string;
-}
-
-/** What the graph needs from the world; the runtime provides it. */
-export interface GraphEnvironment {
-  workspace: Workspace;
-  canvas: Canvas;
-  skills: SkillSet;
-  spec: GraphSpec;
-  drafter: StageDrafter;
-  /** Where slugs are claimed and the thread index is kept (the workspace's store). */
-  store: Pick<WorkspaceStore, "claims" | "index" | "secrets" | "memory">;
-  /** A stage's files are on disk; `usage` is the model calls that drafted them, counted in meta.json in the same write. */
-  onStageWritten?: (thread: string, stage: string, files: string[], usage?: ModelUsage[]) => Promise<void>;
-  /**
-   * Model calls were made. They are audited at once, so a crash never loses what was spent; meta.json
-   * counts them now, or, when `counted` is "with-stage-files", in the write that records their stage.
-   */
-  onModelUsage?: (
-    thread: string,
-    stage: string,
-    usage: ModelUsage[],
-    counted?: "now" | "with-stage-files",
-  ) => Promise<void>;
-  onGateAnswered?: (thread: string, answered: GateAnswered) => Promise<void>;
-  onGateRefused?: (
-    thread: string,
-    refused: { gate: GateKind; node: string; answer: string; by: string; reason: string },
-  ) => Promise<void>;
-  onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
-  /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
-  onCorrected?: (thread: string, correction: CorrectionRecord, reading: Reading) => Promise<void>;
-  /** How many threads clients (not the workspace itself) started at or after `since`. */
-  startedByClientsSince?: (since: Date) => Promise<number>;
-  /** Every person's judgement of a decision's reading so far, oldest first (the trust thread types earn). */
-  judgements?: () => Promise<Judgement[]>;
-  /** A thread was claimed: its folder and meta.json exist. */
-  onThreadStarted?: (meta: ThreadMeta) => Promise<void>;
-  /** The id of the question waiting at `node` on the thread, as recorded when it was asked. */
-  askedId?: (thread: string, node: string) => Promise<string | undefined>;
-  /** The thread waits for a person at this item. */
-  onAsked?: (thread: string, item: PendingItem, values: ThreadGraphState) => Promise<void>;
-  /** The thread's run ends until `due`, when a pass wakes it. */
-  onScheduled?: (thread: string, due: string, values: ThreadGraphState) => Promise<void>;
-  /** The thread reached the end of its graph. */
-  onFinished?: (thread: string, values: ThreadGraphState) => Promise<void>;
-  /** A node failed; the run stops and may be resumed from the last checkpoint. */
-  onFailed?: (thread: string, message: string) => Promise<void>;
-  onProgress?: (event: ProgressEvent) => void;
-  now?: () => Date;
-  /**
-   * Who a run acts for, when the graph is served: the authenticated user, or a refusal. Set, every
-   * node refuses a run without one, and a gate records its answer as theirs, whatever the answer says.
-   */
-  who?: (config: LangGraphRunnableConfig | undefined) => Promise<string>;
-}
-
+/** The node a correction enters at, from any point of a thread (the graph's START routes to it). */
+export const CORRECT_NODE = "correct_thread";
 /** The first node: names the thread and claims its folder. */
 export const CLAIM_NODE = "claim_thread";
 /** The last node before the end: records that the thread is complete. */
@@ -119,12 +38,36 @@ export const gateNodeName = (node: GraphNode, gate: GateKind): string =>
 export const gateEntryName = (node: GraphNode, gate: GateKind): string =>
   gate === "actions" ? `run_${node.skill.stage.stage}` : gateNodeName(node, gate);
 
+/**
+ * What one run brings that the compiled graph does not hold: the drafter the thread drafts with
+ * (invoke's `context.leanos`). So a graph is compiled once per workspace, and each run drafts with
+ * the model of its own thread.
+ */
+export interface RunContext {
+  drafter?: StageDrafter;
+}
+
+/** The run context of the run this code is part of, if it is inside one (LangGraph keeps the config per run). */
+export function currentRun(): RunContext | undefined {
+  try {
+    return (getConfig()?.context as { leanos?: RunContext } | undefined)?.leanos;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Shared helpers for the stage and gate nodes of one graph. */
 export class GraphKit {
   readonly templates: Map<string, ActionTemplate>;
 
-  constructor(readonly env: GraphEnvironment) {
-    this.templates = actionTemplates(env.skills);
+  constructor(private readonly base: GraphEnvironment) {
+    this.templates = actionTemplates(base.skills);
+  }
+
+  /** The graph's environment, with the drafter of the run it is read in. */
+  get env(): GraphEnvironment {
+    const drafter = currentRun()?.drafter;
+    return drafter ? { ...this.base, drafter } : this.base;
   }
 
   now(): Date {

@@ -10,7 +10,7 @@ import type { StageSkillMetadata } from "../skills/schema.js";
 import type { StageOutputs } from "../core/stageSchemas.js";
 
 // A graph file lists the stage nodes by skill name, in order, with their gates (one, or a list run
-// in order; src/gates/kind.ts says what each does).
+// in order; src/core/gateKind.ts says what each does).
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
 // `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
 
@@ -58,9 +58,8 @@ export function graphFileFor(name: string, toolGraphsDir: string, workspaceGraph
   throw new UsageError(`no graph named ${name}: looked for ${own} and ${tool}`);
 }
 
-/** Reads and checks a graph file; `root` is the workspace when the file is the workspace's own. */
-export async function loadGraphSpec(file: string, skills: SkillSet, root?: string): Promise<GraphSpec> {
-  const text = await readText(root !== undefined && file.startsWith(root) ? root : undefined, file);
+/** A YAML file parsed with its line numbers: `fail` refuses it naming the line of a path. */
+function yamlWithLines(file: string, text: string) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
@@ -82,6 +81,13 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
   const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
     throw new UsageError(`${file}:${lineOf(path)}: ${message}`);
   };
+  return { doc, lineOf, fail };
+}
+
+/** Reads and checks a graph file; `root` is the workspace when the file is the workspace's own. */
+export async function loadGraphSpec(file: string, skills: SkillSet, root?: string): Promise<GraphSpec> {
+  const text = await readText(root !== undefined && file.startsWith(root) ? root : undefined, file);
+  const { doc, lineOf, fail } = yamlWithLines(file, text);
 
   const parsed = GraphFile.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -154,4 +160,18 @@ export function outputsBySchema(spec: GraphSpec, outputs: Readonly<Record<string
     if (output !== undefined) bySchema[node.skill.stage.output] = output;
   }
   return bySchema as Partial<StageOutputs>;
+}
+
+/**
+ * The output a node's stage drafted, typed by the schema its skill names (undefined before it is
+ * drafted): the one place a stored output is given its type, checked against the node it belongs to.
+ */
+export function outputOf<K extends keyof StageOutputs>(
+  outputs: Readonly<Record<string, unknown>>,
+  node: GraphNode,
+  schema: K,
+): StageOutputs[K] | undefined {
+  if (node.skill.stage.output !== schema)
+    throw new Error(`the ${node.skill.stage.stage} stage drafts ${node.skill.stage.output}, not ${schema}`);
+  return outputs[node.skill.stage.stage] as StageOutputs[K] | undefined;
 }

@@ -95,7 +95,11 @@ export const ThreadStateSchema = z.object({
   origin: z.string().optional(),
   /** For a thread a pass started from a pattern: the pattern and the threads behind it. */
   pattern: z.object({ key: z.string(), sources: z.array(z.string()) }).optional(),
-  /** Why the last answer at a gate node was refused, by node; null once an answer was taken. */
+  /**
+   * Why the last answer at a gate node was refused, by node; null once an answer was taken. The
+   * refusal (core/refusal.ts) in words no front end owns: clients (the CLI through a server, the SDK)
+   * read it as text.
+   */
   refusals: z.record(z.string(), z.string().nullable()).register(registry, merge<string | null>()),
   /** Values a person corrected, held over every redraft (gates/correction.ts). */
   pins: Pins.optional(),

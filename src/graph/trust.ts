@@ -9,7 +9,7 @@ import { runThreadId } from "./claim.js";
 import { CLAIM_NODE, type GraphKit } from "./kit.js";
 import { foldUpdate, sealHolds, sealOf } from "./seal.js";
 import type { ThreadGraphState } from "./state.js";
-import { CORRECT_NODE } from "./correct.js";
+import { CORRECT_NODE } from "./kit.js";
 import { retypedName } from "../threads/retype.js";
 import { canonicalType } from "../core/threadTypes.js";
 

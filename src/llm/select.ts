@@ -114,7 +114,7 @@ async function chatModel(name: string, fields: Record<string, unknown>) {
   const [{ initChatModel }, { AsyncCaller }, { unreachable }] = await Promise.all([
     import("langchain/chat_models/universal"),
     import("@langchain/core/utils/async_caller"),
-    import("./chatModel.js"),
+    import("./callFailure.js"),
   ]);
   // LangChain's own rule for what is worth another try (it gives up at once on a 400, 401, 404...),
   // which a caller made without one of its own keeps.

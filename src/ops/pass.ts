@@ -2,6 +2,7 @@ import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
 import type { Runtime, ThreadResult } from "../runtime/engine.js";
 import { reindex } from "../runtime/reindex.js";
 import { isHeld } from "../store/leases.js";
+import { attributeLeads, proposeCampaigns, type CampaignProposal, type LeadLink, type PassStep } from "./campaigns.js";
 import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
 import { writeToday } from "./todayFile.js";
 
@@ -10,11 +11,6 @@ import { writeToday } from "./todayFile.js";
 // second finds nothing due) and exclusive (a lease in the store). It finds its work through the
 // thread index: open threads are read, done ones only counted, and patterns are counted by the
 // store, so a pass costs what is open, not what has happened.
-
-/** How many sales learnings must validate one assumption before a campaign is proposed. */
-export const PATTERN_THRESHOLD = 3;
-/** How many source threads a proposal links (the count behind it may be larger). */
-const MAX_PATTERN_SOURCES = 10;
 
 export interface PassSummary {
   at: string;
@@ -25,8 +21,8 @@ export interface PassSummary {
   threads: number;
   advanced: Array<{ thread: string; state: ThreadResult["state"]; pending: number; next_due: string | null }>;
   busy: string[];
-  proposed: Array<{ pattern: string; thread: string; sources: string[] }>;
-  attributed: Array<{ thread: string; campaign: string }>;
+  proposed: CampaignProposal[];
+  attributed: LeadLink[];
   waiting: number;
   stuck: StuckThread[];
   stalled: StalledAction[];
@@ -47,15 +43,6 @@ export interface PassControl {
   log?: (line: string) => void;
 }
 
-/** The campaigns a lead's event names: by slug, or as utm_campaign. */
-function campaignNamedIn(text: string, campaigns: ReadonlyMap<string, string>): string | undefined {
-  const lower = text.toLowerCase();
-  const utm = /utm_campaign=([a-z0-9-]+)/.exec(lower)?.[1];
-  if (utm && campaigns.has(utm)) return campaigns.get(utm);
-  for (const [slug, thread] of campaigns) if (lower.includes(slug)) return thread;
-  return undefined;
-}
-
 export async function runPass(runtime: Runtime, control: PassControl = { stopping: false }): Promise<PassSummary> {
   const started = Date.now();
   const lock = await runtime.store.leases.acquire("pass");
@@ -72,83 +59,12 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
     const scanned = control.scan ? await scanFolders(runtime) : undefined;
     const now = runtime.now();
     const today = now.toISOString().slice(0, 10);
-    const due: Array<{ thread: string; when: string }> = [];
-    const leads: Array<{ thread: string; text: string }> = [];
     const collector = new TodayCollector(runtime.spec, now, runtime.workspace.threadTypes);
-    // One look at the open threads: what is due, what the page needs, the leads not yet linked.
-    for await (const meta of threadsToRead(runtime, now)) {
-      const isDue =
-        (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
-      if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
-      else collector.add(meta);
-      if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked)
-        leads.push({ thread: meta.thread, text: meta.event.text });
-    }
-    for (const { type, count } of await idleCounts(runtime, now)) collector.addIdle(type, count);
-
-    const advanced: PassSummary["advanced"] = [];
-    const busy: string[] = [];
-    for (const entry of due.sort((a, b) => a.when.localeCompare(b.when) || a.thread.localeCompare(b.thread))) {
-      if (!control.stopping) {
-        log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
-        const result = await runtime.advance(entry.thread);
-        if (result === "busy") busy.push(entry.thread);
-        else if (result !== undefined) {
-          const meta = (await runtime.resolve(entry.thread)).meta;
-          advanced.push({
-            thread: entry.thread,
-            state: result.state,
-            pending: result.pending.length,
-            next_due: meta.next_due,
-          });
-        }
-      }
-      collector.add((await runtime.resolve(entry.thread)).meta);
-    }
-
-    const proposed: PassSummary["proposed"] = [];
-    const patternsTaken = new Set(await runtime.store.index.patternKeys());
-    for (const { assumption: id, count, sources } of await runtime.store.index.validations(
-      PATTERN_THRESHOLD,
-      MAX_PATTERN_SOURCES,
-    )) {
-      const key = `validated:${id}`;
-      if (control.stopping || patternsTaken.has(key)) continue;
-      const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
-      const linked = [...sources].sort();
-      const text = [
-        `Campaign proposal: ${count} sales learnings validated ${id}${assumption ? ` (${assumption.title})` : ""}.`,
-        `Source threads: ${linked.map((thread) => `threads/${thread}`).join(", ")}.`,
-        "Pattern across threads: a campaign can tell this story with the customers' numbers.",
-      ].join(" ");
-      log(`pattern ${key}: proposing a campaign from ${linked.join(", ")}`);
-      const result = await runtime.startEvent(
-        { text, date: today, source: `leanos pass (${key})`, origin: { kind: "pattern", threads: linked } },
-        "marketing",
-        undefined,
-        { key, sources: linked },
-      );
-      proposed.push({ pattern: key, thread: result.thread, sources: linked });
-      collector.add((await runtime.resolve(result.thread)).meta);
-    }
-
-    // Links each new lead to the campaign it names, once.
-    const attributed: PassSummary["attributed"] = [];
-    const campaigns = new Map<string, string>();
-    if (leads.length > 0)
-      for (const thread of await runtime.store.index.namesOfType("marketing"))
-        campaigns.set(thread.split("/")[1]!, thread);
-    for (const lead of leads) {
-      if (control.stopping) break;
-      const campaign = campaignNamedIn(lead.text, campaigns);
-      if (!(await runtime.attribute(lead.thread, campaign))) {
-        if (!busy.includes(lead.thread)) busy.push(lead.thread);
-        continue;
-      }
-      if (!campaign) continue;
-      attributed.push({ thread: lead.thread, campaign });
-      log(`attributed ${lead.thread} to ${campaign}`);
-    }
+    const { due, leads } = await readOpenThreads(runtime, now, collector);
+    const step = { control, log };
+    const { advanced, busy } = await advanceDue(runtime, due, collector, step);
+    const proposed = await proposeCampaigns(runtime, today, collector, step);
+    const attributed = await attributeLeads(runtime, leads, busy, step);
     const page = await writeToday(runtime, collector);
     return {
       at: now.toISOString(),
@@ -171,6 +87,59 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * One look at the open threads: what is due (scheduled for today or before, or a run interrupted),
+ * what the page needs (the rest, and a count of the idle ones), the leads not yet linked to a campaign.
+ */
+async function readOpenThreads(
+  runtime: Runtime,
+  now: Date,
+  collector: TodayCollector,
+): Promise<{ due: Array<{ thread: string; when: string }>; leads: Array<{ thread: string; text: string }> }> {
+  const today = now.toISOString().slice(0, 10);
+  const due: Array<{ thread: string; when: string }> = [];
+  const leads: Array<{ thread: string; text: string }> = [];
+  for await (const meta of threadsToRead(runtime, now)) {
+    const isDue =
+      (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
+    if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
+    else collector.add(meta);
+    if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked)
+      leads.push({ thread: meta.thread, text: meta.event.text });
+  }
+  for (const { type, count } of await idleCounts(runtime, now)) collector.addIdle(type, count);
+  return { due, leads };
+}
+
+/** Runs each due thread's step, earliest first, until a signal stops the pass; every one is added to the page. */
+async function advanceDue(
+  runtime: Runtime,
+  due: Array<{ thread: string; when: string }>,
+  collector: TodayCollector,
+  { control, log }: PassStep,
+): Promise<{ advanced: PassSummary["advanced"]; busy: string[] }> {
+  const advanced: PassSummary["advanced"] = [];
+  const busy: string[] = [];
+  for (const entry of due.sort((a, b) => a.when.localeCompare(b.when) || a.thread.localeCompare(b.thread))) {
+    if (!control.stopping) {
+      log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
+      const result = await runtime.advance(entry.thread);
+      if (result === "busy") busy.push(entry.thread);
+      else if (result !== undefined) {
+        const meta = (await runtime.resolve(entry.thread)).meta;
+        advanced.push({
+          thread: entry.thread,
+          state: result.state,
+          pending: result.pending.length,
+          next_due: meta.next_due,
+        });
+      }
+    }
+    collector.add((await runtime.resolve(entry.thread)).meta);
+  }
+  return { advanced, busy };
 }
 
 /** Reads every thread folder and mends the index where it disagrees (a pass with --scan). */

@@ -2,11 +2,13 @@ import { Client, type Thread } from "@langchain/langgraph-sdk";
 import { AlreadyAnswered, RuntimeFailure, UsageError } from "../errors.js";
 import { isGatePayload, pendingItem, type GatePayload, type GivenAnswer } from "../gates/wire.js";
 import type { ThreadGraphState } from "../graph/state.js";
-import type { ThreadResult } from "../runtime/engine.js";
+import type { CorrectionOptions, ThreadResult, ThreadService } from "../runtime/threadService.js";
+import type { StageDrafter } from "../stages/drafter.js";
 import type { RawEvent } from "../stages/context.js";
 import type { ThreadType } from "../core/stageSchemas.js";
 import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import { pickThread, UUID } from "../threads/store.js";
+import { DEFAULT_MAX_EVENT_KB } from "../stages/eventLimits.js";
 
 // The CLI as a client of a LangGraph server that serves the leanos graph (`--server URL`): threads
 // are started, listed and answered through @langchain/langgraph-sdk, and the server's graph writes
@@ -29,13 +31,25 @@ type Interrupt = { id?: string; value?: unknown };
 
 const PAGE = 500;
 
-export class RemoteThreads {
+export class RemoteThreads implements ThreadService {
   private readonly client: Client;
+  readonly root: string | undefined;
+  readonly maxEventBytes: number;
 
   constructor(
     readonly url: string,
-    private readonly options: { user: string; graph?: string; provider?: string; model?: string },
+    private readonly options: {
+      user: string;
+      graph?: string;
+      provider?: string;
+      model?: string;
+      /** The served workspace's folder, when this machine has it (drafts are then shown). */
+      root?: string;
+      maxEventBytes?: number;
+    },
   ) {
+    this.root = options.root;
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_KB * 1024;
     // No retries: an unreachable server is reported at once, not after a minute of backoff.
     this.client = new Client({
       apiUrl: url,
@@ -193,11 +207,7 @@ export class RemoteThreads {
    * graph takes at its correction node (who made it is the server's authenticated user). A
    * correction the graph refused leaves the thread where it was, and the refusal is reported.
    */
-  async correct(
-    name: string,
-    fields: Record<string, unknown>,
-    options: { reason?: string } = {},
-  ): Promise<ThreadResult> {
+  async correct(name: string, fields: unknown, options: Partial<CorrectionOptions> = {}): Promise<ThreadResult> {
     const thread = await this.find(name);
     const label = thread.values.thread!;
     const before = (thread.values.refusals ?? {})["correct_thread"];
@@ -241,4 +251,15 @@ export class RemoteThreads {
       );
     return result;
   }
+
+  now(): Date {
+    return new Date();
+  }
+
+  /** Free text is read by command words only: the server's model is not this process's. */
+  async intentReader(): Promise<Pick<StageDrafter, "readIntent">> {
+    return {};
+  }
+
+  async close(): Promise<void> {}
 }

@@ -3,7 +3,6 @@ import type { ThreadType } from "../core/stageSchemas.js";
 import type { IndexRow } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
 import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
-import type { Runtime } from "./engine.js";
 import { COMPLETE, nextStepOf } from "./reading.js";
 
 // Looking across a workspace's threads through its index: what is open is read from meta.json, what
@@ -15,12 +14,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const recentSince = (now: Date): string => new Date(now.getTime() - SETTLED_OPPORTUNITY_DAYS * DAY_MS).toISOString();
 
 /** The meta.json of every thread a pass or today's page must look at (open work, and what the page shows), by name. */
-export async function* threadsToRead(runtime: Runtime, now: Date): AsyncGenerator<ThreadMeta> {
+export async function* threadsToRead(runtime: IndexedThreads, now: Date): AsyncGenerator<ThreadMeta> {
   for (const row of await runtime.store.index.toRead(recentSince(now))) yield await runtime.readIndexed(row);
 }
 
 /** How many threads of each type are done and have nothing to show: they are counted, never read. */
-export function idleCounts(runtime: Runtime, now: Date): Promise<Array<{ type: ThreadType; count: number }>> {
+export function idleCounts(runtime: IndexedThreads, now: Date): Promise<Array<{ type: ThreadType; count: number }>> {
   return runtime.store.index.idleCounts(recentSince(now));
 }
 

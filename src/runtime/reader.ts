@@ -1,4 +1,4 @@
-import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
+import type { IndexRow } from "../store/indexRow.js";
 import { openIndexStore } from "../store/open.js";
 import type { IndexStore } from "../store/store.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
@@ -42,15 +42,9 @@ export class ThreadReader {
     return new ThreadReader(workspace, store, options.now ?? (() => new Date()));
   }
 
-  /** A thread's meta.json, as Runtime.readIndexed reads it (its row mended when it lags behind, where the store can be written). */
+  /** A thread's meta.json, as Runtime.readIndexed reads it; nothing is written. */
   async readIndexed(row: IndexRow): Promise<ThreadMeta> {
-    const thread = await whereThreadIs(this.workspace, row.thread, row.id);
-    const meta = this.settled(await this.metas.read(thread));
-    const current = indexRowOf(meta);
-    // A thread a correction is moving keeps its row until the correction, run on, moves it.
-    if (!this.store.readOnly && thread === row.thread && rowDifferences(row, current).length > 0)
-      await this.store.index.put(current);
-    return meta;
+    return this.settled(await this.metas.read(await whereThreadIs(this.workspace, row.thread, row.id)));
   }
 
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
@@ -69,12 +63,9 @@ export class ThreadReader {
     return this.store.close();
   }
 
-  /**
-   * A meta.json that says "running" is settled by the runtime: it may be a crashed run. Where nothing
-   * can be written it is shown as it says: settling it would have to write.
-   */
+  /** A meta.json that says "running" is read from its checkpoint by the runtime: it may be a run a crash cut short. */
   private settled(meta: ThreadMeta): ThreadMeta {
-    if (meta.state === "running" && !this.store.readOnly) throw new NeedsRuntime(`${meta.thread} says it is running`);
+    if (meta.state === "running") throw new NeedsRuntime(`${meta.thread} says it is running`);
     return meta;
   }
 }

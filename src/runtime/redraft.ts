@@ -4,7 +4,13 @@ import { readText } from "../files/readText.js";
 import type { GraphSpec } from "../graph/spec.js";
 import { stageFileOf } from "../graph/stageFile.js";
 import type { GivenAnswer } from "../gates/wire.js";
-import type { Runtime, ThreadResult } from "./engine.js";
+import { threadIdOf } from "../core/threadMeta.js";
+import { answer } from "./answers.js";
+import { payloadsOf } from "./checkpointView.js";
+import { resolve } from "./lookup.js";
+import type { RuntimeParts } from "./parts.js";
+import { checkpointAt } from "./projector.js";
+import type { ThreadResult } from "./threadService.js";
 
 // What a redraft after `respond` changed. A drafter may only note the feedback ("Revised after review
 // feedback: ...") and keep every decision as it was; the person who asked for a change must be told
@@ -97,22 +103,23 @@ export function compareRedraft(stage: string, before: StageDraft, after: StageDr
 }
 
 /**
- * Answers a gate with feedback (`respond`), as Runtime.answer does, and says what the redraft of the
- * stage asked about changed. Undefined `redraft` when the gate is not a stage's own (nothing to compare).
+ * Answers a gate; with feedback (`respond`), says what the redraft of the stage asked about changed.
+ * No `redraft` when the answer is not feedback, or the gate is not a stage's own (nothing to compare).
  */
-export async function respondAndCompare(
-  runtime: Runtime,
+export async function answerComparing(
+  parts: RuntimeParts,
   name: string,
-  answer: GivenAnswer,
-  feedback: string,
+  response: GivenAnswer,
   expected?: string,
 ): Promise<ThreadResult & { redraft?: Redraft }> {
-  const { thread } = await runtime.resolve(name);
-  const stage = (await runtime.pendingPayload(thread))?.leanos.stage;
+  const feedback = response.type === "response" && typeof response.args === "string" ? response.args : undefined;
+  if (feedback === undefined) return answer(parts, name, response, expected);
+  const { thread, meta } = await resolve(parts, name);
+  const stage = payloadsOf(await checkpointAt(parts, threadIdOf(meta)))[0]?.leanos.stage;
   const draft = async (): Promise<StageDraft | undefined> =>
-    stage ? stageDraftOf(runtime.workspace.root, runtime.metas.dirOf(thread), runtime.spec, stage) : undefined;
+    stage ? stageDraftOf(parts.workspace.root, parts.metas.dirOf(thread), parts.spec, stage) : undefined;
   const before = await draft();
-  const result = await runtime.answer(thread, answer, expected);
+  const result = await answer(parts, thread, response, expected);
   const after = await draft();
   return {
     ...result,

@@ -1,10 +1,14 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { AuditLog } from "../audit/log.js";
 import { UsageError } from "../errors.js";
+import { THREAD_GATES } from "../gates/registry.js";
 import { buildThreadGraph } from "../graph/builder.js";
-import { selectDrafter } from "../llm/select.js";
 import { openForWork } from "../runtime/open.js";
+import { drafterOf } from "../runtime/parts.js";
 import { recordingEnvironment } from "../runtime/recorder.js";
+import { clockOf } from "../service/open.js";
+import { MetaStore } from "../threads/metaStore.js";
+import type { Workspace } from "../workspace/workspace.js";
 import type { WorkspaceStore } from "../store/store.js";
 import { provesUser, TOKEN_USER } from "./apiTokens.js";
 import { servedRoot, storeOf } from "./served.js";
@@ -45,25 +49,29 @@ async function authenticatedUser(store: WorkspaceStore, config: LangGraphRunnabl
   );
 }
 
-/** The graph of the workspace LEANOS_WORKSPACE names, drafting with the run's provider. */
+/** The thread a run is for, as the workspace records it, if it has been claimed: its drafter is the one it was drafted with. */
+async function recordedThread(
+  store: WorkspaceStore,
+  workspace: Workspace,
+  config: LangGraphRunnableConfig | undefined,
+) {
+  const id = text(config?.configurable?.["thread_id"]);
+  const row = id ? await store.index.byId(id) : undefined;
+  return row
+    ? new MetaStore(workspace, store.index, () => new Date()).read(row.thread).catch(() => undefined)
+    : undefined;
+}
+
+/** The graph of the workspace LEANOS_WORKSPACE names, drafting with the run's provider, else the thread's. */
 export async function graph(config?: LangGraphRunnableConfig) {
   const opened = await openForWork(servedRoot());
   const configurable = config?.configurable ?? {};
-  const provider = text(configurable["provider"]) ?? opened.workspace.config.provider;
-  const model = text(configurable["model"]) ?? opened.workspace.config.model;
-  const { model_output: output, cache_ttl: cacheTtl } = opened.workspace.config;
-  const drafter = await selectDrafter({
-    ...(provider ? { provider } : {}),
-    ...(model ? { model } : {}),
-    output,
-    cacheTtl,
-  });
-  const fixed = process.env.LEANOS_CLIENT_CLOCK === "1" ? text(configurable["leanos_now"]) : undefined;
-  const at = fixed ? new Date(fixed) : undefined;
-  if (at && Number.isNaN(at.getTime()))
-    throw new UsageError(`configurable.leanos_now ${fixed}: expected an ISO date or time`);
-  const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
   const store = await storeOf(opened.workspace);
-  const env = recordingEnvironment({ ...opened, store, drafter, audit, now: () => at ?? new Date() });
-  return buildThreadGraph({ ...env, who: (runConfig) => authenticatedUser(store, runConfig) });
+  const asked = { provider: text(configurable["provider"]), model: text(configurable["model"]) };
+  const drafter = await drafterOf(opened.workspace, asked, await recordedThread(store, opened.workspace, config));
+  const fixed = process.env.LEANOS_CLIENT_CLOCK === "1" ? text(configurable["leanos_now"]) : undefined;
+  const clock = clockOf(fixed === undefined ? undefined : { value: fixed, from: "configurable.leanos_now" });
+  const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
+  const env = recordingEnvironment({ ...opened, store, drafter, audit, now: clock ?? (() => new Date()) });
+  return buildThreadGraph({ ...env, who: (runConfig) => authenticatedUser(store, runConfig) }, THREAD_GATES);
 }

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { buildIndexIfNew } from "../runtime/reindex.js";
+import { buildIndexIfNew } from "../runtime/indexBuild.js";
 import { openStore } from "../store/open.js";
 import type { WorkspaceStore } from "../store/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";

@@ -1,6 +1,9 @@
 import { UsageError } from "../errors.js";
 import type { RawEvent } from "../core/stageSchemas.js";
 
+/** The default of max_event_kb in .leanos/config.yaml. */
+export const DEFAULT_MAX_EVENT_KB = 256;
+
 // One set of limits for an event, however it arrives: the CLI, the chat, the web, the SDK or
 // LangGraph's server. They are checked where a thread is claimed, which every start goes through.
 

@@ -6,13 +6,13 @@ import { parseFrontMatter } from "../files/frontMatter.js";
 import { decodeText } from "../files/readText.js";
 import { IsoDate } from "../core/stageSchemas.js";
 import type { RawEvent } from "./context.js";
+import { DEFAULT_MAX_EVENT_KB } from "./eventLimits.js";
+
+export { DEFAULT_MAX_EVENT_KB };
 
 // The event text of `leanos event`, from the command line, a file or stdin. It must be text (UTF-8,
 // no NUL bytes) and within the workspace's size limit (max_event_kb). The limit is enforced while
 // reading: 600 MB piped in stops at the limit, not when memory runs out.
-
-/** The default of max_event_kb in .leanos/config.yaml. */
-export const DEFAULT_MAX_EVENT_KB = 256;
 
 function tooLarge(origin: string, maxBytes: number): UsageError {
   return new UsageError(

@@ -1,24 +1,20 @@
 import { type z, type ZodType } from "zod";
 import type { StageContext } from "./context.js";
 import { idempotencyKey } from "./actionKey.js";
-import { needsHuman } from "../core/policy.js";
+import { needsHuman, stageNeedsPerson } from "../core/policy.js";
 import { enforceConfidenceMoves } from "./confidenceMoves.js";
 import { impactFactorNames, impactScore } from "./impact.js";
 import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "../core/stageSchemas.js";
 import { DEFAULT_THREAD_TYPES } from "../core/threadTypes.js";
 import { settleDecision } from "./decisionRecord.js";
-import { stageNeedsPerson } from "../core/policy.js";
 
-/**
- * A stage's output schema refined with what this workspace allows: thread types it knows (its
- * three and those it declares), assumption ids that exist in the canvas, action types that have a
- * template, the impact factors of the business mode, the sections a `sections` stage must fill.
- */
-export function schemaFor(name: OutputSchemaName, context: StageContext): ZodType {
-  const stageOutputSchemas = stageOutputSchemasFor(context.threadTypes ?? DEFAULT_THREAD_TYPES);
+type Check = (value: string, ctx: z.RefinementCtx, path: PropertyKey[]) => void;
+
+/** Checks that an assumption id is in the canvas (or NEW) and that an action type has a template. */
+function knownToWorkspace(context: StageContext): { knownId: Check; knownType: Check } {
   const ids = new Set(context.canvas.assumptions.map((assumption) => assumption.id));
   const types = new Set(context.actionTemplates.keys());
-  const knownId = (id: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
+  const knownId: Check = (id, ctx, path) => {
     if (id !== "NEW" && !ids.has(id)) {
       ctx.addIssue({
         code: "custom",
@@ -27,7 +23,7 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
       });
     }
   };
-  const knownType = (type: string, ctx: z.RefinementCtx, path: PropertyKey[]): void => {
+  const knownType: Check = (type, ctx, path) => {
     if (!types.has(type))
       ctx.addIssue({
         code: "custom",
@@ -35,6 +31,17 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
         message: `action type ${type} has no template (known: ${[...types].join(", ")})`,
       });
   };
+  return { knownId, knownType };
+}
+
+/**
+ * A stage's output schema refined with what this workspace allows: thread types it knows (its
+ * three and those it declares), assumption ids that exist in the canvas, action types that have a
+ * template, the impact factors of the business mode, the sections a `sections` stage must fill.
+ */
+export function schemaFor(name: OutputSchemaName, context: StageContext): ZodType {
+  const stageOutputSchemas = stageOutputSchemasFor(context.threadTypes ?? DEFAULT_THREAD_TYPES);
+  const { knownId, knownType } = knownToWorkspace(context);
   switch (name) {
     case "hypothesis":
       return stageOutputSchemas.hypothesis.superRefine((output, ctx) => {
@@ -98,8 +105,9 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
 
 /**
  * The approval policy lives here, not in the model's hands: the impact score is recomputed as the
- * mean of the factors, each action's owner and human_required come from its template, and a
- * confidence moves only as far as one event justifies (confidenceMoves.ts).
+ * mean of the factors, each action's owner comes from its template and whether it waits for a
+ * person from the approval policy (core/policy.ts), and a confidence moves only as far as one event
+ * justifies (confidenceMoves.ts).
  */
 export function enforcePolicy<K extends OutputSchemaName>(
   name: K,
@@ -140,7 +148,10 @@ export function enforcePolicy<K extends OutputSchemaName>(
     const impact = context.outputs.implication?.impact_score ?? null;
     const flagged =
       stageNeedsPerson(["impact"], impact, context.approvalThreshold) ||
-      decision.actions.some((action) => context.actionTemplates.get(action.type)?.action.human_required === true);
+      decision.actions.some((action) => {
+        const template = context.actionTemplates.get(action.type);
+        return template !== undefined && needsHuman(template);
+      });
     return settleDecision(decision, { impact, flagged }) as StageOutputs[K];
   }
   return output;

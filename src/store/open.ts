@@ -4,6 +4,9 @@ import type { Workspace } from "../workspace/workspace.js";
 import type { DatabaseUse } from "./database.js";
 import { SqliteIndexStore } from "./sqliteIndexStore.js";
 import type { IndexStore, WorkspaceStore } from "./store.js";
+import { shownUrl } from "./shownUrl.js";
+
+export { shownUrl };
 
 /** Where a workspace's runtime state is kept: PostgreSQL when a database URL is set, else its SQLite file. */
 export interface StoreChoice {
@@ -51,17 +54,6 @@ function choiceOf(url: string | undefined, rawId: string | undefined, named: str
 
 export const sameStore = (a: StoreChoice, b: StoreChoice): boolean =>
   a.kind === b.kind && a.url === b.url && a.workspaceId === b.workspaceId;
-
-/** The database URL with its password left out, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "the configured PostgreSQL database";
-  }
-}
 
 /**
  * Opens the workspace's store, ready for use (PostgreSQL's tables are made on first use). For

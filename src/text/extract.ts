@@ -104,10 +104,30 @@ export function extractNames(text: string, ownCompany?: string): { people: strin
   return { people: [...names.people], organizations: [...names.organizations] };
 }
 
+const isName = (name: string): boolean => name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
+
 function readNames(text: string, ownCompany?: string): { people: string[]; organizations: string[] } {
   const doc = nlp(text);
-  const isName = (name: string): boolean =>
-    name.includes(" ") && name.split(" ").every((word) => /^\p{Lu}/u.test(word));
+  const { people, firms } = readPeople(doc, text);
+  const organizations = readOrganizations(doc, text, people, firms, ownCompany);
+  // In order of first mention: the headline's company comes first.
+  const position = (name: string): number => {
+    const at = text.indexOf(name);
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  return {
+    people: [...people].filter(isName),
+    organizations: byRole(
+      organizations.sort((a, b) => position(a) - position(b)),
+      text,
+    ),
+  };
+}
+
+type Doc = ReturnType<typeof nlp>;
+
+/** The people named in the text, and the names read as people's that end in a legal form (firms). */
+function readPeople(doc: Doc, text: string): { people: Set<string>; firms: string[] } {
   const people = new Set((doc.people().out("array") as string[]).map(clean).filter(isName));
   // Names compromise does not know, by the job title beside them ("Firstname Lastname (Job title",
   // "Firstname Lastname, job title") or by who did something ("signed by Firstname Lastname").
@@ -124,6 +144,17 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
   // "Referred by Acme Partners": a name that ends in a legal form is an organisation, whoever it did something for.
   const firms = [...people].filter(endsInCompanyForm);
   for (const firm of firms) people.delete(firm);
+  return { people, firms };
+}
+
+/** The organisations named in the text, but the company itself and words that are people's or places' names. */
+function readOrganizations(
+  doc: Doc,
+  text: string,
+  people: ReadonlySet<string>,
+  firms: readonly string[],
+  ownCompany?: string,
+): string[] {
   const places = new Set((doc.places().out("array") as string[]).flatMap((place) => clean(place).split(/,?\s+/)));
   // Speakers in a chat export ("**Name**: ...") and @-mentions are people, though only their first
   // name is written. (A plain "Word: ..." line is as often an organisation described in a list.)
@@ -133,23 +164,8 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
     ),
   );
   const personWords = new Set([...[...people].flatMap((person) => person.split(" ")), ...firstNames]);
-  const candidates: string[] = [];
-  // CamelCase and brand-like words (a product or company written as one word with inner capitals) are names wherever they stand.
-  for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);
-  // Capitalised runs not at the start of a sentence.
-  for (const match of text.matchAll(
-    /(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu,
-  ))
-    candidates.push(match[1]!);
-  // A capitalised word opening a sentence, when an action verb follows it (a buyer's among them: renewed, bought, ordered).
-  for (const match of text.matchAll(
-    /(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|countersigned|renewed|bought|ordered|purchased|upgraded|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu,
-  ))
-    candidates.push(match[1]!);
-  for (const org of doc.organizations().out("array") as string[]) candidates.push(org);
-  candidates.push(...firms);
   const organizations: string[] = [];
-  for (const raw of candidates) {
+  for (const raw of organizationCandidates(doc, text, firms)) {
     const name = clean(raw);
     const words = name.split(" ");
     if (name.length < 3 || opensOrdinary(name) || TITLE_WORDS.test(name) || /^[A-Z]{2,}s?$/.test(name)) continue;
@@ -172,18 +188,27 @@ function readNames(text: string, ownCompany?: string): { people: string[]; organ
       else organizations.push(name);
     }
   }
-  // In order of first mention: the headline's company comes first.
-  const position = (name: string): number => {
-    const at = text.indexOf(name);
-    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
-  };
-  return {
-    people: [...people].filter(isName),
-    organizations: byRole(
-      organizations.sort((a, b) => position(a) - position(b)),
-      text,
-    ),
-  };
+  return organizations;
+}
+
+/** Words that may name an organisation, before they are weeded: by their shape, their place, or compromise's reading. */
+function organizationCandidates(doc: Doc, text: string, firms: readonly string[]): string[] {
+  const candidates: string[] = [];
+  // CamelCase and brand-like words (a product or company written as one word with inner capitals) are names wherever they stand.
+  for (const match of text.matchAll(/\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g)) candidates.push(match[0]);
+  // Capitalised runs not at the start of a sentence.
+  for (const match of text.matchAll(
+    /(?<=[a-z0-9,;(] )((?:[A-Z][\p{L}&]+)(?: (?:[A-Z][\p{L}&]+|de|du|la|of))*(?: [A-Z][\p{L}&]+)?)/gu,
+  ))
+    candidates.push(match[1]!);
+  // A capitalised word opening a sentence, when an action verb follows it (a buyer's among them: renewed, bought, ordered).
+  for (const match of text.matchAll(
+    /(?:^|[.!?:]\s+|\n[-*]?\s*)((?:[A-Z][\p{L}&]+)(?: [A-Z][\p{L}&]+)*)(?=[’']s\b| (?:deal|chose|signed|countersigned|renewed|bought|ordered|purchased|upgraded|launched|launches|asked|requested|reported|closed|lost|pilot|team|is|has|wants|went|says|said|reports|wrote|emailed))/gmu,
+  ))
+    candidates.push(match[1]!);
+  for (const org of doc.organizations().out("array") as string[]) candidates.push(org);
+  candidates.push(...firms);
+  return candidates;
 }
 
 /**

@@ -3,6 +3,7 @@ import { renderPlain } from "../files/plainTemplate.js";
 import { stringify as toYaml } from "yaml";
 import type { Review, StageContext } from "../stages/context.js";
 import type { PlannedAction } from "../core/stageSchemas.js";
+import { needsHuman } from "../core/policy.js";
 import { writeMarkdown } from "./store.js";
 import { yesNo } from "../stages/decisionRecord.js";
 import type { AutonomyMode, TrustStanding } from "../core/autonomy.js";
@@ -65,8 +66,8 @@ export function actionFileName(action: PlannedAction, all: readonly PlannedActio
   return `${sameType ? `${base}-${action.id}` : base}.md`;
 }
 
-/** Writes a stage's file(s) and returns their paths relative to the thread folder. */
-export async function writeStageFiles(args: {
+/** What a stage's files are written from. */
+export interface StageFilesToWrite {
   threadDir: string;
   context: StageContext;
   meta: StageFileMeta;
@@ -77,7 +78,10 @@ export async function writeStageFiles(args: {
   actionReviews?: Record<string, Review>;
   opportunityReviews?: Record<string, Review>;
   canvasReview?: Review & { commit?: string };
-}): Promise<string[]> {
+}
+
+/** Writes a stage's file(s) and returns their paths relative to the thread folder. */
+export async function writeStageFiles(args: StageFilesToWrite): Promise<string[]> {
   const { threadDir, context, meta, output, gate, review, canvasReview } = args;
   const skill = context.skill;
   const opportunities = (output as { opportunities?: object[] }).opportunities?.map((opportunity, index) => ({
@@ -117,44 +121,54 @@ export async function writeStageFiles(args: {
   const written = [`${folder}execution-log.md`];
   await writeMarkdown(context.workspaceRoot, join(threadDir, written[0]!), front, body);
   const actions = ((output as { actions?: PlannedAction[] }).actions ?? []) as PlannedAction[];
-  for (const action of actions) {
-    const template = context.actionTemplates.get(action.type);
-    const actionView = {
-      action,
-      template: template
-        ? {
-            name: template.name,
-            description: template.description,
-            owner: template.action.owner,
-            duration_days: template.action.duration_days,
-            human_required: template.action.human_required,
-          }
-        : {},
-      meta,
-      log: (args.log ?? []).filter((entry) => entry.action_id === action.id),
-      review: args.actionReviews?.[action.id],
-    };
-    const actionBody = skill.templates.action
-      ? renderPlain(skill.templates.action, actionView)
-      : fallbackBody(meta, action);
-    const file = `${folder}${actionFileName(action, actions)}`;
-    await writeMarkdown(
-      context.workspaceRoot,
-      join(threadDir, file),
-      {
-        thread: meta.thread,
-        action: action.id,
-        type: action.type,
-        owner: action.owner,
-        human_required: action.human_required,
-        due: action.due,
-        status: action.status,
-        drafted_by: meta.drafted_by,
-        review: args.actionReviews?.[action.id],
-      },
-      actionBody,
-    );
-    written.push(file);
-  }
+  for (const action of actions) written.push(await writeActionFile(args, action, actions));
   return written;
+}
+
+/** One action's file in a folder stage (5-actions/): the action, its template, its log and review. */
+async function writeActionFile(
+  args: StageFilesToWrite,
+  action: PlannedAction,
+  actions: readonly PlannedAction[],
+): Promise<string> {
+  const { threadDir, context, meta } = args;
+  const skill = context.skill;
+  const template = context.actionTemplates.get(action.type);
+  const actionView = {
+    action,
+    template: template
+      ? {
+          name: template.name,
+          description: template.description,
+          owner: template.action.owner,
+          duration_days: template.action.duration_days,
+          // Whether the template makes it wait, as the approval policy reads it (a send always does).
+          human_required: needsHuman(template),
+        }
+      : {},
+    meta,
+    log: (args.log ?? []).filter((entry) => entry.action_id === action.id),
+    review: args.actionReviews?.[action.id],
+  };
+  const actionBody = skill.templates.action
+    ? renderPlain(skill.templates.action, actionView)
+    : fallbackBody(meta, action);
+  const file = `${skill.stage.file}${actionFileName(action, actions)}`;
+  await writeMarkdown(
+    context.workspaceRoot,
+    join(threadDir, file),
+    {
+      thread: meta.thread,
+      action: action.id,
+      type: action.type,
+      owner: action.owner,
+      human_required: action.human_required,
+      due: action.due,
+      status: action.status,
+      drafted_by: meta.drafted_by,
+      review: args.actionReviews?.[action.id],
+    },
+    actionBody,
+  );
+  return file;
 }

@@ -7,6 +7,7 @@ import { stageFileOf } from "../graph/stageFile.js";
 import { gateLabel } from "../core/gateKind.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import { UsageError } from "../errors.js";
+import { AnswerRefused, type GateRefusal } from "../core/refusal.js";
 import type { Runtime } from "../runtime/engine.js";
 import type { PendingItem } from "../core/threadMeta.js";
 import { fileView } from "./files.js";
@@ -37,7 +38,7 @@ export interface Refusal {
   thread: string;
   interrupt: string | undefined;
   message: string;
-  /** The field the message is about, when it names one of the item's fields. */
+  /** The form's field the refusal is about, when it is one of the item's fields. */
   field?: string;
   /** What was typed, so nothing typed is lost. */
   fields: Record<string, string>;
@@ -222,10 +223,31 @@ export async function givenAnswer(runtime: Runtime, posted: PostedAnswer, by: st
   }
 }
 
-/** The field a refusal is about: the first of the item's fields its message starts with or names. */
-export function fieldOf(message: string, fields: readonly string[]): string | undefined {
-  return (
-    fields.find((field) => message.startsWith(`${field}:`) || message.startsWith(`${field} `)) ??
-    fields.find((field) => new RegExp(`\\b${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(message))
-  );
+/** A reason as a sentence, with what the gate takes instead where it says. */
+function sentence(reason: string, allowed: readonly string[] | undefined): string {
+  const said = /[.!?]$/.test(reason) ? reason : `${reason}.`;
+  return allowed && allowed.length > 0 ? `${said} It takes: ${allowed.join(", ")}.` : said;
+}
+
+/** What the inbox says of a gate's refusal away from a field: where, why, and what it takes. */
+export function refusalWords({ field, reason, allowed }: GateRefusal): string {
+  return `${field === null ? "" : `${field}: `}${sentence(reason, allowed)}`;
+}
+
+/**
+ * A refused answer as the inbox shows it: a gate's refusal of an edited value next to the form's
+ * field it is about (a path inside it, such as assumptions.0.id, keeps the rest of its path), any
+ * other refusal above the item.
+ */
+export function refusalShown(error: UsageError, posted: PostedAnswer, fields: readonly string[]): Refusal {
+  const base = { thread: posted.thread, interrupt: posted.interrupt, fields: posted.fields };
+  if (!(error instanceof AnswerRefused)) return { ...base, message: error.message };
+  const { field: at, reason, allowed } = error.refusal;
+  const field =
+    posted.answer === "edit" && at !== null
+      ? fields.find((name) => at === name || at.startsWith(`${name}.`))
+      : undefined;
+  if (!field || at === null) return { ...base, message: refusalWords(error.refusal) };
+  const inside = at === field ? "" : `${at.slice(field.length + 1)}: `;
+  return { ...base, field, message: `${inside}${sentence(reason, allowed)}` };
 }

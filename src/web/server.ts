@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import { EnvironmentFault, UsageError } from "../errors.js";
-import { Runtime, type RuntimeOptions } from "../runtime/engine.js";
+import { openRuntime, type ServiceOptions } from "../service/open.js";
 import { webApp } from "./app.js";
 import { isLoopback, newSecret, SECURITY_HEADERS, type Guard } from "./guard.js";
 
 // Starts the web inbox on a workspace: checks the workspace opens, listens, and says where.
 
 export interface WebServerOptions {
-  runtime: RuntimeOptions;
+  runtime: ServiceOptions;
   host: string;
   /** A whole number from 0 to 65535; anything else (as typed after --port) is refused. */
   port: number | string;
@@ -73,7 +73,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${port}: a port is a whole number from 0 to 65535`);
   // Fails here, before listening, when the folder is no workspace.
-  const probe = await Runtime.open(options.runtime);
+  const probe = await openRuntime(options.runtime);
   const root = probe.workspace.root;
   const auditPath = probe.workspace.auditPath;
   await probe.close();
@@ -88,7 +88,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     auditPath,
     by: options.by,
     guard,
-    open: () => Runtime.open({ ...options.runtime, workspace: root }),
+    open: () => openRuntime({ ...options.runtime, workspace: root }),
   });
   const server = createServer(
     getRequestListener(app.fetch, { hostname: options.host, errorHandler: refuseUnreadable }),

@@ -1,4 +1,4 @@
-import { needsHuman } from "../core/policy.js";
+import { plannedNeedsHuman, reportsOutcome } from "../core/policy.js";
 import type { AuditEntryOf } from "../audit/log.js";
 import { stageFileOf } from "../graph/stageFile.js";
 import { minute, TodayCollector } from "../ops/today.js";
@@ -52,7 +52,13 @@ function forPerson(action: PlannedAction, templates: ReadonlyMap<string, ActionT
   // An AI action that lacks its inputs waits for a person too.
   if (action.status === "blocked") return true;
   const template = templates.get(action.type);
-  return template ? needsHuman(template) : action.owner === "human" || action.human_required;
+  return plannedNeedsHuman(action, template);
+}
+
+/** Whether a person carries an action out and reports its outcome: by its template; by the plan, for a type no template names. */
+function carriedOutByPerson(action: PlannedAction, templates: ReadonlyMap<string, ActionTemplate>): boolean {
+  const template = templates.get(action.type);
+  return template ? reportsOutcome(template) : action.owner === "human";
 }
 
 /**
@@ -125,22 +131,17 @@ export async function threadsView(runtime: Runtime, requested?: string) {
   return { rows, paging: pagingView("/threads", page), shown: rows.map((row) => row.thread) };
 }
 
-/** One thread: the six stages in order, its actions, its files. */
-export async function threadView(
+/** The graph's stages in order: where the thread is in each, what each came to, its file and its reviews. */
+function stagesOf(
   runtime: Runtime,
-  name: string,
-  csrf = "",
-  correction: { error?: string; typed?: Record<string, string> } = {},
+  meta: ThreadMeta,
+  outputs: Record<string, unknown>,
+  answers: ReadonlyArray<AuditEntryOf<"gate-answered">>,
+  templates: ReadonlyMap<string, ActionTemplate>,
 ) {
-  const { meta } = await runtime.resolve(name);
-  const outputs = await runtime.stageOutputs(meta.thread);
-  const answers = (await runtime.audit.read()).filter(
-    (entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread,
-  );
   const waitingAt = meta.state === "waiting" ? meta.pending[0]?.stage : undefined;
-  const templates = actionTemplates(runtime.skills);
   const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
-  const stages = runtime.spec.nodes.map((node, index) => {
+  return runtime.spec.nodes.map((node, index) => {
     const stage = node.skill.stage.stage;
     const file = stageFileOf(node);
     const written = meta.files.includes(file);
@@ -171,6 +172,23 @@ export async function threadView(
           : undefined,
     };
   });
+}
+
+/** One thread: the six stages in order, its actions, its files. */
+export async function threadView(
+  runtime: Runtime,
+  name: string,
+  csrf = "",
+  correction: { error?: string; typed?: Record<string, string> } = {},
+) {
+  const { meta } = await runtime.resolve(name);
+  const outputs = await runtime.stageOutputs(meta.thread);
+  const answers = (await runtime.audit.read()).filter(
+    (entry): entry is AuditEntryOf<"gate-answered"> => entry.kind === "gate-answered" && entry.thread === meta.thread,
+  );
+  const templates = actionTemplates(runtime.skills);
+  const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
+  const stages = stagesOf(runtime, meta, outputs, answers, templates);
   return {
     thread: meta.thread,
     title: meta.title,
@@ -203,7 +221,11 @@ export async function threadView(
       id: action.id,
       type: action.type,
       title: action.title,
-      who: action.owner === "human" ? "a person" : forPerson(action, templates) ? "AI; a person approves" : "AI",
+      who: carriedOutByPerson(action, templates)
+        ? "a person"
+        : forPerson(action, templates)
+          ? "AI; a person approves"
+          : "AI",
       // Read back from the stage file as written, not parsed again: a value missing there shows as such.
       due: action.due ?? "-",
       status: [action.status, action.outcome].filter(Boolean).join(": ") || "planned",

@@ -60,7 +60,7 @@ export const WorkspaceConfig = z
   .object({
     // Impact at or above this waits for a human at the decision gate, in every autonomy mode.
     approval_threshold: z.number().min(0).max(1).default(0.8),
-    // Which decisions under the threshold act without a person (src/gates/autonomy.ts; README "Autonomy").
+    // Which decisions under the threshold act without a person (src/core/autonomy.ts; README "Autonomy").
     autonomy: AutonomyMode.default("earned"),
     trust: TrustBar.default(TrustBar.parse({})),
     // A stage drafted with a confidence under this makes the decision wait, whatever the mode and impact.
@@ -75,7 +75,7 @@ export const WorkspaceConfig = z
     // Thread types beyond sales, marketing and business (see DeclaredThreadTypes), e.g. [product, engineering].
     thread_types: DeclaredThreadTypes,
     // The currency sums are weighed and compared in (ISO 4217). Without it, the one the canvas
-    // writes most (src/llm/offline/money.ts), or USD when the canvas names none.
+    // writes most (src/text/money.ts), or USD when the canvas names none.
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, such as EUR, USD or GBP")

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { execa } from "execa";
 import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
-import { cliPath, eventFile, sampleCopy } from "../helpers.js";
+import { cliFor, eventFile, sampleCopy } from "../helpers.js";
 
 // The kill-point sweep: the sample flow (an event, its approvals, the passes that measure the
 // campaign, the canvas approval) is run once without a crash, recording every durable step of every
@@ -42,7 +42,7 @@ interface CliRun {
 }
 
 async function leanos(workspace: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const result = await execa(process.execPath, [cliPath, "--workspace", workspace, "--json", "--quiet", ...args], {
+  const result = await execa(process.execPath, [cliFor(env), "--workspace", workspace, "--json", "--quiet", ...args], {
     reject: false,
     input: "",
     env: { ANTHROPIC_API_KEY: "", LEANOS_WORKSPACE: "", NO_COLOR: "1", LEANOS_USER: "sweep", ...env },

@@ -34,7 +34,9 @@ export async function serve(workspace: string): Promise<Served> {
   const { startServer } = await import("@langchain/langgraph-api/server");
   const server = await startServer({
     port: 0,
-    nWorkers: 1,
+    // Ten queue workers, as `langgraphjs dev` runs (n_jobs_per_worker): each polls for runs after a random
+    // pause of up to a second, so with one a run waits half a second on average before it starts.
+    nWorkers: 10,
     host: "127.0.0.1",
     cwd: await tempDir("leanos-server-"),
     graphs: Object.fromEntries(Object.entries(config.graphs).map(([id, spec]) => [id, built(spec)])),

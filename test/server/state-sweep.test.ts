@@ -6,6 +6,7 @@ import { Command, MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/audit/log.js";
 import { readEvent } from "../../src/stages/readEvent.js";
+import { THREAD_GATES } from "../../src/gates/registry.js";
 import { buildThreadGraph, type ThreadGraph } from "../../src/graph/builder.js";
 import { ThreadStateSchema } from "../../src/graph/state.js";
 import { selectDrafter } from "../../src/llm/select.js";
@@ -45,7 +46,7 @@ beforeAll(async () => {
     now: () => new Date(`${DAY}T09:00:00Z`),
   });
   // As served: every run acts for an authenticated user.
-  graph = buildThreadGraph({ ...env, who: async () => "sweeper" }, new MemorySaver());
+  graph = buildThreadGraph({ ...env, who: async () => "sweeper" }, THREAD_GATES, new MemorySaver());
   const start = async (file: string, id: string) => {
     const event = await readEvent({ file: join(workspace, "events", file), today: DAY });
     return graph.invoke({ event } as never, { configurable: { thread_id: id } });

@@ -11,6 +11,7 @@ import { PgStore } from "../../src/store/pgStore.js";
 import { SqliteStore } from "../../src/store/sqliteStore.js";
 import type { WorkspaceStore } from "../../src/store/store.js";
 import { eventFile, runCli, sampleCopy, tempDir } from "../helpers.js";
+import { withLeanos } from "../library.js";
 
 // leanos migrate-store: a workspace's runtime state (checkpoints, index, claims) copied to another
 // store, so its threads go on from where they were. The copy itself is checked SQLite to SQLite in
@@ -118,19 +119,9 @@ async function migratesMemory(runtime: Runtime, target: WorkspaceStore, kept: st
 describe("migrating a workspace's store", () => {
   it("copies every checkpoint with its values and pending writes, gives every folder its row and claim, and can run again", async () => {
     const workspace = await sampleCopy();
-    const started = await runCli([
-      "--workspace",
-      workspace,
-      "--quiet",
-      "--now",
-      NOW,
-      "event",
-      "--provider",
-      "offline",
-      "--file",
-      eventFile("01-elsaai-deal-closed.md"),
-    ]);
-    expect(started.exitCode, started.stderr).toBe(0);
+    await withLeanos(workspace, { now: NOW }, (leanos) =>
+      leanos.event({ file: eventFile("01-elsaai-deal-closed.md") }),
+    );
     const runtime = await Runtime.open({ workspace, now: () => new Date(NOW) });
     const target = await otherStore();
     try {
@@ -203,19 +194,9 @@ describe("migrating a workspace's memory", () => {
 
   it("refuses a target holding another value under one of its keys, naming it, before copying anything", async () => {
     const workspace = await sampleCopy();
-    const started = await runCli([
-      "--workspace",
-      workspace,
-      "--quiet",
-      "--now",
-      NOW,
-      "event",
-      "--provider",
-      "offline",
-      "--file",
-      eventFile("01-elsaai-deal-closed.md"),
-    ]);
-    expect(started.exitCode, started.stderr).toBe(0);
+    await withLeanos(workspace, { now: NOW }, (leanos) =>
+      leanos.event({ file: eventFile("01-elsaai-deal-closed.md") }),
+    );
     const runtime = await Runtime.open({ workspace, now: () => new Date(NOW) });
     const target = await otherStore();
     try {

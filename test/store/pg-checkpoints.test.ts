@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/audit/log.js";
 import { readEvent } from "../../src/stages/readEvent.js";
 import type { GatePayload } from "../../src/gates/wire.js";
+import { THREAD_GATES } from "../../src/gates/registry.js";
 import { buildThreadGraph } from "../../src/graph/builder.js";
 import { selectDrafter } from "../../src/llm/select.js";
 import { openForWork } from "../../src/runtime/open.js";
@@ -31,6 +32,7 @@ async function graphOn(workspace: string, saver: PostgresSaver) {
       audit,
       now: () => new Date("2026-11-27T09:00:00Z"),
     }),
+    THREAD_GATES,
     saver,
   );
 }

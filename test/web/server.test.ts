@@ -63,7 +63,7 @@ describe("leanos serve: pages", () => {
     expect(wrong.status).toBe(422);
     const refused = await wrong.text();
     expect(refused).toMatch(/<input id="f-1-due" name="field:due" value="2026-13-45" aria-invalid="true"/);
-    expect(refused).toMatch(/class="field-error"[^>]*>due: not a calendar date/);
+    expect(refused).toMatch(/class="field-error"[^>]*>not a calendar date/);
     expect(await meta(workspace, thread)).toEqual(waiting);
 
     const right = await post(server, { ...fields, "field:due": "2026-12-20" });

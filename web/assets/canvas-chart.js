@@ -12,7 +12,16 @@
         type: "line",
         data: {
           labels: points.map((point) => point.date),
-          datasets: [{ label: "confidence %", data: points.map((point) => point.value), stepped: true, borderColor: "#2f5fd0", backgroundColor: "#2f5fd0", pointRadius: 4 }],
+          datasets: [
+            {
+              label: "confidence %",
+              data: points.map((point) => point.value),
+              stepped: true,
+              borderColor: "#2f5fd0",
+              backgroundColor: "#2f5fd0",
+              pointRadius: 4,
+            },
+          ],
         },
         options: {
           animation: false,
@@ -20,7 +29,9 @@
           scales: { y: { min: 0, max: 100, ticks: { stepSize: 25 } } },
           plugins: {
             legend: { display: false },
-            tooltip: { callbacks: { afterLabel: (item) => (points[item.dataIndex] && points[item.dataIndex].thread) || "" } },
+            tooltip: {
+              callbacks: { afterLabel: (item) => (points[item.dataIndex] && points[item.dataIndex].thread) || "" },
+            },
           },
         },
       });

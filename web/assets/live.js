@@ -12,7 +12,13 @@
   // Something typed (or picked) in any of the page's forms and not sent yet: a swap would lose it.
   const edited = (field) => {
     if (field.tagName !== "SELECT") return field.value !== field.defaultValue;
-    return field.selectedIndex !== Math.max(0, [...field.options].findIndex((option) => option.defaultSelected));
+    return (
+      field.selectedIndex !==
+      Math.max(
+        0,
+        [...field.options].findIndex((option) => option.defaultSelected),
+      )
+    );
   };
   const typing = () => [...document.querySelectorAll("#main input, #main textarea, #main select")].some(edited);
   const concerns = (change) => {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import { who } from "../session.js";
 
 export function approveCommand(): Command {
   return new Command("approve")
@@ -23,6 +24,8 @@ export function approveCommand(): Command {
         }
         if (edits === null || typeof edits !== "object" || Array.isArray(edits))
           throw new UsageError("--edit must be a JSON object");
+        // Said in the option's own words; the gate refuses the same, for any client, in its own.
+        if (Object.keys(edits).length === 0) throw new UsageError("--edit needs a JSON object of the values to change");
       }
       const answer = edits
         ? { type: "edit" as const, args: { action: "edit", args: edits }, by: who() }

@@ -21,13 +21,19 @@ async function stdinEdit(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** The JSON of --edit, read as an object. */
-function editOf(text: string): unknown {
+/** The JSON of --edit, read as an object (the graph refuses anything else too, in its own words). */
+function editOf(text: string): Record<string, unknown> {
+  let edit: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    edit = JSON.parse(text) as unknown;
   } catch {
     throw new UsageError(`--edit: not valid JSON: ${text.length > 200 ? `${text.slice(0, 200)}...` : text}`);
   }
+  if (edit === null || typeof edit !== "object" || Array.isArray(edit))
+    throw new UsageError(
+      "--edit needs a JSON object of the reading's fields to correct (type, assumptions, verdict, facts)",
+    );
+  return edit as Record<string, unknown>;
 }
 
 export function correctCommand(): Command {
@@ -61,28 +67,15 @@ export function correctCommand(): Command {
       const edit = editOf(options.edit === "-" ? await stdinEdit() : options.edit);
       if (options.reason !== undefined && options.reason.trim().length === 0)
         throw new UsageError("--reason must say why (it is recorded with the correction); leave it out to record none");
-      const { formatCorrected, formatResult } = await import("../format.js");
-      const { serverOf, withRuntime, withServer } = await import("../session.js");
-      const url = serverOf(command);
-      if (url) {
-        // Through the server the graph's correction node checks it, and who made it is the token's user.
-        await withServer(
-          command,
-          url,
-          (remote) =>
-            remote.correct(
-              thread,
-              edit as Record<string, unknown>,
-              options.reason ? { reason: options.reason.trim() } : {},
-            ),
-          formatResult,
-        );
-        return;
-      }
-      await withRuntime(
+      const [{ formatCorrected }, { withThreads }] = await Promise.all([
+        import("../format.js"),
+        import("../session.js"),
+      ]);
+      // Through a server the graph's correction node checks it, and who made it is the token's user.
+      await withThreads(
         command,
-        (runtime) =>
-          runtime.correct(thread, edit, { by: who(), ...(options.reason ? { reason: options.reason.trim() } : {}) }),
+        (threads) =>
+          threads.correct(thread, edit, { by: who(), ...(options.reason ? { reason: options.reason.trim() } : {}) }),
         formatCorrected,
       );
     });

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import { who } from "../session.js";
 
 export function rejectCommand(): Command {
   return new Command("reject")

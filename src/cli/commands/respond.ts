@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, who, yesOption, type WhichQuestion } from "../session.js";
+import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import { who } from "../session.js";
 
 export function respondCommand(): Command {
   return new Command("respond")

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { checkDataFilesOf, globalsOf, jsonWanted, runtimeOptionsOf } from "../session.js";
+import { checkDataFilesOf, globalsOf, jsonWanted, serviceOptionsOf } from "../session.js";
 
 export function scheduleCommand(): Command {
   return new Command("schedule")
@@ -7,18 +7,19 @@ export function scheduleCommand(): Command {
     .requiredOption("--cron <expr>", 'cron expression (5 fields, or 6 with seconds), e.g. "0 8 * * *"')
     .option("--timezone <tz>", "time zone of the expression (default: the machine's)")
     .addHelpText("after", '\nExample:\n  leanos schedule --cron "0 8 * * *"     # a pass every morning at 8:00')
-    .action(async (options: { cron: string; timezone?: string }, command: Command) => {
+    .action(async ({ cron, timezone }: { cron: string; timezone?: string }, command: Command) => {
       const { runSchedule } = await import("../../ops/schedule.js");
       // Checked here, before the schedule starts waiting (a bad --now is refused at once).
-      const runtimeOptions = runtimeOptionsOf(command);
+      const { clockOf, openRuntime } = await import("../../service/open.js");
+      const options = serviceOptionsOf(command);
+      clockOf(options.now);
       await runSchedule({
-        cron: options.cron,
-        ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+        cron,
+        ...(timezone !== undefined ? { timezone } : {}),
         json: jsonWanted(command),
         open: async () => {
           await checkDataFilesOf(globalsOf(command).workspace);
-          const { Runtime } = await import("../../runtime/engine.js");
-          return Runtime.open(runtimeOptions);
+          return openRuntime(options);
         },
       });
     });

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { out, runtimeOptionsOf, who } from "../session.js";
+import { out, serviceOptionsOf, who } from "../session.js";
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -18,7 +18,7 @@ export function serveCommand(): Command {
       // Digits only ("80abc" is no port); the range is checked where the server starts.
       const port = /^\d+$/.test(options.port) ? Number(options.port) : options.port;
       const { startWebServer } = await import("../../web/server.js");
-      const server = await startWebServer({ runtime: runtimeOptionsOf(command), host: options.host, port, by: who() });
+      const server = await startWebServer({ runtime: serviceOptionsOf(command), host: options.host, port, by: who() });
       out(`leanos inbox for ${server.root}\n  ${server.url}`);
       if (server.token)
         out("  Every request needs this token (the link sets it once). Anyone with it can answer for you.");

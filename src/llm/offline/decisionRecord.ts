@@ -1,8 +1,8 @@
 import { sectionText } from "../../canvas/canvas.js";
-import type { StageContext } from "../../stages/context.js";
+import type { ActionTemplate, StageContext } from "../../stages/context.js";
 import { decisionStatusOf } from "../../stages/decisionRecord.js";
 import type { DecisionOutput } from "../../core/stageSchemas.js";
-import { stageNeedsPerson } from "../../core/policy.js";
+import { needsHuman, stageNeedsPerson } from "../../core/policy.js";
 import { addDays } from "../../files/dates.js";
 import { termsOf } from "../../text/relevance.js";
 
@@ -48,6 +48,8 @@ const MOST_METRICS = 3;
 const DAYS_3_MONTHS = 91;
 const DAYS_6_MONTHS = 182;
 
+type Planned = { action: DecisionOutput["actions"][number]; template: ActionTemplate | undefined };
+
 export function draftDecisionRecord(
   context: StageContext,
   decision: Pick<DecisionOutput, "verdict" | "actions" | "alternatives">,
@@ -58,37 +60,15 @@ export function draftDecisionRecord(
   // needs a person); the workspace's policy (gates/policy.ts) settles it when the gate is reached.
   const human_flagged =
     stageNeedsPerson(["impact"], impact, context.approvalThreshold) ||
-    templates.some(({ template }) => template?.action.human_required === true);
-
-  // Success metrics: the canvas's metric rows the event or the plan speaks of, with their targets.
+    templates.some(({ template }) => template !== undefined && needsHuman(template));
   const metricsText = sectionText(context.canvas, "metrics");
   const metricsOwner = /\bOwner:\s*([^.\n_*]+)/.exec(metricsText)?.[1]?.trim();
-  const spoken = termsOf([context.event.text, ...decision.actions.map((action) => action.title)].join("\n"));
-  const scored = metricRows(metricsText)
-    .map((row, index) => ({ row, index, overlap: [...termsOf(row.metric)].filter((term) => spoken.has(term)).length }))
-    .filter((entry) => entry.overlap > 0)
-    .sort((a, b) => b.overlap - a.overlap || a.index - b.index)
-    .slice(0, MOST_METRICS);
-  const owners = [
-    ...new Set(templates.map(({ template }) => template?.action.owner).filter((owner) => owner !== undefined)),
-  ];
-  const executionOwner =
-    owners.length > 0
-      ? owners
-          .map(
-            (owner) =>
-              `${owner} (${templates
-                .filter(({ template }) => template?.action.owner === owner)
-                .map(({ action }) => action.type)
-                .join(", ")})`,
-          )
-          .join("; ")
-      : "none: no actions start";
+  const rows = metricsSpokenOf(context, decision, metricsText);
   const metricsOwnerText = metricsOwner ? `${metricsOwner} (owner of the canvas's metrics)` : "the decision's approver";
   const success_metrics =
     decision.verdict === "REJECT"
       ? []
-      : scored.map(({ row }) => ({
+      : rows.map((row) => ({
           metric: row.metric,
           target: `${row.target} (${
             row.targetHeading
@@ -100,9 +80,67 @@ export function draftDecisionRecord(
           frequency: "at each metrics snapshot",
           owner: metricsOwner ?? "the decision's approver",
         }));
+  return {
+    status: decisionStatusOf(decision.verdict),
+    impact_score: impact,
+    human_flagged,
+    scope: {
+      includes: decision.actions.map((action) => action.title),
+      excludes: decision.alternatives.map((alternative) => alternative.option),
+    },
+    success_metrics,
+    expected_outcomes: expectedOutcomes(context, decision.verdict, templates, rows),
+    accountability: {
+      decision_owner: "whoever answers the decision gate: a person when it is human flagged, else the autonomy policy",
+      execution_owner: executionOwner(templates),
+      success_metrics_owner: success_metrics.length > 0 ? metricsOwnerText : "none: no metric named",
+    },
+  };
+}
 
-  // Expected outcomes: each action by the day its template's duration brings it to, in order; the
-  // tested assumptions settled by their results; the metrics' targets over the year.
+/** Success metrics: the canvas's metric rows the event or the plan speaks of, most words in common first. */
+function metricsSpokenOf(
+  context: StageContext,
+  decision: Pick<DecisionOutput, "actions">,
+  metricsText: string,
+): MetricRow[] {
+  const spoken = termsOf([context.event.text, ...decision.actions.map((action) => action.title)].join("\n"));
+  return metricRows(metricsText)
+    .map((row, index) => ({ row, index, overlap: [...termsOf(row.metric)].filter((term) => spoken.has(term)).length }))
+    .filter((entry) => entry.overlap > 0)
+    .sort((a, b) => b.overlap - a.overlap || a.index - b.index)
+    .slice(0, MOST_METRICS)
+    .map(({ row }) => row);
+}
+
+/** Who carries the plan out: each owner its templates name, with the action types they own. */
+function executionOwner(templates: readonly Planned[]): string {
+  const owners = [
+    ...new Set(templates.map(({ template }) => template?.action.owner).filter((owner) => owner !== undefined)),
+  ];
+  return owners.length > 0
+    ? owners
+        .map(
+          (owner) =>
+            `${owner} (${templates
+              .filter(({ template }) => template?.action.owner === owner)
+              .map(({ action }) => action.type)
+              .join(", ")})`,
+        )
+        .join("; ")
+    : "none: no actions start";
+}
+
+/**
+ * Expected outcomes: each action by the day its template's duration brings it to, in order; the
+ * tested assumptions settled by their results; the metrics' targets over the year.
+ */
+function expectedOutcomes(
+  context: StageContext,
+  verdict: DecisionOutput["verdict"],
+  templates: readonly Planned[],
+  rows: readonly MetricRow[],
+): Record_["expected_outcomes"] {
   const expected_outcomes: Record_["expected_outcomes"] = { month_3: [], month_6: [], month_12: [] };
   let due = context.today;
   let days = 0;
@@ -119,30 +157,14 @@ export function draftDecisionRecord(
     bucket.push(`${action.title} (${action.type}) done by ${due}`);
   }
   const tests = (context.outputs.hypothesis?.tests ?? []).filter((test) => test.assumption_id !== "NEW");
-  if (decision.verdict !== "REJECT") {
+  if (verdict !== "REJECT") {
     for (const test of tests) {
       expected_outcomes.month_6.push(
         `${test.assumption_id} "${test.title}" settled by the actions' results: held at ${test.proposed_confidence}% or revised`,
       );
     }
-    for (const { row } of scored)
+    for (const row of rows)
       expected_outcomes.month_12.push(`${row.metric} moving from ${row.current} toward ${row.target}`);
   }
-
-  return {
-    status: decisionStatusOf(decision.verdict),
-    impact_score: impact,
-    human_flagged,
-    scope: {
-      includes: decision.actions.map((action) => action.title),
-      excludes: decision.alternatives.map((alternative) => alternative.option),
-    },
-    success_metrics,
-    expected_outcomes,
-    accountability: {
-      decision_owner: "whoever answers the decision gate: a person when it is human flagged, else the autonomy policy",
-      execution_owner: executionOwner,
-      success_metrics_owner: success_metrics.length > 0 ? metricsOwnerText : "none: no metric named",
-    },
-  };
+  return expected_outcomes;
 }

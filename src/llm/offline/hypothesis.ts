@@ -6,10 +6,14 @@ import { extractFacts } from "../../text/extract.js";
 import { workspaceCurrency } from "../../text/money.js";
 import { eventTitle, type Reading } from "../../text/reading.js";
 import { rankAssumptions, termsOf } from "../../text/relevance.js";
+import { withTests } from "../../stages/pins.js";
+import { taughtAssumptions } from "./learned.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
+import { testsConfidence, understood, withFeedback } from "./stageBasis.js";
 
 // The hypothesis stage by rules: which canvas assumptions an event tests, in which direction, with
-// which sentences as evidence, and how far each one's confidence should move.
+// which sentences as evidence, and how far each one's confidence should move; or the tests the
+// workspace's memory teaches for such an event.
 
 // An event often tests two related beliefs; a second or third assumption is kept when it scores at
 // least this share of the best one's relevance. Below it, the match is on words the event shares
@@ -77,7 +81,8 @@ function directionOf(
   return assumption.status === "CHALLENGED" && kind.outcome_known ? "invalidates" : "challenges";
 }
 
-export function draftHypothesis(
+/** The tests the rules draft: the assumptions the event bears on most, each with its direction and move. */
+export function testsByRules(
   context: StageContext,
   reading: Reading,
   kind: EventKind,
@@ -139,4 +144,36 @@ export function draftHypothesis(
     });
   }
   return { tests };
+}
+
+/** The hypothesis stage: the tests (the rules', or those the workspace's memory teaches), summed up. */
+export function draftHypothesis(context: StageContext): HypothesisOutput {
+  const { tests, from } = testsOf(context);
+  const summary = tests
+    .map((test) =>
+      test.assumption_id === "NEW"
+        ? `No canvas assumption covers this event; proposes a new one (confidence ${test.proposed_confidence}%).`
+        : `${test.direction} ${test.assumption_id} (${test.title}): ${test.previous_confidence}% -> ${test.proposed_confidence}%.`,
+    )
+    .join(" ");
+  const said = from ? `${summary} (tested ${from})` : summary;
+  return { tests, summary: withFeedback(said, context), confidence: testsConfidence(context, tests) };
+}
+
+/** The tests the rules draft, or those the workspace's memory teaches for the event, and where those came from. */
+function testsOf(context: StageContext): { tests: HypothesisOutput["tests"]; from?: string } {
+  const { reading, kind } = understood(context);
+  const drafted = testsByRules(context, reading, kind);
+  const read = drafted.tests.map((test) => ({ id: test.assumption_id, direction: test.direction }));
+  const learned = taughtAssumptions(context.lessons, context.event.text, read);
+  if (!learned) return drafted;
+  return {
+    tests: withTests(
+      { ...drafted, summary: "" },
+      learned.value,
+      context.canvas,
+      learned.from.replace(/^as in /, "the reading of "),
+    ).tests,
+    from: learned.from,
+  };
 }

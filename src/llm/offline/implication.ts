@@ -3,15 +3,22 @@ import { MOST_POINTS_PER_EVENT } from "../../stages/confidenceMoves.js";
 import type { StageContext } from "../../stages/context.js";
 import { impactFactorNames, impactScore } from "../../stages/impact.js";
 import type { Fact, HypothesisOutput, ImplicationOutput } from "../../core/stageSchemas.js";
+import { needsHuman, reportsOutcome } from "../../core/policy.js";
 import type { z } from "zod";
 import { readMetric } from "../../canvas/metrics.js";
+import { possessive } from "../../files/plainTemplate.js";
+import { extractFacts } from "../../text/extract.js";
 import { amountsIn, showAmount, workspaceCurrency } from "../../text/money.js";
 import type { Reading } from "../../text/reading.js";
 import { matchSegment } from "../../text/relevance.js";
+import { planFor } from "./plan.js";
 import { countCues, offlineRules, type EventKind } from "./rules.js";
+import { before, builtOn, understood } from "./stageBasis.js";
+import { statedMoney } from "./statedMoney.js";
 
-// The impact factors by rules. Each score is 0-1; the stage's impact score is their mean (see
-// stages/impact.ts), and a decision waits for a person at the workspace's threshold (0.8 by default).
+// The implication stage by rules: the impact factors (each score is 0-1; the stage's impact score is
+// their mean, see stages/impact.ts, and a decision waits for a person at the workspace's threshold,
+// 0.8 by default), the figures stated, the risks, dependencies and timeline of the plan.
 
 export const clamp = (value: number, low = 0, high = 1): number => Math.min(high, Math.max(low, value));
 export const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -122,90 +129,62 @@ export function draftFactors(
   return { factors, impact_score: impactScore(factors.map((factor) => factor.score)), money, marginHits };
 }
 
-// LeanOS's revenue horizons, ROI and sensitivity, only where the event gives the figures: each sum is
-// one the event states in the workspace's currency, in a sentence that says it comes in (a quote turned
-// down, a credit, a loss is no revenue). Nothing is estimated: an ROI needs a stated cost, a
-// sensitivity a stated range.
-const NOT_REVENUE =
-  /\b(quoted|turned (?:it )?down|declined|credited|refund\w*|lost|churn\w*|discount\w*|competitor)\b/i;
-const ONE_TIME = /\b(one[- ]time|implementation|setup|set-up|onboarding fee|upfront)\b/i;
-const RECURRING =
-  /\b(ARR|MRR|ACV|per (?:year|month|annum)|a year|a month|annual(?:ly)?|yearly|monthly|\/(?:yr|year|mo|month))\b/i;
-const COST = /\b(costs?|spend|spent|budget(?:ed)?|invest(?:ed|ment)?|we pay|paid out)\b/i;
-const RANGE_JOIN = /^\s*(?:-|–|to)\s*$/;
+export function draftImplication(context: StageContext): ImplicationOutput {
+  const { reading, kind } = understood(context);
+  const hypothesis = context.outputs.hypothesis;
+  const input = context.outputs.input;
+  const facts = input?.facts ?? extractFacts(reading.text, new Date(`${context.event.date}T12:00:00Z`));
+  const { factors, impact_score, marginHits } = draftFactors(context, reading, kind, facts, hypothesis);
 
-export function statedMoney(
-  reading: Reading,
-  kind: EventKind,
-  home: string,
-): Pick<ImplicationOutput, "revenue" | "roi" | "sensitivity"> {
-  if (kind.polarity === "negative") return {};
-  const revenue: NonNullable<ImplicationOutput["revenue"]> = { immediate: [], short_term: [], long_term: [] };
-  let yearRevenue = 0;
-  let cost = 0;
-  const costs: string[] = [];
-  let sensitivity: ImplicationOutput["sensitivity"];
-  const seen = new Set<string>();
-  const yearly: number[] = [];
-  for (const sentence of reading.sentences) {
-    const sums = amountsIn(sentence, home).filter((sum) => sum.currency === home);
-    for (const [index, sum] of sums.entries()) {
-      const next = sums[index + 1];
-      const around = sentence.slice(Math.max(0, sum.index - 40), sum.end + 30);
-      if (!sensitivity && next && RANGE_JOIN.test(sentence.slice(sum.end, next.index)) && next.value > sum.value) {
-        sensitivity = {
-          best_case: showAmount(next.value, home),
-          expected_case: showAmount((sum.value + next.value) / 2, home),
-          worst_case: showAmount(sum.value, home),
-          basis: `the range ${sentence.slice(sum.index, next.end)} stated in the event (expected: its midpoint)`,
-        };
-      }
-      if (COST.test(around) && !RECURRING.test(sentence.slice(sum.end, sum.end + 12))) {
-        cost += sum.value;
-        costs.push(sum.text);
-        continue;
-      }
-      if (NOT_REVENUE.test(around)) continue;
-      // What the sum is, read up to the next sum only ("$1.1M ARR, $120K one-time").
-      const unit = sentence.slice(sum.end, Math.min(next?.index ?? sentence.length, sum.end + 30));
-      const oneTime = ONE_TIME.exec(unit)?.[0];
-      const recurring = RECURRING.exec(unit)?.[0];
-      if (oneTime && !seen.has(`once ${sum.value}`)) {
-        seen.add(`once ${sum.value}`);
-        revenue.immediate.push({ amount: `${sum.text} ${oneTime}`, basis: "a one-time sum stated in the event" });
-        yearRevenue += sum.value;
-      } else if (recurring && !oneTime) {
-        const monthly = /^(MRR|per month|a month|monthly|\/mo(?:nth)?)$/i.test(recurring);
-        const year = monthly ? sum.value * 12 : sum.value;
-        if (seen.has(`year ${year}`)) continue;
-        seen.add(`year ${year}`);
-        yearly.push(year);
-        revenue.short_term.push({
-          amount: `${showAmount(year, home)} over 12 months`,
-          basis: `${sum.text} ${recurring} stated in the event${monthly ? " (12 months of it)" : ""}`,
-        });
-        yearRevenue += year;
-      }
+  const quantified = facts
+    .filter((fact) => fact.kind === "money" || fact.kind === "percent")
+    .slice(0, 6)
+    .map((fact) => ({
+      metric: fact.kind === "money" ? (/ARR|MRR|ACV/i.exec(fact.text)?.[0] ?? "Money") : "Change",
+      value: fact.text,
+      basis: "stated in the event",
+    }));
+  for (const test of hypothesis?.tests ?? []) {
+    if (test.assumption_id !== "NEW") {
+      quantified.push({
+        metric: `${test.assumption_id} confidence`,
+        value: `${test.previous_confidence}% -> ${test.proposed_confidence}%`,
+        basis: "hypothesis stage",
+      });
     }
   }
-  // A multi-year term at the one recurring sum the event states: that sum for each year of it.
-  const term = /\b(\d+)-year term\b/i.exec(reading.text);
-  if (term && Number(term[1]) > 1 && yearly.length === 1) {
-    revenue.long_term.push({
-      amount: `${showAmount(yearly[0]! * Number(term[1]), home)} over the ${term[1]}-year term`,
-      basis: `the ${term[0]} stated in the event, at its stated recurring sum`,
-    });
+  const plan = planFor(kind, hypothesis, context.pins?.assumptions !== undefined);
+  const templates = plan.actions
+    .map((action) => context.actionTemplates.get(action.type))
+    .filter((template) => template !== undefined);
+  const days = templates.reduce((sum, template) => sum + template.action.duration_days, 0);
+  const ids = (hypothesis?.tests ?? []).map((test) => test.assumption_id).join(", ") || "the canvas";
+  const risks = [`One event is thin evidence for ${ids}: confidence should move again only as more threads agree.`];
+  if (kind.polarity === "negative")
+    risks.push("If the cause is not found quickly, the same loss or decline repeats in other threads.");
+  if ((input?.organizations.length ?? 0) > 0 && plan.actions.some((action) => action.type.startsWith("marketing:"))) {
+    risks.push(`Publishing ${possessive(input!.organizations[0]!)} results needs the customer's written permission.`);
   }
-  const some = revenue.immediate.length + revenue.short_term.length + revenue.long_term.length > 0;
-  const roi: ImplicationOutput["roi"] =
-    some && cost > 0 && yearRevenue > 0
-      ? {
-          total_revenue_12mo: showAmount(yearRevenue, home),
-          total_cost_12mo: showAmount(cost, home),
-          net_profit_12mo: showAmount(yearRevenue - cost, home),
-          roi: `${Math.round(((yearRevenue - cost) / cost) * 100)}%`,
-          basis: `revenue and costs (${costs.join(", ")}) as the event states them`,
-        }
-      : undefined;
-  return { ...(some ? { revenue } : {}), ...(roi ? { roi } : {}), ...(sensitivity ? { sensitivity } : {}) };
+  if (marginHits > 0) risks.push("Price pressure in the event may erode margin if answered with discounts.");
+  const dependencies = templates
+    .filter((template) => needsHuman(template))
+    .map(
+      (template) =>
+        `a human to approve ${template.action.type} (${reportsOutcome(template) ? "owned by a person" : "leaves the machine"})`,
+    );
+
+  return {
+    mode: context.canvas.mode,
+    factors,
+    impact_score,
+    quantified,
+    risks,
+    dependencies,
+    timeline:
+      templates.length > 0
+        ? `about ${days} days for ${templates.map((template) => template.action.type).join(" -> ")}`
+        : "no follow-up work planned",
+    ...statedMoney(reading, kind, workspaceCurrency(context.canvas)),
+    ...builtOn(context, before("implication")),
+  };
 }

@@ -115,7 +115,7 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
 /**
  * Every kind's cue score for an event (each match times the kind's weight, matches in the first
  * line twice), highest first, ties in the YAML's order. The confidence of a draft reads the runner-up
- * too (confidence.ts): a close second is a second reading of the event.
+ * too (inputConfidence.ts closeKinds): a close second is a second reading of the event.
  */
 export function kindScores(reading: Reading): Array<{ kind: EventKind; score: number }> {
   return offlineRules()

@@ -1,34 +1,17 @@
 import { join } from "node:path";
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { UsageError, describeZodIssues } from "../errors.js";
+import { refuse } from "../core/refusal.js";
 import { removePath } from "../files/atomic.js";
 import { CorrectionRequest, firstCorrectedStage, readingOf, type ReadingFields } from "../core/reading.js";
-import { checkCorrection } from "../gates/correction.js";
+import { checkCorrection } from "./correction.js";
 import { retypeThread } from "../threads/retype.js";
 import { threadDir } from "../threads/store.js";
 import type { PlannedAction } from "../core/stageSchemas.js";
-import { gateNodeName, stageNodeName, type GraphKit } from "./kit.js";
-import { outputsBySchema, type GraphNode } from "./spec.js";
-import { runThreadId } from "./claim.js";
-import type { ThreadGraphState } from "./state.js";
-
-/** The node a correction enters at, from any point of a thread (the graph's START routes to it). */
-export const CORRECT_NODE = "correct_thread";
-
-/** What a correction records on the thread and in the audit log. */
-export interface CorrectionRecord {
-  at: string;
-  by: string;
-  /** The thread type the drafter read (the trust the correction counts against). */
-  read_as: string;
-  fields: ReadingFields;
-  reason?: string;
-  via: "correct" | "gate";
-  /** The thread had acted: its steps were not undone. */
-  after_acting: boolean;
-  /** Before acting: the stage redrafted from. */
-  redrafts_from?: string;
-}
+import { CORRECT_NODE, gateNodeName, stageNodeName, type GraphKit } from "../graph/kit.js";
+import { outputsBySchema, type GraphNode } from "../graph/spec.js";
+import { runThreadId } from "../graph/claim.js";
+import type { ThreadGraphState } from "../graph/state.js";
 
 /**
  * Whether the thread has acted: an action ran or was answered, its learning was drafted, or a
@@ -48,6 +31,18 @@ export function hasActed(kit: GraphKit, state: ThreadGraphState): boolean {
   );
 }
 
+/** Where the thread was: what its last node handed over to (a sleeping thread's timer wakes it later). */
+function whereItWas(kit: GraphKit, state: ThreadGraphState): string {
+  const sealedNext = state.seal?.next ?? END;
+  if (sealedNext === state.timer?.node) return END;
+  if (sealedNext !== CORRECT_NODE) return sealedNext;
+  // A correction an edit at the decision gate handed over goes back to that gate if it is refused.
+  const decision = kit.env.spec.nodes.find(
+    (node) => node.skill.stage.output === "decision" && node.gates.includes("impact"),
+  );
+  return decision ? gateNodeName(decision, "impact") : END;
+}
+
 /**
  * The correction node: checks the correction against the thread's reading, then either redrafts
  * from the first stage it corrects (moving the thread's folder when its type changes), or, once the
@@ -64,25 +59,12 @@ export function correctNode(kit: GraphKit) {
     const by = kit.env.who ? await kit.env.who(config) : (request.by ?? kit.answerDefaults(config).by);
     // leanos correct stamps it when the person gives it; a served client's stamp is not taken.
     const at = (!kit.env.who && request.at) || kit.now().toISOString();
-    // Where the thread was: what its last node handed over to (a sleeping thread's timer wakes it later).
-    const sealedNext = state.seal?.next ?? END;
-    // A correction an edit at the decision gate handed over goes back to that gate if it is refused.
-    const decision = kit.env.spec.nodes.find(
-      (node) => node.skill.stage.output === "decision" && node.gates.includes("impact"),
-    );
-    const back =
-      sealedNext === state.timer?.node
-        ? END
-        : sealedNext === CORRECT_NODE
-          ? decision
-            ? gateNodeName(decision, "impact")
-            : END
-          : sealedNext;
+    const back = whereItWas(kit, state);
     const outputs = outputsBySchema(kit.env.spec, state.outputs);
     const reading = readingOf(state.type, outputs);
     let fields: ReadingFields;
     try {
-      if (!parsed.success) throw new UsageError(`not a correction: ${describeZodIssues(parsed.error.issues)}`);
+      if (!parsed.success) refuse(null, `not a correction: ${describeZodIssues(parsed.error.issues)}`);
       fields = checkCorrection(request.fields, kit.env.canvas, reading, kit.env.workspace.threadTypes);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

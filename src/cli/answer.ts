@@ -1,0 +1,62 @@
+import { Option, type Command } from "commander";
+import { AlreadyAnswered, UsageError } from "../errors.js";
+import type { GivenAnswer } from "../gates/wire.js";
+import type { PendingItem } from "../core/threadMeta.js";
+import { threadCommand } from "./session.js";
+
+// What approve, respond and reject share: which question an answer is for, and giving it.
+
+/** Which question an answer is meant for: the `id` of a pending item (`leanos pending --json`). */
+export const interruptOption = (): Option =>
+  new Option(
+    "--interrupt <id>",
+    "answer only if this very question still waits (the id from leanos pending --json); else exit 2 and change nothing",
+  );
+
+/** For scripts: answer whatever waits, without checking that it is the question last shown. */
+export const yesOption = (): Option =>
+  new Option(
+    "-y, --yes",
+    "answer whatever waits now, even a question leanos pending or status has not shown you (for scripts; --interrupt ID is safer)",
+  );
+
+/** What approve, respond and reject say in --help about the question they answer. */
+export const WHICH_QUESTION_HELP =
+  "\nWhich question is answered: with --interrupt ID, that very question, if it still waits. Without it, the\nquestion waiting now, if leanos pending, status THREAD or chat last showed it to you (LEANOS_USER). Any\nother (you never looked, or the one you saw was answered elsewhere meanwhile) is shown, and you are asked\nto confirm it; with no terminal to ask on, the command exits 2, naming it, and changes nothing.\n--yes answers whatever waits, unchecked.\n";
+
+/** The options an answer takes about which question it is for. */
+export interface WhichQuestion {
+  interrupt?: string;
+  yes?: boolean;
+}
+
+/**
+ * An answer to the gate a thread waits at, through the server when one is named. Without
+ * --interrupt or --yes, the question answered is the one waiting now only once it is known to have
+ * been shown to this person (confirm.ts), and it is then named, so nothing that came up meanwhile is
+ * answered in its place.
+ */
+export async function answerCommand(
+  command: Command,
+  thread: string,
+  answer: GivenAnswer,
+  which: WhichQuestion,
+): Promise<void> {
+  let expected = which.interrupt;
+  let seen: PendingItem | undefined;
+  if (expected === undefined && !which.yes) {
+    const { confirmedQuestion } = await import("./confirm.js");
+    seen = await confirmedQuestion(command, thread, answer);
+    expected = seen.id;
+  }
+  try {
+    return await threadCommand(command, (threads) => threads.answer(thread, answer, expected));
+  } catch (error) {
+    // A refused answer leaves the question waiting, maybe put again under a new id: it stays seen.
+    if (seen && error instanceof UsageError && !(error instanceof AlreadyAnswered)) {
+      const { keepShownAfterRefusal } = await import("./confirm.js");
+      await keepShownAfterRefusal(command, seen);
+    }
+    throw error;
+  }
+}
