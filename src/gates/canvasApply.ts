@@ -1,7 +1,6 @@
 import { outputOf } from "../graph/spec.js";
 import { Command } from "@langchain/langgraph";
 import { canvasValuesFrom, checkCanvasValues, commitCanvas, planCanvasUpdate } from "../canvas/update.js";
-
 import { StateRefused } from "../errors.js";
 import { writeFileAtomically } from "../files/atomic.js";
 import { readText } from "../files/readText.js";

@@ -1,7 +1,6 @@
 import { outputOf } from "../graph/spec.js";
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { canvasValuesFrom, describePlan, planCanvasUpdate, type CanvasValues } from "../canvas/update.js";
-
 import type { CanvasApply, ThreadGraphState } from "../graph/state.js";
 import { changeLine, planOn, type CanvasSite } from "./canvasSite.js";
 import { askPerson } from "./definition.js";

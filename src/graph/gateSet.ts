@@ -1,10 +1,7 @@
 import { Command, type LangGraphRunnableConfig } from "@langchain/langgraph";
-
 import type { GateKind } from "../core/gateKind.js";
-
 import type { AnswerContext } from "./environment.js";
 import type { GraphKit } from "./kit.js";
-
 export type { AnswerContext };
 import type { GraphNode } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";

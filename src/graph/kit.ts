@@ -3,9 +3,7 @@ import { judgementsIn, standingOf } from "../core/autonomy.js";
 import { canonicalType } from "../core/threadTypes.js";
 import type { DraftConfidence } from "../core/stageSchemas.js";
 import { getConfig } from "@langchain/langgraph";
-
 import { join, relative } from "node:path";
-
 import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
 import { actionTemplates } from "../skills/loader.js";
 import type { ActionTemplate, Review, StageContext } from "../stages/context.js";
@@ -15,7 +13,6 @@ import { schemaFor } from "../stages/validate.js";
 import { writeStageFiles, type GateView, type LogEntry } from "../threads/stageFiles.js";
 import { settleDecision } from "../stages/decisionRecord.js";
 import { threadDir } from "../threads/store.js";
-
 import { outputsBySchema, type GraphNode } from "./spec.js";
 import { stageFileOf } from "./stageFile.js";
 import type { ThreadGraphState } from "./state.js";

@@ -15,7 +15,9 @@ import { resolve } from "./lookup.js";
 import { openForWork } from "./open.js";
 import { RuntimeParts, type RuntimeOptions } from "./parts.js";
 import { checkpointAt, readIndexed, standing } from "./projector.js";
-import { nextStepOf, stageOutputsOf } from "./reading.js";
+import { nextStepOf } from "./reading.js";
+import { outputsBySchema } from "../graph/spec.js";
+import type { ThreadGraphState } from "../graph/state.js";
 import { advance, runOn, startThread } from "./runner.js";
 import type { CorrectionOptions, CorrectionResult, ThreadResult, ThreadService } from "./threadService.js";
 
@@ -159,9 +161,11 @@ export class Runtime implements ThreadService {
     return this.parts.drafterFor();
   }
 
-  /** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
-  stageOutputs(thread: string): Promise<Partial<Record<string, unknown>>> {
-    return stageOutputsOf(this.parts.workspace.root, this.parts.metas.dirOf(thread), this.parts.spec);
+  /** A thread's stage outputs as its checkpoint holds them, by schema name (input, hypothesis...). */
+  async stageOutputs(name: string): Promise<Partial<Record<string, unknown>>> {
+    const { meta } = await this.resolve(name);
+    const values = (await checkpointAt(this.parts, threadIdOf(meta))).snapshot.values as Partial<ThreadGraphState>;
+    return outputsBySchema(this.parts.spec, values.outputs ?? {});
   }
 
   /** What a thread does next, for status output. */

@@ -1,28 +1,7 @@
-import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
-import { readText } from "../files/readText.js";
 import { gateLabel } from "../core/gateKind.js";
-import type { GraphSpec } from "../graph/spec.js";
-import { stageFileOf } from "../graph/stageFile.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
 
-// Reading a thread for people: what its stage files hold, and what it does next.
-
-/** A thread's stage outputs as its files record them, by schema name (input, hypothesis...). */
-export async function stageOutputsOf(
-  root: string,
-  dir: string,
-  spec: GraphSpec,
-): Promise<Partial<Record<string, unknown>>> {
-  const outputs: Partial<Record<string, unknown>> = {};
-  for (const node of spec.nodes) {
-    const path = join(dir, stageFileOf(node));
-    if (!existsSync(path)) continue;
-    const { parseFrontMatter } = await import("../files/frontMatter.js");
-    outputs[node.skill.stage.output] = parseFrontMatter(relative(root, path), await readText(root, path)).data.output;
-  }
-  return outputs;
-}
+// Reading a thread for people: what it does next.
 
 /** The next step of a thread that is complete. */
 export const COMPLETE = "nothing: the thread is complete";

@@ -1,17 +1,14 @@
 import type { AuditEntry, AuditLog } from "../audit/log.js";
-
 import type { Canvas } from "../canvas/canvas.js";
 import { currentRun, type ProgressEvent } from "../graph/kit.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
-
 import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
 import type { SkillSet } from "../skills/loader.js";
 import { threadIdOf, type PendingItem, type ThreadMeta } from "../core/threadMeta.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { rememberExample, type Example } from "../memory/examples.js";
 import type { WorkspaceStore } from "../store/store.js";
-
 import type { Workspace } from "../workspace/workspace.js";
 import { currentAction, opportunitiesOf, validatedBy } from "./checkpointView.js";
 
