@@ -1,6 +1,5 @@
 import type { Context, Hono } from "hono";
 import { AlreadyAnswered, UsageError } from "../errors.js";
-import { carriesSecret } from "./guard.js";
 import { givenAnswer, inboxView, refusalShown, type PostedAnswer } from "./inbox.js";
 import type { Pages } from "./pages.js";
 import { pageLink } from "./paging.js";
@@ -21,13 +20,8 @@ export function inboxRoutes(app: Hono, pages: Pages): void {
 
   app.post("/memory/rules", async (c) => {
     const form = await c.req.parseBody();
-    if (!carriesSecret(pages.guard, form.csrf))
-      return pages.problem(
-        c,
-        403,
-        "Refused",
-        "This form is not from this inbox (its secret is missing or old): reload the page and answer again.",
-      );
+    const foreign = pages.foreignForm(c, form.csrf);
+    if (foreign) return foreign;
     const answer = form.answer === "accept" ? "accepted" : form.answer === "reject" ? "rejected" : undefined;
     if (!answer || typeof form.id !== "string")
       return pages.problem(
@@ -76,13 +70,8 @@ function postedAnswerOf(form: Record<string, unknown>): { posted: PostedAnswer; 
 /** An answer from the inbox, given to the question it names; a refusal shows on the inbox, next to the item. */
 async function answerPosted(c: Context, pages: Pages): Promise<Response> {
   const form = await c.req.parseBody();
-  if (!carriesSecret(pages.guard, form.csrf))
-    return pages.problem(
-      c,
-      403,
-      "Refused",
-      "This form is not from this inbox (its secret is missing or old): reload the page and answer again.",
-    );
+  const foreign = pages.foreignForm(c, form.csrf);
+  if (foreign) return foreign;
   const { posted, page: at } = postedAnswerOf(form);
   // An answer names the very question it answers; without that, a form sent twice would answer whatever waits next.
   if (!posted.interrupt) {

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import type { Context } from "hono";
 import { using } from "../service/open.js";
 import type { Runtime } from "../runtime/engine.js";
-import type { Guard } from "./guard.js";
+import { carriesSecret, type Guard } from "./guard.js";
 import { inboxView, type InboxRequest } from "./inbox.js";
 import { renderPage, type PageName } from "./render.js";
 import { waitingCount } from "./waiting.js";
@@ -69,6 +69,17 @@ export class Pages {
         status,
       );
     });
+  }
+
+  /** The refusal of a form without this inbox's secret (a cross-site post, or a page from before a restart); undefined when it has it. */
+  foreignForm(c: Context, csrf: unknown, again = "answer again"): Response | undefined {
+    if (carriesSecret(this.guard, csrf)) return undefined;
+    return this.problem(
+      c,
+      403,
+      "Refused",
+      `This form is not from this inbox (its secret is missing or old): reload the page and ${again}.`,
+    );
   }
 
   problem(c: Context, status: ProblemStatus, title: string, message: string): Response {

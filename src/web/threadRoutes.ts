@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { UsageError } from "../errors.js";
 import { AnswerRefused } from "../core/refusal.js";
 import { correctionOfForm } from "./correction.js";
-import { carriesSecret } from "./guard.js";
+
 import { refusalWords } from "./inbox.js";
 import { pathAfter, type Pages } from "./pages.js";
 import { localPath } from "./redirect.js";
@@ -30,13 +30,8 @@ export function threadRoutes(app: Hono, pages: Pages): void {
 
   app.post("/threads/correct", async (c) => {
     const form = await c.req.parseBody();
-    if (!carriesSecret(guard, form.csrf))
-      return pages.problem(
-        c,
-        403,
-        "Refused",
-        "This form is not from this inbox (its secret is missing or old): reload the page and correct again.",
-      );
+    const foreign = pages.foreignForm(c, form.csrf, "correct again");
+    if (foreign) return foreign;
     const typed = Object.fromEntries(
       ["type", "assumptions", "verdict", "facts", "reason"].flatMap((key) =>
         typeof form[key] === "string" ? [[key, form[key] as string]] : [],
