@@ -15,19 +15,51 @@ const HOSTILE_CATEGORIES = [
   "readers",
 ];
 const hostileAll = process.env.LEANOS_HOSTILE === "all";
+const hostile = hostileAll
+  ? ["test/hostile/one-of-each.test.ts"]
+  : HOSTILE_CATEGORIES.map((category) => `test/hostile/${category}.test.ts`);
+
+// Test files run in a process of their own only where they change what the process holds: LangGraph's
+// API server (its registered graphs and storage, process.env), the web server's harness, stubbed
+// environment variables. The others share their worker's process with the files before them, so the
+// modules they import (LangGraph, the drafter) are loaded and compiled once per worker, not per file;
+// test/setup.ts removes each file's temp folders after it.
+const OWN_PROCESS = [
+  "test/server/**/*.test.ts",
+  "test/web/**/*.test.ts",
+  "test/cli-confirm.test.ts",
+  "test/corrections.test.ts",
+  "test/store/migrate.test.ts",
+  "test/package/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: [
-      ...configDefaults.exclude,
-      ...(hostileAll
-        ? ["test/hostile/one-of-each.test.ts"]
-        : HOSTILE_CATEGORIES.map((category) => `test/hostile/${category}.test.ts`)),
-    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The CLI tests spawn node processes; two workers fit this 2-core machine.
     maxWorkers: 2,
+    // V8 compiles each regular expression to machine code at its first use. By default it interprets
+    // it first and compiles it later; in a worker that had run learning.test.ts before, the offline
+    // drafter's money patterns (src/text/money.ts) then took most of the time and drafting ran 3 to 5
+    // times slower (injection.test.ts: 20 s alone, 140 s after it). A long-running leanos process
+    // could see the same.
+    execArgv: ["--no-regexp-tier-up"],
+    setupFiles: ["test/setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...hostile, ...OWN_PROCESS],
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: "own-process", include: OWN_PROCESS, exclude: [...configDefaults.exclude, ...hostile] },
+      },
+    ],
   },
 });

@@ -2,7 +2,6 @@ import { appendFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { afterAll } from "vitest";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
 export const sampleWorkspace = join(repoRoot, "examples", "workspace");
@@ -17,9 +16,12 @@ export const cliFor = (env: Record<string, string> = {}): string =>
     : cliPath;
 
 const created: string[] = [];
-afterAll(async () => {
-  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+
+/** Removes the folders tempDir made; test/setup.ts calls it after each test file. */
+export async function removeTempDirs(): Promise<void> {
+  const dirs = created.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
 
 export async function tempDir(prefix = "leanos-test-"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

@@ -16,6 +16,7 @@ import { businessNameOf, openWorkspace } from "../src/workspace/workspace.js";
 import { readCanvas } from "../src/canvas/canvas.js";
 import { repoRoot, runCli, sampleCopy, sampleWorkspace, tempDir } from "./helpers.js";
 import { stageExample, startFakeAnthropic } from "./fakeAnthropic.js";
+import { withLeanos } from "./library.js";
 
 // Thread types as LeanOS has them now (issue 28): business threads are called operations in a
 // workspace that has a threads/operations/ folder (and no threads/business/), and a workspace may
@@ -109,7 +110,9 @@ describe("operations, LeanOS's newer name of business", () => {
   it("takes business and operations alike in a correction, and moves the thread to the folder the workspace writes", async () => {
     const workspace = await operationsWorkspace();
     const cli = cliOn(workspace);
-    const started = JSON.parse((await cli("event", "--file", "events/01-elsaai-deal-closed.md")).stdout) as Result;
+    const started = await withLeanos(workspace, {}, (leanos) =>
+      leanos.event({ file: "events/01-elsaai-deal-closed.md" }),
+    );
     expect(started.thread).toBe("sales/elsaai-deal-closed");
     const corrected = await cli(
       "correct",
@@ -243,9 +246,9 @@ describe("thread types declared in the settings", () => {
     expect(refused.stderr).toContain("thread_types in .leanos/config.yaml");
     expect(existsSync(join(workspace, "threads", "product"))).toBe(false);
     // A correction to it is refused the same way.
-    const started = JSON.parse(
-      (await cliOn(workspace)("event", "--file", "events/01-elsaai-deal-closed.md")).stdout,
-    ) as Result;
+    const started = await withLeanos(workspace, {}, (leanos) =>
+      leanos.event({ file: "events/01-elsaai-deal-closed.md" }),
+    );
     const correction = await cliOn(workspace)("correct", started.thread, "--edit", '{"type":"product"}');
     expect(correction.exitCode).toBe(2);
     expect(correction.stderr).toContain("thread_types in .leanos/config.yaml");

@@ -154,6 +154,11 @@ async function prepare(name: BaseName): Promise<string> {
 
 const bases = new Map<BaseName, Promise<string>>();
 
+/** Forgets the prepared workspaces, whose folders go with the test file that made them (test/setup.ts). */
+export function forgetBases(): void {
+  bases.clear();
+}
+
 /** A prepared workspace of this kind, made once per test file. */
 export function base(name: BaseName): Promise<string> {
   let made = bases.get(name);

@@ -1,9 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   base,
   canMountReadOnly,
   caseFolders,
   differences,
+  forgetBases,
   MAY_TOUCH,
   runHostile,
   snapshot,
@@ -27,6 +28,7 @@ export function hostileSuite(category: string, cases: readonly HostileCase[]): v
     beforeAll(async () => {
       for (const name of new Set(cases.map((item) => item.base))) await base(name);
     }, 300_000);
+    afterAll(forgetBases);
     for (const item of cases) {
       it(item.name, async (context) => {
         if (item.readOnly && !(await canMountReadOnly())) {
