@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import type { ThreadReads } from "../runtime/acrossThreads.js";
+import type { IndexedThreads, ThreadReads } from "../runtime/acrossThreads.js";
+import { using } from "../service/open.js";
 import { clockFrom, globalsOf, jsonWanted, openRuntime, out, printJson } from "./session.js";
 
 /**
  * Reads without LangGraph when it can; a thread a crash left "running", or a workspace without an
- * index, is handed to the full runtime, which settles it and answers the same reads. Returns what
+ * index, is handed to the full runtime, which reads it from its checkpoint and answers the same reads. Returns what
  * was read and the workspace's folder.
  */
 export async function readThreads<T>(
@@ -17,24 +18,16 @@ export async function readThreads<T>(
   ]);
   const global = globalsOf(command);
   const now = clockFrom(global.now);
+  const read = (threads: IndexedThreads & { workspace: { root: string } }) =>
+    work(threadReads(threads)).then((value) => ({ value, root: threads.workspace.root }));
   try {
-    const reader = await ThreadReader.open({
-      ...(global.workspace ? { workspace: global.workspace } : {}),
-      ...(now ? { now } : {}),
-    });
-    try {
-      return { value: await work(threadReads(reader)), root: reader.workspace.root };
-    } finally {
-      await reader.close();
-    }
+    return await using(
+      ThreadReader.open({ ...(global.workspace ? { workspace: global.workspace } : {}), ...(now ? { now } : {}) }),
+      read,
+    );
   } catch (error) {
     if (!(error instanceof NeedsRuntime)) throw error;
-    const runtime = await openRuntime(command);
-    try {
-      return { value: await work(threadReads(runtime)), root: runtime.workspace.root };
-    } finally {
-      await runtime.close();
-    }
+    return using(openRuntime(command), read);
   }
 }
 
