@@ -3,7 +3,7 @@ import * as chrono from "chrono-node/en";
 import { nlp } from "./nlp.js";
 import type { z } from "zod";
 import type { Fact } from "../core/stageSchemas.js";
-import { remembered } from "./remembered.js";
+import { frozenList, remembered } from "./remembered.js";
 import { amountsIn } from "./money.js";
 import { byRole, endsInCompanyForm, isTool, namesNoOne, opensOrdinary } from "./names.js";
 import { countPhrase, percentPhrase } from "./phrases.js";
@@ -28,6 +28,16 @@ function toNumber(text: string): number {
 
 /** Numbers, money, percentages, durations and dates found in the text, each with its own words. */
 export function extractFacts(text: string, reference: Date): FactT[] {
+  return factsOf(`${reference.toISOString()}\u0000${text}`);
+}
+
+// The input stage reads the event's facts, and the implication and hypothesis stages read them again.
+const factsOf = remembered(32, (key) => {
+  const split = key.indexOf("\u0000");
+  return frozenList(readFacts(key.slice(split + 1), new Date(key.slice(0, split))));
+});
+
+function readFacts(text: string, reference: Date): FactT[] {
   const facts: FactT[] = [];
   const taken: Array<[number, number]> = [];
   const claim = (start: number, end: number): boolean => {

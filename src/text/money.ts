@@ -7,6 +7,7 @@ import { toolPath } from "../files/toolRoot.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
 import { WorkspaceConfig } from "../workspace/config.js";
+import { frozenList, remembered } from "./remembered.js";
 
 // Sums of money as the world writes them: an ISO code or a symbol before or after the amount, English
 // or continental digit grouping, and multipliers (prompts/offline/money.yaml). Each sum keeps its own
@@ -168,6 +169,16 @@ const likelihood = (amount: string, multiplier: string | undefined): number =>
  * number has a sign of its own after it ("300 EUR, 400 EUR").
  */
 export function amountsIn(text: string, home: string = DEFAULT_CURRENCY): Sum[] {
+  return sumsOf(`${home}\u0000${text}`);
+}
+
+// Each stage reads the same event's sums again.
+const sumsOf = remembered(64, (key) => {
+  const split = key.indexOf("\u0000");
+  return frozenList(readSums(key.slice(split + 1), key.slice(0, split)));
+});
+
+function readSums(text: string, home: string): Sum[] {
   const { before, after, factors } = moneyRules();
   const candidates: Array<Sum & { score: number; amountAt: number; written: "before" | "after" }> = [];
   for (const [pattern, written] of [

@@ -4,6 +4,7 @@ import MiniSearch from "minisearch";
 import type { Assumption } from "../canvas/assumptions.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
+import { frozenList, remembered } from "./remembered.js";
 
 // Text similarity for the offline drafter: BM25 ranking (minisearch) of canvas assumptions and ICP
 // segments against the words of an event.
@@ -72,7 +73,27 @@ export function rankAssumptions(
   eventText: string,
   headline = "",
 ): RankedAssumption[] {
-  const index = assumptionIndex(assumptions);
+  let ranked = rankings.get(assumptions);
+  if (!ranked) {
+    const index = assumptionIndex(assumptions);
+    ranked = remembered(32, (key) => {
+      const split = key.indexOf("\u0000");
+      return frozenList(ranking(assumptions, index, key.slice(split + 1), key.slice(0, split)));
+    });
+    rankings.set(assumptions, ranked);
+  }
+  return ranked(`${headline}\u0000${eventText}`);
+}
+
+// The hypothesis stage and its confidence rank the same event against the same list.
+const rankings = new WeakMap<readonly Assumption[], (key: string) => RankedAssumption[]>();
+
+function ranking(
+  assumptions: readonly Assumption[],
+  index: MiniSearch<{ id: string; title: string; hypothesis: string }>,
+  eventText: string,
+  headline: string,
+): RankedAssumption[] {
   const byId = new Map(assumptions.map((assumption) => [assumption.id, assumption]));
   const results = index.search(eventText);
   const best = results[0]?.score ?? 1;
@@ -138,7 +159,8 @@ function icpFiles(workspaceRoot: string): string[] {
 
 interface SegmentIndex {
   icps: IcpFile[];
-  index: MiniSearch<{ id: string; name: string; text: string }>;
+  /** The best match of a text (each stage asks again for the same event). */
+  bestFor: (text: string) => { id: unknown; score: number } | undefined;
 }
 
 // The ICP files, parsed and indexed once for as long as none of them changes (a long-running server
@@ -171,7 +193,7 @@ function segmentIndex(workspaceRoot: string): SegmentIndex {
       ].join(" "),
     })),
   );
-  const built = { icps, index };
+  const built = { icps, bestFor: remembered(32, (text) => index.search(text)[0]) };
   segmentIndexes.set(workspaceRoot, { signature, built });
   return built;
 }
@@ -182,9 +204,10 @@ function segmentIndex(workspaceRoot: string): SegmentIndex {
  * exchange rates (see money.ts).
  */
 export function matchSegment(workspaceRoot: string, eventText: string, home = "USD"): SegmentMatch | null {
-  const { icps, index } = segmentIndex(workspaceRoot);
+  const built = segmentIndex(workspaceRoot);
+  const { icps } = built;
   if (icps.length === 0) return null;
-  const best = index.search(eventText)[0];
+  const best = built.bestFor(eventText);
   if (!best) return null;
   const icp = icps.find((candidate) => candidate.segment === best.id)!;
   const acv = icp[`typical_acv_${home.toLowerCase()}`] ?? icp.typical_acv;

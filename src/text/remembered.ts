@@ -12,3 +12,12 @@ export function remembered<Value>(kept: number, compute: (key: string) => Value)
     return value;
   };
 }
+
+/**
+ * A list kept by `remembered`, frozen with its items: every caller is handed the same one, so a
+ * caller that changed it would change what the next stage reads (in strict code it throws instead).
+ */
+export function frozenList<Item extends object>(items: Item[]): Item[] {
+  for (const item of items) Object.freeze(item);
+  return Object.freeze(items) as Item[];
+}

@@ -5,6 +5,7 @@ import { toolPath } from "../../files/toolRoot.js";
 import { ActionTypeName, BuiltInThreadType, EventOrigin, Verdict, type ThreadType } from "../../core/stageSchemas.js";
 import { amountsIn } from "../../text/money.js";
 import type { Reading } from "../../text/reading.js";
+import { frozenList, remembered } from "../../text/remembered.js";
 
 const Plan = z.object({
   verdict: Verdict,
@@ -118,13 +119,22 @@ export function detectKind(reading: Reading, origin?: EventOrigin, type?: Thread
  * too (inputConfidence.ts closeKinds): a close second is a second reading of the event.
  */
 export function kindScores(reading: Reading): Array<{ kind: EventKind; score: number }> {
-  return offlineRules()
-    .kinds.map((kind) => ({
-      kind,
-      score: kind.weight * (countCues(reading.text, kind.cues) + countCues(reading.firstLine, kind.cues)),
-    }))
-    .sort((a, b) => b.score - a.score);
+  return scoresOf(`${reading.firstLine}\u0000${reading.text}`);
 }
+
+// Every stage reads the event's kind again (and its confidence, the runner-up).
+const scoresOf = remembered(32, (key) => {
+  const split = key.indexOf("\u0000");
+  const [firstLine, text] = [key.slice(0, split), key.slice(split + 1)];
+  return frozenList(
+    offlineRules()
+      .kinds.map((kind) => ({
+        kind,
+        score: kind.weight * (countCues(text, kind.cues) + countCues(firstLine, kind.cues)),
+      }))
+      .sort((a, b) => b.score - a.score),
+  );
+});
 
 /** The sentence that reports the kind's move: the first line when it does, else the first that does. */
 const reportingSentence = (kind: EventKind, reading: Reading): string | undefined =>
