@@ -15,20 +15,21 @@ const HOSTILE_CATEGORIES = [
   "readers",
 ];
 const hostileAll = process.env.LEANOS_HOSTILE === "all";
+// The crash sweep runs under npm run test:crash (LEANOS_CRASH_POINTS), never in npm test.
+const crashSweep = process.env.LEANOS_CRASH_POINTS === undefined ? ["test/crash/crash.test.ts"] : [];
 const hostile = hostileAll
   ? ["test/hostile/one-of-each.test.ts"]
   : HOSTILE_CATEGORIES.map((category) => `test/hostile/${category}.test.ts`);
 
 // Test files run in a process of their own only where they change what the process holds: LangGraph's
-// API server (its registered graphs and storage, process.env), the web server's harness, stubbed
-// environment variables. The others share their worker's process with the files before them, so the
+// API server (its registered graphs and storage, process.env), stubbed environment variables, and the
+// browser test (sharing a process with the other web tests, its page waited in vain for elements,
+// 2026-12-07). The others share their worker's process with the files before them, so the
 // modules they import (LangGraph, the drafter) are loaded and compiled once per worker, not per file;
 // test/setup.ts removes each file's temp folders after it.
 const OWN_PROCESS = [
   "test/server/**/*.test.ts",
-  "test/web/**/*.test.ts",
-  "test/cli-confirm.test.ts",
-  "test/corrections.test.ts",
+  "test/web/browser.test.ts",
   "test/store/migrate.test.ts",
   "test/package/**/*.test.ts",
 ];
@@ -52,7 +53,7 @@ export default defineConfig({
         test: {
           name: "shared",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...hostile, ...OWN_PROCESS],
+          exclude: [...configDefaults.exclude, ...hostile, ...crashSweep, ...OWN_PROCESS],
           isolate: false,
         },
       },

@@ -21,8 +21,10 @@ interface Injection {
   text: string;
 }
 
-// Orders of each kind: to pass the gates, to set a verdict and a score, to set a type.
-const CHOSEN = ["plain order", "html comment", "front-matter block", "role tags"];
+// Orders of each kind: to pass the gates, to set a verdict and a score, to set a type. npm test tries
+// the first; LEANOS_HOSTILE=all (npm run test:hostile) every one.
+const EVERY = ["plain order", "html comment", "front-matter block", "role tags"];
+const CHOSEN = process.env.LEANOS_HOSTILE === "all" ? EVERY : EVERY.slice(0, 1);
 
 async function sampleEvents() {
   const set = toolPath("examples", "workspace");

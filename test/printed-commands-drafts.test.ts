@@ -13,6 +13,9 @@ import { argumentsAsPrinted, commandsIn, leanosShell, WRONG_COMMAND, type Shell 
 // and from the question and description the gate puts; each is pasted into a shell (bash -c) in a
 // copy of the workspace as it stands at that gate, after `leanos pending` (a person looks first). It
 // must exit 0, be understood, and reach leanos word for word. ops/today.md is not a draft and is left out.
+// npm test walks the closed deal; LEANOS_PRINTED=all (`npm run test:printed`, which .ci/run runs)
+// walks the inbound lead and the lost deal too.
+const EVERY_WALK = process.env.LEANOS_PRINTED === "all";
 
 /** Every markdown file under artifacts/ and threads/, with its text. */
 async function drafts(workspace: string): Promise<Map<string, string>> {
@@ -128,7 +131,7 @@ describe("every command a draft or a gate prints works as printed", () => {
     },
   );
 
-  it(
+  it.runIf(EVERY_WALK)(
     "through an inbound lead: qualify, demo, pilot and close, each reporting its outcome",
     { timeout: 600_000 },
     async () => {
@@ -142,7 +145,7 @@ describe("every command a draft or a gate prints works as printed", () => {
     },
   );
 
-  it(
+  it.runIf(EVERY_WALK)(
     "through a lost deal: the investigation and the initiative a person carries out",
     { timeout: 600_000 },
     async () => {

@@ -23,6 +23,10 @@ import { sampleCopy } from "../helpers.js";
 // workspace is byte for byte as it was, but for the attacked thread's own meta.json, which records
 // its refusal (or, for the one legitimate move, the same question asked again).
 
+// LEANOS_HOSTILE=all (npm run test:hostile) sends every hostile value of every field to every node.
+// npm test sends each field's first value to every third node (a different third for each field, so
+// every node and every field is attacked), and a bare goto to every node.
+const EVERY_VALUE = process.env.LEANOS_HOSTILE === "all";
 const DAY = "2026-11-27";
 const VICTIM = "sales/elsaai-deal-closed";
 
@@ -174,10 +178,11 @@ describe("the graph's state, forged field by field at every node", () => {
       if (meta.state !== "failed" && !(meta.state === "waiting" && meta.pending[0]?.node === "gate_decision"))
         changed.push(`${label}: meta.json says ${meta.state}`);
     };
-    for (const node of nodes) {
+    for (const [nodeIndex, node] of nodes.entries()) {
       await attempt(`goto ${node}`, () => graph.invoke(new Command({ goto: node }) as never, base));
-      for (const field of fields) {
-        for (const value of hostile(field)) {
+      for (const [fieldIndex, field] of fields.entries()) {
+        if (!EVERY_VALUE && (nodeIndex + fieldIndex) % 3 !== 0) continue;
+        for (const value of EVERY_VALUE ? hostile(field) : hostile(field).slice(0, 1)) {
           const label = `${field}=${JSON.stringify(value).slice(0, 40)} at ${node}`;
           await attempt(`updateState ${label}`, async () => {
             const updated = await graph.updateState(base, { [field]: value }, node);
@@ -192,6 +197,6 @@ describe("the graph's state, forged field by field at every node", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(differences(before, await snapshot(workspace, ignore))).toEqual([]);
     expect(changed).toEqual([]);
-    expect(attempts.length).toBeGreaterThan(nodes.length * fields.length * 2);
+    expect(attempts.length).toBeGreaterThan(EVERY_VALUE ? nodes.length * fields.length * 2 : nodes.length * 3);
   }, 300_000);
 });
