@@ -86,6 +86,24 @@ describe("leanos start-up", () => {
       ).toEqual([]);
     }
   });
+
+  // They open the store (its checkpointer's packages: @langchain/core, langsmith) and the audit log;
+  // `usage` prices the calls (dist/llm/cost.js).
+  it("keeps and reads the workspace's records (memory, token, trust, usage) without LangGraph's runtime, the canvas or a drafter", async () => {
+    const workspace = await sampleCopy();
+    const commands = [["memory"], ["token", "bella"], ["trust"], ["usage"]];
+    for (const command of commands) {
+      const loaded = await sourcesLoadedBy(["--workspace", workspace, ...command]);
+      expect(
+        loaded.filter(
+          (url) =>
+            /node_modules\/(@langchain\/langgraph\/|compromise|chrono-node|minisearch)\//.test(url) ||
+            /(^|\/)dist\/(llm\/(offline|select|chatModel)|graph|canvas|skills)\b/.test(url),
+        ),
+        command.join(" "),
+      ).toEqual([]);
+    }
+  });
 });
 
 describe("leanos output", () => {

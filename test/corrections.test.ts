@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepared, runCli, sampleCopy } from "./helpers.js";
-import { PROPOSED } from "../src/memory/proposals.js";
+import { PROPOSED } from "../src/memory/proposal.js";
 import { ruleStatement } from "../src/memory/rules.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { fingerprint, formOf, rawGet, serving } from "./web/serving.js";

@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime/engine.js";
 import type { ThreadResult, ThreadService } from "../runtime/threadService.js";
 import type { PendingItem } from "../core/threadMeta.js";
 import { clockOf, using, type ServiceOptions } from "../service/open.js";
+import type { WorkspaceRecords } from "../service/records.js";
 
 // What every command shares: the global options read in one place, output, and the runtime or server
 // a command works through. Everything heavy is imported when a command runs, never at start-up, so
@@ -152,6 +153,17 @@ export async function withRuntime<T>(
   json: (value: T) => unknown = (value) => value,
 ): Promise<void> {
   print(command, await using(openRuntime(command), work), text, json);
+}
+
+/** Opens the workspace's store and audit log only (service/records.ts), does the work, prints the result, and always closes. */
+export async function withRecords<T>(
+  command: Command,
+  work: (records: WorkspaceRecords) => Promise<T>,
+  text: (value: T) => string,
+  json: (value: T) => unknown = (value) => value,
+): Promise<void> {
+  const { openRecords } = await import("../service/records.js");
+  print(command, await using(opened(command, {}, openRecords), work), text, json);
 }
 
 /** A command that moves a thread on, printed as the thread's state and what waits. */

@@ -1,6 +1,6 @@
 import type { BaseStore } from "@langchain/langgraph";
 import { EXAMPLES, Example, RULES } from "./examples.js";
-import { PROPOSED, Proposal } from "./proposals.js";
+import { PROPOSED, Proposal } from "./proposal.js";
 import { Rule } from "./rules.js";
 
 // What `leanos memory` shows and what `leanos memory forget` takes out: the examples, the rules people

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { BaseStore } from "@langchain/langgraph";
-import { z } from "zod";
 import type { Canvas } from "../canvas/canvas.js";
 import type { ReadingFields } from "../core/reading.js";
 import { readReport } from "../text/reading.js";
@@ -8,7 +7,8 @@ import { termsOf } from "../text/relevance.js";
 import { nlp } from "../text/nlp.js";
 import { companyName } from "../canvas/canvas.js";
 import { RULES } from "./examples.js";
-import { Rule, RuleEffect, RuleWord, ruleApplies, ruleStatement } from "./rules.js";
+import { PROPOSED, Proposal, RuleCandidate } from "./proposal.js";
+import { Rule, RuleWord, ruleApplies, ruleStatement, type RuleEffect } from "./rules.js";
 
 // A rule proposed after a correction waits here for a person (`leanos memory accept ID` or
 // `leanos memory reject ID`): it joins the rules only once accepted. Whoever proposed it (a model, or
@@ -16,16 +16,6 @@ import { Rule, RuleEffect, RuleWord, ruleApplies, ruleStatement } from "./rules.
 // (words of the canvas) and found in the corrected event, its effect must be what the person
 // corrected, and its statement is written by leanos. So neither a model's prose nor an event's text
 // ever becomes a rule.
-
-export const PROPOSED = ["memory", "proposed"];
-
-/** A rule before a person accepted it: the same fields, but no one's `by` yet, and `at` is when it was proposed. */
-export const Proposal = Rule.omit({ kind: true, by: true }).extend({ kind: z.literal("proposed-rule") });
-export type Proposal = z.infer<typeof Proposal>;
-
-/** What a drafter proposes: at most three of the company's words, and the one value they decide. */
-export const RuleCandidate = z.object({ when: z.array(z.string()).min(1).max(3), then: RuleEffect }).strict();
-export type RuleCandidate = z.infer<typeof RuleCandidate>;
 
 /** The correction a rule is proposed from. */
 export interface CorrectionEvidence {

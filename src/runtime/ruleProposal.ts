@@ -9,9 +9,9 @@ import {
   eventRuleWords,
   keepProposal,
   proposalOf,
-  PROPOSED,
   type CorrectionEvidence,
 } from "../memory/proposals.js";
+import { PROPOSED } from "../memory/proposal.js";
 import { UsageError } from "../errors.js";
 import { recallLessons } from "../memory/recall.js";
 import type { WorkspaceStore } from "../store/store.js";

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { who, withRuntime } from "../session.js";
+import { who, withRecords } from "../session.js";
 
 export function memoryCommand(): Command {
   const memory = new Command("memory")
@@ -13,7 +13,7 @@ export function memoryCommand(): Command {
     )
     .action(async (_options: unknown, command: Command) => {
       const { listMemory, formatMemory } = await import("../../memory/listing.js");
-      await withRuntime(command, (runtime) => listMemory(runtime.store.memory), formatMemory);
+      await withRecords(command, (records) => listMemory(records.store.memory), formatMemory);
     });
   memory
     .command("forget")
@@ -21,17 +21,17 @@ export function memoryCommand(): Command {
     .argument("<id>", "the id leanos memory lists")
     .action(async (id: string, _options: unknown, command: Command) => {
       const { forgetMemory, listMemory } = await import("../../memory/listing.js");
-      await withRuntime(
+      await withRecords(
         command,
-        async (runtime) => {
-          const entry = (await listMemory(runtime.store.memory)).find((candidate) => candidate.id === id);
-          if (!entry || !(await forgetMemory(runtime.store.memory, id)))
+        async (records) => {
+          const entry = (await listMemory(records.store.memory)).find((candidate) => candidate.id === id);
+          if (!entry || !(await forgetMemory(records.store.memory, id)))
             throw new UsageError(
               `the memory holds nothing with the id ${JSON.stringify(id)} (leanos memory lists what it holds); nothing was changed`,
             );
-          await runtime.audit.append({
+          await records.audit.append({
             kind: "memory-forgotten",
-            at: runtime.now().toISOString(),
+            at: records.now().toISOString(),
             thread: entry.from.replace(/^threads\//, ""),
             id,
             by: who(),
@@ -57,11 +57,11 @@ export function memoryCommand(): Command {
       .argument("<id>", "the id of a proposed rule, as leanos memory lists it")
       .action(async (id: string, _options: unknown, command: Command) => {
         const { judgeRule } = await import("../../runtime/ruleProposal.js");
-        await withRuntime(
+        await withRecords(
           command,
-          (runtime) =>
+          (records) =>
             judgeRule(
-              { store: runtime.store, audit: runtime.audit, at: runtime.now().toISOString() },
+              { store: records.store, audit: records.audit, at: records.now().toISOString() },
               id,
               judged,
               who(),

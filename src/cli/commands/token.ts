@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { withRuntime } from "../session.js";
+import { withRecords } from "../session.js";
 
 export function tokenCommand(): Command {
   return new Command("token")
@@ -12,9 +12,9 @@ export function tokenCommand(): Command {
     )
     .action(async (name: string | undefined, options: { rotate?: boolean }, command: Command) => {
       const { issueToken } = await import("../../server/issueToken.js");
-      await withRuntime(
+      await withRecords(
         command,
-        (runtime) => issueToken(runtime.store, name, options.rotate === true),
+        (records) => issueToken(records.store, name, options.rotate === true),
         (issued) => issued.token ?? "every token made before was revoked",
       );
     });

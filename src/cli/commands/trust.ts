@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { withRuntime } from "../session.js";
+import { withRecords } from "../session.js";
 
 export function trustCommand(): Command {
   return new Command("trust")
@@ -12,9 +12,9 @@ export function trustCommand(): Command {
     )
     .action(async (_options: unknown, command: Command) => {
       const { trustReport, formatTrust } = await import("../../ops/trust.js");
-      await withRuntime(
+      await withRecords(
         command,
-        (runtime) => trustReport(runtime.audit, runtime.workspace.config, runtime.workspace.threadTypes),
+        (records) => trustReport(records.audit, records.workspace.config, records.workspace.threadTypes),
         formatTrust,
       );
     });

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { withRuntime } from "../session.js";
+import { withRecords } from "../session.js";
 
 export function usageCommand(): Command {
   return new Command("usage")
@@ -8,10 +8,10 @@ export function usageCommand(): Command {
     .addHelpText("after", "\nExamples:\n  leanos usage\n  leanos usage sales/elsaai-deal-closed --json")
     .action(async (thread: string | undefined, _options: unknown, command: Command) => {
       const { summariseUsage, formatUsage } = await import("../../ops/usage.js");
-      await withRuntime(
+      await withRecords(
         command,
-        async (runtime) =>
-          summariseUsage(await runtime.audit.read(), thread ? (await runtime.resolve(thread)).thread : undefined),
+        async (records) =>
+          summariseUsage(await records.audit.read(), thread ? await records.threadNamed(thread) : undefined),
         formatUsage,
       );
     });

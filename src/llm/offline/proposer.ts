@@ -1,5 +1,5 @@
 import type { RuleRequest } from "../../stages/drafter.js";
-import type { RuleCandidate } from "../../memory/proposals.js";
+import type { RuleCandidate } from "../../memory/proposal.js";
 import type { RuleEffect } from "../../memory/rules.js";
 import { readReport } from "../../text/reading.js";
 import { termsOf, tokenize, processTerm } from "../../text/relevance.js";

@@ -1,0 +1,43 @@
+import { AuditLog } from "../audit/log.js";
+import { openStore } from "../store/open.js";
+import type { WorkspaceStore } from "../store/store.js";
+import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
+import { openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { clockOf, type ServiceOptions } from "./open.js";
+
+// What the commands that keep or read the workspace's records (`leanos memory`, `token`, `trust`,
+// `usage`) work on: the workspace, its store and its audit log, opened without the canvas, the skills,
+// the graph or a drafter, so they start without LangGraph's runtime (about half their time before).
+
+export interface WorkspaceRecords {
+  root: string;
+  workspace: Workspace;
+  store: WorkspaceStore;
+  audit: AuditLog;
+  now: () => Date;
+  /** The thread a name names (a slug, a unique prefix or its id), from the index, else from the folders. */
+  threadNamed(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openRecords(options: ServiceOptions): Promise<WorkspaceRecords> {
+  const now = clockOf(options.now) ?? (() => new Date());
+  const workspace = await openWorkspace(options.workspace);
+  const store = await openStore(workspace, undefined, { reading: options.reading === true });
+  return {
+    root: workspace.root,
+    workspace,
+    store,
+    audit: new AuditLog(workspace.root, workspace.auditPath),
+    now,
+    async threadNamed(name) {
+      try {
+        return await resolveThreadName(indexLookup(store.index), name);
+      } catch (error) {
+        if (!(error instanceof UnknownThread)) throw error;
+        return resolveThreadName(diskLookup(workspace), name);
+      }
+    },
+    close: () => store.close(),
+  };
+}
