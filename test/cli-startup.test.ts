@@ -48,6 +48,14 @@ async function sourcesLoadedBy(args: string[]): Promise<string[]> {
   );
 }
 
+/** A copy of the sample with the closed deal waiting at its decision, started by the CLI. */
+async function withClosedDeal(): Promise<string> {
+  const workspace = await sampleCopy();
+  const event = join(workspace, "events", "01-elsaai-deal-closed.md");
+  expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", event])).exitCode).toBe(0);
+  return workspace;
+}
+
 describe("leanos start-up", () => {
   it("answers --help with commander and its own command definitions only (no zod, no YAML, no LangGraph)", async () => {
     const loaded = await sourcesLoadedBy(["--help"]);
@@ -61,19 +69,7 @@ describe("leanos start-up", () => {
   });
 
   it("reads pending and status without LangGraph, the checkpointer or the drafter", async () => {
-    const workspace = await sampleCopy();
-    expect(
-      (
-        await runCli([
-          "--workspace",
-          workspace,
-          "--quiet",
-          "event",
-          "--file",
-          join(workspace, "events", "01-elsaai-deal-closed.md"),
-        ])
-      ).exitCode,
-    ).toBe(0);
+    const workspace = await withClosedDeal();
     for (const command of [["pending"], ["status"], ["status", "elsaai"]]) {
       const loaded = await sourcesLoadedBy(["--workspace", workspace, ...command]);
       expect(
@@ -103,6 +99,27 @@ describe("leanos start-up", () => {
         command.join(" "),
       ).toEqual([]);
     }
+  });
+});
+
+describe("a pass with nothing due", () => {
+  it("is a read: no LangGraph runtime, canvas or drafter, and it still rewrites ops/today.md", async () => {
+    const workspace = await withClosedDeal();
+    // The first pass links the new lead to no campaign (the runtime's work); the next finds nothing to do.
+    expect((await runCli(["--workspace", workspace, "--quiet", "pass"])).exitCode).toBe(0);
+    await writeFile(join(workspace, "ops", "today.md"), "stale\n");
+    for (const command of [["pass"], ["today"]]) {
+      const loaded = await sourcesLoadedBy(["--workspace", workspace, "--quiet", ...command]);
+      expect(
+        loaded.filter(
+          (url) =>
+            /node_modules\/(@langchain\/langgraph\/|compromise|chrono-node|minisearch)\//.test(url) ||
+            /(^|\/)dist\/(llm\/(offline|select|chatModel)|canvas\/canvas|runtime\/engine)\b/.test(url),
+        ),
+        command.join(" "),
+      ).toEqual([]);
+    }
+    expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain("sales/elsaai-deal-closed");
   });
 });
 

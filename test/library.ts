@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { runPass, type PassSummary } from "../src/ops/pass.js";
+import { passWorldOf } from "../src/ops/passWorld.js";
 import { Runtime, type ThreadResult } from "../src/runtime/engine.js";
 import type { ThreadType } from "../src/core/stageSchemas.js";
 import { readEvent } from "../src/stages/readEvent.js";
@@ -74,5 +75,5 @@ export async function withLeanos<T>(
 
 /** `leanos pass --now NOW`: one pass of the workspace, as if it were `now`. */
 export async function passInProcess(workspace: string, now: string): Promise<PassSummary> {
-  return withLeanos(workspace, { now }, ({ runtime }) => runPass(runtime));
+  return withLeanos(workspace, { now }, ({ runtime }) => runPass(passWorldOf(runtime)));
 }

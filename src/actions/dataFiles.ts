@@ -1,4 +1,4 @@
-import { readIcps } from "../text/relevance.js";
+import { readIcps } from "../text/icps.js";
 import { readMetricsRows } from "./metricsSource.js";
 
 /**

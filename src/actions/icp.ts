@@ -4,7 +4,8 @@ import { z } from "zod";
 import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
-import { matchSegment, readIcps, termsOf } from "../text/relevance.js";
+import { readIcps } from "../text/icps.js";
+import { matchSegment, termsOf } from "../text/relevance.js";
 import type { MissingInput } from "./missingInput.js";
 
 const IcpFile = z.object({

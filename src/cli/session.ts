@@ -6,6 +6,7 @@ import type { ThreadResult, ThreadService } from "../runtime/threadService.js";
 import type { PendingItem } from "../core/threadMeta.js";
 import { clockOf, using, type ServiceOptions } from "../service/open.js";
 import type { WorkspaceRecords } from "../service/records.js";
+import type { PassWorld } from "../ops/passWorld.js";
 
 // What every command shares: the global options read in one place, output, and the runtime or server
 // a command works through. Everything heavy is imported when a command runs, never at start-up, so
@@ -164,6 +165,17 @@ export async function withRecords<T>(
 ): Promise<void> {
   const { openRecords } = await import("../service/records.js");
   print(command, await using(opened(command, {}, openRecords), work), text, json);
+}
+
+/** A pass's world (service/records.ts): the records and the spec, with the runtime opened only when the pass needs it. */
+export async function withPassWorld<T>(
+  command: Command,
+  work: (world: PassWorld) => Promise<T>,
+  text: (value: T) => string,
+): Promise<void> {
+  const { openPassWorld } = await import("../service/passWorld.js");
+  const open = (options: ServiceOptions) => openPassWorld(options, () => openRuntime(command));
+  print(command, await using(opened(command, {}, open), work), text, (value) => value);
 }
 
 /** A command that moves a thread on, printed as the thread's state and what waits. */

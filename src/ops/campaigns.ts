@@ -1,4 +1,4 @@
-import type { Runtime } from "../runtime/engine.js";
+import type { PassWorld } from "./passWorld.js";
 import { attribute } from "./attribution.js";
 import type { TodayCollector } from "./today.js";
 
@@ -29,19 +29,21 @@ export interface PassStep {
 
 /** A marketing thread for each assumption enough sales learnings validated, once per pattern; each added to the page. */
 export async function proposeCampaigns(
-  runtime: Runtime,
+  world: PassWorld,
   today: string,
   collector: TodayCollector,
   { control, log }: PassStep,
 ): Promise<CampaignProposal[]> {
   const proposed: CampaignProposal[] = [];
-  const patternsTaken = new Set(await runtime.store.index.patternKeys());
-  for (const { assumption: id, count, sources } of await runtime.store.index.validations(
+  const patternsTaken = new Set(await world.store.index.patternKeys());
+  for (const { assumption: id, count, sources } of await world.store.index.validations(
     PATTERN_THRESHOLD,
     MAX_PATTERN_SOURCES,
   )) {
     const key = `validated:${id}`;
     if (control.stopping || patternsTaken.has(key)) continue;
+    // The canvas (with LangGraph and the drafter) is opened only when there is a campaign to propose.
+    const runtime = await world.runtime();
     const assumption = runtime.canvas.assumptions.find((candidate) => candidate.id === id);
     const linked = [...sources].sort();
     const text = [
@@ -64,16 +66,16 @@ export async function proposeCampaigns(
 
 /** Links each new lead to the campaign it names, once; a lead whose thread is busy elsewhere is added to `busy`. */
 export async function attributeLeads(
-  runtime: Runtime,
+  world: PassWorld,
   leads: ReadonlyArray<{ thread: string; text: string }>,
   busy: string[],
   { control, log }: PassStep,
 ): Promise<LeadLink[]> {
   const attributed: LeadLink[] = [];
   const campaigns = new Map<string, string>();
-  if (leads.length > 0)
-    for (const thread of await runtime.store.index.namesOfType("marketing"))
-      campaigns.set(thread.split("/")[1]!, thread);
+  if (leads.length === 0) return attributed;
+  const runtime = await world.runtime();
+  for (const thread of await runtime.store.index.namesOfType("marketing")) campaigns.set(thread.split("/")[1]!, thread);
   for (const lead of leads) {
     if (control.stopping) break;
     const campaign = campaignNamedIn(lead.text, campaigns);

@@ -1,10 +1,11 @@
 import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
-import type { Runtime, ThreadResult } from "../runtime/engine.js";
+import type { ThreadResult } from "../runtime/engine.js";
 import { reindex } from "../runtime/reindex.js";
 import { isHeld } from "../store/leases.js";
 import { attributeLeads, proposeCampaigns, type CampaignProposal, type LeadLink, type PassStep } from "./campaigns.js";
 import { TodayCollector, type StalledAction, type StuckThread } from "./today.js";
 import { writeToday } from "./todayFile.js";
+import type { PassWorld } from "./passWorld.js";
 
 // One autonomous pass over a workspace: run every step that is due, never cross a gate, look across
 // threads for patterns, flag what is stuck, and rewrite ops/today.md. Passes are idempotent (a
@@ -43,29 +44,29 @@ export interface PassControl {
   log?: (line: string) => void;
 }
 
-export async function runPass(runtime: Runtime, control: PassControl = { stopping: false }): Promise<PassSummary> {
+export async function runPass(world: PassWorld, control: PassControl = { stopping: false }): Promise<PassSummary> {
   const started = Date.now();
-  const lock = await runtime.store.leases.acquire("pass");
+  const lock = await world.store.leases.acquire("pass");
   if (!isHeld(lock)) {
     // Overlapping passes (a slow pass and the next cron tick) are normal: the later one steps aside.
     return emptySummary(
-      runtime,
+      world,
       started,
       `another pass is running on this workspace (pid ${lock.pid} on ${lock.host}, since ${lock.since}); this one did nothing`,
     );
   }
   const log = control.log ?? (() => undefined);
   try {
-    const scanned = control.scan ? await scanFolders(runtime) : undefined;
-    const now = runtime.now();
+    const scanned = control.scan ? await scanFolders(world) : undefined;
+    const now = world.now();
     const today = now.toISOString().slice(0, 10);
-    const collector = new TodayCollector(runtime.spec, now, runtime.workspace.threadTypes);
-    const { due, leads } = await readOpenThreads(runtime, now, collector);
+    const collector = new TodayCollector(world.spec, now, world.workspace.threadTypes);
+    const { due, leads } = await readOpenThreads(world, now, collector);
     const step = { control, log };
-    const { advanced, busy } = await advanceDue(runtime, due, collector, step);
-    const proposed = await proposeCampaigns(runtime, today, collector, step);
-    const attributed = await attributeLeads(runtime, leads, busy, step);
-    const page = await writeToday(runtime, collector);
+    const { advanced, busy } = await advanceDue(world, due, collector, step);
+    const proposed = await proposeCampaigns(world, today, collector, step);
+    const attributed = await attributeLeads(world, leads, busy, step);
+    const page = await writeToday(world, collector);
     return {
       at: now.toISOString(),
       ...(scanned ? { scanned } : {}),
@@ -94,14 +95,14 @@ export async function runPass(runtime: Runtime, control: PassControl = { stoppin
  * what the page needs (the rest, and a count of the idle ones), the leads not yet linked to a campaign.
  */
 async function readOpenThreads(
-  runtime: Runtime,
+  world: PassWorld,
   now: Date,
   collector: TodayCollector,
 ): Promise<{ due: Array<{ thread: string; when: string }>; leads: Array<{ thread: string; text: string }> }> {
   const today = now.toISOString().slice(0, 10);
   const due: Array<{ thread: string; when: string }> = [];
   const leads: Array<{ thread: string; text: string }> = [];
-  for await (const meta of threadsToRead(runtime, now)) {
+  for await (const meta of threadsToRead(world, now)) {
     const isDue =
       (meta.state === "scheduled" && meta.next_due !== null && meta.next_due <= today) || meta.state === "running";
     if (isDue) due.push({ thread: meta.thread, when: meta.next_due ?? "" });
@@ -109,19 +110,21 @@ async function readOpenThreads(
     if (meta.type === "sales" && !meta.attribution && !meta.attribution_checked)
       leads.push({ thread: meta.thread, text: meta.event.text });
   }
-  for (const { type, count } of await idleCounts(runtime, now)) collector.addIdle(type, count);
+  for (const { type, count } of await idleCounts(world, now)) collector.addIdle(type, count);
   return { due, leads };
 }
 
 /** Runs each due thread's step, earliest first, until a signal stops the pass; every one is added to the page. */
 async function advanceDue(
-  runtime: Runtime,
+  world: PassWorld,
   due: Array<{ thread: string; when: string }>,
   collector: TodayCollector,
   { control, log }: PassStep,
 ): Promise<{ advanced: PassSummary["advanced"]; busy: string[] }> {
   const advanced: PassSummary["advanced"] = [];
   const busy: string[] = [];
+  if (due.length === 0) return { advanced, busy };
+  const runtime = await world.runtime();
   for (const entry of due.sort((a, b) => a.when.localeCompare(b.when) || a.thread.localeCompare(b.thread))) {
     if (!control.stopping) {
       log(`advancing ${entry.thread}${entry.when ? ` (due ${entry.when})` : " (interrupted run)"}`);
@@ -143,14 +146,14 @@ async function advanceDue(
 }
 
 /** Reads every thread folder and mends the index where it disagrees (a pass with --scan). */
-async function scanFolders(runtime: Runtime): Promise<{ threads: number; mended: number }> {
-  const report = await reindex(runtime);
+async function scanFolders(world: PassWorld): Promise<{ threads: number; mended: number }> {
+  const report = await reindex(await world.runtime());
   return { threads: report.threads, mended: report.missing.length + report.differing.length + report.orphaned.length };
 }
 
-function emptySummary(runtime: Runtime, started: number, skipped: string): PassSummary {
+function emptySummary(world: PassWorld, started: number, skipped: string): PassSummary {
   return {
-    at: runtime.now().toISOString(),
+    at: world.now().toISOString(),
     skipped,
     threads: 0,
     advanced: [],

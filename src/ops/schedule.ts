@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import { UsageError } from "../errors.js";
 import type { Runtime } from "../runtime/engine.js";
 import { formatPass, runPass, type PassControl } from "./pass.js";
+import { passWorldOf } from "./passWorld.js";
 
 const stamp = (): string => new Date().toISOString().slice(0, 19).replace("T", " ");
 
@@ -59,7 +60,7 @@ export async function runSchedule(options: {
     let runtime: Runtime | undefined;
     try {
       runtime = await options.open();
-      const summary = await runPass(runtime, control);
+      const summary = await runPass(passWorldOf(runtime), control);
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stderr.write(`${stamp()} ${formatPass(summary).replace(/\n/g, `\n${stamp()} `)}\n`);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomically } from "../files/atomic.js";
 import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
-import type { Runtime } from "../runtime/engine.js";
+import type { TodaySource } from "./passWorld.js";
 import { renderToday, TodayCollector } from "./today.js";
 
 export interface TodayPage {
@@ -22,7 +22,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * ops/today.md, and the web inbox shows it at each request. `collector` may come already filled (a
  * pass fills it as it goes).
  */
-export async function todayNow(runtime: Runtime, collector?: TodayCollector): Promise<TodayPage> {
+export async function todayNow(runtime: TodaySource, collector?: TodayCollector): Promise<TodayPage> {
   const now = runtime.now();
   let filled = collector;
   if (!filled) {
@@ -39,7 +39,7 @@ export async function todayNow(runtime: Runtime, collector?: TodayCollector): Pr
 }
 
 /** Rebuilds ops/today.md from the workspace as it is now. */
-export async function writeToday(runtime: Runtime, collector?: TodayCollector): Promise<TodayResult> {
+export async function writeToday(runtime: TodaySource, collector?: TodayCollector): Promise<TodayResult> {
   const page = await todayNow(runtime, collector);
   const path = join(runtime.workspace.root, "ops", "today.md");
   await writeFileAtomically(runtime.workspace.root, path, page.markdown);

@@ -1,9 +1,9 @@
 import { checkRouting } from "../actions/routing.js";
 import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js";
 import { makeDir, removeDeadTemps } from "../files/atomic.js";
-import { toolPath } from "../files/toolRoot.js";
-import { graphFileFor, loadGraphSpec, type GraphSpec } from "../graph/spec.js";
-import { actionTemplates, loadSkills, type SkillSet } from "../skills/loader.js";
+import type { GraphSpec } from "../graph/spec.js";
+import { workspaceSpec } from "../graph/workspaceSpec.js";
+import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
 /** What every run on a workspace reads first: the workspace, its canvas, the skills and the graph. */
@@ -23,16 +23,8 @@ export async function openForWork(workspacePath?: string): Promise<OpenedWorkspa
   const workspace = await openWorkspace(workspacePath);
   const canvas = await readCanvas(workspace.canvasDir, workspace.root);
   assertCanvasSound(canvas);
-  const skills = await loadSkills([
-    { dir: toolPath("skills"), origin: "tool" },
-    { dir: workspace.skillsDir, origin: "workspace", workspace: workspace.root },
-  ]);
+  const { skills, spec } = await workspaceSpec(workspace);
   checkRouting(actionTemplates(skills));
-  const spec = await loadGraphSpec(
-    graphFileFor(workspace.config.graph, toolPath("graphs"), workspace.graphsDir),
-    skills,
-    workspace.root,
-  );
   await makeDir(workspace.root, workspace.stateDir);
   await removeDeadTemps(workspace.root);
   return { workspace, canvas, skills, spec };

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import MiniSearch from "minisearch";
 import type { Assumption } from "../canvas/assumptions.js";
-import { parseYamlFile } from "../files/parsed.js";
-import { readTextSync } from "../files/readText.js";
+import { icpFiles, readIcps, type IcpFile } from "./icps.js";
 import { frozenList, remembered } from "./remembered.js";
 
 // Text similarity for the offline drafter: BM25 ranking (minisearch) of canvas assumptions and ICP
@@ -121,40 +120,10 @@ function ranking(
     .sort((a, b) => b.score - a.score || a.assumption.id.localeCompare(b.assumption.id));
 }
 
-interface IcpFile {
-  segment: string;
-  description?: string;
-  /** The segment's typical deal per year: `typical_acv` in the workspace's currency, or `typical_acv_usd`, `typical_acv_eur`... in the one it names. */
-  typical_acv?: number;
-  typical_acv_usd?: number;
-  [field: `typical_acv_${string}`]: number | undefined;
-  criteria?: Array<{ name?: string; signals?: string[] }>;
-}
-
 export interface SegmentMatch {
   segment: string;
   acv: number | null;
   score: number;
-}
-
-/** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped, one that is not YAML is refused. */
-export function readIcps(workspaceRoot: string): IcpFile[] {
-  const icps: IcpFile[] = [];
-  for (const path of icpFiles(workspaceRoot)) {
-    const data = parseYamlFile(path, readTextSync(workspaceRoot, path)) as Partial<IcpFile> | null;
-    if (data && typeof data.segment === "string") icps.push(data as IcpFile);
-  }
-  return icps;
-}
-
-const ICP_DIR = join("research", "customer", "icp");
-
-function icpFiles(workspaceRoot: string): string[] {
-  if (!existsSync(join(workspaceRoot, ICP_DIR))) return [];
-  return readdirSync(join(workspaceRoot, ICP_DIR))
-    .filter((file) => file.endsWith("-icp.yaml"))
-    .sort()
-    .map((name) => join(ICP_DIR, name));
 }
 
 interface SegmentIndex {

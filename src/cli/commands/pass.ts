@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { withRuntime } from "../session.js";
+import { withPassWorld } from "../session.js";
 
 export function passCommand(): Command {
   return new Command("pass")
@@ -26,7 +26,7 @@ export function passCommand(): Command {
       process.on("SIGTERM", stop);
       process.on("SIGINT", stop);
       try {
-        await withRuntime(command, (runtime) => runPass(runtime, control), formatPass);
+        await withPassWorld(command, (world) => runPass(world, control), formatPass);
       } finally {
         process.off("SIGTERM", stop);
         process.off("SIGINT", stop);

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { withRuntime } from "../session.js";
+import { withPassWorld } from "../session.js";
 
 export function todayCommand(): Command {
   return new Command("today")
@@ -9,6 +9,6 @@ export function todayCommand(): Command {
     .addHelpText("after", "\nExamples:\n  leanos today\n  leanos today --now 2026-12-01T08:00:00Z --json")
     .action(async (_options: unknown, command: Command) => {
       const { writeToday } = await import("../../ops/todayFile.js");
-      await withRuntime(command, writeToday, (result) => result.markdown);
+      await withPassWorld(command, writeToday, (result) => result.markdown);
     });
 }

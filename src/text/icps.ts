@@ -1,0 +1,37 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseYamlFile } from "../files/parsed.js";
+import { readTextSync } from "../files/readText.js";
+
+// The workspace's ICP files (research/customer/icp/*-icp.yaml), read apart from the search over them
+// (relevance.ts), so checking them before a command loads no search library.
+
+export interface IcpFile {
+  segment: string;
+  description?: string;
+  /** The segment's typical deal per year: `typical_acv` in the workspace's currency, or `typical_acv_usd`, `typical_acv_eur`... in the one it names. */
+  typical_acv?: number;
+  typical_acv_usd?: number;
+  [field: `typical_acv_${string}`]: number | undefined;
+  criteria?: Array<{ name?: string; signals?: string[] }>;
+}
+
+/** Reads research/customer/icp/*-icp.yaml; a file that is not an ICP is skipped, one that is not YAML is refused. */
+export function readIcps(workspaceRoot: string): IcpFile[] {
+  const icps: IcpFile[] = [];
+  for (const path of icpFiles(workspaceRoot)) {
+    const data = parseYamlFile(path, readTextSync(workspaceRoot, path)) as Partial<IcpFile> | null;
+    if (data && typeof data.segment === "string") icps.push(data as IcpFile);
+  }
+  return icps;
+}
+
+const ICP_DIR = join("research", "customer", "icp");
+
+export function icpFiles(workspaceRoot: string): string[] {
+  if (!existsSync(join(workspaceRoot, ICP_DIR))) return [];
+  return readdirSync(join(workspaceRoot, ICP_DIR))
+    .filter((file) => file.endsWith("-icp.yaml"))
+    .sort()
+    .map((name) => join(ICP_DIR, name));
+}
