@@ -1,5 +1,5 @@
 import type { ThreadMeta } from "../core/threadMeta.js";
-import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
+import { findThread } from "../threads/store.js";
 import type { RuntimeParts } from "./parts.js";
 import { fresh, movedFrom } from "./projector.js";
 
@@ -7,14 +7,9 @@ import { fresh, movedFrom } from "./projector.js";
 
 /** The thread a name names, from the index; a folder the index lacks (made by hand, or copied in) is found and indexed. */
 async function threadNamed(parts: RuntimeParts, name: string): Promise<string> {
-  try {
-    return await resolveThreadName(indexLookup(parts.store.index), name);
-  } catch (error) {
-    if (!(error instanceof UnknownThread)) throw error;
-    const thread = await resolveThreadName(diskLookup(parts.workspace), name);
-    if (!parts.store.readOnly) await parts.metas.indexed(await parts.metas.read(thread));
-    return thread;
-  }
+  const { thread, found } = await findThread(parts.store.index, parts.workspace, name);
+  if (found === "folders" && !parts.store.readOnly) await parts.metas.indexed(await parts.metas.read(thread));
+  return thread;
 }
 
 /** A named thread with its meta.json, as its checkpoint has it when a run was cut short (projector.ts). */

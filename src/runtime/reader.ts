@@ -4,7 +4,7 @@ import type { IndexStore } from "../store/store.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { whereThreadIs } from "../threads/retype.js";
-import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
+import { findThread } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
 /**
@@ -48,14 +48,8 @@ export class ThreadReader {
   }
 
   async resolve(name: string): Promise<{ thread: string; meta: ThreadMeta }> {
-    let thread: string;
-    try {
-      thread = await resolveThreadName(indexLookup(this.store.index), name);
-    } catch (error) {
-      if (!(error instanceof UnknownThread)) throw error;
-      thread = await resolveThreadName(diskLookup(this.workspace), name);
-      if (!this.store.readOnly) await this.metas.indexed(await this.metas.read(thread));
-    }
+    const { thread, found } = await findThread(this.store.index, this.workspace, name);
+    if (found === "folders" && !this.store.readOnly) await this.metas.indexed(await this.metas.read(thread));
     return { thread, meta: this.settled(await this.metas.read(thread)) };
   }
 

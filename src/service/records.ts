@@ -1,7 +1,7 @@
 import { AuditLog } from "../audit/log.js";
 import { openStore } from "../store/open.js";
 import type { WorkspaceStore } from "../store/store.js";
-import { diskLookup, indexLookup, resolveThreadName, UnknownThread } from "../threads/store.js";
+import { findThread } from "../threads/store.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { clockOf, type ServiceOptions } from "./open.js";
 
@@ -30,14 +30,7 @@ export async function openRecords(options: ServiceOptions): Promise<WorkspaceRec
     store,
     audit: new AuditLog(workspace.root, workspace.auditPath),
     now,
-    async threadNamed(name) {
-      try {
-        return await resolveThreadName(indexLookup(store.index), name);
-      } catch (error) {
-        if (!(error instanceof UnknownThread)) throw error;
-        return resolveThreadName(diskLookup(workspace), name);
-      }
-    },
+    threadNamed: async (name) => (await findThread(store.index, workspace, name)).thread,
     close: () => store.close(),
   };
 }

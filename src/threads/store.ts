@@ -220,6 +220,23 @@ export async function resolveThreadName(lookup: ThreadLookup, name: string): Pro
   return pickThread(await lookup.names(), name, lookup.types);
 }
 
+/**
+ * A thread by name from the index, else from the thread folders (one made by hand or copied in, which
+ * the index lacks); `found` says which, so a caller that may write can index a folder it found.
+ */
+export async function findThread(
+  index: ThreadIndex,
+  workspace: ThreadFolders,
+  name: string,
+): Promise<{ thread: string; found: "index" | "folders" }> {
+  try {
+    return { thread: await resolveThreadName(indexLookup(index), name), found: "index" };
+  } catch (error) {
+    if (!(error instanceof UnknownThread)) throw error;
+    return { thread: await resolveThreadName(diskLookup(workspace), name), found: "folders" };
+  }
+}
+
 /** The one of `all` (thread names) that `name` names: exactly, by its slug, or by a unique prefix of at least 3 characters. */
 export function pickThread(all: readonly string[], name: string, types: readonly string[] = []): string {
   const wanted = wantedName(name, typeNamesOf(all, types));
