@@ -5,9 +5,9 @@
 // messages; breakpoints; 20-block lookback; TTL), counting tokens at 4 characters each.
 // Billed input counts reads at 0.1x, 5-minute writes at 1.25x and 1-hour writes at 2x, against the
 // same requests with no cache. The clock of the cache moves GAP minutes before every human step or
-// pass. Each flow runs twice: on an empty memory, and on a memory that holds three judged examples of
-// the demo's other events and a confirmed rule (issue 27), so model requests carry worked examples;
-// the issue allows the billed share to rise by at most 5 points with them. `npm run bench:cache`.
+// pass. The default setting (auto) runs twice: on an empty memory, and on a memory that holds three
+// judged examples of the demo's other events and a confirmed rule (issue 27), so model requests carry
+// worked examples. `npm run bench:cache`; BENCH_CACHE_GAPS=1,10 picks the minutes between steps.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { cp, mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { documentsReply, stageExample, startFakeAnthropic, type FakeAnthropic } from "../test/fakeAnthropic.js";
 import { billedInput, uncachedInput } from "../test/fakes/promptCache.js";
-import { CacheTtl } from "../src/workspace/config.js";
+import { CacheSetting } from "../src/workspace/config.js";
 import { readEvent } from "../src/stages/readEvent.js";
 import { EXAMPLES, RULES, rememberExample, type Example } from "../src/memory/examples.js";
 import { recallLessons } from "../src/memory/recall.js";
@@ -35,6 +35,8 @@ interface Step {
 }
 
 const DEAL = "01-elsaai-deal-closed.md";
+/** When the flow starts: the day after the demo's deal closed. */
+const START = "2026-11-25T09:00:00.000Z";
 
 const reading = (type: string, assumptions: Array<[string, string]>, verdict?: string): Example["final"] => ({
   type,
@@ -123,7 +125,7 @@ async function seedMemory(root: string): Promise<number> {
   }
 }
 
-async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl, withMemory: boolean) {
+async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheSetting, withMemory: boolean) {
   server.reset();
   server.script.set("classify_event", [{ tool: { type: "sales", title: "ElsaAI deal closed" } }]);
   for (const stage of STAGES) server.script.set(`${stage}_stage_output`, [{ tool: await stageExample(stage) }]);
@@ -152,22 +154,42 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
     );
     return JSON.parse(stdout) as Step;
   };
-  let step = await leanos("event", "--provider", "anthropic", "--file", join(workspace, "events", DEAL));
-  let now: string | undefined;
+  // Two clocks. leanos's (--now on every command, which its audit log follows) moves GAP minutes a
+  // step, and to the due date for a pass, as a workspace's days go. The cache's moves GAP minutes a
+  // step, passes too: a flow "back to back" runs every command within a minute or so of the last, as
+  // `npm run demo` does, whatever date leanos acts on; a flow a day apart finds the cache cold each time.
+  let now = new Date(START);
+  let cacheNow = new Date(START);
+  const at = (): string[] => ["--now", now.toISOString()];
+  server.cache.setClock(cacheNow);
+  const perStep: string[][] = [];
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    const before = server.requests.length;
+    const result = await work();
+    const tools = server.requests.slice(before).map((request) => request.tool.replace(/_stage_output|_event/, ""));
+    if (tools.length > 0) perStep.push(tools);
+    return result;
+  };
+  let step = await counted(() =>
+    leanos(...at(), "event", "--provider", "anthropic", "--file", join(workspace, "events", DEAL)),
+  );
   let humanSteps = 0;
   while (step.state === "waiting" || step.state === "scheduled") {
-    server.cache.advance(gapMinutes * 60_000);
+    now = new Date(now.getTime() + gapMinutes * 60_000);
+    cacheNow = new Date(cacheNow.getTime() + gapMinutes * 60_000);
+    server.cache.setClock(cacheNow);
     if (step.state === "scheduled") {
-      now = `${(await leanos("status", step.thread)).next_due}T08:00:00Z`;
-      await leanos("--now", now, "pass");
-      step = { ...step, ...(await leanos("status", step.thread)) };
+      const due = new Date(`${(await leanos(...at(), "status", step.thread)).next_due}T08:00:00Z`);
+      if (due > now) now = due;
+      await counted(() => leanos(...at(), "pass"));
+      step = { ...step, ...(await leanos(...at(), "status", step.thread)) };
     } else {
       humanSteps += 1;
       // The question the last output showed, by its id (an approval never lands on another one).
       const id = step.pending[0]?.id;
       step = {
         ...step,
-        ...(await leanos(...(now ? ["--now", now] : []), "approve", step.thread, ...(id ? ["--interrupt", id] : []))),
+        ...(await counted(() => leanos(...at(), "approve", step.thread, ...(id ? ["--interrupt", id] : [])))),
       };
     }
   }
@@ -182,6 +204,8 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
     state: step.state,
     steps: humanSteps,
     calls: usage.length,
+    calls_per_process: perStep.map((tools) => tools.length).join(" "),
+    processes: perStep.map((tools) => tools.join(", ")),
     by_tool: [...new Set(server.requests.map((request) => request.tool))]
       .map(
         (tool) =>
@@ -196,35 +220,40 @@ async function runFlow(server: FakeAnthropic, gapMinutes: number, ttl: CacheTtl,
   };
 }
 
+/** Minutes between steps: back to back, a person answering within the hour, and a day (the cache long expired). */
+const GAPS = (process.env.BENCH_CACHE_GAPS ?? "1,10,1440").split(",").map(Number);
+const SETTINGS = CacheSetting.options.filter((setting) => setting !== "off");
+const gapName = (gap: number): string =>
+  gap <= 1 ? "back to back" : gap >= 1440 ? `${gap / 1440} day apart (cold)` : `${gap} min apart`;
+
 const server = await startFakeAnthropic();
 try {
-  const rows = [];
-  for (const [gap, ttl] of [1, 10].flatMap((gap) => CacheTtl.options.map((ttl) => [gap, ttl] as const))) {
-    for (const withMemory of [false, true]) {
-      process.stderr.write(
-        `flow with ${gap} min between steps, ${ttl} cache, ${withMemory ? "a memory of examples" : "an empty memory"}...\n`,
-      );
-      rows.push(await runFlow(server, gap, ttl, withMemory));
-    }
-  }
+  const rows: Array<Awaited<ReturnType<typeof runFlow>>> = [];
+  for (const gap of GAPS)
+    for (const setting of SETTINGS)
+      for (const withMemory of setting === "auto" ? [false, true] : [false]) {
+        process.stderr.write(
+          `flow ${gapName(gap)}, cache_ttl ${setting}, ${withMemory ? "a memory of examples" : "an empty memory"}...\n`,
+        );
+        rows.push(await runFlow(server, gap, setting, withMemory));
+      }
   console.log("The demo's flow (closed deal to learning) with --provider anthropic, billed input against uncached:");
-  console.table(rows.map(({ by_tool: _calls, ...row }) => row));
-  console.log(`calls of one flow: ${rows[0]!.by_tool}`);
-  console.log("Billed share with worked examples in the requests (issue 27: at most 5 points more):");
-  const pairs = [];
-  for (let index = 0; index < rows.length; index += 2) {
-    const [plain, taught] = [rows[index]!, rows[index + 1]!];
-    const points = Number(((taught.billed_to_uncached - plain.billed_to_uncached) * 100).toFixed(1));
-    pairs.push({
-      gap_min: plain.gap_min,
-      ttl: plain.ttl,
-      share_empty_memory: plain.billed_to_uncached,
-      share_with_examples: taught.billed_to_uncached,
-      points_more: points,
-      within_5_points: points <= 5,
-    });
-  }
-  console.table(pairs);
+  console.table(rows.map(({ by_tool: _calls, processes: _processes, ...row }) => row));
+  console.log(`calls of one flow: ${rows[0]!.by_tool}; by process:`);
+  for (const [index, tools] of rows[0]!.processes.entries()) console.log(`  ${index + 1}. ${tools}`);
+  const share = (gap: number, setting: string, memory = false) =>
+    rows.find((row) => row.gap_min === gap && row.ttl === setting && (row.memory !== "empty") === memory)
+      ?.billed_to_uncached;
+  console.log(
+    "Billed input / uncached by cache_ttl (auto: marks where they pay; 5m and 1h: every breakpoint, as before):",
+  );
+  console.table(
+    GAPS.map((gap) => ({
+      flow: gapName(gap),
+      ...Object.fromEntries(SETTINGS.map((setting) => [setting, share(gap, setting)])),
+      "auto, a memory of examples": share(gap, "auto", true),
+    })),
+  );
 } finally {
   await server.close();
 }

@@ -41,9 +41,9 @@ const userBlocks = (index: number) =>
   server.requests[index]!.body.messages[0]!.content as Array<{ type: string; text: string; cache_control?: unknown }>;
 
 describe("the anthropic provider against a local Messages API", () => {
-  it("sends every flow tool, lets the model choose among them, and marks the rules, the canvas and the thread's history for the cache", async () => {
+  it("sends every flow tool, lets the model choose among them, and marks the rules, the canvas and the thread's history for the cache when another stage follows", async () => {
     server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
-    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]), "thread");
     expect(drafted.output).toEqual(await example("hypothesis"));
     const { body, headers } = server.requests[0]!;
     expect(headers["x-api-key"]).toBe("test-key");
@@ -58,8 +58,9 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(JSON.stringify(body.tools![2]!.input_schema)).toContain("proposed_confidence");
     // System: the rules with every stage's instructions, then the canvas; a breakpoint after each.
     expect(marked(body.system!)).toEqual([true, true]);
-    // Cached for an hour by default (bench/cache.ts), which the API takes with its beta header.
-    expect(body.system![0]!.cache_control).toEqual({ type: "ephemeral", ttl: "1h" });
+    // For 5 minutes: the call that reads it comes seconds later, from this process (cachePlan.ts).
+    // The hour-long TTL stays possible, which the API takes with its beta header.
+    expect(body.system![0]!.cache_control).toEqual({ type: "ephemeral" });
     expect(headers["anthropic-beta"]).toContain("extended-cache-ttl-2025-04-11");
     expect(body.system![0]!.text).toContain(
       "## Stage learning (skill causal-flow-learning, tool learning_stage_output)",
@@ -86,7 +87,7 @@ describe("the anthropic provider against a local Messages API", () => {
     server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
     server.script.set("implication_stage_output", [{ tool: await example("implication") }]);
     const model = await drafter();
-    await draftStage(model, await contextFor("hypothesis", ["input"]));
+    await draftStage(model, await contextFor("hypothesis", ["input"]), "thread");
     const second = await draftStage(model, await contextFor("implication", ["input", "hypothesis"]));
     const [first, next] = server.requests.map((request) => request.usage);
     // Read: tools, system and the thread up to the input stage, all the first call wrote.
@@ -95,6 +96,41 @@ describe("the anthropic provider against a local Messages API", () => {
     expect(next!.cache_creation_input_tokens).toBeGreaterThan(0);
     expect(next!.cache_creation_input_tokens).toBeLessThan(first!.cache_creation_input_tokens / 5);
     expect(second.usage[0]!.cache_read_tokens).toBe(next!.cache_read_input_tokens);
+  });
+
+  it("marks nothing on a lone call in a cold process, so it is billed at 1x", async () => {
+    server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
+    const drafted = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]));
+    const { body, usage } = server.requests[0]!;
+    expect(marked(body.system!)).toEqual([false, false]);
+    expect(marked(userBlocks(0))).toEqual([false, false, false]);
+    expect(usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    expect(drafted.usage[0]!.cached).toBeUndefined();
+  });
+
+  it("reads in a later process what an earlier one marked, as the audit log records it, and marks nothing once that has expired", async () => {
+    server.script.set("hypothesis_stage_output", [{ tool: await example("hypothesis") }]);
+    server.script.set("implication_stage_output", [{ tool: await example("implication") }]);
+    const first = await draftStage(await drafter(), await contextFor("hypothesis", ["input"]), "thread");
+    const cached = first.usage[0]!.cached!;
+    expect(cached.map((use) => use.ttl)).toEqual(["5m", "5m", "5m"]);
+    const later = (minutesAgo: number) =>
+      selectDrafter({
+        provider: "anthropic:claude-sonnet-4-5",
+        env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
+        promptCache: { recent: async () => [{ at: new Date(Date.now() - minutesAgo * 60_000).toISOString(), cached }] },
+      });
+    const implication = await contextFor("implication", ["input", "hypothesis"]);
+    // A minute later, in another process with nothing to follow: the thread's prefix is read back.
+    const read = await draftStage(await later(1), implication);
+    expect(server.requests[1]!.usage.cache_read_input_tokens).toBe(
+      server.requests[0]!.usage.cache_creation_input_tokens,
+    );
+    expect(read.usage[0]!.cached!.length).toBeGreaterThan(0);
+    // Two hours on the cache has let it go, and nothing recent says another call is coming: no marks.
+    server.cache.advance(2 * 60 * 60_000);
+    await draftStage(await later(120), implication);
+    expect(server.requests[2]!.usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
   });
 
   it("retries a 500 and then succeeds", async () => {
@@ -178,6 +214,15 @@ describe("the anthropic provider against a local Messages API", () => {
         usage[index - 1]!.cache_read_input_tokens + usage[index - 1]!.cache_creation_input_tokens,
       );
     }
+    // Each call's audit entry keeps the prefixes it marked or read (hashes), which a later process plans from.
+    const audit = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string; cached?: Array<{ prefix: string; ttl: string }> });
+    const calls = audit.filter((entry) => entry.kind === "model-call");
+    expect(calls).toHaveLength(5);
+    for (const call of calls) expect(call.cached?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(calls)).not.toContain("ElsaAI");
     // The classification is a recorded call of the thread too.
     const meta = JSON.parse(
       await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8"),

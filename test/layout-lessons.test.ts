@@ -218,7 +218,8 @@ describe("the lessons in a model request", () => {
       provider: "anthropic:claude-sonnet-4-5",
       env: { ANTHROPIC_API_KEY: "test-key", LEANOS_ANTHROPIC_URL: server.url },
     });
-    await draftStage(model, context);
+    // The hypothesis stage is followed by the implication in the same run, so it marks its prefix.
+    await draftStage(model, context, "thread");
     await draftStage(model, {
       ...(await closedDealContext(skills, "implication", ["input", "hypothesis"])),
       lessons: taught,

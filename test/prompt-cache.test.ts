@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callCost, uncachedCost } from "../src/llm/cost.js";
+import { formatUsage, summariseUsage } from "../src/ops/usage.js";
 import { billedInput, MIN_CACHEABLE_TOKENS, PromptCache, type MessagesRequest } from "./fakes/promptCache.js";
 
 // The billing model behind the local Messages API server and bench/cache.ts, and leanos's own prices.
@@ -90,5 +91,37 @@ describe("what leanos charges for a call", () => {
   it("charges nothing for a model it has no price for, such as a local one", () => {
     expect(callCost("openai", "qwen2.5:7b", usage)).toBe(0);
     expect(uncachedCost("openai", "qwen2.5:7b", usage)).toBe(0);
+  });
+
+  it("says per thread what the cache saved, and what it cost where a write was never read", () => {
+    const call = (
+      thread: string,
+      tokens: { cache_read_tokens?: number; cache_write_tokens?: number; cache_write_1h_tokens?: number },
+    ) => {
+      const values = { ...usage, cache_read_tokens: 0, cache_write_tokens: 0, latency_ms: 900, ...tokens };
+      return {
+        kind: "model-call" as const,
+        at: "2026-12-07T12:00:00Z",
+        thread,
+        stage: "input",
+        provider: "anthropic",
+        model: "claude-sonnet-4-5",
+        ...values,
+        cost_usd: callCost("anthropic", "claude-sonnet-4-5", values),
+      };
+    };
+    const summary = summariseUsage([
+      // Read back: most of the input at 0.1x.
+      call("sales/read", { cache_read_tokens: 900_000 }),
+      // Written for an hour and never read: 2x on what it wrote.
+      call("sales/lone", { cache_write_tokens: 900_000, cache_write_1h_tokens: 900_000 }),
+    ]);
+    const [lone, read] = [...summary.by_thread].sort((a, b) => a.saved_usd - b.saved_usd);
+    expect(lone).toMatchObject({ key: "sales/lone", saved_usd: -2.7 });
+    expect(read!.key).toBe("sales/read");
+    expect(read!.saved_usd).toBeCloseTo(2.43, 6);
+    const table = formatUsage(summary);
+    expect(table).toMatch(/sales\/lone\s.*-\$2\.7000/);
+    expect(table).toMatch(/sales\/read\s.*\$2\.4300/);
   });
 });

@@ -64,6 +64,7 @@ export async function renderAssets(
       action,
       instructions: template.body,
       documents,
+      ...(env.following ? { following: env.following } : {}),
     });
     finished = answer.texts;
     for (const usage of answer.usage) await env.onUsage?.(`${action.id} ${action.type}`, usage);

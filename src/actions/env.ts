@@ -1,4 +1,4 @@
-import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
+import type { FollowingCalls, ModelUsage, StageDrafter } from "../stages/drafter.js";
 import type { StageContext } from "../stages/context.js";
 import type { Connector } from "./connectors.js";
 
@@ -14,4 +14,6 @@ export interface ExecutionEnv {
   connector: Connector;
   siteUrl: string;
   now: Date;
+  /** Which later calls of this run share the thread's prefix, for the model's prompt cache. */
+  following?: FollowingCalls;
 }

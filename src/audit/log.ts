@@ -33,6 +33,8 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     // Logs written before the cache was laid out have no writes recorded.
     cache_write_tokens: z.number().default(0),
     cache_write_1h_tokens: z.number().optional(),
+    // The prefixes the call marked for the cache or read from it (hashes): later calls plan from them.
+    cached: z.array(z.object({ prefix: z.string(), ttl: z.enum(["5m", "1h"]) })).optional(),
     latency_ms: z.number(),
     cost_usd: z.number(),
   }),

@@ -1,6 +1,7 @@
 import { addDays } from "../files/dates.js";
 import type { ActionTemplate, Review } from "../stages/context.js";
 import type { ActionsOutput, PlannedAction } from "../core/stageSchemas.js";
+import type { FollowingCalls } from "../stages/drafter.js";
 
 // Where a thread's action plan stands, read without changing it: the action it is at, the template
 // of an action, the next check of one, the question pending about one. Pure, as the steps are.
@@ -53,4 +54,23 @@ export function actionToAsk(plan: ActionsOutput, reviews: Readonly<Record<string
   const action = openAction(plan);
   if (!action || (reviews[action.id] && action.status !== "blocked")) return undefined;
   return action;
+}
+
+/**
+ * Whether the thread's next model call comes in the same run as a step's documents (for the prompt
+ * cache): after a run that settles its action, the next open action runs or is prepared at once, or,
+ * with none left, the stage after the actions drafts. Preparing for a person, or a check with another
+ * still to come, ends the run.
+ */
+export function callsAfterStep(
+  step: { kind: "prepare" | "run"; action: PlannedAction; check?: number | undefined },
+  plan: ActionsOutput,
+  templates: ReadonlyMap<string, ActionTemplate>,
+  stageAfter: boolean,
+): FollowingCalls {
+  if (step.kind === "prepare") return "none";
+  const checks = templateOf(templates, step.action.type).action.checks_days ?? [];
+  if (checks.length > 0 && step.check !== checks[checks.length - 1]) return "none";
+  const after = plan.actions.slice(plan.actions.findIndex((action) => action.id === step.action.id) + 1);
+  return after.some(isOpen) || stageAfter ? "thread" : "none";
 }

@@ -23,7 +23,7 @@ import type { Lessons } from "../memory/recall.js";
 import { outputOf, type GraphNode } from "../graph/spec.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import { nextActionStep, type ActionStep, type ActionStepInput, type StepDone } from "./actionSteps.js";
-import { actionToAsk, checkDue, templateOf } from "./actionPlan.js";
+import { actionToAsk, callsAfterStep, checkDue, templateOf } from "./actionPlan.js";
 import { actionQuestion, blockedQuestion, readActionAnswer, type AskedAt } from "./actionQuestions.js";
 
 // The action engine: one node runs the plan an action at a time (AI actions execute and produce
@@ -202,7 +202,10 @@ async function perform(
   const { action } = step;
   const template = templateOf(kit.templates, action.type);
   // A model finishing the action's documents reads what the memory teaches of the event, as its stages did.
-  const env = envFor(engine, state, await kit.lessonsFor(state.event.text, runThreadId(config)));
+  const env = {
+    ...envFor(engine, state, await kit.lessonsFor(state.event.text, runThreadId(config))),
+    following: callsAfterStep(step, plan, kit.templates, engine.node.next !== undefined),
+  };
   if (step.kind === "prepare") return { prepared: await prepareAction(env, action, template, plan.actions) };
   const stage = `${action.id} ${action.type}${step.check !== undefined ? ` day ${step.check}` : ""}`;
   kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage });

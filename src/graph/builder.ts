@@ -14,6 +14,7 @@ import {
   type GraphEnvironment,
 } from "./kit.js";
 import type { GraphNode } from "./spec.js";
+import type { FollowingCalls } from "../stages/drafter.js";
 import { ThreadStateSchema, type ThreadGraphState } from "./state.js";
 import { guardedNode } from "./trust.js";
 
@@ -25,7 +26,11 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     const stage = node.skill.stage.stage;
     kit.env.onProgress?.({ kind: "stage-start", thread: state.thread, stage });
     const lessons = await kit.lessonsFor(state.event.text, runThreadId(config));
-    const drafted = await draftStage(kit.env.drafter, { ...kit.contextFor(state, node), lessons });
+    const drafted = await draftStage(
+      kit.env.drafter,
+      { ...kit.contextFor(state, node), lessons },
+      followingCalls(node),
+    );
     await kit.env.onModelUsage?.(state.thread, stage, drafted.usage, "with-stage-files");
     // The impact the gates weigh is the implication's (a decision repeats it as LeanOS's impact_score).
     const impact =
@@ -53,6 +58,16 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage, files, attempts: drafted.attempts });
     return { outputs: { [stage]: output }, feedback: { [stage]: null }, impact, action_log: log };
   };
+}
+
+/**
+ * Whether the thread's next model call comes in this same run: the next stage of a node with no gate,
+ * or the documents the actions gate prepares from the plan before it asks. A gate that may ask a
+ * person ends the run, and its next call may come days later.
+ */
+function followingCalls(node: GraphNode): FollowingCalls {
+  if (node.skill.stage.output === "actions") return "thread";
+  return node.gates.length === 0 && node.next ? "thread" : "none";
 }
 
 type NodeFn = (state: ThreadGraphState, config?: LangGraphRunnableConfig) => Promise<unknown>;

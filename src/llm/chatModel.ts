@@ -3,12 +3,13 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { ZodType } from "zod";
 import { ModelIntent } from "../core/intent.js";
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
-import type { CacheTtl } from "../workspace/config.js";
 import type { RawEvent } from "../stages/context.js";
 import { classifyRequest, documentsRequest, stageRequest, type ModelRequest, type TextBlock } from "./layout.js";
 import { type DocumentsToWrite, type PromptBasis } from "../stages/drafter.js";
 import { render } from "./prompt.js";
+import type { Ttl } from "./cachePlan.js";
 import type {
+  PrefixUse,
   Classification,
   DraftRequest,
   IntentRequest,
@@ -19,6 +20,7 @@ import type {
 import { candidateOf, ruleAnswerIn, ruleRequestView } from "./ruleAnswer.js";
 import { classifiedIn, flowToolDefinitions, toolSchema, WrittenDocuments } from "./tools.js";
 import { callFailure, type Endpoint } from "./callFailure.js";
+import { PromptCacheMarks, type PromptCacheOptions } from "./cacheMarks.js";
 
 // Any LangChain chat model (made by initChatModel, see select.ts) as a drafter. Every request is laid
 // out for the prompt cache (layout.ts) and answered by calling the tool it names: the same tools are
@@ -35,8 +37,8 @@ export interface ChatModelOptions {
   chat: BaseChatModel;
   /** The server the calls go to, named in every failure. */
   endpoint?: Endpoint;
-  /** Anthropic's cache needs breakpoints marked on blocks; OpenAI-compatible servers cache prefixes by themselves. */
-  cacheBreakpoints?: { ttl: CacheTtl } | undefined;
+  /** Anthropic's cache needs breakpoints marked on blocks (cacheMarks.ts); OpenAI-compatible servers cache prefixes by themselves. */
+  promptCache?: PromptCacheOptions | undefined;
   output?: OutputMethod;
 }
 
@@ -51,7 +53,7 @@ export class ChatModelDrafter implements StageDrafter {
   readonly provider: string;
   readonly model: string;
   private readonly chat: BaseChatModel;
-  private readonly breakpoints: ChatModelOptions["cacheBreakpoints"];
+  private readonly breakpoints: PromptCacheMarks | undefined;
   private readonly output: OutputMethod;
   private readonly endpoint: Endpoint | undefined;
 
@@ -60,7 +62,12 @@ export class ChatModelDrafter implements StageDrafter {
     this.provider = options.provider;
     this.model = options.model;
     this.chat = options.chat;
-    this.breakpoints = options.cacheBreakpoints;
+    this.breakpoints = options.promptCache
+      ? new PromptCacheMarks(
+          options.promptCache,
+          (request) => `${options.provider}:${options.model}:${this.output}:${request.threadTypes.names.join(",")}`,
+        )
+      : undefined;
     this.output = options.output ?? "tool_call";
   }
 
@@ -76,7 +83,7 @@ export class ChatModelDrafter implements StageDrafter {
   }
 
   async draft(request: DraftRequest): Promise<{ output: unknown; problem?: string; usage: ModelUsage }> {
-    const answer = await this.ask(stageRequest(request.context), request.repair);
+    const answer = await this.ask(stageRequest(request.context, request.following), request.repair);
     return { output: answer.args, ...(answer.problem ? { problem: answer.problem } : {}), usage: answer.usage };
   }
 
@@ -140,31 +147,51 @@ export class ChatModelDrafter implements StageDrafter {
     }
   }
 
-  private messages(request: ModelRequest): BaseMessage[] {
+  private async messages(request: ModelRequest): Promise<{ messages: BaseMessage[]; cached: PrefixUse[] }> {
     if (!this.breakpoints) {
       // One string each: servers of the OpenAI API differ in what content arrays they accept, and
       // their own prefix caching needs nothing marked.
-      return [
-        new SystemMessage(request.system.map((block) => block.text).join("\n\n")),
-        new HumanMessage(request.user.map((block) => block.text).join("\n\n")),
-      ];
+      return {
+        messages: [
+          new SystemMessage(request.system.map((block) => block.text).join("\n\n")),
+          new HumanMessage(request.user.map((block) => block.text).join("\n\n")),
+        ],
+        cached: [],
+      };
     }
-    const mark = { type: "ephemeral", ...(this.breakpoints.ttl === "1h" ? { ttl: "1h" } : {}) };
-    const content = (blocks: TextBlock[]) =>
-      blocks.map((block) => ({
-        type: "text" as const,
-        text: block.text,
-        ...(block.breakpoint ? { cache_control: mark } : {}),
-      }));
-    return [
-      new SystemMessage({ content: content(request.system) }),
-      new HumanMessage({ content: content(request.user) }),
-    ];
+    const marked = await this.breakpoints.mark(request);
+    const content = (blocks: TextBlock[], ttls: ReadonlyArray<Ttl | undefined>) =>
+      blocks.map((block, index) => {
+        const ttl = ttls[index];
+        return {
+          type: "text" as const,
+          text: block.text,
+          ...(ttl ? { cache_control: { type: "ephemeral", ...(ttl === "1h" ? { ttl } : {}) } } : {}),
+        };
+      });
+    return {
+      messages: [
+        new SystemMessage({ content: content(request.system, marked.system) }),
+        new HumanMessage({ content: content(request.user, marked.user) }),
+      ],
+      cached: marked.uses,
+    };
   }
 
   /** One call: the request, and when repairing, the previous answer and its problems after it. */
   private async ask(request: ModelRequest, repair?: DraftRequest["repair"]): Promise<Answer> {
-    const messages = this.messages(request);
+    const { messages, cached } = await this.messages(request);
+    const answer = await this.answer(request, messages, repair);
+    if (cached.length === 0) return answer;
+    await this.breakpoints!.sent(cached);
+    return { ...answer, usage: { ...answer.usage, cached } };
+  }
+
+  private async answer(
+    request: ModelRequest,
+    messages: BaseMessage[],
+    repair?: DraftRequest["repair"],
+  ): Promise<Answer> {
     const problems = repair ? render("repair", { problems: repair.problems, tool: request.tool }) : undefined;
     const started = Date.now();
     if (this.output === "json_schema") {

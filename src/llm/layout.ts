@@ -10,7 +10,7 @@ import { stageToolName } from "./tools.js";
 import type { Lessons } from "../memory/recall.js";
 import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 import { lessonsText, unclosable } from "./lessonsBlock.js";
-import type { DocumentsToWrite, PromptBasis } from "../stages/drafter.js";
+import type { DocumentsToWrite, FollowingCalls, PromptBasis } from "../stages/drafter.js";
 
 // How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
 // in the order tools, system, messages, so:
@@ -43,6 +43,8 @@ export interface ModelRequest {
   tool: string;
   /** The workspace's thread types: the tools sent list them (tools.ts). */
   threadTypes: ThreadTypes;
+  /** Which later calls of this process share the prefix (cachePlan.ts marks breakpoints for them). */
+  following: FollowingCalls;
 }
 
 /** Stages in the order a thread goes through them; a workspace's own stages come after, by name. */
@@ -126,8 +128,10 @@ function historyBlocks(
 
 const outputOrder = (skills: SkillSet): string[] => stageSkills(skills).map((skill) => skill.stage.output);
 
+/** A classification is always followed by the thread's first stage in the same run. */
 export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelRequest {
   return {
+    following: "thread",
     system: systemBlocks(basis),
     user: [...historyBlocks(event, {}, [], basis.lessons), { text: render("classify", {}) }],
     tool: "classify_event",
@@ -135,7 +139,7 @@ export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelReque
   };
 }
 
-export function stageRequest(context: StageContext): ModelRequest {
+export function stageRequest(context: StageContext, following: FollowingCalls = "none"): ModelRequest {
   const tool = stageToolName(context.skill.stage.output);
   const request = render("stage", {
     thread: context.thread,
@@ -146,6 +150,7 @@ export function stageRequest(context: StageContext): ModelRequest {
     feedback: context.feedback,
   });
   return {
+    following,
     system: systemBlocks(context),
     user: [
       ...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons),
@@ -166,6 +171,7 @@ export function documentsRequest(request: DocumentsToWrite): ModelRequest {
     documents: request.documents,
   });
   return {
+    following: request.following ?? "none",
     system: systemBlocks(context),
     user: [...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons), { text }],
     tool: "write_documents",

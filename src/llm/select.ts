@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
-import type { CacheTtl } from "../workspace/config.js";
 import type { OutputMethod } from "./chatModel.js";
+import type { PromptCacheOptions } from "./cacheMarks.js";
 import type { StageDrafter } from "../stages/drafter.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 
@@ -17,8 +17,8 @@ export interface ProviderChoice {
   model?: string;
   /** How answers come back: a tool call (the default) or JSON matching the schema, for servers that ignore tool_choice. */
   output?: OutputMethod;
-  /** How long Anthropic keeps cached prefixes (config.ts CacheTtl). */
-  cacheTtl?: CacheTtl;
+  /** Where Anthropic's cache keeps prefixes (config.ts CacheSetting, `auto` by default), with the audit log it plans from. */
+  promptCache?: Partial<PromptCacheOptions>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -56,9 +56,12 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
       if (!apiKey) throw new UsageError("--provider anthropic needs ANTHROPIC_API_KEY in the environment");
       const apiUrl = env.LEANOS_ANTHROPIC_URL || env.ANTHROPIC_BASE_URL;
       const model = parsed.model ?? DEFAULT_ANTHROPIC_MODEL;
-      const ttl = choice.cacheTtl ?? "1h";
+      const promptCache = { ...choice.promptCache, setting: choice.promptCache?.setting ?? "auto" };
       // The hour-long cache is a beta feature of the API, asked for by its header.
-      const betas = ttl === "1h" ? { betas: ["extended-cache-ttl-2025-04-11"] } : {};
+      const betas =
+        promptCache.setting === "auto" || promptCache.setting === "1h"
+          ? { betas: ["extended-cache-ttl-2025-04-11"] }
+          : {};
       const chat = await chatModel(`anthropic:${model}`, {
         apiKey,
         ...(apiUrl ? { anthropicApiUrl: apiUrl } : {}),
@@ -70,7 +73,7 @@ export async function selectDrafter(choice: ProviderChoice): Promise<StageDrafte
         url: apiUrl ?? "https://api.anthropic.com",
         setting: "LEANOS_ANTHROPIC_URL (or ANTHROPIC_BASE_URL)",
       };
-      return new ChatModelDrafter({ provider, model, chat, endpoint, cacheBreakpoints: { ttl }, output });
+      return new ChatModelDrafter({ provider, model, chat, endpoint, promptCache, output });
     }
     case "openai": {
       if (!parsed.model)

@@ -9,7 +9,7 @@ export interface UsageLine {
   cache_read_tokens: number;
   cache_write_tokens: number;
   cost_usd: number;
-  /** What the prompt cache saved: the same calls uncached, less what they cost. */
+  /** What the prompt cache saved: the same calls uncached, less what they cost (negative: what it cost). */
   saved_usd: number;
   latency_ms: number;
 }
@@ -66,6 +66,9 @@ export function summariseUsage(audit: readonly AuditEntry[], thread?: string): U
   };
 }
 
+/** A sum in dollars; what the cache cost rather than saved shows with a minus sign. */
+const dollars = (value: number): string => `${value < 0 ? "-" : ""}$${Math.abs(value).toFixed(4)}`;
+
 export function formatUsage(summary: UsageSummary): string {
   const cells = (key: string, values: Array<string | number>): string =>
     `${key.padEnd(46)}${values.map((value) => String(value).padStart(12)).join("")}`;
@@ -76,8 +79,8 @@ export function formatUsage(summary: UsageSummary): string {
       line.output_tokens,
       line.cache_read_tokens,
       line.cache_write_tokens,
-      `$${line.cost_usd.toFixed(4)}`,
-      `$${line.saved_usd.toFixed(4)}`,
+      dollars(line.cost_usd),
+      dollars(line.saved_usd),
     ]);
   const header = cells("", ["calls", "tokens in", "out", "cache read", "cache write", "cost", "saved"]);
   return [

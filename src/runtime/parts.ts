@@ -1,5 +1,6 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { AuditLog } from "../audit/log.js";
+import type { PromptCacheOptions } from "../llm/cacheMarks.js";
 import type { Canvas } from "../canvas/canvas.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
 import { THREAD_GATES } from "../gates/registry.js";
@@ -124,7 +125,12 @@ export class RuntimeParts {
   /** The drafter of a thread: the one asked for, else the one it was drafted with, else the workspace's. */
   drafterFor(meta?: ThreadMeta): Promise<StageDrafter> {
     if (this.options.drafter) return Promise.resolve(this.options.drafter);
-    return drafterOf(this.workspace, this.options, meta);
+    return drafterOf(
+      this.workspace,
+      this.options,
+      meta,
+      promptCacheLog(this.audit, () => this.now()),
+    );
   }
 }
 
@@ -133,6 +139,7 @@ export function drafterOf(
   workspace: Workspace,
   asked: { provider?: string | undefined; model?: string | undefined },
   meta?: Pick<ThreadMeta, "provider" | "model">,
+  cacheLog?: Pick<PromptCacheOptions, "recent" | "now">,
 ): Promise<StageDrafter> {
   const provider = asked.provider ?? meta?.provider ?? workspace.config.provider;
   const model = asked.model ?? (meta && meta.provider === provider ? meta.model : undefined) ?? workspace.config.model;
@@ -140,6 +147,15 @@ export function drafterOf(
     ...(provider ? { provider } : {}),
     ...(model ? { model } : {}),
     output: workspace.config.model_output,
-    cacheTtl: workspace.config.cache_ttl,
+    promptCache: { setting: workspace.config.cache_ttl, ...cacheLog },
   });
+}
+
+/** What a model drafter plans its prompt cache from: the model calls the audit log records, and the run's clock. */
+export function promptCacheLog(audit: AuditLog, now: () => Date): Pick<PromptCacheOptions, "recent" | "now"> {
+  return {
+    now,
+    recent: async (since) =>
+      (await audit.readSince(since)).flatMap((entry) => (entry.kind === "model-call" ? [entry] : [])),
+  };
 }

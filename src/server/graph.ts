@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { THREAD_GATES } from "../gates/registry.js";
 import { buildThreadGraph } from "../graph/builder.js";
 import { openForWork } from "../runtime/open.js";
-import { drafterOf } from "../runtime/parts.js";
+import { drafterOf, promptCacheLog } from "../runtime/parts.js";
 import { recordingEnvironment } from "../runtime/recorder.js";
 import { clockOf } from "../service/open.js";
 import { MetaStore } from "../threads/metaStore.js";
@@ -68,10 +68,15 @@ export async function graph(config?: LangGraphRunnableConfig) {
   const configurable = config?.configurable ?? {};
   const store = await storeOf(opened.workspace);
   const asked = { provider: text(configurable["provider"]), model: text(configurable["model"]) };
-  const drafter = await drafterOf(opened.workspace, asked, await recordedThread(store, opened.workspace, config));
   const fixed = process.env.LEANOS_CLIENT_CLOCK === "1" ? text(configurable["leanos_now"]) : undefined;
   const clock = clockOf(fixed === undefined ? undefined : { value: fixed, from: "configurable.leanos_now" });
   const audit = new AuditLog(opened.workspace.root, opened.workspace.auditPath);
+  const drafter = await drafterOf(
+    opened.workspace,
+    asked,
+    await recordedThread(store, opened.workspace, config),
+    promptCacheLog(audit, clock ?? (() => new Date())),
+  );
   const env = recordingEnvironment({ ...opened, store, drafter, audit, now: clock ?? (() => new Date()) });
   return buildThreadGraph({ ...env, who: (runConfig) => authenticatedUser(store, runConfig) }, THREAD_GATES);
 }

@@ -1,5 +1,5 @@
 import { RuntimeFailure, describeZodIssues } from "../errors.js";
-import type { ModelUsage, StageDrafter } from "./drafter.js";
+import type { FollowingCalls, ModelUsage, StageDrafter } from "./drafter.js";
 import type { StageContext } from "./context.js";
 import type { StageOutputs } from "../core/stageSchemas.js";
 import { enforcePolicy, schemaFor } from "./validate.js";
@@ -15,16 +15,21 @@ export interface DraftedStage {
 
 /**
  * Asks the drafter for a stage's output and validates it; an invalid answer is sent back with the
- * problems (up to MAX_REPAIRS times) before the stage fails with a clear message.
+ * problems (up to MAX_REPAIRS times) before the stage fails with a clear message. `following` says
+ * which later calls of this process share the request's prefix (for the prompt cache).
  */
-export async function draftStage(drafter: StageDrafter, context: StageContext): Promise<DraftedStage> {
+export async function draftStage(
+  drafter: StageDrafter,
+  context: StageContext,
+  following: FollowingCalls = "none",
+): Promise<DraftedStage> {
   const schemaName = context.skill.stage.output;
   const schema = schemaFor(schemaName, context);
   const usage: ModelUsage[] = [];
   let repair: { previous: unknown; problems: string } | undefined;
   for (let attempt = 1; attempt <= MAX_REPAIRS + 1; attempt += 1) {
     const started = Date.now();
-    const answer = await drafter.draft({ context, schemaName, schema, ...(repair ? { repair } : {}) });
+    const answer = await drafter.draft({ context, schemaName, schema, following, ...(repair ? { repair } : {}) });
     // A drafter without token counts (offline) is still a call, with its time.
     usage.push(
       answer.usage ?? {

@@ -9,6 +9,15 @@ import type { Reading, ReadingFields } from "../core/reading.js";
 import type { Example } from "../memory/examples.js";
 import type { ThreadTypes } from "../core/threadTypes.js";
 
+/** Which later calls of this process share a request's prefix: another call of the same thread, or of another thread. */
+export type FollowingCalls = "thread" | "workspace" | "none";
+
+/** A prefix a call wrote or refreshed in a prompt cache, as the audit log keeps it (a hash, never the text). */
+export interface PrefixUse {
+  prefix: string;
+  ttl: "5m" | "1h";
+}
+
 export interface ModelUsage {
   input_tokens: number;
   output_tokens: number;
@@ -18,6 +27,8 @@ export interface ModelUsage {
   /** Of the writes, those kept for an hour (billed at 2x the input price instead of 1.25x). */
   cache_write_1h_tokens?: number;
   latency_ms: number;
+  /** The prefixes the call marked for the prompt cache or read from it (hashes), for later calls' plans. */
+  cached?: PrefixUse[];
 }
 
 export interface DraftRequest {
@@ -27,6 +38,8 @@ export interface DraftRequest {
   schema: ZodType;
   /** Set when a previous answer failed validation and the model is asked to repair it. */
   repair?: { previous: unknown; problems: string };
+  /** Which later calls of this process share the request's prefix (the prompt cache marks it only for them). */
+  following?: FollowingCalls;
 }
 
 export interface Classification {
@@ -90,4 +103,6 @@ export interface DocumentsToWrite {
   /** The action skill's body. */
   instructions: string;
   documents: Array<{ name: string; skeleton: string }>;
+  /** Which later calls of this process share the request's prefix: more documents, or the next stage. */
+  following?: FollowingCalls;
 }

@@ -15,13 +15,13 @@ export const WorkspaceId = z
   );
 
 /**
- * How long Anthropic keeps cached prefixes: 5 minutes (written at 1.25x the input price) or an hour
- * (2x). An hour is the default: measured on the demo's flow (bench/cache.ts), it bills 30% of the
- * uncached input whether a person answers within minutes or after ten; 5 minutes bills 23% when
- * every answer comes within 5 minutes, and 51% when they come 10 minutes apart.
+ * Where Anthropic's prompt cache is asked to keep prefixes (src/llm/cachePlan.ts). `auto`, the
+ * default, marks a prefix only where a mark is read (another call of the process shares it, or the
+ * audit log shows it in use) and picks 5 minutes or an hour by how far apart the calls come; `5m` or
+ * `1h` marks every breakpoint with that TTL, as leanos did before; `off` marks none.
  */
-export const CacheTtl = z.enum(["5m", "1h"]);
-export type CacheTtl = z.infer<typeof CacheTtl>;
+export const CacheSetting = z.enum(["auto", "5m", "1h", "off"]);
+export type CacheSetting = z.infer<typeof CacheSetting>;
 
 /**
  * Thread types beyond LeanOS's three, as LeanOS added them (product, engineering...): each a
@@ -70,7 +70,7 @@ export const WorkspaceConfig = z
     // How a model answers: a tool call (the default), or JSON matching the schema for an
     // OpenAI-compatible server that ignores tool_choice.
     model_output: z.enum(["tool_call", "json_schema"]).default("tool_call"),
-    cache_ttl: CacheTtl.default("1h"),
+    cache_ttl: CacheSetting.default("auto"),
     graph: z.string().default("causal-flow"),
     // Thread types beyond sales, marketing and business (see DeclaredThreadTypes), e.g. [product, engineering].
     thread_types: DeclaredThreadTypes,

@@ -91,6 +91,11 @@ export class PromptCache {
     this.offsetMs += ms;
   }
 
+  /** Sets the cache's clock to a time (a bench's simulated one), from which it runs on. */
+  setClock(at: Date): void {
+    this.offsetMs = at.getTime() - Date.now();
+  }
+
   clear(): void {
     this.entries.clear();
   }
