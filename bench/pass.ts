@@ -4,6 +4,9 @@
 // and the rest done, so a pass on the index should cost the same at 1k threads as at 100k.
 // Runs the real CLI (`leanos pass --json`) three times each way and reports the medians and the
 // ratio. `npm run bench`; BENCH_SIZES=10000,100000 for the large one (writing 100k folders is slow).
+// Where LEANOS_TEST_DATABASE_URL names a PostgreSQL server, the same pass runs with the store there
+// too (the issue's goal: within 1.5x the pass on SQLite): `npm run bench:pass:pg` starts a throwaway
+// server for it (scripts/with-postgres.sh) and runs 100k threads. BENCH_SCAN=0 skips `--scan`.
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +14,7 @@ import { join, resolve } from "node:path";
 import { ThreadMeta } from "../src/core/threadMeta.js";
 
 const root = resolve(import.meta.dirname, "..");
-const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000").split(",").map(Number);
+const sizes = (process.env.BENCH_SIZES ?? "0,1000,5000,10000").split(",").map(Number);
 const types = ["sales", "marketing", "business"] as const;
 const OPEN_WAITING = 10;
 const OPEN_SCHEDULED = 100;
@@ -90,7 +93,16 @@ interface Timed {
   advanced: unknown[];
 }
 
-function timedPass(dir: string, extra: string[]): Timed {
+const postgres = process.env.LEANOS_TEST_DATABASE_URL;
+const scan = process.env.BENCH_SCAN !== "0";
+
+function leanosEnv(store: "sqlite" | "postgres"): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ANTHROPIC_API_KEY: "" };
+  delete env.LEANOS_DATABASE_URL;
+  return store === "postgres" ? { ...env, LEANOS_DATABASE_URL: postgres, LEANOS_WORKSPACE_ID: "bench_pass" } : env;
+}
+
+function timedPass(dir: string, extra: string[], store: "sqlite" | "postgres" = "sqlite"): Timed {
   const runs = [0, 1, 2].map(() => {
     const started = process.hrtime.bigint();
     const out = execFileSync(
@@ -106,10 +118,7 @@ function timedPass(dir: string, extra: string[]): Timed {
         "pass",
         ...extra,
       ],
-      {
-        encoding: "utf8",
-        env: { ...process.env, ANTHROPIC_API_KEY: "" },
-      },
+      { encoding: "utf8", env: leanosEnv(store) },
     );
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
     return { wall, ...(JSON.parse(out) as { max_rss_mb: number; advanced: unknown[] }) };
@@ -118,24 +127,57 @@ function timedPass(dir: string, extra: string[]): Timed {
   return [...runs].sort((a, b) => a.wall - b.wall)[1]!;
 }
 
+/** Node's own start, measured in the same run: the fixed part of a pass is weighed against it. */
+function nodeAlone(): number {
+  const runs = [0, 1, 2].map(() => {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, ["-e", "0"]);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  });
+  return [...runs].sort((a, b) => a - b)[1]!;
+}
+
 const rows: Array<Record<string, number>> = [];
 for (const size of sizes) {
   process.stderr.write(`writing ${size} thread folders...\n`);
   const dir = await workspaceOf(size);
   try {
     // The index is built once (as the first command on a copied workspace would), outside the timing.
-    execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", dir, "--quiet", "reindex"], {
-      stdio: "ignore",
-    });
+    const reindex = (store: "sqlite" | "postgres") =>
+      execFileSync(process.execPath, [join(root, "bin", "leanos.js"), "--workspace", dir, "--quiet", "reindex"], {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: leanosEnv(store),
+      });
+    reindex("sqlite");
     const onIndex = timedPass(dir, []);
-    const onFiles = timedPass(dir, ["--scan"]);
+    const onFiles = scan ? timedPass(dir, ["--scan"]) : undefined;
+    let onPostgres: Timed | undefined;
+    if (postgres) {
+      process.stderr.write(`indexing ${size} threads in PostgreSQL...\n`);
+      reindex("postgres");
+      onPostgres = timedPass(dir, [], "postgres");
+    }
+    const node = nodeAlone();
     rows.push({
       threads: size,
       index_ms: Math.round(onIndex.wall),
-      files_ms: Math.round(onFiles.wall),
-      index_to_files: Math.round((onIndex.wall / onFiles.wall) * 100) / 100,
+      node_ms: Math.round(node),
+      index_to_node: Math.round((onIndex.wall / node) * 100) / 100,
+      ...(onFiles
+        ? {
+            files_ms: Math.round(onFiles.wall),
+            index_to_files: Math.round((onIndex.wall / onFiles.wall) * 100) / 100,
+          }
+        : {}),
+      ...(onPostgres
+        ? {
+            postgres_ms: Math.round(onPostgres.wall),
+            postgres_to_sqlite: Math.round((onPostgres.wall / onIndex.wall) * 100) / 100,
+            postgres_rss_mb: onPostgres.max_rss_mb,
+          }
+        : {}),
       index_rss_mb: onIndex.max_rss_mb,
-      files_rss_mb: onFiles.max_rss_mb,
+      ...(onFiles ? { files_rss_mb: onFiles.max_rss_mb } : {}),
       advanced: onIndex.advanced.length,
     });
   } finally {
@@ -145,5 +187,8 @@ for (const size of sizes) {
 console.log(
   `leanos pass with ${OPEN_WAITING} threads waiting and ${OPEN_SCHEDULED} scheduled, the rest done (wall time of the whole CLI process, median of 3):`,
 );
-console.log("  index: the pass as it runs; files: pass --scan, which reads every meta.json first");
+console.log("  index: the pass as it runs (SQLite); files: pass --scan, which reads every meta.json first;");
+console.log(
+  "  postgres: the pass with the store (checkpoints, index) on PostgreSQL; node: `node -e 0`, measured beside it",
+);
 console.table(rows);
