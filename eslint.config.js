@@ -17,6 +17,7 @@ export default tseslint.config(
       "evals/test/",
       ".langgraph_api/",
       "web/assets/",
+      "src/validators/*.generated.js",
     ],
   },
   js.configs.recommended,

@@ -2,7 +2,7 @@ import pc from "picocolors";
 import type { ThreadResult } from "../runtime/threadService.js";
 import type { PendingItem } from "../core/threadMeta.js";
 import { parseCommand, type Intent } from "../core/intent.js";
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import { HELP, presentItem } from "./present.js";
 import { next, safely, withRuntime, type ChatIO, type ChatOptions } from "./chatIO.js";
 import { answer } from "./chatAnswer.js";

@@ -5,7 +5,7 @@ import { parseFrontMatter } from "../files/frontMatter.js";
 import pc from "picocolors";
 import type { HypothesisOutput, ImplicationOutput } from "../core/stageSchemas.js";
 import type { PendingItem } from "../core/threadMeta.js";
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import type { GateRefusal } from "../core/refusal.js";
 
 // How a waiting item reads in a terminal: what is asked, why, and the material to judge it by.

@@ -1,5 +1,7 @@
-import { z } from "zod";
 import { writeJsonAtomically } from "../files/atomic.js";
+import { quickCheck } from "../files/quickCheck.js";
+import { validateShownRecord } from "../validators/read.generated.js";
+import type { ShownQuestion, ShownRecord } from "./shownSchema.js";
 import { readText } from "../files/readText.js";
 import type { PendingItem } from "../core/threadMeta.js";
 
@@ -20,25 +22,7 @@ export const SHOWN_FILE = ".leanos/shown.json";
 /** Enough for every thread a person could have open; the oldest go first beyond it. */
 const MAX_ENTRIES = 1000;
 
-export const ShownQuestion = z.object({
-  /** The thread's name (type/slug). */
-  thread: z.string().min(1),
-  /** The ids of the questions shown on it, as `pending` listed them (the first is the one an answer takes). */
-  ids: z.array(z.string().min(1)).min(1),
-  /** Who was shown them (LEANOS_USER or USER): one person's look does not clear another's answer. */
-  by: z.string(),
-  /** When these questions were first shown (ISO time). */
-  at: z.string(),
-  /** The LangGraph server they came from (--server); absent for the workspace's own threads. */
-  server: z.string().optional(),
-});
-export type ShownQuestion = z.infer<typeof ShownQuestion>;
-
-export const ShownRecord = z.object({
-  version: z.literal(1),
-  shown: z.array(ShownQuestion),
-});
-export type ShownRecord = z.infer<typeof ShownRecord>;
+export type { ShownQuestion, ShownRecord } from "./shownSchema.js";
 
 /** Whose record, and of which threads: the folder holding `.leanos/`, the person, and the server if any. */
 export interface ShownPlace {
@@ -56,7 +40,11 @@ const EMPTY: ShownRecord = { version: 1, shown: [] };
 /** The record as it is on disk; empty when there is none or it cannot be read (the next answer then asks). */
 export async function readShown(root: string): Promise<ShownRecord> {
   try {
-    const parsed = ShownRecord.safeParse(JSON.parse(await readText(root, SHOWN_FILE)));
+    const raw = JSON.parse(await readText(root, SHOWN_FILE)) as unknown;
+    const quick = quickCheck<ShownRecord>(raw, validateShownRecord);
+    if (quick) return quick;
+    // What the generated validator cannot vouch for, zod settles (and strips what it does not know).
+    const parsed = (await import("./shownSchema.js")).ShownRecord.safeParse(raw);
     return parsed.success ? parsed.data : EMPTY;
   } catch {
     return EMPTY;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { lastShown, type ShownPlace, type ShownQuestion } from "../approvals/shown.js";
+import type { ShownPlace, ShownQuestion } from "../approvals/shown.js";
 import { UsageError } from "../errors.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import type { PendingItem } from "../core/threadMeta.js";
@@ -194,7 +194,8 @@ export async function confirmedQuestion(command: Command, name: string, answer: 
   const { waiting, place } = await waitingNow(command, name);
   const id = await questionToAnswer({
     waiting,
-    shown: await lastShown(place, waiting.thread),
+    // Loaded here: its record's schema is zod's, which the commands that only read never load.
+    shown: await (await import("../approvals/shown.js")).lastShown(place, waiting.thread),
     by: place.by,
     answer: answer.type,
     pinned: (pinned) => withInterrupt(givenArgs(command), pinned),

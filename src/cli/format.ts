@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import type { RemoteThread } from "../remote/threads.js";
 import type { StatusRow } from "../runtime/acrossThreads.js";
 import type { CorrectionResult } from "../runtime/threadService.js";

@@ -9,9 +9,3 @@ import { z } from "zod";
 //   opportunities - each follow-up a learning proposes waits for a human; approved ones start threads
 export const GateKind = z.enum(["impact", "always", "actions", "canvas", "opportunities"]);
 export type GateKind = z.infer<typeof GateKind>;
-
-/** How a gate is named to a person: a stage gate by its stage ("decision"), the others by what each item is. */
-export function gateLabel(item: { kind: GateKind; stage: string }): string {
-  if (item.kind === "impact" || item.kind === "always") return item.stage;
-  return item.kind === "actions" ? "action" : item.kind === "opportunities" ? "opportunity" : "canvas";
-}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "../files/quickCheck.js";
 import { BUILT_IN_TYPES, TYPE_NAME, TYPE_NAME_RULE, unknownTypeMessage, type ThreadTypes } from "./threadTypes.js";
 
 // The shapes stage outputs are built from (stageSchemas.ts): dates, thread type names, ids, scores
@@ -8,10 +9,7 @@ import { BUILT_IN_TYPES, TYPE_NAME, TYPE_NAME_RULE, unknownTypeMessage, type Thr
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine((date) => {
-    const parsed = new Date(`${date}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
-  }, "not a calendar date");
+  .refine(calendarDate, "not a calendar date");
 /**
  * A thread type's name, by its shape only (a lower-case identifier). Which names a workspace takes is
  * its ThreadTypes (threadTypes.ts): wherever a type comes in (meta.json read from disk, a stage's

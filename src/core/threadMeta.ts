@@ -178,5 +178,4 @@ export function threadMetaIn(types: ThreadTypes): z.ZodType<ThreadMeta, z.input<
   return schema;
 }
 
-/** The LangGraph thread id of a thread. */
-export const threadIdOf = (meta: Pick<ThreadMeta, "thread" | "id">): string => meta.id ?? meta.thread;
+export { threadIdOf } from "./threadId.js";

@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditEntryOf } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { Opportunity, PendingItem, ThreadMeta } from "../core/threadMeta.js";
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import type { ThreadType } from "../core/stageSchemas.js";
 import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 import { SETTLED_OPPORTUNITY_DAYS } from "../store/indexRow.js";

@@ -1,4 +1,4 @@
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
 
 // Reading a thread for people: what it does next.

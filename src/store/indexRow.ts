@@ -1,38 +1,44 @@
-import { z } from "zod";
-import { GateKind } from "../core/gateKind.js";
-import { ThreadTypeName } from "../core/stageSchemas.js";
-import { ThreadState, threadIdOf, type ThreadMeta } from "../core/threadMeta.js";
+import { RuntimeFailure } from "../errors.js";
+import { threadIdOf } from "../core/threadId.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
+import { validateIndexRow } from "../validators/read.generated.js";
+import type { IndexRow } from "./indexRowSchema.js";
 
 // A thread's row in the store's thread index: what the commands that look across threads (pending,
 // status, today, pass) need to find open work without reading every meta.json. It is derived from
-// meta.json and written in the same step; meta.json stays the readable copy.
+// meta.json and written in the same step; meta.json stays the readable copy. Rows are checked by the
+// validator generated from the schema (indexRowSchema.ts), so reading them loads no zod.
 
-export const IndexRow = z.object({
-  /** The LangGraph thread id. */
-  id: z.string(),
-  /** The readable name, type/slug. */
-  thread: z.string(),
-  /** Its type, as its meta.json (checked against the workspace's types when read) says. */
-  type: ThreadTypeName,
-  state: ThreadState,
-  stage: z.string().nullable(),
-  next_due: z.string().nullable(),
-  /** The gate kind it waits at, if it waits. */
-  pending_kind: GateKind.nullable(),
-  impact: z.number().nullable(),
-  updated_at: z.string(),
-  title: z.string(),
-  /** Assumptions its learning validated: patterns count them across sales threads. */
-  validated: z.array(z.string()),
-  /** For a thread a pass started from a pattern: the pattern's key, so it is proposed once. */
-  pattern_key: z.string().nullable(),
-  /** A lead no pass has looked at for the campaign it names. */
-  needs_attribution: z.boolean(),
-  /** Follow-ups it proposed, and whether any still waits to be approved or started. */
-  opportunities: z.number().int().min(0),
-  open_opportunities: z.boolean(),
-});
-export type IndexRow = z.infer<typeof IndexRow>;
+export type { IndexRow } from "./indexRowSchema.js";
+
+/** The index's columns, in the schema's order (test/quick-check.test.ts holds them to it). */
+export const INDEX_COLUMNS = [
+  "id",
+  "thread",
+  "type",
+  "state",
+  "stage",
+  "next_due",
+  "pending_kind",
+  "impact",
+  "updated_at",
+  "title",
+  "validated",
+  "pattern_key",
+  "needs_attribution",
+  "opportunities",
+  "open_opportunities",
+] as const satisfies ReadonlyArray<keyof IndexRow>;
+
+/** A row as the schema takes it; one it does not is none leanos wrote, and a reindex rebuilds it. */
+export function checkedRow(raw: unknown): IndexRow {
+  if (validateIndexRow(raw)) return raw as IndexRow;
+  const problem = validateIndexRow.errors?.[0];
+  const thread = (raw as { thread?: unknown } | null)?.thread;
+  throw new RuntimeFailure(
+    `the thread index holds a row leanos did not write (${typeof thread === "string" ? thread : "a thread"}: ${problem?.instancePath || "the row"} ${problem?.message ?? "is not one"}); rebuild it with "leanos reindex"`,
+  );
+}
 
 export function indexRowOf(meta: ThreadMeta): IndexRow {
   return {

@@ -1,5 +1,5 @@
-import { EnvironmentFault, UsageError, describeZodIssues } from "../errors.js";
-import { WorkspaceId } from "../workspace/config.js";
+import { EnvironmentFault, UsageError } from "../errors.js";
+import { WORKSPACE_ID, WORKSPACE_ID_RULE } from "../workspace/workspaceId.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { DatabaseUse } from "./database.js";
 import { SqliteIndexStore } from "./sqliteIndexStore.js";
@@ -47,9 +47,8 @@ function choiceOf(url: string | undefined, rawId: string | undefined, named: str
       "a workspace kept in PostgreSQL needs an id that names its rows: add `workspace_id: NAME` to .leanos/config.yaml (the same on every machine that runs it), or set LEANOS_WORKSPACE_ID",
     );
   }
-  const parsed = WorkspaceId.safeParse(rawId);
-  if (!parsed.success) throw new UsageError(`workspace id "${rawId}" ${describeZodIssues(parsed.error.issues)}`);
-  return { kind: "postgres", url, workspaceId: parsed.data };
+  if (!WORKSPACE_ID.test(rawId)) throw new UsageError(`workspace id "${rawId}" ${WORKSPACE_ID_RULE}`);
+  return { kind: "postgres", url, workspaceId: rawId };
 }
 
 export const sameStore = (a: StoreChoice, b: StoreChoice): boolean =>

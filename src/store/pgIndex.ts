@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ThreadType } from "../core/stageSchemas.js";
-import { IndexRow } from "./indexRow.js";
+import { checkedRow, INDEX_COLUMNS, type IndexRow } from "./indexRow.js";
 import type { ThreadIndex, Validation } from "./store.js";
 
 // The thread index in PostgreSQL (pgStore.ts): one row per thread in leanos_threads, shared by every
@@ -9,7 +9,7 @@ import type { ThreadIndex, Validation } from "./store.js";
 /** The rows a pass reads (indexRow.ts needsReading, in SQL). */
 const TO_READ =
   "(state <> 'done' OR needs_attribution OR open_opportunities OR (opportunities > 0 AND updated_at >= $2))";
-const COLUMNS = Object.keys(IndexRow.shape) as Array<keyof IndexRow>;
+const COLUMNS = INDEX_COLUMNS;
 const INSERT = `INSERT INTO leanos_threads (workspace, ${COLUMNS.join(", ")}) VALUES ($1, ${COLUMNS.map((_, index) => `$${index + 2}`).join(", ")})`;
 const UPSERT = `${INSERT} ON CONFLICT (workspace, thread) DO UPDATE SET ${COLUMNS.filter(
   (column) => column !== "thread",
@@ -18,11 +18,11 @@ const UPSERT = `${INSERT} ON CONFLICT (workspace, thread) DO UPDATE SET ${COLUMN
   .join(", ")}`;
 
 const valuesOf = (row: IndexRow): unknown[] => {
-  const parsed = IndexRow.parse(row);
+  const parsed = checkedRow(row);
   return COLUMNS.map((column) => (column === "validated" ? JSON.stringify(parsed.validated) : parsed[column]));
 };
 const fromStored = (row: Record<string, unknown>): IndexRow =>
-  IndexRow.parse(Object.fromEntries(COLUMNS.map((column) => [column, row[column]])));
+  checkedRow(Object.fromEntries(COLUMNS.map((column) => [column, row[column]])));
 
 export class PgIndex implements ThreadIndex {
   constructor(

@@ -4,7 +4,7 @@ import { relative } from "node:path";
 import type { ThreadType } from "../core/stageSchemas.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { openDatabase, type DatabaseUse } from "./database.js";
-import { IndexRow } from "./indexRow.js";
+import { checkedRow, INDEX_COLUMNS, type IndexRow } from "./indexRow.js";
 import { holderGone, SqliteLeases } from "./leases.js";
 import { randomBytes } from "node:crypto";
 import type { IndexStore, SlugClaims, ThreadIndex, SecretName, Validation, WorkspaceSecrets } from "./store.js";
@@ -37,21 +37,21 @@ interface StoredRow extends Omit<IndexRow, "validated" | "needs_attribution" | "
 }
 
 const toStored = (row: IndexRow): StoredRow => ({
-  ...IndexRow.parse(row),
+  ...checkedRow(row),
   validated: JSON.stringify(row.validated),
   needs_attribution: row.needs_attribution ? 1 : 0,
   open_opportunities: row.open_opportunities ? 1 : 0,
 });
 
 const fromStored = (row: StoredRow): IndexRow =>
-  IndexRow.parse({
+  checkedRow({
     ...row,
     validated: JSON.parse(row.validated) as unknown,
     needs_attribution: row.needs_attribution === 1,
     open_opportunities: row.open_opportunities === 1,
   });
 
-const COLUMNS = Object.keys(IndexRow.shape) as Array<keyof IndexRow>;
+const COLUMNS = INDEX_COLUMNS;
 const INSERT = `INSERT OR REPLACE INTO leanos_threads (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((column) => `@${column}`).join(", ")})`;
 
 export class SqliteIndex implements ThreadIndex {

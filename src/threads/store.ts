@@ -9,7 +9,31 @@ import { readText } from "../files/readText.js";
 import type { ThreadType } from "../core/stageSchemas.js";
 import { BUILT_IN_TYPES, BUSINESS_NAMES, TYPE_NAME, type ThreadTypes } from "../core/threadTypes.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
-import { threadMetaIn, type ThreadMeta } from "../core/threadMeta.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
+import { calendarDate, quickCheck } from "../files/quickCheck.js";
+import { validateThreadMeta } from "../validators/read.generated.js";
+
+/** meta.json's zod schema for the workspace's types: loaded where a meta is written, or read and not vouched for. */
+const metaSchemaOf = async (types: ThreadTypes) => (await import("../core/threadMeta.js")).threadMetaIn(types);
+
+/** meta.json as the generated validator takes it, with its defaults; undefined when only zod can say. */
+export const quickThreadMeta = (raw: unknown, types: ThreadTypes): ThreadMeta | undefined =>
+  quickCheck<ThreadMeta>(raw, validateThreadMeta, (meta) => refinementsHold(meta, types));
+
+/** What threadMetaIn's refinements ask of a meta the generated validator took: a real date, types the workspace knows. */
+function refinementsHold(meta: ThreadMeta, types: ThreadTypes): boolean {
+  const known = new Set(types.known);
+  const named = meta.thread.split("/")[0]!;
+  return (
+    calendarDate(meta.event.date) &&
+    known.has(meta.type) &&
+    (named === meta.type || known.has(named)) &&
+    meta.opportunities.every(
+      (opportunity) =>
+        (opportunity.status !== "proposed" && opportunity.status !== "approved") || known.has(opportunity.type),
+    )
+  );
+}
 
 /** Where a workspace's threads are, and the types it knows (the folders under threads/). */
 export interface ThreadFolders {
@@ -56,7 +80,7 @@ export async function claimThreadFolder(
       // that one is taken over once its process is gone, so a crash never burns a name.
       if (!(await claims.claim(thread, id)) && !(await claims.reclaim(thread, id))) continue;
       durableStep(`claim row ${thread}`);
-      const meta = threadMetaIn(threadTypes).parse(metaFor(thread, slug));
+      const meta = (await metaSchemaOf(threadTypes)).parse(metaFor(thread, slug));
       await writeJsonAtomically(root, join(staging, "meta.json"), meta);
       try {
         await rename(staging, dir);
@@ -87,7 +111,9 @@ export async function readThreadMeta(root: string, dir: string, types: ThreadTyp
       `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`,
     );
   }
-  const parsed = threadMetaIn(types).safeParse(raw);
+  const quick = quickThreadMeta(raw, types);
+  if (quick) return quick;
+  const parsed = (await metaSchemaOf(types)).safeParse(raw);
   if (!parsed.success)
     throw new FileProblem(
       path,
@@ -97,7 +123,7 @@ export async function readThreadMeta(root: string, dir: string, types: ThreadTyp
 }
 
 export async function writeThreadMeta(root: string, dir: string, meta: ThreadMeta, types: ThreadTypes): Promise<void> {
-  await writeJsonAtomically(root, join(dir, "meta.json"), threadMetaIn(types).parse(meta));
+  await writeJsonAtomically(root, join(dir, "meta.json"), (await metaSchemaOf(types)).parse(meta));
 }
 
 /** Writes a markdown file with YAML front-matter, atomically. */

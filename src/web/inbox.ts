@@ -4,7 +4,7 @@ import { reasonsOf } from "../approvals/present.js";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import { stageFileOf } from "../graph/stageFile.js";
-import { gateLabel } from "../core/gateKind.js";
+import { gateLabel } from "../core/gateLabel.js";
 import type { GivenAnswer } from "../gates/wire.js";
 import { UsageError } from "../errors.js";
 import { AnswerRefused, type GateRefusal } from "../core/refusal.js";

@@ -1,18 +1,9 @@
-import { lstatSync } from "node:fs";
-import { dirname, relative } from "node:path";
 import { z } from "zod";
-import { FileProblem, describeZodIssues } from "../errors.js";
-import { parseYamlFile } from "../files/parsed.js";
-import { readText } from "../files/readText.js";
 import { AutonomyMode, TrustBar } from "../core/autonomy.js";
 import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, TYPE_NAME_RULE } from "../core/threadTypes.js";
+import { WORKSPACE_ID, WORKSPACE_ID_RULE } from "./workspaceId.js";
 
-export const WorkspaceId = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9_]{0,39}$/,
-    "must start with a letter and hold only lowercase letters, digits and underscores (at most 40)",
-  );
+export const WorkspaceId = z.string().regex(WORKSPACE_ID, WORKSPACE_ID_RULE);
 
 /**
  * Where Anthropic's prompt cache is asked to keep prefixes (src/llm/cachePlan.ts). `auto`, the
@@ -114,26 +105,3 @@ export const WorkspaceConfig = z
     message: "connector: webhook needs webhook.url",
   });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
-
-/** Reads `.leanos/config.yaml` of the workspace `root` (absent: the defaults). */
-export async function loadWorkspaceConfig(root: string, path: string): Promise<WorkspaceConfig> {
-  const shown = relative(root, path);
-  try {
-    lstatSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return WorkspaceConfig.parse({});
-    if (code === "ENOTDIR")
-      throw new FileProblem(
-        relative(root, dirname(path)),
-        "is a file; leanos keeps its settings and state in a folder of that name (move the file aside)",
-      );
-    throw error;
-  }
-  const raw = parseYamlFile(shown, await readText(root, path)) ?? {};
-  if (typeof raw !== "object" || Array.isArray(raw))
-    throw new FileProblem(shown, "must be a set of key: value settings (see the README's workspace settings)");
-  const parsed = WorkspaceConfig.safeParse(raw);
-  if (!parsed.success) throw new FileProblem(shown, describeZodIssues(parsed.error.issues));
-  return parsed.data;
-}

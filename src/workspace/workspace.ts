@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { containedPath } from "../files/contained.js";
 import { threadTypesOf, type BusinessName, type ThreadTypes } from "../core/threadTypes.js";
-import { loadWorkspaceConfig, type WorkspaceConfig } from "./config.js";
+import type { WorkspaceConfig } from "./config.js";
+import { loadWorkspaceConfig } from "./configFile.js";
 
 export interface Workspace {
   root: string;

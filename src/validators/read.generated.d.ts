@@ -1,0 +1,12 @@
+// The validators scripts/validators/build.mjs generates from the zod schemas (read.generated.js).
+// Each checks a parsed value in place, filling the schema's defaults, and says whether it holds.
+
+export interface GeneratedValidator {
+  (data: unknown): boolean;
+  errors?: Array<{ instancePath: string; message?: string }> | null;
+}
+
+export declare const validateThreadMeta: GeneratedValidator;
+export declare const validateWorkspaceConfig: GeneratedValidator;
+export declare const validateIndexRow: GeneratedValidator;
+export declare const validateShownRecord: GeneratedValidator;
