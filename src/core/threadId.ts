@@ -1,4 +1,2 @@
-import type { ThreadMeta } from "./threadMeta.js";
-
-/** The LangGraph thread id of a thread (zod-free, for the read path). */
-export const threadIdOf = (meta: Pick<ThreadMeta, "thread" | "id">): string => meta.id ?? meta.thread;
+/** The LangGraph thread id of a thread (zod-free, for the read path): its id, else its name. */
+export const threadIdOf = (meta: { thread: string; id?: string | undefined }): string => meta.id ?? meta.thread;
