@@ -105,7 +105,9 @@ describe("leanos start-up", () => {
 });
 
 describe("a pass with nothing due", () => {
-  it("is a read: no LangGraph runtime, canvas or drafter, and it still rewrites ops/today.md", async () => {
+  // It opens the store's index and leases only (no checkpointer: none of LangChain's packages), and
+  // reads the skills, the graph, meta.json and the audit log with the generated validators (no zod).
+  it("is a read: no zod, LangChain, canvas or drafter, and it still rewrites ops/today.md", async () => {
     const workspace = await withClosedDeal();
     // The first pass links the new lead to no campaign (the runtime's work); the next finds nothing to do.
     expect((await runCli(["--workspace", workspace, "--quiet", "pass"])).exitCode).toBe(0);
@@ -115,7 +117,7 @@ describe("a pass with nothing due", () => {
       expect(
         loaded.filter(
           (url) =>
-            /node_modules\/(@langchain\/langgraph\/|compromise|chrono-node|minisearch)\//.test(url) ||
+            /node_modules\/(zod|@langchain|langsmith|compromise|chrono-node|minisearch)\//.test(url) ||
             /(^|\/)dist\/(llm\/(offline|select|chatModel)|canvas\/canvas|runtime\/engine)\b/.test(url),
         ),
         command.join(" "),

@@ -13,7 +13,17 @@ import { INDEX_COLUMNS, checkedRow, indexRowOf } from "../src/store/indexRow.js"
 import { ShownRecord } from "../src/approvals/shownSchema.js";
 import { quickCheck } from "../src/files/quickCheck.js";
 import { validateShownRecord } from "../src/validators/read.generated.js";
-import { prepared, runCli, sampleCopy } from "./helpers.js";
+import { AuditEntry } from "../src/audit/entry.js";
+import { GraphFile } from "../src/graph/graphFile.js";
+import { ActionSkillMetadata, SkillFrontMatter, StageSkillMetadata } from "../src/skills/schema.js";
+import { quickActionMetadata, quickFrontMatter, quickStageMetadata } from "../src/skills/quickSkill.js";
+import { MetricsRows } from "../src/actions/metricsRow.js";
+import { parseFrontMatter } from "../src/files/frontMatter.js";
+import { parseYamlFile } from "../src/files/parsed.js";
+import { validateGraphFile, validateMetricsRows } from "../src/validators/read.generated.js";
+import { quickEntry } from "../src/audit/log.js";
+import { prepared, repoRoot, runCli, sampleCopy } from "./helpers.js";
+import { readdir } from "node:fs/promises";
 
 // The read path checks meta.json, the settings, index rows and the shown record with validators
 // generated from the zod schemas at build time (src/files/quickCheck.ts), so `pending` and `status`
@@ -169,5 +179,79 @@ describe("the read path's generated validators", () => {
     expect(
       agreeWithZod([record, ...mutations(record)], (raw) => quickCheck(raw, validateShownRecord), ShownRecord),
     ).toBeGreaterThan(3);
+  });
+
+  it("read the audit log's entries as zod does, each kind of them", async () => {
+    const workspace = await withClosedDeal();
+    const logged = (await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { kind: string });
+    const modelCall = {
+      kind: "model-call",
+      at: "2026-12-07T12:00:00.000Z",
+      thread: "sales/x",
+      stage: "input",
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      input_tokens: 900,
+      output_tokens: 90,
+      cache_read_tokens: 800,
+      cache_write_tokens: 50,
+      cached: [{ prefix: "abc", ttl: "5m" }],
+      latency_ms: 1200,
+      cost_usd: 0.01,
+    };
+    // One of each kind the flow wrote, a model call, and one written before cache writes were recorded.
+    const samples = [
+      ...new Map(logged.map((entry) => [entry.kind, entry])).values(),
+      modelCall,
+      { ...modelCall, cache_write_tokens: undefined, cached: undefined },
+    ].map((entry) => JSON.parse(JSON.stringify(entry)) as unknown);
+    expect(samples.length).toBeGreaterThan(3);
+    const quick = (raw: unknown) => quickEntry(raw);
+    expect(
+      agreeWithZod([...samples, ...samples.flatMap((entry) => [...mutations(entry)])], quick, AuditEntry),
+    ).toBeGreaterThan(samples.length);
+  });
+
+  it("read graph files, skills and metrics rows as zod does", async () => {
+    const graph = parseYamlFile("graph", await readFile(join(repoRoot, "graphs", "causal-flow.yaml"), "utf8"));
+    expect(
+      agreeWithZod([graph, ...mutations(graph)], (raw) => quickCheck(raw, validateGraphFile), GraphFile),
+    ).toBeGreaterThan(5);
+    const skills: Array<Record<string, unknown>> = [];
+    for (const entry of await readdir(join(repoRoot, "skills"), { recursive: true, withFileTypes: true }))
+      if (entry.name === "SKILL.md") {
+        const file = join(entry.parentPath, entry.name);
+        skills.push(parseFrontMatter(file, await readFile(file, "utf8")).data);
+      }
+    expect(skills.length).toBeGreaterThan(10);
+    expect(agreeWithZod(skills, quickFrontMatter, SkillFrontMatter)).toBe(skills.length);
+    const metadata = skills.map((skill) => skill.metadata as Record<string, unknown>);
+    const stages = metadata.filter((one) => "stage" in one);
+    const actions = metadata.filter((one) => "type" in one);
+    expect(
+      agreeWithZod(
+        [...stages, ...stages.flatMap((one) => [...mutations(one)])],
+        quickStageMetadata,
+        StageSkillMetadata,
+      ),
+    ).toBeGreaterThanOrEqual(stages.length);
+    expect(
+      agreeWithZod(
+        [...actions, ...actions.flatMap((one) => [...mutations(one)])],
+        quickActionMetadata,
+        ActionSkillMetadata,
+      ),
+    ).toBeGreaterThanOrEqual(actions.length);
+    const rows = parseYamlFile(
+      "metrics",
+      await readFile(join(repoRoot, "examples", "workspace", "ops", "metrics", "2026-11.yaml"), "utf8"),
+    ) as unknown[];
+    const few = rows.slice(0, 2);
+    expect(
+      agreeWithZod([rows, ...mutations(few)], (raw) => quickCheck(raw, validateMetricsRows), MetricsRows),
+    ).toBeGreaterThan(2);
   });
 });

@@ -10,7 +10,7 @@
 //
 // The chunks sit directly in dist/bin/, two folders below the package root, as dist/files/ does:
 // src/files/toolRoot.ts finds skills/, prompts/ and graphs/ from there.
-import { copyFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -25,6 +25,18 @@ const englishOnlyZod = {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
       /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(here, "zod-locales.mjs") } : undefined,
     );
+  },
+};
+// The read path's generated validators (scripts/validators/build.mjs) stay a file of their own,
+// minified as generated, beside the bundle's folder: bundled, esbuild would print them out again at
+// nearly twice the size for every command to compile.
+const generatedValidators = {
+  name: "generated-validators",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]validators[\\/]read\.generated\.js$/ }, () => ({
+      path: "../validators/read.generated.js",
+      external: true,
+    }));
   },
 };
 // Fault injection lives only in test builds: the compiled kill points become no-ops in dist/ (which
@@ -78,8 +90,9 @@ async function bundle(outdir, plugins) {
 }
 
 const outdir = join(root, "dist", "bin");
-const metafile = await bundle(outdir, [englishOnlyZod]);
+const metafile = await bundle(outdir, [englishOnlyZod, generatedValidators]);
 // Which source files each chunk holds: the start-up test reads it to tell what a command loaded.
 await writeFile(join(outdir, "meta.json"), JSON.stringify(metafile));
 // The tests' build sits as many folders below the package root, so it finds skills/ and prompts/ alike.
-await bundle(join(root, "dist-test", "bin"), [englishOnlyZod, withFaults]);
+await bundle(join(root, "dist-test", "bin"), [englishOnlyZod, generatedValidators, withFaults]);
+await cp(join(root, "dist", "validators"), join(root, "dist-test", "validators"), { recursive: true });

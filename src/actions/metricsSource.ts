@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
 import { FileProblem, describeZodIssues } from "../errors.js";
+import { quickCheck } from "../files/quickCheck.js";
+import { validateMetricsRows } from "../validators/read.generated.js";
+import type { MetricsRow } from "./metricsRow.js";
 import { parseYamlFile } from "../files/parsed.js";
 import { readText } from "../files/readText.js";
 import type { MissingInput } from "./missingInput.js";
@@ -10,18 +12,7 @@ import type { MissingInput } from "./missingInput.js";
 // ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
 //   - { date: 2026-11-20, piece: elsaai-deal-closed/case-study, channel: blog, sessions: 420, demos: 4, conversions: 1 }
 
-export const MetricsRow = z.object({
-  date: z.union([
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    z.date().transform((date) => date.toISOString().slice(0, 10)),
-  ]),
-  piece: z.string().min(1),
-  channel: z.string().default("unknown"),
-  sessions: z.number().int().min(0).default(0),
-  demos: z.number().int().min(0).default(0),
-  conversions: z.number().int().min(0).default(0),
-});
-export type MetricsRow = z.infer<typeof MetricsRow>;
+export type { MetricsRow } from "./metricsRow.js";
 
 export interface CampaignMetrics {
   from: string;
@@ -41,7 +32,11 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
   for (const name of (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort()) {
     const path = join("ops", "metrics", name);
     const data = parseYamlFile(path, await readText(workspaceRoot, path));
-    const list = z.array(MetricsRow).safeParse(data ?? []);
+    // Checked by the validator generated from the schema; zod (loaded then) settles the rest and names what is wrong.
+    const quick = quickCheck<MetricsRow[]>(data ?? [], validateMetricsRows);
+    const list = quick
+      ? { success: true as const, data: quick }
+      : (await import("./metricsRow.js")).MetricsRows.safeParse(data ?? []);
     if (!list.success)
       throw new FileProblem(
         path,

@@ -2,31 +2,12 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../files/toolRoot.js";
+import { CANVAS_ROLES } from "./roles.js";
 
 // The canvas layouts leanos reads (canvas/layouts.yaml): LeanOS's guide, LeanOS's dot-named layout,
 // and leanos's earlier names. Each file name has a role, and code asks for a section by its role.
 
-export const CanvasRole = z.enum([
-  "mode",
-  "context",
-  "mission",
-  "constraints",
-  "opportunity",
-  "segments",
-  "problem",
-  "competitive",
-  "uvp",
-  "advantage",
-  "solution",
-  "channels",
-  "assumptions",
-  "revenue",
-  "costs",
-  "metrics",
-  "growth",
-  "risks",
-  "gtm",
-]);
+export const CanvasRole = z.enum(CANVAS_ROLES);
 export type CanvasRole = z.infer<typeof CanvasRole>;
 
 /** The roles a canvas cannot do without: the mode sets every threshold, and events are tested against the assumptions. */

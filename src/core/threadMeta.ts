@@ -177,5 +177,3 @@ export function threadMetaIn(types: ThreadTypes): z.ZodType<ThreadMeta, z.input<
   }
   return schema;
 }
-
-export { threadIdOf } from "./threadId.js";

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
-import { z } from "zod";
 import { FileProblem, UsageError } from "../errors.js";
-import { GateKind } from "../core/gateKind.js";
+import type { GateKind } from "../core/gateKind.js";
+import { quickCheck } from "../files/quickCheck.js";
+import { validateGraphFile } from "../validators/read.generated.js";
+import type { GraphFile } from "./graphFile.js";
 import { readText } from "../files/readText.js";
 import type { Skill, SkillSet } from "../skills/loader.js";
 import type { StageSkillMetadata } from "../skills/schema.js";
@@ -13,25 +15,6 @@ import type { StageOutputs } from "../core/stageSchemas.js";
 // in order; src/core/gateKind.ts says what each does).
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
 // `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
-
-export const GraphFile = z
-  .object({
-    name: z.string().regex(/^[a-z0-9-]+$/),
-    description: z.string().optional(),
-    nodes: z
-      .array(
-        z
-          .object({
-            skill: z.string().min(1),
-            gate: z.union([GateKind, z.array(GateKind).min(1)]).optional(),
-            next: z.string().min(1).optional(),
-            sla_days: z.number().positive().optional(),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
 
 export interface GraphNode {
   skill: Skill & { stage: StageSkillMetadata };
@@ -89,12 +72,17 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
   const text = await readText(root !== undefined && file.startsWith(root) ? root : undefined, file);
   const { doc, lineOf, fail } = yamlWithLines(file, text);
 
-  const parsed = GraphFile.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  const raw = doc.toJS() as unknown;
+  // Checked by the validator generated from the schema; zod (loaded then) names what is wrong.
+  let spec = quickCheck<GraphFile>(raw, validateGraphFile);
+  if (!spec) {
+    const parsed = (await import("./graphFile.js")).GraphFile.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+    }
+    spec = parsed.data!;
   }
-  const spec = parsed.data!;
 
   const byName = new Map<string, GraphNode>();
   const stageKeys = new Map<string, string>();

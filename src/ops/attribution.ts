@@ -1,4 +1,4 @@
-import { threadIdOf } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
 import type { RuntimeParts } from "../runtime/parts.js";
 
 // Which campaign brought a lead in: a pass links a sales thread to the marketing thread its event names.

@@ -2,7 +2,7 @@ import type { AuditLog } from "../audit/log.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { IndexedThreads } from "../runtime/acrossThreads.js";
 import type { Runtime } from "../runtime/engine.js";
-import type { WorkspaceStore } from "../store/store.js";
+import type { IndexStore } from "../store/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 
 // What a pass works on. Most passes find nothing due: they read the index and the open threads'
@@ -19,7 +19,8 @@ export interface TodaySource extends IndexedThreads {
 }
 
 export interface PassWorld extends TodaySource {
-  store: WorkspaceStore;
+  /** The index and the leases: a pass opened from the records loads no checkpointer until the runtime. */
+  store: IndexStore;
   /** The runtime, opened at the first call (the same one after it). */
   runtime(): Promise<Runtime>;
 }

@@ -1,6 +1,6 @@
 import { Command } from "@langchain/langgraph";
 import { readingOf } from "../core/reading.js";
-import { threadIdOf } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
 import { UsageError } from "../errors.js";
 import { checkCorrection, checkReason } from "../gates/correction.js";
 import type { GatePayload, GivenAnswer } from "../gates/wire.js";

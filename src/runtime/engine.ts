@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RawEvent, ThreadType } from "../core/stageSchemas.js";
-import { threadIdOf, type PendingItem, type ThreadMeta } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { GatePayload, GivenAnswer } from "../gates/wire.js";
 import type { ThreadGraph } from "../graph/builder.js";
 import type { StageDrafter } from "../stages/drafter.js";

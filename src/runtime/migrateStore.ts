@@ -6,7 +6,7 @@ import { indexRowOf } from "../store/indexRow.js";
 import { isHeld } from "../store/leases.js";
 import { shownUrl, type StoreChoice } from "../store/open.js";
 import { SECRET_NAMES, type WorkspaceStore } from "../store/store.js";
-import { threadIdOf } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
 import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
 import type { Runtime } from "./engine.js";
 

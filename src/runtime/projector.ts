@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { threadIdOf, type PendingItem, type ThreadMeta } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
+import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { ThreadGraphState } from "../graph/state.js";
 import type { GraphSpec } from "../graph/spec.js";
 import type { IndexRow } from "../store/indexRow.js";

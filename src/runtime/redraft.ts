@@ -4,7 +4,7 @@ import { readText } from "../files/readText.js";
 import type { GraphSpec } from "../graph/spec.js";
 import { stageFileOf } from "../graph/stageFile.js";
 import type { GivenAnswer } from "../gates/wire.js";
-import { threadIdOf } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
 import { answer } from "./answers.js";
 import { payloadsOf } from "./checkpointView.js";
 import { resolve } from "./lookup.js";

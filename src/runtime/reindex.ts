@@ -1,6 +1,6 @@
 import { FileProblem } from "../errors.js";
 import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
-import { threadIdOf } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
 import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
 import type { Runtime } from "./engine.js";
 

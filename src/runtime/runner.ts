@@ -1,7 +1,8 @@
 import { RuntimeFailure, UsageError } from "../errors.js";
 import { describeFailure } from "../failure.js";
 import type { RawEvent } from "../core/stageSchemas.js";
-import { threadIdOf, type ThreadMeta } from "../core/threadMeta.js";
+import { threadIdOf } from "../core/threadId.js";
+import type { ThreadMeta } from "../core/threadMeta.js";
 import { claimThread, type ThreadStart } from "../graph/claim.js";
 import type { StageDrafter } from "../stages/drafter.js";
 import { hasWorkLeft, started, timerOf, gatesOf } from "./checkpointView.js";

@@ -5,7 +5,7 @@ import type { Runtime } from "../runtime/engine.js";
 import { MetaStore } from "../threads/metaStore.js";
 import { whereThreadIs } from "../threads/retype.js";
 import type { ServiceOptions } from "./open.js";
-import { openRecords } from "./records.js";
+import { openIndexRecords } from "./records.js";
 
 /**
  * What a pass (and `leanos today`) works on, opened from the records: the graph's spec and the open
@@ -16,7 +16,7 @@ export async function openPassWorld(
   options: ServiceOptions,
   openRuntime: () => Promise<Runtime>,
 ): Promise<PassWorld & { root: string; close(): Promise<void> }> {
-  const records = await openRecords(options);
+  const records = await openIndexRecords(options);
   try {
     const { spec } = await workspaceSpec(records.workspace);
     const metas = new MetaStore(records.workspace, records.store.index, records.now);

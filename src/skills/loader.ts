@@ -4,7 +4,11 @@ import { basename, dirname, join } from "node:path";
 import { FileProblem, type UsageError, describeZodIssues } from "../errors.js";
 import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
-import { ActionSkillMetadata, SkillFrontMatter, StageSkillMetadata } from "./schema.js";
+import type { ActionSkillMetadata, StageSkillMetadata } from "./schema.js";
+import { quickActionMetadata, quickFrontMatter, quickStageMetadata } from "./quickSkill.js";
+
+/** The skills' zod schemas, for front matter the generated validators cannot vouch for (quickSkill.ts). */
+const schemas = () => import("./schema.js");
 
 export interface Skill {
   name: string;
@@ -55,7 +59,10 @@ function invalid(file: string, issues: Parameters<typeof describeZodIssues>[0], 
  */
 export async function loadSkillFile(file: string, origin: Skill["origin"], root?: string): Promise<Skill> {
   const parsed = parseFrontMatter(file, await readText(root, file));
-  const front = SkillFrontMatter.safeParse(parsed.data);
+  const quickFront = quickFrontMatter(parsed.data);
+  const front = quickFront
+    ? { success: true as const, data: quickFront }
+    : (await schemas()).SkillFrontMatter.safeParse(parsed.data);
   if (!front.success) throw invalid(file, front.error.issues);
   const folder = basename(dirname(file));
   if (front.data.name !== folder) {
@@ -72,11 +79,17 @@ export async function loadSkillFile(file: string, origin: Skill["origin"], root?
     templates: await readTemplates(dirname(file), root),
   };
   if ("stage" in metadata) {
-    const stage = StageSkillMetadata.safeParse(metadata);
+    const quick = quickStageMetadata(metadata);
+    const stage = quick
+      ? { success: true as const, data: quick }
+      : (await schemas()).StageSkillMetadata.safeParse(metadata);
     if (!stage.success) throw invalid(file, stage.error.issues, "metadata");
     skill.stage = stage.data;
   } else if ("type" in metadata) {
-    const action = ActionSkillMetadata.safeParse(metadata);
+    const quick = quickActionMetadata(metadata);
+    const action = quick
+      ? { success: true as const, data: quick }
+      : (await schemas()).ActionSkillMetadata.safeParse(metadata);
     if (!action.success) throw invalid(file, action.error.issues, "metadata");
     skill.action = action.data;
   }
