@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { cliPath, prepared, repoRoot, runCli, sampleCopy, tempDir } from "./helpers.js";
+import { cliPath, repoRoot, runCli, sampleCopy, tempDir, withClosedDeal } from "./helpers.js";
 
 // The command line as a new user meets it: what loads when it starts, where global options may go,
 // how event text and files are found, and what `init --git` leaves.
@@ -47,14 +47,6 @@ async function sourcesLoadedBy(args: string[]): Promise<string[]> {
     path.startsWith(bundle) ? Object.keys(chunks[relative(repoRoot, path)]?.inputs ?? {}) : [path],
   );
 }
-
-/** A copy of the sample with the closed deal waiting at its decision, started by the CLI (once; each test has a copy). */
-const withClosedDeal = prepared(async () => {
-  const workspace = await sampleCopy();
-  const event = join(workspace, "events", "01-elsaai-deal-closed.md");
-  expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", event])).exitCode).toBe(0);
-  return workspace;
-});
 
 describe("leanos start-up", () => {
   it("answers --help with commander and its own command definitions only (no zod, no YAML, no LangGraph)", async () => {

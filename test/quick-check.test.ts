@@ -22,7 +22,7 @@ import { parseFrontMatter } from "../src/files/frontMatter.js";
 import { parseYamlFile } from "../src/files/parsed.js";
 import { validateGraphFile, validateMetricsRows } from "../src/validators/read.generated.js";
 import { quickEntry } from "../src/audit/log.js";
-import { prepared, repoRoot, runCli, sampleCopy } from "./helpers.js";
+import { repoRoot, withClosedDeal } from "./helpers.js";
 import { readdir } from "node:fs/promises";
 
 // The read path checks meta.json, the settings, index rows and the shown record with validators
@@ -86,13 +86,6 @@ function agreeWithZod(cases: unknown[], quick: (raw: unknown) => unknown, schema
   }
   return vouched;
 }
-
-const withClosedDeal = prepared(async () => {
-  const workspace = await sampleCopy();
-  const event = join(workspace, "events", "01-elsaai-deal-closed.md");
-  expect((await runCli(["--workspace", workspace, "--quiet", "event", "--file", event])).exitCode).toBe(0);
-  return workspace;
-});
 
 describe("the read path's generated validators", () => {
   it("take a thread's meta.json as zod does, and nothing zod refuses, through every one-step mutation of it", async () => {
