@@ -4,10 +4,12 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { cliPath, repoRoot, runCli, sampleCopy, tempDir, withClosedDeal } from "./helpers.js";
+import { cliPath, repoRoot, runCli, sampleCopy, tempDir, closedDealCopies } from "./helpers.js";
 
 // The command line as a new user meets it: what loads when it starts, where global options may go,
 // how event text and files are found, and what `init --git` leaves.
+
+const withClosedDeal = closedDealCopies();
 
 /**
  * The source files a CLI run loads, from a loader hook that lists the files Node loads. The CLI runs

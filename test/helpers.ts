@@ -97,11 +97,16 @@ export function prepared(make: () => Promise<string>): () => Promise<string> {
   };
 }
 
-/** A copy of the sample with the closed deal waiting at its decision, started by the CLI (made once per test file). */
-export const withClosedDeal = prepared(async () => {
-  const workspace = await sampleCopy();
-  const event = join(workspace, "events", "01-elsaai-deal-closed.md");
-  const started = await runCli(["--workspace", workspace, "--quiet", "event", "--file", event]);
-  if (started.exitCode !== 0) throw new Error(`the closed deal did not start: ${started.stderr}`);
-  return workspace;
-});
+/**
+ * Copies of the sample with the closed deal waiting at its decision, started by the CLI: called at
+ * a test file's top, it makes the workspace once for that file (the temporary folders of a file go
+ * with it, so files sharing a process each make their own).
+ */
+export const closedDealCopies = (): (() => Promise<string>) =>
+  prepared(async () => {
+    const workspace = await sampleCopy();
+    const event = join(workspace, "events", "01-elsaai-deal-closed.md");
+    const started = await runCli(["--workspace", workspace, "--quiet", "event", "--file", event]);
+    if (started.exitCode !== 0) throw new Error(`the closed deal did not start: ${started.stderr}`);
+    return workspace;
+  });

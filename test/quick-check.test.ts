@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { threadMetaIn } from "../src/core/threadMeta.js";
 import { threadTypesOf } from "../src/core/threadTypes.js";
 import { WorkspaceConfig } from "../src/workspace/config.js";
 import { quickConfig } from "../src/workspace/configFile.js";
-import { quickThreadMeta } from "../src/threads/store.js";
+import { quickThreadMeta } from "../src/threads/metaFile.js";
 import { IndexRow } from "../src/store/indexRowSchema.js";
 import { INDEX_COLUMNS, checkedRow, indexRowOf } from "../src/store/indexRow.js";
 import { ShownRecord } from "../src/approvals/shownSchema.js";
@@ -22,14 +22,15 @@ import { parseFrontMatter } from "../src/files/frontMatter.js";
 import { parseYamlFile } from "../src/files/parsed.js";
 import { validateGraphFile, validateMetricsRows } from "../src/validators/read.generated.js";
 import { quickEntry } from "../src/audit/log.js";
-import { repoRoot, withClosedDeal } from "./helpers.js";
-import { readdir } from "node:fs/promises";
+import { repoRoot, closedDealCopies } from "./helpers.js";
 
 // The read path checks meta.json, the settings, index rows and the shown record with validators
 // generated from the zod schemas at build time (src/files/quickCheck.ts), so `pending` and `status`
 // load no zod. What they accept must be what zod accepts, value for value: every file below, and
 // every one-step mutation of it (each value replaced by hostile ones, each key dropped, one added),
 // is read both ways, and where the quick check vouches for one, zod gives the same value.
+
+const withClosedDeal = closedDealCopies();
 
 const HOSTILE: unknown[] = [
   null,

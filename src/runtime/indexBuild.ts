@@ -1,6 +1,7 @@
 import { indexRowOf } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
-import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
+import { readThreadMeta } from "../threads/metaFile.js";
+import { listThreadNames, threadDir } from "../threads/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 
 type Folders = Pick<Workspace, "root" | "threadsDir" | "threadTypes">;

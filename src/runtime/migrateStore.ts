@@ -7,7 +7,8 @@ import { isHeld } from "../store/leases.js";
 import { shownUrl, type StoreChoice } from "../store/open.js";
 import { SECRET_NAMES, type WorkspaceStore } from "../store/store.js";
 import { threadIdOf } from "../core/threadId.js";
-import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
+import { readThreadMeta } from "../threads/metaFile.js";
+import { listThreadNames, threadDir } from "../threads/store.js";
 import type { Runtime } from "./engine.js";
 
 // Moves a workspace's runtime state to another store (SQLite to PostgreSQL, or back): every thread's

@@ -1,7 +1,8 @@
 import { FileProblem } from "../errors.js";
 import { indexRowOf, rowDifferences, type IndexRow } from "../store/indexRow.js";
 import { threadIdOf } from "../core/threadId.js";
-import { listThreadNames, readThreadMeta, threadDir } from "../threads/store.js";
+import { readThreadMeta } from "../threads/metaFile.js";
+import { listThreadNames, threadDir } from "../threads/store.js";
 import type { Runtime } from "./engine.js";
 
 // The thread index checked against the thread folders, whose meta.json is the readable truth.

@@ -3,7 +3,8 @@ import { indexRowOf } from "../store/indexRow.js";
 import type { ThreadIndex } from "../store/store.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
-import { readThreadMeta, threadDir, writeThreadMeta } from "./store.js";
+import { readThreadMeta, writeThreadMeta } from "./metaFile.js";
+import { threadDir } from "./store.js";
 
 /** Each thread's meta.json, read and written with its index row kept in step. */
 export class MetaStore {

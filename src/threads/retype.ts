@@ -6,7 +6,8 @@ import { durableStep } from "../files/crashPoints.js";
 import type { ThreadType } from "../core/stageSchemas.js";
 import { indexRowOf } from "../store/indexRow.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
-import { readThreadMeta, threadDir, writeThreadMeta, type ThreadFolders } from "./store.js";
+import { readThreadMeta, writeThreadMeta } from "./metaFile.js";
+import { threadDir, type ThreadFolders } from "./store.js";
 
 // A thread whose type a person corrected moves to its type's folder: threads/{type}/{slug}. The
 // folder moves in one rename; then meta.json is named for its new place and the index follows. Every

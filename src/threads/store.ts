@@ -1,39 +1,15 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { FileProblem, UsageError, describeZodIssues } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { containedPath } from "../files/contained.js";
 import { durableStep } from "../files/crashPoints.js";
 import { tempPath, writeFileAtomically, writeJsonAtomically } from "../files/atomic.js";
-import { readText } from "../files/readText.js";
 import type { ThreadType } from "../core/stageSchemas.js";
 import { BUILT_IN_TYPES, BUSINESS_NAMES, TYPE_NAME, type ThreadTypes } from "../core/threadTypes.js";
 import type { SlugClaims, ThreadIndex } from "../store/store.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
-import { calendarDate, quickCheck } from "../files/quickCheck.js";
-import { validateThreadMeta } from "../validators/read.generated.js";
-
-/** meta.json's zod schema for the workspace's types: loaded where a meta is written, or read and not vouched for. */
-const metaSchemaOf = async (types: ThreadTypes) => (await import("../core/threadMeta.js")).threadMetaIn(types);
-
-/** meta.json as the generated validator takes it, with its defaults; undefined when only zod can say. */
-export const quickThreadMeta = (raw: unknown, types: ThreadTypes): ThreadMeta | undefined =>
-  quickCheck<ThreadMeta>(raw, validateThreadMeta, (meta) => refinementsHold(meta, types));
-
-/** What threadMetaIn's refinements ask of a meta the generated validator took: a real date, types the workspace knows. */
-function refinementsHold(meta: ThreadMeta, types: ThreadTypes): boolean {
-  const known = new Set(types.known);
-  const named = meta.thread.split("/")[0]!;
-  return (
-    calendarDate(meta.event.date) &&
-    known.has(meta.type) &&
-    (named === meta.type || known.has(named)) &&
-    meta.opportunities.every(
-      (opportunity) =>
-        (opportunity.status !== "proposed" && opportunity.status !== "approved") || known.has(opportunity.type),
-    )
-  );
-}
+import { metaSchemaOf, readThreadMeta } from "./metaFile.js";
 
 /** Where a workspace's threads are, and the types it knows (the folders under threads/). */
 export interface ThreadFolders {
@@ -96,34 +72,6 @@ export async function claimThreadFolder(
     await rm(staging, { recursive: true, force: true });
   }
   throw new UsageError(`too many threads named ${type}/${baseSlug}-*`);
-}
-
-/** A thread's meta.json, checked against the workspace's types (a thread of a type it does not know is refused). */
-export async function readThreadMeta(root: string, dir: string, types: ThreadTypes): Promise<ThreadMeta> {
-  const path = join(dir, "meta.json");
-  const text = await readText(root, path);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new FileProblem(
-      path,
-      `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`,
-    );
-  }
-  const quick = quickThreadMeta(raw, types);
-  if (quick) return quick;
-  const parsed = (await metaSchemaOf(types)).safeParse(raw);
-  if (!parsed.success)
-    throw new FileProblem(
-      path,
-      `${describeZodIssues(parsed.error.issues)}; restore it (git checkout, or a backup) or move the thread folder aside`,
-    );
-  return parsed.data;
-}
-
-export async function writeThreadMeta(root: string, dir: string, meta: ThreadMeta, types: ThreadTypes): Promise<void> {
-  await writeJsonAtomically(root, join(dir, "meta.json"), (await metaSchemaOf(types)).parse(meta));
 }
 
 /** Writes a markdown file with YAML front-matter, atomically. */
