@@ -72,6 +72,12 @@ function* mutations(value: unknown): Generator<unknown> {
   }
 }
 
+/** The values and every one-step mutation of each. */
+const withMutations = (values: readonly unknown[]): unknown[] => [
+  ...values,
+  ...values.flatMap((value) => [...mutations(value)]),
+];
+
 /** How many of `cases` the quick check vouched for; fails on any it took that zod refuses or reads otherwise. */
 function agreeWithZod(cases: unknown[], quick: (raw: unknown) => unknown, schema: ZodType): number {
   let vouched = 0;
@@ -124,11 +130,7 @@ describe("the read path's generated validators", () => {
       { connector: "webhook", webhook: { url: "https://hooks.example.com/in" } },
       { database_url: "postgres://db/leanos", workspace_id: "acme", trust: { answered: 5 } },
     ];
-    const vouched = agreeWithZod(
-      [...settings, ...settings.flatMap((setting) => [...mutations(setting)])],
-      quickConfig,
-      WorkspaceConfig,
-    );
+    const vouched = agreeWithZod(withMutations(settings), quickConfig, WorkspaceConfig);
     expect(vouched).toBeGreaterThan(20);
     expect(quickConfig({})).toEqual(WorkspaceConfig.parse({}));
     for (const refused of [
@@ -204,9 +206,7 @@ describe("the read path's generated validators", () => {
     ].map((entry) => JSON.parse(JSON.stringify(entry)) as unknown);
     expect(samples.length).toBeGreaterThan(3);
     const quick = (raw: unknown) => quickEntry(raw);
-    expect(
-      agreeWithZod([...samples, ...samples.flatMap((entry) => [...mutations(entry)])], quick, AuditEntry),
-    ).toBeGreaterThan(samples.length);
+    expect(agreeWithZod(withMutations(samples), quick, AuditEntry)).toBeGreaterThan(samples.length);
   });
 
   it("read graph files, skills and metrics rows as zod does", async () => {
@@ -225,20 +225,12 @@ describe("the read path's generated validators", () => {
     const metadata = skills.map((skill) => skill.metadata as Record<string, unknown>);
     const stages = metadata.filter((one) => "stage" in one);
     const actions = metadata.filter((one) => "type" in one);
-    expect(
-      agreeWithZod(
-        [...stages, ...stages.flatMap((one) => [...mutations(one)])],
-        quickStageMetadata,
-        StageSkillMetadata,
-      ),
-    ).toBeGreaterThanOrEqual(stages.length);
-    expect(
-      agreeWithZod(
-        [...actions, ...actions.flatMap((one) => [...mutations(one)])],
-        quickActionMetadata,
-        ActionSkillMetadata,
-      ),
-    ).toBeGreaterThanOrEqual(actions.length);
+    expect(agreeWithZod(withMutations(stages), quickStageMetadata, StageSkillMetadata)).toBeGreaterThanOrEqual(
+      stages.length,
+    );
+    expect(agreeWithZod(withMutations(actions), quickActionMetadata, ActionSkillMetadata)).toBeGreaterThanOrEqual(
+      actions.length,
+    );
     const rows = parseYamlFile(
       "metrics",
       await readFile(join(repoRoot, "examples", "workspace", "ops", "metrics", "2026-11.yaml"), "utf8"),
