@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { FileProblem, describeZodIssues } from "../errors.js";
-import { quickCheck } from "../files/quickCheck.js";
+import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateMetricsRows } from "../validators/read.generated.js";
 import type { MetricsRow } from "./metricsRow.js";
 import { parseYamlFile } from "../files/parsed.js";
@@ -33,10 +33,11 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
     const path = join("ops", "metrics", name);
     const data = parseYamlFile(path, await readText(workspaceRoot, path));
     // Checked by the validator generated from the schema; zod (loaded then) settles the rest and names what is wrong.
-    const quick = quickCheck<MetricsRow[]>(data ?? [], validateMetricsRows);
-    const list = quick
-      ? { success: true as const, data: quick }
-      : (await import("./metricsRow.js")).MetricsRows.safeParse(data ?? []);
+    const list = await quickOrZod(
+      quickCheck<MetricsRow[]>(data ?? [], validateMetricsRows),
+      data ?? [],
+      async () => (await import("./metricsRow.js")).MetricsRows,
+    );
     if (!list.success)
       throw new FileProblem(
         path,

@@ -1,5 +1,5 @@
 import { writeJsonAtomically } from "../files/atomic.js";
-import { quickCheck } from "../files/quickCheck.js";
+import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateShownRecord } from "../validators/read.generated.js";
 import type { ShownQuestion, ShownRecord } from "./shownSchema.js";
 import { readText } from "../files/readText.js";
@@ -41,10 +41,12 @@ const EMPTY: ShownRecord = { version: 1, shown: [] };
 export async function readShown(root: string): Promise<ShownRecord> {
   try {
     const raw = JSON.parse(await readText(root, SHOWN_FILE)) as unknown;
-    const quick = quickCheck<ShownRecord>(raw, validateShownRecord);
-    if (quick) return quick;
     // What the generated validator cannot vouch for, zod settles (and strips what it does not know).
-    const parsed = (await import("./shownSchema.js")).ShownRecord.safeParse(raw);
+    const parsed = await quickOrZod(
+      quickCheck<ShownRecord>(raw, validateShownRecord),
+      raw,
+      async () => (await import("./shownSchema.js")).ShownRecord,
+    );
     return parsed.success ? parsed.data : EMPTY;
   } catch {
     return EMPTY;

@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { appendToFile } from "../files/atomic.js";
 import { containedPath } from "../files/contained.js";
 import { readText } from "../files/readText.js";
-import { quickCheck } from "../files/quickCheck.js";
+import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateAuditEntry } from "../validators/read.generated.js";
 import type { AuditEntry } from "./entry.js";
 
@@ -108,8 +108,6 @@ async function parseLine(line: string): Promise<AuditEntry | undefined> {
   } catch {
     return undefined;
   }
-  const quick = quickEntry(raw);
-  if (quick) return quick;
-  const parsed = (await entrySchema()).safeParse(raw);
+  const parsed = await quickOrZod(quickEntry(raw), raw, entrySchema);
   return parsed.success ? parsed.data : undefined;
 }

@@ -135,48 +135,40 @@ function print<T>(command: Command, value: T, text: (value: T) => string, json: 
   else out(text(value));
 }
 
-/** Opens the workspace's threads (through the server when one is named), does the work, prints the result, and always closes. */
-export async function withThreads<T>(
+/** What a command does with what it opened, and how the result is printed: as text, or as JSON with --json. */
+type Job<Opened, T> = [work: (opened: Opened) => Promise<T>, text: (value: T) => string, json?: (value: T) => unknown];
+
+/** Opens, does the work, prints the result, and always closes. */
+async function withOpened<Opened extends { close(): Promise<void> }, T>(
   command: Command,
-  work: (threads: ThreadService) => Promise<T>,
-  text: (value: T) => string,
-  json: (value: T) => unknown = (value) => value,
+  open: () => Promise<Opened>,
+  [work, text, json = (value: T): unknown => value]: Job<Opened, T>,
 ): Promise<void> {
-  const { openThreadService } = await import("../service/open.js");
-  print(command, await using(opened(command, {}, openThreadService), work), text, json);
+  print(command, await using(open(), work), text, json);
 }
 
-/** Opens the workspace's runtime, does the work, prints the result as JSON or text, and always closes. */
-export async function withRuntime<T>(
-  command: Command,
-  work: (runtime: Runtime) => Promise<T>,
-  text: (value: T) => string,
-  json: (value: T) => unknown = (value) => value,
-): Promise<void> {
-  print(command, await using(openRuntime(command), work), text, json);
-}
+/** The workspace's threads (through the server when one is named). */
+export const withThreads = <T>(command: Command, ...job: Job<ThreadService, T>): Promise<void> =>
+  withOpened(command, async () => opened(command, {}, (await import("../service/open.js")).openThreadService), job);
 
-/** Opens the workspace's store and audit log only (service/records.ts), does the work, prints the result, and always closes. */
-export async function withRecords<T>(
-  command: Command,
-  work: (records: WorkspaceRecords) => Promise<T>,
-  text: (value: T) => string,
-  json: (value: T) => unknown = (value) => value,
-): Promise<void> {
-  const { openRecords } = await import("../service/records.js");
-  print(command, await using(opened(command, {}, openRecords), work), text, json);
-}
+/** The workspace's embedded runtime. */
+export const withRuntime = <T>(command: Command, ...job: Job<Runtime, T>): Promise<void> =>
+  withOpened(command, () => openRuntime(command), job);
 
-/** A pass's world (service/records.ts): the records and the spec, with the runtime opened only when the pass needs it. */
-export async function withPassWorld<T>(
-  command: Command,
-  work: (world: PassWorld) => Promise<T>,
-  text: (value: T) => string,
-): Promise<void> {
-  const { openPassWorld } = await import("../service/passWorld.js");
-  const open = (options: ServiceOptions) => openPassWorld(options, () => openRuntime(command));
-  print(command, await using(opened(command, {}, open), work), text, (value) => value);
-}
+/** The workspace's store and audit log only (service/records.ts). */
+export const withRecords = <T>(command: Command, ...job: Job<WorkspaceRecords, T>): Promise<void> =>
+  withOpened(command, async () => opened(command, {}, (await import("../service/records.js")).openRecords), job);
+
+/** A pass's world (service/passWorld.ts): the index, the spec and the records, with the runtime opened only when the pass needs it. */
+export const withPassWorld = <T>(command: Command, ...job: Job<PassWorld, T>): Promise<void> =>
+  withOpened(
+    command,
+    async () => {
+      const { openPassWorld } = await import("../service/passWorld.js");
+      return opened(command, {}, (options: ServiceOptions) => openPassWorld(options, () => openRuntime(command)));
+    },
+    job,
+  );
 
 /** A command that moves a thread on, printed as the thread's state and what waits. */
 export async function threadCommand(

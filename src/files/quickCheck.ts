@@ -25,3 +25,15 @@ export function calendarDate(date: string): boolean {
   const parsed = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
 }
+
+/**
+ * The quick check's value as a successful parse, else zod's own parse of `raw` (its schema loaded
+ * then, by `schema`): the callers read one result either way, and zod's words for what is wrong.
+ */
+export async function quickOrZod<T, Parsed>(
+  quick: T | undefined,
+  raw: unknown,
+  schema: () => Promise<{ safeParse(raw: unknown): Parsed }>,
+): Promise<Parsed | { success: true; data: T }> {
+  return quick !== undefined ? { success: true, data: quick } : (await schema()).safeParse(raw);
+}

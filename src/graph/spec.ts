@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { FileProblem, UsageError } from "../errors.js";
 import type { GateKind } from "../core/gateKind.js";
-import { quickCheck } from "../files/quickCheck.js";
+import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateGraphFile } from "../validators/read.generated.js";
 import type { GraphFile } from "./graphFile.js";
 import { readText } from "../files/readText.js";
@@ -74,15 +74,16 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
 
   const raw = doc.toJS() as unknown;
   // Checked by the validator generated from the schema; zod (loaded then) names what is wrong.
-  let spec = quickCheck<GraphFile>(raw, validateGraphFile);
-  if (!spec) {
-    const parsed = (await import("./graphFile.js")).GraphFile.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
-    }
-    spec = parsed.data!;
+  const parsed = await quickOrZod(
+    quickCheck<GraphFile>(raw, validateGraphFile),
+    raw,
+    async () => (await import("./graphFile.js")).GraphFile,
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
   }
+  const spec = parsed.data!;
 
   const byName = new Map<string, GraphNode>();
   const stageKeys = new Map<string, string>();

@@ -6,6 +6,7 @@ import { parseFrontMatter } from "../files/frontMatter.js";
 import { readText } from "../files/readText.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "./schema.js";
 import { quickActionMetadata, quickFrontMatter, quickStageMetadata } from "./quickSkill.js";
+import { quickOrZod } from "../files/quickCheck.js";
 
 /** The skills' zod schemas, for front matter the generated validators cannot vouch for (quickSkill.ts). */
 const schemas = () => import("./schema.js");
@@ -59,10 +60,11 @@ function invalid(file: string, issues: Parameters<typeof describeZodIssues>[0], 
  */
 export async function loadSkillFile(file: string, origin: Skill["origin"], root?: string): Promise<Skill> {
   const parsed = parseFrontMatter(file, await readText(root, file));
-  const quickFront = quickFrontMatter(parsed.data);
-  const front = quickFront
-    ? { success: true as const, data: quickFront }
-    : (await schemas()).SkillFrontMatter.safeParse(parsed.data);
+  const front = await quickOrZod(
+    quickFrontMatter(parsed.data),
+    parsed.data,
+    async () => (await schemas()).SkillFrontMatter,
+  );
   if (!front.success) throw invalid(file, front.error.issues);
   const folder = basename(dirname(file));
   if (front.data.name !== folder) {
@@ -79,17 +81,19 @@ export async function loadSkillFile(file: string, origin: Skill["origin"], root?
     templates: await readTemplates(dirname(file), root),
   };
   if ("stage" in metadata) {
-    const quick = quickStageMetadata(metadata);
-    const stage = quick
-      ? { success: true as const, data: quick }
-      : (await schemas()).StageSkillMetadata.safeParse(metadata);
+    const stage = await quickOrZod(
+      quickStageMetadata(metadata),
+      metadata,
+      async () => (await schemas()).StageSkillMetadata,
+    );
     if (!stage.success) throw invalid(file, stage.error.issues, "metadata");
     skill.stage = stage.data;
   } else if ("type" in metadata) {
-    const quick = quickActionMetadata(metadata);
-    const action = quick
-      ? { success: true as const, data: quick }
-      : (await schemas()).ActionSkillMetadata.safeParse(metadata);
+    const action = await quickOrZod(
+      quickActionMetadata(metadata),
+      metadata,
+      async () => (await schemas()).ActionSkillMetadata,
+    );
     if (!action.success) throw invalid(file, action.error.issues, "metadata");
     skill.action = action.data;
   }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { writeJsonAtomically } from "../files/atomic.js";
-import { calendarDate, quickCheck } from "../files/quickCheck.js";
+import { calendarDate, quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { readText } from "../files/readText.js";
 import type { ThreadMeta } from "../core/threadMeta.js";
 import type { ThreadTypes } from "../core/threadTypes.js";
@@ -45,9 +45,7 @@ export async function readThreadMeta(root: string, dir: string, types: ThreadTyp
       `is not valid JSON (${(error as Error).message}); restore it (git checkout, or a backup) or move the thread folder aside`,
     );
   }
-  const quick = quickThreadMeta(raw, types);
-  if (quick) return quick;
-  const parsed = (await metaSchemaOf(types)).safeParse(raw);
+  const parsed = await quickOrZod(quickThreadMeta(raw, types), raw, () => metaSchemaOf(types));
   if (!parsed.success)
     throw new FileProblem(
       path,

@@ -2,7 +2,7 @@ import { lstatSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { parseYamlFile } from "../files/parsed.js";
-import { plainUrl, quickCheck } from "../files/quickCheck.js";
+import { plainUrl, quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { readText } from "../files/readText.js";
 import { RESERVED_TYPE_NAMES } from "../core/threadTypes.js";
 import { validateWorkspaceConfig } from "../validators/read.generated.js";
@@ -29,10 +29,7 @@ export const quickConfig = (raw: unknown): WorkspaceConfig | undefined =>
 
 /** The settings in `raw` (parsed YAML), with their defaults; zod's words for what is wrong. */
 async function checkedConfig(shown: string, raw: unknown): Promise<WorkspaceConfig> {
-  const quick = quickConfig(raw);
-  if (quick) return quick;
-  const { WorkspaceConfig } = await import("./config.js");
-  const parsed = WorkspaceConfig.safeParse(raw);
+  const parsed = await quickOrZod(quickConfig(raw), raw, async () => (await import("./config.js")).WorkspaceConfig);
   if (!parsed.success) throw new FileProblem(shown, describeZodIssues(parsed.error.issues));
   return parsed.data;
 }
