@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // The hostile-input suite: `npm test` runs one case of each category (test/hostile/one-of-each.test.ts);
@@ -47,6 +49,8 @@ export default defineConfig({
     // could see the same.
     execArgv: ["--no-regexp-tier-up"],
     setupFiles: ["test/setup.ts"],
+    // The CLIs the tests start keep their parse cache (src/files/parseCache.ts) here, not in ~/.cache.
+    env: { LEANOS_CACHE_DIR: join(tmpdir(), "leanos-test-parse-cache") },
     projects: [
       {
         extends: true,

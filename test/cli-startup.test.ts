@@ -16,7 +16,7 @@ const withClosedDeal = closedDealCopies();
  * as a bundle (scripts/bundle/build.mjs): a chunk of it stands for the sources the build's metafile lists
  * in it; a package left outside the bundle is its own file under node_modules.
  */
-async function sourcesLoadedBy(args: string[]): Promise<string[]> {
+async function sourcesLoadedBy(args: string[], env: Record<string, string> = {}): Promise<string[]> {
   const dir = await tempDir("leanos-hooks-");
   await writeFile(
     join(dir, "hooks.mjs"),
@@ -28,7 +28,7 @@ async function sourcesLoadedBy(args: string[]): Promise<string[]> {
   );
   const result = await execa(process.execPath, ["--import", join(dir, "register.mjs"), cliPath, ...args], {
     reject: false,
-    env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1" },
+    env: { ANTHROPIC_API_KEY: "", NO_COLOR: "1", ...env },
   });
   expect(result.exitCode, String(result.stderr)).toBe(0);
   const bundle = join(repoRoot, "dist", "bin");
@@ -118,6 +118,33 @@ describe("a pass with nothing due", () => {
       ).toEqual([]);
     }
     expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain("sales/elsaai-deal-closed");
+  });
+});
+
+describe("the parse cache", () => {
+  const yamlParsers = (loaded: string[]): string[] =>
+    loaded.filter((url) => /node_modules\/(yaml|gray-matter|js-yaml|esprima)\//.test(url));
+
+  // The settings, the graph, the skills and the data files a command read before are taken from the
+  // user's cache folder by the hash of their text (src/files/parseCache.ts).
+  it("lets pending and a pass with nothing due run without a YAML parser, and reads a changed file afresh", async () => {
+    const workspace = await withClosedDeal();
+    const env = { LEANOS_CACHE_DIR: await tempDir("leanos-parse-cache-") };
+    expect((await runCli(["--workspace", workspace, "--quiet", "pass"], { env })).exitCode).toBe(0);
+    for (const command of [["pending"], ["pass"]]) {
+      const loaded = await sourcesLoadedBy(["--workspace", workspace, "--quiet", ...command], env);
+      expect(yamlParsers(loaded), command.join(" ")).toEqual([]);
+    }
+    // Without it, the same command parses.
+    const uncached = await sourcesLoadedBy(["--workspace", workspace, "pending"], { LEANOS_CACHE_DIR: "off" });
+    expect(yamlParsers(uncached)).not.toEqual([]);
+
+    const settings = join(workspace, ".leanos", "config.yaml");
+    await writeFile(settings, `${await readFile(settings, "utf8")}\nthreshold: [not a number\n`);
+    const changed = await runCli(["--workspace", workspace, "pending"], { env });
+    expect(changed.exitCode).not.toBe(0);
+    expect(changed.stderr).toContain(".leanos/config.yaml");
+    expect(changed.stderr).toContain("not valid YAML");
   });
 });
 

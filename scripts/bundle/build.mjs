@@ -10,7 +10,8 @@
 //
 // The chunks sit directly in dist/bin/, two folders below the package root, as dist/files/ does:
 // src/files/toolRoot.ts finds skills/, prompts/ and graphs/ from there.
-import { copyFile, cp, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { copyFile, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -53,6 +54,21 @@ const withFaults = {
   },
 };
 
+// The parse cache's entries (src/files/parseCache.ts) are named by what decides a parsed value: the
+// YAML parsers' versions and the sources of leanos's own reading. Another of either is another cache.
+const parserSources = [
+  "node_modules/yaml/package.json",
+  "node_modules/gray-matter/package.json",
+  "src/files/parseCache.ts",
+  "src/files/cachedReads.ts",
+  "src/files/parsed.ts",
+  "src/files/frontMatter.ts",
+  "src/graph/yamlLines.ts",
+];
+const parserHash = createHash("sha256");
+for (const file of parserSources) parserHash.update(`${file}\0`).update(await readFile(join(root, file)));
+const parserId = parserHash.digest("hex").slice(0, 32);
+
 /** The CLI bundled into `outdir`, with `plugins`; its metafile is returned. */
 async function bundle(outdir, plugins) {
   // Chunk names carry a hash of their content: without a clean start, old ones would pile up.
@@ -70,6 +86,7 @@ async function bundle(outdir, plugins) {
     metafile: true,
     logLevel: "warning",
     plugins,
+    define: { LEANOS_PARSER_ID: JSON.stringify(parserId) },
     external: [
       "better-sqlite3",
       "pg",

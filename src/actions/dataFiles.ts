@@ -1,4 +1,6 @@
-import { readIcps } from "../text/icps.js";
+import { cachedYamlFile } from "../files/cachedReads.js";
+import { readText } from "../files/readText.js";
+import { icpFiles } from "../text/icpFiles.js";
 import { readMetricsRows } from "./metricsSource.js";
 
 /**
@@ -8,5 +10,6 @@ import { readMetricsRows } from "./metricsSource.js";
  */
 export async function checkDataFiles(root: string): Promise<void> {
   await readMetricsRows(root);
-  readIcps(root);
+  // Each ICP file parses (text/icps.ts reads them when a step needs them); through the cache.
+  for (const path of icpFiles(root)) await cachedYamlFile(path, await readText(root, path));
 }

@@ -5,7 +5,7 @@ import { FileProblem, describeZodIssues } from "../errors.js";
 import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateMetricsRows } from "../validators/read.generated.js";
 import type { MetricsRow } from "./metricsRow.js";
-import { parseYamlFile } from "../files/parsed.js";
+import { cachedYamlFile } from "../files/cachedReads.js";
 import { readText } from "../files/readText.js";
 import type { MissingInput } from "./missingInput.js";
 
@@ -31,7 +31,7 @@ export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow
   const rows: MetricsRow[] = [];
   for (const name of (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort()) {
     const path = join("ops", "metrics", name);
-    const data = parseYamlFile(path, await readText(workspaceRoot, path));
+    const data = await cachedYamlFile(path, await readText(workspaceRoot, path));
     // Checked by the validator generated from the schema; zod (loaded then) settles the rest and names what is wrong.
     const list = await quickOrZod(
       quickCheck<MetricsRow[]>(data ?? [], validateMetricsRows),

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { LineCounter, parseDocument, isNode } from "yaml";
-import { FileProblem, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { parseCache } from "../files/parseCache.js";
+import type { GraphYaml, NodeKey } from "./yamlLines.js";
 import type { GateKind } from "../core/gateKind.js";
 import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateGraphFile } from "../validators/read.generated.js";
@@ -41,38 +42,23 @@ export function graphFileFor(name: string, toolGraphsDir: string, workspaceGraph
   throw new UsageError(`no graph named ${name}: looked for ${own} and ${tool}`);
 }
 
-/** A YAML file parsed with its line numbers: `fail` refuses it naming the line of a path. */
-function yamlWithLines(file: string, text: string) {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line ?? 1;
-    throw new FileProblem(
-      file,
-      `not valid YAML (${first.message.split("\n")[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, "")})`,
-      line,
-    );
-  }
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
-    for (let depth = path.length; depth >= 0; depth -= 1) {
-      const node = doc.getIn(path.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
+/** Refuses a graph file naming the line of a node, or of its skill, gate or next (["nodes", index, key?]). */
+function failAt(file: string, lines: GraphYaml["lines"]) {
+  return (path: ReadonlyArray<PropertyKey>, message: string): never => {
+    const [, index, key] = path;
+    const line = typeof index === "number" ? lines[index]?.[key === undefined ? "" : (key as NodeKey)] : undefined;
+    throw new UsageError(`${file}:${line ?? 1}: ${message}`);
   };
-  const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
-    throw new UsageError(`${file}:${lineOf(path)}: ${message}`);
-  };
-  return { doc, lineOf, fail };
 }
 
 /** Reads and checks a graph file; `root` is the workspace when the file is the workspace's own. */
 export async function loadGraphSpec(file: string, skills: SkillSet, root?: string): Promise<GraphSpec> {
   const text = await readText(root !== undefined && file.startsWith(root) ? root : undefined, file);
-  const { doc, lineOf, fail } = yamlWithLines(file, text);
-
-  const raw = doc.toJS() as unknown;
+  // Parsed with the lines of its nodes, or read from the parse cache: a pass with nothing due loads no YAML parser.
+  const { raw, lines } = await parseCache.read("graph", text, async () =>
+    (await import("./yamlLines.js")).graphYaml(file, text),
+  );
+  const fail = failAt(file, lines);
   // Checked by the validator generated from the schema; zod (loaded then) names what is wrong.
   const parsed = await quickOrZod(
     quickCheck<GraphFile>(raw, validateGraphFile),
@@ -80,15 +66,18 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
     async () => (await import("./graphFile.js")).GraphFile,
   );
   if (!parsed.success) {
+    // Named at the line of whatever zod points at: parsed again with every line.
     const issue = parsed.error.issues[0]!;
-    fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+    (await import("./yamlLines.js"))
+      .yamlWithLines(file, text)
+      .fail(issue.path, `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
   }
   const spec = parsed.data!;
 
   const byName = new Map<string, GraphNode>();
   const stageKeys = new Map<string, string>();
   const nodes: GraphNode[] = spec.nodes.map((entry, index) => {
-    const line = lineOf(["nodes", index]);
+    const line = lines[index]![""];
     const skill = skills.get(entry.skill);
     if (!skill) fail(["nodes", index, "skill"], `unknown skill "${entry.skill}" (no SKILL.md with that name)`);
     if (!skill!.stage)

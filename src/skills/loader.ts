@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FileProblem, type UsageError, describeZodIssues } from "../errors.js";
-import { parseFrontMatter } from "../files/frontMatter.js";
+import { cachedFrontMatter } from "../files/cachedReads.js";
 import { readText } from "../files/readText.js";
 import type { ActionSkillMetadata, StageSkillMetadata } from "./schema.js";
 import { quickActionMetadata, quickFrontMatter, quickStageMetadata } from "./quickSkill.js";
@@ -59,7 +59,7 @@ function invalid(file: string, issues: Parameters<typeof describeZodIssues>[0], 
  * are read as workspace files (no links out of it, text only); the tool's own skills pass none.
  */
 export async function loadSkillFile(file: string, origin: Skill["origin"], root?: string): Promise<Skill> {
-  const parsed = parseFrontMatter(file, await readText(root, file));
+  const parsed = await cachedFrontMatter(file, await readText(root, file));
   const front = await quickOrZod(
     quickFrontMatter(parsed.data),
     parsed.data,

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { parseYamlFile } from "../files/parsed.js";
 import { readTextSync } from "../files/readText.js";
+import { icpFiles } from "./icpFiles.js";
 
 // The workspace's ICP files (research/customer/icp/*-icp.yaml), read apart from the search over them
 // (relevance.ts), so checking them before a command loads no search library.
+
+export { icpFiles } from "./icpFiles.js";
 
 export interface IcpFile {
   segment: string;
@@ -24,14 +25,4 @@ export function readIcps(workspaceRoot: string): IcpFile[] {
     if (data && typeof data.segment === "string") icps.push(data as IcpFile);
   }
   return icps;
-}
-
-const ICP_DIR = join("research", "customer", "icp");
-
-export function icpFiles(workspaceRoot: string): string[] {
-  if (!existsSync(join(workspaceRoot, ICP_DIR))) return [];
-  return readdirSync(join(workspaceRoot, ICP_DIR))
-    .filter((file) => file.endsWith("-icp.yaml"))
-    .sort()
-    .map((name) => join(ICP_DIR, name));
 }

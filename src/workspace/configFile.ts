@@ -1,7 +1,7 @@
 import { lstatSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { FileProblem, describeZodIssues } from "../errors.js";
-import { parseYamlFile } from "../files/parsed.js";
+import { cachedYamlFile } from "../files/cachedReads.js";
 import { plainUrl, quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { readText } from "../files/readText.js";
 import { RESERVED_TYPE_NAMES } from "../core/threadTypes.js";
@@ -49,7 +49,7 @@ export async function loadWorkspaceConfig(root: string, path: string): Promise<W
       );
     throw error;
   }
-  const raw = parseYamlFile(shown, await readText(root, path)) ?? {};
+  const raw = (await cachedYamlFile(shown, await readText(root, path))) ?? {};
   if (typeof raw !== "object" || Array.isArray(raw))
     throw new FileProblem(shown, "must be a set of key: value settings (see the README's workspace settings)");
   return checkedConfig(shown, raw);

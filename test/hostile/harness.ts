@@ -34,6 +34,11 @@ export interface CasePaths {
   workspace: string;
   /** A sentinel folder outside the workspace, with files in it; setups may aim links or writes at it. */
   outside: string;
+  /**
+   * The parse cache (src/files/parseCache.ts), the one place leanos writes beyond a workspace by
+   * design: only files named by a hash, which the runner checks apart from the sentinel.
+   */
+  cache: string;
   /** A folder outside the workspace for a case's own inputs (event files...). */
   inputs: string;
   /** The child's working directory (inside the sentinel area, so a stray relative write is seen). */
@@ -177,6 +182,7 @@ export async function caseFolders(name: BaseName): Promise<{ root: string; paths
     outside: join(root, "outside"),
     inputs: join(root, "inputs"),
     cwd: join(root, "outside", "cwd"),
+    cache: join(root, "cache"),
   };
   await cp(await base(name), paths.workspace, { recursive: true, verbatimSymlinks: true });
   await mkdir(paths.cwd, { recursive: true });
@@ -230,6 +236,7 @@ export function runHostile(paths: CasePaths, item: HostileCase): Promise<CliOutc
       NO_COLOR: "1",
       HOME: join(paths.outside, "home"),
       TMPDIR: join(paths.outside, "tmp"),
+      LEANOS_CACHE_DIR: paths.cache,
       ...item.env,
     },
     stdio: ["pipe", "pipe", "pipe"],

@@ -11,6 +11,9 @@ import {
   type HostileCase,
 } from "./harness.js";
 
+/** What a case may write: its workspace, and the parse cache (checked on its own). */
+const OURS = new Set(["workspace", "cache"]);
+
 /** stderr or stdout lines of a JavaScript stack trace. */
 const STACK_LINE = /^\s+at .+/m;
 
@@ -39,7 +42,7 @@ export function hostileSuite(category: string, cases: readonly HostileCase[]): v
         const { root, paths } = await caseFolders(item.base);
         await item.setup?.(paths);
         const workspaceBefore = await snapshot(paths.workspace, MAY_TOUCH);
-        const outsideBefore = await snapshot(root, new Set(["workspace"]));
+        const outsideBefore = await snapshot(root, OURS);
 
         const outcome = await runHostile(paths, item);
         const shown = `exit ${outcome.exitCode}\nstderr: ${outcome.stderr}\nstdout: ${outcome.stdout.slice(0, 2000)}`;
@@ -58,9 +61,11 @@ export function hostileSuite(category: string, cases: readonly HostileCase[]): v
             differences(workspaceBefore, await snapshot(paths.workspace, MAY_TOUCH)),
             "the workspace changed",
           ).toEqual([]);
+        expect(differences(outsideBefore, await snapshot(root, OURS)), "written outside the workspace").toEqual([]);
+        const cached = [...(await snapshot(paths.cache).catch(() => new Map<string, string>())).keys()];
         expect(
-          differences(outsideBefore, await snapshot(root, new Set(["workspace"]))),
-          "written outside the workspace",
+          cached.filter((path) => !/^parsed(\/[0-9a-f]{2}(\/[0-9a-f]{62}\.json)?)?$/.test(path)),
+          "the parse cache holds only hash-named entries",
         ).toEqual([]);
         await item.check?.(paths, outcome);
       });
