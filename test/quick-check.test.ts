@@ -11,7 +11,7 @@ import { quickThreadMeta } from "../src/threads/metaFile.js";
 import { IndexRow } from "../src/store/indexRowSchema.js";
 import { INDEX_COLUMNS, checkedRow, indexRowOf } from "../src/store/indexRow.js";
 import { ShownRecord } from "../src/approvals/shownSchema.js";
-import { quickCheck } from "../src/files/quickCheck.js";
+import { calendarDate, quickCheck } from "../src/files/quickCheck.js";
 import { validateShownRecord } from "../src/validators/read.generated.js";
 import { AuditEntry } from "../src/audit/entry.js";
 import { GraphFile } from "../src/graph/graphFile.js";
@@ -20,7 +20,8 @@ import { quickActionMetadata, quickFrontMatter, quickStageMetadata } from "../sr
 import { MetricsRows } from "../src/actions/metricsRow.js";
 import { parseFrontMatter } from "../src/files/frontMatter.js";
 import { parseYamlFile } from "../src/files/parsed.js";
-import { validateGraphFile, validateMetricsRows } from "../src/validators/read.generated.js";
+import { validateGraphFile, validateMeasurementRows, validateMetricsRows } from "../src/validators/read.generated.js";
+import { MeasurementRows } from "../src/goals/measurementRow.js";
 import { quickEntry } from "../src/audit/log.js";
 import { repoRoot, closedDealCopies } from "./helpers.js";
 
@@ -238,6 +239,22 @@ describe("the read path's generated validators", () => {
     const few = rows.slice(0, 2);
     expect(
       agreeWithZod([rows, ...mutations(few)], (raw) => quickCheck(raw, validateMetricsRows), MetricsRows),
+    ).toBeGreaterThan(2);
+    // A goal's measurement rows, with the calendar check the reader adds (goals/measurements.ts).
+    const measured = [
+      { date: "2026-12-01", metric: "MRR", value: 4200, currency: "EUR" },
+      { date: "2026-12-02", metric: "Churn", value: 1.9, unit: "%", note: "from the billing report" },
+    ];
+    const quickMeasurements = (raw: unknown) =>
+      quickCheck<Array<{ date: string }>>(raw, validateMeasurementRows, (list) =>
+        list.every((row) => calendarDate(row.date)),
+      );
+    expect(
+      agreeWithZod(
+        [measured, ...mutations(measured), [{ ...measured[0], date: "2026-11-31" }]],
+        quickMeasurements,
+        MeasurementRows,
+      ),
     ).toBeGreaterThan(2);
   });
 });

@@ -27,6 +27,7 @@ const SCHEMAS = [
   { name: "StageSkillMetadata", module: "skills/schema.js" },
   { name: "ActionSkillMetadata", module: "skills/schema.js" },
   { name: "MetricsRows", module: "actions/metricsRow.js" },
+  { name: "MeasurementRows", module: "goals/measurementRow.js" },
 ];
 
 /**

@@ -1,12 +1,8 @@
-import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { FileProblem, describeZodIssues } from "../errors.js";
 import { quickCheck, quickOrZod } from "../files/quickCheck.js";
 import { validateMetricsRows } from "../validators/read.generated.js";
 import type { MetricsRow } from "./metricsRow.js";
-import { cachedYamlFile } from "../files/cachedReads.js";
-import { readText } from "../files/readText.js";
+import { isMeasurementRow, metricsFileRows, metricsFiles } from "../goals/measurements.js";
 import type { MissingInput } from "./missingInput.js";
 
 // ops/metrics/*.yaml: rows of numbers by piece and date, typed in by hand or written by a script.
@@ -25,17 +21,15 @@ export interface CampaignMetrics {
   has_data: boolean;
 }
 
+/** The campaign rows of ops/metrics/*.yaml (measurement rows, which name a metric, are goals/measurements.ts's). */
 export async function readMetricsRows(workspaceRoot: string): Promise<MetricsRow[]> {
-  const dir = join(workspaceRoot, "ops", "metrics");
-  if (!existsSync(dir)) return [];
   const rows: MetricsRow[] = [];
-  for (const name of (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort()) {
-    const path = join("ops", "metrics", name);
-    const data = await cachedYamlFile(path, await readText(workspaceRoot, path));
+  for (const path of await metricsFiles(workspaceRoot)) {
+    const data = (await metricsFileRows(workspaceRoot, path)).filter((row) => !isMeasurementRow(row));
     // Checked by the validator generated from the schema; zod (loaded then) settles the rest and names what is wrong.
     const list = await quickOrZod(
-      quickCheck<MetricsRow[]>(data ?? [], validateMetricsRows),
-      data ?? [],
+      quickCheck<MetricsRow[]>(data, validateMetricsRows),
+      data,
       async () => (await import("./metricsRow.js")).MetricsRows,
     );
     if (!list.success)

@@ -17,6 +17,7 @@ import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { todayCommand } from "./commands/today.js";
+import { goalCommand } from "./commands/goal.js";
 import { tokenCommand } from "./commands/token.js";
 import { usageCommand } from "./commands/usage.js";
 import { correctCommand } from "./commands/correct.js";
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
     statusCommand(),
     canvasCommand(),
     todayCommand(),
+    goalCommand(),
     usageCommand(),
     trustCommand(),
     memoryCommand(),

@@ -16,3 +16,4 @@ export declare const validateSkillFrontMatter: GeneratedValidator;
 export declare const validateStageSkillMetadata: GeneratedValidator;
 export declare const validateActionSkillMetadata: GeneratedValidator;
 export declare const validateMetricsRows: GeneratedValidator;
+export declare const validateMeasurementRows: GeneratedValidator;

@@ -36,6 +36,15 @@ const BINARY = Buffer.from([
 const BAD_ROW = '- { date: 2026-11-20, piece: "elsaai-deal-closed/case-study" channel, sessions: 12 }\n';
 const today = (): string => new Date().toISOString().slice(0, 10);
 
+/** A goal file in LeanOS's layout, with these front-matter lines and this success criterion. */
+const goalFile = (front: string, criterion = "MRR >= EUR 5,000"): string =>
+  `---\nid: g-mrr-5k\ntype: business\nstatus: active\nautonomy: hybrid\n${front}\n---\n\n# MRR\n\n## Success Criteria\n- [ ] ${criterion}\n`;
+const GOAL = join("strategy", "goals", "active", "g-mrr-5k.md");
+const withGoal = (text: string) => async (paths: CasePaths) => {
+  await mkdir(in_(paths, "strategy", "goals", "active"), { recursive: true });
+  await writeFile(in_(paths, GOAL), text);
+};
+
 /** No line of stderr repeats the broken line of the file (the parser's dump of raw bytes is gone). */
 const noDump = (line: string) => (_paths: CasePaths, outcome: { stderr: string }) => {
   expect(outcome.stderr).not.toContain(line.trim());
@@ -192,6 +201,31 @@ export const cases: HostileCase[] = [
     args: (paths) => [...ws(paths), "--now", daysAfter(today(), 7), "pass"],
     exit: 2,
     words: ["ops/metrics/2026-12.yaml", "expected a list of rows"],
+  },
+  {
+    name: "a goal file with an impossible date",
+    base: "waiting",
+    setup: withGoal(goalFile("created: 2026-12-07\ndeadline: 2027-02-30")),
+    args: (paths) => [...ws(paths), "goal"],
+    exit: 2,
+    words: [`${GOAL}:7`, "deadline", "not a calendar date"],
+  },
+  {
+    name: "a goal whose success criterion has no figure",
+    base: "waiting",
+    setup: withGoal(goalFile("created: 2026-12-07\ndeadline: 2027-03-31", "MRR >= a great deal")),
+    args: (paths) => [...ws(paths), "goal"],
+    exit: 2,
+    words: [`${GOAL}:13`, '"a great deal" is not a figure'],
+  },
+  {
+    name: "a measurement row with an impossible date: the pass is refused before it acts",
+    base: "scheduled",
+    setup: async (paths) =>
+      appendFile(in_(paths, "ops", "metrics", "2026-11.yaml"), "- { date: 2026-11-31, metric: MRR, value: 4200 }\n"),
+    args: (paths) => [...ws(paths), "--now", daysAfter(today(), 7), "pass"],
+    exit: 2,
+    words: ["ops/metrics/2026-11.yaml", "date", "not a calendar date"],
   },
   {
     name: "a binary metrics file",
