@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { needsHuman, plannedNeedsHuman, sendsOut } from "../src/core/policy.js";
+import { needsHuman, plannedNeedsHuman, sendsOut, stagePolicy } from "../src/core/policy.js";
 import type { ActionsOutput, DecisionOutput, PlannedAction } from "../src/core/stageSchemas.js";
 import { nextActionStep } from "../src/gates/actionSteps.js";
 import { draftActions } from "../src/llm/offline/actions.js";
@@ -156,4 +156,34 @@ describe("one approval policy: whether an action waits is core/policy.ts's answe
       });
     });
   }
+});
+
+describe("a goal's autonomy (the decision of a thread that serves it)", () => {
+  const decision = (
+    impact: number,
+    autonomy: "auto" | "ask" | "hybrid",
+    mode: "threshold" | "supervised" = "threshold",
+  ) => stagePolicy({ gates: ["impact"], impact, threshold: 0.8, mode, goal: { id: "g-mrr-5k", autonomy } });
+
+  it("asks a person for every decision under ask, and from impact 0.5 under hybrid", () => {
+    expect(decision(0.2, "ask")).toMatchObject({
+      required: true,
+      reasons: ["it serves goal g-mrr-5k, whose autonomy is ask: every decision waits for a person"],
+    });
+    expect(decision(0.6, "hybrid")).toMatchObject({
+      required: true,
+      reasons: ["it serves goal g-mrr-5k, whose autonomy is hybrid: impact 0.6 >= 0.5 waits for a person"],
+    });
+    expect(decision(0.4, "hybrid").required).toBe(false);
+  });
+
+  it("never loosens the workspace's rules: auto adds nothing, and every other reason stands", () => {
+    expect(decision(0.4, "auto").required).toBe(false);
+    expect(decision(0.9, "auto").reasons).toEqual(["impact 0.9 >= 0.8"]);
+    expect(decision(0.1, "auto", "supervised").required).toBe(true);
+    expect(
+      stagePolicy({ gates: [], impact: 0.9, threshold: 0.8, mode: "threshold", goal: { id: "g-x", autonomy: "ask" } })
+        .required,
+    ).toBe(false);
+  });
 });

@@ -45,6 +45,65 @@ describe("leanos goal", () => {
       },
     ]);
     expect((await at("2027-03-20", "goal")).stdout).toContain("off track");
+    // ops/today.md shows where each active goal stands, with why.
+    expect((await at("2026-12-28T08:00:00Z", "--quiet", "today")).exitCode).toBe(0);
+    expect(await readFile(join(workspace, "ops", "today.md"), "utf8")).toContain(
+      "## Goals\n\n- **g-mrr-5k** MRR >= EUR 5,000 by 2027-03-31: **on track**. MRR €2,200 of €5,000 on 2026-12-28, 30% of the way; at this pace €7,514 by 2027-03-31. Next: M2 MRR >= €3,000 by 2027-02-02.\n",
+    );
+  });
+
+  it("links an event to the goal it serves; a person unlinks or relinks it without a redraft", async () => {
+    const workspace = await sampleCopy();
+    const at = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-20", ...args]);
+    expect((await at("goal", "add", "ARR >= $5M by 2027-03-31")).exitCode).toBe(0);
+    expect(
+      (await at("--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md"))).exitCode,
+    ).toBe(0);
+    const meta = async () =>
+      JSON.parse(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "meta.json"), "utf8")) as {
+        goal_id: string | null;
+        files: string[];
+      };
+    expect((await meta()).goal_id).toBe("g-arr-5m");
+    expect(await readFile(join(workspace, "threads", "sales", "elsaai-deal-closed", "1-input.md"), "utf8")).toContain(
+      "- Goal: g-arr-5m, the event names ARR, a criterion of g-arr-5m",
+    );
+    expect((await at("goal")).stdout).toContain("threads: sales/elsaai-deal-closed");
+
+    const unlinked = await at("correct", "elsaai", "--edit", '{"goal":null}', "--reason", "a renewal, not new ARR");
+    expect(unlinked.stdout).toContain("Unlinked sales/elsaai-deal-closed from its goal: nothing was drafted again.");
+    expect((await meta()).goal_id).toBeNull();
+    expect((await at("goal")).stdout).toContain("threads: none linked yet");
+    const wrong = await at("correct", "elsaai", "--edit", '{"goal":"g-nope"}');
+    expect([wrong.exitCode, wrong.stderr]).toEqual([2, expect.stringContaining("g-nope is not an active goal")]);
+    expect((await at("correct", "elsaai", "--edit", '{"goal":"g-arr-5m"}')).stdout).toContain(
+      "Linked sales/elsaai-deal-closed to goal g-arr-5m",
+    );
+    expect((await meta()).goal_id).toBe("g-arr-5m");
+  });
+
+  it("has every decision of a goal's threads wait for a person when the goal says ask, below the threshold too", async () => {
+    const workspace = await sampleCopy({ autonomy: "threshold" });
+    const at = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-20", "--json", ...args]);
+    const event =
+      "The fit-accuracy guide campaign published on the blog brought 1,200 site sessions in its first week.";
+    const free = await at("event", event);
+    expect(JSON.parse(free.stdout)).toMatchObject({ pending: [] });
+
+    const other = await sampleCopy({ autonomy: "threshold" });
+    const there = (...args: string[]) => runCli(["--workspace", other, "--now", "2026-11-20", "--json", ...args]);
+    expect((await there("goal", "add", "Site sessions >= 20,000 by 2027-03-31", "--autonomy", "ask")).exitCode).toBe(0);
+    const asked = JSON.parse((await there("event", event)).stdout) as {
+      pending: Array<{ kind: string; question: string }>;
+    };
+    expect(asked.pending).toEqual([
+      expect.objectContaining({
+        kind: "impact",
+        question: expect.stringContaining(
+          "it serves goal g-site-sessions-20k, whose autonomy is ask: every decision waits for a person",
+        ),
+      }),
+    ]);
   });
 
   it("refuses a goal it cannot measure or date, and one whose id is taken", async () => {

@@ -178,16 +178,35 @@ describe("a correction of the reading is refused as data", () => {
     expect(await refusalOf(correct([1, 2]))).toEqual({
       field: null,
       reason: "a correction is an object of the reading's fields to correct",
-      allowed: ["type", "assumptions", "verdict", "facts"],
+      allowed: ["type", "assumptions", "verdict", "facts", "goal"],
     });
     expect(await refusalOf(correct({ statement: "x" }))).toEqual({
       field: null,
       reason: '"statement" is not a field a correction sets',
-      allowed: ["type", "assumptions", "verdict", "facts"],
+      allowed: ["type", "assumptions", "verdict", "facts", "goal"],
     });
     expect(await refusalOf(correct({ type: "sales" }))).toEqual({
       field: null,
       reason: "every value given is what the drafter read already: nothing to correct",
+    });
+  });
+
+  it("takes a goal link only to an active goal of the workspace", async () => {
+    expect(await refusalOf(correct({ goal: "g-mrr-5k" }))).toEqual({
+      field: "goal",
+      reason: "the workspace has no active goal to link a thread to (leanos goal add sets one)",
+    });
+    const withGoals = (given: unknown) => () =>
+      checkCorrection(given, canvas, { ...reading, goal: null }, DEFAULT_THREAD_TYPES, ["g-mrr-5k", "g-arr-5m"]);
+    expect(await refusalOf(withGoals({ goal: "g-other" }))).toEqual({
+      field: "goal",
+      reason: "g-other is not an active goal (strategy/goals/active/); null links the thread to none",
+      allowed: ["g-mrr-5k", "g-arr-5m"],
+    });
+    expect(await refusalOf(withGoals({ goal: "../../etc" }))).toMatchObject({ field: "goal" });
+    expect(withGoals({ goal: "g-arr-5m" })()).toEqual({ goal: "g-arr-5m" });
+    expect(await refusalOf(withGoals({ goal: null }))).toMatchObject({
+      reason: expect.stringContaining("nothing to correct"),
     });
   });
 

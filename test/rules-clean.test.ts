@@ -21,12 +21,12 @@ const textOf = (dir: string): string =>
     .join("\n");
 
 /**
- * Capitalised words that are names anywhere: months, days, languages, the canvas's own field labels,
+ * Capitalised words that are names anywhere: months, days, languages, the canvas's and goal files' own field labels,
  * places and firms every business text meets, and plain words the eval texts only happen to write
  * capitalised (a skill's table header or field label starts with them: Item, Known, Collects, Follows).
  */
 const GENERIC = new Set([
-  ..."January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows ICPs Whoever Execution".split(
+  ..."January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Evidence Hypothesis Related Trend Section Pass Repeat Prepare Publish Exit Labs Google America Europe York JavaScript Sept Tues Thur Thurs English French German Italian Polish Spanish Portuguese Dutch Swedish Chinese Russian Item Known Collects Follows ICPs Whoever Execution Objective".split(
     " ",
   ),
   // The world vocabulary of prompts/offline/names.yaml and money.yaml that eval texts also write:

@@ -95,6 +95,15 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     /** Set when the correction came after the thread acted: its steps were not undone. */
     after_acting: z.boolean().optional(),
   }),
+  /** A thread's learning measured a value of the goal it serves (goals/measure.ts), written into the goal's log. */
+  z.object({
+    kind: z.literal("goal-measured"),
+    ...base,
+    goal: z.string(),
+    metric: z.string(),
+    value: z.string(),
+    basis: z.string(),
+  }),
   /** An example or rule a person took out of the workspace's memory (leanos memory forget). */
   z.object({ kind: z.literal("memory-forgotten"), ...base, id: z.string(), by: z.string(), says: z.string() }),
   /** A drafter proposed a rule after a correction on the thread; it waits for a person. */

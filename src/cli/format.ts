@@ -81,9 +81,13 @@ export function formatCorrected(result: CorrectionResult): string {
   // Through a server the thread is reported as it stands after the correction.
   if (!result.fields) return formatResult(result);
   const fields = Object.keys(result.fields).join(", ");
-  const lead = result.after_acting
-    ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
-    : `Corrected ${fields}: drafted again from the first corrected stage${result.renamed ? `, and moved from ${result.renamed} to ${result.thread}` : ""}.`;
+  const relinkOnly = Object.keys(result.fields).length === 1 && "goal" in result.fields;
+  const goal = (result.fields as { goal?: string | null }).goal;
+  const lead = relinkOnly
+    ? `${goal ? `Linked ${result.thread} to goal ${goal}` : `Unlinked ${result.thread} from its goal`}: nothing was drafted again${result.after_acting ? " (it had acted already; its steps stand)" : ""}.`
+    : result.after_acting
+      ? `Recorded the correction of ${fields} on ${result.thread}. It had acted already: the steps taken were not undone (look at them with leanos status ${result.thread}).`
+      : `Corrected ${fields}: drafted again from the first corrected stage${result.renamed ? `, and moved from ${result.renamed} to ${result.thread}` : ""}.`;
   const rule = result.proposed_rule
     ? `\n\nProposed rule ${result.proposed_rule.id}: ${result.proposed_rule.says}. It waits for you: leanos memory accept ${result.proposed_rule.id} (drafters apply it from then on), or leanos memory reject ${result.proposed_rule.id}.`
     : "";

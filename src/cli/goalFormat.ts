@@ -8,8 +8,7 @@ export function formatGoals(goals: readonly GoalOverview[]): string {
   if (goals.length === 0)
     return 'no goals yet: leanos goal add "MRR >= EUR 5,000 by 2027-03-31" sets one (strategy/goals/active/)';
   return goals
-    .map(({ goal, standing, threads }) => {
-      const next = goal.milestones.find((milestone) => !milestone.checked);
+    .map(({ goal, standing, threads, next }) => {
       return [
         `${goal.front.id}  ${goal.title}  ${goal.front.status === "active" ? standing.standing : goal.front.status}  (by ${goal.front.deadline}, autonomy ${goal.front.autonomy})`,
         ...standing.criteria.map((criterion) => `  ${criterion.reason}`),

@@ -22,7 +22,16 @@ export interface PolicyInput {
   /** The confidence of each stage drafted so far that said one. */
   confidence?: readonly StageConfidence[];
   floor?: number;
+  /**
+   * The goal the thread serves, with its autonomy (LeanOS's goal-setter): `ask` has every decision of
+   * its threads wait for a person, `hybrid` those at impact 0.5 or more, `auto` adds nothing. It only
+   * ever adds a reason to wait: the workspace's own rules stand.
+   */
+  goal?: { id: string; autonomy: "auto" | "ask" | "hybrid" } | undefined;
 }
+
+/** A hybrid goal's threads wait for a person from this impact on (LeanOS: auto below 0.5, ask at 0.5 or more). */
+export const HYBRID_GOAL_IMPACT = 0.5;
 
 /** Whether a person must answer, and every reason why (empty when the policy accepts). */
 export interface PolicyVerdict {
@@ -52,6 +61,13 @@ export function stagePolicy(input: PolicyInput): PolicyVerdict {
     reading = true;
   }
   if (input.mode === "supervised") reasons.push("autonomy is supervised: every decision waits for a person");
+  const goal = input.goal;
+  if (goal?.autonomy === "ask")
+    reasons.push(`it serves goal ${goal.id}, whose autonomy is ask: every decision waits for a person`);
+  if (goal?.autonomy === "hybrid" && impact !== null && impact >= HYBRID_GOAL_IMPACT)
+    reasons.push(
+      `it serves goal ${goal.id}, whose autonomy is hybrid: impact ${impact} >= ${HYBRID_GOAL_IMPACT} waits for a person`,
+    );
   if (input.mode === "earned" && !input.trust?.earned) {
     const type = input.trust?.type ?? "this thread type";
     reasons.push(`trust not yet earned for ${type} decisions: ${input.trust?.needs || "no answers recorded yet"}`);

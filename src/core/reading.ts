@@ -3,6 +3,7 @@ import {
   AssumptionId,
   Direction,
   Fact,
+  GoalLink,
   ThreadTypeName,
   Verdict,
   type DecisionOutput,
@@ -41,6 +42,8 @@ export const ReadingFields = z
       .array(Fact.extend({ text: Text }).strict())
       .max(30)
       .optional(),
+    /** The active goal the event serves, by id, or null for none (goals/link.ts). */
+    goal: z.union([GoalLink.shape.id, z.null()]).optional(),
   })
   .strict();
 export type ReadingFields = z.infer<typeof ReadingFields>;
@@ -69,6 +72,8 @@ export interface Reading {
   assumptions: Array<{ id: string; direction: z.infer<typeof Direction> }>;
   verdict?: z.infer<typeof Verdict> | undefined;
   facts: Array<z.infer<typeof Fact>>;
+  /** The goal the input linked the event to (null: none), where the workspace has goals. */
+  goal?: string | null;
 }
 
 export function readingOf(
@@ -91,12 +96,13 @@ export function readingOf(
       text: fact.text,
       ...(fact.value !== undefined ? { value: fact.value } : {}),
     })),
+    ...(outputs.input && "goal" in outputs.input ? { goal: outputs.input.goal?.id ?? null } : {}),
   };
 }
 
 /** The stage a correction redrafts from: the earliest stage whose output it changes. */
 export function firstCorrectedStage(fields: ReadingFields): "input" | "hypothesis" | "decision" {
-  if (fields.type !== undefined || fields.facts !== undefined) return "input";
+  if (fields.type !== undefined || fields.facts !== undefined || fields.goal !== undefined) return "input";
   if (fields.assumptions !== undefined) return "hypothesis";
   return "decision";
 }

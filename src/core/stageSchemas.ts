@@ -57,6 +57,20 @@ export const Fact = z.object({
   value: z.number().optional(),
 });
 
+/**
+ * The active goal an event serves (goals/link.ts): its id, the subgoal it is the work of, and why.
+ * Checked against the workspace's active goals where it is drafted; a link to no such goal is dropped.
+ */
+export const GoalLink = z.object({
+  id: z.string().regex(/^g-[a-z0-9]+(-[a-z0-9]+)*$/, "a goal id, such as g-mrr-5k"),
+  subgoal: z
+    .string()
+    .regex(/^SG\d+$/, "a subgoal such as SG1")
+    .optional(),
+  reason: z.string().min(1).max(300),
+});
+export type GoalLink = z.infer<typeof GoalLink>;
+
 /** The input stage's output, its `type` one of `type`'s names (the workspace's, see stageOutputSchemasFor). */
 function inputOutputOf(type: z.ZodType<string>) {
   return z.object({
@@ -69,6 +83,8 @@ function inputOutputOf(type: z.ZodType<string>) {
     organizations: z.array(z.string()),
     people: z.array(z.string()),
     segment: z.string().nullable(),
+    /** The active goal it serves, or null; absent where the workspace has no goals. */
+    goal: GoalLink.nullable().optional(),
     confidence: DraftConfidence.optional(),
   });
 }

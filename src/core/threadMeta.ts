@@ -95,6 +95,9 @@ export const ThreadMeta = z.object({
   next_due: z.string().nullable().default(null),
   /** Assumptions whose validation this thread's learning recorded on the canvas (patterns read it). */
   validated: z.array(z.string()).default([]),
+  /** The active goal its event serves (LeanOS's goal_id), and the subgoal it is the work of: set by the input stage or a correction. */
+  goal_id: z.string().nullable().default(null),
+  subgoal: z.string().optional(),
   /** For a sales thread: the marketing thread whose piece brought it in. */
   attribution: z.object({ campaign: z.string(), via: z.string() }).optional(),
   /** A pass looked for the campaign this lead names (once is enough). */

@@ -3,7 +3,14 @@ import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph
 import { UsageError, describeZodIssues } from "../errors.js";
 import { refuse } from "../core/refusal.js";
 import { removePath } from "../files/atomic.js";
-import { CorrectionRequest, firstCorrectedStage, readingOf, type ReadingFields } from "../core/reading.js";
+import {
+  CorrectionRequest,
+  firstCorrectedStage,
+  readingOf,
+  type CorrectionRecord,
+  type Reading,
+  type ReadingFields,
+} from "../core/reading.js";
 import { checkCorrection } from "./correction.js";
 import { retypeThread } from "../threads/retype.js";
 import { threadDir } from "../threads/store.js";
@@ -65,7 +72,13 @@ export function correctNode(kit: GraphKit) {
     let fields: ReadingFields;
     try {
       if (!parsed.success) refuse(null, `not a correction: ${describeZodIssues(parsed.error.issues)}`);
-      fields = checkCorrection(request.fields, kit.env.canvas, reading, kit.env.workspace.threadTypes);
+      fields = checkCorrection(
+        request.fields,
+        kit.env.canvas,
+        reading,
+        kit.env.workspace.threadTypes,
+        (kit.env.goals ?? []).map((goal) => goal.front.id),
+      );
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       // Said in the run's state, where the client that sent it reads why nothing changed (leanos correct
@@ -80,7 +93,10 @@ export function correctNode(kit: GraphKit) {
       via: request.via,
       ...(request.reason ? { reason: request.reason } : {}),
     };
-    if (hasActed(kit, state)) {
+    const acted = hasActed(kit, state);
+    const relinking = await relinkOnly(kit, state, fields, { base, acted, reading, back, by, reason: request.reason });
+    if (relinking) return relinking;
+    if (acted) {
       await kit.env.onCorrected?.(state.thread, { ...base, after_acting: true }, reading);
       return new Command({ update: { correction: null, refusals: { [CORRECT_NODE]: null } }, goto: back });
     }
@@ -116,6 +132,51 @@ export function correctNode(kit: GraphKit) {
       goto: stageNodeName(node),
     });
   };
+}
+
+/**
+ * A correction of the goal link alone, or one after the thread acted: the link changes no draft, so it is
+ * set where it is kept (the input and its file, the pin every redraft keeps), and the thread goes back to
+ * where it was. Undefined for any other correction.
+ */
+async function relinkOnly(
+  kit: GraphKit,
+  state: ThreadGraphState,
+  fields: ReadingFields,
+  at: {
+    base: Omit<CorrectionRecord, "after_acting">;
+    acted: boolean;
+    reading: Reading;
+    back: string;
+    by: string;
+    reason: string | undefined;
+  },
+): Promise<Command | undefined> {
+  if (fields.goal === undefined || (!at.acted && Object.keys(fields).length > 1)) return undefined;
+  const outputs = await relink(kit, state, fields.goal, at.by, at.reason);
+  await kit.env.onCorrected?.(state.thread, { ...at.base, after_acting: at.acted }, at.reading);
+  const pins = { ...(state.pins ?? {}), goal: fields.goal };
+  return new Command({
+    update: { correction: null, refusals: { [CORRECT_NODE]: null }, outputs, pins },
+    goto: at.back,
+  });
+}
+
+/** The input's goal link as a person set it (null: none), its stage file written again; the outputs to update. */
+async function relink(
+  kit: GraphKit,
+  state: ThreadGraphState,
+  goal: string | null,
+  by: string,
+  reason: string | undefined,
+): Promise<Record<string, unknown>> {
+  const node = kit.env.spec.nodes.find((candidate) => candidate.skill.stage.output === "input");
+  const input = node ? (state.outputs[node.skill.stage.stage] as Record<string, unknown> | undefined) : undefined;
+  if (!node || !input) return {};
+  const link = goal === null ? null : { id: goal, reason: `linked by ${by}${reason ? `: ${reason}` : ""}` };
+  const outputs = { [node.skill.stage.stage]: { ...input, goal: link } };
+  await kit.writeFiles({ ...state, outputs: { ...state.outputs, ...outputs } }, node);
+  return outputs;
 }
 
 /** The drafts of stages after the decision (the actions' plan, the learning) are gone with the decision they followed. */

@@ -26,7 +26,14 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * AnswerRefused naming the first problem; a correction that changes nothing is refused too, so
  * nothing is recorded for it.
  */
-export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading, types: ThreadTypes): ReadingFields {
+export function checkCorrection(
+  given: unknown,
+  canvas: Canvas,
+  reading: Reading,
+  types: ThreadTypes,
+  /** The ids of the workspace's active goals, which a goal link may name. */
+  goals: readonly string[] = [],
+): ReadingFields {
   if (given === null || typeof given !== "object" || Array.isArray(given))
     refuse(null, "a correction is an object of the reading's fields to correct", READING_FIELDS);
   const size = Buffer.byteLength(JSON.stringify(given), "utf8");
@@ -56,6 +63,16 @@ export function checkCorrection(given: unknown, canvas: Canvas, reading: Reading
     if (test.id !== "NEW" && seen.has(test.id)) refuse(`assumptions.${index}.id`, `${test.id} is named twice`);
     seen.add(test.id);
   }
+  if (fields.goal !== undefined && goals.length === 0 && reading.goal === undefined)
+    refuse("goal", "the workspace has no active goal to link a thread to (leanos goal add sets one)");
+  if (typeof fields.goal === "string" && !goals.includes(fields.goal))
+    refuse(
+      "goal",
+      goals.length > 0
+        ? `${fields.goal} is not an active goal (strategy/goals/active/); null links the thread to none`
+        : `${fields.goal} is not an active goal: the workspace has none now`,
+      goals.length > 0 ? [...goals] : undefined,
+    );
   if (fields.verdict !== undefined && reading.verdict === undefined)
     refuse("verdict", "the thread has no decision drafted yet to correct");
   // The reading's type as the workspace names it: a business thread corrected to operations (or back) changes nothing.

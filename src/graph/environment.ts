@@ -6,6 +6,7 @@ import type { GateKind } from "../core/gateKind.js";
 import type { CorrectionRecord, Reading } from "../core/reading.js";
 import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { Canvas } from "../canvas/canvas.js";
+import type { Goal } from "../goals/goals.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { Review } from "../stages/context.js";
 import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
@@ -50,6 +51,8 @@ export interface CanvasChangeRecord {
 export interface GraphEnvironment {
   workspace: Workspace;
   canvas: Canvas;
+  /** The workspace's active goals: the input stage links an event to one (goals/link.ts). */
+  goals?: readonly Goal[];
   skills: SkillSet;
   spec: GraphSpec;
   drafter: StageDrafter;
@@ -73,6 +76,11 @@ export interface GraphEnvironment {
     refused: { gate: GateKind; node: string; answer: string; by: string; reason: string },
   ) => Promise<void>;
   onCanvasChanged?: (thread: string, changes: CanvasChangeRecord[]) => Promise<void>;
+  /** The thread's learning measured values of the goal it serves; the goal file has them. */
+  onGoalMeasured?: (
+    thread: string,
+    measured: ReadonlyArray<{ goal: string; metric: string; value: string; basis: string }>,
+  ) => Promise<void>;
   /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
   onCorrected?: (thread: string, correction: CorrectionRecord, reading: Reading) => Promise<void>;
   /** How many threads clients (not the workspace itself) started at or after `since`. */

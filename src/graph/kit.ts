@@ -1,3 +1,4 @@
+import type { GoalAutonomy } from "../goals/goalFile.js";
 import { stagePolicy, type StageConfidence } from "../core/policy.js";
 import { judgementsIn, standingOf } from "../core/autonomy.js";
 import { canonicalType } from "../core/threadTypes.js";
@@ -104,6 +105,7 @@ export class GraphKit {
       approvalThreshold: this.env.workspace.config.approval_threshold,
       ...(feedback ? { feedback } : {}),
       ...(state.pins ? { pins: state.pins } : {}),
+      ...(this.env.goals ? { goals: this.env.goals } : {}),
     };
   }
 
@@ -136,6 +138,13 @@ export class GraphKit {
     return schemaFor(node.skill.stage.output, context);
   }
 
+  /** The active goal the thread serves, with its autonomy (the link is the input's, checked when drafted). */
+  goalOf(state: ThreadGraphState): { id: string; autonomy: GoalAutonomy } | undefined {
+    const input = outputsBySchema(this.env.spec, state.outputs).input as { goal?: { id: string } | null } | undefined;
+    const goal = input?.goal ? this.env.goals?.find((candidate) => candidate.front.id === input.goal!.id) : undefined;
+    return goal ? { id: goal.front.id, autonomy: goal.front.autonomy } : undefined;
+  }
+
   /** Whether the node's gate waits for a person, and why (the workspace's policy, gates/policy.ts). */
   async gateView(state: ThreadGraphState, node: GraphNode): Promise<GateView> {
     const {
@@ -163,6 +172,7 @@ export class GraphKit {
       trust,
       confidence: this.confidenceUpTo(state, node),
       floor,
+      goal: this.goalOf(state),
     });
     return {
       impact,

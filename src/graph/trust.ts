@@ -76,6 +76,8 @@ function threadWriteScope(kit: GraphKit, thread: string | undefined, node: strin
       own,
       ...(movingTo ? [`${rel(threadDir(workspace.threadsDir, movingTo))}/`] : []),
       "strategy/canvas/",
+      // The learning writes what it measured into the goal the thread serves (graph/goalProgress.ts).
+      "strategy/goals/active/",
       "artifacts/",
       `${rel(join(workspace.root, TMP_DIR))}/`,
       rel(workspace.auditPath),

@@ -1,3 +1,4 @@
+import { showCriterion } from "../goals/criterion.js";
 import { stringify as toYaml } from "yaml";
 import { canvasExcerpt, type Canvas } from "../canvas/canvas.js";
 import { roleSays } from "../canvas/layouts.js";
@@ -139,6 +140,19 @@ export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelReque
   };
 }
 
+/** The active goals, for the input stage that links the event to one (none where the workspace has none). */
+function goalsBlock(context: StageContext): TextBlock[] {
+  if (context.skill.stage.output !== "input" || !context.goals || context.goals.length === 0) return [];
+  const goals = context.goals.map((goal) => ({
+    id: goal.front.id,
+    title: goal.title,
+    criteria: goal.criteria.map((line) => showCriterion(line.criterion)).join(", "),
+    deadline: goal.front.deadline,
+    subgoals: goal.subgoals.map((subgoal) => `${subgoal.id} ${subgoal.title}`).join(", "),
+  }));
+  return [{ text: render("goals", { goals }) }];
+}
+
 export function stageRequest(context: StageContext, following: FollowingCalls = "none"): ModelRequest {
   const tool = stageToolName(context.skill.stage.output);
   const request = render("stage", {
@@ -154,6 +168,7 @@ export function stageRequest(context: StageContext, following: FollowingCalls = 
     system: systemBlocks(context),
     user: [
       ...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons),
+      ...goalsBlock(context),
       { text: request },
     ],
     tool,

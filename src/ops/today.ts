@@ -231,7 +231,12 @@ function alerts(collector: TodayCollector): string[] {
 const section = (title: string, lines: string[]): string[] => [`## ${title}`, "", ...lines, ""];
 
 /** The page, from the collected threads and the audit entries of the last 24 hours. */
-export function renderToday(collector: TodayCollector, audit: readonly AuditEntry[]): string {
+export function renderToday(
+  collector: TodayCollector,
+  audit: readonly AuditEntry[],
+  /** One line per active goal, where it stands and why (goals/todayLines.ts); none when there are no goals. */
+  goals: readonly string[] = [],
+): string {
   const now = collector.now;
   const pending = [...collector.pending].sort(
     (a, b) => (b.impact ?? 0) - (a.impact ?? 0) || a.thread.localeCompare(b.thread),
@@ -242,6 +247,7 @@ export function renderToday(collector: TodayCollector, audit: readonly AuditEntr
     `_Rebuilt by \`leanos today\` at ${minute(now.toISOString())} UTC from ${collector.threads} thread(s) and the audit log. Edits here are overwritten._`,
     "",
     ...section(`Needs your attention (${pending.length})`, attention(pending)),
+    ...(goals.length > 0 ? section("Goals", [...goals]) : []),
     ...section("Decisions made by AI (last 24 h)", aiDecisions(audit, now)),
     ...section("Canvas changes (last 24 h)", canvasChanges(audit, now)),
     ...section("Opportunities", opportunities(collector.opportunities)),

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomically } from "../files/atomic.js";
+import { hasActiveGoals } from "../goals/goalFolder.js";
 import { idleCounts, threadsToRead } from "../runtime/acrossThreads.js";
 import type { TodaySource } from "./passWorld.js";
 import { renderToday, TodayCollector } from "./today.js";
@@ -31,8 +32,16 @@ export async function todayNow(runtime: TodaySource, collector?: TodayCollector)
     for (const { type, count } of await idleCounts(runtime, now)) filled.addIdle(type, count);
   }
   const audit = await runtime.audit.readSince(new Date(now.getTime() - DAY_MS));
+  // Goals are read only where there are some: a workspace without any loads no goal reader.
+  const goals = hasActiveGoals(runtime.workspace.root)
+    ? (await import("../goals/todayLines.js")).goalLines(
+        await (
+          await import("../goals/overview.js")
+        ).goalOverview(runtime.workspace, now.toISOString().slice(0, 10), new Map(), ["active"]),
+      )
+    : [];
   return {
-    markdown: renderToday(filled, audit),
+    markdown: renderToday(filled, audit, goals),
     pending: filled.pending.length,
     alerts: filled.stuck.length + filled.stalled.length + filled.failed.length,
   };

@@ -88,6 +88,7 @@ async function checkedCorrection(
     parts.canvas,
     readingOf(values.type, outputsBySchema(parts.spec, values.outputs)),
     parts.workspace.threadTypes,
+    parts.goals.map((goal) => goal.front.id),
   );
   checkReason(reason);
   const acted = hasActed(new GraphKit(parts.environment(READER)), values);

@@ -3,7 +3,9 @@ import { assertCanvasSound, readCanvas, type Canvas } from "../canvas/canvas.js"
 import { makeDir, removeDeadTemps } from "../files/atomic.js";
 import type { GraphSpec } from "../graph/spec.js";
 import { workspaceSpec } from "../graph/workspaceSpec.js";
+import { readGoals, type Goal } from "../goals/goals.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
+import { workspaceCurrency } from "../text/money.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
 /** What every run on a workspace reads first: the workspace, its canvas, the skills and the graph. */
@@ -12,6 +14,8 @@ export interface OpenedWorkspace {
   canvas: Canvas;
   skills: SkillSet;
   spec: GraphSpec;
+  /** Its active goals (strategy/goals/active/): events are linked to them. */
+  goals: Goal[];
 }
 
 /**
@@ -25,7 +29,9 @@ export async function openForWork(workspacePath?: string): Promise<OpenedWorkspa
   assertCanvasSound(canvas);
   const { skills, spec } = await workspaceSpec(workspace);
   checkRouting(actionTemplates(skills));
+  // A broken goal file is refused now, with its line, like a broken canvas.
+  const goals = await readGoals(workspace.root, workspace.config.currency ?? workspaceCurrency(canvas), ["active"]);
   await makeDir(workspace.root, workspace.stateDir);
   await removeDeadTemps(workspace.root);
-  return { workspace, canvas, skills, spec };
+  return { workspace, canvas, skills, spec, goals };
 }

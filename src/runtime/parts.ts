@@ -1,3 +1,4 @@
+import type { Goal } from "../goals/goals.js";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { AuditLog } from "../audit/log.js";
 import type { PromptCacheOptions } from "../llm/cacheMarks.js";
@@ -59,6 +60,8 @@ export class RuntimeParts {
     /** Checkpoints, the thread index, leases and slug claims: SQLite or PostgreSQL (store/open.ts). */
     readonly store: WorkspaceStore,
     readonly options: RuntimeOptions,
+    /** The workspace's active goals, as opened. */
+    readonly goals: readonly Goal[] = [],
   ) {
     this.audit = new AuditLog(workspace.root, workspace.auditPath);
     this.metas = new MetaStore(workspace, store.index, () => this.now());
@@ -75,7 +78,7 @@ export class RuntimeParts {
 
   /** The graph's environment: this workspace, the drafter, and every record wired to meta.json and the audit log. */
   environment(drafter: StageDrafter) {
-    const { workspace, canvas, skills, spec, audit } = this;
+    const { workspace, canvas, skills, spec, audit, goals } = this;
     const onProgress = this.options.onProgress;
     return recordingEnvironment({
       workspace,
@@ -83,6 +86,7 @@ export class RuntimeParts {
       canvas,
       skills,
       spec,
+      goals,
       drafter,
       audit,
       now: () => this.now(),

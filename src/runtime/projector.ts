@@ -44,7 +44,8 @@ export function projectedMeta(spec: GraphSpec, meta: ThreadMeta, checkpoint: Che
         : !hasWorkLeft(checkpoint) && started(checkpoint)
           ? "done"
           : "running";
-  const { error: _cleared, ...rest } = meta;
+  // The subgoal is the link's (progressOf): one the link no longer names is not kept.
+  const { error: _cleared, subgoal: _subgoal, ...rest } = meta;
   return { ...rest, ...progressOf(spec, values, meta), state, pending, next_due: timer?.due ?? null };
 }
 

@@ -16,6 +16,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     workspace: parts.workspace,
     store: parts.store,
     canvas: parts.canvas,
+    ...(parts.goals ? { goals: parts.goals } : {}),
     skills: parts.skills,
     spec: parts.spec,
     drafter: parts.drafter,

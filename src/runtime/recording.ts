@@ -1,3 +1,5 @@
+import type { GoalLink } from "../core/stageSchemas.js";
+import type { Goal } from "../goals/goals.js";
 import type { AuditEntry, AuditLog } from "../audit/log.js";
 import type { Canvas } from "../canvas/canvas.js";
 import { currentRun, type ProgressEvent } from "../graph/kit.js";
@@ -20,6 +22,7 @@ export interface RecorderParts {
   workspace: Workspace;
   store: Pick<WorkspaceStore, "claims" | "index" | "secrets" | "memory">;
   canvas: Canvas;
+  goals?: readonly Goal[];
   skills: SkillSet;
   spec: GraphSpec;
   drafter: StageDrafter;
@@ -33,13 +36,23 @@ export function progressOf(
   spec: GraphSpec,
   values: Partial<ThreadGraphState>,
   meta: ThreadMeta,
-): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated"> {
+): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated" | "goal_id" | "subgoal"> {
+  const link = goalLinkOf(spec, values);
   return {
+    goal_id: link?.id ?? null,
+    ...(link?.subgoal ? { subgoal: link.subgoal } : {}),
     impact: values.impact ?? null,
     opportunities: opportunitiesOf(spec, values, meta.opportunities),
     current_action: currentAction(spec, values),
     validated: validatedBy(spec, values),
   };
+}
+
+/** The goal link of the thread's input, if it has one. */
+function goalLinkOf(spec: GraphSpec, values: Partial<ThreadGraphState>): GoalLink | null | undefined {
+  const node = spec.nodes.find((candidate) => candidate.skill.stage.output === "input");
+  const input = node ? (values.outputs?.[node.skill.stage.stage] as { goal?: GoalLink | null } | undefined) : undefined;
+  return input?.goal;
 }
 
 /** A thread's model usage with more calls added. */

@@ -13,6 +13,7 @@ type RunRecords = Pick<
   | "onStageWritten"
   | "onModelUsage"
   | "onCanvasChanged"
+  | "onGoalMeasured"
   | "onScheduled"
   | "onFinished"
   | "onFailed"
@@ -72,6 +73,8 @@ export function runRecords(recording: Recording): RunRecords {
     },
     onCanvasChanged: (thread, changes) =>
       audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: stamp(), thread, ...change }))),
+    onGoalMeasured: (thread, measured) =>
+      audit.append(...measured.map((entry): AuditEntry => ({ kind: "goal-measured", at: stamp(), thread, ...entry }))),
     onScheduled: (thread, due, values) =>
       metas
         .update(thread, (meta) => ({

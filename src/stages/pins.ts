@@ -22,7 +22,16 @@ export function withPins(
 
 function pinnedOutput(schema: string, output: unknown, pins: Pins | undefined, canvas: Canvas, by: string): unknown {
   if (!pins) return output;
-  if (schema === "input" && pins.facts) return { ...(output as InputOutput), facts: pins.facts };
+  if (schema === "input" && (pins.facts || pins.goal !== undefined)) {
+    const input = output as InputOutput;
+    return {
+      ...input,
+      ...(pins.facts ? { facts: pins.facts } : {}),
+      ...(pins.goal === undefined
+        ? {}
+        : { goal: pins.goal === null ? null : { id: pins.goal, reason: `linked by ${by}` } }),
+    };
+  }
   if (schema === "decision" && pins.verdict) {
     const decision = output as DecisionOutput;
     return {

@@ -39,12 +39,12 @@ function editOf(text: string): Record<string, unknown> {
 export function correctCommand(): Command {
   return new Command("correct")
     .description(
-      "correct what the drafter read of a thread (its type, the assumptions tested, the verdict, the amounts); before the thread acts it is drafted again from the first corrected stage",
+      "correct what the drafter read of a thread (its type, the assumptions tested, the verdict, the amounts, the goal it serves); before the thread acts it is drafted again from the first corrected stage (a goal link alone is set as it is)",
     )
     .argument("<thread>", "the thread (slug or unique prefix)")
     .requiredOption(
       "-e, --edit <json>",
-      "the corrected fields: type, assumptions [{id, direction}], verdict, facts [{kind, text, value}]; - reads them from stdin",
+      "the corrected fields: type, assumptions [{id, direction}], verdict, facts [{kind, text, value}], goal (an active goal's id, or null); - reads them from stdin",
     )
     .option("-r, --reason <text>", "why, in your words (recorded with the correction)")
     .addHelpText(
@@ -55,6 +55,8 @@ export function correctCommand(): Command {
         "first corrected one are drafted again and the decision asks again; a new type moves the thread to its",
         "type's folder. After it has acted, the correction is recorded on the thread and nothing is undone.",
         "Either way it counts as a correction of the drafter (leanos trust).",
+        "The goal a thread serves (an active goal's id, or null for none) is set as it is, before or after the",
+        'thread acts, and nothing is drafted again: leanos correct elsaai --edit \'{"goal":"g-mrr-5k"}\'.',
         "",
         "Examples:",
         `  leanos correct elsaai --edit '{"assumptions":[{"id":"A4","direction":"challenges"}]}' --reason "one deal is thin evidence"`,

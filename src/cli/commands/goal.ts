@@ -80,12 +80,18 @@ export function goalCommand(): Command {
     )
     .addCommand(addCommand())
     .action(async (options: { all?: boolean }, command: Command) => {
-      const [workspace, { goalOverview }, { formatGoals, goalsJson }] = await Promise.all([
+      const [workspace, { goalOverview }, { linkedThreads }, { formatGoals, goalsJson }] = await Promise.all([
         workspaceOf(command),
         import("../../goals/overview.js"),
+        import("../../goals/linkedThreads.js"),
         import("../goalFormat.js"),
       ]);
-      const goals = await goalOverview(workspace, todayOf(command), new Map(), options.all ? undefined : ["active"]);
+      const goals = await goalOverview(
+        workspace,
+        todayOf(command),
+        await linkedThreads(workspace.threadsDir),
+        options.all ? undefined : ["active"],
+      );
       if (jsonWanted(command)) printJson(goalsJson(goals));
       else out(formatGoals(goals));
     });

@@ -4,6 +4,7 @@ import { companyName } from "../../canvas/canvas.js";
 import { extractFacts, extractNames } from "../../text/extract.js";
 import { eventTitle } from "../../text/reading.js";
 import { matchSegment } from "../../text/relevance.js";
+import { offlineGoalLink } from "../../goals/link.js";
 import { taughtType } from "./learned.js";
 import { readingConfidence, understood } from "./stageBasis.js";
 
@@ -28,6 +29,10 @@ export function draftInput(context: StageContext): InputOutput {
     organizations: names.organizations,
     people: names.people,
     segment: matchSegment(context.workspaceRoot, reading.text)?.segment ?? null,
+    // Only where the workspace has goals: an output without them stays as it was.
+    ...(context.goals && context.goals.length > 0
+      ? { goal: offlineGoalLink(context.goals, context.type, context.event.text) }
+      : {}),
     confidence: readingConfidence(context),
   };
 }

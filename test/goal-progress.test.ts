@@ -1,0 +1,155 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { InputOutput } from "../src/core/stageSchemas.js";
+import { withMeasurements } from "../src/goals/goalUpdate.js";
+import { readGoal, type Goal } from "../src/goals/goals.js";
+import { addGoal } from "../src/goals/newGoal.js";
+import { measureForGoal } from "../src/goals/measure.js";
+import { goalOverview } from "../src/goals/overview.js";
+import type { Reading } from "../src/goals/standing.js";
+import { readEvent } from "../src/stages/readEvent.js";
+import { Runtime } from "../src/runtime/engine.js";
+import { openWorkspace } from "../src/workspace/workspace.js";
+import { daysAfter, sampleCopy, tempDir } from "./helpers.js";
+import { passInProcess } from "./library.js";
+
+// A thread's learning moves the goal it serves by what the event states: a won deal's recurring sum
+// (a month's worth to MRR, a year's to ARR), one customer won, or the metric's value said outright.
+
+const input = (...facts: Array<[InputOutput["facts"][number]["kind"], string, number?]>): InputOutput =>
+  ({
+    title: "A deal",
+    summary: "A deal.",
+    type: "sales",
+    occurred_on: "2026-12-08",
+    source: "contract",
+    facts: facts.map(([kind, text, value]) => ({ kind, text, ...(value === undefined ? {} : { value }) })),
+    organizations: [],
+    people: [],
+    segment: null,
+  }) as InputOutput;
+
+async function goalWith(criteria: string[], baselines: string[] = []): Promise<{ root: string; goal: Goal }> {
+  const root = await tempDir("leanos-goal-progress-");
+  const { file } = await addGoal(root, "USD", {
+    objective: "Grow",
+    deadline: "2027-03-31",
+    criteria,
+    baselines,
+    today: "2026-12-07",
+  });
+  return { root, goal: await readGoal(root, file, "USD") };
+}
+
+const baseline = (goal: Goal): Reading[] =>
+  goal.readings.map(({ date, metric, figure, source }) => ({ date, metric, figure, source }));
+
+describe("what a thread measures for its goal", () => {
+  it("adds a contract's monthly worth to MRR and its yearly worth to ARR, in the goal's currency", async () => {
+    const { goal } = await goalWith(["MRR >= EUR 5,000", "ARR >= EUR 60,000"], ["MRR = EUR 1,000"]);
+    const measured = measureForGoal(
+      goal,
+      input(["money", "EUR 48,000 12-month contract", 48000], ["money", "$20K setup fee", 20000]),
+      "Maison Kaori signed a 12-month contract worth EUR 48,000.",
+      baseline(goal),
+      "2026-12-08",
+      "USD",
+    );
+    expect(measured.map((entry) => [entry.metric, entry.figure.value, entry.basis])).toEqual([
+      ["MRR", 5000, '€1,000 + €4,000 from "EUR 48,000 12-month contract", €48,000 over 12 months'],
+      ["ARR", 48000, '€0 + €48,000 from "EUR 48,000 12-month contract", €48,000 over 12 months, x 12'],
+    ]);
+  });
+
+  it("counts a customer won, takes a value the event states outright, and measures nothing it does not state", async () => {
+    const { goal } = await goalWith(["Paying customers >= 85", "MRR >= $50,000"]);
+    const won = measureForGoal(
+      goal,
+      input(["money", "$1.1M ARR", 1_100_000]),
+      "Ondine signed.",
+      [],
+      "2026-12-08",
+      "USD",
+    );
+    expect(won.map((entry) => [entry.metric, entry.figure.value])).toEqual([
+      ["Paying customers", 1],
+      ["MRR", 91666.67],
+    ]);
+    const said = measureForGoal(
+      goal,
+      input(["money", "MRR reached $48,500 in November", 48500]),
+      "",
+      [],
+      "2026-12-08",
+      "USD",
+    );
+    expect(said.map((entry) => [entry.metric, entry.figure.value])).toEqual([["MRR", 48500]]);
+    expect(
+      measureForGoal(goal, input(["money", "a $40K pilot budget", 40000]), "A pilot started.", [], "2026-12-08", "USD"),
+    ).toEqual([]);
+  });
+
+  it("is written into the goal's log once per thread, with the criteria and milestones it meets checked", async () => {
+    const { root, goal } = await goalWith(["MRR >= EUR 5,000"], ["MRR = EUR 1,000"]);
+    const text = await readFile(join(root, goal.file), "utf8");
+    const measured = [
+      {
+        goal: goal.front.id,
+        metric: "MRR",
+        figure: { kind: "money" as const, value: 5000, currency: "EUR" },
+        basis: "€1,000 + €4,000 from (a) contract",
+      },
+    ];
+    const once = withMeasurements(text, goal, measured, "sales/kaori", "2026-12-08", "USD");
+    const twice = withMeasurements(once, goal, measured, "sales/kaori", "2026-12-09", "USD");
+    expect(twice.match(/sales\/kaori/g)).toHaveLength(1);
+    expect(twice).toContain("- 2026-12-09: MRR = €5,000 (sales/kaori; €1,000 + €4,000 from a contract)\n");
+    expect(twice).toContain("- [x] MRR >= €5,000");
+    expect(twice).toContain("- [x] M1: MRR >= €2,000");
+    expect(twice).toContain("- [ ] M4: Goal achieved");
+  });
+});
+
+describe("a thread's learning moves the goal it serves", () => {
+  it("links the closed deal to the ARR goal, and its learning writes ARR $4.76M into the goal, on track", async () => {
+    const workspace = await sampleCopy();
+    const opened = await openWorkspace(workspace);
+    await addGoal(workspace, "USD", {
+      objective: "ARR >= $5M by 2027-03-31",
+      criteria: [],
+      baselines: ["ARR = $3.66M"],
+      today: "2026-11-20",
+    });
+    const thread = "sales/elsaai-deal-closed";
+    const runtime = await Runtime.open({ workspace, provider: "offline" });
+    try {
+      await runtime.startEvent(
+        await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
+      );
+      for (let answer = 0; answer < 3; answer++)
+        await runtime.answer(thread, { type: "accept", args: null, by: "bella" });
+    } finally {
+      await runtime.close();
+    }
+    const meta = JSON.parse(await readFile(join(workspace, "threads", thread, "meta.json"), "utf8")) as {
+      goal_id: string;
+    };
+    expect(meta.goal_id).toBe("g-arr-5m");
+    const today = new Date().toISOString().slice(0, 10);
+    await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
+    await passInProcess(workspace, `${daysAfter(today, 30)}T08:00:00Z`);
+
+    const goalFile = await readFile(join(workspace, "strategy", "goals", "active", "g-arr-5m.md"), "utf8");
+    expect(goalFile).toMatch(
+      /- \d{4}-\d{2}-\d{2}: ARR = \$4,760,000 \(sales\/elsaai-deal-closed; \$3,660,000 \+ \$1,100,000 from "\$1\.1M ARR"/,
+    );
+    const [overview] = await goalOverview(opened, daysAfter(today, 31), new Map([["g-arr-5m", [thread]]]));
+    expect(overview!.standing.criteria[0]!.latest).toMatchObject({
+      figure: { value: 4_760_000 },
+      source: expect.stringContaining(thread),
+    });
+    const audit = await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8");
+    expect(audit).toContain('"kind":"goal-measured"');
+  });
+});
