@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFrontMatter } from "../../src/files/frontMatter.js";
 import { Runtime } from "../../src/runtime/engine.js";
+import { addGoal } from "../../src/goals/newGoal.js";
 import type { ActionsOutput, DecisionOutput } from "../../src/core/stageSchemas.js";
 import type { WebServer } from "../../src/web/server.js";
 import { copyWaitingThread } from "./clones.js";
@@ -117,6 +118,28 @@ describe("leanos serve: today's page", () => {
     const attention = (html: string) => /<h2>Needs your attention[\s\S]*?<h2>/.exec(html)?.[0];
     const { markdownHtml } = await import("../../src/web/render.js");
     expect(attention(moved)).toBe(attention(markdownHtml(file)));
+  });
+});
+
+describe("leanos serve: the goals on today's page", () => {
+  it("shows each active goal with where it stands and why, from the metrics file", async () => {
+    const { workspace } = await closedDeal();
+    await addGoal(workspace, "USD", {
+      objective: "ARR >= $5M by 2027-03-31",
+      criteria: [],
+      baselines: ["ARR = $3.66M"],
+      today: "2026-11-20",
+    });
+    await writeFile(
+      join(workspace, "ops", "metrics", "2026-12.yaml"),
+      "- { date: 2026-11-25, metric: ARR, value: 3900000 }\n",
+    );
+    const server = await serving(workspace, "127.0.0.1", new Date("2026-11-26T08:00:00Z"));
+    const today = textOf(await page(server, "/today"));
+    expect(today).toContain("Goals");
+    expect(today).toContain(
+      "g-arr-5m ARR >= $5M by 2027-03-31: on track. ARR $3,900,000 of $5,000,000 on 2026-11-25, 18% of the way",
+    );
   });
 });
 
