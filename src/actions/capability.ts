@@ -6,6 +6,7 @@ import { canvasFindings, findingsMissing } from "./findings.js";
 import { icpToScore, scoreLead } from "./icp.js";
 import type { InputWait, MissingInput } from "./inputs.js";
 import { campaignMetrics, metricsMissing, readMetricsRows } from "./metricsSource.js";
+import { committing, valuesBreach } from "./valuesGate.js";
 import { actionView } from "./view.js";
 
 // What a template's capability (`executor`) adds to an action: an ICP score, a campaign's metrics,
@@ -114,6 +115,8 @@ export async function missingInputs(
   template: ActionTemplate,
 ): Promise<MissingInput | undefined> {
   const root = env.context.workspaceRoot;
+  const breach = committing(template) ? await valuesBreach(env, action, template) : undefined;
+  if (breach) return breach;
   switch (template.action.executor) {
     case "icp-score": {
       const icp = icpToScore(root, env.context.outputs.input?.segment, env.context.event.text);
@@ -134,7 +137,9 @@ export function inputWait(
   action: PlannedAction,
   template: ActionTemplate,
   reason: string,
+  values?: { texts: string[]; sends: boolean },
 ): InputWait | undefined {
+  if (values) return { needs: "values", reason, documents: action.artifacts ?? [], ...values };
   switch (template.action.executor) {
     case "icp-score":
       return { needs: "icp", reason, segment: env.context.outputs.input?.segment ?? null, documents: [] };

@@ -1,3 +1,4 @@
+import { committing, valuesBreach } from "./valuesGate.js";
 import { faultPoint } from "../files/crashPoints.js";
 import { idempotencyKey } from "../stages/actionKey.js";
 import { existsSync } from "node:fs";
@@ -104,6 +105,9 @@ export async function runAction(
     prepared.length > 0
       ? prepared
       : await renderAssets(renderEnv, action, template, view, plan, check ? `day${check}` : "");
+  // A hard constraint of strategy/values.md it would break stops it here, whoever approved it.
+  const breach = check || !committing(template) ? undefined : await valuesBreach(env, action, template, artifacts);
+  if (breach) return { waits: breach, artifacts };
   const waits = missing ?? (found !== undefined ? await findingsMissing(root, artifacts, found) : undefined);
   if (waits) return { waits, artifacts };
   let outcome = template.action.default_outcome ?? Object.keys(template.action.outcomes)[0]!;

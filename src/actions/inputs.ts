@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { z } from "zod";
 import { findingsMissing } from "./findings.js";
 import type { MissingInput } from "./missingInput.js";
@@ -18,7 +19,7 @@ export type { MissingInput };
  */
 export const InputWait = z.object({
   /** What it waits for: an ICP, figures, or findings (a document with an empty findings table). */
-  needs: z.enum(["icp", "metrics", "findings"]),
+  needs: z.enum(["icp", "metrics", "findings", "values"]),
   reason: z.string(),
   /** icp: the segment the input stage named, if any. */
   segment: z.string().nullable().optional(),
@@ -26,6 +27,9 @@ export const InputWait = z.object({
   campaign: z.string().optional(),
   /** findings: the documents whose findings tables the person fills in. */
   documents: z.array(z.string()).default([]),
+  /** values: the event, title and note the check read (the documents are read again), and whether it sends. */
+  texts: z.array(z.string()).optional(),
+  sends: z.boolean().optional(),
 });
 export type InputWait = z.infer<typeof InputWait>;
 
@@ -40,5 +44,18 @@ export async function stillMissing(workspaceRoot: string, wait: InputWait): Prom
       return metricsMissing(await readMetricsRows(workspaceRoot), wait.campaign ?? "campaign");
     case "findings":
       return findingsMissing(workspaceRoot, wait.documents);
+    case "values": {
+      const [{ breachedConstraint, documentTexts }, { workspaceCurrency }, { readCanvas }] = await Promise.all([
+        import("./valuesGate.js"),
+        import("../text/money.js"),
+        import("../canvas/canvas.js"),
+      ]);
+      const canvas = await readCanvas(join(workspaceRoot, "strategy", "canvas"), workspaceRoot);
+      return breachedConstraint(workspaceRoot, workspaceCurrency(canvas), {
+        texts: [...(wait.texts ?? []), ...(await documentTexts(workspaceRoot, wait.documents))],
+        sends: wait.sends ?? false,
+        now: new Date(),
+      });
+    }
   }
 }

@@ -4,4 +4,6 @@ export interface MissingInput {
   reason: string;
   /** e.g. "add one {segment}-icp.yaml per segment ..., and accept to score the lead again" */
   add: string;
+  /** It is a hard constraint of strategy/values.md the action would break, not an input it lacks. */
+  values?: true;
 }

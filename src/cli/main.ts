@@ -18,6 +18,7 @@ import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { todayCommand } from "./commands/today.js";
 import { goalCommand } from "./commands/goal.js";
+import { valuesCommand } from "./commands/values.js";
 import { tokenCommand } from "./commands/token.js";
 import { usageCommand } from "./commands/usage.js";
 import { correctCommand } from "./commands/correct.js";
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
     canvasCommand(),
     todayCommand(),
     goalCommand(),
+    valuesCommand(),
     usageCommand(),
     trustCommand(),
     memoryCommand(),

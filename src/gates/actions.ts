@@ -1,3 +1,4 @@
+import { ownTexts } from "../actions/valuesGate.js";
 import { Command, END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { connectorFor } from "../actions/connectors.js";
 import { inputWait, missingInputs, prepareAction, runAction, type ExecutionEnv } from "../actions/executor.js";
@@ -285,7 +286,10 @@ async function questionNow(
   if (action.status === "blocked") {
     const env = envFor(engine, state);
     const missing = await missingInputs(env, action, template);
-    const wait = inputWait(env, action, template, missing?.reason ?? "its inputs are there now");
+    const values = missing?.values
+      ? { texts: ownTexts(env.context.event.text, action), sends: sendsOut(template) }
+      : undefined;
+    const wait = inputWait(env, action, template, missing?.reason ?? "its inputs are there now", values);
     return blockedQuestion(at, action, template, missing, wait);
   }
   const sends = sendsOut(template) ? (action.artifacts ?? []) : undefined;

@@ -6,6 +6,7 @@ import { workspaceSpec } from "../graph/workspaceSpec.js";
 import { readGoals, type Goal } from "../goals/goals.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import { workspaceCurrency } from "../text/money.js";
+import { readValues } from "../values/valuesFile.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
 /** What every run on a workspace reads first: the workspace, its canvas, the skills and the graph. */
@@ -30,7 +31,10 @@ export async function openForWork(workspacePath?: string): Promise<OpenedWorkspa
   const { skills, spec } = await workspaceSpec(workspace);
   checkRouting(actionTemplates(skills));
   // A broken goal file is refused now, with its line, like a broken canvas.
-  const goals = await readGoals(workspace.root, workspace.config.currency ?? workspaceCurrency(canvas), ["active"]);
+  const home = workspace.config.currency ?? workspaceCurrency(canvas);
+  const goals = await readGoals(workspace.root, home, ["active"]);
+  // So is a value function with a hard constraint it cannot read: nothing is let through unchecked.
+  await readValues(workspace.root, home);
   await makeDir(workspace.root, workspace.stateDir);
   await removeDeadTemps(workspace.root);
   return { workspace, canvas, skills, spec, goals };

@@ -51,6 +51,8 @@ const KNOWN_PLACES = [
   ".leanos/checkpoints.sqlite-shm",
   ".leanos/audit.jsonl",
   "strategy/canvas",
+  "strategy/goals",
+  "strategy/values.md",
   "threads/business",
   "threads/operations",
   "threads/sales",

@@ -228,6 +228,28 @@ export const cases: HostileCase[] = [
     words: ["ops/metrics/2026-11.yaml", "date", "not a calendar date"],
   },
   {
+    name: "a value function with a hard constraint that does not parse: named, and nothing runs unchecked",
+    base: "waiting",
+    setup: replace(
+      join("strategy", "values.md"),
+      "# Value Function\n\n## Tier 1: Hard Constraints\n- Financial: Monthly spend ceiling $3K — runway\n- keep discounts sane\n",
+    ),
+    args: (paths) => [...ws(paths), "event", "Inbound demo request from Atelier Rouge, a luxury house in Lyon"],
+    exit: 2,
+    words: ["strategy/values.md:5", 'a hard constraint is written "Domain: constraint — why it is hard"'],
+  },
+  {
+    name: "a precedent line with a pipe in its text",
+    base: "waiting",
+    setup: replace(
+      join("strategy", "values.md"),
+      "# Value Function\n\n## Decision Precedents\nPricing | A buyer asks for monthly | annual billing | Annual only | Cash first | 2026-12-07\n",
+    ),
+    args: (paths) => [...ws(paths), "values"],
+    exit: 2,
+    words: ["strategy/values.md:4", "expected 5 fields", "a pipe inside a field is written \\|"],
+  },
+  {
     name: "a binary metrics file",
     base: "scheduled",
     setup: replace(join("ops", "metrics", "2026-12.yaml"), BINARY),

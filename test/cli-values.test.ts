@@ -1,0 +1,62 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, sampleCopy } from "./helpers.js";
+
+// A value function's hard constraints checked before any action runs: a campaign whose budget breaks
+// the spend ceiling is blocked, with the constraint and the reason, whatever a person answers.
+
+const VALUES = `# Value Function
+
+## Tier 1: Hard Constraints
+- Financial: Monthly spend ceiling $3K — violating this reduces runway below survival threshold
+- Commercial: No discount above 20% — below that the margin does not hold
+- Technical: No photo storage in the product database — an architectural commitment
+
+## Tier 2: Soft Constraints
+- Prefer annual contracts — the plan names an annual term
+`;
+
+describe("leanos and strategy/values.md", () => {
+  it("blocks an action of a plan whose budget breaks the spend ceiling, before it runs, with the constraint and why", async () => {
+    const workspace = await sampleCopy();
+    await writeFile(join(workspace, "strategy", "values.md"), VALUES);
+    const at = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-25", ...args]);
+
+    const listed = (await at("values")).stdout;
+    expect(listed).toContain(
+      "strategy/values.md:4  Financial: Monthly spend ceiling $3K\n    checked in code: spend at most USD 3,000 a month",
+    );
+    expect(listed).toContain(
+      "Technical: No photo storage in the product database\n    prose: a model drafter judges it at a gate",
+    );
+
+    const event =
+      "Marketing plan: launch a paid LinkedIn campaign for the fit-accuracy guide with an ad budget of $5,000 this month.";
+    // Below the threshold the decision is taken without a person; the plan's first action is then blocked.
+    const started = await at("--json", "event", event);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const { thread, pending } = JSON.parse(started.stdout) as {
+      thread: string;
+      pending: Array<{ question: string; action_id: string }>;
+    };
+    expect(pending[0]!.question).toContain(
+      'blocked by the hard constraint "Financial: Monthly spend ceiling $3K" (strategy/values.md:4; violating this reduces runway below survival threshold): the plan states a spend of $5,000, over the ceiling of USD 3,000 a month',
+    );
+    // A person's accept does not run it while the plan still breaks the constraint.
+    const accepted = await at("approve", thread, "--yes");
+    expect([accepted.exitCode, accepted.stderr]).toEqual([
+      2,
+      expect.stringContaining("still waits: blocked by the hard constraint"),
+    ]);
+    const ledger = join(
+      workspace,
+      "threads",
+      ...thread.split("/"),
+      "5-actions",
+      "ledger",
+      `${pending[0]!.action_id}.json`,
+    );
+    await expect(readFile(ledger, "utf8")).rejects.toThrow();
+  });
+});
