@@ -18,6 +18,34 @@ const VALUES = `# Value Function
 `;
 
 describe("leanos and strategy/values.md", () => {
+  it("has a decision that breaks a soft constraint wait for a person below the threshold, and shows its score", async () => {
+    const event = "Nordstil signed a 2-year renewal after asking for a 15% discount, which we granted.";
+    const decide = async (values?: string) => {
+      const workspace = await sampleCopy({ autonomy: "threshold" });
+      if (values) await writeFile(join(workspace, "strategy", "values.md"), values);
+      const started = await runCli(["--workspace", workspace, "--now", "2026-11-25", "--json", "event", event]);
+      expect(started.exitCode, started.stderr).toBe(0);
+      const { thread, pending } = JSON.parse(started.stdout) as {
+        thread: string;
+        pending: Array<{ question: string }>;
+      };
+      const decision = await readFile(join(workspace, "threads", ...thread.split("/"), "4-decision.md"), "utf8");
+      return { questions: pending.map((item) => item.question).join("\n"), decision };
+    };
+    const soft =
+      "# Value Function\n\n## Tier 2: Soft Constraints\n- Keep discounts at 10% or less — a bigger one needs a reason\n- Prefer annual contracts — the plan names an annual term\n";
+    const scored = await decide(soft);
+    expect(scored.questions).toContain(
+      'it breaks the soft constraint "Keep discounts at 10% or less" (strategy/values.md:4): the plan states a discount of 15%, over the limit of 10%',
+    );
+    expect(scored.decision).toContain(
+      'Values: soft constraints score -1 of 2; breaks "Keep discounts at 10% or less" (strategy/values.md:4): the plan states a discount of 15%, over the limit of 10%; 1 in prose not judged by code.',
+    );
+    const unscored = await decide();
+    expect(unscored.questions).not.toContain("soft constraint");
+    expect(unscored.decision).not.toContain("Values:");
+  });
+
   it("blocks an action of a plan whose budget breaks the spend ceiling, before it runs, with the constraint and why", async () => {
     const workspace = await sampleCopy();
     await writeFile(join(workspace, "strategy", "values.md"), VALUES);

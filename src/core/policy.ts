@@ -28,6 +28,8 @@ export interface PolicyInput {
    * ever adds a reason to wait: the workspace's own rules stand.
    */
   goal?: { id: string; autonomy: "auto" | "ask" | "hybrid" } | undefined;
+  /** Soft constraints of strategy/values.md the decision breaks, in words: each has it wait for a person. */
+  softBreaches?: readonly string[];
 }
 
 /** A hybrid goal's threads wait for a person from this impact on (LeanOS: auto below 0.5, ask at 0.5 or more). */
@@ -61,6 +63,7 @@ export function stagePolicy(input: PolicyInput): PolicyVerdict {
     reading = true;
   }
   if (input.mode === "supervised") reasons.push("autonomy is supervised: every decision waits for a person");
+  for (const breach of input.softBreaches ?? []) reasons.push(`it ${breach}`);
   const goal = input.goal;
   if (goal?.autonomy === "ask")
     reasons.push(`it serves goal ${goal.id}, whose autonomy is ask: every decision waits for a person`);

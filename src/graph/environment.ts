@@ -7,6 +7,7 @@ import type { CorrectionRecord, Reading } from "../core/reading.js";
 import type { PendingItem, ThreadMeta } from "../core/threadMeta.js";
 import type { Canvas } from "../canvas/canvas.js";
 import type { Goal } from "../goals/goals.js";
+import type { Values } from "../values/valuesFile.js";
 import type { SkillSet } from "../skills/loader.js";
 import type { Review } from "../stages/context.js";
 import type { ModelUsage, StageDrafter } from "../stages/drafter.js";
@@ -53,6 +54,8 @@ export interface GraphEnvironment {
   canvas: Canvas;
   /** The workspace's active goals: the input stage links an event to one (goals/link.ts). */
   goals?: readonly Goal[];
+  /** The workspace's value function: its soft constraints score a decision (values/soft.ts). */
+  values?: Values;
   skills: SkillSet;
   spec: GraphSpec;
   drafter: StageDrafter;

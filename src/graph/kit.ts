@@ -1,3 +1,6 @@
+import { describeSoftScore, softScore, type SoftScore } from "../values/soft.js";
+import { VALUES_FILE } from "../values/valuesFile.js";
+import { workspaceCurrency } from "../text/money.js";
 import type { GoalAutonomy } from "../goals/goalFile.js";
 import { stagePolicy, type StageConfidence } from "../core/policy.js";
 import { judgementsIn, standingOf } from "../core/autonomy.js";
@@ -164,6 +167,7 @@ export class GraphKit {
           bar,
         )
       : undefined;
+    const soft = node.gates.includes("impact") ? this.softScoreOf(state) : undefined;
     const verdict = stagePolicy({
       gates: node.gates,
       impact,
@@ -173,6 +177,11 @@ export class GraphKit {
       confidence: this.confidenceUpTo(state, node),
       floor,
       goal: this.goalOf(state),
+      softBreaches:
+        soft?.breaches.map(
+          (breach) =>
+            `breaks the soft constraint "${breach.constraint.text}" (${VALUES_FILE}:${breach.constraint.line}): ${breach.reason}`,
+        ) ?? [],
     });
     return {
       impact,
@@ -182,7 +191,22 @@ export class GraphKit {
       reading: verdict.reading,
       mode,
       ...(trust ? { trust } : {}),
+      ...(soft ? { values: describeSoftScore(soft, VALUES_FILE) } : {}),
     };
+  }
+
+  /** The decision against the value function's soft constraints: what the event and the decision say (values/soft.ts). */
+  softScoreOf(state: ThreadGraphState): SoftScore | undefined {
+    const outputs = outputsBySchema(this.env.spec, state.outputs);
+    const decision = outputs.decision;
+    const texts = [
+      state.event.text,
+      ...(decision
+        ? [decision.statement, ...decision.actions.map((action) => action.title), ...decision.scope.includes]
+        : []),
+    ];
+    const home = this.env.workspace.config.currency ?? workspaceCurrency(this.env.canvas);
+    return softScore(this.env.values, { texts, sends: false, now: this.now() }, home);
   }
 
   /**

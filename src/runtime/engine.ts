@@ -36,7 +36,7 @@ export class Runtime implements ThreadService {
   private constructor(readonly parts: RuntimeParts) {}
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
-    const { workspace, canvas, skills, spec, goals } = await openForWork(options.workspace);
+    const { workspace, canvas, skills, spec, goals, values } = await openForWork(options.workspace);
     const store = await openStore(workspace, undefined, { reading: options.reading === true });
     try {
       // A workspace made before the index (or copied without its store) gets its rows once.
@@ -45,7 +45,7 @@ export class Runtime implements ThreadService {
       await store.close();
       throw error;
     }
-    return new Runtime(new RuntimeParts(workspace, canvas, skills, spec, store, options, goals));
+    return new Runtime(new RuntimeParts(workspace, canvas, skills, spec, store, options, goals, values));
   }
 
   get workspace() {

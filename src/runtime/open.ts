@@ -6,7 +6,7 @@ import { workspaceSpec } from "../graph/workspaceSpec.js";
 import { readGoals, type Goal } from "../goals/goals.js";
 import { actionTemplates, type SkillSet } from "../skills/loader.js";
 import { workspaceCurrency } from "../text/money.js";
-import { readValues } from "../values/valuesFile.js";
+import { readValues, type Values } from "../values/valuesFile.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 
 /** What every run on a workspace reads first: the workspace, its canvas, the skills and the graph. */
@@ -17,6 +17,8 @@ export interface OpenedWorkspace {
   spec: GraphSpec;
   /** Its active goals (strategy/goals/active/): events are linked to them. */
   goals: Goal[];
+  /** Its value function (strategy/values.md), if it keeps one. */
+  values?: Values;
 }
 
 /**
@@ -34,8 +36,8 @@ export async function openForWork(workspacePath?: string): Promise<OpenedWorkspa
   const home = workspace.config.currency ?? workspaceCurrency(canvas);
   const goals = await readGoals(workspace.root, home, ["active"]);
   // So is a value function with a hard constraint it cannot read: nothing is let through unchecked.
-  await readValues(workspace.root, home);
+  const values = await readValues(workspace.root, home);
   await makeDir(workspace.root, workspace.stateDir);
   await removeDeadTemps(workspace.root);
-  return { workspace, canvas, skills, spec, goals };
+  return { workspace, canvas, skills, spec, goals, ...(values ? { values } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { Values } from "../values/valuesFile.js";
 import type { Goal } from "../goals/goals.js";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { AuditLog } from "../audit/log.js";
@@ -62,6 +63,8 @@ export class RuntimeParts {
     readonly options: RuntimeOptions,
     /** The workspace's active goals, as opened. */
     readonly goals: readonly Goal[] = [],
+    /** Its value function, as opened. */
+    readonly values?: Values,
   ) {
     this.audit = new AuditLog(workspace.root, workspace.auditPath);
     this.metas = new MetaStore(workspace, store.index, () => this.now());
@@ -78,7 +81,7 @@ export class RuntimeParts {
 
   /** The graph's environment: this workspace, the drafter, and every record wired to meta.json and the audit log. */
   environment(drafter: StageDrafter) {
-    const { workspace, canvas, skills, spec, audit, goals } = this;
+    const { workspace, canvas, skills, spec, audit, goals, values } = this;
     const onProgress = this.options.onProgress;
     return recordingEnvironment({
       workspace,
@@ -87,6 +90,7 @@ export class RuntimeParts {
       skills,
       spec,
       goals,
+      ...(values ? { values } : {}),
       drafter,
       audit,
       now: () => this.now(),

@@ -17,6 +17,7 @@ export function recordingEnvironment(parts: RecorderParts): GraphEnvironment {
     store: parts.store,
     canvas: parts.canvas,
     ...(parts.goals ? { goals: parts.goals } : {}),
+    ...(parts.values ? { values: parts.values } : {}),
     skills: parts.skills,
     spec: parts.spec,
     drafter: parts.drafter,

@@ -1,3 +1,4 @@
+import type { Values } from "../values/valuesFile.js";
 import type { GoalLink } from "../core/stageSchemas.js";
 import type { Goal } from "../goals/goals.js";
 import type { AuditEntry, AuditLog } from "../audit/log.js";
@@ -23,6 +24,7 @@ export interface RecorderParts {
   store: Pick<WorkspaceStore, "claims" | "index" | "secrets" | "memory">;
   canvas: Canvas;
   goals?: readonly Goal[];
+  values?: Values;
   skills: SkillSet;
   spec: GraphSpec;
   drafter: StageDrafter;

@@ -30,6 +30,8 @@ export interface GateView {
   reading: boolean;
   mode: AutonomyMode;
   trust?: TrustStanding;
+  /** The decision's score against the soft constraints of strategy/values.md, in words (values/soft.ts). */
+  values?: string;
 }
 
 export interface LogEntry {

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { toolPath } from "../files/toolRoot.js";
 import { amountsIn } from "../text/money.js";
+import type { Measurable } from "./measurable.js";
 import type { HardConstraint, Values } from "./valuesFile.js";
 
 // The hard constraints of strategy/values.md that have a measurable form, checked in code against
@@ -52,8 +53,8 @@ function around(text: string, index: number, end: number): string {
 const named = (text: string, region: string): boolean =>
   new RegExp(`(?<![\\p{L}])${region.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}])`, "u").test(text);
 
-function breachOf(constraint: HardConstraint, action: ActionUnderCheck, home: string): string | undefined {
-  const form = constraint.form!;
+/** What in the action breaks a measurable form, in words; undefined when nothing does. */
+export function formBreach(form: Measurable, action: ActionUnderCheck, home: string): string | undefined {
   switch (form.kind) {
     case "spend": {
       const over = action.texts
@@ -108,7 +109,7 @@ function breachOf(constraint: HardConstraint, action: ActionUnderCheck, home: st
 export function breaches(values: Values | undefined, action: ActionUnderCheck, home: string): Breach[] {
   return (values?.hard ?? []).flatMap((constraint) => {
     if (!constraint.form) return [];
-    const reason = breachOf(constraint, action, home);
+    const reason = formBreach(constraint.form, action, home);
     return reason ? [{ constraint, reason }] : [];
   });
 }
