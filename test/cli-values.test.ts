@@ -46,6 +46,26 @@ describe("leanos and strategy/values.md", () => {
     expect(unscored.decision).not.toContain("Values:");
   });
 
+  it("writes an answer marked as a precedent into the Decision Precedents, a pipe in its words kept", async () => {
+    const workspace = await sampleCopy();
+    await writeFile(join(workspace, "strategy", "values.md"), VALUES);
+    const at = (...args: string[]) => runCli(["--workspace", workspace, "--now", "2026-11-25", ...args]);
+    expect(
+      (await at("--quiet", "event", "--file", join(workspace, "events", "01-elsaai-deal-closed.md"))).exitCode,
+    ).toBe(0);
+    const empty = await at("approve", "elsaai", "--yes", "--precedent", " ");
+    expect([empty.exitCode, empty.stderr]).toEqual([2, expect.stringContaining("--precedent needs the principle")]);
+    const principle = "Publish a luxury win | only once the customer signs off the numbers";
+    const answered = await at("approve", "elsaai", "--yes", "--precedent", principle);
+    expect(answered.exitCode, answered.stderr).toBe(0);
+    const text = await readFile(join(workspace, "strategy", "values.md"), "utf8");
+    expect(text).toContain(
+      '## Decision Precedents\nSales | sales/elsaai-deal-closed: Approve the decision "PROCEED: capture the ElsaAI win and turn its evidence into a case study for the luxury-fashion segment" | accepted | Publish a luxury win \\| only once the customer signs off the numbers | 2026-11-25\n',
+    );
+    const values = JSON.parse((await at("--json", "values")).stdout) as { precedents: Array<{ principle: string }> };
+    expect(values.precedents.map((precedent) => precedent.principle)).toEqual([principle]);
+  });
+
   it("blocks an action of a plan whose budget breaks the spend ceiling, before it runs, with the constraint and why", async () => {
     const workspace = await sampleCopy();
     await writeFile(join(workspace, "strategy", "values.md"), VALUES);

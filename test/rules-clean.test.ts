@@ -40,6 +40,11 @@ const GENERIC = new Set([
     " ",
   ),
   ..."Brothers GmbH Ventures".split(" "),
+  // Countries and the words of their names, from prompts/offline/regions.yaml (the regions a value
+  // function's hard constraint may name): places of the world, not one company's customers.
+  ..."Australia Austria Belgium Brazil Britain Canada China Czechia Denmark Dubai England Finland France Germany Greece Hungary India Ireland Italy Japan Mexico Netherlands Norway Poland Portugal Romania Scotland Singapore Spain Sweden Switzerland Wales Zealand".split(
+    " ",
+  ),
 ]);
 
 /** Each eval set with its company's proper nouns; `lowerCase` holds every word any eval text writes in lower case. */

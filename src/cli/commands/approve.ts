@@ -1,6 +1,13 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import {
+  answerCommand,
+  interruptOption,
+  precedentOption,
+  WHICH_QUESTION_HELP,
+  yesOption,
+  type WhichQuestion,
+} from "../answer.js";
 import { who } from "../session.js";
 
 export function approveCommand(): Command {
@@ -10,6 +17,7 @@ export function approveCommand(): Command {
     .option("-e, --edit <json>", 'changed values, e.g. \'{"verdict":"DEFER"}\' or \'{"due":"2026-12-01"}\'')
     .addOption(interruptOption())
     .addOption(yesOption())
+    .addOption(precedentOption())
     .addHelpText(
       "after",
       `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending\n  leanos approve sales/elsaai-deal-closed\n  leanos approve elsaai --edit '{"verdict":"DEFER"}'   # the fields: leanos pending --json\n  leanos approve elsaai --interrupt ID   # ID: the id of the item in leanos pending --json\n  leanos approve elsaai --yes            # a script that answers whatever waits`,

@@ -1,6 +1,13 @@
 import { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import {
+  answerCommand,
+  interruptOption,
+  precedentOption,
+  WHICH_QUESTION_HELP,
+  yesOption,
+  type WhichQuestion,
+} from "../answer.js";
 import { who } from "../session.js";
 
 export function rejectCommand(): Command {
@@ -10,6 +17,7 @@ export function rejectCommand(): Command {
     .option("-r, --reason <text>", "why (recorded in the thread; must not be empty)")
     .addOption(interruptOption())
     .addOption(yesOption())
+    .addOption(precedentOption())
     .addHelpText(
       "after",
       `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos reject sales/elsaai-deal-closed --reason "customer has not agreed to publicity"`,

@@ -1,5 +1,12 @@
 import { Command } from "commander";
-import { answerCommand, interruptOption, WHICH_QUESTION_HELP, yesOption, type WhichQuestion } from "../answer.js";
+import {
+  answerCommand,
+  interruptOption,
+  precedentOption,
+  WHICH_QUESTION_HELP,
+  yesOption,
+  type WhichQuestion,
+} from "../answer.js";
 import { who } from "../session.js";
 
 export function respondCommand(): Command {
@@ -9,6 +16,7 @@ export function respondCommand(): Command {
     .argument("<text>", "the feedback")
     .addOption(interruptOption())
     .addOption(yesOption())
+    .addOption(precedentOption())
     .addHelpText(
       "after",
       `${WHICH_QUESTION_HELP}\nExamples:\n  leanos pending elsaai\n  leanos respond elsaai "defer until the customer agrees to be named"`,
