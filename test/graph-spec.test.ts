@@ -34,6 +34,8 @@ describe("graph from YAML", () => {
       ["canvas", "opportunities"],
     ]);
     expect(spec.nodes.map((node) => node.slaDays ?? null)).toEqual([1, 2, 3, 7, null, null]);
+    // The goals skill links the event and measures the goal; the values check scores the decision.
+    expect(spec.nodes.map((node) => node.uses)).toEqual([["goals"], [], [], ["values"], [], ["goals"]]);
   });
 
   it("follows `next` to change the order", async () => {
@@ -74,6 +76,12 @@ describe("graph from YAML", () => {
       "name: g\nnodes:\n  - skill: causal-flow-input\n    gate: [always, always]\n",
       4,
       /listed twice/,
+    ],
+    [
+      "a use that is not the goals or values skill",
+      "name: g\nnodes:\n  - skill: causal-flow-input\n    sla_days: 1\n    uses: [causal-flow-hypothesis]\n",
+      5,
+      /uses: "causal-flow-hypothesis" is not a goals or values skill/,
     ],
     [
       "a next that is not a node",

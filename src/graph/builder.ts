@@ -36,7 +36,10 @@ function stageNode(kit: GraphKit, node: GraphNode) {
     await kit.env.onModelUsage?.(state.thread, stage, drafted.usage, "with-stage-files");
     // A goal link is kept only to an active goal of the workspace, whoever drafted it.
     if (node.skill.stage.output === "input" && "goal" in drafted.output)
-      drafted.output = { ...drafted.output, goal: verifiedGoalLink(drafted.output.goal, kit.env.goals ?? []) };
+      drafted.output = {
+        ...drafted.output,
+        goal: verifiedGoalLink(drafted.output.goal, node.uses.includes("goals") ? (kit.env.goals ?? []) : []),
+      };
     // The impact the gates weigh is the implication's (a decision repeats it as LeanOS's impact_score).
     const impact =
       node.skill.stage.output === "implication" && "impact_score" in drafted.output
@@ -60,7 +63,7 @@ function stageNode(kit: GraphKit, node: GraphNode) {
       node,
       { log: [...state.action_log, ...log], usage: drafted.usage },
     );
-    if (node.skill.stage.output === "learning") await recordGoalProgress(kit, state);
+    if (node.skill.stage.output === "learning" && node.uses.includes("goals")) await recordGoalProgress(kit, state);
     kit.env.onProgress?.({ kind: "stage-done", thread: state.thread, stage, files, attempts: drafted.attempts });
     return { outputs: { [stage]: output }, feedback: { [stage]: null }, impact, action_log: log };
   };

@@ -18,6 +18,8 @@ export const GraphFile = z
             gate: z.union([GateKind, z.array(GateKind).min(1)]).optional(),
             next: z.string().min(1).optional(),
             sla_days: z.number().positive().optional(),
+            /** Skills the node uses besides its own: goals (skills/goals) and values (skills/values). */
+            uses: z.array(z.string().min(1)).optional(),
           })
           .strict(),
       )

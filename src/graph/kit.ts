@@ -108,7 +108,8 @@ export class GraphKit {
       approvalThreshold: this.env.workspace.config.approval_threshold,
       ...(feedback ? { feedback } : {}),
       ...(state.pins ? { pins: state.pins } : {}),
-      ...(this.env.goals ? { goals: this.env.goals } : {}),
+      // Only a node whose graph entry uses the goals skill sees the goals (graphs/*.yaml `uses`).
+      ...(this.env.goals && node.uses.includes("goals") ? { goals: this.env.goals } : {}),
     };
   }
 
@@ -167,7 +168,7 @@ export class GraphKit {
           bar,
         )
       : undefined;
-    const soft = node.gates.includes("impact") ? this.softScoreOf(state) : undefined;
+    const soft = node.gates.includes("impact") && node.uses.includes("values") ? this.softScoreOf(state) : undefined;
     const verdict = stagePolicy({
       gates: node.gates,
       impact,

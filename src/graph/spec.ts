@@ -17,6 +17,9 @@ import type { StageOutputs } from "../core/stageSchemas.js";
 // `next` sends a node somewhere other than the following one (a skill name, or `end`).
 // `sla_days` is how long a thread may sit in that stage before ops/today.md raises an alert.
 
+/** What a node may use besides its stage: the goals skill (link an event, measure a goal) or the values check. */
+export type NodeUse = "goals" | "values";
+
 export interface GraphNode {
   skill: Skill & { stage: StageSkillMetadata };
   /** The node's gates, run in order after the stage is drafted. */
@@ -24,6 +27,8 @@ export interface GraphNode {
   slaDays?: number;
   /** The next node's skill name, or undefined for the end. */
   next?: string;
+  /** What the node uses besides its stage, by the role of the skill named (goals, values). */
+  uses: NodeUse[];
   line: number;
 }
 
@@ -49,6 +54,14 @@ function failAt(file: string, lines: GraphYaml["lines"]) {
     const line = typeof index === "number" ? lines[index]?.[key === undefined ? "" : (key as NodeKey)] : undefined;
     throw new UsageError(`${file}:${line ?? 1}: ${message}`);
   };
+}
+
+/** The roles of the skills a node's `uses` names; `refuse` names one that is not the goals or values skill. */
+function usesOf(names: readonly string[], skills: SkillSet, refuse: (name: string) => never): NodeUse[] {
+  return names.map((name) => {
+    const role = skills.get(name)?.role;
+    return role === "goals" || role === "values" ? role : refuse(name);
+  });
 }
 
 /** Reads and checks a graph file; `root` is the workspace when the file is the workspace's own. */
@@ -96,7 +109,10 @@ export async function loadGraphSpec(file: string, skills: SkillSet, root?: strin
     stageKeys.set(stageKey, entry.skill);
     const gates = entry.gate === undefined ? [] : Array.isArray(entry.gate) ? entry.gate : [entry.gate];
     if (new Set(gates).size !== gates.length) fail(["nodes", index, "gate"], `gate: a gate is listed twice`);
-    const node: GraphNode = { skill: skill as GraphNode["skill"], line, gates };
+    const uses = usesOf(entry.uses ?? [], skills, (name) =>
+      fail(["nodes", index, "uses"], `uses: "${name}" is not a goals or values skill (metadata.role: goals or values)`),
+    );
+    const node: GraphNode = { skill: skill as GraphNode["skill"], line, gates, uses };
     if (entry.sla_days !== undefined) node.slaDays = entry.sla_days;
     byName.set(entry.skill, node);
     return node;

@@ -28,7 +28,7 @@ export function yamlWithLines(file: string, text: string) {
 }
 
 /** The keys of a graph node whose lines a check may name; "" is the node itself. */
-export const NODE_KEYS = ["", "skill", "gate", "next"] as const;
+export const NODE_KEYS = ["", "skill", "gate", "next", "uses"] as const;
 export type NodeKey = (typeof NODE_KEYS)[number];
 
 /** A graph file's value, and the line of each node and of its keys (by NODE_KEYS), for its checks. */

@@ -22,6 +22,8 @@ export interface Skill {
   origin: "tool" | "workspace";
   stage?: StageSkillMetadata;
   action?: ActionSkillMetadata;
+  /** What a skill that is neither a stage nor an action is for (metadata.role: goals, values), as a graph node's `uses` names it. */
+  role?: string;
   /** Mustache templates from the skill's assets/ folder, by file stem (output, action). */
   templates: Record<string, string>;
 }
@@ -97,6 +99,7 @@ export async function loadSkillFile(file: string, origin: Skill["origin"], root?
     if (!action.success) throw invalid(file, action.error.issues, "metadata");
     skill.action = action.data;
   }
+  if (typeof metadata.role === "string") skill.role = metadata.role;
   if (skill.body.length === 0) throw new FileProblem(file, "invalid skill: body: the instructions are empty");
   return skill;
 }
