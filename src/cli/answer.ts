@@ -28,6 +28,10 @@ export const precedentOption = (): Option =>
     "make this answer a precedent: the principle, in your words, goes into strategy/values.md's Decision Precedents",
   );
 
+/** The options every answer takes: which question it is for (--interrupt, --yes), and --precedent. */
+export const withAnswerOptions = (command: Command): Command =>
+  command.addOption(interruptOption()).addOption(yesOption()).addOption(precedentOption());
+
 /** What approve, respond and reject say in --help about the question they answer. */
 export const WHICH_QUESTION_HELP =
   "\nWhich question is answered: with --interrupt ID, that very question, if it still waits. Without it, the\nquestion waiting now, if leanos pending, status THREAD or chat last showed it to you (LEANOS_USER). Any\nother (you never looked, or the one you saw was answered elsewhere meanwhile) is shown, and you are asked\nto confirm it; with no terminal to ask on, the command exits 2, naming it, and changes nothing.\n--yes answers whatever waits, unchecked.\n";
