@@ -1,7 +1,6 @@
-import { describeSoftScore, softScore, type SoftScore } from "../values/soft.js";
+import { describeSoftScore } from "../values/soft.js";
 import { VALUES_FILE } from "../values/valuesFile.js";
-import { workspaceCurrency } from "../text/money.js";
-import type { GoalAutonomy } from "../goals/goalFile.js";
+import { decisionSoftScore, servedGoal } from "./goalsAndValues.js";
 import { stagePolicy, type StageConfidence } from "../core/policy.js";
 import { judgementsIn, standingOf } from "../core/autonomy.js";
 import { canonicalType } from "../core/threadTypes.js";
@@ -142,13 +141,6 @@ export class GraphKit {
     return schemaFor(node.skill.stage.output, context);
   }
 
-  /** The active goal the thread serves, with its autonomy (the link is the input's, checked when drafted). */
-  goalOf(state: ThreadGraphState): { id: string; autonomy: GoalAutonomy } | undefined {
-    const input = outputsBySchema(this.env.spec, state.outputs).input as { goal?: { id: string } | null } | undefined;
-    const goal = input?.goal ? this.env.goals?.find((candidate) => candidate.front.id === input.goal!.id) : undefined;
-    return goal ? { id: goal.front.id, autonomy: goal.front.autonomy } : undefined;
-  }
-
   /** Whether the node's gate waits for a person, and why (the workspace's policy, gates/policy.ts). */
   async gateView(state: ThreadGraphState, node: GraphNode): Promise<GateView> {
     const {
@@ -168,7 +160,10 @@ export class GraphKit {
           bar,
         )
       : undefined;
-    const soft = node.gates.includes("impact") && node.uses.includes("values") ? this.softScoreOf(state) : undefined;
+    const soft =
+      node.gates.includes("impact") && node.uses.includes("values")
+        ? decisionSoftScore(this.env, state, this.now())
+        : undefined;
     const verdict = stagePolicy({
       gates: node.gates,
       impact,
@@ -177,7 +172,7 @@ export class GraphKit {
       trust,
       confidence: this.confidenceUpTo(state, node),
       floor,
-      goal: this.goalOf(state),
+      goal: servedGoal(this.env, state),
       softBreaches:
         soft?.breaches.map(
           (breach) =>
@@ -194,20 +189,6 @@ export class GraphKit {
       ...(trust ? { trust } : {}),
       ...(soft ? { values: describeSoftScore(soft, VALUES_FILE) } : {}),
     };
-  }
-
-  /** The decision against the value function's soft constraints: what the event and the decision say (values/soft.ts). */
-  softScoreOf(state: ThreadGraphState): SoftScore | undefined {
-    const outputs = outputsBySchema(this.env.spec, state.outputs);
-    const decision = outputs.decision;
-    const texts = [
-      state.event.text,
-      ...(decision
-        ? [decision.statement, ...decision.actions.map((action) => action.title), ...decision.scope.includes]
-        : []),
-    ];
-    const home = this.env.workspace.config.currency ?? workspaceCurrency(this.env.canvas);
-    return softScore(this.env.values, { texts, sends: false, now: this.now() }, home);
   }
 
   /**

@@ -1,0 +1,32 @@
+import type { GoalAutonomy } from "../goals/goalFile.js";
+import { workspaceCurrency } from "../text/money.js";
+import { softScore, type SoftScore } from "../values/soft.js";
+import type { GraphEnvironment } from "./environment.js";
+import { outputsBySchema } from "./spec.js";
+import type { ThreadGraphState } from "./state.js";
+
+// What a decision's gate reads of the goals and the value function: the goal the thread serves (its
+// autonomy may tighten the gate) and the decision's score against the soft constraints.
+
+/** The active goal the thread serves, with its autonomy (the link is the input's, checked when drafted). */
+export function servedGoal(
+  env: GraphEnvironment,
+  state: ThreadGraphState,
+): { id: string; autonomy: GoalAutonomy } | undefined {
+  const input = outputsBySchema(env.spec, state.outputs).input as { goal?: { id: string } | null } | undefined;
+  const goal = input?.goal ? env.goals?.find((candidate) => candidate.front.id === input.goal!.id) : undefined;
+  return goal ? { id: goal.front.id, autonomy: goal.front.autonomy } : undefined;
+}
+
+/** The decision against the soft constraints: what the event and the decision say (values/soft.ts). */
+export function decisionSoftScore(env: GraphEnvironment, state: ThreadGraphState, now: Date): SoftScore | undefined {
+  const decision = outputsBySchema(env.spec, state.outputs).decision;
+  const texts = [
+    state.event.text,
+    ...(decision
+      ? [decision.statement, ...decision.actions.map((action) => action.title), ...decision.scope.includes]
+      : []),
+  ];
+  const home = env.workspace.config.currency ?? workspaceCurrency(env.canvas);
+  return softScore(env.values, { texts, sends: false, now }, home);
+}
