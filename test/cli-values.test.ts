@@ -41,6 +41,10 @@ describe("leanos and strategy/values.md", () => {
     expect(scored.decision).toContain(
       'Values: soft constraints score -1 of 2; breaks "Keep discounts at 10% or less" (strategy/values.md:4): the plan states a discount of 15%, over the limit of 10%; 1 in prose not judged by code.',
     );
+    // The offline drafter says what it weighed, in the decision's rationale (its lines wrapped in the front-matter).
+    expect(scored.decision.replace(/\s+/g, " ")).toContain(
+      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 1 constraint(s) in prose were not judged.",
+    );
     const unscored = await decide();
     expect(unscored.questions).not.toContain("soft constraint");
     expect(unscored.decision).not.toContain("Values:");

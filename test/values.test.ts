@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FileProblem } from "../src/errors.js";
 import { breaches, describeBreach } from "../src/values/check.js";
 import { measurableForm } from "../src/values/measurable.js";
+import { offlineValuesNote } from "../src/values/offlineNote.js";
 import { parsePrecedent, precedentLine } from "../src/values/precedent.js";
 import { parseValues } from "../src/values/valuesFile.js";
 
@@ -182,5 +183,19 @@ describe("a hard constraint's measurable form", () => {
     });
     expect(measurableForm("No sales in the EU", "USD")).toEqual({ kind: "region", never: ["EU"] });
     expect(measurableForm("Be kind to customers", "USD")).toBeUndefined();
+  });
+});
+
+describe("what the offline drafter says of the value function", () => {
+  it("says it weighs only what code measures and the precedents, and names a precedent that applies", () => {
+    const values = parseValues("strategy/values.md", LINES, "USD");
+    expect(offlineValuesNote(values, "sales", "Acme signed.")).toBe(
+      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 2 constraint(s) in prose were not judged.",
+    );
+    expect(
+      offlineValuesNote(values, "business", "A merchant in the pilot requests a feature outside the MVP scope."),
+    ).toContain(
+      "A precedent applies: Pilot Operations: Merchant requests feature not in MVP scope -> Deferred to post-pilot roadmap (Don't expand scope during a pilot, 2026-01-15).",
+    );
   });
 });

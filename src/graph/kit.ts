@@ -109,6 +109,7 @@ export class GraphKit {
       ...(state.pins ? { pins: state.pins } : {}),
       // Only a node whose graph entry uses the goals skill sees the goals (graphs/*.yaml `uses`).
       ...(this.env.goals && node.uses.includes("goals") ? { goals: this.env.goals } : {}),
+      ...(this.env.values && node.uses.includes("values") ? { values: this.env.values } : {}),
     };
   }
 

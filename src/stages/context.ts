@@ -1,6 +1,7 @@
 import type { Review } from "../core/review.js";
 import type { Canvas } from "../canvas/canvas.js";
 import type { Goal } from "../goals/goals.js";
+import type { Values } from "../values/valuesFile.js";
 
 export type { Review };
 import type { Skill, SkillSet } from "../skills/loader.js";
@@ -37,6 +38,8 @@ export interface StageContext {
   feedback?: string;
   /** Values a person corrected (the amounts, the assumptions' directions, the verdict): every draft keeps them. */
   pins?: Pins;
+  /** The workspace's value function, for a node whose graph entry uses the values check. */
+  values?: Values;
   /** The workspace's active goals, which the input stage links an event to. */
   goals?: readonly Goal[];
   /** What the workspace's memory holds that bears on this event: the nearest examples, the latest, the confirmed rules. */

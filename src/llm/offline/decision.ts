@@ -1,3 +1,4 @@
+import { offlineValuesNote } from "../../values/offlineNote.js";
 import type { StageContext } from "../../stages/context.js";
 import type { DecisionOutput } from "../../core/stageSchemas.js";
 import { renderTitle } from "../../files/plainTemplate.js";
@@ -43,7 +44,9 @@ export function draftDecision(context: StageContext): DecisionOutput {
       : plan.actions
           .filter((action) => context.actionTemplates.has(action.type))
           .map((action) => ({ type: action.type, title: renderTitle(action.title, view) }));
-  const rationale = rationaleOf(context, impact);
+  const rationale =
+    rationaleOf(context, impact) +
+    (context.values ? ` ${offlineValuesNote(context.values, context.type, context.event.text)}` : "");
   const alternatives = kind.alternatives.map((alternative) => ({
     option: renderTitle(alternative.option, view),
     reason: renderTitle(alternative.reason, view),
