@@ -2,19 +2,28 @@ import type { GoalAutonomy } from "../goals/goalFile.js";
 import { workspaceCurrency } from "../text/money.js";
 import { softScore, type SoftScore } from "../values/soft.js";
 import type { GraphEnvironment } from "./environment.js";
-import { outputsBySchema } from "./spec.js";
+import type { GoalLink } from "../core/stageSchemas.js";
+import { outputsBySchema, type GraphSpec } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";
 
 // What a decision's gate reads of the goals and the value function: the goal the thread serves (its
 // autonomy may tighten the gate) and the decision's score against the soft constraints.
+
+/** The goal link of a thread's input (null: linked to none; undefined: the workspace had no goals). */
+export function inputGoalLink(
+  spec: GraphSpec,
+  outputs: ThreadGraphState["outputs"] | undefined,
+): GoalLink | null | undefined {
+  return (outputsBySchema(spec, outputs ?? {}).input as { goal?: GoalLink | null } | undefined)?.goal;
+}
 
 /** The active goal the thread serves, with its autonomy (the link is the input's, checked when drafted). */
 export function servedGoal(
   env: GraphEnvironment,
   state: ThreadGraphState,
 ): { id: string; autonomy: GoalAutonomy } | undefined {
-  const input = outputsBySchema(env.spec, state.outputs).input as { goal?: { id: string } | null } | undefined;
-  const goal = input?.goal ? env.goals?.find((candidate) => candidate.front.id === input.goal!.id) : undefined;
+  const link = inputGoalLink(env.spec, state.outputs);
+  const goal = link ? env.goals?.find((candidate) => candidate.front.id === link.id) : undefined;
   return goal ? { id: goal.front.id, autonomy: goal.front.autonomy } : undefined;
 }
 

@@ -1,5 +1,5 @@
+import { inputGoalLink } from "../graph/goalsAndValues.js";
 import type { Values } from "../values/valuesFile.js";
-import type { GoalLink } from "../core/stageSchemas.js";
 import type { Goal } from "../goals/goals.js";
 import type { AuditEntry, AuditLog } from "../audit/log.js";
 import type { Canvas } from "../canvas/canvas.js";
@@ -39,7 +39,7 @@ export function progressOf(
   values: Partial<ThreadGraphState>,
   meta: ThreadMeta,
 ): Pick<ThreadMeta, "impact" | "opportunities" | "current_action" | "validated" | "goal_id" | "subgoal"> {
-  const link = goalLinkOf(spec, values);
+  const link = inputGoalLink(spec, values.outputs);
   return {
     goal_id: link?.id ?? null,
     ...(link?.subgoal ? { subgoal: link.subgoal } : {}),
@@ -48,13 +48,6 @@ export function progressOf(
     current_action: currentAction(spec, values),
     validated: validatedBy(spec, values),
   };
-}
-
-/** The goal link of the thread's input, if it has one. */
-function goalLinkOf(spec: GraphSpec, values: Partial<ThreadGraphState>): GoalLink | null | undefined {
-  const node = spec.nodes.find((candidate) => candidate.skill.stage.output === "input");
-  const input = node ? (values.outputs?.[node.skill.stage.stage] as { goal?: GoalLink | null } | undefined) : undefined;
-  return input?.goal;
 }
 
 /** A thread's model usage with more calls added. */
