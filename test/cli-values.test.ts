@@ -43,7 +43,7 @@ describe("leanos and strategy/values.md", () => {
     );
     // The offline drafter says what it weighed, in the decision's rationale (its lines wrapped in the front-matter).
     expect(scored.decision.replace(/\s+/g, " ")).toContain(
-      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 1 constraint(s) in prose were not judged.",
+      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 1 constraint(s) in prose were not judged (S2).",
     );
     const unscored = await decide();
     expect(unscored.questions).not.toContain("soft constraint");
@@ -77,21 +77,30 @@ describe("leanos and strategy/values.md", () => {
 
     const listed = (await at("values")).stdout;
     expect(listed).toContain(
-      "strategy/values.md:4  Financial: Monthly spend ceiling $3K\n    checked in code: spend at most USD 3,000 a month",
+      "H1  strategy/values.md:4  Financial: Monthly spend ceiling $3K\n      checked in code: spend at most USD 3,000 a month",
     );
     expect(listed).toContain(
-      "Technical: No photo storage in the product database\n    prose: a model drafter judges it at a gate",
+      "H3  strategy/values.md:6  Technical: No photo storage in the product database\n      prose: a decision that acts under it waits for a person",
     );
 
     const event =
       "Marketing plan: launch a paid LinkedIn campaign for the fit-accuracy guide with an ad budget of $5,000 this month.";
-    // Below the threshold the decision is taken without a person; the plan's first action is then blocked.
+    // Below the threshold, the decision still waits: it acts under a hard constraint in prose, which
+    // nothing here judges (the offline drafter judges only what code measures).
     const started = await at("--json", "event", event);
     expect(started.exitCode, started.stderr).toBe(0);
-    const { thread, pending } = JSON.parse(started.stdout) as {
+    const { thread, pending: decision } = JSON.parse(started.stdout) as {
       thread: string;
-      pending: Array<{ question: string; action_id: string }>;
+      pending: Array<{ question: string; kind: string }>;
     };
+    expect(decision.map((item) => item.kind)).toEqual(["impact"]);
+    expect(decision[0]!.question).toContain(
+      'it commits actions under the hard constraint in prose H3 "Technical: No photo storage in the product database" (strategy/values.md:6), which code cannot check: no drafter judged it (the offline drafter judges only what code can measure); a person confirms',
+    );
+    // Once a person takes the decision, the plan's first action is blocked by the measurable ceiling.
+    const decided = await at("--json", "approve", thread, "--yes");
+    expect(decided.exitCode, decided.stderr).toBe(0);
+    const { pending } = JSON.parse(decided.stdout) as { pending: Array<{ question: string; action_id: string }> };
     expect(pending[0]!.question).toContain(
       'blocked by the hard constraint "Financial: Monthly spend ceiling $3K" (strategy/values.md:4; violating this reduces runway below survival threshold): the plan states a spend of $5,000, over the ceiling of USD 3,000 a month',
     );

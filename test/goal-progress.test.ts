@@ -1,9 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InputOutput } from "../src/core/stageSchemas.js";
 import { withMeasurements } from "../src/goals/goalUpdate.js";
-import { readGoal, type Goal } from "../src/goals/goals.js";
+import { readGoal, readGoals, type Goal } from "../src/goals/goals.js";
+import { completedText } from "../src/goals/completion.js";
 import { addGoal } from "../src/goals/newGoal.js";
 import { measureForGoal } from "../src/goals/measure.js";
 import { goalOverview } from "../src/goals/overview.js";
@@ -12,7 +14,9 @@ import { readEvent } from "../src/stages/readEvent.js";
 import { Runtime } from "../src/runtime/engine.js";
 import { openWorkspace } from "../src/workspace/workspace.js";
 import { daysAfter, sampleCopy, tempDir } from "./helpers.js";
-import { passInProcess } from "./library.js";
+import { passInProcess, withLeanos } from "./library.js";
+import { runPass } from "../src/ops/pass.js";
+import { passWorldOf } from "../src/ops/passWorld.js";
 
 // A thread's learning moves the goal it serves by what the event states: a won deal's recurring sum
 // (a month's worth to MRR, a year's to ARR), one customer won, or the metric's value said outright.
@@ -151,5 +155,106 @@ describe("a thread's learning moves the goal it serves", () => {
     });
     const audit = await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8");
     expect(audit).toContain('"kind":"goal-measured"');
+  });
+});
+
+describe("a goal file broken while a workspace is open", () => {
+  it("stops the learning that would write into it, naming its line, and the learning runs again once it is mended", async () => {
+    const workspace = await sampleCopy();
+    const { file } = await addGoal(workspace, "USD", {
+      objective: "ARR >= $5M by 2027-03-31",
+      criteria: [],
+      baselines: ["ARR = $3.66M"],
+      today: "2026-11-20",
+    });
+    const thread = "sales/elsaai-deal-closed";
+    const today = new Date().toISOString().slice(0, 10);
+    await withLeanos(workspace, {}, async (leanos) => {
+      await leanos.event({ file: "events/01-elsaai-deal-closed.md" });
+      for (let answer = 0; answer < 3; answer++) await leanos.approve(thread);
+    });
+    await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
+    const text = await readFile(join(workspace, file), "utf8");
+    await withLeanos(workspace, { now: `${daysAfter(today, 30)}T08:00:00Z` }, async ({ runtime }) => {
+      await writeFile(join(workspace, file), text.replace("deadline: 2027-03-31", "deadline: 2027-02-30"));
+      await expect(runPass(passWorldOf(runtime))).rejects.toThrow(`${file}:7: invalid goal: deadline`);
+    });
+    const meta = JSON.parse(await readFile(join(workspace, "threads", thread, "meta.json"), "utf8")) as {
+      state: string;
+      error?: string;
+    };
+    expect(meta).toMatchObject({ state: "failed", error: expect.stringContaining(`${file}:7`) });
+    expect(await readFile(join(workspace, file), "utf8")).not.toContain("ARR = $4,760,000");
+
+    await writeFile(join(workspace, file), text);
+    await withLeanos(workspace, { now: `${daysAfter(today, 30)}T08:00:00Z` }, ({ runtime }) => runtime.resume(thread));
+    expect(await readFile(join(workspace, file), "utf8")).toContain("ARR = $4,760,000");
+  });
+});
+
+describe("a goal whose every success criterion is met", () => {
+  it("is completed as LeanOS completes one: status, subgoals, milestones, a log line", async () => {
+    const { root, goal } = await goalWith(["MRR >= EUR 5,000"], ["MRR = EUR 1,000"]);
+    const text = (await readFile(join(root, goal.file), "utf8")).replace(
+      "None yet.\n",
+      "#### SG1: Close two pilots\n- **Threads:** None yet\n- **Status:** in_progress\n",
+    );
+    const done = completedText(text, "2027-01-10", "sales/kaori");
+    expect(done).toMatch(/^---\n[\s\S]*\nstatus: completed\n[\s\S]*\n---\n/);
+    expect(done).toContain("- **Status:** completed");
+    expect(done).not.toMatch(/- \[ \] M\d+:/);
+    expect(done).toMatch(
+      /## Log\n[\s\S]*- 2027-01-10: Goal completed: every success criterion met \(sales\/kaori\)\n$/,
+    );
+    // Its criteria are left as the measurements checked them.
+    expect(done).toMatch(/- \[ \] MRR >= /);
+  });
+
+  it("moves to completed/ when a thread's learning meets the last one, and the move is audited", async () => {
+    const workspace = await sampleCopy();
+    await addGoal(workspace, "USD", {
+      objective: "ARR >= $5M by 2027-03-31",
+      criteria: [],
+      baselines: ["ARR = $4M"],
+      today: "2026-11-20",
+    });
+    const thread = "sales/elsaai-deal-closed";
+    const runtime = await Runtime.open({ workspace, provider: "offline" });
+    try {
+      await runtime.startEvent(
+        await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
+      );
+      for (let answer = 0; answer < 3; answer++)
+        await runtime.answer(thread, { type: "accept", args: null, by: "bella" });
+    } finally {
+      await runtime.close();
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
+    await passInProcess(workspace, `${daysAfter(today, 30)}T08:00:00Z`);
+
+    const goals = join(workspace, "strategy", "goals");
+    expect(existsSync(join(goals, "active", "g-arr-5m.md"))).toBe(false);
+    const done = await readFile(join(goals, "completed", "g-arr-5m.md"), "utf8");
+    expect(done).toContain("status: completed");
+    expect(done).toContain("- [x] ARR >= $5,000,000");
+    expect(done).toContain(`Goal completed: every success criterion met (${thread})`);
+    const audit = await readFile(join(workspace, ".leanos", "audit.jsonl"), "utf8");
+    expect(audit).toContain('"kind":"goal-completed"');
+    expect(audit).toContain('"file":"strategy/goals/completed/g-arr-5m.md"');
+  });
+
+  it("read where a crash left it in both folders, is the completed one", async () => {
+    const { root, goal } = await goalWith(["MRR >= EUR 5,000"]);
+    const text = await readFile(join(root, goal.file), "utf8");
+    await mkdir(join(root, "strategy", "goals", "completed"), { recursive: true });
+    await writeFile(
+      join(root, "strategy", "goals", "completed", `${goal.front.id}.md`),
+      completedText(text, "2027-01-10", "sales/kaori"),
+    );
+    expect((await readGoals(root, "USD", ["active"])).map((read) => read.front.id)).toEqual([]);
+    expect((await readGoals(root, "USD")).map((read) => [read.front.id, read.front.status])).toEqual([
+      [goal.front.id, "completed"],
+    ]);
   });
 });

@@ -190,7 +190,7 @@ describe("what the offline drafter says of the value function", () => {
   it("says it weighs only what code measures and the precedents, and names a precedent that applies", () => {
     const values = parseValues("strategy/values.md", LINES, "USD");
     expect(offlineValuesNote(values, "sales", "Acme signed.")).toBe(
-      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 2 constraint(s) in prose were not judged.",
+      "Values: the offline drafter weighs only the constraints code can measure and the decision precedents; 2 constraint(s) in prose were not judged (H5, S1).",
     );
     expect(
       offlineValuesNote(values, "business", "A merchant in the pilot requests a feature outside the MVP scope."),

@@ -104,6 +104,8 @@ export const AuditEntry = z.discriminatedUnion("kind", [
     value: z.string(),
     basis: z.string(),
   }),
+  /** A thread's learning met the goal's last success criterion; the goal file moved to completed/. */
+  z.object({ kind: z.literal("goal-completed"), ...base, goal: z.string(), file: z.string() }),
   /** An example or rule a person took out of the workspace's memory (leanos memory forget). */
   z.object({ kind: z.literal("memory-forgotten"), ...base, id: z.string(), by: z.string(), says: z.string() }),
   /** A drafter proposed a rule after a correction on the thread; it waits for a person. */

@@ -28,8 +28,11 @@ export interface PolicyInput {
    * ever adds a reason to wait: the workspace's own rules stand.
    */
   goal?: { id: string; autonomy: "auto" | "ask" | "hybrid" } | undefined;
-  /** Soft constraints of strategy/values.md the decision breaks, in words: each has it wait for a person. */
-  softBreaches?: readonly string[];
+  /**
+   * What strategy/values.md says against the decision, in words: a soft constraint it breaks, a hard
+   * one in prose that code cannot check, a drafter's flag. Each has it wait for a person.
+   */
+  valuesReasons?: readonly string[];
 }
 
 /** A hybrid goal's threads wait for a person from this impact on (LeanOS: auto below 0.5, ask at 0.5 or more). */
@@ -63,7 +66,7 @@ export function stagePolicy(input: PolicyInput): PolicyVerdict {
     reading = true;
   }
   if (input.mode === "supervised") reasons.push("autonomy is supervised: every decision waits for a person");
-  for (const breach of input.softBreaches ?? []) reasons.push(`it ${breach}`);
+  reasons.push(...(input.valuesReasons ?? []));
   const goal = input.goal;
   if (goal?.autonomy === "ask")
     reasons.push(`it serves goal ${goal.id}, whose autonomy is ask: every decision waits for a person`);

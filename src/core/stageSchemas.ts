@@ -160,6 +160,24 @@ export const SuccessMetric = z.object({
 /** LeanOS's expected outcomes at 3, 6 and 12 months. */
 export const ExpectedOutcomes = z.object({ month_3: z.array(Text), month_6: z.array(Text), month_12: z.array(Text) });
 export const Accountability = z.object({ decision_owner: Text, execution_owner: Text, success_metrics_owner: Text });
+/**
+ * A model drafter's judgement of the decision against the value function's constraints in prose
+ * (values/prose.ts names them H1, S1...): LeanOS's verdict (sys-evaluating-values) and each constraint
+ * judged. Shown at the decision's gate and never trusted alone (values/judgement.ts).
+ */
+export const ValuesCheck = z.object({
+  verdict: z.enum(["EXECUTE", "EXECUTE+FLAG", "ESCALATE", "BLOCK"]),
+  reason: z.string().min(1).max(500),
+  judged: z.array(
+    z.object({
+      constraint: z.string().regex(/^[HS][1-9]\d*$/, "a constraint id such as H2 or S1"),
+      holds: z.enum(["yes", "no", "unsure"]),
+      reason: z.string().min(1).max(500),
+    }),
+  ),
+});
+export type ValuesCheck = z.infer<typeof ValuesCheck>;
+
 export const DecisionOutput = z.object({
   verdict: Verdict,
   statement: z.string().min(1),
@@ -176,6 +194,8 @@ export const DecisionOutput = z.object({
   success_metrics: z.array(SuccessMetric).default([]),
   expected_outcomes: ExpectedOutcomes.default({ month_3: [], month_6: [], month_12: [] }),
   accountability: Accountability.nullable().default(null),
+  /** Only where the request lists constraints in prose (the value function's, for a model drafter). */
+  values_check: ValuesCheck.optional(),
   confidence: DraftConfidence.optional(),
 });
 

@@ -54,7 +54,7 @@ export function withMeasurements(
 }
 
 /** `text` with `line` as the last line of its `## Log` section (a section made at the end if there is none). */
-function appendedToLog(text: string, line: string): string {
+export function appendedToLog(text: string, line: string): string {
   const lines = text.replace(/\n*$/, "").split("\n");
   const log = lines.findIndex((entry) => /^##\s+log\s*$/i.test(entry));
   if (log < 0) return `${lines.join("\n")}\n\n## Log\n${line}\n`;

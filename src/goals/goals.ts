@@ -72,5 +72,15 @@ export async function readGoals(
   const goals: Goal[] = [];
   for (const status of statuses)
     for (const file of await goalFiles(root, status)) goals.push(await readGoal(root, file, home));
-  return goals;
+  // An active goal also in completed/ or abandoned/ is what a move interrupted by a crash left behind
+  // (graph/goalProgress.ts writes the new file first): the later status stands.
+  const settled = new Set(await settledIds(root, statuses));
+  return goals.filter((goal) => goal.front.status !== "active" || !settled.has(goal.front.id));
+}
+
+/** The ids of the completed and abandoned goals, read from their files' names (the id is the name). */
+async function settledIds(root: string, statuses: readonly GoalStatus[]): Promise<string[]> {
+  if (!statuses.includes("active")) return [];
+  const files = [...(await goalFiles(root, "completed")), ...(await goalFiles(root, "abandoned"))];
+  return files.map((file) => basename(file, ".md"));
 }

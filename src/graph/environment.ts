@@ -84,6 +84,8 @@ export interface GraphEnvironment {
     thread: string,
     measured: ReadonlyArray<{ goal: string; metric: string; value: string; basis: string }>,
   ) => Promise<void>;
+  /** The thread's learning met the last success criterion of the goal it serves: the goal moved to completed/. */
+  onGoalCompleted?: (thread: string, completed: { goal: string; file: string }) => Promise<void>;
   /** A person corrected the thread's reading (correct.ts): recorded on the thread and as a judgement of its type. */
   onCorrected?: (thread: string, correction: CorrectionRecord, reading: Reading) => Promise<void>;
   /** How many threads clients (not the workspace itself) started at or after `since`. */

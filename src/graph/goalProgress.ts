@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { writeFileAtomically } from "../files/atomic.js";
+import { completedPath, completedText, everyCriterionMet } from "../goals/completion.js";
 import { readText } from "../files/readText.js";
 import { showFigure } from "../goals/criterion.js";
 import { withMeasurements } from "../goals/goalUpdate.js";
@@ -26,18 +30,35 @@ export async function recordGoalProgress(kit: GraphKit, state: ThreadGraphState)
   if (!input || !known) return;
   const { root, config } = kit.env.workspace;
   const home = config.currency ?? workspaceCurrency(kit.env.canvas);
-  const goal = await readGoal(root, known.file, home).catch(() => undefined);
-  if (!goal || goal.front.status !== "active") return;
+  // Moved or removed since (a person completed or abandoned it): left alone. Broken since: refused with
+  // its line, as the next open would refuse it; the learning runs again once it is mended.
+  if (!existsSync(join(root, known.file))) return;
+  const goal = await readGoal(root, known.file, home);
+  if (goal.front.status !== "active") return;
   // Without the thread's own line: a step run again (after a crash) measures from the same value.
   const readings = readingsFor(goal, await readMeasurements(root), home).filter(
     (reading) => !reading.source.startsWith(`${state.thread};`),
   );
   const measured = measureForGoal(goal, input, state.event.text, readings, state.today, home);
   if (measured.length === 0) return;
-  const text = await readText(root, goal.file);
-  await writeFileAtomically(root, goal.file, withMeasurements(text, goal, measured, state.thread, state.today, home));
+  const text = withMeasurements(await readText(root, goal.file), goal, measured, state.thread, state.today, home);
+  await writeFileAtomically(root, goal.file, text);
   await kit.env.onGoalMeasured?.(
     state.thread,
     measured.map(({ goal: id, metric, figure, basis }) => ({ goal: id, metric, value: showFigure(figure), basis })),
   );
+  if (everyCriterionMet(await readGoal(root, goal.file, home))) await complete(kit, goal.file, text, state);
+}
+
+/**
+ * Moves a goal whose criteria are all met to completed/. Written there before the active file goes: a
+ * crash between leaves both, and readGoals takes the completed one (the active copy is ignored).
+ */
+async function complete(kit: GraphKit, file: string, text: string, state: ThreadGraphState): Promise<void> {
+  const { root } = kit.env.workspace;
+  const done = completedPath(file);
+  await mkdir(join(root, dirname(done)), { recursive: true });
+  await writeFileAtomically(root, done, completedText(text, state.today, state.thread));
+  await rm(join(root, file), { force: true });
+  await kit.env.onGoalCompleted?.(state.thread, { goal: basename(file, ".md"), file: done });
 }

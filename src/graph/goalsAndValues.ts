@@ -1,13 +1,17 @@
 import type { GoalAutonomy } from "../goals/goalFile.js";
 import { workspaceCurrency } from "../text/money.js";
 import { softScore, type SoftScore } from "../values/soft.js";
+import { proseJudgement, type ProseJudgement } from "../values/judgement.js";
+import { committing } from "../actions/valuesGate.js";
+import type { ActionTemplate } from "../stages/context.js";
 import type { GraphEnvironment } from "./environment.js";
 import type { GoalLink } from "../core/stageSchemas.js";
 import { outputsBySchema, type GraphSpec } from "./spec.js";
 import type { ThreadGraphState } from "./state.js";
 
 // What a decision's gate reads of the goals and the value function: the goal the thread serves (its
-// autonomy may tighten the gate) and the decision's score against the soft constraints.
+// autonomy may tighten the gate), the decision's score against the soft constraints, and what its
+// drafter judged of the constraints in prose.
 
 /** The goal link of a thread's input (null: linked to none; undefined: the workspace had no goals). */
 export function inputGoalLink(
@@ -38,4 +42,24 @@ export function decisionSoftScore(env: GraphEnvironment, state: ThreadGraphState
   ];
   const home = env.workspace.config.currency ?? workspaceCurrency(env.canvas);
   return softScore(env.values, { texts, sends: false, now }, home);
+}
+
+/** The decision against the constraints in prose: what its drafter judged, and why it waits (values/judgement.ts). */
+export function decisionJudgement(
+  env: GraphEnvironment,
+  state: ThreadGraphState,
+  templates: ReadonlyMap<string, ActionTemplate>,
+): ProseJudgement | undefined {
+  const decision = outputsBySchema(env.spec, state.outputs).decision;
+  if (!decision) return undefined;
+  // An action type no template names any more commits as far as anyone can tell.
+  const commits = decision.actions.some((action) => {
+    const template = templates.get(action.type);
+    return template === undefined || committing(template);
+  });
+  return proseJudgement(env.values, {
+    committing: commits,
+    check: decision.values_check,
+    drafter: env.drafter.provider,
+  });
 }

@@ -1,6 +1,6 @@
 import { describeSoftScore } from "../values/soft.js";
 import { VALUES_FILE } from "../values/valuesFile.js";
-import { decisionSoftScore, servedGoal } from "./goalsAndValues.js";
+import { decisionJudgement, decisionSoftScore, servedGoal } from "./goalsAndValues.js";
 import { stagePolicy, type StageConfidence } from "../core/policy.js";
 import { judgementsIn, standingOf } from "../core/autonomy.js";
 import { canonicalType } from "../core/threadTypes.js";
@@ -138,6 +138,7 @@ export class GraphKit {
       actionTemplates: this.templates,
       skill: node.skill,
       threadTypes: this.env.workspace.threadTypes,
+      ...(this.env.values && node.uses.includes("values") ? { values: this.env.values } : {}),
     } as StageContext;
     return schemaFor(node.skill.stage.output, context);
   }
@@ -161,10 +162,9 @@ export class GraphKit {
           bar,
         )
       : undefined;
-    const soft =
-      node.gates.includes("impact") && node.uses.includes("values")
-        ? decisionSoftScore(this.env, state, this.now())
-        : undefined;
+    const weighsValues = node.gates.includes("impact") && node.uses.includes("values");
+    const soft = weighsValues ? decisionSoftScore(this.env, state, this.now()) : undefined;
+    const prose = weighsValues ? decisionJudgement(this.env, state, this.templates) : undefined;
     const verdict = stagePolicy({
       gates: node.gates,
       impact,
@@ -174,11 +174,13 @@ export class GraphKit {
       confidence: this.confidenceUpTo(state, node),
       floor,
       goal: servedGoal(this.env, state),
-      softBreaches:
-        soft?.breaches.map(
+      valuesReasons: [
+        ...(soft?.breaches.map(
           (breach) =>
-            `breaks the soft constraint "${breach.constraint.text}" (${VALUES_FILE}:${breach.constraint.line}): ${breach.reason}`,
-        ) ?? [],
+            `it breaks the soft constraint "${breach.constraint.text}" (${VALUES_FILE}:${breach.constraint.line}): ${breach.reason}`,
+        ) ?? []),
+        ...(prose?.waits ?? []),
+      ],
     });
     return {
       impact,
@@ -189,6 +191,7 @@ export class GraphKit {
       mode,
       ...(trust ? { trust } : {}),
       ...(soft ? { values: describeSoftScore(soft, VALUES_FILE) } : {}),
+      ...(prose ? { judged: prose.shown } : {}),
     };
   }
 

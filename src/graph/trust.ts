@@ -76,8 +76,10 @@ function threadWriteScope(kit: GraphKit, thread: string | undefined, node: strin
       own,
       ...(movingTo ? [`${rel(threadDir(workspace.threadsDir, movingTo))}/`] : []),
       "strategy/canvas/",
-      // The learning writes what it measured into the goal the thread serves (graph/goalProgress.ts).
+      // The learning writes what it measured into the goal the thread serves, and moves a goal it
+      // completes (graph/goalProgress.ts).
       "strategy/goals/active/",
+      "strategy/goals/completed/",
       "artifacts/",
       `${rel(join(workspace.root, TMP_DIR))}/`,
       rel(workspace.auditPath),

@@ -1,4 +1,3 @@
-import { showCriterion } from "../goals/criterion.js";
 import { stringify as toYaml } from "yaml";
 import { canvasExcerpt, type Canvas } from "../canvas/canvas.js";
 import { roleSays } from "../canvas/layouts.js";
@@ -11,6 +10,7 @@ import { stageToolName } from "./tools.js";
 import type { Lessons } from "../memory/recall.js";
 import { DEFAULT_THREAD_TYPES, type ThreadTypes } from "../core/threadTypes.js";
 import { lessonsText, unclosable } from "./lessonsBlock.js";
+import { goalsBlock, valuesBlock } from "./workspaceBlocks.js";
 import type { DocumentsToWrite, FollowingCalls, PromptBasis } from "../stages/drafter.js";
 
 // How a model request is laid out so the provider's prompt cache can serve it. The cache is a prefix
@@ -140,19 +140,6 @@ export function classifyRequest(event: RawEvent, basis: PromptBasis): ModelReque
   };
 }
 
-/** The active goals, for the input stage that links the event to one (none where the workspace has none). */
-function goalsBlock(context: StageContext): TextBlock[] {
-  if (context.skill.stage.output !== "input" || !context.goals || context.goals.length === 0) return [];
-  const goals = context.goals.map((goal) => ({
-    id: goal.front.id,
-    title: goal.title,
-    criteria: goal.criteria.map((line) => showCriterion(line.criterion)).join(", "),
-    deadline: goal.front.deadline,
-    subgoals: goal.subgoals.map((subgoal) => `${subgoal.id} ${subgoal.title}`).join(", "),
-  }));
-  return [{ text: render("goals", { goals }) }];
-}
-
 export function stageRequest(context: StageContext, following: FollowingCalls = "none"): ModelRequest {
   const tool = stageToolName(context.skill.stage.output);
   const request = render("stage", {
@@ -169,6 +156,7 @@ export function stageRequest(context: StageContext, following: FollowingCalls = 
     user: [
       ...historyBlocks(context.event, context.outputs, outputOrder(context.skills), context.lessons),
       ...goalsBlock(context),
+      ...valuesBlock(context),
       { text: request },
     ],
     tool,

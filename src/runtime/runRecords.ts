@@ -14,6 +14,7 @@ type RunRecords = Pick<
   | "onModelUsage"
   | "onCanvasChanged"
   | "onGoalMeasured"
+  | "onGoalCompleted"
   | "onScheduled"
   | "onFinished"
   | "onFailed"
@@ -73,8 +74,7 @@ export function runRecords(recording: Recording): RunRecords {
     },
     onCanvasChanged: (thread, changes) =>
       audit.append(...changes.map((change): AuditEntry => ({ kind: "canvas-change", at: stamp(), thread, ...change }))),
-    onGoalMeasured: (thread, measured) =>
-      audit.append(...measured.map((entry): AuditEntry => ({ kind: "goal-measured", at: stamp(), thread, ...entry }))),
+    ...goalRecords(recording),
     onScheduled: (thread, due, values) =>
       metas
         .update(thread, (meta) => ({
@@ -97,5 +97,17 @@ export function runRecords(recording: Recording): RunRecords {
         .then(() => undefined),
     onFailed: (thread, message) =>
       metas.update(thread, (meta) => ({ ...meta, state: "failed", error: message })).then(() => undefined),
+  };
+}
+
+/** What a thread's learning did to the goal it serves, in the audit log. */
+function goalRecords({ parts, stamp }: Recording): Pick<GraphEnvironment, "onGoalMeasured" | "onGoalCompleted"> {
+  return {
+    onGoalMeasured: (thread, measured) =>
+      parts.audit.append(
+        ...measured.map((entry): AuditEntry => ({ kind: "goal-measured", at: stamp(), thread, ...entry })),
+      ),
+    onGoalCompleted: (thread, completed) =>
+      parts.audit.append({ kind: "goal-completed", at: stamp(), thread, ...completed }),
   };
 }

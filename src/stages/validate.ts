@@ -7,6 +7,7 @@ import { impactFactorNames, impactScore } from "./impact.js";
 import { stageOutputSchemasFor, type OutputSchemaName, type StageOutputs } from "../core/stageSchemas.js";
 import { DEFAULT_THREAD_TYPES } from "../core/threadTypes.js";
 import { settleDecision } from "./decisionRecord.js";
+import { proseConstraints } from "../values/prose.js";
 
 type Check = (value: string, ctx: z.RefinementCtx, path: PropertyKey[]) => void;
 
@@ -71,10 +72,20 @@ export function schemaFor(name: OutputSchemaName, context: StageContext): ZodTyp
         }
       });
     }
-    case "decision":
+    case "decision": {
+      const prose = new Set(proseConstraints(context.values).map((constraint) => constraint.id));
       return stageOutputSchemas.decision.superRefine((output, ctx) => {
         output.actions.forEach((action, index) => knownType(action.type, ctx, ["actions", index, "type"]));
+        output.values_check?.judged.forEach((judged, index) => {
+          if (!prose.has(judged.constraint))
+            ctx.addIssue({
+              code: "custom",
+              path: ["values_check", "judged", index, "constraint"],
+              message: `${judged.constraint} is not a constraint in prose of strategy/values.md (those to judge: ${[...prose].join(", ") || "none"})`,
+            });
+        });
       });
+    }
     case "actions":
       return stageOutputSchemas.actions.superRefine((output, ctx) => {
         output.actions.forEach((action, index) => knownType(action.type, ctx, ["actions", index, "type"]));

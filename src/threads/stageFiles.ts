@@ -32,6 +32,8 @@ export interface GateView {
   trust?: TrustStanding;
   /** The decision's score against the soft constraints of strategy/values.md, in words (values/soft.ts). */
   values?: string;
+  /** Each constraint in prose with what the drafter judged of it (values/judgement.ts). */
+  judged?: string[];
 }
 
 export interface LogEntry {

@@ -1,5 +1,5 @@
-import { measurableForm } from "./measurable.js";
 import type { Precedent } from "./precedent.js";
+import { proseConstraints } from "./prose.js";
 import type { Values } from "./valuesFile.js";
 
 // What the offline drafter says of the value function in a decision it drafts: it weighs only what
@@ -21,16 +21,13 @@ export function precedentsFor(values: Values, type: string, text: string): Prece
 
 /** The sentence the offline drafter adds to a decision's rationale where the workspace keeps a value function. */
 export function offlineValuesNote(values: Values, type: string, text: string): string {
-  // Whether a constraint has a measurable form does not depend on the currency it is read in.
-  const prose =
-    values.hard.filter((constraint) => !constraint.form).length +
-    values.soft.filter((constraint) => !measurableForm(constraint.text, "USD")).length;
+  const prose = proseConstraints(values).map((constraint) => constraint.id);
   const applying = precedentsFor(values, type, text).map(
     (precedent) =>
       `${precedent.domain}: ${precedent.situation} -> ${precedent.decision} (${precedent.principle}, ${precedent.date})`,
   );
   return [
-    `Values: the offline drafter weighs only the constraints code can measure and the decision precedents${prose > 0 ? `; ${prose} constraint(s) in prose were not judged` : ""}.`,
+    `Values: the offline drafter weighs only the constraints code can measure and the decision precedents${prose.length > 0 ? `; ${prose.length} constraint(s) in prose were not judged (${prose.join(", ")})` : ""}.`,
     ...(applying.length > 0 ? [`A precedent applies: ${applying.join("; ")}.`] : []),
   ].join(" ");
 }

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { UsageError } from "../errors.js";
 import { AnswerRefused } from "../core/refusal.js";
-import { correctionOfForm } from "./correction.js";
+import { CORRECTED, correctionOfForm } from "./correction.js";
 
 import { refusalWords } from "./inbox.js";
 import { pathAfter, type Pages } from "./pages.js";
@@ -33,9 +33,7 @@ export function threadRoutes(app: Hono, pages: Pages): void {
     const foreign = pages.foreignForm(c, form.csrf, "correct again");
     if (foreign) return foreign;
     const typed = Object.fromEntries(
-      ["type", "assumptions", "verdict", "facts", "reason"].flatMap((key) =>
-        typeof form[key] === "string" ? [[key, form[key] as string]] : [],
-      ),
+      [...CORRECTED, "reason"].flatMap((key) => (typeof form[key] === "string" ? [[key, form[key] as string]] : [])),
     );
     const thread = typeof form.thread === "string" ? form.thread : "";
     let moved = thread;

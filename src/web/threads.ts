@@ -1,3 +1,4 @@
+import { FileProblem } from "../errors.js";
 import { plannedNeedsHuman, reportsOutcome } from "../core/policy.js";
 import type { AuditEntryOf } from "../audit/log.js";
 import { stageFileOf } from "../graph/stageFile.js";
@@ -189,7 +190,9 @@ export async function threadView(
   const templates = actionTemplates(runtime.skills);
   const planned = (outputs.actions as ActionsOutput | undefined)?.actions ?? [];
   const stages = stagesOf(runtime, meta, outputs, answers, templates);
+  const goal = meta.goal_id ? await servedGoalOf(runtime, meta.goal_id, meta.subgoal) : undefined;
   return {
+    ...(goal ? { goal } : {}),
     thread: meta.thread,
     title: meta.title,
     state: meta.state,
@@ -215,6 +218,7 @@ export async function threadView(
       ...(correction.error ? { error: correction.error } : {}),
       typed: correction.typed ?? {},
       types: runtime.workspace.threadTypes.names.join(", "),
+      goals: [...runtime.parts.goals.map((active) => active.front.id), "none"].join(", "),
     },
     stages,
     actions: planned.map((action) => ({
@@ -234,4 +238,20 @@ export async function threadView(
     files: meta.files.map((file) => `threads/${meta.thread}/${file}`),
     shown: [meta.thread],
   };
+}
+
+/** The goal a thread serves, with where it stands today (a goal since moved or removed: its id alone). */
+async function servedGoalOf(runtime: Runtime, id: string, subgoal: string | undefined) {
+  const { goalOverview } = await import("../goals/overview.js");
+  const today = runtime.now().toISOString().slice(0, 10);
+  // A goal file broken since the workspace was opened is said on the page, not a page that fails.
+  const overview = await goalOverview(runtime.workspace, today).catch((error: unknown) =>
+    error instanceof FileProblem ? error : Promise.reject(error),
+  );
+  if (overview instanceof FileProblem) return { id, subgoal, standing: overview.message };
+  const found = overview.find((entry) => entry.goal.front.id === id);
+  if (!found) return { id, subgoal, title: "no longer in strategy/goals/" };
+  const { goal, standing } = found;
+  const said = goal.front.status === "active" ? `${standing.standing}: ${standing.reason}` : goal.front.status;
+  return { id, subgoal, file: goal.file, title: goal.title, standing: said };
 }

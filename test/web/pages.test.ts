@@ -8,6 +8,7 @@ import type { ActionsOutput, DecisionOutput } from "../../src/core/stageSchemas.
 import type { WebServer } from "../../src/web/server.js";
 import { copyWaitingThread } from "./clones.js";
 import { closedDeal, formOf, meta, post, serving } from "./serving.js";
+import { eventFile, sampleCopy } from "../helpers.js";
 
 // What the pages say, against the real server: today's page as the workspace is now, what each stage of
 // a thread came to, the plan as the action engine has grown it, the SLA column, and a YAML block inside
@@ -140,6 +141,41 @@ describe("leanos serve: the goals on today's page", () => {
     expect(today).toContain(
       "g-arr-5m ARR >= $5M by 2027-03-31: on track. ARR $3,900,000 of $5,000,000 on 2026-11-25, 18% of the way",
     );
+  });
+});
+
+describe("leanos serve: the goal a thread serves", () => {
+  it("is on the thread's page with where it stands, and the page's form links the thread to none", async () => {
+    const workspace = await sampleCopy();
+    await addGoal(workspace, "USD", {
+      objective: "ARR >= $5M by 2027-03-31",
+      criteria: [],
+      baselines: ["ARR = $3.66M"],
+      today: "2026-11-20",
+    });
+    const runtime = await Runtime.open({ workspace, provider: "offline" });
+    const { thread } = await runtime
+      .startEvent({
+        text: await readFile(eventFile("01-elsaai-deal-closed.md"), "utf8"),
+        date: "2026-11-26",
+        source: "test",
+      })
+      .finally(() => runtime.close());
+    const server = await serving(workspace, "127.0.0.1", new Date("2026-11-26T08:00:00Z"));
+    const html = await page(server, `/threads/${thread}`);
+    expect(textOf(/<p class="goal">[\s\S]*?<\/p>/.exec(html)?.[0] ?? "")).toBe(
+      "Serves goal g-arr-5m: ARR >= $5M by 2027-03-31; unmeasured: ARR $3,660,000 of $5,000,000 on 2026-11-20: no value measured since the goal began, so no pace yet",
+    );
+    expect(html).toContain('<a href="/files/strategy/goals/active/g-arr-5m.md">g-arr-5m</a>');
+    expect(html).toContain('placeholder="g-arr-5m, none"');
+    const relinked = await fetch(new URL("/threads/correct", server.url), {
+      method: "POST",
+      body: new URLSearchParams({ csrf: formOf(html, "csrf"), thread, goal: "none", reason: "an old deal" }),
+      redirect: "manual",
+    });
+    expect(relinked.status).toBe(303);
+    expect((await meta(workspace, thread)).goal_id).toBeNull();
+    expect(await page(server, `/threads/${thread}`)).not.toContain('<p class="goal">');
   });
 });
 

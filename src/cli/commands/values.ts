@@ -32,12 +32,13 @@ export function valuesCommand(): Command {
         [
           `Hard constraints (${values.hard.length}):`,
           ...values.hard.map(
-            (hard) =>
-              `  ${values.file}:${hard.line}  ${hard.domain ? `${hard.domain}: ` : ""}${hard.text}\n    ${hard.form ? `checked in code: ${describeForm(hard.form)}` : "prose: a model drafter judges it at a gate; the offline drafter does not"}`,
+            (hard, index) =>
+              `  H${index + 1}  ${values.file}:${hard.line}  ${hard.domain ? `${hard.domain}: ` : ""}${hard.text}\n      ${hard.form ? `checked in code: ${describeForm(hard.form)}` : "prose: a decision that acts under it waits for a person, shown what a model drafter judged of it (the offline drafter does not judge prose)"}`,
           ),
           `Soft constraints (${values.soft.length}):`,
           ...values.soft.map(
-            (soft) => `  ${values.file}:${soft.line}  ${soft.text}${soft.evaluate ? ` (${soft.evaluate})` : ""}`,
+            (soft, index) =>
+              `  S${index + 1}  ${values.file}:${soft.line}  ${soft.text}${soft.evaluate ? ` (${soft.evaluate})` : ""}`,
           ),
           `Tradeoffs (${values.tradeoffs.length}):`,
           ...values.tradeoffs.map((tradeoff) => `  ${values.file}:${tradeoff.line}  ${tradeoff.text}`),
