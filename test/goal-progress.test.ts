@@ -10,8 +10,6 @@ import { addGoal } from "../src/goals/newGoal.js";
 import { measureForGoal } from "../src/goals/measure.js";
 import { goalOverview } from "../src/goals/overview.js";
 import type { Reading } from "../src/goals/standing.js";
-import { readEvent } from "../src/stages/readEvent.js";
-import { Runtime } from "../src/runtime/engine.js";
 import { openWorkspace } from "../src/workspace/workspace.js";
 import { daysAfter, sampleCopy, tempDir } from "./helpers.js";
 import { passInProcess, withLeanos } from "./library.js";
@@ -44,6 +42,28 @@ async function goalWith(criteria: string[], baselines: string[] = []): Promise<{
     today: "2026-12-07",
   });
   return { root, goal: await readGoal(root, file, "USD") };
+}
+
+const thread = "sales/elsaai-deal-closed";
+
+/** A copy of the sample with the goal "ARR >= $5M by 2027-03-31", measured at `baseline` when it was set. */
+async function arrGoalWorkspace(baseline: string): Promise<{ workspace: string; file: string }> {
+  const workspace = await sampleCopy();
+  const { file } = await addGoal(workspace, "USD", {
+    objective: "ARR >= $5M by 2027-03-31",
+    criteria: [],
+    baselines: [baseline],
+    today: "2026-11-20",
+  });
+  return { workspace, file };
+}
+
+/** The sample's closed deal, its decision, plan and first action accepted; its learning comes after the checks. */
+async function closeTheDeal(workspace: string): Promise<void> {
+  await withLeanos(workspace, { now: "2026-11-25" }, async (leanos) => {
+    await leanos.event({ file: "events/01-elsaai-deal-closed.md" });
+    for (let answer = 0; answer < 3; answer++) await leanos.approve(thread);
+  });
 }
 
 const baseline = (goal: Goal): Reading[] =>
@@ -117,25 +137,9 @@ describe("what a thread measures for its goal", () => {
 
 describe("a thread's learning moves the goal it serves", () => {
   it("links the closed deal to the ARR goal, and its learning writes ARR $4.76M into the goal, on track", async () => {
-    const workspace = await sampleCopy();
+    const { workspace } = await arrGoalWorkspace("ARR = $3.66M");
     const opened = await openWorkspace(workspace);
-    await addGoal(workspace, "USD", {
-      objective: "ARR >= $5M by 2027-03-31",
-      criteria: [],
-      baselines: ["ARR = $3.66M"],
-      today: "2026-11-20",
-    });
-    const thread = "sales/elsaai-deal-closed";
-    const runtime = await Runtime.open({ workspace, provider: "offline" });
-    try {
-      await runtime.startEvent(
-        await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
-      );
-      for (let answer = 0; answer < 3; answer++)
-        await runtime.answer(thread, { type: "accept", args: null, by: "bella" });
-    } finally {
-      await runtime.close();
-    }
+    await closeTheDeal(workspace);
     const meta = JSON.parse(await readFile(join(workspace, "threads", thread, "meta.json"), "utf8")) as {
       goal_id: string;
     };
@@ -160,19 +164,9 @@ describe("a thread's learning moves the goal it serves", () => {
 
 describe("a goal file broken while a workspace is open", () => {
   it("stops the learning that would write into it, naming its line, and the learning runs again once it is mended", async () => {
-    const workspace = await sampleCopy();
-    const { file } = await addGoal(workspace, "USD", {
-      objective: "ARR >= $5M by 2027-03-31",
-      criteria: [],
-      baselines: ["ARR = $3.66M"],
-      today: "2026-11-20",
-    });
-    const thread = "sales/elsaai-deal-closed";
+    const { workspace, file } = await arrGoalWorkspace("ARR = $3.66M");
+    await closeTheDeal(workspace);
     const today = new Date().toISOString().slice(0, 10);
-    await withLeanos(workspace, {}, async (leanos) => {
-      await leanos.event({ file: "events/01-elsaai-deal-closed.md" });
-      for (let answer = 0; answer < 3; answer++) await leanos.approve(thread);
-    });
     await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
     const text = await readFile(join(workspace, file), "utf8");
     await withLeanos(workspace, { now: `${daysAfter(today, 30)}T08:00:00Z` }, async ({ runtime }) => {
@@ -211,24 +205,8 @@ describe("a goal whose every success criterion is met", () => {
   });
 
   it("moves to completed/ when a thread's learning meets the last one, and the move is audited", async () => {
-    const workspace = await sampleCopy();
-    await addGoal(workspace, "USD", {
-      objective: "ARR >= $5M by 2027-03-31",
-      criteria: [],
-      baselines: ["ARR = $4M"],
-      today: "2026-11-20",
-    });
-    const thread = "sales/elsaai-deal-closed";
-    const runtime = await Runtime.open({ workspace, provider: "offline" });
-    try {
-      await runtime.startEvent(
-        await readEvent({ file: join(workspace, "events", "01-elsaai-deal-closed.md"), today: "2026-11-25" }),
-      );
-      for (let answer = 0; answer < 3; answer++)
-        await runtime.answer(thread, { type: "accept", args: null, by: "bella" });
-    } finally {
-      await runtime.close();
-    }
+    const { workspace } = await arrGoalWorkspace("ARR = $4M");
+    await closeTheDeal(workspace);
     const today = new Date().toISOString().slice(0, 10);
     await passInProcess(workspace, `${daysAfter(today, 7)}T08:00:00Z`);
     await passInProcess(workspace, `${daysAfter(today, 30)}T08:00:00Z`);
