@@ -88,30 +88,18 @@ describe("what a thread measures for its goal", () => {
 
   it("counts a customer won, takes a value the event states outright, and measures nothing it does not state", async () => {
     const { goal } = await goalWith(["Paying customers >= 85", "MRR >= $50,000"]);
-    const won = measureForGoal(
-      goal,
-      input(["money", "$1.1M ARR", 1_100_000]),
-      "Ondine signed.",
-      [],
-      "2026-12-08",
-      "USD",
-    );
-    expect(won.map((entry) => [entry.metric, entry.figure.value])).toEqual([
+    /** What a fact of the event measures for the goal, as [metric, value] pairs. */
+    const measuring = (fact: string, value: number, text = "") =>
+      measureForGoal(goal, input(["money", fact, value]), text, [], "2026-12-08", "USD").map((entry) => [
+        entry.metric,
+        entry.figure.value,
+      ]);
+    expect(measuring("$1.1M ARR", 1_100_000, "Ondine signed.")).toEqual([
       ["Paying customers", 1],
       ["MRR", 91666.67],
     ]);
-    const said = measureForGoal(
-      goal,
-      input(["money", "MRR reached $48,500 in November", 48500]),
-      "",
-      [],
-      "2026-12-08",
-      "USD",
-    );
-    expect(said.map((entry) => [entry.metric, entry.figure.value])).toEqual([["MRR", 48500]]);
-    expect(
-      measureForGoal(goal, input(["money", "a $40K pilot budget", 40000]), "A pilot started.", [], "2026-12-08", "USD"),
-    ).toEqual([]);
+    expect(measuring("MRR reached $48,500 in November", 48500)).toEqual([["MRR", 48500]]);
+    expect(measuring("a $40K pilot budget", 40000, "A pilot started.")).toEqual([]);
   });
 
   it("is written into the goal's log once per thread, with the criteria and milestones it meets checked", async () => {

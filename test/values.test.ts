@@ -65,8 +65,10 @@ describe("strategy/values.md", () => {
       form: { kind: "spend", limit: { value: 3000, currency: "USD" }, per: "month" },
     });
     expect(values.hard[2]!.form).toEqual({ kind: "region", only: ["US"] });
+    expect(values.hard.map((constraint) => constraint.id)).toEqual(["H1", "H2", "H3", "H4", "H5"]);
     expect(values.soft).toEqual([
       {
+        id: "S1",
         text: "Prefer pilots with merchants who share analytics",
         evaluate: "the pilot plan names analytics access",
         line: 14,
@@ -91,7 +93,7 @@ describe("strategy/values.md", () => {
       ["Send only between 9:00 and 17:00", { kind: "send-hours", from: 9, to: 17 }],
       ["Never charge per seat", undefined],
     ]);
-    expect(values.soft).toEqual([{ text: "Annual contracts", evaluate: "a pilot", line: 14 }]);
+    expect(values.soft).toEqual([{ id: "S1", text: "Annual contracts", evaluate: "a pilot", line: 14 }]);
   });
 
   it("refuses a hard constraint it cannot read, naming its line, so nothing is let through silently", () => {

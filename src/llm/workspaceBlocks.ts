@@ -1,5 +1,5 @@
 import { showCriterion } from "../goals/criterion.js";
-import { describeForm, measurableForm } from "../values/measurable.js";
+import { describeForm } from "../values/measurable.js";
 import { precedentsFor } from "../values/offlineNote.js";
 import { proseConstraints } from "../values/prose.js";
 import type { StageContext } from "../stages/context.js";
@@ -35,12 +35,9 @@ export function valuesBlock(context: StageContext): Block[] {
   if (context.skill.stage.output !== "decision" || !values) return [];
   const prose = proseConstraints(values);
   if (prose.length === 0 && values.precedents.length === 0) return [];
-  // Whether a constraint has a measurable form does not depend on the currency it is read in.
   const measured = [
     ...values.hard.flatMap((constraint) => (constraint.form ? [`hard: ${describeForm(constraint.form)}`] : [])),
-    ...values.soft.flatMap((constraint) =>
-      measurableForm(constraint.text, "USD") ? [`soft: ${constraint.text}`] : [],
-    ),
+    ...values.soft.flatMap((constraint) => (constraint.form ? [`soft: ${constraint.text}`] : [])),
   ];
   const bearing = precedentsFor(values, context.type, context.event.text);
   const precedents = [...bearing, ...[...values.precedents].reverse().filter((p) => !bearing.includes(p))].slice(

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { toolPath } from "../files/toolRoot.js";
 import { amountsIn } from "../text/money.js";
 import type { Measurable } from "./measurable.js";
-import type { HardConstraint, Values } from "./valuesFile.js";
+import { hardName, type HardConstraint, type Values } from "./valuesFile.js";
 
 // The hard constraints of strategy/values.md that have a measurable form, checked in code against
 // what an action would do, before it runs: the sums and discounts its texts state (the thread's
@@ -116,4 +116,4 @@ export function breaches(values: Values | undefined, action: ActionUnderCheck, h
 
 /** A breach in words, naming the constraint, where it is written and why it is hard. */
 export const describeBreach = (breach: Breach, file: string): string =>
-  `blocked by the hard constraint "${breach.constraint.domain ? `${breach.constraint.domain}: ` : ""}${breach.constraint.text}" (${file}:${breach.constraint.line}${breach.constraint.why ? `; ${breach.constraint.why}` : ""}): ${breach.reason}`;
+  `blocked by the hard constraint "${hardName(breach.constraint)}" (${file}:${breach.constraint.line}${breach.constraint.why ? `; ${breach.constraint.why}` : ""}): ${breach.reason}`;

@@ -28,9 +28,10 @@ const HOLDS: Record<"yes" | "no" | "unsure", string> = {
 const named = (constraint: ProseConstraint, file: string): string =>
   `${constraint.id} "${constraint.text}" (${file}:${constraint.line})`;
 
+type Judged = ValuesCheck["judged"][number];
+
 /** The drafter's word on one constraint, or that it gave none. */
-function saidOf(constraint: ProseConstraint, check: ValuesCheck | undefined, drafter: string): string {
-  const judged = check?.judged.find((entry) => entry.constraint === constraint.id);
+function saidOf(judged: Judged | undefined, drafter: string): string {
   return judged
     ? `the drafter judged it ${HOLDS[judged.holds]}: ${judged.reason}`
     : `no drafter judged it${drafter === "offline" ? " (the offline drafter judges only what code can measure)" : ""}`;
@@ -45,9 +46,10 @@ export function proseJudgement(
   const { check, drafter } = decision;
   const judgement: ProseJudgement = { waits: [], shown: [] };
   for (const constraint of prose) {
-    const said = saidOf(constraint, check, drafter);
+    const judged = check?.judged.find((entry) => entry.constraint === constraint.id);
+    const said = saidOf(judged, drafter);
     judgement.shown.push(`${constraint.tier} ${named(constraint, values.file)}: ${said}`);
-    const holds = check?.judged.find((entry) => entry.constraint === constraint.id)?.holds;
+    const holds = judged?.holds;
     if (constraint.tier === "hard" && decision.committing)
       judgement.waits.push(
         `it commits actions under the hard constraint in prose ${named(constraint, values.file)}, which code cannot check: ${said}; a person confirms`,

@@ -1,5 +1,4 @@
 import { formBreach, type ActionUnderCheck } from "./check.js";
-import { measurableForm } from "./measurable.js";
 import type { SoftConstraint, Values } from "./valuesFile.js";
 
 // A decision scored against the soft constraints of strategy/values.md, as LeanOS scores them: +1 for
@@ -20,7 +19,7 @@ export function softScore(values: Values | undefined, decision: ActionUnderCheck
   if (!values || values.soft.length === 0) return undefined;
   const score: SoftScore = { score: 0, of: values.soft.length, breaches: [], unjudged: 0 };
   for (const constraint of values.soft) {
-    const form = measurableForm(constraint.text, home);
+    const form = constraint.form;
     if (!form) {
       score.unjudged += 1;
       continue;

@@ -14,6 +14,8 @@ import { parsePrecedent, type Precedent } from "./precedent.js";
 export const VALUES_FILE = join("strategy", "values.md");
 
 export interface HardConstraint {
+  /** H1, H2... by its place among the hard constraints: how a drafter's judgement and a gate name it. */
+  id: string;
   domain: string;
   text: string;
   why: string;
@@ -22,11 +24,19 @@ export interface HardConstraint {
   form?: Measurable;
 }
 
+/** A hard constraint as it is named: "Financial: Monthly spend ceiling $3K" (its domain, where it has one). */
+export const hardName = (constraint: Pick<HardConstraint, "domain" | "text">): string =>
+  constraint.domain ? `${constraint.domain}: ${constraint.text}` : constraint.text;
+
 export interface SoftConstraint {
+  /** S1, S2... by its place among the soft constraints. */
+  id: string;
   text: string;
   /** How compliance is evaluated (the line's part after the dash, or the table's override condition). */
   evaluate: string;
   line: number;
+  /** Scored in code; undefined: prose, for a model drafter to judge. */
+  form?: Measurable;
 }
 
 export interface Values {
@@ -87,10 +97,18 @@ export function parseValues(file: string, text: string, home: string): Values {
       if ("problem" in read) throw new FileProblem(file, `a decision precedent: ${read.problem}`, line);
       values.precedents.push(read);
     } else if (tier === "hard") {
-      values.hard.push(hardConstraint(file, content, cells, line, home));
+      values.hard.push({ id: `H${values.hard.length + 1}`, ...hardConstraint(file, content, cells, line, home) });
     } else if (tier === "soft") {
       const dashed = cells ? [cells[0]!, cells[2] ?? cells[1] ?? ""] : DASHED.exec(content)?.slice(1);
-      values.soft.push({ text: dashed?.[0] ?? content, evaluate: dashed?.[1] ?? "", line });
+      const text = dashed?.[0] ?? content;
+      const form = measurableForm(text, home);
+      values.soft.push({
+        id: `S${values.soft.length + 1}`,
+        text,
+        evaluate: dashed?.[1] ?? "",
+        line,
+        ...(form ? { form } : {}),
+      });
     } else values.tradeoffs.push({ text: content, line });
   });
   return values;
@@ -102,7 +120,7 @@ function hardConstraint(
   cells: string[] | undefined,
   line: number,
   home: string,
-): HardConstraint {
+): Omit<HardConstraint, "id"> {
   if (cells) {
     const [text = "", source = "", why = ""] = cells;
     if (!text) throw new FileProblem(file, "a hard constraint's row names no constraint", line);

@@ -8,10 +8,10 @@ export function valuesCommand(): Command {
     )
     .addHelpText(
       "after",
-      "\nA hard constraint with a measurable form (a spend ceiling, a discount limit, regions, days and hours of\nsending) is checked before any action runs: an action that breaks it is blocked and waits for a person,\nwhatever the mode or the impact. One in prose is for a model drafter to judge at a gate.\n\nExamples:\n  leanos values\n  leanos values --json",
+      "\nA hard constraint with a measurable form (a spend ceiling, a discount limit, regions, days and hours of\nsending) is checked before any action runs: an action that breaks it is blocked and waits for a person,\nwhatever the mode or the impact. One in prose has a decision\nthat acts under it wait for a person, shown what a model drafter judged of it.\n\nExamples:\n  leanos values\n  leanos values --json",
     )
     .action(async (_options: unknown, command: Command) => {
-      const [{ openWorkspace }, { readValues }, { describeForm }, { workspaceCurrency }, { readCanvas }] =
+      const [{ openWorkspace }, { readValues, hardName }, { describeForm }, { workspaceCurrency }, { readCanvas }] =
         await Promise.all([
           import("../../workspace/workspace.js"),
           import("../../values/valuesFile.js"),
@@ -32,13 +32,13 @@ export function valuesCommand(): Command {
         [
           `Hard constraints (${values.hard.length}):`,
           ...values.hard.map(
-            (hard, index) =>
-              `  H${index + 1}  ${values.file}:${hard.line}  ${hard.domain ? `${hard.domain}: ` : ""}${hard.text}\n      ${hard.form ? `checked in code: ${describeForm(hard.form)}` : "prose: a decision that acts under it waits for a person, shown what a model drafter judged of it (the offline drafter does not judge prose)"}`,
+            (hard) =>
+              `  ${hard.id}  ${values.file}:${hard.line}  ${hardName(hard)}\n      ${hard.form ? `checked in code: ${describeForm(hard.form)}` : "prose: a decision that acts under it waits for a person, shown what a model drafter judged of it (the offline drafter does not judge prose)"}`,
           ),
           `Soft constraints (${values.soft.length}):`,
           ...values.soft.map(
-            (soft, index) =>
-              `  S${index + 1}  ${values.file}:${soft.line}  ${soft.text}${soft.evaluate ? ` (${soft.evaluate})` : ""}`,
+            (soft) =>
+              `  ${soft.id}  ${values.file}:${soft.line}  ${soft.text}${soft.evaluate ? ` (${soft.evaluate})` : ""}`,
           ),
           `Tradeoffs (${values.tradeoffs.length}):`,
           ...values.tradeoffs.map((tradeoff) => `  ${values.file}:${tradeoff.line}  ${tradeoff.text}`),
